@@ -1,0 +1,74 @@
+"""The road network: roads, the segments between junctions, and named intersections.
+
+A Road is every way of one name that belongs together (a dual carriageway's two directions
+are one road). A RoadSegment is the piece of one OSM way between two junction nodes: the unit
+of linear referencing (segment + measure + side) and of patrol coverage. An Intersection is
+the one place a reader means by "A与B交叉路口": the several junction points where two dual
+carriageways cross are merged into it.
+"""
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Q
+
+
+class Road(models.Model):
+    key = models.CharField(max_length=64, unique=True, help_text="stable import key, e.g. osm:way-id")
+    source = models.CharField("数据来源", max_length=100, db_index=True, help_text="dataset the road came from")
+    name = models.CharField("名称", max_length=120)
+    name_normalized = models.CharField("规范名称", max_length=120, db_index=True)
+    highway = models.CharField("OSM道路等级", max_length=40)
+    geom = models.MultiLineStringField("几何", srid=settings.STORAGE_SRID)
+    length_m = models.FloatField("长度(米)")
+    osm_way_ids = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        verbose_name = "道路"
+        verbose_name_plural = "道路"
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(geom__isvalid=True), name="road_geom_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoadSegment(models.Model):
+    key = models.CharField(max_length=64, unique=True, help_text="osm way id : piece index")
+    road = models.ForeignKey(Road, verbose_name="道路", on_delete=models.CASCADE, related_name="segments")
+    geom = models.LineStringField("几何", srid=settings.STORAGE_SRID)
+    length_m = models.FloatField("长度(米)")
+    start_node = models.BigIntegerField("起点节点")
+    end_node = models.BigIntegerField("终点节点")
+    osm_way_id = models.BigIntegerField(db_index=True)
+    highway = models.CharField("OSM道路等级", max_length=40)
+    oneway = models.BooleanField("单行", default=False)
+
+    class Meta:
+        verbose_name = "路段"
+        verbose_name_plural = "路段"
+        constraints = [
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="segment_geom_valid"),
+            models.CheckConstraint(condition=Q(length_m__gte=0), name="segment_length_nonnegative"),
+        ]
+        indexes = [models.Index(fields=["start_node"]), models.Index(fields=["end_node"])]
+
+    def __str__(self) -> str:
+        return f"{self.road.name} {self.key}"
+
+
+class Intersection(models.Model):
+    key = models.CharField(max_length=64, unique=True, help_text="stable import key: smallest junction node")
+    source = models.CharField("数据来源", max_length=100, db_index=True)
+    name = models.CharField("名称", max_length=200)
+    geom = models.PointField("位置", srid=settings.STORAGE_SRID)
+    roads = models.ManyToManyField(Road, verbose_name="道路", related_name="intersections")
+    node_ids = ArrayField(models.BigIntegerField(), default=list, help_text="OSM junction nodes merged here")
+    roundabout = models.BooleanField("环岛", default=False)
+
+    class Meta:
+        verbose_name = "路口"
+        verbose_name_plural = "路口"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
