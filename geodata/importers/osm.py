@@ -165,3 +165,15 @@ def read_osm(path: Path, *, progress: Callable[[int], None] | None = None) -> Os
     if count == 0:
         raise OsmReadError(f"OSM文件中没有任何要素: {path.name}")
     return data
+
+
+def read_bounds(path: Path) -> tuple[float, float, float, float] | None:
+    """The extract's declared bounds (west, south, east, north), if its header has them."""
+    reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
+    try:
+        box = reader.header().box()
+        if not box.valid():
+            return None
+        return (box.bottom_left.lon, box.bottom_left.lat, box.top_right.lon, box.top_right.lat)
+    finally:
+        reader.close()

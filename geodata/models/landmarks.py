@@ -15,7 +15,7 @@ class LandmarkKind(models.TextChoices):
 
 
 class Landmark(models.Model):
-    key = models.CharField(max_length=64, unique=True, help_text="osm type/id, e.g. n123, w456, r789")
+    key = models.CharField(max_length=64, help_text="osm type/id within its source, e.g. n123, w456, r789")
     source = models.CharField("数据来源", max_length=100, db_index=True)
     name = models.CharField("名称", max_length=200, db_index=True)
     kind = models.CharField("类型", max_length=16, choices=LandmarkKind.choices)
@@ -30,7 +30,8 @@ class Landmark(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(footprint__isnull=True) | Q(footprint__isvalid=True), name="landmark_footprint_valid"
-            )
+            ),
+            models.UniqueConstraint(fields=["source", "key"], name="landmark_source_key_unique"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 
 class Road(models.Model):
-    key = models.CharField(max_length=64, unique=True, help_text="stable import key, e.g. osm:way-id")
+    key = models.CharField(max_length=64, help_text="stable import key within its source, e.g. osm:way-id")
     source = models.CharField("数据来源", max_length=100, db_index=True, help_text="dataset the road came from")
     name = models.CharField("名称", max_length=120)
     name_normalized = models.CharField("规范名称", max_length=120, db_index=True)
@@ -26,14 +26,18 @@ class Road(models.Model):
         verbose_name = "道路"
         verbose_name_plural = "道路"
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(geom__isvalid=True), name="road_geom_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="road_geom_valid"),
+            models.UniqueConstraint(fields=["source", "key"], name="road_source_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class RoadSegment(models.Model):
-    key = models.CharField(max_length=64, unique=True, help_text="osm way id : piece index")
+    key = models.CharField(max_length=64, help_text="osm way id : piece index")
+    source = models.CharField("数据来源", max_length=100, db_index=True)
     road = models.ForeignKey(Road, verbose_name="道路", on_delete=models.CASCADE, related_name="segments")
     geom = models.LineStringField("几何", srid=settings.STORAGE_SRID)
     length_m = models.FloatField("长度(米)")
@@ -49,6 +53,7 @@ class RoadSegment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(geom__isvalid=True), name="segment_geom_valid"),
             models.CheckConstraint(condition=Q(length_m__gte=0), name="segment_length_nonnegative"),
+            models.UniqueConstraint(fields=["source", "key"], name="segment_source_key_unique"),
         ]
         indexes = [models.Index(fields=["start_node"]), models.Index(fields=["end_node"])]
 
@@ -57,7 +62,7 @@ class RoadSegment(models.Model):
 
 
 class Intersection(models.Model):
-    key = models.CharField(max_length=64, unique=True, help_text="stable import key: smallest junction node")
+    key = models.CharField(max_length=64, help_text="stable import key within its source: smallest junction node")
     source = models.CharField("数据来源", max_length=100, db_index=True)
     name = models.CharField("名称", max_length=200)
     geom = models.PointField("位置", srid=settings.STORAGE_SRID)
@@ -69,6 +74,7 @@ class Intersection(models.Model):
         verbose_name = "路口"
         verbose_name_plural = "路口"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="intersection_source_key_unique")]
 
     def __str__(self) -> str:
         return self.name

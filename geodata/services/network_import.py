@@ -73,7 +73,7 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
     report.warnings.extend(_area_of_use_warnings(data))
     with transaction.atomic():
         road_ids = _write_roads(network, source, report, progress)
-        _write_segments(network, road_ids, report, progress)
+        _write_segments(network, road_ids, source, report, progress)
         _write_intersections(network, road_ids, source, report, progress)
         _write_landmarks(data, source, report, progress)
     return report
@@ -131,7 +131,7 @@ def _sync(model, source_filter: dict, rows: dict[str, dict], counts: ImportCount
     counts.deleted += len(existing)
     if progress:
         progress(stage, len(rows), len(rows))
-    return dict(model.objects.filter(key__in=list(rows)).values_list("key", "pk"))
+    return dict(model.objects.filter(**source_filter).values_list("key", "pk"))
 
 
 def _write_roads(network: Network, source: str, report: NetworkImportReport, progress) -> dict[str, int]:
@@ -145,14 +145,14 @@ def _write_roads(network: Network, source: str, report: NetworkImportReport, pro
     return _sync(Road, {"source": source}, rows, report.roads, ("geom",), progress, "道路")
 
 
-def _write_segments(network: Network, road_ids: dict[str, int], report, progress) -> None:
+def _write_segments(network: Network, road_ids: dict[str, int], source: str, report, progress) -> None:
     rows = {
-        s.key: dict(road_id=road_ids[s.road_key], geom=to_storage(LineString(s.coords)),
+        s.key: dict(source=source, road_id=road_ids[s.road_key], geom=to_storage(LineString(s.coords)),
                     length_m=round(s.length_m, 3), start_node=s.start_node, end_node=s.end_node,
                     osm_way_id=s.way_id, highway=s.highway, oneway=s.oneway)
         for s in network.segments
     }
-    _sync(RoadSegment, {"road_id__in": list(road_ids.values())}, rows, report.segments, ("geom",), progress, "路段")
+    _sync(RoadSegment, {"source": source}, rows, report.segments, ("geom",), progress, "路段")
 
 
 def _write_intersections(network: Network, road_ids: dict[str, int], source: str, report, progress) -> None:

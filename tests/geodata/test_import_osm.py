@@ -1,0 +1,150 @@
+"""Importing the real OSM extract around 学院路 (the demo district, loaded for the session)."""
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from geodata.models import Intersection, Landmark, Road, RoadSegment
+from geodata.services import network_import as ni
+from geodata.services.demo import DEMO_OSM, DEMO_SOURCE
+from geodata.services.network_import import NetworkImportError, network_import
+
+pytestmark = pytest.mark.django_db
+
+# The 19 distinct names of the 64 named highway ways in the extract (see fixtures/SOURCES.md).
+NAMES = {"学清路", "清华东路", "学院路", "石板房南路", "G6辅路", "志新西路", "林业大学北路", "京藏高速", "科荟桥",
+         "小月河东畔路", "科荟路", "裕京大厦天桥", "石清路", "小月河西路", "双泉堡西路", "小月河东路", "茗悦路",
+         "东畔南街", "东畔北街"}
+
+
+def snapshot():
+    return {
+        "roads": sorted(Road.objects.values_list("id", "key", "name", "length_m")),
+        "segments": sorted(RoadSegment.objects.values_list("id", "key", "road_id", "length_m", "start_node",
+                                                           "end_node")),
+        "segment_geoms": sorted((s.key, s.geom.ewkb.hex()) for s in RoadSegment.objects.all()),
+        "intersections": sorted((i.id, i.key, i.name, tuple(i.node_ids), i.geom.ewkb.hex())
+                                for i in Intersection.objects.all()),
+        "links": sorted(Intersection.roads.through.objects.values_list("intersection_id", "road_id")),
+        "landmarks": sorted(Landmark.objects.values_list("id", "key", "name")),
+    }
+
+
+def intersections_of(a, b):
+    return Intersection.objects.filter(roads__name=a).filter(roads__name=b).distinct()
+
+
+def test_the_19_distinct_named_roads_are_imported():
+    names = Counter(Road.objects.filter(source=DEMO_SOURCE).values_list("name", flat=True))
+    assert set(names) == NAMES
+    assert all(n == 1 for n in names.values()), names
+
+
+@pytest.mark.parametrize(("a", "b", "at_least_nodes"), [
+    ("学院路", "清华东路", 5),  # the dual carriageways cross at 5 junction nodes in the data
+    ("学清路", "清华东路", 4),  # and at 4
+    ("学清路", "学院路", 1),
+])
+def test_dual_carriageway_junctions_form_exactly_one_intersection(a, b, at_least_nodes):
+    found = list(intersections_of(a, b))
+    assert len(found) == 1
+    assert len(found[0].node_ids) >= at_least_nodes
+
+
+def test_the_5_and_4_junction_points_all_lie_in_that_one_intersection():
+    # Junction nodes read off the file where 学院路/学清路 meet 清华东路.
+    xueyuan = {1360087412, 1360087413, 1360087414, 1360087415, 297113863}
+    xueqing = {1360087417, 292591288, 292591115, 297113863}
+    inter = intersections_of("学院路", "清华东路").get()
+    assert xueyuan | xueqing <= set(inter.node_ids)
+
+
+def test_segments_of_each_road_add_up_to_its_length():
+    # Road length measured independently by PostGIS on the spheroid:
+    # SELECT ST_Length(ST_Transform(geom, 4326)::geography) FROM geodata_road
+    with connection.cursor() as cur:
+        cur.execute("SELECT r.id, ST_Length(ST_Transform(r.geom, 4326)::geography), "
+                    "(SELECT sum(s.length_m) FROM geodata_roadsegment s WHERE s.road_id = r.id) "
+                    "FROM geodata_road r WHERE r.source = %s", [DEMO_SOURCE])
+        rows = cur.fetchall()
+    assert len(rows) == 19
+    for _road_id, postgis_length, segment_sum in rows:
+        assert abs(segment_sum - postgis_length) / postgis_length < 0.005
+
+
+def test_segments_end_at_junctions_and_join_end_to_end():
+    for road in Road.objects.filter(source=DEMO_SOURCE):
+        for seg in road.segments.all():
+            assert seg.geom.num_points >= 2
+            assert seg.length_m > 0
+
+
+def test_reimport_changes_nothing():
+    before = snapshot()
+    report = network_import(path=DEMO_OSM, source=DEMO_SOURCE)
+    assert not report.changed
+    assert report.roads.unchanged == 19
+    assert snapshot() == before
+
+
+def test_reimport_through_the_command_says_nothing_changed(capsys):
+    call_command("import_osm", str(DEMO_OSM), "--source", DEMO_SOURCE, "--no-progress")
+    assert "没有变化" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "文件为空"),
+    (b"\x00\x01garbage not osm", "无法读取"),
+    (b"<osm version='0.6'><node id='1' lat='40' lon='116'/></osm>", "没有带名称的道路"),
+    (b"<osm version='0.6'><way id='1'>", "无法读取"),
+])
+def test_corrupt_or_empty_file_gives_clear_error_and_leaves_database_as_it_was(tmp_path, content, message):
+    before = snapshot()
+    bad = tmp_path / "bad.osm"
+    bad.write_bytes(content)
+    with pytest.raises(NetworkImportError, match=message):
+        network_import(path=bad, source=DEMO_SOURCE)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_osm", str(bad), "--source", DEMO_SOURCE, "--no-progress")
+    assert snapshot() == before
+
+
+def test_corrupt_pbf_gives_clear_error(tmp_path):
+    bad = tmp_path / "bad.osm.pbf"
+    bad.write_bytes(b"this is not a protobuf" * 10)
+    with pytest.raises(NetworkImportError, match="无法读取OSM文件"):
+        network_import(path=bad)
+
+
+def test_missing_file_gives_clear_error():
+    with pytest.raises(NetworkImportError, match="文件不存在"):
+        network_import(path=Path("/nonexistent/x.osm"))
+
+
+def test_failure_midway_rolls_back_everything(monkeypatch):
+    before = snapshot()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ni, "_write_landmarks", boom)
+    # A different source: roads, segments and intersections would all be new rows.
+    with pytest.raises(RuntimeError):
+        network_import(path=DEMO_OSM, source="second-copy")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "named_ways"), [("osm_test_kouvola_fi.osm.pbf", 120), ("osm_helsinki_fi.osm.pbf", 790)])
+def test_finnish_pbf_files_import(fixtures_dir, name, named_ways):
+    path = fixtures_dir / "osm" / name
+    report = network_import(path=path, source=name)
+    assert report.ways >= named_ways
+    assert report.roads.created > 50
+    assert report.segments.created >= report.ways
+    assert report.intersections.created > 10
+    # Outside EPSG:4548's area of use: imported, with a warning that says so.
+    assert any("STORAGE_SRID" in w for w in report.warnings)
+    again = network_import(path=path, source=name)
+    assert not again.changed
