@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("maps/network/", views.network_map_page, name="network-map"),
 ]

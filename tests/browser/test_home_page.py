@@ -1,0 +1,28 @@
+"""The home page in headless Chromium: the demo roads are drawn, nothing leaves 127.0.0.1."""
+from urllib.parse import urlsplit
+
+import pytest
+
+from geodata.services.demo import demo_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_page_draws_the_roads_and_requests_nothing_off_the_machine(live_server, page, tmp_path):
+    demo_load()  # a transactional test starts from whatever the last flush left
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(live_server.url + "/")
+    frame = page.frame_locator("#network-map")
+    roads = frame.locator("path.road")
+    roads.first.wait_for(state="attached", timeout=15000)
+    assert roads.count() >= 19  # one path per road (a MultiLineString draws as one path)
+    assert frame.locator("path.intersection, .intersection").count() >= 1
+    assert page.locator("[data-count='道路']").inner_text() == "19"
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(tmp_path / "home.png"))
+
+    assert urlsplit(live_server.url).hostname == "127.0.0.1"  # pytest.ini: --liveserver=127.0.0.1
+    assert len(requests) > 3  # the page, the map frame, Leaflet's JS and CSS at least
+    hosts = {urlsplit(u).hostname for u in requests if not u.startswith(("data:", "blob:", "about:"))}
+    assert hosts == {"127.0.0.1"}, f"requests left the machine: {sorted(hosts)}"
