@@ -1,0 +1,14 @@
+"""The runnable examples in the pure modules' docstrings stay true."""
+import doctest
+import importlib
+
+import pytest
+
+PURE_MODULES = ["geodata.names", "geodata.datum", "geodata.importers.network", "geodata.importers.areas",
+                "maps.assets", "maps.builders"]
+
+
+@pytest.mark.parametrize("name", PURE_MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
