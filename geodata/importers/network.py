@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from pyproj import Geod, Transformer
 from shapely import STRtree
-from shapely.geometry import LineString, MultiLineString
+from shapely.geometry import LineString
 
 from ..names import normalize_name
 from .osm import OsmWay

@@ -86,7 +86,7 @@ def _way_parts(way) -> list[tuple[tuple[int, ...], tuple[tuple[float, float], ..
 
 def _landmark_kind(tags) -> tuple[str, str] | None:
     if tags.get("landuse") == "residential" or tags.get("place") in {"neighbourhood", "quarter"}:
-        return "compound", f"landuse=residential" if "landuse" in tags else f"place={tags.get('place')}"
+        return "compound", "landuse=residential" if "landuse" in tags else f"place={tags.get('place')}"
     for key in POI_KEYS:
         if key in tags:
             return "poi", f"{key}={tags.get(key)}"
