@@ -1,0 +1,175 @@
+"""The location language over the database: text → point, point → text.
+
+Builds the in-memory `NetworkIndex` (geodata.location.network) from the database once
+and keeps it while the network is unchanged (a cheap fingerprint query per call), then
+runs the pure parser, geocoder and describer on it. Input and output points are WGS84.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Max
+from shapely import from_wkb
+from shapely.geometry import MultiLineString, Point
+
+from .location.describe import Description, describe
+from .location.geocode import GeocodeResult, geocode
+from .location.network import (
+    AreaRecord,
+    IntersectionRecord,
+    LandmarkRecord,
+    NetworkIndex,
+    RoadRecord,
+    SegmentRecord,
+)
+from .location.parse import parse
+from .location.types import ParsedLocation
+from .models import Area, AreaKind, Intersection, Landmark, Road, RoadSegment
+from .services.geometry import _transformer
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {}
+
+
+class OutsideDistrictError(ValueError):
+    """A point too far from every loaded road and area to be described."""
+
+
+def _fingerprint() -> tuple:
+    r = Road.objects.aggregate(n=Count("id"), m=Max("id"))
+    s = RoadSegment.objects.aggregate(n=Count("id"), m=Max("id"))
+    i = Intersection.objects.aggregate(n=Count("id"), m=Max("id"))
+    a = Area.objects.aggregate(n=Count("id"), m=Max("id"))
+    lm = Landmark.objects.aggregate(n=Count("id"), m=Max("id"))
+    return tuple((d["n"], d["m"]) for d in (r, s, i, a, lm))
+
+
+def _geom(g):
+    return from_wkb(bytes(g.wkb))
+
+
+def build_index() -> NetworkIndex:
+    segments = list(RoadSegment.objects.only("id", "road_id", "geom", "highway"))
+    by_road: dict[int, list] = {}
+    for seg in segments:
+        by_road.setdefault(seg.road_id, []).append(seg)
+    roads = []
+    for road in Road.objects.only("id", "name", "highway"):
+        segs = by_road.get(road.id, [])
+        if not segs:
+            continue
+        roads.append(RoadRecord(road.id, road.name, road.highway,
+                                MultiLineString([_geom(s.geom) for s in segs]), tuple(s.highway for s in segs)))
+    inters = [IntersectionRecord(i.id, i.name, _geom(i.geom), tuple(sorted(r.id for r in i.roads.all())))
+              for i in Intersection.objects.prefetch_related("roads")]
+    return NetworkIndex(
+        roads=roads, intersections=inters,
+        segments=[SegmentRecord(s.id, s.road_id, _geom(s.geom)) for s in segments],
+        landmarks=[LandmarkRecord(lm.id, lm.name, lm.kind, _geom(lm.geom))
+                   for lm in Landmark.objects.only("id", "name", "kind", "geom")],
+        areas=[AreaRecord(a.id, a.name, a.kind, _geom(a.geom))
+               for a in Area.objects.filter(kind__in=[AreaKind.SUBDISTRICT, AreaKind.COMMUNITY, AreaKind.GRID])],
+    )
+
+
+def network_index() -> NetworkIndex:
+    fp = _fingerprint()
+    with _lock:
+        if _cache.get("fp") != fp:
+            _cache["index"] = build_index()
+            _cache["fp"] = fp
+        return _cache["index"]  # type: ignore[return-value]
+
+
+def to_wgs84_lonlat(p: Point) -> tuple[float, float]:
+    return _transformer(settings.STORAGE_SRID, settings.WGS84_SRID).transform(p.x, p.y)
+
+
+def from_wgs84(lon: float, lat: float) -> Point:
+    return Point(_transformer(settings.WGS84_SRID, settings.STORAGE_SRID).transform(lon, lat))
+
+
+@dataclass(frozen=True)
+class Located:
+    text: str
+    parsed: ParsedLocation
+    result: GeocodeResult | None
+    description: Description | None = None
+
+
+def locate(text: str, *, index: NetworkIndex | None = None, parse_only: bool = False) -> Located:
+    parsed = parse(text)
+    if parse_only:
+        return Located(text, parsed, None)
+    net = index or network_index()
+    result = geocode(parsed, net)
+    desc = describe(result.point, net) if result.point is not None else None
+    return Located(text, parsed, result, desc)
+
+
+def describe_point(lon: float, lat: float, *, with_landmark: bool = True,
+                   index: NetworkIndex | None = None) -> tuple[Point, Description]:
+    net = index or network_index()
+    p = from_wgs84(lon, lat)
+    desc = describe(p, net, with_landmark=with_landmark)
+    if desc.road is None and desc.landmark is None:
+        raise OutsideDistrictError(f"坐标 ({lat:.6f}, {lon:.6f}) 附近没有已载入的道路或地标，可能不在辖区内")
+    return p, desc
+
+
+def _lonlat_rounded(p: Point) -> list[float]:
+    lon, lat = to_wgs84_lonlat(p)
+    return [round(lon, 7), round(lat, 7)]
+
+
+def located_feature(located: Located) -> dict:
+    """The GeoJSON Feature (WGS84) for a located text: the API's and `locate --json`'s output."""
+    props: dict = {"input": located.text, "parse": located.parsed.to_dict()}
+    r = located.result
+    geometry = None
+    if r is not None:
+        if r.point is not None:
+            geometry = {"type": "Point", "coordinates": _lonlat_rounded(r.point)}
+        props.update(
+            text=located.description.text if located.description else None,
+            precision=r.precision, uncertainty_m=r.uncertainty_m, confidence=r.confidence,
+            road=r.road_name, road_id=r.road_id, segment_id=r.segment_id, measure_m=r.measure_m, side=r.side,
+            intersection_id=r.intersection_id, steps=list(r.steps), warnings=list(r.warnings),
+            candidates=[{"label": c.label, "score": c.score, "coordinates": _lonlat_rounded(c.point)}
+                        for c in r.candidates],
+            error=r.error,
+        )
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def described_feature(lon: float, lat: float, point: Point, desc: Description) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]},
+        "properties": {
+            "text": desc.text, "subdistrict": desc.subdistrict, "road": desc.road, "cross_road": desc.cross_road,
+            "direction": desc.direction, "distance_m": desc.distance_m, "side": desc.side,
+            "landmark": desc.landmark, "road_id": desc.road_id, "intersection_id": desc.intersection_id,
+            "distance_to_road_m": desc.distance_to_road_m,
+        },
+    }
+
+
+def parse_latlon(text: str) -> tuple[float, float]:
+    """'lat,lon' (or 'lat lon') → (lat, lon), with a clear error for anything else."""
+    parts = text.replace("，", ",").replace(",", " ").split()
+    if len(parts) != 2:
+        raise ValueError(f"坐标应为“纬度,经度”，收到 {text!r}")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError as exc:
+        raise ValueError(f"坐标不是数字: {text!r}") from exc
+    check_latlon(lat, lon)
+    return lat, lon
+
+
+def check_latlon(lat: float, lon: float) -> None:
+    if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        raise ValueError(f"坐标超出范围: 纬度 {lat}, 经度 {lon}（纬度在前）")

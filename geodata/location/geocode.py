@@ -1,0 +1,381 @@
+"""Geocoding: a parsed location → a point on the road network, with honest uncertainty.
+
+Pure (no Django): works on a `NetworkIndex` in the storage CRS (metres).
+
+Semantics of "A与B交叉路口向北50米，A西侧":
+1. the anchor is the intersection of A and B (names matched exactly, then normalised:
+   sections, 辅路, aliases, then by similarity, ranked);
+2. the offset runs along the road leaving the intersection closest to the stated
+   direction (the side road named in the text first, then A and B, then any road there),
+   measured along the carriageway on the stated side;
+3. the side puts the point beside the road: on a dual carriageway the side picks the
+   carriageway; on a single line it moves the point off the line by half the usual width
+   of the road's class;
+4. landmarks anchor when there is no intersection, and are checked against the result
+   when there is; with only a road, a landmark or an area, the result says so and its
+   uncertainty grows to match.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from shapely.geometry import Point
+
+from . import compass
+from .network import IntersectionRecord, NetworkIndex, Road, RoadLine, interpolate, lines_near, side_offset
+from .types import ParsedLocation
+
+NEAR_INTERSECTION_M = 60.0  # lines of a road within this of an intersection leave from it
+MAX_DIRECTION_MISS = 67.5  # degrees: beyond this a road does not run in the stated direction
+
+
+@dataclass(frozen=True)
+class Candidate:
+    point: Point
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    point: Point | None
+    uncertainty_m: float | None
+    precision: str  # offset / intersection / landmark / road / area / none
+    confidence: float
+    road_id: int | None = None
+    road_name: str | None = None
+    segment_id: int | None = None
+    measure_m: float | None = None
+    side: str | None = None
+    intersection_id: int | None = None
+    steps: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.point is not None
+
+
+@dataclass
+class _Trace:
+    steps: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+
+
+def geocode(parsed: ParsedLocation, net: NetworkIndex) -> GeocodeResult:
+    t = _Trace()
+    if parsed.road_a and parsed.road_b:
+        res = _from_intersection(parsed, net, t)
+        if res is not None:
+            return res
+    if parsed.landmarks:
+        res = _from_landmark(parsed, net, t)
+        if res is not None:
+            return res
+    road_name = parsed.road or parsed.side_road or parsed.road_a or parsed.road_b
+    if parsed.segment is not None:
+        road_name = road_name or parsed.segment.road
+    if road_name:
+        res = _from_road(road_name, parsed, net, t)
+        if res is not None:
+            return res
+    if parsed.subdistrict:
+        areas = net.areas_named(parsed.subdistrict)
+        if areas:
+            area = areas[0]
+            t.steps.append(f"只识别出区域 {area.name}，取其中心")
+            c = area.geom.representative_point()
+            return _result(c, math.sqrt(area.geom.area) / 2, "area", 0.2, net, t)
+    reason = "未能识别出可定位的道路、路口、地标或区域" if parsed.ok else "；".join(e.message for e in parsed.errors)
+    return GeocodeResult(None, None, "none", 0.0, steps=tuple(t.steps), warnings=tuple(t.warnings), error=reason)
+
+
+# -- anchors ---------------------------------------------------------------------------
+def _roads_for(name: str, net: NetworkIndex, t: _Trace) -> list[Road]:
+    matches = net.match_road(name)
+    if not matches:
+        return []
+    best = matches[0]
+    if best[1] != "exact":
+        t.steps.append(f"道路名“{name}”按{_HOW[best[1]]}匹配为 {best[0].name}")
+        t.confidence *= best[2]
+    return [m[0] for m in matches if m[2] >= best[2] - 1e-9]
+
+
+_HOW = {"exact": "精确", "section": "去掉路段名", "alias": "别名表", "service": "辅路所属道路", "main": "主路",
+        "similar": "相似度"}
+
+
+def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> GeocodeResult | None:
+    roads_a = _roads_for(parsed.road_a, net, t)
+    roads_b = _roads_for(parsed.road_b, net, t)
+    if not roads_a or not roads_b:
+        missing = parsed.road_a if not roads_a else parsed.road_b
+        t.warnings.append(f"路网中没有道路“{missing}”")
+        return None
+    inters = net.intersections_between([r.id for r in roads_a], [r.id for r in roads_b])
+    if not inters:
+        t.warnings.append(f"路网中 {roads_a[0].name} 与 {roads_b[0].name} 不相交")
+        return None
+    inters = _prefer_in_subdistrict(inters, parsed, net)
+    inter = inters[0]
+    if len(inters) > 1:
+        t.confidence *= 0.6
+        t.warnings.append(f"{roads_a[0].name} 与 {roads_b[0].name} 有 {len(inters)} 个交叉口，取第一个")
+    t.steps.append(f"路口 {roads_a[0].name}×{roads_b[0].name}")
+    base_unc = 10.0
+    distance = parsed.distance_m
+    bearing = compass.bearing_of(parsed.direction)
+    if not distance or bearing is None:
+        if parsed.direction and not distance:
+            t.warnings.append("有方向但没有距离，取路口位置")
+        point, line = inter.point, None
+        side_road = _side_road(parsed, net, inter)
+        if side_road is not None and parsed.side:
+            roles = _roles(side_road.id, _service_road_ids(parsed, net))
+            point, line = _apply_side(point, side_road, parsed.side, None, t, roles)
+        res = _result(point, base_unc, "intersection", t.confidence, net, t, inter=inter,
+                      road=side_road or (roads_a[0] if roads_a[0].id in inter.road_ids else None),
+                      side=parsed.side)
+        return _with_alternatives(res, inters, net)
+    walk = _walk(inter, bearing, float(distance), parsed, net, roads_a + roads_b, t)
+    if walk is None:
+        t.warnings.append(f"路口处没有向{parsed.direction}延伸的道路，取路口位置")
+        t.confidence *= 0.4
+        return _result(inter.point, base_unc + float(distance), "intersection", t.confidence, net, t, inter=inter)
+    point, road, line = walk
+    unc = base_unc + 0.05 * float(distance) + (0.1 * float(distance) if parsed.approximate else 0.0)
+    side_road = _side_road(parsed, net, inter)
+    service_ids = _service_road_ids(parsed, net)
+    target = side_road or road
+    target_roles = _roles(target.id, service_ids)
+    if target.id != road.id or line.role not in target_roles:
+        # "…向北50米，C东侧" with C not the line walked: the point is beside C, level with
+        # the walked point (an expressway beside its 辅路, a 辅路 beside its main road).
+        if lines_near(target.lines_with_role(*target_roles) or target.lines, point, 150.0):
+            t.steps.append(f"平移到与之平行的 {target.name}{'辅路' if 'service' in target_roles else ''}")
+            road = target
+            point, line = _apply_side(point, target, parsed.side or "", None, t, target_roles)
+            unc += 10.0
+    elif parsed.side:
+        point, _ = _apply_side(point, road, parsed.side, line, t, (line.role,))
+    if parsed.side:
+        unc += side_offset(line.highway) / 2 if line is not None else 5.0
+    res = _result(point, unc, "offset", t.confidence, net, t, inter=inter, road=road, side=parsed.side)
+    return _check_landmarks(res, parsed, net)
+
+
+def _prefer_in_subdistrict(inters, parsed, net):
+    if not parsed.subdistrict or len(inters) < 2:
+        return inters
+    areas = net.areas_named(parsed.subdistrict)
+    if not areas:
+        return inters
+    return sorted(inters, key=lambda i: 0 if areas[0].geom.covers(i.point) else 1)
+
+
+def _side_road(parsed: ParsedLocation, net: NetworkIndex, inter: IntersectionRecord) -> Road | None:
+    if not parsed.side_road:
+        return None
+    for road in _roads_for(parsed.side_road, net, _Trace()):
+        return road
+    return None
+
+
+def _service_road_ids(parsed: ParsedLocation, net: NetworkIndex) -> set[int]:
+    """Roads the text names as their 辅路 (学清路辅路): walk and place on the service lines."""
+    out = set()
+    for name in (parsed.road_a, parsed.road_b, parsed.side_road, parsed.road):
+        if name and name.endswith("辅路"):
+            for road, how, _score in net.match_road(name)[:1]:
+                if how == "service":
+                    out.add(road.id)
+    return out
+
+
+def _roles(road_id: int, service_ids: set[int]) -> tuple[str, ...]:
+    return ("service",) if road_id in service_ids else ("main",)
+
+
+def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, Road, RoadLine] | None:
+    """Walk `distance` metres from the intersection along the road that leaves it closest
+    to `bearing`; returns the point, the road and the line walked."""
+    service_ids = _service_road_ids(parsed, net)
+    side_ids = {m[0].id for m in net.match_road(parsed.side_road)[:1]} if parsed.side_road else set()
+    text_ids = {r.id for r in text_roads}
+    tiers = [side_ids & set(inter.road_ids), text_ids & set(inter.road_ids), set(inter.road_ids)]
+    for tier in tiers:
+        options = []
+        for rid in tier:
+            road = net.roads[rid]
+            lines = lines_near(road.lines_with_role(*_roles(rid, service_ids)), inter.point, NEAR_INTERSECTION_M)
+            if not lines and rid in service_ids:
+                lines = lines_near(road.lines_with_role("main"), inter.point, NEAR_INTERSECTION_M)
+            for line in lines:
+                s0 = line.geom.project(inter.point)
+                anchor = line.geom.interpolate(s0)
+                # Written distances are rounded (to 10 m past 1 km): allow that much past an end.
+                slack = max(2.0, 0.01 * distance)
+                for sign in (1.0, -1.0):
+                    s = s0 + sign * distance
+                    if s < -slack or s > line.geom.length + slack:
+                        continue  # this line ends before the distance is walked
+                    p = interpolate(line.geom, s)
+                    miss = compass.angle_between(compass.bearing(p.x - anchor.x, p.y - anchor.y), bearing)
+                    if miss <= MAX_DIRECTION_MISS:
+                        options.append((miss, road, line, p))
+        if options:
+            # The road leaving closest to the direction; among its lines (two carriageways,
+            # both 辅路) the one on the stated side.
+            best = min(options, key=lambda o: o[0])
+            close = [o for o in options if o[1].id == best[1].id and o[0] <= best[0] + 25.0]
+            choice = (_pick_by_side(close, parsed.side, key=lambda o: o[3]) if len(close) > 1 else None) or best
+            miss, road, line, p = choice
+            label = road.name + ("辅路" if line.role == "service" and not road.name.endswith("辅路") else "")
+            t.steps.append(f"沿 {label} 向{parsed.direction} {distance:g} 米")
+            if miss > 30:
+                t.confidence *= 0.8
+                t.warnings.append(f"{road.name} 的走向与“向{parsed.direction}”相差 {miss:.0f}°")
+            return p, road, line
+    return None
+
+
+def _pick_by_side(items, side: str | None, *, key):
+    """The item whose point lies furthest toward `side` (东侧 → furthest east)."""
+    side_b = compass.bearing_of(side)
+    if side_b is None or not items:
+        return None
+    ux, uy = compass.unit(side_b)
+    pts = [key(i) for i in items]
+    cx = sum(p.x for p in pts) / len(pts)
+    cy = sum(p.y for p in pts) / len(pts)
+    return max(items, key=lambda i: (key(i).x - cx) * ux + (key(i).y - cy) * uy)
+
+
+def _apply_side(point: Point, road: Road, side: str, line: RoadLine | None, t: _Trace,
+                roles: tuple[str, ...] = ("main",)) -> tuple[Point, RoadLine | None]:
+    """Put the point on the stated side of the road.
+
+    With `line` given, the point is already on the carriageway the walk chose. Without
+    it (at a junction, or beside a road other than the one walked) the point is first
+    moved onto the road: onto the carriageway on that side where the road is dual."""
+    side_b = compass.bearing_of(side)
+    near = lines_near(road.lines_with_role(*roles), point, 150.0) or lines_near(road.lines, point, 150.0)
+    if line is None:
+        if not near:
+            return point, None
+        closest = min(ln.geom.distance(point) for ln in near)
+        near = [ln for ln in near if ln.geom.distance(point) <= closest + NEAR_INTERSECTION_M]
+        projected = [(ln, ln.geom.interpolate(ln.geom.project(point))) for ln in near]
+        pick = _pick_by_side(projected, side, key=lambda lp: lp[1]) if len(projected) > 1 else projected[0]
+        line, point = pick
+    if side_b is None:  # 两侧 and the like: the road itself
+        return point, line
+    others = [ln for ln in lines_near(road.lines_with_role(line.role), point, NEAR_INTERSECTION_M)
+              if ln.index != line.index]
+    if others or line.role == "service":
+        # A dual carriageway or a 辅路: the side picked the carriageway, the point stays on it.
+        t.steps.append(f"{road.name}{side}（{side[0]}侧{'辅路' if line.role == 'service' else '车行道'}）")
+        return point, line
+    s = line.geom.project(point)
+    a, b = interpolate(line.geom, s - 5), interpolate(line.geom, s + 5)
+    dx, dy = b.x - a.x, b.y - a.y
+    norm = math.hypot(dx, dy) or 1.0
+    nx, ny = dy / norm, -dx / norm  # right-hand normal
+    ux, uy = compass.unit(side_b)
+    dot = nx * ux + ny * uy
+    if abs(dot) < 0.3:
+        t.warnings.append(f"{road.name} 大致沿{side[0]}向延伸，“{side}”无法确定偏移")
+        return point, line
+    off = side_offset(line.highway) * (1 if dot > 0 else -1)
+    t.steps.append(f"{road.name}{side}，偏离道路中线 {abs(off):g} 米")
+    return Point(point.x + nx * off, point.y + ny * off), line
+
+
+def _from_landmark(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> GeocodeResult | None:
+    for lm_text in parsed.landmarks:
+        found = net.match_landmark(lm_text.name)
+        if not found:
+            continue
+        lm = found[0]
+        t.steps.append(f"地标 {lm.name}")
+        point, unc = lm.point, 30.0
+        b = compass.bearing_of(lm_text.direction)
+        if b is not None:
+            d = float(lm_text.distance_m or 10.0)
+            ux, uy = compass.unit(b)
+            point = Point(lm.point.x + ux * d, lm.point.y + uy * d)
+            unc += 0.1 * d
+            t.steps.append(f"向{lm_text.direction} {d:g} 米")
+        conf = 0.6 if len(found) == 1 else 0.3
+        if len(found) > 1:
+            t.warnings.append(f"有 {len(found)} 个名为“{lm_text.name}”的地标，取第一个")
+        return _result(point, unc, "landmark", conf * t.confidence, net, t)
+    return None
+
+
+def _from_road(name: str, parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> GeocodeResult | None:
+    roads = _roads_for(name, net, t)
+    if not roads:
+        t.warnings.append(f"路网中没有道路“{name}”")
+        return None
+    road = roads[0]
+    main = road.lines_with_role("main") or road.lines
+    longest = max(main, key=lambda ln: ln.geom.length)
+    point = longest.geom.interpolate(0.5, normalized=True)
+    total = sum(ln.geom.length for ln in main)
+    t.steps.append(f"只识别出道路 {road.name}，取其中点；位置不确定范围为道路长度的一半")
+    return _result(point, total / 2, "road", 0.3 * t.confidence, net, t, road=road, side=parsed.side)
+
+
+def _check_landmarks(res: GeocodeResult, parsed: ParsedLocation, net: NetworkIndex) -> GeocodeResult:
+    """A landmark in the text that lies far from the result lowers the confidence."""
+    for lm_text in parsed.landmarks:
+        found = net.match_landmark(lm_text.name)
+        if found and res.point is not None:
+            d = min(lm.point.distance(res.point) for lm in found)
+            if d > 200:
+                return _replace(res, confidence=res.confidence * 0.7,
+                                warnings=res.warnings + (f"地标 {lm_text.name} 距结果 {d:.0f} 米，位置可能有误",))
+            return _replace(res, steps=res.steps + (f"地标 {lm_text.name} 在 {d:.0f} 米内，相符",))
+    return res
+
+
+def _with_alternatives(res: GeocodeResult, inters, net) -> GeocodeResult:
+    if len(inters) < 2:
+        return res
+    cands = tuple(Candidate(i.point, i.name, 0.5) for i in inters[1:5])
+    return _replace(res, candidates=cands)
+
+
+def _replace(res: GeocodeResult, **changes) -> GeocodeResult:
+    from dataclasses import replace
+
+    return replace(res, **changes)
+
+
+def _result(point, unc, precision, confidence, net: NetworkIndex, t: _Trace, *, inter=None, road=None,
+            side=None) -> GeocodeResult:
+    road_id = road.id if road is not None else None
+    seg_id = measure = None
+    if road_id is not None:
+        hit = net.segment_at(road_id, point)
+        if hit:
+            seg_id, measure = hit[0].id, round(hit[1], 2)
+    if road is None:
+        line = net.nearest_reference_line(point, max_m=50)
+        if line is not None:
+            road = net.roads[line.road_id]
+            hit = net.segment_at(road.id, point)
+            if hit:
+                road_id, seg_id, measure = road.id, hit[0].id, round(hit[1], 2)
+    return GeocodeResult(
+        point=point, uncertainty_m=round(float(unc), 1), precision=precision, confidence=round(confidence, 3),
+        road_id=road_id, road_name=road.name if road is not None else None, segment_id=seg_id, measure_m=measure,
+        side=side, intersection_id=inter.id if inter is not None else None, steps=tuple(t.steps),
+        warnings=tuple(t.warnings),
+    )

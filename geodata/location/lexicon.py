@@ -1,0 +1,136 @@
+"""Vocabulary of location lines: the words a reader uses to find the parts.
+
+Road names end in a small set of generic words (路, 街, 大道, 胡同, 条 ...); directions
+are the eight compass words; relations to a landmark are a handful of postpositions
+(门前 = in front of the gate, 对面 = opposite, 附近 = near ...). Regular expressions
+are compiled once, here, at import: the parser is called for every line of an import.
+
+>>> ROAD.match("马家堡东路与革新南路").group("road")
+'马家堡东路'
+>>> normalise_direction("正南"), RELATIONS["斜对面"]
+('南', 'opposite')
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- directions ---------------------------------------------------------------------
+DIR = r"(?:东北|东南|西北|西南|东|西|南|北)"
+
+
+def normalise_direction(word: str) -> str:
+    """正南 → 南; the labels write the bare compass word."""
+    return word.lstrip("正")
+
+
+# -- numbers and distances ----------------------------------------------------------
+NUM = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+UNIT = r"(?:公里|千米|米|km|KM|m(?![A-Za-z]))"
+DISTANCE = (
+    rf"(?P<approx1>约|大约|近)?(?P<num>{NUM})\s*(?P<unit>{UNIT})"
+    r"(?P<approx2>左右|许)?处?"
+)
+
+# -- roads --------------------------------------------------------------------------
+# Longer suffixes first so 建设大街 ends at 大街, not at 街 of a shorter reading.
+ROAD_SUFFIX = r"(?:大街|大道|胡同|公路|高速|环路|路|街|道|巷|里|条)"
+# Characters a road name is made of. No ASCII digits (they start house numbers), no
+# 的 (a possessive ends the name), no punctuation.
+NAME_CH = r"[\u4e00-\u9fffA-Za-z]"
+# A name followed by these is a compound or building, not a road: 慈云寺北里小区.
+_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场)"
+# Atomic group: the shortest name ending in a road suffix is the road (马家堡东路, not
+# 马家堡东路与革新南路); the parser never re-reads it longer.
+ROAD_CORE = rf"(?>{NAME_CH}{{1,10}}?{ROAD_SUFFIX})"
+ROAD_TAIL = r"(?P<aux>辅路|主路)?(?P<section>[东西南北中]段)?"
+ROAD = re.compile(rf"(?P<road>{ROAD_CORE}{ROAD_TAIL}){_NOT_ROAD_AFTER}")
+ROAD_NAME_FULL = re.compile(rf"{NAME_CH}{{1,12}}{ROAD_SUFFIX}(?:辅路|主路)?(?:[东西南北中]段)?")
+
+# Words ending in a road suffix that name a part of a street, never a street.
+GENERIC_WAYS = frozenset({
+    "道路", "马路", "人行道", "机动车道", "非机动车道", "车道", "街道", "小巷", "路面",
+    "沿线街道", "盲道", "步道", "辅道", "通道", "过道", "巷道", "街里",
+})
+
+# -- junctions ----------------------------------------------------------------------
+JUNCTION = r"(?:交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|路口|\((?:交叉)?路口\))"
+CONJ = r"(?:与|和|、|/)"
+TRAVEL = r"由[东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
+
+# -- landmarks ----------------------------------------------------------------------
+RELATIONS = {
+    "门前": "front", "门口": "front", "前": "front", "斜对面": "opposite", "对面": "opposite",
+    "附近": "near", "旁边": "near", "旁": "near", "边上": "near", "周边": "near",
+    "门外": "outside", "外": "outside", "下": "under", "底下": "under", "内": "inside",
+    "里面": "inside",
+}
+REL = "(?:" + "|".join(sorted(map(re.escape, RELATIONS), key=len, reverse=True)) + ")"
+# Places such as a green belt belong to the road; the labels keep them in the problem.
+GENERIC_FEATURES = frozenset({"绿化带", "花坛", "树池", "绿地"})
+FACILITY_END = (
+    r"(?:施工区域|区域|工地|项目|地块|工程|小区|家属院|大厦|广场|市场|公园|学校|医院|酒店"
+    r"|饭店|超市|商场|中心|大院|院)"
+)
+GATE_END = r"(?:[东西南北正后侧大]门)"
+
+# -- places above the street --------------------------------------------------------
+BEIJING_DISTRICTS = (
+    "东城", "西城", "朝阳", "海淀", "丰台", "石景山", "门头沟", "房山", "通州", "顺义",
+    "昌平", "大兴", "怀柔", "平谷", "密云", "延庆",
+)
+SUBDISTRICT_KIND = r"(?:街道办事处|街道|地区|办事处|乡|镇|社区)"
+
+# -- problems -----------------------------------------------------------------------
+# Substrings that mark text as a problem description rather than a place name.
+PROBLEM_WORD = re.compile(
+    r"垃圾|堆放|堆物|堆料|乱|占道|违停|违章|停放|破损|遗撒|积存|积尘|未|不到位|废弃|摆放|"
+    r"污水|外溢|散落|渣土|杂物|损坏|缺失|破旧|私搭|私接|有(?!限)|存在|问题|三包|不落实|不规范"
+)
+
+# Category names of the digital urban-management event classes, keyed by wording.
+# Order matters: the first matching rule names the category (非机动车 before 机动车).
+CATEGORY_RULES: tuple[tuple[str, str], ...] = (
+    (r"非机动车.*(?:乱停|乱放|停放|违停)|(?:自行车|电动车|单车).*(?:乱停|停放)", "非机动车乱停放"),
+    (r"机动车.*(?:乱停|违停|停放)|车辆违停|违章停车|乱停车", "机动车乱停放"),
+    (r"门前三包", "门前三包"),
+    (r"无照|无证", "无照经营"),
+    (r"出店|店外", "店外经营"),
+    (r"占道经营|摊|游商", "占道经营"),
+    (r"遗撒", "道路遗撒"),
+    (r"积存垃圾|垃圾.*(?:堆|散落|外溢|较多)|暴露垃圾|白色垃圾|积存.*渣土", "积存垃圾"),
+    (r"堆物|堆料|杂物|堆放|堆积", "堆物堆料"),
+    (r"路面破损|道路破损", "道路破损"),
+    (r"广告.*破损|宣传栏.*破损", "广告设施破损"),
+    (r"废弃.*家具|废弃.*设备|皮箱|床垫", "废弃家具"),
+    (r"苫盖|土堆未覆盖|渣土未覆盖|土石方|扬尘|积尘", "施工扬尘"),
+    (r"施工", "施工管理"),
+    (r"标志牌", "交通标志损坏"),
+    (r"井盖|溢.*污水", "井盖及排水"),
+    (r"燃气", "燃气安全"),
+    (r"供暖", "供暖"),
+)
+# One pattern for all rules: top-level alternatives are tried in order, each over the
+# whole item (".*?"), so the first rule that matches anywhere wins, in one C-level call.
+_CATEGORY = re.compile(
+    "|".join(f".*?(?:{pattern})(?P<c{i}>)" for i, (pattern, _) in enumerate(CATEGORY_RULES))
+)
+
+# Problem items that are two known event names written without a separator
+# (道路遗撒积存沙石); split them back into two.
+JOINABLE_ITEMS = ("道路遗撒", "积存沙石", "积存垃圾", "暴露垃圾", "堆物堆料", "乱堆物堆料")
+
+# A noun that several problem items share: 机动车、非机动车乱停 = two items.
+SHARED_SUBJECTS = re.compile(
+    r"(?:非机动车|机动车|电动自行车|电动车|自行车|共享单车|三轮车|摩托车|车辆)"
+)
+
+
+def category_of(item: str) -> str | None:
+    """The event category a problem item's wording belongs to, if known.
+
+    >>> category_of("非机动车乱停"), category_of("门店前堆物堆料"), category_of("墙皮脱落")
+    ('非机动车乱停放', '堆物堆料', None)
+    """
+    m = _CATEGORY.match(item)
+    return CATEGORY_RULES[int(m.lastgroup[1:])][1] if m else None

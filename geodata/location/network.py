@@ -1,0 +1,286 @@
+"""The road network as the location language sees it: an in-memory, metric index.
+
+Pure (no Django): built from plain records (ids, names, classes, shapely geometries in
+the storage CRS, metres), so the geocoder and the describer run on it without a
+database round trip per text. The Django side (`geodata.geocoding`) builds it from the
+database and keeps it while the network is unchanged.
+
+A road's geometry is merged into **lines** (one per carriageway, service road or path
+run). Each line has a role:
+- ``main``: the road itself (its best class, or a line with no better line beside it);
+- ``service``: a lower-class driveway running beside a main line (北京's 辅路);
+- ``path``: a footway or cycle track beside a main line (a sidewalk, not a reference).
+
+>>> from shapely.geometry import LineString, MultiLineString, Point
+>>> net = NetworkIndex(
+...     roads=[RoadRecord(1, "甲路", "primary", MultiLineString([[(0, 0), (500, 0)]])),
+...            RoadRecord(2, "乙路", "secondary", MultiLineString([[(200, -300), (200, 300)]]))],
+...     intersections=[IntersectionRecord(9, "甲路与乙路交叉口", Point(200, 0), (1, 2))],
+...     segments=[SegmentRecord(5, 1, LineString([(0, 0), (500, 0)]))])
+>>> [r.name for r, how, score in net.match_road("甲路")], net.intersections_between([1], [2])[0].name
+(['甲路'], '甲路与乙路交叉口')
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import shapely
+from shapely import STRtree
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point
+from shapely.ops import linemerge
+
+from ..names import normalize_name
+
+PATH_CLASSES = frozenset({"footway", "cycleway", "path", "steps", "pedestrian", "bridleway", "track"})
+# Ranks of OSM classes, best first (a road's main class is its best one).
+_RANK = {"motorway": 0, "trunk": 1, "primary": 2, "secondary": 3, "tertiary": 4, "motorway_link": 5,
+         "trunk_link": 5, "primary_link": 5, "secondary_link": 6, "tertiary_link": 6, "unclassified": 7,
+         "residential": 8, "living_street": 9, "service": 10, "pedestrian": 11, "track": 12, "cycleway": 13,
+         "footway": 13, "path": 14, "steps": 15, "construction": 16}
+# Half the usual carriageway width by class: how far "X路东侧" lies from a single line.
+SIDE_OFFSET_M = {"motorway": 12.0, "trunk": 10.0, "primary": 8.0, "secondary": 6.0, "tertiary": 5.0,
+                 "unclassified": 4.0, "residential": 3.5, "living_street": 3.0, "service": 3.0}
+BESIDE_M = 60.0
+PATH_PENALTY_M = 15.0  # a line this close to a main line of its road runs beside it
+
+# Names people use for a road other than the mapped one (normalised → normalised).
+ALIASES = {"G6": "京藏高速", "京藏高速公路": "京藏高速", "京藏高速辅路": "G6辅路", "G6京藏高速": "京藏高速",
+           "八达岭高速": "京藏高速", "八达岭高速辅路": "G6辅路"}
+_SECTION = re.compile(r"(?:[东西南北中]段|\([东西南北中]段\))$")
+
+
+def rank(highway: str) -> int:
+    return _RANK.get(highway, 12)
+
+
+def side_offset(highway: str) -> float:
+    return SIDE_OFFSET_M.get(highway, 2.0)
+
+
+@dataclass(frozen=True)
+class RoadRecord:
+    id: int
+    name: str
+    highway: str
+    geom: MultiLineString  # metric
+    line_classes: tuple[str, ...] = ()  # class of each part of geom, when known
+
+
+@dataclass(frozen=True)
+class IntersectionRecord:
+    id: int
+    name: str
+    point: Point
+    road_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    id: int
+    road_id: int
+    geom: LineString
+
+
+@dataclass(frozen=True)
+class LandmarkRecord:
+    id: int
+    name: str
+    kind: str
+    point: Point
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    id: int
+    name: str
+    kind: str
+    geom: MultiPolygon
+
+
+@dataclass(frozen=True)
+class RoadLine:
+    index: int
+    road_id: int
+    highway: str
+    role: str  # main / service / path
+    geom: LineString
+
+
+@dataclass
+class Road:
+    id: int
+    name: str
+    name_normalized: str
+    highway: str
+    lines: list[RoadLine] = field(default_factory=list)
+
+    def lines_with_role(self, *roles: str) -> list[RoadLine]:
+        return [ln for ln in self.lines if ln.role in roles]
+
+
+class NetworkIndex:
+    def __init__(self, *, roads, intersections=(), segments=(), landmarks=(), areas=()):
+        self.roads: dict[int, Road] = {}
+        self.lines: list[RoadLine] = []
+        for rec in roads:
+            road = Road(rec.id, rec.name, normalize_name(rec.name), rec.highway)
+            self.roads[rec.id] = road
+            self._add_lines(road, rec)
+        self.line_tree = STRtree([ln.geom for ln in self.lines])
+        self.reference_lines = [ln for ln in self.lines if ln.role != "path"]
+        self.reference_tree = STRtree([ln.geom for ln in self.reference_lines])
+
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for road in self.roads.values():
+            self.by_name[road.name_normalized].append(road.id)
+        self.intersections = {i.id: i for i in intersections}
+        self.intersections_of_road: dict[int, list[IntersectionRecord]] = defaultdict(list)
+        for inter in intersections:
+            for rid in inter.road_ids:
+                self.intersections_of_road[rid].append(inter)
+        self.segments = list(segments)
+        self.segments_of_road: dict[int, list[SegmentRecord]] = defaultdict(list)
+        for seg in self.segments:
+            self.segments_of_road[seg.road_id].append(seg)
+        self.landmarks = list(landmarks)
+        self.landmarks_by_name: dict[str, list[LandmarkRecord]] = defaultdict(list)
+        for lm in self.landmarks:
+            self.landmarks_by_name[normalize_name(lm.name)].append(lm)
+        self.landmark_tree = STRtree([lm.point for lm in self.landmarks]) if self.landmarks else None
+        self.areas = list(areas)
+        self.area_tree = STRtree([a.geom for a in self.areas]) if self.areas else None
+
+    # -- building ------------------------------------------------------------------
+    def _add_lines(self, road: Road, rec: RoadRecord) -> None:
+        parts = list(rec.geom.geoms)
+        classes = list(rec.line_classes) if len(rec.line_classes) == len(parts) else [rec.highway] * len(parts)
+        by_class: dict[str, list[LineString]] = defaultdict(list)
+        for part, cls in zip(parts, classes, strict=True):
+            by_class[cls].append(part)
+        merged: list[tuple[str, LineString]] = []
+        for cls, lines in by_class.items():
+            m = linemerge(MultiLineString(lines)) if len(lines) > 1 else lines[0]
+            merged.extend((cls, g) for g in (m.geoms if hasattr(m, "geoms") else [m]))
+        best = min(rank(c) for c, _ in merged)
+        road.highway = min((c for c, _ in merged), key=rank)
+        mains = [g for c, g in merged if rank(c) == best]
+        for cls, geom in merged:
+            role = "main"
+            if rank(cls) != best and any(geom.distance(m) <= BESIDE_M for m in mains):
+                beside = _mostly_beside(geom, mains)
+                if beside:
+                    role = "path" if cls in PATH_CLASSES else "service"
+            line = RoadLine(len(self.lines), road.id, cls, role, geom)
+            self.lines.append(line)
+            road.lines.append(line)
+
+    # -- names -----------------------------------------------------------------------
+    def match_road(self, name: str, *, limit: int = 5) -> list[tuple[Road, str, float]]:
+        """Roads for a written name, best first: (road, how, score in 0..1)."""
+        if not name:
+            return []
+        norm = normalize_name(name)
+        tried = [(norm, "exact", 1.0)]
+        base = _SECTION.sub("", norm)
+        if base != norm:
+            tried.append((base, "section", 0.95))
+        if norm in ALIASES:
+            tried.append((ALIASES[norm], "alias", 0.95))
+        for key in (norm, base):
+            for suffix in ("辅路", "主路"):
+                if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                    stripped = key[: -len(suffix)]
+                    tried.append((stripped, "service" if suffix == "辅路" else "main", 0.9))
+                    if stripped in ALIASES:
+                        tried.append((ALIASES[stripped], "alias", 0.85))
+        for key, how, score in tried:
+            ids = self.by_name.get(key)
+            if ids:
+                return [(self.roads[i], how, score) for i in ids][:limit]
+        scored = []
+        for key, ids in self.by_name.items():
+            ratio = difflib.SequenceMatcher(None, base, key).ratio()
+            if ratio >= 0.6:
+                scored.extend((self.roads[i], "similar", round(ratio * 0.8, 3)) for i in ids)
+        scored.sort(key=lambda t: -t[2])
+        return scored[:limit]
+
+    def match_landmark(self, name: str) -> list[LandmarkRecord]:
+        norm = normalize_name(name)
+        found = self.landmarks_by_name.get(norm)
+        if found:
+            return found
+        return [lm for key, lms in self.landmarks_by_name.items() if norm and (norm in key or key in norm)
+                and min(len(norm), len(key)) >= 2 for lm in lms][:5]
+
+    # -- topology --------------------------------------------------------------------
+    def intersections_between(self, a_ids, b_ids) -> list[IntersectionRecord]:
+        b = set(b_ids)
+        out = []
+        for rid in a_ids:
+            for inter in self.intersections_of_road.get(rid, []):
+                if b & set(inter.road_ids) and inter not in out:
+                    out.append(inter)
+        return out
+
+    def nearest_reference_line(self, point: Point, max_m: float | None = None) -> RoadLine | None:
+        """The road line a reader would place the point on: the nearest, except that a
+        footway or footbridge yields to a street within PATH_PENALTY_M more."""
+        idx = self.reference_tree.nearest(point)
+        if idx is None:
+            return None
+        nearest = self.reference_lines[int(idx)]
+        d0 = nearest.geom.distance(point)
+        if max_m is not None and d0 > max_m:
+            return None
+        near = self.reference_tree.query(point, predicate="dwithin", distance=d0 + PATH_PENALTY_M)
+        return min((self.reference_lines[int(i)] for i in near),
+                   key=lambda ln: ln.geom.distance(point) + (PATH_PENALTY_M if ln.highway in PATH_CLASSES else 0.0))
+
+    def segment_at(self, road_id: int, point: Point) -> tuple[SegmentRecord, float] | None:
+        segs = self.segments_of_road.get(road_id)
+        if not segs:
+            return None
+        seg = min(segs, key=lambda s: s.geom.distance(point))
+        return seg, float(seg.geom.project(point))
+
+    def area_covering(self, point: Point, kind: str) -> AreaRecord | None:
+        if self.area_tree is None:
+            return None
+        hits = [self.areas[int(i)] for i in self.area_tree.query(point, predicate="intersects")]
+        hits = [a for a in hits if a.kind == kind]
+        return min(hits, key=lambda a: a.geom.area) if hits else None
+
+    def areas_named(self, name: str) -> list[AreaRecord]:
+        norm = normalize_name(name)
+        return [a for a in self.areas if normalize_name(a.name) == norm]
+
+    def nearest_landmark(self, point: Point, max_m: float) -> LandmarkRecord | None:
+        if self.landmark_tree is None:
+            return None
+        idx = self.landmark_tree.nearest(point)
+        lm = self.landmarks[int(idx)]
+        return lm if lm.point.distance(point) <= max_m else None
+
+
+def _mostly_beside(geom: LineString, mains: list[LineString]) -> bool:
+    """Whether most of `geom` runs within BESIDE_M of a main line (a side road, not a
+    continuation of the road in a lower class)."""
+    pts = [geom.interpolate(f, normalized=True) for f in (0.1, 0.5, 0.9)]
+    near = sum(1 for p in pts if min(m.distance(p) for m in mains) <= BESIDE_M)
+    return near >= 2
+
+
+def lines_near(lines: list[RoadLine], point: Point, within: float) -> list[RoadLine]:
+    return [ln for ln in lines if ln.geom.distance(point) <= within]
+
+
+def interpolate(line: LineString, s: float) -> Point:
+    return line.interpolate(min(max(s, 0.0), line.length))
+
+
+__all__ = ["NetworkIndex", "RoadRecord", "IntersectionRecord", "SegmentRecord", "LandmarkRecord", "AreaRecord",
+           "RoadLine", "Road", "rank", "side_offset", "lines_near", "interpolate", "shapely"]

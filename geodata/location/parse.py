@@ -1,0 +1,273 @@
+"""Reading a problem-location line: text → `ParsedLocation`.
+
+Inspection lists locate a problem the way a reader walks to it: a subdistrict, an
+*anchor* (an intersection, a road, a house number or a landmark), an *offset* from the
+anchor (向东120米, 东南角, 西北侧向西100米), refinements (革新南路南侧 = on the south side
+of that road; 天成酒店南侧10米 = 10 m south of a hotel), and then the problems.
+
+The parser reads left to right. After the prefixes (numbering, 检查发现, "柯城:", district,
+subdistrict) it repeatedly tries the location constructs at the cursor; the first place
+where none applies is where the problem text starts. Constructs are tried only where
+they can occur (an intersection only as the anchor, a road side after a road), which
+is what keeps direction words inside names (北方烧烤, 北门街) from being read as
+directions. It never raises: unreadable text gives ``errors``, half-readable text
+gives what was read plus ``warnings``.
+
+>>> loc = parse("2. 西罗园街道，马家堡东路与革新南路交叉路口向东120米，革新南路南侧，"
+...             "天成酒店南侧10米，积存垃圾。")
+>>> loc.subdistrict, loc.road_a, loc.road_b, loc.direction, loc.distance_m, loc.side
+('西罗园街道', '马家堡东路', '革新南路', '东', 120, '南侧')
+>>> loc.landmarks[0].name, loc.landmarks[0].direction, loc.problems
+('天成酒店', '南', ('积存垃圾',))
+"""
+
+from __future__ import annotations
+
+import re
+
+from geodata.location.constructs import ROAD_SIDE, Mark, Reading, finish_anchor, read_location
+from geodata.location.lexicon import (
+    BEIJING_DISTRICTS,
+    PROBLEM_WORD,
+    ROAD,
+    ROAD_NAME_FULL,
+    ROAD_SUFFIX,
+    SUBDISTRICT_KIND,
+)
+from geodata.location.problems import read_problems
+from geodata.location.text import fold
+from geodata.location.types import (
+    Landmark,
+    ParsedLocation,
+    ParseMessage,
+    Problem,
+    Span,
+)
+
+# -- prefixes -----------------------------------------------------------------------
+_NUMBERING = re.compile(
+    r"\s*[●•·○◆■▲★]?\s*(?:\(?\d{1,3}\)|\d{1,3}\s*[.、](?!\d)|[一二三四五六七八九十]{1,3}、)?\s*"
+)
+_PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访)发现[,:]?")
+_COMPLAINT = re.compile(r".{1,12}?反映[,:]")
+_COLON_PREFIX = re.compile(r"(?P<p>[^\s,;:()|。]{1,12}):(?!\s*\d{1,2}\s*[.、])")
+_COLON_BEFORE_LIST = re.compile(r":(?=\s*\d{1,2}\s*[.、])")
+_DISTRICT = re.compile(
+    "(?P<d>(?:" + "|".join(BEIJING_DISTRICTS) + r")区?|[\u4e00-\u9fff]{2,4}区(?=[\u4e00-\u9fff]{1,8}?"
+    r"(?:街道|镇|乡|地区)))"
+)
+_SUBDISTRICT = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff]{{1,8}}?)(?P<kind>{SUBDISTRICT_KIND})(?P<belongs>所属)?"
+)
+_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口")
+_ADMIN_AREA = re.compile(
+    r"责任辖区(?:及责任人)?:(?:[^,;。()]*?区)?(?P<sub>[^,;。()区]{1,8}?(?:办事处|街道|镇|乡))"
+)
+
+_HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ROAD_SUFFIX_END = re.compile(ROAD_SUFFIX + "$")
+_TABLE_NUMBER = re.compile(r"\d{1,3}\s*[.、]?")
+_TABLE_ACTION = re.compile(r"拟|已|移交|责令|处理|立案")
+_TRAILING_PAREN = re.compile(r"\([^()]*\)\s*$")
+
+
+# -- prefixes -----------------------------------------------------------------------
+def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
+    """柯城: / 东港南山路: / 乡镇杜泽巽峰路: / 新增网格: before the location proper."""
+    t = r.t
+    while True:
+        m = _COLON_PREFIX.match(t, pos, end)
+        if not m:
+            return pos
+        prefix, p_start, after = m.group("p"), m.start("p"), m.end()
+        head, head_end = prefix, len(prefix)
+        if ROAD_NAME_FULL.search(prefix) or _ROAD_SUFFIX_END.search(prefix):
+            # the longest tail of the prefix that the body starts with is a road
+            for k in range(len(prefix) - 1):
+                tail = prefix[k:]
+                if len(tail) >= 2 and t.startswith(tail, after):
+                    head, head_end = prefix[:k], k
+                    r.known_road = tail
+                    break
+            else:
+                if _ROAD_SUFFIX_END.search(prefix):
+                    head, head_end = "", 0
+                    r.known_road = prefix
+        sub = _SUBDISTRICT.fullmatch(head)
+        if head.startswith("乡镇") and len(head) > 2:
+            r.put("subdistrict", head[2:], p_start + 2, p_start + head_end)
+        elif sub and not _SUBDISTRICT_BAD.search(sub.group("name")) and not sub.group("belongs"):
+            r.put("subdistrict", head, p_start, p_start + head_end)
+        elif head and "网格" not in head and not PROBLEM_WORD.search(head):
+            r.put("district", head, p_start, p_start + head_end)
+        pos = after
+
+
+def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
+    t = r.t
+    m = _DISTRICT.match(t, pos, end)
+    if m:
+        name = m.group("d")
+        nxt = t[m.end(): m.end() + 1]
+        if name.endswith("区") or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
+            r.put("district", name, m.start(), m.end())
+            pos = m.end()
+    m = _SUBDISTRICT.match(t, pos, end)
+    if m:
+        name, kind = m.group("name"), m.group("kind")
+        nxt = t[m.end(): m.end() + 1]
+        ok = not _SUBDISTRICT_BAD.search(name)
+        if kind == "社区" and not m.group("belongs") and nxt not in (",", ":", " ", ""):
+            ok = False
+        if len(name) == 1 and kind not in ("乡", "镇"):
+            ok = False
+        if ok:
+            r.put("subdistrict", name + kind, m.start(), m.end("kind"))
+            pos = m.end()
+    return pos
+
+
+def _read_table_row(r: Reading, pos: int, end: int) -> tuple[int, int, list[tuple[int, int]]]:
+    """`1. | 奥南4号地建设项目 | 北土城路北侧 | 部分土堆未覆盖 |`: one cell per part."""
+    t = r.t
+    cells, start = [], pos
+    for i in range(pos, end + 1):
+        if i == end or t[i] == "|":
+            s, e = start, i
+            while s < e and t[s].isspace():
+                s += 1
+            while e > s and t[e - 1].isspace():
+                e -= 1
+            if e > s and not _TABLE_NUMBER.fullmatch(t, s, e):
+                cells.append((s, e))
+            start = i + 1
+    location_cell = next(
+        (k for k, (s, e) in enumerate(cells) if ROAD.search(t, s, e) or ROAD_SIDE.search(t, s, e)), 0
+    )
+    for s, e in cells[:location_cell]:
+        r.marks.append(Mark(t[s:e], Span(s, e), in_chain=False))
+    if location_cell < len(cells):
+        s, e = cells[location_cell]
+        stop = read_location(r, s, e)
+        if stop < e:
+            r.warn(stop, e, "text in the location cell was not read")
+    problem_cells = [
+        (s, e) for s, e in cells[location_cell + 1:]
+        if not _TABLE_ACTION.match(t, s, e)
+    ]
+    return pos, end, problem_cells
+
+
+def _problems_in(r: Reading, regions, first_only: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    for s, e in regions:
+        items, names = read_problems(r.t, s, e, first_only=first_only)
+        problems.extend(items)
+        for lm in names:
+            r.marks.append(Mark(lm.name, lm.span))
+        if first_only and problems:
+            break
+    return problems
+
+
+def _read(text: str) -> ParsedLocation:
+    t = fold(text)
+    end = len(t)
+    while end > 0 and (t[end - 1].isspace() or t[end - 1] in "。.;,"):
+        end -= 1
+    if end == 0 or not _HAS_HAN.search(t):
+        return ParsedLocation(errors=(ParseMessage(Span(0, len(text)), "no Chinese location text"),))
+    r = Reading(t)
+    pos = _NUMBERING.match(t, 0, end).end() if not _HAS_HAN.match(t) else 0
+
+    if t.count("|") >= 2:
+        _, _, problem_cells = _read_table_row(r, pos, end)
+        problems = _problems_in(r, problem_cells, first_only=False)
+        return _result(r, problems, text)
+
+    m = _PREAMBLE.match(t, pos, end) if "发现" in t[pos:pos + 46] else None
+    if m:
+        pos = m.end()
+    complaint = _COMPLAINT.match(t, pos, end) if "反映" in t[pos:pos + 16] else None
+    if complaint:
+        pos = complaint.end()
+    if t.startswith("位于", pos):
+        pos += 2
+    if ":" in t[pos:pos + 14]:
+        pos = _read_colon_prefixes(r, pos, end)
+    pos = _read_district_and_subdistrict(r, pos, end)
+    if r.values.get("subdistrict") and t.startswith(",", pos):
+        pos += 1
+
+    listed = _COLON_BEFORE_LIST.search(t, pos, end) if ":" in t else None
+    location_end = listed.start() if listed else end
+    stop = read_location(r, pos, location_end)
+    if listed:
+        # "…地块(1#住宅楼等19项):1.…;2.…": all before the colon is the place
+        rest = _TRAILING_PAREN.sub("", t[stop:location_end]).strip()
+        if rest:
+            r.marks.append(Mark(rest, Span(stop, stop + len(rest)), in_chain=True))
+            if r.anchor in (None, "road"):
+                r.anchor = "landmark" if r.anchor is None else r.anchor
+        problem_start = listed.end()
+    else:
+        problem_start = stop
+    m = _ADMIN_AREA.search(t, problem_start, end) if "责任辖区" in t else None
+    if m and not r.values.get("subdistrict"):
+        r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
+    problems = _problems_in(r, [(problem_start, end)], first_only=bool(complaint))
+    return _result(r, problems, text)
+
+
+def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
+    finish_anchor(r)
+    v = r.values
+    errors: list[ParseMessage] = []
+    located = r.anchor or v.get("subdistrict") or r.marks
+    if not located:
+        errors.append(ParseMessage(Span(0, len(text)), "no location recognised (未识别出位置)"))
+    if not problems:
+        r.warn(0, len(text), "no problem text found (未识别出问题)")
+    spans = dict(r.spans)
+    landmarks = []
+    for i, mk in enumerate(r.marks):
+        landmarks.append(Landmark(mk.name, mk.direction, mk.distance_m, mk.relation, mk.span))
+        spans[f"landmarks[{i}]"] = mk.span
+    for i, p in enumerate(problems):
+        if p.span:
+            spans[f"problems[{i}]"] = p.span
+    kept_spans = tuple([(k, s) for k, s in spans.items() if s.end > s.start or k == "segment"])
+    return ParsedLocation(
+        district=v.get("district"),
+        subdistrict=v.get("subdistrict"),
+        road_a=v.get("road_a"),
+        road_b=v.get("road_b"),
+        anchor_kind=v.get("anchor_kind", "other"),
+        anchor_relation=v.get("anchor_relation"),
+        direction=v.get("direction"),
+        distance_m=v.get("distance_m"),
+        approximate=bool(v.get("approximate")),
+        corner=v.get("corner"),
+        road=v.get("road"),
+        side_road=v.get("side_road"),
+        side=v.get("side"),
+        address=v.get("address"),
+        segment=v.get("segment"),
+        landmarks=tuple(landmarks),
+        problem_items=tuple(problems),
+        spans=kept_spans,
+        warnings=tuple(r.warnings),
+        errors=tuple(errors),
+    )
+
+
+def parse(text: str) -> ParsedLocation:
+    """Read one location line. Never raises: problems are reported in ``errors``."""
+    if not isinstance(text, str):
+        return ParsedLocation(errors=(ParseMessage(Span(0, 0), f"expected str, got {type(text).__name__}"),))
+    try:
+        return _read(text)
+    except Exception as exc:  # a bug must not stop an import of thousands of lines
+        return ParsedLocation(
+            errors=(ParseMessage(Span(0, len(text)), f"internal parser error: {exc!r}"),)
+        )

@@ -1,0 +1,68 @@
+"""Properties of the location parser over arbitrary text (hypothesis)."""
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geodata.location.parse import parse
+from geodata.location.text import fold
+
+DEV = Path(__file__).resolve().parents[3] / "fixtures" / "locations_dev.jsonl"
+DEV_TEXTS = [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines() if line]
+
+# Characters the parser reacts to, so random text often looks like a location line.
+VOCAB = list("东西南北正向往以约米公里路街道与和、/交叉口处侧角段辅号的门前对面内外下旁附近有,，:：;。()（）"
+             "街道镇乡社区所属一二三四五六七八九十百0123456789环岛转盘从至—-| \n\t\x00“”")
+LOCATION_TEXT = st.one_of(
+    st.text(),
+    st.text(alphabet=st.sampled_from(VOCAB), max_size=60),
+    st.lists(st.sampled_from(VOCAB + ["积存垃圾", "马家堡东路", "革新南路", "天成酒店", "西罗园街道"]),
+             max_size=25).map("".join),
+    st.sampled_from(DEV_TEXTS).flatmap(
+        lambda s: st.integers(0, len(s)).flatmap(lambda i: st.integers(i, len(s)).map(lambda j: s[i:j]))
+    ),
+)
+
+NAME_FIELDS = ("district", "subdistrict", "road_a", "road_b", "road", "side_road", "address")
+
+
+def _check_spans(text: str) -> None:
+    loc = parse(text)
+    n = len(text)
+    for key, span in loc.spans:
+        assert 0 <= span.start <= span.end <= n, (key, span)
+    for message in loc.warnings + loc.errors:
+        assert 0 <= message.span.start <= message.span.end <= n
+    d = loc.to_dict()
+    json.dumps(d, ensure_ascii=False)
+    for key in NAME_FIELDS:
+        span = loc.span_of(key)
+        if d[key] is not None and span is not None:
+            assert fold(text[span.start:span.end]) == d[key], key
+    for key in ("direction", "corner"):
+        span = loc.span_of(key)
+        if d[key] is not None and span is not None:
+            assert d[key] in fold(text[span.start:span.end]), key
+    if loc.span_of("side") is not None:
+        assert d["side"][0] in fold(text[loc.span_of("side").start:loc.span_of("side").end])
+    for i, lm in enumerate(loc.landmarks):
+        span = loc.span_of(f"landmarks[{i}]")
+        assert span is not None and fold(text[span.start:span.end]) == lm.name
+
+
+@settings(max_examples=600, deadline=None)
+@given(LOCATION_TEXT)
+def test_parse_never_raises_and_spans_lie_in_the_text(text):
+    _check_spans(text)
+
+
+def test_parse_reports_no_internal_error_on_the_dev_lines():
+    for text in DEV_TEXTS:
+        assert not any("internal" in e.message for e in parse(text).errors)
+        _check_spans(text)
+
+
+def test_parse_rejects_non_strings_without_raising():
+    assert not parse(None).ok  # type: ignore[arg-type]
