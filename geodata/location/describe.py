@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from shapely.geometry import Point
 
 from . import compass
-from .network import NetworkIndex, Road, RoadLine, interpolate, lines_near
+from .network import NetworkIndex, Road, RoadLine, interpolate
 
 ON_LINE_M = 1.5  # closer than this to a single line, a point is on the road, not beside it
 NEAR_INTERSECTION_M = 60.0
@@ -109,9 +109,9 @@ def _side(point: Point, on_line: Point, line: RoadLine, road: Road, *, always: b
     On a dual carriageway the side is that of the point's carriageway; on a 辅路, the side
     of the main road the 辅路 runs along."""
     if line.role == "service":
-        others = lines_near(road.lines_with_role("main"), on_line, 150.0)
+        others = road.lines_near(on_line, 150.0, "main")
     else:
-        others = [ln for ln in lines_near(road.lines_with_role("main"), on_line, NEAR_INTERSECTION_M)
+        others = [ln for ln in road.lines_near(on_line, NEAR_INTERSECTION_M, "main")
                   if ln.index != line.index] if line.role == "main" else []
     if others:
         # Dual carriageway: the side is that of this carriageway relative to the other.
@@ -194,7 +194,7 @@ def _cross_road(inter, road: Road, line: RoadLine, net: NetworkIndex) -> Road:
         if rid == road.id:
             continue
         other = net.roads[rid]
-        near = lines_near(other.lines_with_role("main") or other.lines, inter.point, NEAR_INTERSECTION_M)
+        near = (other.lines_near(inter.point, NEAR_INTERSECTION_M, "main") or other.lines_near(inter.point, NEAR_INTERSECTION_M))
         if not near:
             continue
         ln = min(near, key=lambda x: x.geom.distance(inter.point))

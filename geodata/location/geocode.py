@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from shapely.geometry import Point
 
 from . import compass
-from .network import IntersectionRecord, NetworkIndex, Road, RoadLine, interpolate, lines_near, side_offset
+from .network import IntersectionRecord, NetworkIndex, Road, RoadLine, interpolate, side_offset
 from .types import ParsedLocation
 
 NEAR_INTERSECTION_M = 60.0  # lines of a road within this of an intersection leave from it
@@ -156,7 +156,7 @@ def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> 
     if target.id != road.id or line.role not in target_roles:
         # "…向北50米，C东侧" with C not the line walked: the point is beside C, level with
         # the walked point (an expressway beside its 辅路, a 辅路 beside its main road).
-        if lines_near(target.lines_with_role(*target_roles) or target.lines, point, 150.0):
+        if (target.lines_near(point, 150.0, *target_roles) or target.lines_near(point, 150.0)):
             t.steps.append(f"平移到与之平行的 {target.name}{'辅路' if 'service' in target_roles else ''}")
             road = target
             point, line = _apply_side(point, target, parsed.side or "", None, t, target_roles)
@@ -212,9 +212,9 @@ def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, 
         options = []
         for rid in tier:
             road = net.roads[rid]
-            lines = lines_near(road.lines_with_role(*_roles(rid, service_ids)), inter.point, NEAR_INTERSECTION_M)
+            lines = road.lines_near(inter.point, NEAR_INTERSECTION_M, *_roles(rid, service_ids))
             if not lines and rid in service_ids:
-                lines = lines_near(road.lines_with_role("main"), inter.point, NEAR_INTERSECTION_M)
+                lines = road.lines_near(inter.point, NEAR_INTERSECTION_M, "main")
             for line in lines:
                 s0 = line.geom.project(inter.point)
                 anchor = line.geom.interpolate(s0)
@@ -264,7 +264,7 @@ def _apply_side(point: Point, road: Road, side: str, line: RoadLine | None, t: _
     it (at a junction, or beside a road other than the one walked) the point is first
     moved onto the road: onto the carriageway on that side where the road is dual."""
     side_b = compass.bearing_of(side)
-    near = lines_near(road.lines_with_role(*roles), point, 150.0) or lines_near(road.lines, point, 150.0)
+    near = road.lines_near(point, 150.0, *roles) or road.lines_near(point, 150.0)
     if line is None:
         if not near:
             return point, None
@@ -275,7 +275,7 @@ def _apply_side(point: Point, road: Road, side: str, line: RoadLine | None, t: _
         line, point = pick
     if side_b is None:  # 两侧 and the like: the road itself
         return point, line
-    others = [ln for ln in lines_near(road.lines_with_role(line.role), point, NEAR_INTERSECTION_M)
+    others = [ln for ln in road.lines_near(point, NEAR_INTERSECTION_M, line.role)
               if ln.index != line.index]
     if others or line.role == "service":
         # A dual carriageway or a 辅路: the side picked the carriageway, the point stays on it.

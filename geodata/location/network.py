@@ -27,6 +27,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 from shapely import STRtree
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point
@@ -116,9 +117,25 @@ class Road:
     name_normalized: str
     highway: str
     lines: list[RoadLine] = field(default_factory=list)
+    _by_roles: dict = field(default_factory=dict, repr=False)
 
     def lines_with_role(self, *roles: str) -> list[RoadLine]:
-        return [ln for ln in self.lines if ln.role in roles]
+        return self._lines_and_geoms(roles)[0]
+
+    def _lines_and_geoms(self, roles: tuple[str, ...]):
+        found = self._by_roles.get(roles)
+        if found is None:
+            lines = [ln for ln in self.lines if ln.role in roles] if roles else list(self.lines)
+            found = self._by_roles[roles] = (lines, np.array([ln.geom for ln in lines], dtype=object))
+        return found
+
+    def lines_near(self, point: Point, within: float, *roles: str) -> list[RoadLine]:
+        """This road's lines (of `roles`, or all) within `within` metres of `point`."""
+        lines, geoms = self._lines_and_geoms(roles)
+        if not lines:
+            return []
+        d = shapely.distance(geoms, point)
+        return [lines[i] for i in np.flatnonzero(d <= within)]
 
 
 class NetworkIndex:
@@ -145,6 +162,9 @@ class NetworkIndex:
         self.segments_of_road: dict[int, list[SegmentRecord]] = defaultdict(list)
         for seg in self.segments:
             self.segments_of_road[seg.road_id].append(seg)
+        self.segment_geoms = {rid: np.array([s.geom for s in segs], dtype=object)
+                              for rid, segs in self.segments_of_road.items()}
+        self._road_matches: dict[str, list[tuple[Road, str, float]]] = {}
         self.landmarks = list(landmarks)
         self.landmarks_by_name: dict[str, list[LandmarkRecord]] = defaultdict(list)
         for lm in self.landmarks:
@@ -179,9 +199,19 @@ class NetworkIndex:
 
     # -- names -----------------------------------------------------------------------
     def match_road(self, name: str, *, limit: int = 5) -> list[tuple[Road, str, float]]:
-        """Roads for a written name, best first: (road, how, score in 0..1)."""
+        """Roads for a written name, best first: (road, how, score in 0..1).
+
+        Resolved names are remembered by the index (a district has a few thousand road
+        names and texts repeat them constantly)."""
         if not name:
             return []
+        key = f"{limit}|{name}"
+        found = self._road_matches.get(key)
+        if found is None:
+            found = self._road_matches[key] = self._match_road(name, limit)
+        return found
+
+    def _match_road(self, name: str, limit: int) -> list[tuple[Road, str, float]]:
         norm = normalize_name(name)
         tried = [(norm, "exact", 1.0)]
         base = _SECTION.sub("", norm)
@@ -244,7 +274,7 @@ class NetworkIndex:
         segs = self.segments_of_road.get(road_id)
         if not segs:
             return None
-        seg = min(segs, key=lambda s: s.geom.distance(point))
+        seg = segs[int(np.argmin(shapely.distance(self.segment_geoms[road_id], point)))]
         return seg, float(seg.geom.project(point))
 
     def area_covering(self, point: Point, kind: str) -> AreaRecord | None:
@@ -275,7 +305,10 @@ def _mostly_beside(geom: LineString, mains: list[LineString]) -> bool:
 
 
 def lines_near(lines: list[RoadLine], point: Point, within: float) -> list[RoadLine]:
-    return [ln for ln in lines if ln.geom.distance(point) <= within]
+    if not lines:
+        return []
+    d = shapely.distance(np.array([ln.geom for ln in lines], dtype=object), point)
+    return [ln for ln, dist in zip(lines, d, strict=True) if dist <= within]
 
 
 def interpolate(line: LineString, s: float) -> Point:

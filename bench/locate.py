@@ -1,0 +1,169 @@
+"""Benchmark: the location language, measured side by side in one run.
+
+1. Parser per-field F1 on fixtures/locations_dev.jsonl (82 real labelled lines) for
+   subdistrict, road pair (either order), anchor_kind, direction, distance_m, side and
+   problems, next to a plain regular-expression baseline (geodata.location.baseline).
+   A hit counts only when the field is in the label and the value is the same.
+2. Round trip on the real network: 1,000 seeded random points on the named roads'
+   carriageways and 辅路 → describe → parse → geocode; error in metres (median, p95).
+3. Throughput: parsing (dev lines), and batch geocoding of the 1,000 round-trip texts
+   (already parsed) on the in-memory index, next to the same geocode (intersection by the
+   two road names, then the walk along the road leaving closest to the direction) done
+   as ONE hand-written PostGIS SQL statement over the whole batch.
+
+    .venv/bin/python bench/locate.py      (needs the demo district: make run, or load_demo)
+Last line: RESULT dev_min_field_f1=… rt_median_m=… rt_p95_m=… parse_per_s=… geocode_per_s=… ratio_to_sql=…
+"""
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from geodata.geocoding import build_index  # noqa: E402
+from geodata.location import compass  # noqa: E402
+from geodata.location.baseline import parse_baseline  # noqa: E402
+from geodata.location.describe import describe  # noqa: E402
+from geodata.location.evaluate import REPORT_FIELDS, field_f1, load_records  # noqa: E402
+from geodata.location.geocode import geocode  # noqa: E402
+from geodata.location.parse import parse  # noqa: E402
+from geodata.names import normalize_name  # noqa: E402
+
+N_POINTS = 1000
+SEED = 20261126
+
+SQL = """
+WITH q AS (
+    SELECT t.ord, t.a, t.b, t.brg, t.dist
+    FROM unnest(%s::text[], %s::text[], %s::float8[], %s::float8[]) WITH ORDINALITY AS t(a, b, brg, dist, ord)
+), anchor AS (
+    SELECT DISTINCT ON (q.ord) q.ord, q.brg, q.dist, i.id AS inter_id, i.geom AS ig
+    FROM q
+    JOIN geodata_road ra ON ra.name_normalized = q.a
+    JOIN geodata_road rb ON rb.name_normalized = q.b
+    JOIN geodata_intersection_roads ia ON ia.road_id = ra.id
+    JOIN geodata_intersection_roads ib ON ib.road_id = rb.id AND ib.intersection_id = ia.intersection_id
+    JOIN geodata_intersection i ON i.id = ia.intersection_id
+    ORDER BY q.ord, i.id
+), lines AS (
+    SELECT an.ord, an.brg, an.dist, an.ig, d.geom AS line
+    FROM anchor an
+    JOIN geodata_intersection_roads ir ON ir.intersection_id = an.inter_id
+    JOIN geodata_road r ON r.id = ir.road_id
+    CROSS JOIN LATERAL ST_Dump(ST_LineMerge(r.geom)) AS d
+    WHERE ST_DWithin(d.geom, an.ig, 60)
+), walk AS (
+    SELECT l.ord, l.brg, l.line, ST_Length(l.line) AS len,
+           ST_LineLocatePoint(l.line, l.ig) * ST_Length(l.line) AS s0, s.sg, l.dist
+    FROM lines l CROSS JOIN (VALUES (1.0::float8), (-1.0::float8)) AS s(sg)
+), pts AS (
+    SELECT w.ord, w.brg,
+           ST_LineInterpolatePoint(w.line, w.s0 / w.len) AS a,
+           ST_LineInterpolatePoint(w.line, (w.s0 + w.sg * w.dist) / w.len) AS p
+    FROM walk w
+    WHERE w.s0 + w.sg * w.dist BETWEEN 0 AND w.len
+)
+SELECT DISTINCT ON (ord) ord, ST_X(ST_Transform(p, 4326)), ST_Y(ST_Transform(p, 4326))
+FROM pts
+WHERE NOT ST_Equals(a, p)
+ORDER BY ord, abs(mod((degrees(ST_Azimuth(a, p)) - brg + 540)::numeric, 360) - 180) DESC
+"""
+
+
+def f1_tables():
+    records = load_records(ROOT / "fixtures" / "locations_dev.jsonl")
+    ours = field_f1(parse, records, REPORT_FIELDS)
+    base = field_f1(parse_baseline, records, REPORT_FIELDS)
+    print(f"1. parser F1 on locations_dev.jsonl ({len(records)} lines)")
+    print(f"   {'field':12} {'parser':>8} {'baseline':>9}")
+    for f in REPORT_FIELDS:
+        print(f"   {f:12} {ours[f].f1:8.3f} {base[f].f1:9.3f}")
+    return records, min(ours[f].f1 for f in REPORT_FIELDS)
+
+
+def sample_points(net, n, seed):
+    rng = random.Random(seed)
+    lines = [ln for ln in net.reference_lines]
+    weights = [ln.geom.length for ln in lines]
+    out = []
+    for _ in range(n):
+        ln = rng.choices(lines, weights)[0]
+        out.append(ln.geom.interpolate(rng.uniform(0, ln.geom.length)))
+    return out
+
+
+def main():
+    records, min_f1 = f1_tables()
+
+    t0 = time.perf_counter()
+    net = build_index()
+    t_index = time.perf_counter() - t0
+    points = sample_points(net, N_POINTS, SEED)
+    texts = [describe(p, net).text for p in points]
+    parsed = [parse(t) for t in texts]
+    results = [geocode(p, net) for p in parsed]
+    errors = sorted(r.point.distance(p) if r.point is not None else float("inf") for r, p in zip(results, points))
+    median = statistics.median(errors)
+    p95 = errors[int(0.95 * len(errors)) - 1]
+    print(f"\n2. round trip on the real network ({N_POINTS} points, seed {SEED}; index built in {t_index:.2f} s)")
+    print(f"   error median {median:.2f} m, p95 {p95:.2f} m, worst {errors[-1]:.1f} m")
+
+    dev_texts = [r["text"] for r in records] * 50
+    t0 = time.perf_counter()
+    for t in dev_texts:
+        parse(t)
+    parse_per_s = len(dev_texts) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for t in texts:
+        parse(t)
+    parse_rt_per_s = len(texts) / (time.perf_counter() - t0)
+
+    # Batch geocoding: the project on its in-memory index vs one SQL statement.
+    batch = [p for p in parsed if p.road_a and p.road_b and p.direction and p.distance_m]
+    a = [normalize_name(p.road_a) for p in batch]
+    b = [normalize_name(p.road_b) for p in batch]
+    brg = [compass.bearing_of(p.direction) for p in batch]
+    dist = [float(p.distance_m) for p in batch]
+    project_times, sql_times = [], []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for p in batch:
+            geocode(p, net)
+        project_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute(SQL, [a, b, brg, dist])
+            rows = cur.fetchall()
+        sql_times.append(time.perf_counter() - t0)
+    t_project, t_sql = min(project_times), min(sql_times)
+    t0 = time.perf_counter()
+    for t in texts:
+        geocode(parse(t), net)
+    parse_geocode_per_s = len(texts) / (time.perf_counter() - t0)
+    print("\n3. throughput")
+    print(f"   parse, dev lines:                       {parse_per_s:10,.0f} lines/s")
+    print(f"   parse, round-trip texts:                {parse_rt_per_s:10,.0f} lines/s")
+    print(f"   parse + geocode, round-trip texts:      {parse_geocode_per_s:10,.0f} texts/s")
+    print(f"   geocode batch of {len(batch)} parsed texts:   project {len(batch) / t_project:10,.0f} texts/s"
+          f" ({t_project * 1000:.1f} ms)")
+    print(f"   same batch as one PostGIS statement:    {len(batch) / t_sql:10,.0f} texts/s ({t_sql * 1000:.1f} ms,"
+          f" {len(rows)} rows)")
+    print(f"   ratio project / SQL time: {t_project / t_sql:.2f}")
+    print(f"RESULT dev_min_field_f1={min_f1:.3f} rt_median_m={median:.2f} rt_p95_m={p95:.2f} "
+          f"parse_per_s={parse_per_s:.0f} geocode_per_s={len(batch) / t_project:.0f} "
+          f"ratio_to_sql={t_project / t_sql:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""The location language on the real 学院路 network: commands, API, round trips."""
+import json
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geodata.geocoding import build_index, from_wgs84, to_wgs84_lonlat
+from geodata.location.describe import describe
+from geodata.location.geocode import geocode
+from geodata.location.parse import parse
+
+pytestmark = pytest.mark.django_db
+
+# 学院路 × 清华东路 and 学清路 × 清华东路 are one intersection (the junction nodes' centroid).
+XUEYUAN_QINGHUA = (116.3465462, 39.9996382)
+
+
+@pytest.fixture(scope="module")
+def net(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return build_index()
+
+
+def test_offset_runs_south_along_xueyuan_road(net):
+    r = geocode(parse("学院路与清华东路交叉路口向南200米，学院路西侧"), net)
+    lon, lat = to_wgs84_lonlat(r.point)
+    # 200 m south ≈ 0.0018° of latitude; the west carriageway lies west of the junction centroid.
+    assert abs((XUEYUAN_QINGHUA[1] - lat) * 111_000 - 200) < 10
+    assert lon < XUEYUAN_QINGHUA[0]
+    assert r.road_name == "学院路" and r.precision == "offset" and r.segment_id and r.measure_m is not None
+    assert r.steps[:2] == ("路口 学院路×清华东路", "沿 学院路 向南 200 米")
+
+
+def test_north_of_the_same_junction_the_road_is_xueqing_road(net):
+    # The text names 学院路, but north of 清华东路 the road leaving north is 学清路.
+    r = geocode(parse("学院路与清华东路交叉路口向北100米"), net)
+    assert r.road_name == "学清路"
+
+
+def test_east_side_and_west_side_are_the_two_carriageways(net):
+    east = geocode(parse("学清路与清华东路交叉路口向北300米，学清路东侧"), net).point
+    west = geocode(parse("学清路与清华东路交叉路口向北300米，学清路西侧"), net).point
+    assert 10 < east.x - west.x < 60
+
+
+def test_describe_a_point_on_the_network_reads_naturally(net):
+    p = from_wgs84(116.34636, 39.99912)  # west of 学院路, ~50 m south of 清华东路
+    text = describe(p, net).text
+    assert re.fullmatch(r"学院路街道，学院路(辅路)?与清华东路交叉路口向南\d+米，学院路(辅路)?西侧", text), text
+
+
+def test_locate_command_json_file_keeps_input_order(tmp_path, capsys):
+    f = tmp_path / "in.txt"
+    lines = ["学院路与清华东路交叉路口向南50米，学院路西侧", "今天天气很好", "学清路与石板房南路交叉路口处"]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    call_command("locate", "--file", str(f), "--json")
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [o["properties"]["input"] for o in out] == lines
+    first = out[0]
+    assert first["type"] == "Feature" and first["geometry"]["type"] == "Point"
+    assert first["properties"]["parse"]["road_a"] == "学院路"
+    assert first["properties"]["text"].startswith("学院路街道，学院路与清华东路交叉路口向南")
+    assert out[1]["geometry"] is None and out[1]["properties"]["error"]
+
+
+def test_locate_parse_only_skips_geocoding(capsys):
+    call_command("locate", "--parse-only", "--json", "学院路与清华东路交叉路口向南50米")
+    out = json.loads(capsys.readouterr().out)
+    assert out["geometry"] is None and out["properties"]["parse"]["distance_m"] == 50
+    assert "precision" not in out["properties"]
+
+
+def test_describe_command(capsys):
+    call_command("describe", "39.99912", "116.34636", "--json", "--no-landmark")
+    out = json.loads(capsys.readouterr().out)
+    assert out["geometry"]["coordinates"] == [116.34636, 39.99912]
+    assert re.match(r"学院路街道，学院路(辅路)?与清华东路交叉路口", out["properties"]["text"])
+
+
+def test_describe_command_refuses_points_outside_the_district():
+    with pytest.raises(CommandError, match="不在辖区内"):
+        call_command("describe", "31.23", "121.47")  # Shanghai
+    with pytest.raises(CommandError, match="超出范围"):
+        call_command("describe", "116.3", "40.0")  # lon and lat swapped
+
+
+def test_locate_api(client):
+    body = client.get("/api/v1/locate", {"q": "学院路与清华东路交叉路口向南50米，学院路西侧，积存垃圾"}).json()
+    assert body["geometry"]["type"] == "Point"
+    props = body["properties"]
+    assert props["parse"]["problems"] == ["积存垃圾"]
+    assert props["uncertainty_m"] > 0 and props["steps"]
+
+
+def test_locate_batch_api_keeps_order(client):
+    texts = ["学清路与清华东路交叉路口向北100米", "", "学院路与清华东路交叉路口向南50米"]
+    body = client.post("/api/v1/locate/batch", {"texts": texts}, content_type="application/json").json()
+    assert [f["properties"]["input"] for f in body["features"]] == texts
+
+
+@pytest.mark.parametrize(("path", "params", "field"), [
+    ("/api/v1/locate", {}, "q"),
+    ("/api/v1/locate", {"q": "x" * 501}, "q"),
+    ("/api/v1/describe", {"lat": "abc", "lon": "116.3"}, "lat"),
+    ("/api/v1/describe", {"lat": "39.99", "lon": "190"}, "lon"),
+    ("/api/v1/describe", {"lat": "31.23", "lon": "121.47"}, "lat"),  # outside the district
+])
+def test_bad_input_is_a_400_naming_the_field(client, path, params, field):
+    response = client.get(path, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_batch_without_texts_is_a_400(client):
+    response = client.post("/api/v1/locate/batch", {"texts": []}, content_type="application/json")
+    assert response.status_code == 400 and "texts" in response.json()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line_pick=st.floats(0, 1, exclude_max=True), fraction=st.floats(0, 1))
+def test_round_trip_returns_to_the_point(net, line_pick, fraction):
+    """geocode(parse(describe(p))) lands back on p, for points on the named roads'
+    carriageways and 辅路 (the lines a reader places a point on)."""
+    lines = net.reference_lines
+    total = sum(ln.geom.length for ln in lines)
+    target, acc = line_pick * total, 0.0
+    for ln in lines:
+        acc += ln.geom.length
+        if acc >= target:
+            break
+    p = ln.geom.interpolate(fraction, normalized=True)
+    text = describe(p, net).text
+    result = geocode(parse(text), net)
+    assert result.point is not None, text
+    assert result.point.distance(p) <= 15.0, (text, result.steps, result.point.distance(p))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_geocoder_never_raises_on_arbitrary_text(text):
+    net = _NET_FOR_FUZZ[0]
+    result = geocode(parse(text), net)
+    assert result.ok or result.error
+
+
+_NET_FOR_FUZZ: list = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fuzz_net(net):
+    _NET_FOR_FUZZ[:] = [net]
