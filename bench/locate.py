@@ -113,7 +113,7 @@ def main():
     texts = [describe(p, net).text for p in points]
     parsed = [parse(t) for t in texts]
     results = [geocode(p, net) for p in parsed]
-    errors = sorted(r.point.distance(p) if r.point is not None else float("inf") for r, p in zip(results, points))
+    errors = sorted(r.point.distance(p) if r.point is not None else float("inf") for r, p in zip(results, points, strict=True))
     median = statistics.median(errors)
     p95 = errors[int(0.95 * len(errors)) - 1]
     print(f"\n2. round trip on the real network ({N_POINTS} points, seed {SEED}; index built in {t_index:.2f} s)")

@@ -82,6 +82,17 @@ _OFFSET_AHEAD = (
 
 # -- refinements --------------------------------------------------------------------
 ROAD_SIDE = re.compile(rf"(?P<road>{_ROADX})(?P<side>两侧|[东西南北]侧)(?![约\d])")
+# Ways whose names end in no road suffix but are roads all the same: bridges, expressways,
+# service roads ("G6辅路"). Read as a road side only when the side ends the clause
+# (天成酒店南侧10米 is a landmark; 科荟桥北侧 is the north side of the bridge road).
+_WAY_NAME = (
+    r"(?>[\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:高速公路|快速路|高速|辅路|主路|天桥|立交桥|立交|桥|隧道|环路"
+    r"|胡同|巷|公路))"
+)
+_CLAUSE_END = r"(?=\s*(?:$|[,;。]))"
+WAY_SIDE_AT_END = re.compile(rf"(?P<road>{_WAY_NAME})(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
+_WAY_ALONE = re.compile(rf"(?P<road>{_WAY_NAME}){_CLAUSE_END}")
+_SIDE_WORD = re.compile(rf"(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
 _WAY_SIDE = re.compile(r"(?:道路|路)(?P<side>两侧|[东西南北]侧)")
 _ROAD_EDGE = re.compile(rf"路(?P<d>[东西南北])(?![侧面]|{NAME_CH}{{0,3}}{ROAD_SUFFIX})")
 _SEGMENT = re.compile(
@@ -105,9 +116,21 @@ _LANDMARK_CHUNK = re.compile(
     rf"(?P<name>.+?)(?P<branch>\([^()]{{1,15}}\))?"
     rf"(?P<tail>{REL}|正?{DIR}(?:角|侧|则|方向|面)?(?:[向往以]正?{DIR}(?:方向)?)?(?:{DISTANCE})?)?"
 )
+# a space inside a name is kept after a Latin letter or digit: "ZamZam 印巴餐厅"
+# (a character class, checked afterwards by _good_spaces: alternation per character is slow)
+_LMS = r"[^\t\n\r\f\v,;:的|。!?()“”\"、]"
+_BAD_SPACE = re.compile(r"(?<![A-Za-z0-9&.']) | (?= )| $")
+
+
+def _good_spaces(name: str) -> bool:
+    return " " not in name or not _BAD_SPACE.search(name)
+
+
 _LANDMARK_REL = re.compile(
-    rf"(?P<name>{_LM}{{1,20}}?)(?P<branch>\([^()]{{1,15}}\))?(?:{_OFFSET_AHEAD}|(?P<rel>{REL}))"
+    rf"(?P<name>{_LM}{_LMS}{{0,23}}?)(?P<branch>\([^()]{{1,15}}\))?(?:{_OFFSET_AHEAD}|(?P<rel>{REL}))"
 )
+# "，星巴克处": a landmark clause that names the place itself
+_LANDMARK_AT = re.compile(rf"(?P<name>{_LM}{_LMS}{{1,23}}?)处{_CLAUSE_END}")
 _LANDMARK_GATE = re.compile(rf"(?P<name>{_LM}{{1,12}}?{GATE_END})")
 _LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
 
@@ -157,6 +180,7 @@ class Reading:
     address_relation: str | None = None
     along: bool = False
     pending_segment: tuple[str, str, Span] | None = None
+    clause_start: int = -1  # where the clause after the last comma starts
 
     def put(self, key: str, value: Any, start: int, end: int) -> None:
         self.values[key] = value
@@ -166,9 +190,14 @@ class Reading:
         self.warnings.append(ParseMessage(Span(start, end), message))
 
 
+# Words that start a sentence, never a road name: 不知道在哪里 has no road 不知道.
+_NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想")
+
+
 def _valid_road(name: str) -> bool:
     return (
         len(name) >= 2
+        and name[0] not in _NOT_NAME_START
         and name not in GENERIC_WAYS
         and not name.endswith(("人行道", "机动车道", "街道"))
         and not PROBLEM_WORD.search(name)
@@ -300,6 +329,11 @@ def _base_road(name: str) -> str:
 def _read_road(r: Reading, pos: int, end: int) -> int | None:
     m = ROAD.match(r.t, pos, end)
     if not m or not _valid_road(m.group("road")):
+        if r.anchor is None and (w := _WAY_ALONE.match(r.t, pos, end)) and _valid_road(w.group("road")):
+            # "学院路街道，裕京大厦天桥": a bridge or expressway named alone is the road
+            r.put("road", w.group("road"), w.start("road"), w.end("road"))
+            r.anchor, r.anchor_clause, r.target, r.last = "road", r.clause, "road", "road"
+            return w.end()
         return None
     name = m.group("road")
     if r.last == "road_side" and r.anchor == "road" and r.clause == r.anchor_clause:
@@ -356,18 +390,45 @@ def _read_address(r: Reading, pos: int, end: int) -> int | None:
 
 
 # -- refinements --------------------------------------------------------------------
+def _put_road_side(r: Reading, road: str, start: int, side: str, side_start: int) -> int:
+    r.put("side_road", road, start, start + len(road))
+    r.put("side", side, side_start, side_start + len(side))
+    if r.anchor is None:
+        base = _base_road(road)
+        r.put("road", base, start, start + len(base))
+        r.anchor, r.anchor_clause, r.target = "road", r.clause, "road"
+    r.last = "road_side"
+    return side_start + len(side)
+
+
+def _anchor_road_side(r: Reading, pos: int, end: int) -> int | None:
+    """学院路西侧 / G6辅路西侧 / 科荟桥北侧 after an intersection of that road: a road side,
+    whatever the road's name ends in (the name was read as a road already)."""
+    if r.anchor != "intersection" or r.clause == r.anchor_clause:
+        return None
+    t = r.t
+    for key in ("road_a", "road_b"):
+        name = r.values.get(key)
+        if name and t.startswith(name, pos):
+            m = _SIDE_WORD.match(t, pos + len(name), end)
+            if m:
+                return _put_road_side(r, name, pos, m.group("side"), m.start("side"))
+    return None
+
+
 def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
-    m = ROAD_SIDE.match(t, pos, end) if "侧" in t[pos:pos + 16] else None
+    has_side = "侧" in t[pos:pos + 26]
+    if has_side and r.anchor == "intersection":
+        new = _anchor_road_side(r, pos, end)
+        if new is not None:
+            return new
+    m = ROAD_SIDE.match(t, pos, end) if has_side else None
     if m and _valid_road(m.group("road")):
-        road = m.group("road")
-        r.put("side_road", road, m.start("road"), m.end("road"))
-        r.put("side", m.group("side"), m.start("side"), m.end("side"))
-        if r.anchor is None:
-            r.put("road", _base_road(road), m.start("road"), m.start("road") + len(_base_road(road)))
-            r.anchor, r.anchor_clause, r.target = "road", r.clause, "road"
-        r.last = "road_side"
-        return m.end()
+        return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
+    m = WAY_SIDE_AT_END.match(t, pos, end) if has_side else None
+    if m and _valid_road(m.group("road")):
+        return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
     if r.anchor is None:
         return None
     if t[pos] not in "路道":
@@ -471,7 +532,7 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
             return after + 1
     # 2. a name followed by an offset or a relation word
     m = _LANDMARK_REL.match(t, pos, end)
-    if m and _valid_landmark(m.group("name")):
+    if m and _valid_landmark(m.group("name")) and _good_spaces(m.group("name")):
         name = _landmark_name(m, r)
         if m.group("rel"):
             _add_mark(r, name, pos, relation=RELATIONS[m.group("rel")])
@@ -485,7 +546,12 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
             return offset_end
         r.marks.pop()
         return None
-    # 3. a gate named after a road (盘纸厂北门), or a site after a possessive
+    # 3. "，星巴克处": a clause naming the place itself
+    if (pos == r.clause_start and (m := _LANDMARK_AT.match(t, pos, end)) and _valid_landmark(m.group("name"))
+            and _good_spaces(m.group("name"))):
+        _add_mark(r, m.group("name"), pos)
+        return m.end()
+    # 4. a gate named after a road (盘纸厂北门), or a site after a possessive
     if r.last == "road" and r.clause == r.anchor_clause:
         m = _LANDMARK_GATE.match(t, pos, end)
         if m and _valid_name(m.group("name")):
@@ -530,7 +596,10 @@ def read_location(r: Reading, pos: int, end: int) -> int:
             while pos < end and t[pos] in ", \t":
                 if t[pos] == ",":
                     r.clause += 1
+                    r.clause_start = pos + 1
                 pos += 1
+            if r.clause_start >= 0:
+                r.clause_start = pos
             continue
         m = _QUALIFIER.match(t, pos, end) if t[pos] in _QUALIFIER_FIRST else None
         if m and r.anchor is not None:

@@ -34,6 +34,7 @@ class Description:
     road_id: int | None = None
     intersection_id: int | None = None
     distance_to_road_m: float | None = None
+    via_parallel: bool = False  # anchored on a road running alongside (the point's road has no junction near)
 
 
 def round_distance(d: float) -> int:
@@ -81,7 +82,7 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
             core = f"{other.name}与{cross.name}交叉路口" + (f"向{direction}{n}米" if n >= 1 else "处")
             return Description(f"{prefix}{core}，{road_label}{side}{landmark_text}", subdistrict, road_label,
                                cross.name, direction if n >= 1 else None, n, side, landmark_name, road.id, inter.id,
-                               round(point.distance(on_line), 1))
+                               round(point.distance(on_line), 1), via_parallel=True)
         text = f"{prefix}{road_label}{side_text[1:] if side_text else ''}" if side else f"{prefix}{road_label}"
         if side:
             text = f"{prefix}{road_label}{side}"
@@ -109,18 +110,23 @@ def _side(point: Point, on_line: Point, line: RoadLine, road: Road, *, always: b
     On a dual carriageway the side is that of the point's carriageway; on a 辅路, the side
     of the main road the 辅路 runs along."""
     if line.role == "service":
-        others = road.lines_near(on_line, 150.0, "main")
+        # The main road it runs beside; failing that, the 辅路 on the other side.
+        others = road.lines_near(on_line, 150.0, "main") or [
+            ln for ln in road.lines_near(on_line, 150.0, "service") if ln.index != line.index]
     else:
         others = [ln for ln in road.lines_near(on_line, NEAR_INTERSECTION_M, "main")
                   if ln.index != line.index] if line.role == "main" else []
     if others:
         # Dual carriageway: the side is that of this carriageway relative to the other.
         other = min(others, key=lambda ln: ln.geom.distance(on_line))
-        q = other.geom.interpolate(other.geom.project(on_line))
-        ref = Point((on_line.x + q.x) / 2, (on_line.y + q.y) / 2)
-        dx, dy = on_line.x - ref.x, on_line.y - ref.y
+        dx, dy = _offset_from(other, on_line)
         if math.hypot(dx, dy) < 0.5:
-            return None
+            # Where a carriageway or 辅路 joins the other line, its side is still that of
+            # the rest of it: judge from its middle.
+            middle = line.geom.interpolate(0.5, normalized=True)
+            dx, dy = _offset_from(other, middle)
+            if math.hypot(dx, dy) < 0.5:
+                return None
     else:
         dx, dy = point.x - on_line.x, point.y - on_line.y
         if math.hypot(dx, dy) < ON_LINE_M and not always:
@@ -137,6 +143,12 @@ def _side(point: Point, on_line: Point, line: RoadLine, road: Road, *, always: b
     to_point = compass.bearing(dx, dy)
     word = min(candidates or compass.FOUR, key=lambda w: compass.angle_between(compass.BEARINGS[w], to_point))
     return f"{word}侧"
+
+
+def _offset_from(other: RoadLine, p: Point) -> tuple[float, float]:
+    """Half the vector from `other` (its nearest point) to `p`: p's offset from the middle."""
+    q = other.geom.interpolate(other.geom.project(p))
+    return (p.x - q.x) / 2, (p.y - q.y) / 2
 
 
 def _nearest_intersection_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex):
@@ -167,6 +179,8 @@ def _via_parallel_road(point, on_line, line: RoadLine, road: Road, net: NetworkI
         if other_line.geom.distance(on_line) > 120.0:
             continue
         s_q = other_line.geom.project(on_line)
+        if s_q <= 0.0 or s_q >= other_line.geom.length:
+            continue  # the other road ends before it comes level with the point
         q = other_line.geom.interpolate(s_q)
         c, d = interpolate(other_line.geom, s_q - 15), interpolate(other_line.geom, s_q + 15)
         ang = compass.angle_between(compass.bearing(d.x - c.x, d.y - c.y), own)

@@ -138,6 +138,14 @@ def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> 
         if side_road is not None and parsed.side:
             roles = _roles(side_road.id, _service_road_ids(parsed, net))
             point, line = _apply_side(point, side_road, parsed.side, None, t, roles)
+        elif roads_a[0].id in inter.road_ids:
+            # "A与B交叉路口处": on A, where it passes the junction (the junction's point is the
+            # centre of all its crossing points, which may lie between carriageways).
+            road = roads_a[0]
+            near = road.lines_near(inter.point, NEAR_INTERSECTION_M, *_roles(road.id, _service_road_ids(parsed, net)))
+            if near:
+                line = min(near, key=lambda ln: ln.geom.distance(inter.point))
+                point = line.geom.interpolate(line.geom.project(inter.point))
         res = _result(point, base_unc, "intersection", t.confidence, net, t, inter=inter,
                       road=side_road or (roads_a[0] if roads_a[0].id in inter.road_ids else None),
                       side=parsed.side)
@@ -158,8 +166,11 @@ def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> 
         # the walked point (an expressway beside its 辅路, a 辅路 beside its main road).
         if (target.lines_near(point, 150.0, *target_roles) or target.lines_near(point, 150.0)):
             t.steps.append(f"平移到与之平行的 {target.name}{'辅路' if 'service' in target_roles else ''}")
+            walked_line, walked_point = line, point
             road = target
             point, line = _apply_side(point, target, parsed.side or "", None, t, target_roles)
+            if line is not None and line.geom.distance(point) < 0.01:
+                point = _level_with(point, line, walked_point, walked_line)
             unc += 10.0
     elif parsed.side:
         point, _ = _apply_side(point, road, parsed.side, line, t, (line.role,))
@@ -233,7 +244,8 @@ def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, 
             # both 辅路) the one on the stated side.
             best = min(options, key=lambda o: o[0])
             close = [o for o in options if o[1].id == best[1].id and o[0] <= best[0] + 25.0]
-            choice = (_pick_by_side(close, parsed.side, key=lambda o: o[3]) if len(close) > 1 else None) or best
+            choice = (_pick_by_side(close, parsed.side, key=lambda o: o[3], along=bearing)
+                      if len(close) > 1 else None) or best
             miss, road, line, p = choice
             label = road.name + ("辅路" if line.role == "service" and not road.name.endswith("辅路") else "")
             t.steps.append(f"沿 {label} 向{parsed.direction} {distance:g} 米")
@@ -244,12 +256,36 @@ def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, 
     return None
 
 
-def _pick_by_side(items, side: str | None, *, key):
-    """The item whose point lies furthest toward `side` (东侧 → furthest east)."""
+def _level_with(point: Point, line: RoadLine, walked: Point, walked_line: RoadLine) -> Point:
+    """The point of `line` that lies level with `walked` on `walked_line`: whose
+    perpendicular foot on the walked line is the walked point (the describer measured it
+    so). Newton steps along `line`, starting from the plain projection."""
+    goal = walked_line.geom.project(walked)
+    st = line.geom.project(point)
+    for _ in range(6):
+        here = walked_line.geom.project(interpolate(line.geom, st))
+        step = walked_line.geom.project(interpolate(line.geom, st + 1.0)) - here
+        diff = goal - here
+        if abs(diff) < 0.05 or abs(step) < 0.2:
+            break
+        st = min(max(st + diff / step, 0.0), line.geom.length)
+    return interpolate(line.geom, st)
+
+
+def _pick_by_side(items, side: str | None, *, key, along: float | None = None):
+    """The item whose point lies furthest toward `side` (东侧 → furthest east).
+
+    With `along` (the road's bearing there), only the offset across the road counts: two
+    carriageways walked to slightly different distances must not be told apart by how
+    far along the road they got."""
     side_b = compass.bearing_of(side)
     if side_b is None or not items:
         return None
     ux, uy = compass.unit(side_b)
+    if along is not None:
+        tx, ty = compass.unit(along)
+        dot = ux * tx + uy * ty
+        ux, uy = ux - dot * tx, uy - dot * ty
     pts = [key(i) for i in items]
     cx = sum(p.x for p in pts) / len(pts)
     cy = sum(p.y for p in pts) / len(pts)

@@ -187,12 +187,17 @@ class NetworkIndex:
         best = min(rank(c) for c, _ in merged)
         road.highway = min((c for c, _ in merged), key=rank)
         mains = [g for c, g in merged if rank(c) == best]
+        roles = []
         for cls, geom in merged:
             role = "main"
-            if rank(cls) != best and any(geom.distance(m) <= BESIDE_M for m in mains):
-                beside = _mostly_beside(geom, mains)
-                if beside:
-                    role = "path" if cls in PATH_CLASSES else "service"
+            if rank(cls) != best and _mostly_beside(geom, mains):
+                role = "path" if cls in PATH_CLASSES else "service"
+            roles.append(role)
+        # A driveway (highway=service) beside a road that has a real 辅路 is not its 辅路.
+        if any(r == "service" and c != "service" for (c, _), r in zip(merged, roles, strict=True)):
+            roles = ["path" if r == "service" and c == "service" else r
+                     for (c, _), r in zip(merged, roles, strict=True)]
+        for (cls, geom), role in zip(merged, roles, strict=True):
             line = RoadLine(len(self.lines), road.id, cls, role, geom)
             self.lines.append(line)
             road.lines.append(line)

@@ -40,9 +40,19 @@ _FOLD_TABLE.update(
 )
 
 
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD_TABLE)) + "]")
+
+
 def fold(text: str) -> str:
     """Full-width to half-width, one character for one (so offsets are preserved)."""
-    return text.translate(_FOLD_TABLE)
+    # str.translate looks every character up; a line has only a few foldable ones
+    # (its commas), so replacing just those is several times faster.
+    found = set(_FOLDABLE.findall(text))
+    if len(found) > 6:
+        return text.translate(_FOLD_TABLE)
+    for ch in found:
+        text = text.replace(ch, _FOLD_TABLE[ord(ch)])
+    return text
 
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

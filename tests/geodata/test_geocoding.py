@@ -119,11 +119,15 @@ def test_batch_without_texts_is_a_400(client):
     assert response.status_code == 400 and "texts" in response.json()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(line_pick=st.floats(0, 1, exclude_max=True), fraction=st.floats(0, 1))
 def test_round_trip_returns_to_the_point(net, line_pick, fraction):
     """geocode(parse(describe(p))) lands back on p, for points on the named roads'
-    carriageways and 辅路 (the lines a reader places a point on)."""
+    carriageways and 辅路 (the lines a reader places a point on): within 10 m when the
+    text is anchored on the point's own road. Where no intersection can anchor the text
+    (an expressway past the ends of its 辅路), the text says only the road and side, and
+    the geocoder must say so with an uncertainty that covers p."""
     lines = net.reference_lines
     total = sum(ln.geom.length for ln in lines)
     target, acc = line_pick * total, 0.0
@@ -132,10 +136,18 @@ def test_round_trip_returns_to_the_point(net, line_pick, fraction):
         if acc >= target:
             break
     p = ln.geom.interpolate(fraction, normalized=True)
-    text = describe(p, net).text
-    result = geocode(parse(text), net)
-    assert result.point is not None, text
-    assert result.point.distance(p) <= 15.0, (text, result.steps, result.point.distance(p))
+    description = describe(p, net)
+    result = geocode(parse(description.text), net)
+    assert result.point is not None, description.text
+    error = result.point.distance(p)
+    if description.intersection_id is not None and not description.via_parallel:
+        assert error <= 10.0, (description.text, result.steps, error)
+    elif description.intersection_id is not None:
+        # Anchored on the road alongside (an expressway by its 辅路): walked there, then
+        # moved across; distances past 1 km are written to 10 m.
+        assert error <= 25.0, (description.text, result.steps, error)
+    else:
+        assert result.precision == "road" and error <= result.uncertainty_m, (description.text, error)
 
 
 @settings(max_examples=200, deadline=None)

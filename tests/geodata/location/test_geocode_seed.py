@@ -9,8 +9,15 @@ from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, b
 
 from geodata.location.describe import describe
 from geodata.location.geocode import geocode
-from geodata.location.network import (AreaRecord, IntersectionRecord, LandmarkRecord, NetworkIndex, RoadRecord,
-                                      SegmentRecord, side_offset)
+from geodata.location.network import (
+    AreaRecord,
+    IntersectionRecord,
+    LandmarkRecord,
+    NetworkIndex,
+    RoadRecord,
+    SegmentRecord,
+    side_offset,
+)
 from geodata.location.parse import parse
 
 SEED = [

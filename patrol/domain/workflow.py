@@ -1,0 +1,123 @@
+"""The life of a problem (问题) as plain rules: states, transitions, who may make them.
+
+    reported → dispatched → in_progress → rectified → verified → closed
+    reported → rejected | duplicate;  rectified → in_progress (rectification not accepted)
+    closed | rejected | duplicate → reopened → dispatched
+
+Every transition names the roles allowed to make it and whether a reason is required;
+`check_transition` answers with an error message a person can act on, or None. The
+services apply it inside a transaction that also writes the audit row.
+
+>>> check_transition("reported", "dispatched", role="team_lead", same_jurisdiction=True) is None
+True
+>>> check_transition("reported", "closed", role="supervisor", same_jurisdiction=True)
+'不能从“已上报”直接变为“已办结”'
+>>> check_transition("dispatched", "in_progress", role="officer", same_jurisdiction=True, assigned_to_own_team=False)
+'只有承办班组的队员可以执行“开始处置”'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class Status:
+    REPORTED = "reported"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    RECTIFIED = "rectified"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    REOPENED = "reopened"
+
+
+STATUS_LABELS = {
+    Status.REPORTED: "已上报",
+    Status.DISPATCHED: "已派遣",
+    Status.IN_PROGRESS: "处置中",
+    Status.RECTIFIED: "已整改",
+    Status.VERIFIED: "已核查",
+    Status.CLOSED: "已办结",
+    Status.REJECTED: "不予立案",
+    Status.DUPLICATE: "重复上报",
+    Status.REOPENED: "已重启",
+}
+
+# States in which the problem is still on the street (counts as open, can be overdue).
+OPEN_STATES = frozenset({Status.REPORTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REOPENED})
+FINAL_STATES = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
+
+ROLES = ("officer", "team_lead", "supervisor", "district_admin", "publisher")
+ROLE_LABELS = {"officer": "队员", "team_lead": "班组长", "supervisor": "督办人员", "district_admin": "区级管理员",
+               "publisher": "发布人员"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    label: str
+    roles: frozenset[str]
+    needs_reason: bool = False
+    own_team_only_for: frozenset[str] = frozenset()  # roles that must belong to the assigned team
+
+
+def _t(source, target, label, roles, needs_reason=False, own_team=()):
+    return Transition(source, target, label, frozenset(roles), needs_reason, frozenset(own_team))
+
+
+LEADS = ("team_lead", "supervisor", "district_admin")
+SUPERVISORS = ("supervisor", "district_admin")
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(Status.REPORTED, Status.DISPATCHED, "派遣", LEADS),
+    _t(Status.REPORTED, Status.REJECTED, "不予立案", SUPERVISORS, needs_reason=True),
+    _t(Status.REPORTED, Status.DUPLICATE, "标记重复", LEADS, needs_reason=True),
+    _t(Status.REPORTED, Status.IN_PROGRESS, "现场处置", ("officer", "team_lead"), own_team=("officer",)),
+    _t(Status.DISPATCHED, Status.IN_PROGRESS, "开始处置", ("officer", "team_lead"), own_team=("officer",)),
+    _t(Status.DISPATCHED, Status.REPORTED, "退回", ("team_lead",) + SUPERVISORS, needs_reason=True),
+    _t(Status.IN_PROGRESS, Status.RECTIFIED, "整改完毕", ("officer", "team_lead"), own_team=("officer",)),
+    _t(Status.RECTIFIED, Status.VERIFIED, "核查通过", SUPERVISORS),
+    _t(Status.RECTIFIED, Status.IN_PROGRESS, "核查不通过", SUPERVISORS, needs_reason=True),
+    _t(Status.VERIFIED, Status.CLOSED, "办结", SUPERVISORS),
+    _t(Status.CLOSED, Status.REOPENED, "重启", SUPERVISORS, needs_reason=True),
+    _t(Status.REJECTED, Status.REOPENED, "重启", SUPERVISORS, needs_reason=True),
+    _t(Status.DUPLICATE, Status.REOPENED, "重启", SUPERVISORS, needs_reason=True),
+    _t(Status.REOPENED, Status.DISPATCHED, "重新派遣", LEADS),
+)
+_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+def transition_for(source: str, target: str) -> Transition | None:
+    return _BY_PAIR.get((source, target))
+
+
+def allowed_targets(source: str, role: str) -> list[str]:
+    return [t.target for t in TRANSITIONS if t.source == source and role in t.roles]
+
+
+def check_transition(source: str, target: str, *, role: str, same_jurisdiction: bool,
+                     assigned_to_own_team: bool = True, reason: str = "") -> str | None:
+    """None when `role` may move a problem from `source` to `target`, else why not."""
+    if target not in STATUS_LABELS:
+        return f"未知状态 {target!r}"
+    t = transition_for(source, target)
+    if t is None:
+        return f"不能从“{STATUS_LABELS.get(source, source)}”直接变为“{STATUS_LABELS[target]}”"
+    if role not in t.roles:
+        who = "、".join(ROLE_LABELS[r] for r in ROLES if r in t.roles)
+        return f"“{t.label}”只能由{who}执行"
+    if not same_jurisdiction:
+        return "该问题不在您的辖区内"
+    if role in t.own_team_only_for and not assigned_to_own_team:
+        return f"只有承办班组的队员可以执行“{t.label}”"
+    if t.needs_reason and not reason.strip():
+        return f"“{t.label}”需要填写原因"
+    return None
+
+
+def is_overdue(status: str, deadline: datetime | None, now: datetime) -> bool:
+    """A problem still on the street past its deadline."""
+    return deadline is not None and status in OPEN_STATES and now > deadline

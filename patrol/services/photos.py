@@ -1,0 +1,70 @@
+"""Photos: validated (type and size), turned upright (EXIF orientation), re-encoded as
+JPEG without the rest of the EXIF (no GPS leaks), with a thumbnail."""
+from __future__ import annotations
+
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..domain import permissions
+from ..errors import Forbidden, NotFound, ServiceError
+from ..models import Problem, ProblemEvent, ProblemPhoto
+from ..models.problems import PhotoKind
+from ..selectors.people import in_jurisdiction, officer_of
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+LONG_SIDE = 2048
+THUMB_SIDE = 320
+
+
+def prepare_image(data: bytes) -> tuple[bytes, bytes, int, int]:
+    """(jpeg, thumbnail jpeg, width, height) from uploaded bytes, or ServiceError('photo')."""
+    if len(data) > MAX_BYTES:
+        raise ServiceError(f"照片超过 {MAX_BYTES // (1024 * 1024)} MB", field="photo")
+    if not data:
+        raise ServiceError("照片为空", field="photo")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt = probe.format
+            if fmt not in ACCEPTED_FORMATS:
+                raise ServiceError(f"不支持的图片格式 {fmt}，请上传 JPEG、PNG 或 WebP", field="photo")
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ServiceError("照片像素过多", field="photo")
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            img = ImageOps.exif_transpose(img).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ServiceError("文件不是有效的图片", field="photo") from exc
+    img.thumbnail((LONG_SIDE, LONG_SIDE))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    thumb = img.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    tout = io.BytesIO()
+    thumb.save(tout, "JPEG", quality=80)
+    return out.getvalue(), tout.getvalue(), img.width, img.height
+
+
+def photo_add(*, actor, problem_id: int, kind: str, data: bytes) -> ProblemPhoto:
+    officer = officer_of(actor)
+    if kind not in PhotoKind.values:
+        raise ServiceError(f"照片类型应为 {', '.join(PhotoKind.values)}", field="kind")
+    problem = Problem.objects.filter(pk=problem_id).select_related("subdistrict").first()
+    if problem is None:
+        raise NotFound("问题不存在", field="id")
+    why = permissions.denial(officer.role, "add_photo", in_jurisdiction=in_jurisdiction(officer, problem.subdistrict))
+    if why:
+        raise Forbidden(why)
+    jpeg, thumb, width, height = prepare_image(data)  # before the transaction: nothing saved on bad input
+    with transaction.atomic():
+        photo = ProblemPhoto(problem=problem, kind=kind, width=width, height=height, uploaded_by=actor)
+        photo.image.save("photo.jpg", ContentFile(jpeg), save=False)
+        photo.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
+        photo.save()
+        ProblemEvent.objects.create(problem=problem, actor=actor, action="photo", data={"kind": kind,
+                                                                                        "photo": photo.pk})
+    return photo

@@ -1,0 +1,211 @@
+"""Writing problems: create (idempotent), change status, edit. Each writes its audit row
+in the same transaction."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from geodata.geocoding import describe_point, from_wgs84, locate, network_index, to_wgs84_lonlat
+from geodata.models import AreaKind
+from geodata.selectors.areas import areas_covering
+from geodata.services.geometry import to_storage
+
+from ..domain import permissions
+from ..domain.workflow import STATUS_LABELS, Status, check_transition
+from ..errors import Conflict, Forbidden, NotFound, ServiceError
+from ..models import Category, Problem, ProblemEvent, Team
+from ..models.problems import Source
+from ..selectors.people import in_jurisdiction, officer_of
+from ..selectors.problems import open_problems_near
+
+DUPLICATE_RADIUS_M = 30.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    point: object  # GEOS point, storage CRS
+    text: str
+    uncertainty_m: float | None
+    segment_id: int | None
+    measure_m: float | None
+    side: str
+
+
+def place(*, lon: float | None, lat: float | None, text: str | None) -> Placement:
+    """Where a new problem is: from the GPS point (described in words), or from the text
+    (geocoded). Bad coordinates or unreadable text raise ServiceError naming the field."""
+    import shapely
+
+    net = network_index()
+    if lon is not None or lat is not None:
+        if lon is None or lat is None:
+            raise ServiceError("需要同时提供经度和纬度", field="location")
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ServiceError(f"坐标超出范围: 经度 {lon}, 纬度 {lat}", field="location")
+        p = from_wgs84(lon, lat)
+        try:
+            _, desc = describe_point(lon, lat, with_landmark=True, index=net)
+        except ValueError as exc:
+            raise ServiceError(str(exc), field="location") from exc
+        hit = net.segment_at(desc.road_id, p) if desc.road_id else None
+        return Placement(to_storage(shapely.Point(lon, lat)), text.strip() if text else desc.text, 5.0,
+                         hit[0].id if hit else None, round(hit[1], 2) if hit else None, desc.side or "")
+    if not text or not text.strip():
+        raise ServiceError("请提供位置：坐标或位置描述", field="location")
+    located = locate(text, index=net)
+    result = located.result
+    if result is None or result.point is None:
+        why = result.error if result is not None else "无法解析"
+        raise ServiceError(f"无法根据位置描述定位：{why}", field="location_text")
+    lon, lat = to_wgs84_lonlat(result.point)
+    return Placement(to_storage(shapely.Point(lon, lat)), text.strip(), result.uncertainty_m, result.segment_id,
+                     result.measure_m, result.side or "")
+
+
+def _event(problem: Problem, actor, action: str, *, from_status: str = "", to_status: str = "", reason: str = "",
+           data: dict | None = None) -> ProblemEvent:
+    return ProblemEvent.objects.create(problem=problem, actor=actor, action=action, from_status=from_status,
+                                       to_status=to_status, reason=reason, data=data or {})
+
+
+def problem_create(*, actor, category_code: str, lon: float | None = None, lat: float | None = None,
+                   location_text: str | None = None, description: str = "", source: str = Source.PATROL,
+                   client_id: uuid.UUID | None = None, affected_households: int | None = None,
+                   inspection_id: int | None = None) -> tuple[Problem, bool]:
+    """Report a problem. Returns (problem, created): a repeated client_id returns the
+    problem the first request created, so a tablet that retries never makes two."""
+    officer = officer_of(actor)
+    why = permissions.denial(officer.role, "create_problem")
+    if why:
+        raise Forbidden(why)
+    if client_id is not None:
+        existing = Problem.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return _same_author(existing, actor), False
+    category = Category.objects.filter(code=category_code, active=True).first() or \
+        Category.objects.filter(name=category_code, active=True).first()
+    if category is None:
+        raise ServiceError(f"未知问题类别 {category_code!r}", field="category")
+    if source not in Source.values:
+        raise ServiceError(f"未知来源 {source!r}", field="source")
+    placement = place(lon=lon, lat=lat, text=location_text)
+    areas = areas_covering(placement.point)
+    subdistrict = areas.get(AreaKind.SUBDISTRICT)
+    if subdistrict is None:
+        raise ServiceError("位置不在任何已载入的街道辖区内", field="location")
+    if not in_jurisdiction(officer, subdistrict):
+        raise Forbidden(f"位置在{subdistrict.name}，不在您的辖区内", field="location")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            problem = Problem.objects.create(
+                client_id=client_id, category=category, geom=placement.point, location_text=placement.text[:300],
+                location_uncertainty_m=placement.uncertainty_m, subdistrict=subdistrict,
+                community=areas.get(AreaKind.COMMUNITY), grid=areas.get(AreaKind.GRID),
+                segment_id=placement.segment_id, measure_m=placement.measure_m, side=placement.side,
+                source=source, description=description, reporter=actor,
+                team=officer.team if officer.role in ("officer", "team_lead") else None,
+                deadline=now + timedelta(hours=category.deadline_hours), affected_households=affected_households,
+                inspection_id=inspection_id,
+            )
+            _event(problem, actor, "created", to_status=problem.status,
+                   data={"category": category.code, "location_text": problem.location_text, "source": source})
+    except IntegrityError:
+        # Two retries of one client_id raced: the other one won; answer with its problem.
+        if client_id is not None:
+            existing = Problem.objects.filter(client_id=client_id).first()
+            if existing is not None:
+                return _same_author(existing, actor), False
+        raise
+    return problem, True
+
+
+def _same_author(problem: Problem, actor) -> Problem:
+    if problem.reporter_id != actor.pk:
+        raise Conflict("该客户端编号已被其他人使用", field="client_id")
+    return problem
+
+
+def duplicate_candidates(problem: Problem):
+    return open_problems_near(point=problem.geom, radius_m=DUPLICATE_RADIUS_M, category_id=problem.category_id,
+                              exclude_id=problem.pk).filter(created_at__lte=problem.created_at)
+
+
+def problem_transition(*, actor, problem_id: int, target: str, reason: str = "", team_id: int | None = None,
+                       duplicate_of_id: int | None = None, expected_status: str | None = None) -> Problem:
+    """Move a problem to `target`. The row is locked for the check and the write, so two
+    people acting at once cannot both win from the same state."""
+    officer = officer_of(actor)
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
+        if problem is None:
+            raise NotFound("问题不存在", field="id")
+        if expected_status and problem.status != expected_status:
+            raise Conflict(f"问题状态已变为“{STATUS_LABELS[problem.status]}”，请刷新后再操作", field="status")
+        why = check_transition(
+            problem.status, target, role=officer.role,
+            same_jurisdiction=in_jurisdiction(officer, problem.subdistrict),
+            assigned_to_own_team=officer.team_id is not None and officer.team_id == problem.team_id,
+            reason=reason,
+        )
+        if why:
+            raise (Forbidden if "只能由" in why or "辖区" in why or "承办班组" in why else Conflict)(
+                why, field="status" if "不能从" in why else ("reason" if "原因" in why else "status"))
+        source = problem.status
+        changes = {}
+        if target == Status.DISPATCHED:
+            team = Team.objects.filter(pk=team_id).first() if team_id else problem.team
+            if team is None:
+                raise ServiceError("派遣需要指定承办班组", field="team")
+            problem.team = team
+            changes["team"] = team.pk
+        if target == Status.DUPLICATE:
+            original = Problem.objects.filter(pk=duplicate_of_id).first() if duplicate_of_id else None
+            if original is None or original.pk == problem.pk:
+                raise ServiceError("标记重复需要指定原问题", field="duplicate_of")
+            problem.duplicate_of = original
+            changes["duplicate_of"] = original.pk
+        problem.status = target
+        problem.save(update_fields=["status", "team", "duplicate_of", "updated_at"])
+        _event(problem, actor, "transition", from_status=source, to_status=target, reason=reason, data=changes)
+    return problem
+
+
+EDITABLE = ("description", "category", "affected_households", "location_text")
+
+
+def problem_update(*, actor, problem_id: int, **fields) -> Problem:
+    officer = officer_of(actor)
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ServiceError(f"不能修改字段 {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
+        if problem is None:
+            raise NotFound("问题不存在", field="id")
+        why = permissions.denial(officer.role, "edit_problem", in_jurisdiction=in_jurisdiction(officer,
+                                 problem.subdistrict), is_own_report=problem.reporter_id == actor.pk,
+                                 status=problem.status)
+        if why:
+            raise Forbidden(why)
+        before = {}
+        if "category" in fields:
+            category = Category.objects.filter(code=fields.pop("category"), active=True).first()
+            if category is None:
+                raise ServiceError("未知问题类别", field="category")
+            before["category"] = problem.category.code
+            problem.category = category
+        for name, value in fields.items():
+            before[name] = getattr(problem, name)
+            setattr(problem, name, value)
+        problem.save()
+        _event(problem, actor, "updated", data={"before": {k: str(v) for k, v in before.items()}})
+    return problem
+
+
+__all__ = ["problem_create", "problem_transition", "problem_update", "duplicate_candidates", "place",
+           "DUPLICATE_RADIUS_M", "to_storage", "from_wgs84"]
