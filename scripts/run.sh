@@ -14,7 +14,9 @@ cat <<MSG
 
   街面巡查平台 is running:   http://$HOST:$PORT/
   管理后台 (admin):           http://$HOST:$PORT/admin/
-  演示账号 demo login:        ${DEMO_ADMIN_USER:-admin} / ${DEMO_ADMIN_PASSWORD:-patrol-demo}
+  演示账号 demo logins (password ${DEMO_ADMIN_PASSWORD:-patrol-demo}):
+    ${DEMO_ADMIN_USER:-admin} 区级管理员 · supervisor1 督办 · lead1 班组长 · officer1 / officer2 队员 · publisher1 发布
+  API: http://$HOST:$PORT/api/v1/schema/   Open311: http://$HOST:$PORT/open311/v2/discovery.json
 
 MSG
 exec .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" \

@@ -14,10 +14,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database starts with the demo district loaded once for the session."""
+    from django.contrib.auth import get_user_model
+
     from geodata.services.demo import demo_load
+    from patrol.services.demo import demo_people_load
 
     with django_db_blocker.unblock():
         demo_load()
+        get_user_model().objects.create_superuser("admin", password="patrol-demo")
+        demo_people_load()
 
 
 @pytest.fixture
