@@ -8,6 +8,7 @@ PURE_MODULES = ["geodata.names", "geodata.datum", "geodata.importers.network", "
                 "geodata.location.compass", "geodata.location.network", "geodata.location.describe",
                 "geodata.location.types", "patrol.domain.workflow", "patrol.domain.permissions",
                 "patrol.domain.categories", "patrol.domain.outcomes", "patrol.domain.summary",
+                "api.open311.formats",
                 "maps.assets", "maps.builders"]
 
 

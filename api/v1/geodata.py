@@ -5,6 +5,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -41,18 +42,24 @@ def _query(request) -> dict:
 
 
 class RoadsLayer(APIView):
+    permission_classes = [AllowAny]  # the road network and the location language are public
+
     @extend_schema(parameters=[BBOX_PARAM], responses={200: OpenApiTypes.OBJECT}, summary="道路 (GeoJSON)")
     def get(self, request):
         return Response(roads_geojson(bbox=_query(request).get("bbox")))
 
 
 class IntersectionsLayer(APIView):
+    permission_classes = [AllowAny]  # the road network and the location language are public
+
     @extend_schema(parameters=[BBOX_PARAM], responses={200: OpenApiTypes.OBJECT}, summary="路口 (GeoJSON)")
     def get(self, request):
         return Response(intersections_geojson(bbox=_query(request).get("bbox")))
 
 
 class AreasLayer(APIView):
+    permission_classes = [AllowAny]  # the road network and the location language are public
+
     @extend_schema(parameters=[BBOX_PARAM, OpenApiParameter("kind", OpenApiTypes.STR, many=True,
                                                             enum=AreaKind.values)],
                    responses={200: OpenApiTypes.OBJECT}, summary="行政区划 (GeoJSON)")

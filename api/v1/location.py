@@ -5,6 +5,7 @@ Both answer with the GeoJSON Feature that `manage.py locate/describe --json` pri
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -40,6 +41,8 @@ class DescribeQuery(serializers.Serializer):
 
 
 class Locate(APIView):
+    permission_classes = [AllowAny]  # the road network and the location language are public
+
     @extend_schema(parameters=[LocateQuery], responses={200: OpenApiTypes.OBJECT}, summary="位置描述 → 坐标")
     def get(self, request):
         q = LocateQuery(data=request.query_params)
@@ -49,6 +52,8 @@ class Locate(APIView):
 
 
 class LocateMany(APIView):
+    permission_classes = [AllowAny]  # the road network and the location language are public
+
     @extend_schema(request=LocateBatch, responses={200: OpenApiTypes.OBJECT},
                    summary="批量定位：texts 列表 → FeatureCollection（顺序与输入相同）")
     def post(self, request):
@@ -62,6 +67,8 @@ class LocateMany(APIView):
 
 
 class Describe(APIView):
+    permission_classes = [AllowAny]  # the road network and the location language are public
+
     @extend_schema(parameters=[DescribeQuery], responses={200: OpenApiTypes.OBJECT}, summary="坐标 → 位置描述")
     def get(self, request):
         q = DescribeQuery(data=request.query_params)

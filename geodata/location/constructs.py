@@ -16,7 +16,7 @@ starts. `parse.py` handles what comes before (numbering, prefixes) and after (pr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from geodata.location.lexicon import (
@@ -44,6 +44,8 @@ from geodata.location.types import (
     ParseMessage,
     Segment,
     Span,
+    _make_message,
+    _make_span,
 )
 
 # -- anchors ------------------------------------------------------------------------
@@ -102,7 +104,6 @@ _SEGMENT_LEAD = re.compile(rf"从(?P<from>{_ROADX})(?:至|到)(?P<to>{_ROADX})�
 _PAREN = re.compile(r"\((?P<x>[^()]{1,20})\)")
 _ALONG = re.compile(r"沿线(?:街道)?|沿街|一带")
 _TRAVEL = re.compile(TRAVEL)
-_LINK = re.compile(r"的")
 _QUALIFIER = re.compile(
     r"(?:处|(?:小巷)?路边|非?机动车道(?:边)?上|人行道(?:地|边)?上?|马路(?:边)?上|绿地上|立杆上"
     r"|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限)|存在)?|有(?!限)|存在"
@@ -144,7 +145,7 @@ _SECTION_END = re.compile(r"[东西南北中]段$")
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Mark:
     """A landmark while it is being read (mutable until the line is done)."""
 
@@ -159,35 +160,41 @@ class Mark:
     in_chain: bool = True  # part of the anchor's description, not a later refinement
 
 
-@dataclass
 class Reading:
-    """Scratch state for one line."""
+    """Scratch state for one line (a plain slotted class: one is made per line)."""
 
-    t: str
-    values: dict[str, Any] = field(default_factory=dict)
-    spans: dict[str, Span] = field(default_factory=dict)
-    marks: list[Mark] = field(default_factory=list)
-    warnings: list[ParseMessage] = field(default_factory=list)
-    anchor: str | None = None  # intersection, road, address, landmark
-    anchor_clause: int = 0
-    clause: int = 0
-    known_road: str | None = None
-    # what an offset read now applies to: "top" (anchor), "road" or a landmark index
-    target: Any = None
-    last: str | None = None  # the construct read last
-    offset_relation: str | None = None
-    offset_approximate: bool = False
-    address_relation: str | None = None
-    along: bool = False
-    pending_segment: tuple[str, str, Span] | None = None
-    clause_start: int = -1  # where the clause after the last comma starts
+    __slots__ = (
+        "t", "values", "spans", "marks", "warnings", "anchor", "anchor_clause", "clause",
+        "known_road", "target", "last", "offset_relation", "offset_approximate",
+        "address_relation", "along", "pending_segment", "clause_start",
+    )
+
+    def __init__(self, t: str) -> None:
+        self.t = t
+        self.values: dict[str, Any] = {}
+        self.spans: dict[str, Span] = {}
+        self.marks: list[Mark] = []
+        self.warnings: list[ParseMessage] = []
+        self.anchor: str | None = None  # intersection, road, address, landmark
+        self.anchor_clause = 0
+        self.clause = 0
+        self.known_road: str | None = None
+        # what an offset read now applies to: "top" (anchor), "road" or a landmark index
+        self.target: Any = None
+        self.last: str | None = None  # the construct read last
+        self.offset_relation: str | None = None
+        self.offset_approximate = False
+        self.address_relation: str | None = None
+        self.along = False
+        self.pending_segment: tuple[str, str, Span] | None = None
+        self.clause_start = -1  # where the clause after the last comma starts
 
     def put(self, key: str, value: Any, start: int, end: int) -> None:
         self.values[key] = value
-        self.spans[key] = Span(start, end)
+        self.spans[key] = _make_span(start, end)
 
     def warn(self, start: int, end: int, message: str) -> None:
-        self.warnings.append(ParseMessage(Span(start, end), message))
+        self.warnings.append(_make_message(_make_span(start, end), message))
 
 
 # Words that start a sentence, never a road name: 不知道在哪里 has no road 不知道.
@@ -246,8 +253,8 @@ def _read_offset(r: Reading, pos: int, end: int) -> int | None:
         relation = "offset"
     else:
         direction, dir_group, relation = None, None, "offset"
-    dir_span = Span(m.start(dir_group), m.end(dir_group)) if dir_group else None
-    dist_span = Span(m.start("num"), m.end("unit")) if num else None
+    dir_span = _make_span(m.start(dir_group), m.end(dir_group)) if dir_group else None
+    dist_span = _make_span(m.start("num"), m.end("unit")) if num else None
 
     if isinstance(r.target, int):
         mark = r.marks[r.target]
@@ -361,7 +368,8 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
 def _read_address(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     if r.last == "road" and r.anchor == "road":
-        m = _HOUSE_NO_AFTER_ROAD.match(t, pos, end)
+        c = t[pos]
+        m = _HOUSE_NO_AFTER_ROAD.match(t, pos, end) if c in "东西南北" or c.isdecimal() else None
         if not m:
             return None
         road_span = r.spans["road"]
@@ -380,7 +388,7 @@ def _read_address(r: Reading, pos: int, end: int) -> int | None:
     r.anchor, r.anchor_clause, r.last = "address", r.clause, "address"
     if name and _NOT_A_ROAD_NAME.search(name):
         # 幸社小区15号: a building of a compound, itself the landmark
-        r.marks.append(Mark(name + m.group("no"), Span(m.start(), m.end("no"))))
+        r.marks.append(Mark(name + m.group("no"), _make_span(m.start(), m.end("no"))))
         r.target = len(r.marks) - 1
     else:
         if name:
@@ -449,16 +457,18 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
 
 def _read_paren(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
-    if r.last == "road":
+    c = t[pos]
+    # a segment needs a bracket, a leading 从 or a closing 段 (within 26 characters)
+    if r.last == "road" and (c == "(" or c == "从" or "段" in t[pos:pos + 30]):
         m = _SEGMENT.match(t, pos, end)
         if m and (m.group("open") or m.group("duan") or t.startswith("从", pos)):
             a, b = m.group("from"), m.group("to")
             if _valid_road(a) and _valid_road(b):
                 r.values["segment"] = Segment(r.values["road"], a, b)
-                r.spans["segment"] = Span(m.start(), m.end())
+                r.spans["segment"] = _make_span(m.start(), m.end())
                 r.last = "segment"
                 return m.end()
-    m = _PAREN.match(t, pos, end)
+    m = _PAREN.match(t, pos, end) if c == "(" else None
     if not m:
         return None
     inner = m.group("x")
@@ -469,7 +479,7 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
             r.put("road", _base_road(inner), m.start("x"), m.start("x") + len(_base_road(inner)))
         return m.end()
     if r.anchor in ("road", "address") and _valid_name(inner):
-        r.marks.append(Mark(inner, Span(m.start("x"), m.end("x"))))
+        r.marks.append(Mark(inner, _make_span(m.start("x"), m.end("x"))))
         r.target, r.last = len(r.marks) - 1, "landmark"
         return m.end()
     return None
@@ -477,7 +487,7 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
 
 def _add_mark(r: Reading, name: str, start: int, relation: str = "at") -> Mark:
     in_chain = r.anchor in (None, "road", "landmark") or r.clause == r.anchor_clause
-    mark = Mark(name, Span(start, start + len(name)), relation=relation, in_chain=in_chain)
+    mark = Mark(name, _make_span(start, start + len(name)), relation, None, None, None, None, False, in_chain)
     if name in GENERIC_FEATURES:
         mark.in_chain = False
     r.marks.append(mark)
@@ -614,10 +624,10 @@ def read_location(r: Reading, pos: int, end: int) -> int:
 def _read_step(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     if r.anchor is None:
-        m = _SEGMENT_LEAD.match(t, pos, end)
+        m = _SEGMENT_LEAD.match(t, pos, end) if t[pos] == "从" else None
         if m and r.pending_segment is None:
             # 从丰台东路至丰台北路，正阳大街两侧: the stretch is named before its road
-            r.pending_segment = (m.group("from"), m.group("to"), Span(m.start(), m.end()))
+            r.pending_segment = (m.group("from"), m.group("to"), _make_span(m.start(), m.end()))
             return m.end()
         # a road before a house number: 五环北路东7号 is No. 7 East on 五环北路
         for reader in (_read_intersection, _read_road_side, _read_road, _read_address):
@@ -640,14 +650,14 @@ def _read_step(r: Reading, pos: int, end: int) -> int | None:
             return new
     if t[pos] == "由" and _TRAVEL.match(t, pos, end):
         return pos + 4
-    if r.last in ("road", "segment") and (m := _ALONG.match(t, pos, end)):
+    if r.last in ("road", "segment") and t[pos] in "沿一" and (m := _ALONG.match(t, pos, end)):
         r.along = True
         r.last = "along"
         return m.end()
     new = _read_road_side(r, pos, end)
     if new is not None:
         return new
-    if r.last in ("road", "address") and _LINK.match(t, pos, end):
+    if r.last in ("road", "address") and t[pos] == "的":
         r.last = "link"
         return pos + 1
     if r.anchor == "road" and r.last == "link":

@@ -126,11 +126,74 @@ SHARED_SUBJECTS = re.compile(
 )
 
 
+def _flat_alternatives(pattern: str) -> list[str] | None:
+    """The top-level alternatives of a rule, a leading ``(?:a|b)`` group spelled out, so
+    that each begins with a literal character; None when the rule is not that simple."""
+    alternatives, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+    alternatives.append(pattern[start:])
+    flat = []
+    for alt in alternatives:
+        if alt.startswith("(?:"):
+            close = alt.index(")")
+            inner, rest = alt[3:close], alt[close + 1:]
+            if any(c in inner for c in "()[]\\.*+?{}^$"):
+                return None
+            flat.extend(word + rest for word in inner.split("|"))
+        else:
+            flat.append(alt)
+    if any(not a or a[0] in "()[]\\.*+?{}^$|" for a in flat) or "(?P" in pattern or re.compile(pattern).groups:
+        return None
+    return flat
+
+
+def _category_search() -> tuple[list[re.Pattern], tuple[int, ...]] | None:
+    """Patterns over the alternatives of the first k rules (k = 1..all), in rule order,
+    each alternative closed by an empty group; and the rule of each group. Every
+    alternative starts with a literal, so the regular-expression engine skips positions
+    whose character starts no rule."""
+    parts, rule_of_group = [], [-1]
+    patterns = []
+    for i, (pattern, _) in enumerate(CATEGORY_RULES):
+        flat = _flat_alternatives(pattern)
+        if flat is None:
+            return None
+        for alt in flat:
+            parts.append(f"{alt}()")
+            rule_of_group.append(i)
+        patterns.append(re.compile("|".join(parts)))
+    return patterns, tuple(rule_of_group)
+
+
+_CATEGORY_SEARCH = _category_search()
+
+
 def category_of(item: str) -> str | None:
     """The event category a problem item's wording belongs to, if known.
 
     >>> category_of("非机动车乱停"), category_of("门店前堆物堆料"), category_of("墙皮脱落")
     ('非机动车乱停放', '堆物堆料', None)
     """
-    m = _CATEGORY.match(item)
-    return CATEGORY_RULES[int(m.lastgroup[1:])][1] if m else None
+    if _CATEGORY_SEARCH is None:
+        m = _CATEGORY.match(item)
+        return CATEGORY_RULES[int(m.lastgroup[1:])][1] if m else None
+    # The first rule that matches anywhere (before a newline, as _CATEGORY reads it:
+    # "." stops there). A search finds the leftmost position where some rule matches
+    # and the first rule matching there; only an earlier rule, further on, can beat it.
+    patterns, rule_of_group = _CATEGORY_SEARCH
+    end = item.find("\n")
+    if end < 0:
+        end = len(item)
+    best = len(CATEGORY_RULES)
+    pos = 0
+    while best and (m := patterns[best - 1].search(item, pos, end)) is not None:
+        best = rule_of_group[m.lastindex]
+        pos = m.start() + 1
+    return CATEGORY_RULES[best][1] if best < len(CATEGORY_RULES) else None

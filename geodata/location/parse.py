@@ -58,6 +58,10 @@ from geodata.location.types import (
     ParseMessage,
     Problem,
     Span,
+    _make_landmark,
+    _make_location,
+    _make_message,
+    _make_span,
 )
 
 # -- prefixes -----------------------------------------------------------------------
@@ -85,6 +89,10 @@ _ADMIN_AREA = re.compile(
 )
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Necessary first characters (cheap tests before a regular-expression call): a district
+# name, or a name ending in 区 within 2-4 characters; a subdistrict kind within 1-8.
+_DISTRICT_FIRST = frozenset(name[0] for name in BEIJING_DISTRICTS)
+_KIND_FIRST = frozenset("街地办乡镇社")
 _ROAD_SUFFIX_END = re.compile(ROAD_SUFFIX + "$")
 _TABLE_NUMBER = re.compile(r"\d{1,3}\s*[.、]?")
 _TABLE_ACTION = re.compile(r"拟|已|移交|责令|处理|立案")
@@ -125,14 +133,15 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
 
 def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
     t = r.t
-    m = _DISTRICT.match(t, pos, end)
+    m = (_DISTRICT.match(t, pos, end)
+         if t[pos:pos + 1] in _DISTRICT_FIRST or "区" in t[pos + 2:pos + 5] else None)
     if m:
         name = m.group("d")
         nxt = t[m.end(): m.end() + 1]
         if name.endswith("区") or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
             r.put("district", name, m.start(), m.end())
             pos = m.end()
-    m = _SUBDISTRICT.match(t, pos, end)
+    m = _SUBDISTRICT.match(t, pos, end) if not _KIND_FIRST.isdisjoint(t[pos + 1:pos + 9]) else None
     if m and _subdistrict_ok(m, t):
         r.put("subdistrict", m.group("name") + m.group("kind"), m.start(), m.end("kind"))
         pos = m.end()
@@ -201,14 +210,15 @@ def _read(text: str, fast: bool = True) -> ParsedLocation:
     end = len(t)
     while end > 0 and (t[end - 1].isspace() or t[end - 1] in "。.;,"):
         end -= 1
-    if end == 0 or not _HAS_HAN.search(t):
+    starts_han = "\u4e00" <= t[0] <= "\u9fff" if end else False
+    if end == 0 or not (starts_han or _HAS_HAN.search(t)):
         return ParsedLocation(errors=(ParseMessage(Span(0, len(text)), "no Chinese location text"),))
-    if fast and ("与" in t or "方向" in t):
+    if fast and (("与" in t and "交叉路口" in t) or "方向" in t):
         loc = _fast(text, t, end)
         if loc is not None:
             return loc
     r = Reading(t)
-    pos = _NUMBERING.match(t, 0, end).end() if not _HAS_HAN.match(t) else 0
+    pos = _NUMBERING.match(t, 0, end).end() if not starts_han else 0
 
     if t.count("|") >= 2:
         _, _, problem_cells = _read_table_row(r, pos, end)
@@ -249,45 +259,35 @@ def _read(text: str, fast: bool = True) -> ParsedLocation:
     return _result(r, problems, text)
 
 
+_NO_LOCATION = "no location recognised (未识别出位置)"
+_LANDMARK_KEYS = tuple(f"landmarks[{i}]" for i in range(32))
+_PROBLEM_KEYS = tuple(f"problems[{i}]" for i in range(32))
+
+
 def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
     finish_anchor(r)
-    v = r.values
-    errors: list[ParseMessage] = []
-    located = r.anchor or v.get("subdistrict") or r.marks
-    if not located:
-        errors.append(ParseMessage(Span(0, len(text)), "no location recognised (未识别出位置)"))
+    get = r.values.get
+    n = len(text)
+    errors: tuple[ParseMessage, ...] = ()
+    if not (r.anchor or get("subdistrict") or r.marks):
+        errors = (_make_message(_make_span(0, n), _NO_LOCATION),)
     if not problems:
-        r.warn(0, len(text), "no problem text found (未识别出问题)")
-    spans = dict(r.spans)
+        r.warn(0, n, _NO_PROBLEM)
+    spans = r.spans  # the reading is done: its dict becomes the result's
     landmarks = []
     for i, mk in enumerate(r.marks):
-        landmarks.append(Landmark(mk.name, mk.direction, mk.distance_m, mk.relation, mk.span))
-        spans[f"landmarks[{i}]"] = mk.span
+        landmarks.append(_make_landmark(mk.name, mk.direction, mk.distance_m, mk.relation, mk.span))
+        spans[_LANDMARK_KEYS[i] if i < 32 else f"landmarks[{i}]"] = mk.span
     for i, p in enumerate(problems):
         if p.span:
-            spans[f"problems[{i}]"] = p.span
+            spans[_PROBLEM_KEYS[i] if i < 32 else f"problems[{i}]"] = p.span
     kept_spans = tuple([(k, s) for k, s in spans.items() if s.end > s.start or k == "segment"])
-    return ParsedLocation(
-        district=v.get("district"),
-        subdistrict=v.get("subdistrict"),
-        road_a=v.get("road_a"),
-        road_b=v.get("road_b"),
-        anchor_kind=v.get("anchor_kind", "other"),
-        anchor_relation=v.get("anchor_relation"),
-        direction=v.get("direction"),
-        distance_m=v.get("distance_m"),
-        approximate=bool(v.get("approximate")),
-        corner=v.get("corner"),
-        road=v.get("road"),
-        side_road=v.get("side_road"),
-        side=v.get("side"),
-        address=v.get("address"),
-        segment=v.get("segment"),
-        landmarks=tuple(landmarks),
-        problem_items=tuple(problems),
-        spans=kept_spans,
-        warnings=tuple(r.warnings),
-        errors=tuple(errors),
+    return _make_location(
+        get("district"), get("subdistrict"), get("road_a"), get("road_b"),
+        get("anchor_kind", "other"), get("anchor_relation"), get("direction"), get("distance_m"),
+        bool(get("approximate")), get("corner"), get("road"), get("side_road"), get("side"),
+        get("address"), get("segment"), tuple(landmarks), tuple(problems), kept_spans,
+        tuple(r.warnings), errors,
     )
 
 
@@ -335,12 +335,12 @@ def _fast_landmark(t: str, m: re.Match, end: int, anchored: bool):
     if anchored and m.group("lat"):
         if lr and _valid_landmark(lr.group("name")) and _good_spaces(lr.group("name")):
             return None
-        return Landmark(name, None, None, "at", Span(s, s + len(name)))
+        return _make_landmark(name, None, None, "at", _make_span(s, s + len(name)))
     if not lr or lr.group("name") != name or lr.group("rel"):
         return None
     if anchored:
-        return Landmark(name, m.group("ldir"), int(m.group("ln")), "offset", Span(s, s + len(name)))
-    return Landmark(name, m.group("odir"), int(m.group("on")), "offset", Span(s, s + len(name)))
+        return _make_landmark(name, m.group("ldir"), int(m.group("ln")), "offset", _make_span(s, s + len(name)))
+    return _make_landmark(name, m.group("odir"), int(m.group("on")), "offset", _make_span(s, s + len(name)))
 
 
 def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
@@ -356,7 +356,7 @@ def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
         sm = _SUBDISTRICT.match(t, 0, end)
         if not sm or sm.end("kind") != len(sub) or not _subdistrict_ok(sm, t):
             return None
-        spans.append(("subdistrict", Span(0, len(sub))))
+        spans.append(("subdistrict", _make_span(0, len(sub))))
     elif _SUBDISTRICT.match(t, 0, end):
         return None
     pos = m.start("a") if m.group("a") else m.start("ol")
@@ -372,12 +372,12 @@ def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
         lm = _fast_landmark(t, m, end, anchored=False)
         if lm is None:
             return None
-        spans += [("direction", Span(m.start("odir"), m.end("odir"))),
-                  ("distance_m", Span(m.start("on"), m.end("on") + 1)), ("landmarks[0]", lm.span)]
-        return ParsedLocation(
-            subdistrict=sub, anchor_kind="landmark", anchor_relation="offset", direction=lm.direction,
-            distance_m=lm.distance_m, landmarks=(lm,), spans=tuple(spans),
-            warnings=(ParseMessage(Span(0, len(text)), _NO_PROBLEM),),
+        spans += [("direction", _make_span(m.start("odir"), m.end("odir"))),
+                  ("distance_m", _make_span(m.start("on"), m.end("on") + 1)), ("landmarks[0]", lm.span)]
+        return _make_location(
+            None, sub, None, None, "landmark", "offset", lm.direction, lm.distance_m, False, None,
+            None, None, None, None, None, (lm,), (), tuple(spans),
+            (_make_message(_make_span(0, len(text)), _NO_PROBLEM),), (),
         )
     a, b = m.group("a"), m.group("b")
     bs, be = m.span("b")
@@ -387,12 +387,12 @@ def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
     j = _JUNCTION_RE.search(t, bs + 2, end)
     if j is None or j.start() != be:
         return None
-    spans += [("road_a", Span(pos, pos + len(a))), ("road_b", Span(bs, be))]
+    spans += [("road_a", _make_span(pos, pos + len(a))), ("road_b", _make_span(bs, be))]
     direction = distance = None
     if m.group("dir"):
         direction, distance = m.group("dir"), int(m.group("n"))
-        spans += [("direction", Span(m.start("dir"), m.end("dir"))),
-                  ("distance_m", Span(m.start("n"), m.end("n") + 1))]
+        spans += [("direction", _make_span(m.start("dir"), m.end("dir"))),
+                  ("distance_m", _make_span(m.start("n"), m.end("n") + 1))]
     side_road = side = None
     if m.group("sr") is not None:
         r, rs = m.group("sr"), m.start("sr")
@@ -404,7 +404,7 @@ def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
             if not rm or rm.end() != side_end or rm.group("road") != r or not _valid_road(r):
                 return None
         side_road, side = r, m.group("side")
-        spans += [("side_road", Span(rs, rs + len(r))), ("side", Span(side_end - 2, side_end))]
+        spans += [("side_road", _make_span(rs, rs + len(r))), ("side", _make_span(side_end - 2, side_end))]
     landmarks: tuple[Landmark, ...] = ()
     if m.group("lm") is not None:
         lm = _fast_landmark(t, m, end, anchored=True)
@@ -412,11 +412,10 @@ def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
             return None
         landmarks = (lm,)
         spans.append(("landmarks[0]", lm.span))
-    return ParsedLocation(
-        subdistrict=sub, road_a=a, road_b=b, anchor_kind="intersection",
-        anchor_relation="offset" if direction else "at", direction=direction, distance_m=distance,
-        side_road=side_road, side=side, landmarks=landmarks, spans=tuple(spans),
-        warnings=(ParseMessage(Span(0, len(text)), _NO_PROBLEM),),
+    return _make_location(
+        None, sub, a, b, "intersection", "offset" if direction else "at", direction, distance,
+        False, None, None, side_road, side, None, None, landmarks, (), tuple(spans),
+        (_make_message(_make_span(0, len(text)), _NO_PROBLEM),), (),
     )
 
 

@@ -21,7 +21,7 @@ from geodata.location.lexicon import (
     SHARED_SUBJECTS,
     category_of,
 )
-from geodata.location.types import Landmark, Problem, Span
+from geodata.location.types import Landmark, Problem, _make_landmark, _make_problem, _make_span
 
 _PIECE = re.compile(r"[^,;。!?]+")
 _ENUMERATOR = re.compile(r"\s*(?:\d{1,2}\s*[.、](?!\d)|[一二三四五六七八九十]{1,2}、)\s*")
@@ -30,6 +30,7 @@ _LEAD = re.compile(
     r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\"|附近|有(?!限)|存在|均|近期|发现|另外|且)+"
 )
 _TRAIL_CHARS = " \t有等.。,;:"
+_ENUMERATOR_FIRST = frozenset(" 一二三四五六七八九十")
 _COUNT = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)处$")
 _PLATES = re.compile(
     r"(?:[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{4,6}、?)+"
@@ -38,25 +39,38 @@ _PLATES = re.compile(
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 # Clauses that report the administration, not the street: from the first of these on,
 # nothing is a problem any more.
-_ADMIN_TAIL = re.compile(r"\s*(?:责任|路长|环卫监理|分包|督办|整改时限|整改要求)")
+_ADMIN_TAIL = r"\s*(?:责任|路长|环卫监理|分包|督办|整改时限|整改要求)"
 # Single clauses that are a follow-up or a speaker, not a problem.
-_NOT_A_PROBLEM = re.compile(
+_NOT_A_PROBLEM = (
     r"\s*(?:多次通报|仍未整改|拟|已(?:移交|整改|处理|督促)|希望|要求|建议|请|经核实)|.*?(?:告知|表示)"
 )
+# Both in one call: an administrative tail first (it ends the problems), else a clause
+# that is not a problem (it is skipped).
+_CLAUSE_KIND = re.compile(f"(?P<admin>{_ADMIN_TAIL})|{_NOT_A_PROBLEM}")
+# what such a clause can start with (after white space), unless it has 告知/表示
+_CLAUSE_KIND_FIRST = frozenset("责路环分督整多仍拟已希要建请经")
 _JOINED = re.compile(
     "(" + "|".join(JOINABLE_ITEMS) + ")(" + "|".join(JOINABLE_ITEMS) + ")"
 )
 
 
+# Characters a _LEAD match can start with (besides white space): one set lookup
+# instead of a failed regular-expression call at most item starts.
+_LEAD_FIRST = frozenset("处小路非机人马绿立“\"附有存均近发另且")
+
+
 def _strip(text: str, start: int) -> tuple[str, int]:
     """Remove lead-in and trailing words that are not the problem; keep the offset."""
-    m = _LEAD.match(text)
-    if m:
-        text, start = text[m.end():], start + m.end()
+    c = text[:1]
+    if c in _LEAD_FIRST or c.isspace():
+        m = _LEAD.match(text)
+        if m:
+            text, start = text[m.end():], start + m.end()
     while len(text) > 1:
-        if text[-1] in _TRAIL_CHARS:
+        last = text[-1]
+        if last in _TRAIL_CHARS:
             text = text[:-1]
-        elif text[-1] == "处" and (c := _COUNT.search(text)) and c.start() > 0:
+        elif last == "处" and (c := _COUNT.search(text)) and c.start() > 0:
             text = text[: c.start()]
         else:
             break
@@ -79,14 +93,15 @@ def _split_pieces(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
                 piece_start = i + 1
         pieces.append((t[piece_start:end], piece_start, end))
     else:
-        pieces = [(m.group(0), m.start(), m.end()) for m in _PIECE.finditer(t, start, end)]
+        pieces = [(m.group(), *m.span()) for m in _PIECE.finditer(t, start, end)]
     out = []
     for text, s, e in pieces:
-        if text[:1].isdigit() or text[:1] in " 一二三四五六七八九十":
+        c = text[:1]
+        if c in _ENUMERATOR_FIRST or c.isdigit():
             m = _ENUMERATOR.match(text)
             if m and m.end() < len(text):
                 text, s = text[m.end():], s + m.end()
-        if text.strip():
+        if text and not text.isspace():  # text.strip() without the copy
             out.append((text, s, e))
     return out
 
@@ -137,23 +152,33 @@ def read_problems(
     for text, s, e in _split_pieces(t, start, end):
         if "(" in text:
             text = _PARENTHETICAL.sub("", text)
-        if _ADMIN_TAIL.match(text):
-            break
-        if _NOT_A_PROBLEM.match(text):
+        c = text[:1]
+        kind = (_CLAUSE_KIND.match(text)
+                if c in _CLAUSE_KIND_FIRST or c.isspace() or "告知" in text or "表示" in text else None)
+        if kind:
+            if kind.lastgroup == "admin":
+                break
             continue
         if "辆" in text:
             text = _PLATES.sub("", text)
         text, s = _strip(text, s)
         if not text:
             continue
-        items, names = _split_list(text, s, e)
-        for name, ns, ne in names:
-            landmarks.append(Landmark(name=name, relation="at", span=Span(ns, ne)))
+        if "、" in text:
+            items, names = _split_list(text, s, e)
+            for name, ns, ne in names:
+                landmarks.append(_make_landmark(name, None, None, "at", _make_span(ns, ne)))
+            items = [(*_strip(item, is_), ie) for item, is_, ie in items]
+        else:
+            # a single item is already stripped (_strip is idempotent)
+            items = [(text, s, e)]
         for item, is_, ie in items:
-            item, is_ = _strip(item, is_)
-            for piece in _split_joined(item):
-                if piece:
-                    problems.append(Problem(piece, category_of(piece), Span(is_, max(is_, ie))))
+            span = _make_span(is_, max(is_, ie))
+            if len(item) >= 8 and (m := _JOINED.fullmatch(item)):
+                problems.append(_make_problem(m.group(1), category_of(m.group(1)), span))
+                problems.append(_make_problem(m.group(2), category_of(m.group(2)), span))
+            elif item:
+                problems.append(_make_problem(item, category_of(item), span))
         if first_only and problems:
             break
     return problems, landmarks

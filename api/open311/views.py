@@ -1,0 +1,236 @@
+"""The GeoReport v2 endpoints. Each view validates, calls one selector or service and
+renders through ``formats``; every failure is answered as a GeoReport error document
+in the format the client asked for (XML when the extension itself is wrong).
+
+External systems call without a session, so the views have no SessionAuthentication
+(and no CSRF check); POST requests authenticates with the form's ``api_key``, and the
+problem is reported in the name of that key's officer account.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from rest_framework.exceptions import APIException
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from api.models import ApiKey
+from patrol.errors import Forbidden, ServiceError
+from patrol.models.problems import Source
+from patrol.services.problems import problem_create
+
+from . import formats, selectors
+from .serializers import RequestCreateInput, RequestsQuery, attribute_values
+
+JURISDICTION_ID = getattr(settings, "OPEN311_JURISDICTION_ID", "haidian.xueyuanlu")
+CONTACT = getattr(settings, "OPEN311_CONTACT", "海淀区学院路街道城管办（Open311 接入）")
+KEY_SERVICE = getattr(settings, "OPEN311_KEY_SERVICE",
+                      "API Key 由学院路街道城管办在管理后台（Open311 API Keys）签发，每个外部系统一个")
+# When this interface last changed (discovery's changeset); bump it with the interface.
+CHANGESET = datetime(2026, 11, 26, tzinfo=UTC)
+
+# Service errors name our fields; the client knows the spec's parameters.
+PARAMETER_OF_FIELD = {"category": "service_code", "location": "lat/long", "location_text": "address_string",
+                      "affected_households": "attribute[affected_households]"}
+
+
+class Open311Error(Exception):
+    def __init__(self, code: int, description: str):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def _respond(fmt: str, root: str, doc, status: int = 200) -> HttpResponse:
+    return HttpResponse(formats.render(fmt, root, doc), status=status, content_type=formats.CONTENT_TYPES[fmt])
+
+
+class _FirstRenderer(BaseContentNegotiation):
+    """The format is the URL's extension, never the Accept header (DRF would answer 406)."""
+
+    def select_parser(self, request, parsers):
+        for parser in parsers:
+            if request.content_type.startswith(parser.media_type):
+                return parser
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class Open311View(APIView):
+    authentication_classes = ()
+    permission_classes = ()
+    parser_classes = (FormParser, MultiPartParser)
+    renderer_classes = (JSONRenderer,)  # unused: the views answer with finished documents
+    content_negotiation_class = _FirstRenderer
+
+    def initial(self, request, *args, **kwargs):
+        fmt = kwargs.get("fmt", "")
+        self.fmt = fmt if fmt in formats.CONTENT_TYPES else "xml"
+        super().initial(request, *args, **kwargs)
+        if fmt not in formats.CONTENT_TYPES:
+            raise Open311Error(400, f"format: 不支持 {fmt!r}，请用 .xml 或 .json")
+        jurisdiction = self._param(request, "jurisdiction_id")
+        if jurisdiction and jurisdiction != JURISDICTION_ID:
+            raise Open311Error(404, f"jurisdiction_id: 未知辖区 {jurisdiction!r}，本服务的辖区为 {JURISDICTION_ID}")
+
+    @staticmethod
+    def _param(request, name: str) -> str:
+        value = request.query_params.get(name)
+        if value is None and request.method == "POST":
+            value = request.data.get(name)
+        return (value or "").strip()
+
+    def handle_exception(self, exc):
+        fmt = getattr(self, "fmt", "xml")
+        if isinstance(exc, Open311Error):
+            code, description = exc.code, exc.description
+        elif isinstance(exc, ServiceError):
+            # A key whose account may not report is the caller's fault (403); everything
+            # else the service rejects is about the request's content.
+            code = 403 if isinstance(exc, Forbidden) and exc.field == "non_field_errors" else 400
+            param = PARAMETER_OF_FIELD.get(exc.field, exc.field)
+            description = exc.message if param == "non_field_errors" else f"{param}: {exc.message}"
+        elif isinstance(exc, APIException):  # unparsable body, wrong method, unsupported media type
+            code, description = exc.status_code, str(exc.detail)
+        else:
+            raise exc
+        return _respond(fmt, "errors", formats.errors_doc(code, description), status=code)
+
+
+def _first_error(errors: dict) -> Open311Error:
+    field, messages = next(iter(errors.items()))
+    message = messages[0] if isinstance(messages, list) else messages
+    return Open311Error(400, f"{field}: {message}" if field != "non_field_errors" else str(message))
+
+
+def _valid(serializer):
+    if not serializer.is_valid():
+        raise _first_error(serializer.errors)
+    return serializer
+
+
+def request_token(request_id: int) -> str:
+    """A token for GET tokens/{token}: the id and a keyed digest of it, so a token
+    cannot be made up for someone else's request id."""
+    digest = salted_hmac("api.open311.token", str(request_id)).hexdigest()[:20]
+    return f"{request_id}-{digest}"
+
+
+def request_id_of_token(token: str) -> int | None:
+    head, _, _ = token.partition("-")
+    if not head.isdigit() or not constant_time_compare(token, request_token(int(head))):
+        return None
+    return int(head)
+
+
+# -- views -----------------------------------------------------------------------------------
+class Discovery(Open311View):
+    def get(self, request, fmt):
+        base = request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/")
+        doc = formats.discovery_doc(url=base, changeset=CHANGESET, contact=CONTACT, key_service=KEY_SERVICE)
+        return _respond(fmt, "discovery", doc)
+
+
+class ServiceList(Open311View):
+    def get(self, request, fmt):
+        return _respond(fmt, "services", formats.services_doc(selectors.services()))
+
+
+class ServiceDefinition(Open311View):
+    def get(self, request, code, fmt):
+        service = selectors.service(code)
+        if service is None:
+            raise Open311Error(404, f"service_code: 未知服务 {code!r}")
+        return _respond(fmt, "service_definition", formats.service_definition_doc(service))
+
+
+def _api_key_user(request):
+    key = (request.data.get("api_key") or "").strip()
+    if not key:
+        raise Open311Error(403, "api_key: 缺少 API Key")
+    api_key = ApiKey.objects.filter(key=key, active=True).select_related("user").first()
+    if api_key is None or not api_key.user.is_active:
+        raise Open311Error(403, "api_key: API Key 无效或已停用")
+    return api_key.user
+
+
+def _attributes(service: formats.Service, sent: dict[str, list[str]]) -> dict:
+    """Values of the service's attributes; attributes it does not define are ignored."""
+    values = {}
+    for attribute in service.attributes:
+        raw = [v.strip() for v in sent.get(attribute.code, []) if v.strip()]
+        param = f"attribute[{attribute.code}]"
+        if not raw:
+            if attribute.required:
+                raise Open311Error(400, f"{param}: 必填")
+            continue
+        if attribute.datatype == "number":
+            if len(raw) > 1 or not raw[0].isdigit():
+                raise Open311Error(400, f"{param}: 应为非负整数")
+            values[attribute.code] = int(raw[0])
+    return values
+
+
+class Requests(Open311View):
+    def get(self, request, fmt):
+        query = _valid(RequestsQuery(data=request.query_params))
+        d = query.validated_data
+        start, end = (None, None) if d.get("service_request_id") else query.window(timezone.now())
+        found = selectors.service_requests(ids=d.get("service_request_id"), codes=d.get("service_code"),
+                                           start=start, end=end, statuses=d.get("status"))
+        return _respond(fmt, "service_requests", formats.requests_doc(found))
+
+    def post(self, request, fmt):
+        user = _api_key_user(request)
+        d = _valid(RequestCreateInput(data=request.data)).validated_data
+        service = selectors.service(d["service_code"])
+        if service is None:
+            raise Open311Error(400, f"service_code: 未知服务 {d['service_code']!r}")
+        attributes = _attributes(service, attribute_values(request.data))
+        description = formats.compose_description(
+            d["description"], media_url=d["media_url"], first_name=d["first_name"], last_name=d["last_name"],
+            phone=d["phone"], email=d["email"], device_id=d["device_id"], account_id=d["account_id"])
+        problem, _ = problem_create(
+            actor=user, category_code=service.code, lon=d.get("long"), lat=d.get("lat"),
+            location_text=d["address_string"].strip() or None, description=description, source=Source.OPEN311,
+            affected_households=attributes.get("affected_households"))
+        notice = f"已受理，由{service.agency}处置，处置时限 {service.deadline_hours} 小时"
+        doc = formats.created_doc(request_id=problem.pk, token=request_token(problem.pk), notice=notice)
+        return _respond(fmt, "service_requests", doc)
+
+
+class RequestDetail(Open311View):
+    def get(self, request, request_id, fmt):
+        found = selectors.service_request(int(request_id)) if request_id.isdigit() else None
+        if found is None:
+            raise Open311Error(404, f"service_request_id: 没有编号为 {request_id!r} 的请求")
+        return _respond(fmt, "service_requests", formats.requests_doc([found]))
+
+
+class Token(Open311View):
+    def get(self, request, token, fmt):
+        request_id = request_id_of_token(token)
+        if request_id is None or selectors.service_request(request_id) is None:
+            raise Open311Error(404, f"token: 未知令牌 {token!r}")
+        return _respond(fmt, "service_requests", formats.token_doc(request_id=request_id, token=token))
+
+
+class NotFound(Open311View):
+    """Anything else under the API root: a GeoReport 404, not Django's HTML page."""
+
+    def initial(self, request, *args, **kwargs):
+        self.fmt = "json" if kwargs.get("path", "").endswith(".json") else "xml"
+        APIView.initial(self, request, *args, **kwargs)
+
+    def get(self, request, path):
+        raise Open311Error(404, f"没有资源 {request.path}，请从 discovery.xml 开始")
+
+    post = get

@@ -1,0 +1,63 @@
+"""Joint inspections over HTTP, with the generated newspaper-style summary."""
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from patrol.models import Inspection
+from patrol.selectors.people import jurisdiction_area_ids, officer_of
+from patrol.services.inspections import inspection_create, inspection_summary_text
+from patrol.services.outcomes import current_outcomes
+
+from .problems import outcome_data
+
+
+class InspectionInput(serializers.Serializer):
+    date = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    area = serializers.IntegerField()
+    lead_agency = serializers.IntegerField()
+    agencies = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    route_text = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    focus = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def inspection_data(i: Inspection, *, detail: bool = False) -> dict:
+    data = {"id": i.id, "date": i.date.isoformat(), "title": i.title, "area": i.area.name,
+            "route_text": i.route_text, "lead_agency": i.lead_agency.name,
+            "agencies": [a.name for a in i.agencies.all()], "focus": i.focus}
+    if detail:
+        data["summary"] = inspection_summary_text(i.id)
+        data["outcomes"] = [outcome_data(o) for o in current_outcomes(i.outcomes.select_related("recorded_by"))]
+        data["problems"] = list(i.problems.values_list("id", flat=True))
+    return data
+
+
+def _visible(user):
+    officer = officer_of(user)
+    return Inspection.objects.filter(area_id__in=jurisdiction_area_ids(officer)).select_related("area",
+                                                                                                "lead_agency")
+
+
+class InspectionList(APIView):
+    @extend_schema(summary="联合检查列表", responses={200: dict})
+    def get(self, request):
+        return Response([inspection_data(i) for i in _visible(request.user)[:200]])
+
+    @extend_schema(summary="新建联合检查", request=InspectionInput, responses={201: dict})
+    def post(self, request):
+        s = InspectionInput(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        i = inspection_create(actor=request.user, date=d["date"], title=d["title"], area_id=d["area"],
+                              lead_agency_id=d["lead_agency"], agency_ids=d["agencies"], route_text=d["route_text"],
+                              focus=d["focus"], notes=d["notes"])
+        return Response(inspection_data(i, detail=True), status=status.HTTP_201_CREATED)
+
+
+class InspectionDetail(APIView):
+    @extend_schema(summary="联合检查详情（含自动生成的通报段落）", responses={200: dict})
+    def get(self, request, pk: int):
+        return Response(inspection_data(get_object_or_404(_visible(request.user), pk=pk), detail=True))

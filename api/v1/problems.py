@@ -1,0 +1,308 @@
+"""Problems over HTTP: create (idempotent by client_id), read, edit, change status,
+photos, outcomes, escalations and re-inspections. Views validate input, call one
+service or selector, and render."""
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geodata.geocoding import to_wgs84_lonlat
+from geodata.services.geometry import to_wgs84
+from patrol.domain.workflow import STATUS_LABELS, allowed_targets, is_overdue
+from patrol.models import Category, Outcome, Problem, ProblemPhoto
+from patrol.models.problems import PhotoKind, Source
+from patrol.selectors.people import officer_of
+from patrol.selectors.problems import problems_visible_to
+from patrol.services import followups, outcomes, photos, problems
+
+
+# -- output -------------------------------------------------------------------------------
+def outcome_data(o: Outcome) -> dict:
+    return {"id": o.id, "problem": o.problem_id, "inspection": o.inspection_id, "kinds": o.kinds,
+            "target_kind": o.target_kind, "count": o.count,
+            "fine_amount": str(o.fine_amount) if o.fine_amount is not None else None, "points": o.points,
+            "seized_items": o.seized_items, "case_number": o.case_number, "notes": o.notes,
+            "corrects": o.corrects_id, "recorded_by": o.recorded_by.username,
+            "recorded_at": o.recorded_at.isoformat()}
+
+
+def photo_data(request, p: ProblemPhoto) -> dict:
+    return {"id": p.id, "kind": p.kind, "width": p.width, "height": p.height,
+            "url": request.build_absolute_uri(p.image.url), "thumbnail": request.build_absolute_uri(p.thumbnail.url)}
+
+
+def problem_data(request, p: Problem, *, detail: bool = False) -> dict:
+    point = to_wgs84(p.geom)
+    data = {
+        "id": p.id, "client_id": str(p.client_id) if p.client_id else None,
+        "category": p.category.code, "category_name": p.category.name,
+        "status": p.status, "status_label": STATUS_LABELS[p.status],
+        "overdue": is_overdue(p.status, p.deadline, timezone.now()),
+        "lon": round(point.x, 7), "lat": round(point.y, 7), "location_text": p.location_text,
+        "location_uncertainty_m": p.location_uncertainty_m,
+        "subdistrict": p.subdistrict.name, "community": p.community.name if p.community else None,
+        "grid": p.grid.name if p.grid else None, "segment": p.segment_id, "measure_m": p.measure_m, "side": p.side,
+        "source": p.source, "description": p.description, "reporter": p.reporter.username,
+        "team": p.team.name if p.team else None, "deadline": p.deadline.isoformat() if p.deadline else None,
+        "affected_households": p.affected_households, "duplicate_of": p.duplicate_of_id,
+        "created_at": p.created_at.isoformat(), "updated_at": p.updated_at.isoformat(),
+    }
+    if detail:
+        officer = officer_of(request.user)
+        data["allowed_transitions"] = allowed_targets(p.status, officer.role)
+        data["events"] = [{"at": e.at.isoformat(), "actor": e.actor.username, "action": e.action,
+                           "from": e.from_status, "to": e.to_status, "reason": e.reason, "data": e.data}
+                          for e in p.events.select_related("actor")]
+        data["outcomes"] = [outcome_data(o) for o in p.outcomes.select_related("recorded_by")]
+        data["photos"] = [photo_data(request, ph) for ph in p.photos.all()]
+        data["duplicate_candidates"] = [c.id for c in problems.duplicate_candidates(p)[:10]]
+    return data
+
+
+def _lonlat(problem):
+    return to_wgs84_lonlat(problem.geom)
+
+
+# -- input ---------------------------------------------------------------------------------
+class ProblemCreateInput(serializers.Serializer):
+    category = serializers.CharField(max_length=50, help_text="类别代码或名称，如 0102 / 积存垃圾渣土")
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    location_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.PATROL)
+    client_id = serializers.UUIDField(required=False, allow_null=True)
+    affected_households = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
+    inspection = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if ("lat" in attrs) != ("lon" in attrs):
+            raise serializers.ValidationError({"lat" if "lat" not in attrs else "lon": "经纬度须同时提供"})
+        if "lat" not in attrs and not (attrs.get("location_text") or "").strip():
+            raise serializers.ValidationError({"location": "请提供坐标（lat/lon）或位置描述（location_text）"})
+        return attrs
+
+
+class ProblemUpdateInput(serializers.Serializer):
+    category = serializers.CharField(required=False, max_length=50)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    affected_households = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    location_text = serializers.CharField(required=False, max_length=300)
+
+
+class TransitionInput(serializers.Serializer):
+    to = serializers.ChoiceField(choices=list(STATUS_LABELS.items()))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    team = serializers.IntegerField(required=False, allow_null=True)
+    duplicate_of = serializers.IntegerField(required=False, allow_null=True)
+    expected_status = serializers.ChoiceField(choices=list(STATUS_LABELS.items()), required=False)
+
+
+class PhotoInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PhotoKind.choices)
+    photo = serializers.FileField()
+
+
+class OutcomeInput(serializers.Serializer):
+    problem = serializers.IntegerField(required=False, allow_null=True)
+    inspection = serializers.IntegerField(required=False, allow_null=True)
+    kinds = serializers.ListField(child=serializers.CharField(max_length=10), min_length=1, max_length=4)
+    target_kind = serializers.CharField(max_length=30)
+    count = serializers.IntegerField(min_value=1, max_value=100000)
+    fine_amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    points = serializers.IntegerField(required=False, allow_null=True)
+    seized_items = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    case_number = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    corrects = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EscalationInput(serializers.Serializer):
+    department = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+    deadline = serializers.DateTimeField()
+
+
+class RespondInput(serializers.Serializer):
+    response = serializers.CharField(max_length=2000)
+
+
+class ReinspectionInput(serializers.Serializer):
+    team = serializers.IntegerField()
+    due_date = serializers.DateField()
+
+
+class ReinspectionDoneInput(serializers.Serializer):
+    passed = serializers.BooleanField()
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+def _valid(serializer_class, data):
+    s = serializer_class(data=data)
+    s.is_valid(raise_exception=True)
+    return s.validated_data
+
+
+# -- views -----------------------------------------------------------------------------------
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ProblemList(APIView):
+    @extend_schema(summary="问题列表（本人辖区）", responses={200: dict})
+    def get(self, request):
+        qs = problems_visible_to(request.user).select_related("category", "subdistrict", "community", "grid",
+                                                              "reporter", "team")
+        for param, field in (("status", "status__in"), ("category", "category__code__in")):
+            values = request.query_params.getlist(param)
+            if values:
+                qs = qs.filter(**{field: values})
+        pager = Pages()
+        page = pager.paginate_queryset(qs.order_by("-created_at", "-id"), request, view=self)
+        return pager.get_paginated_response([problem_data(request, p) for p in page])
+
+    @extend_schema(summary="上报问题（client_id 相同的重试不会重复创建）", request=ProblemCreateInput,
+                   responses={201: dict, 200: dict})
+    def post(self, request):
+        d = _valid(ProblemCreateInput, request.data)
+        problem, created = problems.problem_create(
+            actor=request.user, category_code=d["category"], lon=d.get("lon"), lat=d.get("lat"),
+            location_text=d.get("location_text") or None, description=d["description"], source=d["source"],
+            client_id=d.get("client_id"), affected_households=d.get("affected_households"),
+            inspection_id=d.get("inspection"))
+        return Response(problem_data(request, _load(problem.pk), detail=True),
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _load(pk: int) -> Problem:
+    return Problem.objects.select_related("category", "subdistrict", "community", "grid", "reporter",
+                                          "team").prefetch_related(
+        Prefetch("photos", queryset=ProblemPhoto.objects.order_by("id"))).get(pk=pk)
+
+
+class ProblemDetail(APIView):
+    def _get(self, request, pk):
+        return get_object_or_404(problems_visible_to(request.user), pk=pk)
+
+    @extend_schema(summary="问题详情（含操作记录、处置结果、照片、可执行的状态变更）", responses={200: dict})
+    def get(self, request, pk: int):
+        self._get(request, pk)
+        return Response(problem_data(request, _load(pk), detail=True))
+
+    @extend_schema(summary="修改问题", request=ProblemUpdateInput, responses={200: dict})
+    def patch(self, request, pk: int):
+        self._get(request, pk)
+        d = _valid(ProblemUpdateInput, request.data)
+        problems.problem_update(actor=request.user, problem_id=pk, **d)
+        return Response(problem_data(request, _load(pk), detail=True))
+
+
+class ProblemTransition(APIView):
+    @extend_schema(summary="变更问题状态", request=TransitionInput, responses={200: dict})
+    def post(self, request, pk: int):
+        get_object_or_404(problems_visible_to(request.user), pk=pk)
+        d = _valid(TransitionInput, request.data)
+        problems.problem_transition(actor=request.user, problem_id=pk, target=d["to"], reason=d["reason"],
+                                    team_id=d.get("team"), duplicate_of_id=d.get("duplicate_of"),
+                                    expected_status=d.get("expected_status"))
+        return Response(problem_data(request, _load(pk), detail=True))
+
+
+class ProblemPhotos(APIView):
+    @extend_schema(summary="上传照片（JPEG/PNG/WebP，≤10MB；自动转正、生成缩略图）", request=PhotoInput,
+                   responses={201: dict})
+    def post(self, request, pk: int):
+        get_object_or_404(problems_visible_to(request.user), pk=pk)
+        d = _valid(PhotoInput, request.data)
+        upload = d["photo"]
+        if upload.size > photos.MAX_BYTES:
+            return Response({"photo": [f"照片超过 {photos.MAX_BYTES // (1024 * 1024)} MB"]}, status=400)
+        photo = photos.photo_add(actor=request.user, problem_id=pk, kind=d["kind"], data=upload.read())
+        return Response(photo_data(request, photo), status=status.HTTP_201_CREATED)
+
+
+class OutcomeCreate(APIView):
+    @extend_schema(summary="记录处置结果（不可删除；更正请新增一条 corrects 记录）", request=OutcomeInput,
+                   responses={201: dict})
+    def post(self, request, pk: int | None = None):
+        d = dict(_valid(OutcomeInput, request.data))
+        if pk is not None:
+            get_object_or_404(problems_visible_to(request.user), pk=pk)
+            d["problem"] = pk
+        o = outcomes.outcome_record(
+            actor=request.user, kinds=d["kinds"], target_kind=d["target_kind"], count=d["count"],
+            problem_id=d.get("problem"), inspection_id=d.get("inspection"), fine_amount=d.get("fine_amount"),
+            points=d.get("points"), seized_items=d["seized_items"], case_number=d["case_number"], notes=d["notes"],
+            corrects_id=d.get("corrects"))
+        return Response(outcome_data(o), status=status.HTTP_201_CREATED)
+
+
+class ProblemEscalations(APIView):
+    @extend_schema(summary="吹哨：提交区级职能部门", request=EscalationInput, responses={201: dict})
+    def post(self, request, pk: int):
+        get_object_or_404(problems_visible_to(request.user), pk=pk)
+        d = _valid(EscalationInput, request.data)
+        e = followups.escalate(actor=request.user, problem_id=pk, department_id=d["department"], reason=d["reason"],
+                               deadline=d["deadline"])
+        return Response({"id": e.id, "department": e.department.name, "deadline": e.deadline.isoformat()},
+                        status=status.HTTP_201_CREATED)
+
+
+class EscalationRespond(APIView):
+    @extend_schema(summary="职能部门答复吹哨", request=RespondInput, responses={200: dict})
+    def post(self, request, pk: int):
+        d = _valid(RespondInput, request.data)
+        e = followups.escalation_respond(actor=request.user, escalation_id=pk, response=d["response"])
+        return Response({"id": e.id, "response": e.response, "responded_at": e.responded_at.isoformat(),
+                         "late": e.responded_at > e.deadline})
+
+
+class ProblemReinspections(APIView):
+    @extend_schema(summary="安排复查", request=ReinspectionInput, responses={201: dict})
+    def post(self, request, pk: int):
+        get_object_or_404(problems_visible_to(request.user), pk=pk)
+        d = _valid(ReinspectionInput, request.data)
+        r = followups.reinspection_schedule(actor=request.user, problem_id=pk, team_id=d["team"],
+                                            due_date=d["due_date"])
+        return Response(_reinspection(r), status=status.HTTP_201_CREATED)
+
+
+def _reinspection(r) -> dict:
+    return {"id": r.id, "problem": r.problem_id, "team": r.team.name, "due_date": r.due_date.isoformat(),
+            "done_at": r.done_at.isoformat() if r.done_at else None, "passed": r.passed, "notes": r.notes,
+            "location_text": r.problem.location_text}
+
+
+class TeamReinspections(APIView):
+    @extend_schema(summary="班组的复查清单（未完成）", responses={200: dict})
+    def get(self, request, pk: int):
+        officer_of(request.user)
+        items = followups.reinspections_for_team(pk, pending_only=request.query_params.get("all") != "1")
+        return Response([_reinspection(r) for r in items])
+
+
+class ReinspectionComplete(APIView):
+    @extend_schema(summary="完成复查", request=ReinspectionDoneInput, responses={200: dict})
+    def post(self, request, pk: int):
+        d = _valid(ReinspectionDoneInput, request.data)
+        r = followups.reinspection_complete(actor=request.user, reinspection_id=pk, passed=d["passed"],
+                                            notes=d["notes"])
+        return Response(_reinspection(r))
+
+
+class CategoryList(APIView):
+    permission_classes: list = []
+
+    @extend_schema(summary="问题类别目录", responses={200: dict})
+    def get(self, request):
+        return Response([{"code": c.code, "name": c.name, "big_class": c.big_class, "agency": c.agency_name,
+                          "deadline_hours": c.deadline_hours, "source": c.source, "version": c.version}
+                         for c in Category.objects.filter(active=True)])

@@ -1,0 +1,105 @@
+"""After the first response: escalation to a district department (吹哨) and re-inspection (复查)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..domain import permissions
+from ..domain.workflow import Status
+from ..errors import Conflict, Forbidden, NotFound, ServiceError
+from ..models import Agency, Escalation, Problem, ProblemEvent, Reinspection, Team
+from ..models.people import AgencyKind
+from ..selectors.people import in_jurisdiction, officer_of
+
+
+def _problem_for(actor, problem_id: int, action: str):
+    officer = officer_of(actor)
+    problem = Problem.objects.select_related("subdistrict").filter(pk=problem_id).first()
+    if problem is None:
+        raise NotFound("问题不存在", field="problem")
+    why = permissions.denial(officer.role, action, in_jurisdiction=in_jurisdiction(officer, problem.subdistrict))
+    if why:
+        raise Forbidden(why)
+    return officer, problem
+
+
+def escalate(*, actor, problem_id: int, department_id: int, reason: str, deadline: dt.datetime) -> Escalation:
+    _, problem = _problem_for(actor, problem_id, "escalate")
+    department = Agency.objects.filter(pk=department_id, kind=AgencyKind.DEPARTMENT).first()
+    if department is None:
+        raise ServiceError("吹哨对象须为区级职能部门", field="department")
+    if not reason.strip():
+        raise ServiceError("请填写吹哨事由", field="reason")
+    if deadline <= timezone.now():
+        raise ServiceError("答复期限须晚于现在", field="deadline")
+    with transaction.atomic():
+        esc = Escalation.objects.create(problem=problem, department=department, reason=reason, deadline=deadline,
+                                        created_by=actor)
+        ProblemEvent.objects.create(problem=problem, actor=actor, action="escalated", reason=reason,
+                                    data={"escalation": esc.pk, "department": department.name})
+    return esc
+
+
+def escalation_respond(*, actor, escalation_id: int, response: str) -> Escalation:
+    officer = officer_of(actor)
+    why = permissions.denial(officer.role, "respond_escalation")
+    if why:
+        raise Forbidden(why)
+    if not response.strip():
+        raise ServiceError("请填写答复内容", field="response")
+    with transaction.atomic():
+        esc = Escalation.objects.select_for_update().filter(pk=escalation_id).first()
+        if esc is None:
+            raise NotFound("吹哨记录不存在", field="id")
+        if esc.responded_at is not None:
+            raise Conflict("该吹哨已答复", field="response")
+        esc.response, esc.responded_at = response, timezone.now()
+        esc.save(update_fields=["response", "responded_at"])
+        ProblemEvent.objects.create(problem_id=esc.problem_id, actor=actor, action="escalation_answered",
+                                    data={"escalation": esc.pk})
+    return esc
+
+
+def reinspection_schedule(*, actor, problem_id: int, team_id: int, due_date: dt.date) -> Reinspection:
+    _, problem = _problem_for(actor, problem_id, "schedule_reinspection")
+    if problem.status not in (Status.RECTIFIED, Status.VERIFIED, Status.CLOSED):
+        raise Conflict("只有已整改的问题才能安排复查", field="problem")
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ServiceError("班组不存在", field="team")
+    if due_date < timezone.localdate():
+        raise ServiceError("复查日期不能早于今天", field="due_date")
+    with transaction.atomic():
+        r = Reinspection.objects.create(problem=problem, team=team, due_date=due_date, created_by=actor)
+        ProblemEvent.objects.create(problem=problem, actor=actor, action="reinspection_scheduled",
+                                    data={"reinspection": r.pk, "team": team.name, "due_date": due_date.isoformat()})
+    return r
+
+
+def reinspection_complete(*, actor, reinspection_id: int, passed: bool, notes: str = "") -> Reinspection:
+    officer = officer_of(actor)
+    with transaction.atomic():
+        r = Reinspection.objects.select_for_update().select_related("problem__subdistrict").filter(
+            pk=reinspection_id).first()
+        if r is None:
+            raise NotFound("复查记录不存在", field="id")
+        why = permissions.denial(officer.role, "complete_reinspection",
+                                 in_jurisdiction=in_jurisdiction(officer, r.problem.subdistrict))
+        if why:
+            raise Forbidden(why)
+        if officer.role == "officer" and officer.team_id != r.team_id:
+            raise Forbidden("只有复查班组的队员可以完成复查")
+        if r.done_at is not None:
+            raise Conflict("该复查已完成", field="id")
+        r.done_at, r.passed, r.notes = timezone.now(), passed, notes
+        r.save(update_fields=["done_at", "passed", "notes"])
+        ProblemEvent.objects.create(problem=r.problem, actor=actor, action="reinspected",
+                                    data={"reinspection": r.pk, "passed": passed}, reason=notes)
+    return r
+
+
+def reinspections_for_team(team_id: int, *, pending_only: bool = True):
+    qs = Reinspection.objects.filter(team_id=team_id).select_related("problem")
+    return qs.filter(done_at__isnull=True) if pending_only else qs

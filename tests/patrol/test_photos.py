@@ -1,0 +1,86 @@
+"""Photos: type and size checked, turned upright, thumbnailed; bad files save nothing."""
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from patrol.models import ProblemPhoto
+
+from .conftest import new_problem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def jpeg(width=40, height=20, orientation=None) -> bytes:
+    img = Image.new("RGB", (width, height), (200, 30, 30))
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    img.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def upload(client, pid, data, name="p.jpg", kind="before", content_type="image/jpeg"):
+    f = SimpleUploadedFile(name, data, content_type=content_type)
+    return client.post(f"/api/v1/problems/{pid}/photos", {"kind": kind, "photo": f}, format="multipart")
+
+
+def test_photo_is_turned_upright_and_thumbnailed(as_user):
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    r = upload(client, pid, jpeg(40, 20, orientation=6))  # EXIF: rotate 90° to view
+    assert r.status_code == 201, r.json()
+    assert (r.json()["width"], r.json()["height"]) == (20, 40)
+    photo = ProblemPhoto.objects.get()
+    with Image.open(photo.thumbnail.path) as t:
+        assert max(t.size) <= 320
+    with Image.open(photo.image.path) as full:
+        assert full.getexif().get(0x0112) is None  # orientation applied, EXIF dropped
+    assert client.get(f"/api/v1/problems/{pid}/").json()["photos"][0]["kind"] == "before"
+
+
+def test_png_is_accepted(as_user):
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    out = io.BytesIO()
+    Image.new("RGB", (500, 500)).save(out, "PNG")
+    assert upload(client, pid, out.getvalue(), name="a.png", content_type="image/png").status_code == 201
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    (b"%PDF-1.4 not an image", "doc.pdf"),
+    (b"\xff\xd8\xff\xe0 truncated jpeg", "broken.jpg"),
+    (b"", "empty.jpg"),
+])
+def test_non_images_are_a_400_and_save_nothing(as_user, data, name):
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    r = upload(client, pid, data, name=name)
+    assert r.status_code == 400 and "photo" in r.json(), r.json()
+    assert ProblemPhoto.objects.count() == 0
+
+
+def test_oversized_photo_is_a_400(as_user):
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    r = upload(client, pid, b"\xff" * (10 * 1024 * 1024 + 1))
+    assert r.status_code == 400 and "photo" in r.json()
+    assert ProblemPhoto.objects.count() == 0
+
+
+def test_bad_kind_is_a_400(as_user):
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    assert "kind" in upload(client, pid, jpeg(), kind="selfie").json()
+
+
+def test_publisher_cannot_add_photos(as_user):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    assert upload(as_user("publisher1"), pid, jpeg()).status_code == 403

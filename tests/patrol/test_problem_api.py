@@ -1,0 +1,179 @@
+"""Problems through the API: create, idempotent retries, bad input, the workflow, audit."""
+import uuid
+
+import pytest
+
+from patrol.models import Problem, ProblemEvent
+
+from .conftest import LAT, LON, new_problem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_reports_a_problem_at_a_gps_point(as_user):
+    r = new_problem(as_user("officer1"))
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert body["status"] == "reported" and body["category_name"] == "积存垃圾渣土"
+    assert body["subdistrict"] == "学院路街道" and body["grid"].startswith("演示网格")
+    assert body["location_text"].startswith("学院路街道，学院路")  # written by the describer
+    assert body["segment"] is not None and body["deadline"]
+    assert body["team"] == "执法一队"
+    assert [e["action"] for e in body["events"]] == ["created"]
+
+
+def test_problem_from_text_only_is_geocoded(as_user):
+    r = as_user("officer1").post("/api/v1/problems/", {"category": "积存垃圾渣土",
+                                                       "location_text": "学院路与清华东路交叉路口向南50米，学院路西侧"},
+                                 format="json")
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert body["location_text"] == "学院路与清华东路交叉路口向南50米，学院路西侧"
+    assert abs(body["lat"] - 39.99918) < 0.0002 and body["location_uncertainty_m"] > 0
+
+
+def test_retried_create_with_the_same_client_id_returns_the_first_problem(as_user):
+    client = as_user("officer1")
+    cid = str(uuid.uuid4())
+    first = new_problem(client, client_id=cid)
+    again = new_problem(client, client_id=cid)
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["id"] == again.json()["id"]
+    assert Problem.objects.filter(client_id=cid).count() == 1
+    assert ProblemEvent.objects.filter(problem_id=first.json()["id"], action="created").count() == 1
+
+
+def test_someone_else_reusing_a_client_id_is_a_conflict(as_user):
+    cid = str(uuid.uuid4())
+    new_problem(as_user("officer1"), client_id=cid)
+    r = new_problem(as_user("officer2"), client_id=cid)
+    assert r.status_code == 409 and "client_id" in r.json()
+
+
+DROP = object()
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"lat": 31.23, "lon": 121.47}, "location"),            # Shanghai: outside the district
+    ({"lat": 95}, "lat"),                                    # not a latitude
+    ({"lat": "abc"}, "lat"),                                 # not a number
+    ({"lon": DROP}, "lon"),                                  # half a coordinate
+    ({"category": "不存在的类别"}, "category"),               # unknown category
+    ({"lat": DROP, "lon": DROP, "location_text": "今天天气很好"}, "location_text"),  # unreadable text
+    ({"lat": DROP, "lon": DROP}, "location"),                # no location at all
+    ({"client_id": "not-a-uuid"}, "client_id"),
+    ({"affected_households": -3}, "affected_households"),
+])
+def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(as_user, extra, field):
+    before = (Problem.objects.count(), ProblemEvent.objects.count())
+    body = {"category": "积存垃圾渣土", "lat": LAT, "lon": LON, "description": "路边积存垃圾"}
+    body.update(extra)
+    body = {k: v for k, v in body.items() if v is not DROP}
+    r = as_user("officer1").post("/api/v1/problems/", body, format="json")
+    assert r.status_code == 400, r.json()
+    assert field in r.json(), r.json()
+    assert (Problem.objects.count(), ProblemEvent.objects.count()) == before
+
+
+def test_anonymous_requests_are_refused(client):
+    assert client.get("/api/v1/problems/").status_code in (401, 403)
+    assert client.post("/api/v1/problems/", {}).status_code in (401, 403)
+
+
+def test_full_workflow_with_audit_trail(as_user):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    steps = [("lead1", {"to": "dispatched"}), ("officer1", {"to": "in_progress"}), ("officer1", {"to": "rectified"}),
+             ("supervisor1", {"to": "verified"}), ("supervisor1", {"to": "closed"}),
+             ("supervisor1", {"to": "reopened", "reason": "居民再次反映"}), ("lead1", {"to": "dispatched"})]
+    for user, body in steps:
+        r = as_user(user).post(f"/api/v1/problems/{pid}/transition", body, format="json")
+        assert r.status_code == 200, (user, body, r.json())
+    events = list(ProblemEvent.objects.filter(problem_id=pid).order_by("id").values_list(
+        "action", "from_status", "to_status", "actor__username"))
+    assert events[0][0] == "created"
+    assert [(e[1], e[2], e[3]) for e in events[1:]] == [
+        ("reported", "dispatched", "lead1"), ("dispatched", "in_progress", "officer1"),
+        ("in_progress", "rectified", "officer1"), ("rectified", "verified", "supervisor1"),
+        ("verified", "closed", "supervisor1"), ("closed", "reopened", "supervisor1"),
+        ("reopened", "dispatched", "lead1")]
+    assert ProblemEvent.objects.get(problem_id=pid, to_status="reopened").reason == "居民再次反映"
+
+
+@pytest.mark.parametrize(("user", "body", "code", "field"), [
+    ("officer1", {"to": "dispatched"}, 403, "status"),          # officers do not dispatch
+    ("lead1", {"to": "closed"}, 409, "status"),                 # no such step from reported
+    ("supervisor1", {"to": "rejected"}, 409, "reason"),         # a rejection needs a reason
+    ("publisher1", {"to": "dispatched"}, 403, "status"),        # publishers change nothing
+    ("lead1", {"to": "duplicate", "reason": "重复"}, 400, "duplicate_of"),
+])
+def test_refused_transitions_change_nothing(as_user, user, body, code, field):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    events = ProblemEvent.objects.count()
+    r = as_user(user).post(f"/api/v1/problems/{pid}/transition", body, format="json")
+    assert r.status_code == code, r.json()
+    assert field in r.json()
+    assert Problem.objects.get(pk=pid).status == "reported"
+    assert ProblemEvent.objects.count() == events
+
+
+def test_officer_of_another_team_cannot_start_work(as_user):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    as_user("lead1").post(f"/api/v1/problems/{pid}/transition", {"to": "dispatched"}, format="json")
+    r = as_user("officer2").post(f"/api/v1/problems/{pid}/transition", {"to": "in_progress"}, format="json")
+    assert r.status_code == 403 and "承办班组" in r.json()["status"][0]
+
+
+def test_stale_expected_status_is_a_conflict(as_user):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    as_user("lead1").post(f"/api/v1/problems/{pid}/transition", {"to": "dispatched"}, format="json")
+    r = as_user("supervisor1").post(f"/api/v1/problems/{pid}/transition",
+                                    {"to": "rejected", "reason": "x", "expected_status": "reported"}, format="json")
+    assert r.status_code == 409
+
+
+def test_duplicate_is_suggested_within_30_m_for_the_same_category(as_user):
+    first = new_problem(as_user("officer1")).json()["id"]
+    near = new_problem(as_user("officer2"), lat=LAT + 0.0001, lon=LON).json()  # ≈11 m north
+    far = new_problem(as_user("officer2"), lat=LAT + 0.0009, lon=LON).json()   # ≈100 m north
+    other_kind = new_problem(as_user("officer2"), category="店外经营").json()
+    assert near["duplicate_candidates"] == [first]
+    assert far["duplicate_candidates"] == []
+    assert other_kind["duplicate_candidates"] == []
+    r = as_user("lead1").post(f"/api/v1/problems/{near['id']}/transition",
+                              {"to": "duplicate", "reason": "同一处垃圾", "duplicate_of": first}, format="json")
+    assert r.status_code == 200 and r.json()["duplicate_of"] == first
+
+
+def test_list_shows_only_the_jurisdiction(as_user, other_subdistrict):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    mine = [p["id"] for p in as_user("officer2").get("/api/v1/problems/").json()["results"]]
+    theirs = [p["id"] for p in as_user("other_officer").get("/api/v1/problems/").json()["results"]]
+    assert pid in mine and pid not in theirs
+    assert as_user("other_officer").get(f"/api/v1/problems/{pid}/").status_code == 404
+
+
+def test_overdue_problems_are_flagged(as_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    pid = new_problem(as_user("officer1")).json()["id"]
+    Problem.objects.filter(pk=pid).update(deadline=timezone.now() - timedelta(hours=1))
+    assert as_user("officer1").get(f"/api/v1/problems/{pid}/").json()["overdue"] is True
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(as_user):
+    from patrol.models.audit import AppendOnlyError
+    pid = new_problem(as_user("officer1")).json()["id"]
+    event = ProblemEvent.objects.get(problem_id=pid)
+    event.reason = "改写"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def test_a_burst_heating_main_records_affected_households(as_user):
+    r = new_problem(as_user("supervisor1"), category="供暖管道破裂", affected_households=741)
+    assert r.status_code == 201, r.json()
+    assert r.json()["affected_households"] == 741
+    _ = (LAT, LON)
