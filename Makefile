@@ -9,7 +9,7 @@ test:
 	bash scripts/test.sh
 
 bench:
-	bash scripts/bootstrap.sh && .venv/bin/python bench/import.py
+	bash scripts/bootstrap.sh && .venv/bin/python bench/import.py && .venv/bin/python bench/locate.py
 
 lint:
 	.venv/bin/ruff check .

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import geodata, inspections, location, problems
+from . import geodata, inspections, location, problem_layer, problems
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("describe", location.Describe.as_view(), name="describe"),
     path("categories/", problems.CategoryList.as_view(), name="categories"),
     path("problems/", problems.ProblemList.as_view(), name="problems"),
+    path("problems/layer", problem_layer.ProblemLayer.as_view(), name="problems-layer"),
     path("problems/<int:pk>/", problems.ProblemDetail.as_view(), name="problem"),
     path("problems/<int:pk>/transition", problems.ProblemTransition.as_view(), name="problem-transition"),
     path("problems/<int:pk>/photos", problems.ProblemPhotos.as_view(), name="problem-photos"),
