@@ -20,6 +20,7 @@ parameters) executed over psycopg2 in this process, timing execute + fetch of th
 Last line: RESULT p95_small_ms=… p95_large_ms=… ratio_to_sql_small=… ratio_to_sql_large=…
 """
 import argparse
+import json
 import math
 import os
 import signal
@@ -114,23 +115,6 @@ def p95(samples: list[float]) -> float:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
-def server_app():
-    """WSGI app for gunicorn: config.wsgi, plus the layer route if api/v1/urls.py lacks it yet."""
-    from django.core.wsgi import get_wsgi_application
-    from django.urls import Resolver404, clear_url_caches, path, resolve
-
-    app = get_wsgi_application()
-    try:
-        resolve(LAYER_PATH)
-    except Resolver404:
-        import config.urls
-        from api.v1.problem_layer import ProblemLayer
-
-        config.urls.urlpatterns.insert(0, path(LAYER_PATH.lstrip("/"), ProblemLayer.as_view()))
-        clear_url_caches()
-    return app
-
-
 def load(n: int) -> dict:
     """Schema, demo district and people, n problems; returns what the cases need."""
     from django.contrib.auth import get_user_model
@@ -187,18 +171,10 @@ def reuse() -> dict:
 
 
 def start_server(url: str, port: int) -> subprocess.Popen:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(LAYER_PATH)
-        app = "config.wsgi:application"
-    except Resolver404:
-        app = "bench.api:server_app()"
-        print(f"   ({LAYER_PATH} is not in api/v1/urls.py yet: the server adds the route itself)")
     env = dict(os.environ, DATABASE_URL=url, DEBUG="0", ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING")
     return subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--chdir", str(ROOT), "--timeout", "60", "--log-level", "warning"],
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--chdir", str(ROOT), "--timeout", "60", "--log-level", "warning"],
         env=env, cwd=ROOT, start_new_session=True)
 
 
@@ -239,8 +215,6 @@ def run_case(name: str, *, session: requests.Session, base: str, sql_conn, query
             cur.execute(query.sql, query.params)
             sql_body = bytes(cur.fetchone()[0])
         sql_ms.append((time.perf_counter() - t0) * 1000)
-    import json
-
     head = json.loads(http_body)
     same = "identical" if http_body == sql_body else f"differ ({len(http_body)} vs {len(sql_body)} bytes)"
     a, s = p95(api_ms), p95(sql_ms)

@@ -91,6 +91,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# PostgreSQL's JIT compiles big queries for ~100 ms before running them: a loss for the short
+# map and list queries this app makes (measured in bench/api.py).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -18,16 +18,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geodata.models import Area
+from patrol.domain.categories import all_categories
 from patrol.domain.workflow import STATUS_LABELS
 from patrol.errors import Forbidden
-from patrol.models import Category
 from patrol.selectors.layers import DEFAULT_LIMIT, MAX_LIMIT, problems_layer_geojson
 
 from .geodata import BBoxField
 
 LIST_PARAMS = ("category", "status")
+CATALOGUE_CODES = frozenset(c.code for c in all_categories())
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class DateOrDateTimeField(serializers.Field):
     """An ISO date (a whole local day) or an ISO datetime (naive = local time)."""
 
@@ -77,8 +79,8 @@ class ProblemLayerQuery(serializers.Serializer):
 
     def validate_category(self, codes):
         codes = sorted(set(codes))
-        known = set(Category.objects.filter(code__in=codes).values_list("code", flat=True))
-        unknown = [c for c in codes if c not in known]
+        # The database's categories are loaded from this catalogue: check against it in memory.
+        unknown = [c for c in codes if c not in CATALOGUE_CODES]
         if unknown:
             raise serializers.ValidationError(f"未知类别代码：{'、'.join(unknown)}")
         return codes

@@ -77,6 +77,9 @@ _OFFSET = re.compile(
     rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧)?)?\)?(?:,{_DIST_START})?"
     rf"(?:{DISTANCE})?"
 )
+# An offset starting with a digit is a distance: _OFFSET's first part can read nothing there.
+_DIGIT_FIRST = frozenset("0123456789")
+_DISTANCE_AHEAD = re.compile(DISTANCE).match
 _OFFSET_AHEAD = (
     rf"(?=的?正?{DIR}(?:侧|则|角|方向|面|约|大约|\d|[一二两三四五六七八九十]+[米公])"
     rf"|[向往以]正?{DIR})"
@@ -140,6 +143,23 @@ _LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
 _OFFSET_FIRST = frozenset("的(正东西南北,向往以朝约大近0123456789零〇一二两三四五六七八九十百")
 _QUALIFIER_FIRST = frozenset("处小路非机人马绿立“\"有存")
 _CONJ_CHARS = frozenset("与和、/")
+_REL_FIRST = frozenset(word[0] for word in RELATIONS)
+# What can end a _LANDMARK_CHUNK branch or tail (a relation word, an offset, a bracket):
+# a chunk ending otherwise is all name.
+_CHUNK_TAIL_LAST = frozenset(word[-1] for word in RELATIONS) | frozenset("东西南北角侧则向米里mM右许处)")
+# What can follow a _LANDMARK_REL name (and its branch, up to 41 characters on): the
+# first character of an offset ahead or of a relation word.
+_LANDMARK_NEXT = _REL_FIRST | frozenset("的正东西南北向往以")
+
+
+def char_search(chars) -> Any:
+    """``search(text, pos, endpos)`` for any of ``chars``: a scan in C, where a set
+    test over a slice would make a string object of every character it looks at."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]").search
+
+
+_CONJ_SEARCH = char_search(_CONJ_CHARS)
+_LANDMARK_NEXT_SEARCH = char_search(_LANDMARK_NEXT)
 _SECTION_END = re.compile(r"[东西南北中]段$")
 
 
@@ -223,17 +243,23 @@ def _valid_landmark(name: str) -> bool:
 # -- offsets ------------------------------------------------------------------------
 def _read_offset(r: Reading, pos: int, end: int) -> int | None:
     """Corner, side, heading and distance after an anchor or a landmark."""
-    if r.target is None or r.t[pos] not in _OFFSET_FIRST:
+    t = r.t
+    first = t[pos]
+    if r.target is None or first not in _OFFSET_FIRST:
         return None
-    m = _OFFSET.match(r.t, pos, end)
+    if first in _DIGIT_FIRST and not _DISTANCE_AHEAD(t, pos, end):
+        # from a digit only a distance can be read (299-2号 is none)
+        return None
+    m = _OFFSET.match(t, pos, end)
     if not m:
         return None
-    c, ck, h, num = m.group("c"), m.group("ck"), m.group("h"), m.group("num")
+    c, ck, h, num = m.group("c", "ck", "h", "num")
     if not ((c and (ck or num)) or h or num):
         return None
     distance = None
     if num:
-        number = parse_number(num)
+        # ASCII digits (short enough for a float to hold exactly): parse_number's value
+        number = int(num) if len(num) < 16 and num.isdigit() and num.isascii() else parse_number(num)
         if number is None:
             return None
         distance = metres(number, m.group("unit"))
@@ -304,16 +330,21 @@ def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_e
 def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     window = t[pos:pos + 32]
-    has_conj = not _CONJ_CHARS.isdisjoint(window)
+    has_conj = _CONJ_SEARCH(t, pos, pos + 32) is not None
     has_junction = "口" in window or "处" in window
-    for pattern, needed in (
-        (_INTER_JUNCTION, has_conj and has_junction),
-        (_INTER_NO_CONJ, has_junction),
-        (_INTER_BARE, has_conj),
-    ):
-        m = pattern.match(t, pos, end) if needed else None
-        if m and _valid_road(m.group("a")) and _valid_road(m.group("b")):
-            return _set_intersection(r, m, m.group("a"), m.group("b"), m.end())
+    # A与B路口, AB路口, A与B: each tried only when the words it needs are near
+    if has_junction:
+        if has_conj:
+            m = _INTER_JUNCTION.match(t, pos, end)
+            if m and _valid_road(a := m.group("a")) and _valid_road(b := m.group("b")):
+                return _set_intersection(r, m, a, b, m.end())
+        m = _INTER_NO_CONJ.match(t, pos, end)
+        if m and _valid_road(a := m.group("a")) and _valid_road(b := m.group("b")):
+            return _set_intersection(r, m, a, b, m.end())
+    if has_conj:
+        m = _INTER_BARE.match(t, pos, end)
+        if m and _valid_road(a := m.group("a")) and _valid_road(b := m.group("b")):
+            return _set_intersection(r, m, a, b, m.end())
     if r.known_road and t.startswith(r.known_road, pos):
         m = _AFTER_KNOWN_ROAD.match(t, pos + len(r.known_road), end)
         if m and _valid_road(m.group("b")) and not ROAD.fullmatch(m.group("b")[:-1] or "x"):
@@ -514,8 +545,18 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     # 1. "X的…": a possessive ends the name, whatever words the name contains (梅子内衣)
     m = _LANDMARK_DE.match(t, pos, end) if "的" in t[pos:pos + 40] else None
-    if m:
-        chunk = m.group("chunk")
+    if m and (chunk := m.group("chunk"))[-1] not in _CHUNK_TAIL_LAST:
+        # nothing can follow the name inside the chunk: the chunk is the name
+        # (what _LANDMARK_CHUNK reads then: no branch, no tail)
+        if _valid_landmark(chunk):
+            _add_mark(r, chunk, pos, relation="inside")
+            after = m.end()
+            offset_end = _read_offset(r, after, end)
+            if offset_end is not None:
+                return offset_end
+            r.last = "link"
+            return after + 1
+    elif m:
         cm = _LANDMARK_CHUNK.fullmatch(chunk)
         tail = cm.group("tail") if cm else None
         if tail and not (tail in RELATIONS or _meaningful_offset(tail)):
@@ -541,7 +582,7 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
             r.last = "link"
             return after + 1
     # 2. a name followed by an offset or a relation word
-    m = _LANDMARK_REL.match(t, pos, end)
+    m = _LANDMARK_REL.match(t, pos, end) if _LANDMARK_NEXT_SEARCH(t, pos + 1, pos + 42) else None
     if m and _valid_landmark(m.group("name")) and _good_spaces(m.group("name")):
         name = _landmark_name(m, r)
         if m.group("rel"):
@@ -622,54 +663,74 @@ def read_location(r: Reading, pos: int, end: int) -> int:
 
 
 def _read_step(r: Reading, pos: int, end: int) -> int | None:
+    # Each reader is called only where it can apply: the cheap tests before a call are
+    # necessary conditions of that reader (its first characters, its state), so the
+    # result is the same as calling every reader in turn.
     t = r.t
+    c = t[pos]
     if r.anchor is None:
-        m = _SEGMENT_LEAD.match(t, pos, end) if t[pos] == "从" else None
+        m = _SEGMENT_LEAD.match(t, pos, end) if c == "从" else None
         if m and r.pending_segment is None:
             # 从丰台东路至丰台北路，正阳大街两侧: the stretch is named before its road
             r.pending_segment = (m.group("from"), m.group("to"), _make_span(m.start(), m.end()))
             return m.end()
         # a road before a house number: 五环北路东7号 is No. 7 East on 五环北路
-        for reader in (_read_intersection, _read_road_side, _read_road, _read_address):
-            new = reader(r, pos, end)
+        new = _read_intersection(r, pos, end)
+        if new is not None:
+            return new
+        if "侧" in t[pos:pos + 26]:  # without an anchor a road side needs its 侧
+            new = _read_road_side(r, pos, end)
             if new is not None:
                 return new
+        new = _read_road(r, pos, end)
+        if new is not None:
+            return new
+        new = _read_address(r, pos, end)
+        if new is not None:
+            return new
         return _read_landmark(r, pos, end)
-    new = _read_offset(r, pos, end)
-    if new is not None:
-        return new
-    if r.anchor == "address" and r.last == "address":
+    last = r.last
+    if c in _OFFSET_FIRST:
+        new = _read_offset(r, pos, end)
+        if new is not None:
+            return new
+    if r.anchor == "address" and last == "address" and c in _REL_FIRST:
         m = _REL_ALONE.match(t, pos, end)
         if m:
             r.address_relation = RELATIONS[m.group(0)]
             r.last = "relation"
             return m.end()
-    if r.last in ("road", "segment", "intersection", "landmark", "address"):
-        new = _read_paren(r, pos, end)
-        if new is not None:
-            return new
-    if t[pos] == "由" and _TRAVEL.match(t, pos, end):
+    if c == "(" or (last == "road" and (c == "从" or "段" in t[pos:pos + 30])):
+        if last in ("road", "segment", "intersection", "landmark", "address"):
+            new = _read_paren(r, pos, end)
+            if new is not None:
+                return new
+    if c == "由" and _TRAVEL.match(t, pos, end):
         return pos + 4
-    if r.last in ("road", "segment") and t[pos] in "沿一" and (m := _ALONG.match(t, pos, end)):
+    if (last == "road" or last == "segment") and c in "沿一" and (m := _ALONG.match(t, pos, end)):
         r.along = True
         r.last = "along"
         return m.end()
-    new = _read_road_side(r, pos, end)
-    if new is not None:
-        return new
-    if r.last in ("road", "address") and t[pos] == "的":
+    if c in "路道" or "侧" in t[pos:pos + 26]:
+        new = _read_road_side(r, pos, end)
+        if new is not None:
+            return new
+    if (last == "road" or last == "address") and c == "的":
         r.last = "link"
         return pos + 1
-    if r.anchor == "road" and r.last == "link":
+    if r.anchor == "road" and last == "link":
         new = _read_intersection(r, pos, end)
         if new is not None:
             return new
-    new = _read_address(r, pos, end)
-    if new is not None:
-        return new
-    new = _read_road(r, pos, end)
-    if new is not None:
-        return new
+    if last == "road" and r.anchor == "road" and (c in "东西南北" or c.isdecimal()):
+        new = _read_address(r, pos, end)
+        if new is not None:
+            return new
+    if last == "road_side" and r.anchor == "road" and r.clause == r.anchor_clause:
+        # with an anchor, a road is read only to place a road side (京藏高速西侧盘桥路)
+        new = _read_road(r, pos, end)
+        if new is not None:
+            return new
     return _read_landmark(r, pos, end)
 
 

@@ -24,6 +24,7 @@ gives what was read plus ``warnings``.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from geodata.location.constructs import (
     _LANDMARK_REL,
@@ -38,6 +39,7 @@ from geodata.location.constructs import (
     _good_spaces,
     _valid_landmark,
     _valid_road,
+    char_search,
     finish_anchor,
     read_location,
 )
@@ -93,6 +95,7 @@ _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
 # name, or a name ending in 区 within 2-4 characters; a subdistrict kind within 1-8.
 _DISTRICT_FIRST = frozenset(name[0] for name in BEIJING_DISTRICTS)
 _KIND_FIRST = frozenset("街地办乡镇社")
+_KIND_SEARCH = char_search(_KIND_FIRST)
 _ROAD_SUFFIX_END = re.compile(ROAD_SUFFIX + "$")
 _TABLE_NUMBER = re.compile(r"\d{1,3}\s*[.、]?")
 _TABLE_ACTION = re.compile(r"拟|已|移交|责令|处理|立案")
@@ -141,7 +144,7 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         if name.endswith("区") or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
             r.put("district", name, m.start(), m.end())
             pos = m.end()
-    m = _SUBDISTRICT.match(t, pos, end) if not _KIND_FIRST.isdisjoint(t[pos + 1:pos + 9]) else None
+    m = _SUBDISTRICT.match(t, pos, end) if _KIND_SEARCH(t, pos + 1, pos + 9) else None
     if m and _subdistrict_ok(m, t):
         r.put("subdistrict", m.group("name") + m.group("kind"), m.start(), m.end("kind"))
         pos = m.end()
@@ -262,14 +265,22 @@ def _read(text: str, fast: bool = True) -> ParsedLocation:
 _NO_LOCATION = "no location recognised (未识别出位置)"
 _LANDMARK_KEYS = tuple(f"landmarks[{i}]" for i in range(32))
 _PROBLEM_KEYS = tuple(f"problems[{i}]" for i in range(32))
+# The reading's values in ParsedLocation's field order (its first 15 fields), and what a
+# field is when nothing was read for it.
+_VALUE_FIELDS = (
+    "district", "subdistrict", "road_a", "road_b", "anchor_kind", "anchor_relation", "direction",
+    "distance_m", "approximate", "corner", "road", "side_road", "side", "address", "segment",
+)
+_values_in_order = itemgetter(*_VALUE_FIELDS)
+_NO_VALUES = {**dict.fromkeys(_VALUE_FIELDS), "anchor_kind": "other"}
 
 
 def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
     finish_anchor(r)
-    get = r.values.get
+    values = r.values
     n = len(text)
     errors: tuple[ParseMessage, ...] = ()
-    if not (r.anchor or get("subdistrict") or r.marks):
+    if not (r.anchor or values.get("subdistrict") or r.marks):
         errors = (_make_message(_make_span(0, n), _NO_LOCATION),)
     if not problems:
         r.warn(0, n, _NO_PROBLEM)
@@ -282,12 +293,11 @@ def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
         if p.span:
             spans[_PROBLEM_KEYS[i] if i < 32 else f"problems[{i}]"] = p.span
     kept_spans = tuple([(k, s) for k, s in spans.items() if s.end > s.start or k == "segment"])
+    fields = _NO_VALUES.copy()
+    fields.update(values)
+    fields["approximate"] = bool(fields["approximate"])
     return _make_location(
-        get("district"), get("subdistrict"), get("road_a"), get("road_b"),
-        get("anchor_kind", "other"), get("anchor_relation"), get("direction"), get("distance_m"),
-        bool(get("approximate")), get("corner"), get("road"), get("side_road"), get("side"),
-        get("address"), get("segment"), tuple(landmarks), tuple(problems), kept_spans,
-        tuple(r.warnings), errors,
+        *_values_in_order(fields), tuple(landmarks), tuple(problems), kept_spans, tuple(r.warnings), errors
     )
 
 
@@ -344,6 +354,8 @@ def _fast_landmark(t: str, m: re.Match, end: int, anchored: bool):
 
 
 def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
+    if t[end - 1] not in "米处侧":  # where every reading of _FAST ends
+        return None
     c0 = t[0]
     if not ("\u4e00" <= c0 <= "\u9fff" or "A" <= c0 <= "Z" or "a" <= c0 <= "z"):
         return None

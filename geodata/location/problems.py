@@ -24,6 +24,7 @@ from geodata.location.lexicon import (
 from geodata.location.types import Landmark, Problem, _make_landmark, _make_problem, _make_span
 
 _PIECE = re.compile(r"[^,;。!?]+")
+_SEPARATOR = re.compile(r"[,;。!?(]")
 _ENUMERATOR = re.compile(r"\s*(?:\d{1,2}\s*[.、](?!\d)|[一二三四五六七八九十]{1,2}、)\s*")
 _LEAD = re.compile(
     r"(?:\s+|处|(?:小巷)?路边|非?机动车道(?:边)?上?|人行道(?:地|边)?上?|马路(?:边)?上?"
@@ -79,7 +80,10 @@ def _strip(text: str, start: int) -> tuple[str, int]:
 
 def _split_pieces(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """Split at separators and enumerators, ignoring separators inside parentheses."""
-    if "(" in t[start:end]:
+    if _SEPARATOR.search(t, start, end) is None:
+        # one piece (the usual case: 积存垃圾渣土)
+        pieces = [(t[start:end], start, end)] if end > start else []
+    elif "(" in t[start:end]:
         pieces: list[tuple[str, int, int]] = []
         depth, piece_start = 0, start
         for i in range(start, end):
@@ -164,15 +168,22 @@ def read_problems(
         text, s = _strip(text, s)
         if not text:
             continue
-        if "、" in text:
-            items, names = _split_list(text, s, e)
-            for name, ns, ne in names:
-                landmarks.append(_make_landmark(name, None, None, "at", _make_span(ns, ne)))
-            items = [(*_strip(item, is_), ie) for item, is_, ie in items]
-        else:
-            # a single item is already stripped (_strip is idempotent)
-            items = [(text, s, e)]
+        if "、" not in text:
+            # a single item, already stripped (_strip is idempotent)
+            span = _make_span(s, max(s, e))
+            if len(text) >= 8 and (m := _JOINED.fullmatch(text)):
+                problems.append(_make_problem(m.group(1), category_of(m.group(1)), span))
+                problems.append(_make_problem(m.group(2), category_of(m.group(2)), span))
+            else:
+                problems.append(_make_problem(text, category_of(text), span))
+            if first_only:
+                break
+            continue
+        items, names = _split_list(text, s, e)
+        for name, ns, ne in names:
+            landmarks.append(_make_landmark(name, None, None, "at", _make_span(ns, ne)))
         for item, is_, ie in items:
+            item, is_ = _strip(item, is_)
             span = _make_span(is_, max(is_, ie))
             if len(item) >= 8 and (m := _JOINED.fullmatch(item)):
                 problems.append(_make_problem(m.group(1), category_of(m.group(1)), span))

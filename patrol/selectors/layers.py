@@ -28,7 +28,7 @@ from django.db import connection
 from geodata.selectors.areas import area_descendant_ids
 
 from ..domain.workflow import OPEN_STATES, STATUS_LABELS
-from .people import jurisdiction_area_ids, officer_of
+from .people import user_jurisdiction_area_ids
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (WGS84)
 
@@ -143,9 +143,8 @@ def problems_layer_geojson(*, user, bbox: BBox, category: list[str] | None = Non
 
     Raises patrol.errors.Forbidden for a user without an officer profile.
     """
-    officer = officer_of(user)
     query = problems_layer_query(
-        jurisdiction=jurisdiction_area_ids(officer), bbox=bbox, category=category, status=status,
+        jurisdiction=user_jurisdiction_area_ids(user), bbox=bbox, category=category, status=status,
         area_ids=area_descendant_ids(area_id) if area_id is not None else None, since=since, until=until,
         limit=limit)
     with connection.cursor() as cursor:

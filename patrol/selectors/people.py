@@ -12,7 +12,10 @@ def officer_of(user) -> Officer:
     if user is None or not user.is_authenticated:
         raise Forbidden("请先登录")
     try:
-        return Officer.objects.select_related("jurisdiction", "team", "agency").get(user=user)
+        # Every request asks this: fetch the ids that decisions need, nothing more (the
+        # jurisdiction's boundary alone is megabytes); related rows load on use.
+        return Officer.objects.only("id", "user_id", "name", "role", "agency_id", "team_id",
+                                    "jurisdiction_id").get(user=user)
     except Officer.DoesNotExist as exc:
         raise Forbidden("该账号没有人员档案（角色与辖区），不能操作问题") from exc
 
@@ -24,3 +27,25 @@ def in_jurisdiction(officer: Officer, area: Area) -> bool:
 
 def jurisdiction_area_ids(officer: Officer) -> list[int]:
     return area_descendant_ids(officer.jurisdiction_id)
+
+
+_USER_JURISDICTION = """WITH RECURSIVE t(id, depth) AS (
+    SELECT o.jurisdiction_id, 0 FROM patrol_officer o WHERE o.user_id = %s
+    UNION ALL SELECT a.id, t.depth + 1 FROM geodata_area a JOIN t ON a.parent_id = t.id WHERE t.depth < 10
+) SELECT id FROM t ORDER BY depth, id"""
+
+
+def user_jurisdiction_area_ids(user) -> list[int]:
+    """The areas a user's jurisdiction spans, in one query (map layers ask on every pan).
+
+    Raises Forbidden like `officer_of` for a user without an officer profile."""
+    from django.db import connection
+
+    if user is None or not user.is_authenticated:
+        raise Forbidden("请先登录")
+    with connection.cursor() as cur:
+        cur.execute(_USER_JURISDICTION, [user.pk])
+        ids = [row[0] for row in cur.fetchall()]
+    if not ids:
+        raise Forbidden("该账号没有人员档案（角色与辖区），不能操作问题")
+    return ids

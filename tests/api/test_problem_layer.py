@@ -12,12 +12,10 @@ import shapely
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.urls import Resolver404, include, path, resolve
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from api.v1.problem_layer import ProblemLayer
 from geodata.models import Area, AreaKind
 from geodata.services.geometry import to_storage
 from patrol.models import Agency, Category, Officer, Problem
@@ -32,18 +30,7 @@ NEAR_BBOX = f"{BASE_LON - 0.001},{BASE_LAT - 0.001},{BASE_LON + 0.001},{BASE_LAT
 DEMO_BBOX = "116.34,39.99,116.365,40.015"
 
 
-def _wired() -> bool:
-    try:
-        resolve(URL)
-        return True
-    except Resolver404:
-        return False
-
-
-# Until the lead adds the route to api/v1/urls.py, the tests mount the view themselves.
-urlpatterns = [path(URL.lstrip("/"), ProblemLayer.as_view(), name="problems-layer"),
-               path("", include("config.urls"))]
-pytestmark = [pytest.mark.django_db] + ([] if _wired() else [pytest.mark.urls(__name__)])
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
