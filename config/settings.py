@@ -136,6 +136,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "街面巡查平台 API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.v1.schema.only_api_v1"],
+    "ENUM_NAME_OVERRIDES": {"ProblemStatusEnum": "patrol.domain.workflow.STATUS_CHOICES"},
 }
 
 LOGGING = {

@@ -42,7 +42,7 @@ def _visible(user):
 
 
 class InspectionList(APIView):
-    @extend_schema(summary="联合检查列表", responses={200: dict})
+    @extend_schema(summary="联合检查列表", responses={200: dict}, operation_id="inspections_list")
     def get(self, request):
         return Response([inspection_data(i) for i in _visible(request.user)[:200]])
 

@@ -29,7 +29,7 @@ def outcome_data(o: Outcome) -> dict:
             "fine_amount": str(o.fine_amount) if o.fine_amount is not None else None, "points": o.points,
             "seized_items": o.seized_items, "case_number": o.case_number, "notes": o.notes,
             "corrects": o.corrects_id, "recorded_by": o.recorded_by.username,
-            "recorded_at": o.recorded_at.isoformat()}
+            "recorded_at": o.recorded_at.isoformat(), "photos": [p.id for p in o.photos.all()]}
 
 
 def photo_data(request, p: ProblemPhoto) -> dict:
@@ -157,7 +157,7 @@ class Pages(PageNumberPagination):
 
 
 class ProblemList(APIView):
-    @extend_schema(summary="问题列表（本人辖区）", responses={200: dict})
+    @extend_schema(summary="问题列表（本人辖区）", responses={200: dict}, operation_id="problems_list")
     def get(self, request):
         qs = problems_visible_to(request.user).select_related("category", "subdistrict", "community", "grid",
                                                               "reporter", "team")
@@ -243,6 +243,21 @@ class OutcomeCreate(APIView):
             points=d.get("points"), seized_items=d["seized_items"], case_number=d["case_number"], notes=d["notes"],
             corrects_id=d.get("corrects"))
         return Response(outcome_data(o), status=status.HTTP_201_CREATED)
+
+
+class EvidencePhotoInput(serializers.Serializer):
+    photo = serializers.FileField()
+
+
+class OutcomePhotos(APIView):
+    @extend_schema(summary="上传处置结果的证据照片", request=EvidencePhotoInput, responses={201: dict})
+    def post(self, request, pk: int):
+        upload = _valid(EvidencePhotoInput, request.data)["photo"]
+        if upload.size > photos.MAX_BYTES:
+            return Response({"photo": [f"照片超过 {photos.MAX_BYTES // (1024 * 1024)} MB"]}, status=400)
+        p = photos.outcome_photo_add(actor=request.user, outcome_id=pk, data=upload.read())
+        return Response({"id": p.id, "outcome": pk, "url": request.build_absolute_uri(p.image.url),
+                         "thumbnail": request.build_absolute_uri(p.thumbnail.url)}, status=status.HTTP_201_CREATED)
 
 
 class ProblemEscalations(APIView):

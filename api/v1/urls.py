@@ -21,6 +21,7 @@ urlpatterns = [
     path("problems/<int:pk>/escalations", problems.ProblemEscalations.as_view(), name="problem-escalations"),
     path("problems/<int:pk>/reinspections", problems.ProblemReinspections.as_view(), name="problem-reinspections"),
     path("outcomes/", problems.OutcomeCreate.as_view(), name="outcomes"),
+    path("outcomes/<int:pk>/photos", problems.OutcomePhotos.as_view(), name="outcome-photos"),
     path("escalations/<int:pk>/respond", problems.EscalationRespond.as_view(), name="escalation-respond"),
     path("teams/<int:pk>/reinspections", problems.TeamReinspections.as_view(), name="team-reinspections"),
     path("reinspections/<int:pk>/complete", problems.ReinspectionComplete.as_view(), name="reinspection-complete"),

@@ -45,6 +45,8 @@ STATUS_LABELS = {
     Status.REOPENED: "已重启",
 }
 
+STATUS_CHOICES = list(STATUS_LABELS.items())
+
 # States in which the problem is still on the street (counts as open, can be overdue).
 OPEN_STATES = frozenset({Status.REPORTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REOPENED})
 FINAL_STATES = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})

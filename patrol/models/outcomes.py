@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .problems import photo_path
+
 
 class Outcome(models.Model):
     problem = models.ForeignKey("patrol.Problem", null=True, blank=True, on_delete=models.PROTECT,
@@ -42,7 +44,7 @@ class Outcome(models.Model):
 
 class OutcomePhoto(models.Model):
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="photos")
-    image = models.ImageField("证据照片", upload_to="photos/")
-    thumbnail = models.ImageField("缩略图", upload_to="photos/")
+    image = models.ImageField("证据照片", upload_to=photo_path)
+    thumbnail = models.ImageField("缩略图", upload_to=photo_path)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -10,7 +10,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..domain import permissions
 from ..errors import Forbidden, NotFound, ServiceError
-from ..models import Problem, ProblemEvent, ProblemPhoto
+from ..models import Outcome, OutcomePhoto, Problem, ProblemEvent, ProblemPhoto
 from ..models.problems import PhotoKind
 from ..selectors.people import in_jurisdiction, officer_of
 
@@ -67,4 +67,26 @@ def photo_add(*, actor, problem_id: int, kind: str, data: bytes) -> ProblemPhoto
         photo.save()
         ProblemEvent.objects.create(problem=problem, actor=actor, action="photo", data={"kind": kind,
                                                                                         "photo": photo.pk})
+    return photo
+
+
+def outcome_photo_add(*, actor, outcome_id: int, data: bytes) -> OutcomePhoto:
+    """Evidence for an outcome (a fine, a seizure): stored like problem photos."""
+    officer = officer_of(actor)
+    outcome = Outcome.objects.select_related("problem__subdistrict", "inspection__area").filter(pk=outcome_id).first()
+    if outcome is None:
+        raise NotFound("处置结果不存在", field="id")
+    area = outcome.problem.subdistrict if outcome.problem_id else outcome.inspection.area
+    why = permissions.denial(officer.role, "record_outcome", in_jurisdiction=in_jurisdiction(officer, area))
+    if why:
+        raise Forbidden(why)
+    jpeg, thumb, _, _ = prepare_image(data)
+    with transaction.atomic():
+        photo = OutcomePhoto(outcome=outcome, uploaded_by=actor)
+        photo.image.save("photo.jpg", ContentFile(jpeg), save=False)
+        photo.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
+        photo.save()
+        if outcome.problem_id:
+            ProblemEvent.objects.create(problem_id=outcome.problem_id, actor=actor, action="outcome_photo",
+                                        data={"outcome": outcome.pk, "photo": photo.pk})
     return photo

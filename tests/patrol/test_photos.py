@@ -84,3 +84,17 @@ def test_bad_kind_is_a_400(as_user):
 def test_publisher_cannot_add_photos(as_user):
     pid = new_problem(as_user("officer1")).json()["id"]
     assert upload(as_user("publisher1"), pid, jpeg()).status_code == 403
+
+
+def test_outcome_evidence_photo(as_user):
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    oid = client.post(f"/api/v1/problems/{pid}/outcomes", {"kinds": ["罚款"], "target_kind": "三轮摩托车", "count": 1,
+                                                            "fine_amount": "200"}, format="json").json()["id"]
+    f = SimpleUploadedFile("e.jpg", jpeg(), content_type="image/jpeg")
+    r = client.post(f"/api/v1/outcomes/{oid}/photos", {"photo": f}, format="multipart")
+    assert r.status_code == 201, r.json()
+    assert client.get(f"/api/v1/problems/{pid}/").json()["outcomes"][0]["photos"] == [r.json()["id"]]
+    bad = client.post(f"/api/v1/outcomes/{oid}/photos",
+                      {"photo": SimpleUploadedFile("x.jpg", b"nope", content_type="image/jpeg")}, format="multipart")
+    assert bad.status_code == 400 and "photo" in bad.json()
