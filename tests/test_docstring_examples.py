@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-PURE_MODULES = ["geodata.names", "geodata.datum", "geodata.importers.network", "geodata.importers.areas",
+PURE_MODULES = ["geodata.names", "geodata.highways", "geodata.datum", "geodata.importers.network", "geodata.importers.areas",
                 "geodata.location.compass", "geodata.location.network", "geodata.location.describe",
                 "geodata.location.types", "patrol.domain.workflow", "patrol.domain.permissions",
                 "patrol.domain.categories", "patrol.domain.outcomes", "patrol.domain.summary",

@@ -31,24 +31,11 @@ from pyproj import Geod, Transformer
 from shapely import STRtree
 from shapely.geometry import LineString
 
+from ..highways import highway_rank
 from ..names import normalize_name
 from .osm import OsmWay
 
 GEOD = Geod(ellps="WGS84")
-
-# Importance of OSM highway classes, used to name an intersection's roads in order
-# (the main road first, as a reader would) and to pick a road's class.
-HIGHWAY_RANK = {
-    "motorway": 0, "trunk": 1, "primary": 2, "secondary": 3, "tertiary": 4, "motorway_link": 5,
-    "trunk_link": 5, "primary_link": 5, "secondary_link": 6, "tertiary_link": 6, "unclassified": 7,
-    "residential": 8, "living_street": 9, "service": 10, "pedestrian": 11, "track": 12, "cycleway": 13,
-    "footway": 13, "path": 14, "bridleway": 14, "steps": 15, "construction": 16,
-}
-
-
-def highway_rank(highway: str) -> int:
-    return HIGHWAY_RANK.get(highway, 12)
-
 
 @dataclass(frozen=True)
 class RoadSpec:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from shapely.geometry import Point
 
 from . import compass
-from .network import NetworkIndex, Road, RoadLine, interpolate
+from .network import NetworkIndex, Road, RoadLine, interpolate, rank
 
 ON_LINE_M = 1.5  # closer than this to a single line, a point is on the road, not beside it
 NEAR_INTERSECTION_M = 60.0
@@ -226,8 +226,6 @@ def _cross_road(inter, road: Road, line: RoadLine, net: NetworkIndex) -> Road:
 
 
 def _rank(road: Road) -> int:
-    from .network import rank
-
     return rank(road.highway)
 
 

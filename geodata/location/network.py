@@ -33,14 +33,10 @@ from shapely import STRtree
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point
 from shapely.ops import linemerge
 
+from ..highways import highway_rank as rank
 from ..names import normalize_name
 
 PATH_CLASSES = frozenset({"footway", "cycleway", "path", "steps", "pedestrian", "bridleway", "track"})
-# Ranks of OSM classes, best first (a road's main class is its best one).
-_RANK = {"motorway": 0, "trunk": 1, "primary": 2, "secondary": 3, "tertiary": 4, "motorway_link": 5,
-         "trunk_link": 5, "primary_link": 5, "secondary_link": 6, "tertiary_link": 6, "unclassified": 7,
-         "residential": 8, "living_street": 9, "service": 10, "pedestrian": 11, "track": 12, "cycleway": 13,
-         "footway": 13, "path": 14, "steps": 15, "construction": 16}
 # Half the usual carriageway width by class: how far "X路东侧" lies from a single line.
 SIDE_OFFSET_M = {"motorway": 12.0, "trunk": 10.0, "primary": 8.0, "secondary": 6.0, "tertiary": 5.0,
                  "unclassified": 4.0, "residential": 3.5, "living_street": 3.0, "service": 3.0}
@@ -51,10 +47,6 @@ PATH_PENALTY_M = 15.0  # a line this close to a main line of its road runs besid
 ALIASES = {"G6": "京藏高速", "京藏高速公路": "京藏高速", "京藏高速辅路": "G6辅路", "G6京藏高速": "京藏高速",
            "八达岭高速": "京藏高速", "八达岭高速辅路": "G6辅路"}
 _SECTION = re.compile(r"(?:[东西南北中]段|\([东西南北中]段\))$")
-
-
-def rank(highway: str) -> int:
-    return _RANK.get(highway, 12)
 
 
 def side_offset(highway: str) -> float:

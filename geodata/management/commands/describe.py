@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +11,7 @@ from geodata.geocoding import (
     network_index,
     parse_latlon,
 )
+from geodata.management.commands._inputs import read_input_lines
 
 
 class Command(BaseCommand):
@@ -31,12 +31,7 @@ class Command(BaseCommand):
                 raise CommandError("需要纬度和经度两个数")
             inputs.append((lat, lon))
         if file is not None:
-            try:
-                source = sys.stdin if str(file) == "-" else file.open(encoding="utf-8")
-            except OSError as exc:
-                raise CommandError(f"无法读取 {file}: {exc}") from exc
-            with source:
-                inputs += [ln.strip() for ln in source if ln.strip()]
+            inputs += [ln.strip() for ln in read_input_lines(file) if ln.strip()]
         if not inputs:
             raise CommandError("请给出纬度和经度，或用 --file 指定文件")
         index = network_index()

@@ -1,10 +1,10 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from geodata.geocoding import locate, located_feature, network_index
+from geodata.management.commands._inputs import read_input_lines
 
 
 class Command(BaseCommand):
@@ -20,12 +20,7 @@ class Command(BaseCommand):
         as_json = options["json"]
         lines = list(text)
         if file is not None:
-            try:
-                source = sys.stdin if str(file) == "-" else file.open(encoding="utf-8")
-            except OSError as exc:
-                raise CommandError(f"无法读取 {file}: {exc}") from exc
-            with source:
-                lines += [ln.rstrip("\n") for ln in source]
+            lines += read_input_lines(file)
         if not lines:
             raise CommandError("请给出位置描述，或用 --file 指定文件")
         index = None if parse_only else network_index()
