@@ -1,13 +1,13 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
+
+from api.v1.media import PhotoFile
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.v1.urls")),
     path("open311/v2/", include("api.open311.urls")),
     path("", include("maps.urls")),
-    # Problem photos. A small deployment serves them from the app; behind nginx, let it serve /media/.
-    re_path(r"^media/(?P<path>photos/[0-9a-f]{32}\.jpg)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Problem and evidence photos, to users of the jurisdiction only (api.v1.media).
+    re_path(r"^media/photos/(?P<name>[0-9a-f]{32}\.jpg)$", PhotoFile.as_view(), name="photo-file"),
 ]

@@ -10,7 +10,14 @@ from datetime import timedelta
 
 from rest_framework import serializers
 
-MAX_WINDOW = timedelta(days=90)  # the spec: a date range "may not span more than 90 days"
+MAX_WINDOW = timedelta(days=90)
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # dates outside are typing errors (and overflow the window arithmetic)
+
+
+def _is_id(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²', which int() refuses."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+  # the spec: a date range "may not span more than 90 days"
 MAX_IDS = 1000
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
@@ -75,7 +82,7 @@ class RequestsQuery(serializers.Serializer):
 
     def validate_service_request_id(self, value):
         ids = _comma_list(value)
-        if not ids or not all(i.isdigit() for i in ids):
+        if not ids or not all(_is_id(i) for i in ids):
             raise serializers.ValidationError("应为以逗号分隔的请求编号（数字）")
         if len(ids) > MAX_IDS:
             raise serializers.ValidationError(f"一次最多查询 {MAX_IDS} 个请求")
@@ -92,6 +99,9 @@ class RequestsQuery(serializers.Serializer):
 
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")
+        for name, value in (("start_date", start), ("end_date", end)):
+            if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+                raise serializers.ValidationError({name: f"年份应在 {EARLIEST_YEAR}–{LATEST_YEAR} 之间"})
         if start and end:
             if end < start:
                 raise serializers.ValidationError({"end_date": "end_date 早于 start_date"})

@@ -26,7 +26,7 @@ from patrol.models.problems import Source
 from patrol.services.problems import problem_create
 
 from . import formats, selectors
-from .serializers import RequestCreateInput, RequestsQuery, attribute_values
+from .serializers import RequestCreateInput, RequestsQuery, _is_id, attribute_values
 
 JURISDICTION_ID = getattr(settings, "OPEN311_JURISDICTION_ID", "haidian.xueyuanlu")
 CONTACT = getattr(settings, "OPEN311_CONTACT", "海淀区学院路街道城管办（Open311 接入）")
@@ -126,7 +126,7 @@ def request_token(request_id: int) -> str:
 
 def request_id_of_token(token: str) -> int | None:
     head, _, _ = token.partition("-")
-    if not head.isdigit() or not constant_time_compare(token, request_token(int(head))):
+    if not _is_id(head) or not constant_time_compare(token, request_token(int(head))):
         return None
     return int(head)
 
@@ -173,7 +173,7 @@ def _attributes(service: formats.Service, sent: dict[str, list[str]]) -> dict:
                 raise Open311Error(400, f"{param}: 必填")
             continue
         if attribute.datatype == "number":
-            if len(raw) > 1 or not raw[0].isdigit():
+            if len(raw) > 1 or not _is_id(raw[0]) or int(raw[0]) > 1_000_000:
                 raise Open311Error(400, f"{param}: 应为非负整数")
             values[attribute.code] = int(raw[0])
     return values
@@ -209,7 +209,7 @@ class Requests(Open311View):
 
 class RequestDetail(Open311View):
     def get(self, request, request_id, fmt):
-        found = selectors.service_request(int(request_id)) if request_id.isdigit() else None
+        found = selectors.service_request(int(request_id)) if _is_id(request_id) else None
         if found is None:
             raise Open311Error(404, f"service_request_id: 没有编号为 {request_id!r} 的请求")
         return _respond(fmt, "service_requests", formats.requests_doc([found]))

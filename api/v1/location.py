@@ -52,7 +52,7 @@ class Locate(APIView):
 
 
 class LocateMany(APIView):
-    permission_classes = [AllowAny]  # the road network and the location language are public
+    # One call may geocode thousands of texts: for signed-in users (systems use a token).
 
     @extend_schema(request=LocateBatch, responses={200: OpenApiTypes.OBJECT},
                    summary="批量定位：texts 列表 → FeatureCollection（顺序与输入相同）")

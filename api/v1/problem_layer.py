@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -91,6 +91,9 @@ class ProblemLayerQuery(serializers.Serializer):
         return area_id
 
     def validate(self, attrs):
+        for name in ("since", "until"):
+            if name in attrs and not 2000 <= attrs[name].year <= 2100:
+                raise serializers.ValidationError({name: "年份应在 2000–2100 之间"})
         if "since" in attrs:
             attrs["since"] = _start(attrs["since"])
         if "until" in attrs:
@@ -110,7 +113,7 @@ def _query_data(params) -> dict:
 
 
 class ProblemLayer(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication, BasicAuthentication]
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -12,7 +12,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geodata.geocoding import to_wgs84_lonlat
 from geodata.services.geometry import to_wgs84
 from patrol.domain.workflow import STATUS_LABELS, allowed_targets, is_overdue
 from patrol.models import Category, Outcome, Problem, ProblemPhoto
@@ -30,6 +29,13 @@ def outcome_data(o: Outcome) -> dict:
             "seized_items": o.seized_items, "case_number": o.case_number, "notes": o.notes,
             "corrects": o.corrects_id, "recorded_by": o.recorded_by.username,
             "recorded_at": o.recorded_at.isoformat(), "photos": [p.id for p in o.photos.all()]}
+
+
+def outcome_detail(request, o: Outcome) -> dict:
+    data = outcome_data(o)
+    data["photos"] = [{"id": p.id, "url": request.build_absolute_uri(p.image.url),
+                       "thumbnail": request.build_absolute_uri(p.thumbnail.url)} for p in o.photos.all()]
+    return data
 
 
 def photo_data(request, p: ProblemPhoto) -> dict:
@@ -59,14 +65,11 @@ def problem_data(request, p: Problem, *, detail: bool = False) -> dict:
         data["events"] = [{"at": e.at.isoformat(), "actor": e.actor.username, "action": e.action,
                            "from": e.from_status, "to": e.to_status, "reason": e.reason, "data": e.data}
                           for e in p.events.select_related("actor")]
-        data["outcomes"] = [outcome_data(o) for o in p.outcomes.select_related("recorded_by")]
+        data["outcomes"] = [outcome_detail(request, o)
+                            for o in p.outcomes.select_related("recorded_by").prefetch_related("photos")]
         data["photos"] = [photo_data(request, ph) for ph in p.photos.all()]
         data["duplicate_candidates"] = [c.id for c in problems.duplicate_candidates(p)[:10]]
     return data
-
-
-def _lonlat(problem):
-    return to_wgs84_lonlat(problem.geom)
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -92,8 +95,7 @@ class ProblemCreateInput(serializers.Serializer):
 class ProblemUpdateInput(serializers.Serializer):
     category = serializers.CharField(required=False, max_length=50)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    affected_households = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    location_text = serializers.CharField(required=False, max_length=300)
+    affected_households = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
 
 
 class TransitionInput(serializers.Serializer):
@@ -216,16 +218,18 @@ class ProblemTransition(APIView):
         return Response(problem_data(request, _load(pk), detail=True))
 
 
+def _read_upload(upload) -> bytes:
+    # Read at most one byte past the limit: the service refuses it without reading a huge file.
+    return upload.read(photos.MAX_BYTES + 1)
+
+
 class ProblemPhotos(APIView):
     @extend_schema(summary="上传照片（JPEG/PNG/WebP，≤10MB；自动转正、生成缩略图）", request=PhotoInput,
                    responses={201: dict})
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
         d = _valid(PhotoInput, request.data)
-        upload = d["photo"]
-        if upload.size > photos.MAX_BYTES:
-            return Response({"photo": [f"照片超过 {photos.MAX_BYTES // (1024 * 1024)} MB"]}, status=400)
-        photo = photos.photo_add(actor=request.user, problem_id=pk, kind=d["kind"], data=upload.read())
+        photo = photos.photo_add(actor=request.user, problem_id=pk, kind=d["kind"], data=_read_upload(d["photo"]))
         return Response(photo_data(request, photo), status=status.HTTP_201_CREATED)
 
 
@@ -253,9 +257,7 @@ class OutcomePhotos(APIView):
     @extend_schema(summary="上传处置结果的证据照片", request=EvidencePhotoInput, responses={201: dict})
     def post(self, request, pk: int):
         upload = _valid(EvidencePhotoInput, request.data)["photo"]
-        if upload.size > photos.MAX_BYTES:
-            return Response({"photo": [f"照片超过 {photos.MAX_BYTES // (1024 * 1024)} MB"]}, status=400)
-        p = photos.outcome_photo_add(actor=request.user, outcome_id=pk, data=upload.read())
+        p = photos.outcome_photo_add(actor=request.user, outcome_id=pk, data=_read_upload(upload))
         return Response({"id": p.id, "outcome": pk, "url": request.build_absolute_uri(p.image.url),
                          "thumbnail": request.build_absolute_uri(p.thumbnail.url)}, status=status.HTTP_201_CREATED)
 
@@ -299,8 +301,8 @@ def _reinspection(r) -> dict:
 class TeamReinspections(APIView):
     @extend_schema(summary="班组的复查清单（未完成）", responses={200: dict})
     def get(self, request, pk: int):
-        officer_of(request.user)
-        items = followups.reinspections_for_team(pk, pending_only=request.query_params.get("all") != "1")
+        items = followups.reinspections_for_team(actor=request.user, team_id=pk,
+                                                 pending_only=request.query_params.get("all") != "1")
         return Response([_reinspection(r) for r in items])
 
 

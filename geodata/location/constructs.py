@@ -159,6 +159,9 @@ def char_search(chars) -> Any:
 
 
 _CONJ_SEARCH = char_search(_CONJ_CHARS)
+# _read_intersection needs a conjunction, a junction word (口, 处) or a roundabout (环岛,
+# 转盘) within 32 characters, or a road named before the colon
+_INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转"))
 _LANDMARK_NEXT_SEARCH = char_search(_LANDMARK_NEXT)
 _SECTION_END = re.compile(r"[东西南北中]段$")
 
@@ -675,9 +678,10 @@ def _read_step(r: Reading, pos: int, end: int) -> int | None:
             r.pending_segment = (m.group("from"), m.group("to"), _make_span(m.start(), m.end()))
             return m.end()
         # a road before a house number: 五环北路东7号 is No. 7 East on 五环北路
-        new = _read_intersection(r, pos, end)
-        if new is not None:
-            return new
+        if r.known_road or _INTERSECTION_HINT(t, pos, pos + 32):
+            new = _read_intersection(r, pos, end)
+            if new is not None:
+                return new
         if "侧" in t[pos:pos + 26]:  # without an anchor a road side needs its 侧
             new = _read_road_side(r, pos, end)
             if new is not None:
@@ -740,7 +744,7 @@ def finish_anchor(r: Reading) -> None:
     if r.pending_segment and v.get("road") and not v.get("segment"):
         a, b, span = r.pending_segment
         v["segment"], r.spans["segment"] = Segment(v["road"], a, b), span
-    chain = [mk for mk in r.marks if mk.in_chain]
+    chain = [mk for mk in r.marks if mk.in_chain] if r.marks else []
     if r.anchor == "intersection":
         v["anchor_kind"], v["anchor_relation"] = "intersection", r.offset_relation or "at"
         v["approximate"] = r.offset_approximate

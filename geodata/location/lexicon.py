@@ -154,13 +154,13 @@ def _flat_alternatives(pattern: str) -> list[str] | None:
     return flat
 
 
-def _category_search() -> tuple[list[re.Pattern], tuple[int, ...]] | None:
+def _category_search() -> tuple[list[re.Pattern | None], list[str], tuple[int, ...]] | None:
     """Patterns over the alternatives of the first k rules (k = 1..all), in rule order,
     each alternative closed by an empty group; and the rule of each group. Every
     alternative starts with a literal, so the regular-expression engine skips positions
-    whose character starts no rule."""
-    parts, rule_of_group = [], [-1]
-    patterns = []
+    whose character starts no rule. Only the pattern of all rules is compiled here; the
+    others when first needed (compiling all of them would slow the import)."""
+    parts, rule_of_group, sources = [], [-1], []
     for i, (pattern, _) in enumerate(CATEGORY_RULES):
         flat = _flat_alternatives(pattern)
         if flat is None:
@@ -168,8 +168,10 @@ def _category_search() -> tuple[list[re.Pattern], tuple[int, ...]] | None:
         for alt in flat:
             parts.append(f"{alt}()")
             rule_of_group.append(i)
-        patterns.append(re.compile("|".join(parts)))
-    return patterns, tuple(rule_of_group)
+        sources.append("|".join(parts))
+    patterns: list[re.Pattern | None] = [None] * len(sources)
+    patterns[-1] = re.compile(sources[-1])
+    return patterns, sources, tuple(rule_of_group)
 
 
 _CATEGORY_SEARCH = _category_search()
@@ -187,13 +189,19 @@ def category_of(item: str) -> str | None:
     # The first rule that matches anywhere (before a newline, as _CATEGORY reads it:
     # "." stops there). A search finds the leftmost position where some rule matches
     # and the first rule matching there; only an earlier rule, further on, can beat it.
-    patterns, rule_of_group = _CATEGORY_SEARCH
+    patterns, sources, rule_of_group = _CATEGORY_SEARCH
     end = item.find("\n")
     if end < 0:
         end = len(item)
     best = len(CATEGORY_RULES)
     pos = 0
-    while best and (m := patterns[best - 1].search(item, pos, end)) is not None:
+    while best:
+        pattern = patterns[best - 1]
+        if pattern is None:
+            pattern = patterns[best - 1] = re.compile(sources[best - 1])
+        m = pattern.search(item, pos, end)
+        if m is None:
+            break
         best = rule_of_group[m.lastindex]
         pos = m.start() + 1
     return CATEGORY_RULES[best][1] if best < len(CATEGORY_RULES) else None

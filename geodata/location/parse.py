@@ -258,7 +258,9 @@ def _read(text: str, fast: bool = True) -> ParsedLocation:
     m = _ADMIN_AREA.search(t, problem_start, end) if "责任辖区" in t else None
     if m and not r.values.get("subdistrict"):
         r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
-    problems = _problems_in(r, [(problem_start, end)], first_only=bool(complaint))
+    problems, names = read_problems(t, problem_start, end, first_only=bool(complaint))
+    for lm in names:
+        r.marks.append(Mark(lm.name, lm.span))
     return _result(r, problems, text)
 
 

@@ -100,23 +100,38 @@ def allowed_targets(source: str, role: str) -> list[str]:
     return [t.target for t in TRANSITIONS if t.source == source and role in t.roles]
 
 
+class Refusal(str):
+    """Why a transition is refused: the message (it is a str), plus what kind of refusal it
+    is ("forbidden": not this person; "conflict": not from this state; "invalid": input
+    missing) and the field at fault, so callers need not read the words."""
+
+    kind: str
+    field: str
+
+    def __new__(cls, message: str, kind: str, field: str):
+        obj = super().__new__(cls, message)
+        obj.kind, obj.field = kind, field
+        return obj
+
+
 def check_transition(source: str, target: str, *, role: str, same_jurisdiction: bool,
-                     assigned_to_own_team: bool = True, reason: str = "") -> str | None:
+                     assigned_to_own_team: bool = True, reason: str = "") -> Refusal | None:
     """None when `role` may move a problem from `source` to `target`, else why not."""
     if target not in STATUS_LABELS:
-        return f"未知状态 {target!r}"
+        return Refusal(f"未知状态 {target!r}", "invalid", "to")
     t = transition_for(source, target)
     if t is None:
-        return f"不能从“{STATUS_LABELS.get(source, source)}”直接变为“{STATUS_LABELS[target]}”"
+        return Refusal(f"不能从“{STATUS_LABELS.get(source, source)}”直接变为“{STATUS_LABELS[target]}”",
+                       "conflict", "status")
     if role not in t.roles:
         who = "、".join(ROLE_LABELS[r] for r in ROLES if r in t.roles)
-        return f"“{t.label}”只能由{who}执行"
+        return Refusal(f"“{t.label}”只能由{who}执行", "forbidden", "status")
     if not same_jurisdiction:
-        return "该问题不在您的辖区内"
+        return Refusal("该问题不在您的辖区内", "forbidden", "status")
     if role in t.own_team_only_for and not assigned_to_own_team:
-        return f"只有承办班组的队员可以执行“{t.label}”"
+        return Refusal(f"只有承办班组的队员可以执行“{t.label}”", "forbidden", "status")
     if t.needs_reason and not reason.strip():
-        return f"“{t.label}”需要填写原因"
+        return Refusal(f"“{t.label}”需要填写原因", "conflict", "reason")
     return None
 
 

@@ -49,3 +49,8 @@ def user_jurisdiction_area_ids(user) -> list[int]:
     if not ids:
         raise Forbidden("该账号没有人员档案（角色与辖区），不能操作问题")
     return ids
+
+
+def team_serves(team, area: Area) -> bool:
+    """Whether a team's area of responsibility includes `area` (a problem's subdistrict)."""
+    return team.area_id in area_ancestor_ids(area)

@@ -11,7 +11,7 @@ from ..domain.workflow import Status
 from ..errors import Conflict, Forbidden, NotFound, ServiceError
 from ..models import Agency, Escalation, Problem, ProblemEvent, Reinspection, Team
 from ..models.people import AgencyKind
-from ..selectors.people import in_jurisdiction, officer_of
+from ..selectors.people import in_jurisdiction, jurisdiction_area_ids, officer_of, team_serves
 
 
 def _problem_for(actor, problem_id: int, action: str):
@@ -43,16 +43,21 @@ def escalate(*, actor, problem_id: int, department_id: int, reason: str, deadlin
 
 
 def escalation_respond(*, actor, escalation_id: int, response: str) -> Escalation:
+    """The department answers. Only district staff over the problem's area, or staff of
+    the department the whistle was blown to, may answer."""
     officer = officer_of(actor)
-    why = permissions.denial(officer.role, "respond_escalation")
-    if why:
-        raise Forbidden(why)
     if not response.strip():
         raise ServiceError("请填写答复内容", field="response")
     with transaction.atomic():
         esc = Escalation.objects.select_for_update().filter(pk=escalation_id).first()
         if esc is None:
             raise NotFound("吹哨记录不存在", field="id")
+        problem = Problem.objects.select_related("subdistrict").get(pk=esc.problem_id)
+        own_department = officer.agency_id == esc.department_id
+        why = permissions.denial(officer.role, "respond_escalation",
+                                 in_jurisdiction=in_jurisdiction(officer, problem.subdistrict))
+        if why and not (own_department and officer.role != "publisher"):
+            raise Forbidden(why if "辖区" in why else "只有被吹哨的职能部门或区级管理员可以答复")
         if esc.responded_at is not None:
             raise Conflict("该吹哨已答复", field="response")
         esc.response, esc.responded_at = response, timezone.now()
@@ -69,6 +74,8 @@ def reinspection_schedule(*, actor, problem_id: int, team_id: int, due_date: dt.
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         raise ServiceError("班组不存在", field="team")
+    if not team_serves(team, problem.subdistrict):
+        raise ServiceError(f"{team.name}的责任区域不含{problem.subdistrict.name}", field="team")
     if due_date < timezone.localdate():
         raise ServiceError("复查日期不能早于今天", field="due_date")
     with transaction.atomic():
@@ -100,6 +107,14 @@ def reinspection_complete(*, actor, reinspection_id: int, passed: bool, notes: s
     return r
 
 
-def reinspections_for_team(team_id: int, *, pending_only: bool = True):
-    qs = Reinspection.objects.filter(team_id=team_id).select_related("problem")
+def reinspections_for_team(*, actor, team_id: int, pending_only: bool = True):
+    """A team's re-inspection list, as far as the actor's jurisdiction reaches."""
+    officer = officer_of(actor)
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise NotFound("班组不存在", field="team")
+    if not in_jurisdiction(officer, team.area) and not in_jurisdiction(officer, team.agency.area or team.area):
+        raise Forbidden("该班组不在您的辖区内")
+    qs = Reinspection.objects.filter(team=team, problem__subdistrict_id__in=jurisdiction_area_ids(officer)) \
+        .select_related("problem", "team")
     return qs.filter(done_at__isnull=True) if pending_only else qs

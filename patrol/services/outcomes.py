@@ -50,18 +50,23 @@ def outcome_record(*, actor, kinds: list[str], target_kind: str, count: int, pro
     if problem_id is None and inspection_id is None:
         raise ServiceError("处置结果须关联问题或联合检查", field="problem")
     problem = inspection = None
+    areas = []
     if problem_id is not None:
         problem = Problem.objects.select_related("subdistrict").filter(pk=problem_id).first()
         if problem is None:
             raise NotFound("问题不存在", field="problem")
-        area = problem.subdistrict
+        areas.append(problem.subdistrict)
     if inspection_id is not None:
         inspection = Inspection.objects.select_related("area").filter(pk=inspection_id).first()
         if inspection is None:
             raise NotFound("联合检查不存在", field="inspection")
-        area = inspection.area if problem is None else area
+        areas.append(inspection.area)
+        if problem is not None and problem.inspection_id not in (None, inspection.pk):
+            raise ServiceError("该问题属于另一次联合检查", field="inspection")
     action = "correct_outcome" if corrects_id else "record_outcome"
-    why = permissions.denial(officer.role, action, in_jurisdiction=in_jurisdiction(officer, area))
+    # Every record it touches must lie in the actor's jurisdiction.
+    why = permissions.denial(officer.role, action,
+                             in_jurisdiction=all(in_jurisdiction(officer, area) for area in areas))
     if why:
         raise Forbidden(why)
     labels, errors = _check(kinds, target_kind, count, dict(fine_amount=fine_amount, points=points,

@@ -6,7 +6,7 @@ import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from ..domain import permissions
 from ..errors import Forbidden, NotFound, ServiceError
@@ -16,7 +16,8 @@ from ..selectors.people import in_jurisdiction, officer_of
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO: the JPEG that many phones write (a depth or preview frame beside the photo).
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 LONG_SIDE = 2048
 THUMB_SIDE = 320
 
@@ -37,7 +38,9 @@ def prepare_image(data: bytes) -> tuple[bytes, bytes, int, int]:
             probe.verify()
         with Image.open(io.BytesIO(data)) as img:
             img = ImageOps.exif_transpose(img).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+    except ServiceError:
+        raise
+    except Exception as exc:  # Pillow raises many kinds on damaged files (OSError, ValueError, TypeError…)
         raise ServiceError("文件不是有效的图片", field="photo") from exc
     img.thumbnail((LONG_SIDE, LONG_SIDE))
     out = io.BytesIO()

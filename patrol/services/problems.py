@@ -6,20 +6,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from geodata.geocoding import describe_point, from_wgs84, locate, network_index, to_wgs84_lonlat
+from geodata.geocoding import describe_point, locate, network_index
 from geodata.models import AreaKind
 from geodata.selectors.areas import areas_covering
-from geodata.services.geometry import to_storage
 
 from ..domain import permissions
 from ..domain.workflow import STATUS_LABELS, Status, check_transition
 from ..errors import Conflict, Forbidden, NotFound, ServiceError
-from ..models import Category, Problem, ProblemEvent, Team
+from ..models import Category, Inspection, Problem, ProblemEvent, Team
 from ..models.problems import Source
-from ..selectors.people import in_jurisdiction, officer_of
+from ..selectors.people import in_jurisdiction, officer_of, team_serves
 from ..selectors.problems import open_problems_near
 
 DUPLICATE_RADIUS_M = 30.0
@@ -38,32 +39,32 @@ class Placement:
 def place(*, lon: float | None, lat: float | None, text: str | None) -> Placement:
     """Where a new problem is: from the GPS point (described in words), or from the text
     (geocoded). Bad coordinates or unreadable text raise ServiceError naming the field."""
-    import shapely
-
     net = network_index()
     if lon is not None or lat is not None:
         if lon is None or lat is None:
             raise ServiceError("需要同时提供经度和纬度", field="location")
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise ServiceError(f"坐标超出范围: 经度 {lon}, 纬度 {lat}", field="location")
-        p = from_wgs84(lon, lat)
         try:
-            _, desc = describe_point(lon, lat, with_landmark=True, index=net)
+            p, desc = describe_point(lon, lat, with_landmark=True, index=net)
         except ValueError as exc:
             raise ServiceError(str(exc), field="location") from exc
         hit = net.segment_at(desc.road_id, p) if desc.road_id else None
-        return Placement(to_storage(shapely.Point(lon, lat)), text.strip() if text else desc.text, 5.0,
+        return Placement(_geos(p), text.strip() if text else desc.text, 5.0,
                          hit[0].id if hit else None, round(hit[1], 2) if hit else None, desc.side or "")
     if not text or not text.strip():
         raise ServiceError("请提供位置：坐标或位置描述", field="location")
-    located = locate(text, index=net)
-    result = located.result
+    result = locate(text, index=net).result
     if result is None or result.point is None:
         why = result.error if result is not None else "无法解析"
         raise ServiceError(f"无法根据位置描述定位：{why}", field="location_text")
-    lon, lat = to_wgs84_lonlat(result.point)
-    return Placement(to_storage(shapely.Point(lon, lat)), text.strip(), result.uncertainty_m, result.segment_id,
-                     result.measure_m, result.side or "")
+    return Placement(_geos(result.point), text.strip(), result.uncertainty_m, result.segment_id, result.measure_m,
+                     result.side or "")
+
+
+def _geos(point) -> GEOSGeometry:
+    """A shapely point of the (storage-CRS) network index as a GEOS point for the ORM."""
+    return GEOSGeometry(memoryview(point.wkb), srid=settings.STORAGE_SRID)
 
 
 def _event(problem: Problem, actor, action: str, *, from_status: str = "", to_status: str = "", reason: str = "",
@@ -92,6 +93,13 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
         raise ServiceError(f"未知问题类别 {category_code!r}", field="category")
     if source not in Source.values:
         raise ServiceError(f"未知来源 {source!r}", field="source")
+    inspection = None
+    if inspection_id is not None:
+        inspection = Inspection.objects.select_related("area").filter(pk=inspection_id).first()
+        if inspection is None:
+            raise ServiceError(f"联合检查 {inspection_id} 不存在", field="inspection")
+        if not in_jurisdiction(officer, inspection.area):
+            raise Forbidden("该联合检查不在您的辖区内", field="inspection")
     placement = place(lon=lon, lat=lat, text=location_text)
     areas = areas_covering(placement.point)
     subdistrict = areas.get(AreaKind.SUBDISTRICT)
@@ -110,7 +118,7 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
                 source=source, description=description, reporter=actor,
                 team=officer.team if officer.role in ("officer", "team_lead") else None,
                 deadline=now + timedelta(hours=category.deadline_hours), affected_households=affected_households,
-                inspection_id=inspection_id,
+                inspection=inspection,
             )
             _event(problem, actor, "created", to_status=problem.status,
                    data={"category": category.code, "location_text": problem.location_text, "source": source})
@@ -131,8 +139,10 @@ def _same_author(problem: Problem, actor) -> Problem:
 
 
 def duplicate_candidates(problem: Problem):
+    """Earlier open problems of the category within 30 m, in the same subdistrict."""
     return open_problems_near(point=problem.geom, radius_m=DUPLICATE_RADIUS_M, category_id=problem.category_id,
-                              exclude_id=problem.pk).filter(created_at__lte=problem.created_at)
+                              exclude_id=problem.pk).filter(created_at__lte=problem.created_at,
+                                                            subdistrict_id=problem.subdistrict_id)
 
 
 def problem_transition(*, actor, problem_id: int, target: str, reason: str = "", team_id: int | None = None,
@@ -153,20 +163,25 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
             reason=reason,
         )
         if why:
-            raise (Forbidden if "只能由" in why or "辖区" in why or "承办班组" in why else Conflict)(
-                why, field="status" if "不能从" in why else ("reason" if "原因" in why else "status"))
+            error = {"forbidden": Forbidden, "conflict": Conflict}.get(why.kind, ServiceError)
+            raise error(str(why), field=why.field)
         source = problem.status
         changes = {}
         if target == Status.DISPATCHED:
             team = Team.objects.filter(pk=team_id).first() if team_id else problem.team
             if team is None:
                 raise ServiceError("派遣需要指定承办班组", field="team")
+            if not team_serves(team, problem.subdistrict):
+                raise ServiceError(f"{team.name}的责任区域不含{problem.subdistrict.name}", field="team")
             problem.team = team
             changes["team"] = team.pk
         if target == Status.DUPLICATE:
-            original = Problem.objects.filter(pk=duplicate_of_id).first() if duplicate_of_id else None
-            if original is None or original.pk == problem.pk:
-                raise ServiceError("标记重复需要指定原问题", field="duplicate_of")
+            original = Problem.objects.filter(pk=duplicate_of_id).select_related("subdistrict").first() \
+                if duplicate_of_id else None
+            if original is None or original.pk == problem.pk or not in_jurisdiction(officer, original.subdistrict):
+                raise ServiceError("标记重复需要指定本辖区内的原问题", field="duplicate_of")
+            if original.status == Status.DUPLICATE:
+                raise ServiceError(f"问题 {original.pk} 本身是重复上报，请指向最初的问题", field="duplicate_of")
             problem.duplicate_of = original
             changes["duplicate_of"] = original.pk
         problem.status = target
@@ -175,7 +190,8 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
     return problem
 
 
-EDITABLE = ("description", "category", "affected_households", "location_text")
+# The location is not editable here: text and point must agree, so a moved problem is a new report.
+EDITABLE = ("description", "category", "affected_households")
 
 
 def problem_update(*, actor, problem_id: int, **fields) -> Problem:
@@ -199,6 +215,7 @@ def problem_update(*, actor, problem_id: int, **fields) -> Problem:
                 raise ServiceError("未知问题类别", field="category")
             before["category"] = problem.category.code
             problem.category = category
+            problem.deadline = problem.created_at + timedelta(hours=category.deadline_hours)
         for name, value in fields.items():
             before[name] = getattr(problem, name)
             setattr(problem, name, value)
@@ -208,4 +225,4 @@ def problem_update(*, actor, problem_id: int, **fields) -> Problem:
 
 
 __all__ = ["problem_create", "problem_transition", "problem_update", "duplicate_candidates", "place",
-           "DUPLICATE_RADIUS_M", "to_storage", "from_wgs84"]
+           "DUPLICATE_RADIUS_M"]

@@ -449,3 +449,15 @@ def test_hotline_descriptions_are_not_published(client, api_key):
 @db
 def test_wrong_method_is_a_405_in_spec_format(client):
     assert error(client.delete(f"{BASE}/requests.json"), "json")[0] == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [
+    "/open311/v2/requests/%C2%B2.json",                                    # '²' is a digit to str.isdigit()
+    "/open311/v2/requests.json?service_request_id=%C2%B2",
+    "/open311/v2/requests.json?start_date=9999-12-01T00:00:00Z",
+    "/open311/v2/requests.json?end_date=0001-01-02T00:00:00Z",
+    "/open311/v2/tokens/%C2%B2-abc.json",
+])
+def test_odd_numbers_and_dates_are_client_errors_not_crashes(client, path):
+    assert client.get(path).status_code in (400, 404)

@@ -94,7 +94,16 @@ def test_outcome_evidence_photo(as_user):
     f = SimpleUploadedFile("e.jpg", jpeg(), content_type="image/jpeg")
     r = client.post(f"/api/v1/outcomes/{oid}/photos", {"photo": f}, format="multipart")
     assert r.status_code == 201, r.json()
-    assert client.get(f"/api/v1/problems/{pid}/").json()["outcomes"][0]["photos"] == [r.json()["id"]]
+    assert [p["id"] for p in client.get(f"/api/v1/problems/{pid}/").json()["outcomes"][0]["photos"]] == [r.json()["id"]]
     bad = client.post(f"/api/v1/outcomes/{oid}/photos",
                       {"photo": SimpleUploadedFile("x.jpg", b"nope", content_type="image/jpeg")}, format="multipart")
     assert bad.status_code == 400 and "photo" in bad.json()
+
+
+def test_photo_files_are_served_only_within_the_jurisdiction(as_user, other_subdistrict, client):
+    owner = as_user("officer1")
+    pid = new_problem(owner).json()["id"]
+    url = upload(owner, pid, jpeg()).json()["url"].replace("http://testserver", "")
+    assert owner.get(url).status_code == 200
+    assert as_user("other_officer").get(url).status_code == 404
+    assert client.get(url).status_code in (401, 403)
