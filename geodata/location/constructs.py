@@ -645,7 +645,8 @@ def read_location(r: Reading, pos: int, end: int) -> int:
     """Read location constructs from ``pos``; return where the problem text starts."""
     t = r.t
     while pos < end:
-        if t[pos] in ", \t":
+        c = t[pos]
+        if c in ", \t":
             # a comma starts a new clause: later landmarks refine, they are not the anchor
             while pos < end and t[pos] in ", \t":
                 if t[pos] == ",":
@@ -655,22 +656,21 @@ def read_location(r: Reading, pos: int, end: int) -> int:
             if r.clause_start >= 0:
                 r.clause_start = pos
             continue
-        m = _QUALIFIER.match(t, pos, end) if t[pos] in _QUALIFIER_FIRST else None
+        m = _QUALIFIER.match(t, pos, end) if c in _QUALIFIER_FIRST else None
         if m and r.anchor is not None:
             return m.end()
-        new = _read_step(r, pos, end)
+        new = _read_step(r, pos, end, c)
         if new is None or new <= pos:
             return pos
         pos = new
     return pos
 
 
-def _read_step(r: Reading, pos: int, end: int) -> int | None:
+def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
     # Each reader is called only where it can apply: the cheap tests before a call are
     # necessary conditions of that reader (its first characters, its state), so the
-    # result is the same as calling every reader in turn.
+    # result is the same as calling every reader in turn. ``c`` is ``r.t[pos]``.
     t = r.t
-    c = t[pos]
     if r.anchor is None:
         m = _SEGMENT_LEAD.match(t, pos, end) if c == "从" else None
         if m and r.pending_segment is None:

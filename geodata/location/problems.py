@@ -153,7 +153,14 @@ def read_problems(
     """Problem items in ``t[start:end]`` (``t`` already width-folded)."""
     problems: list[Problem] = []
     landmarks: list[Landmark] = []
-    for text, s, e in _split_pieces(t, start, end):
+    text = t[start:end]
+    c = text[:1]
+    if c in _ENUMERATOR_FIRST or c.isdigit() or _SEPARATOR.search(text) is not None:
+        pieces = _split_pieces(t, start, end)
+    else:
+        # one piece (the usual case: 积存垃圾渣土), as _split_pieces would give it
+        pieces = [(text, start, end)] if text and not text.isspace() else []
+    for text, s, e in pieces:
         if "(" in text:
             text = _PARENTHETICAL.sub("", text)
         c = text[:1]
