@@ -223,14 +223,12 @@ def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, 
         options = []
         for rid in tier:
             road = net.roads[rid]
-            lines = road.lines_near(inter.point, NEAR_INTERSECTION_M, *_roles(rid, service_ids))
-            if not lines and rid in service_ids:
-                lines = road.lines_near(inter.point, NEAR_INTERSECTION_M, "main")
-            for line in lines:
-                s0 = line.geom.project(inter.point)
-                anchor = line.geom.interpolate(s0)
-                # Written distances are rounded (to 10 m past 1 km): allow that much past an end.
-                slack = max(2.0, 0.01 * distance)
+            legs = net.legs(inter, road, _roles(rid, service_ids), NEAR_INTERSECTION_M)
+            if not legs and rid in service_ids:
+                legs = net.legs(inter, road, ("main",), NEAR_INTERSECTION_M)
+            # Written distances are rounded (to 10 m past 1 km): allow that much past an end.
+            slack = max(2.0, 0.01 * distance)
+            for line, s0, anchor in legs:
                 for sign in (1.0, -1.0):
                     s = s0 + sign * distance
                     if s < -slack or s > line.geom.length + slack:

@@ -157,6 +157,7 @@ class NetworkIndex:
         self.segment_geoms = {rid: np.array([s.geom for s in segs], dtype=object)
                               for rid, segs in self.segments_of_road.items()}
         self._road_matches: dict[str, list[tuple[Road, str, float]]] = {}
+        self._legs: dict[tuple, list] = {}
         self.landmarks = list(landmarks)
         self.landmarks_by_name: dict[str, list[LandmarkRecord]] = defaultdict(list)
         for lm in self.landmarks:
@@ -164,6 +165,9 @@ class NetworkIndex:
         self.landmark_tree = STRtree([lm.point for lm in self.landmarks]) if self.landmarks else None
         self.areas = list(areas)
         self.area_tree = STRtree([a.geom for a in self.areas]) if self.areas else None
+        self.areas_by_name: dict[str, list[AreaRecord]] = defaultdict(list)
+        for area in self.areas:
+            self.areas_by_name[normalize_name(area.name)].append(area)
 
     # -- building ------------------------------------------------------------------
     def _add_lines(self, road: Road, rec: RoadRecord) -> None:
@@ -267,6 +271,19 @@ class NetworkIndex:
         return min((self.reference_lines[int(i)] for i in near),
                    key=lambda ln: ln.geom.distance(point) + (PATH_PENALTY_M if ln.highway in PATH_CLASSES else 0.0))
 
+    def legs(self, inter: IntersectionRecord, road: Road, roles: tuple[str, ...], within: float):
+        """The lines of `road` (of `roles`) that leave `inter`: (line, measure of the junction
+        on it, the junction's foot on it). Fixed by the network, so worked out once."""
+        key = (inter.id, road.id, roles, within)
+        found = self._legs.get(key)
+        if found is None:
+            found = []
+            for line in road.lines_near(inter.point, within, *roles):
+                s0 = line.geom.project(inter.point)
+                found.append((line, s0, line.geom.interpolate(s0)))
+            self._legs[key] = found
+        return found
+
     def segment_at(self, road_id: int, point: Point) -> tuple[SegmentRecord, float] | None:
         segs = self.segments_of_road.get(road_id)
         if not segs:
@@ -282,8 +299,7 @@ class NetworkIndex:
         return min(hits, key=lambda a: a.geom.area) if hits else None
 
     def areas_named(self, name: str) -> list[AreaRecord]:
-        norm = normalize_name(name)
-        return [a for a in self.areas if normalize_name(a.name) == norm]
+        return self.areas_by_name.get(normalize_name(name), [])
 
     def nearest_landmark(self, point: Point, max_m: float) -> LandmarkRecord | None:
         if self.landmark_tree is None:
