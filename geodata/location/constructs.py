@@ -72,11 +72,26 @@ _NOT_A_ROAD_NAME = re.compile(FACILITY_END + r"$|[村苑园]$")
 
 # -- offsets ------------------------------------------------------------------------
 _DIST_START = r"(?=约|大约|近|\d|[一二两三四五六七八九十百])"
+# Written with "(?:X|)" for an optional group X: the same matches as "(?:X)?" (X first,
+# then nothing), but the engine reads a branch without the bookkeeping of a repeat, and
+# this pattern is tried after almost every anchor and landmark.
+_DISTANCE_BRANCHES = DISTANCE
+for _optional, _branch in (
+    ("(?P<approx1>约|大约|近)?", "(?:(?P<approx1>约|大约|近)|)"),
+    ("(?:\\.\\d+)?", "(?:\\.\\d+|)"),
+    ("(?P<approx2>左右|许)?", "(?:(?P<approx2>左右|许)|)"),
+):
+    assert _DISTANCE_BRANCHES.count(_optional) == 1, _optional
+    _DISTANCE_BRANCHES = _DISTANCE_BRANCHES.replace(_optional, _branch)
+del _optional, _branch
 _OFFSET = re.compile(
-    rf"的?\(?(?:正?(?P<c>{DIR})(?P<ck>角|侧|则|方向|面)?)?"
-    rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧)?)?\)?(?:,{_DIST_START})?"
-    rf"(?:{DISTANCE})?"
+    rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|面)|)|)"
+    rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)|)\)?(?:,{_DIST_START}|)"
+    rf"(?:{_DISTANCE_BRANCHES}|)"
 )
+_OFFSET_GROUPS = ("c", "ck", "h", "approx1", "num", "unit", "approx2")
+assert tuple(sorted(_OFFSET.groupindex, key=_OFFSET.groupindex.get)) == _OFFSET_GROUPS
+assert _OFFSET.groups == len(_OFFSET_GROUPS)
 # An offset starting with a digit is a distance: _OFFSET's first part can read nothing there.
 _DIGIT_FIRST = frozenset("0123456789")
 _DISTANCE_AHEAD = re.compile(DISTANCE).match
@@ -131,7 +146,8 @@ def _good_spaces(name: str) -> bool:
 
 
 _LANDMARK_REL = re.compile(
-    rf"(?P<name>{_LM}{_LMS}{{0,23}}?)(?P<branch>\([^()]{{1,15}}\))?(?:{_OFFSET_AHEAD}|(?P<rel>{REL}))"
+    # (a branch, optional, written "(?:X|)" as in _OFFSET: tried at every name length)
+    rf"(?P<name>{_LM}{_LMS}{{0,23}}?)(?:(?P<branch>\([^()]{{1,15}}\))|)(?:{_OFFSET_AHEAD}|(?P<rel>{REL}))"
 )
 # "，星巴克处": a landmark clause that names the place itself
 _LANDMARK_AT = re.compile(rf"(?P<name>{_LM}{_LMS}{{1,23}}?)处{_CLAUSE_END}")
@@ -189,7 +205,7 @@ class Reading:
     __slots__ = (
         "t", "values", "spans", "marks", "warnings", "anchor", "anchor_clause", "clause",
         "known_road", "target", "last", "offset_relation", "offset_approximate",
-        "address_relation", "along", "pending_segment", "clause_start",
+        "address_relation", "along", "pending_segment", "clause_start", "empty_span",
     )
 
     def __init__(self, t: str) -> None:
@@ -211,10 +227,13 @@ class Reading:
         self.along = False
         self.pending_segment: tuple[str, str, Span] | None = None
         self.clause_start = -1  # where the clause after the last comma starts
+        self.empty_span = False  # whether put() may have stored an empty span
 
     def put(self, key: str, value: Any, start: int, end: int) -> None:
         self.values[key] = value
         self.spans[key] = _make_span(start, end)
+        if end <= start:
+            self.empty_span = True
 
     def warn(self, start: int, end: int, message: str) -> None:
         self.warnings.append(_make_message(_make_span(start, end), message))
@@ -256,7 +275,7 @@ def _read_offset(r: Reading, pos: int, end: int) -> int | None:
     m = _OFFSET.match(t, pos, end)
     if not m:
         return None
-    c, ck, h, num = m.group("c", "ck", "h", "num")
+    c, ck, h, approx1, num, unit, approx2 = m.groups()  # _OFFSET_GROUPS, in order
     if not ((c and (ck or num)) or h or num):
         return None
     distance = None
@@ -265,8 +284,8 @@ def _read_offset(r: Reading, pos: int, end: int) -> int | None:
         number = int(num) if len(num) < 16 and num.isdigit() and num.isascii() else parse_number(num)
         if number is None:
             return None
-        distance = metres(number, m.group("unit"))
-    approximate = bool(m.group("approx1") or m.group("approx2"))
+        distance = metres(number, unit)
+    approximate = bool(approx1 or approx2)
     if ck == "则":
         r.warn(m.start("ck"), m.end("ck"), "'则' read as '侧' (typing error)")
 
@@ -460,7 +479,7 @@ def _anchor_road_side(r: Reading, pos: int, end: int) -> int | None:
 
 def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
-    has_side = "侧" in t[pos:pos + 26]
+    has_side = "侧" in t and "侧" in t[pos:pos + 26]  # (the first test saves a slice)
     if has_side and r.anchor == "intersection":
         new = _anchor_road_side(r, pos, end)
         if new is not None:
@@ -493,7 +512,7 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     c = t[pos]
     # a segment needs a bracket, a leading 从 or a closing 段 (within 26 characters)
-    if r.last == "road" and (c == "(" or c == "从" or "段" in t[pos:pos + 30]):
+    if r.last == "road" and (c == "(" or c == "从" or ("段" in t and "段" in t[pos:pos + 30])):
         m = _SEGMENT.match(t, pos, end)
         if m and (m.group("open") or m.group("duan") or t.startswith("从", pos)):
             a, b = m.group("from"), m.group("to")
@@ -547,7 +566,7 @@ def _landmark_name(m: re.Match, r: Reading) -> str:
 def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     # 1. "X的…": a possessive ends the name, whatever words the name contains (梅子内衣)
-    m = _LANDMARK_DE.match(t, pos, end) if "的" in t[pos:pos + 40] else None
+    m = _LANDMARK_DE.match(t, pos, end) if "的" in t and "的" in t[pos:pos + 40] else None
     if m and (chunk := m.group("chunk"))[-1] not in _CHUNK_TAIL_LAST:
         # nothing can follow the name inside the chunk: the chunk is the name
         # (what _LANDMARK_CHUNK reads then: no branch, no tail)
@@ -656,8 +675,7 @@ def read_location(r: Reading, pos: int, end: int) -> int:
             if r.clause_start >= 0:
                 r.clause_start = pos
             continue
-        m = _QUALIFIER.match(t, pos, end) if c in _QUALIFIER_FIRST else None
-        if m and r.anchor is not None:
+        if c in _QUALIFIER_FIRST and r.anchor is not None and (m := _QUALIFIER.match(t, pos, end)):
             return m.end()
         new = _read_step(r, pos, end, c)
         if new is None or new <= pos:
@@ -682,7 +700,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             new = _read_intersection(r, pos, end)
             if new is not None:
                 return new
-        if "侧" in t[pos:pos + 26]:  # without an anchor a road side needs its 侧
+        if "侧" in t and "侧" in t[pos:pos + 26]:  # without an anchor a road side needs its 侧
             new = _read_road_side(r, pos, end)
             if new is not None:
                 return new
@@ -698,13 +716,13 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         new = _read_offset(r, pos, end)
         if new is not None:
             return new
-    if r.anchor == "address" and last == "address" and c in _REL_FIRST:
+    if last == "address" and r.anchor == "address" and c in _REL_FIRST:
         m = _REL_ALONE.match(t, pos, end)
         if m:
             r.address_relation = RELATIONS[m.group(0)]
             r.last = "relation"
             return m.end()
-    if c == "(" or (last == "road" and (c == "从" or "段" in t[pos:pos + 30])):
+    if c == "(" or (last == "road" and (c == "从" or ("段" in t and "段" in t[pos:pos + 30]))):
         if last in ("road", "segment", "intersection", "landmark", "address"):
             new = _read_paren(r, pos, end)
             if new is not None:
@@ -715,7 +733,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         r.along = True
         r.last = "along"
         return m.end()
-    if c in "路道" or "侧" in t[pos:pos + 26]:
+    if c in "路道" or ("侧" in t and "侧" in t[pos:pos + 26]):
         new = _read_road_side(r, pos, end)
         if new is not None:
             return new

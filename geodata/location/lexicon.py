@@ -190,11 +190,12 @@ def category_of(item: str) -> str | None:
     # "." stops there). A search finds the leftmost position where some rule matches
     # and the first rule matching there; only an earlier rule, further on, can beat it.
     patterns, sources, rule_of_group = _CATEGORY_SEARCH
-    end = item.find("\n")
-    if end < 0:
-        end = len(item)
-    best = len(CATEGORY_RULES)
-    pos = 0
+    end = item.find("\n") if "\n" in item else len(item)
+    m = patterns[-1].search(item, 0, end)
+    if m is None:
+        return None
+    best = rule_of_group[m.lastindex]
+    pos = m.start() + 1
     while best:
         pattern = patterns[best - 1]
         if pattern is None:
@@ -204,4 +205,4 @@ def category_of(item: str) -> str | None:
             break
         best = rule_of_group[m.lastindex]
         pos = m.start() + 1
-    return CATEGORY_RULES[best][1] if best < len(CATEGORY_RULES) else None
+    return CATEGORY_RULES[best][1]

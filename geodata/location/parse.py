@@ -91,6 +91,9 @@ _ADMIN_AREA = re.compile(
 )
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
+# What a line's end is stripped of: white space (str.isspace: all of it is below U+3001)
+# and closing punctuation, in any order.
+_END_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "。.;,"
 # Necessary first characters (cheap tests before a regular-expression call): a district
 # name, or a name ending in 区 within 2-4 characters; a subdistrict kind within 1-8.
 _DISTRICT_FIRST = frozenset(name[0] for name in BEIJING_DISTRICTS)
@@ -210,9 +213,7 @@ def _problems_in(r: Reading, regions, first_only: bool) -> list[Problem]:
 
 def _read(text: str, fast: bool = True) -> ParsedLocation:
     t = fold(text)
-    end = len(t)
-    while end > 0 and (t[end - 1].isspace() or t[end - 1] in "。.;,"):
-        end -= 1
+    end = len(t.rstrip(_END_CHARS))
     starts_han = "\u4e00" <= t[0] <= "\u9fff" if end else False
     if end == 0 or not (starts_han or _HAS_HAN.search(t)):
         return ParsedLocation(errors=(ParseMessage(Span(0, len(text)), "no Chinese location text"),))
@@ -228,10 +229,10 @@ def _read(text: str, fast: bool = True) -> ParsedLocation:
         problems = _problems_in(r, problem_cells, first_only=False)
         return _result(r, problems, text)
 
-    m = _PREAMBLE.match(t, pos, end) if "发现" in t[pos:pos + 46] else None
+    m = _PREAMBLE.match(t, pos, end) if "发现" in t and "发现" in t[pos:pos + 46] else None
     if m:
         pos = m.end()
-    complaint = _COMPLAINT.match(t, pos, end) if "反映" in t[pos:pos + 16] else None
+    complaint = _COMPLAINT.match(t, pos, end) if "反映" in t and "反映" in t[pos:pos + 16] else None
     if complaint:
         pos = complaint.end()
     if t.startswith("位于", pos):
@@ -287,14 +288,24 @@ def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
     if not problems:
         r.warn(0, n, _NO_PROBLEM)
     spans = r.spans  # the reading is done: its dict becomes the result's
+    empty = r.empty_span  # only put() and these loops store spans that can be empty
     landmarks = []
     for i, mk in enumerate(r.marks):
-        landmarks.append(_make_landmark(mk.name, mk.direction, mk.distance_m, mk.relation, mk.span))
-        spans[_LANDMARK_KEYS[i] if i < 32 else f"landmarks[{i}]"] = mk.span
+        span = mk.span
+        landmarks.append(_make_landmark(mk.name, mk.direction, mk.distance_m, mk.relation, span))
+        spans[_LANDMARK_KEYS[i] if i < 32 else f"landmarks[{i}]"] = span
+        if span.end <= span.start:
+            empty = True
     for i, p in enumerate(problems):
-        if p.span:
-            spans[_PROBLEM_KEYS[i] if i < 32 else f"problems[{i}]"] = p.span
-    kept_spans = tuple([(k, s) for k, s in spans.items() if s.end > s.start or k == "segment"])
+        span = p.span
+        if span:
+            spans[_PROBLEM_KEYS[i] if i < 32 else f"problems[{i}]"] = span
+            if span.end <= span.start:
+                empty = True
+    if empty:
+        kept_spans = tuple([(k, s) for k, s in spans.items() if s.end > s.start or k == "segment"])
+    else:
+        kept_spans = tuple(spans.items())
     fields = _NO_VALUES.copy()
     fields.update(values)
     fields["approximate"] = bool(fields["approximate"])

@@ -25,6 +25,7 @@ from geodata.location.types import Landmark, Problem, _make_landmark, _make_prob
 
 _PIECE = re.compile(r"[^,;。!?]+")
 _SEPARATOR = re.compile(r"[,;。!?(]")
+_BRACKET_OR_SEPARATOR = re.compile(r"[(),;。!?]")
 _ENUMERATOR = re.compile(r"\s*(?:\d{1,2}\s*[.、](?!\d)|[一二三四五六七八九十]{1,2}、)\s*")
 _LEAD = re.compile(
     r"(?:\s+|处|(?:小巷)?路边|非?机动车道(?:边)?上?|人行道(?:地|边)?上?|马路(?:边)?上?"
@@ -86,13 +87,15 @@ def _split_pieces(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
     elif "(" in t[start:end]:
         pieces: list[tuple[str, int, int]] = []
         depth, piece_start = 0, start
-        for i in range(start, end):
-            ch = t[i]
+        # only brackets and separators matter: visit just those
+        for m in _BRACKET_OR_SEPARATOR.finditer(t, start, end):
+            ch = m.group()
             if ch == "(":
                 depth += 1
             elif ch == ")":
                 depth = max(0, depth - 1)
-            elif depth == 0 and ch in ",;。!?":
+            elif depth == 0:
+                i = m.start()
                 pieces.append((t[piece_start:i], piece_start, i))
                 piece_start = i + 1
         pieces.append((t[piece_start:end], piece_start, end))

@@ -47,7 +47,10 @@ def fold(text: str) -> str:
     """Full-width to half-width, one character for one (so offsets are preserved)."""
     # str.translate looks every character up; a line has only a few foldable ones
     # (its commas), so replacing just those is several times faster.
-    found = set(_FOLDABLE.findall(text))
+    first = _FOLDABLE.search(text)
+    if first is None:
+        return text
+    found = set(_FOLDABLE.findall(text, first.start()))
     if len(found) > 6:
         return text.translate(_FOLD_TABLE)
     for ch in found:
