@@ -2,7 +2,7 @@
 
 Django 5.2's ``OpenLayersWidget`` loads OpenLayers 7.2.2 from jsDelivr (its ``Media``) and
 its template ``gis/openlayers.html`` draws on NASA Blue Marble tiles from
-``map1{a-c}.vis.earthdata.nasa.gov`` (``OSMWidget``'s template uses tile.openstreetmap.org
+``map1{a-c}.vis.earthdata.nasa.gov`` (``OSMWidget``'s template uses the OpenStreetMap tile servers
 instead, and ``OLMapWidget.js`` itself falls back to OSM when no base layer is given).
 :class:`LocalMapWidget` replaces both:
 
