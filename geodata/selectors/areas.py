@@ -30,10 +30,16 @@ _UP = """WITH RECURSIVE t(id, parent_id, depth) AS (
     UNION ALL SELECT a.id, a.parent_id, t.depth + 1 FROM geodata_area a JOIN t ON a.id = t.parent_id
     WHERE t.depth < 10
 ) SELECT id FROM t ORDER BY depth"""
-_DOWN = """WITH RECURSIVE t(id, depth) AS (
-    SELECT id, 0 FROM geodata_area WHERE id = %s
+def descendants_sql(root_select: str) -> str:
+    """SQL for the ids of an area and all areas below it, the root given by a fixed
+    one-column SELECT (with %s parameters, never input text)."""
+    return f"""WITH RECURSIVE t(id, depth) AS (
+    SELECT root.id, 0 FROM ({root_select}) AS root(id)
     UNION ALL SELECT a.id, t.depth + 1 FROM geodata_area a JOIN t ON a.parent_id = t.id WHERE t.depth < 10
 ) SELECT id FROM t ORDER BY depth, id"""
+
+
+_DOWN = descendants_sql("SELECT id FROM geodata_area WHERE id = %s")
 
 
 def _walk(sql: str, area_id: int) -> list[int]:

@@ -50,6 +50,13 @@ FIELD_LABELS = {
 MAX_LICENCE_POINTS = 12
 
 
+def _by_label(enum, label: str, what: str):
+    for member in enum:
+        if member.label == label:
+            return member
+    raise ValueError(f"unknown {what} {label!r}")
+
+
 class OutcomeKind(Enum):
     """An enforcement outcome; ``value`` is the English slug stored in the database."""
 
@@ -81,10 +88,7 @@ class OutcomeKind(Enum):
     @classmethod
     def from_label(cls, label: str) -> OutcomeKind:
         """The kind named ``label`` (劝阻 …); ``ValueError`` if none is."""
-        for kind in cls:
-            if kind.label == label:
-                return kind
-        raise ValueError(f"unknown outcome kind {label!r}")
+        return _by_label(cls, label, "outcome kind")
 
 
 class TargetKind(Enum):
@@ -117,10 +121,7 @@ class TargetKind(Enum):
     @classmethod
     def from_label(cls, label: str) -> TargetKind:
         """The target kind named ``label`` (店外经营 …); ``ValueError`` if none is."""
-        for kind in cls:
-            if kind.label == label:
-                return kind
-        raise ValueError(f"unknown target kind {label!r}")
+        return _by_label(cls, label, "target kind")
 
 
 def outcome_kind(kind: OutcomeKind | str) -> OutcomeKind:

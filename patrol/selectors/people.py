@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from geodata.models import Area
-from geodata.selectors.areas import area_ancestor_ids, area_descendant_ids
+from geodata.selectors.areas import area_ancestor_ids, area_descendant_ids, descendants_sql
 
 from ..errors import Forbidden
 from ..models import Officer
@@ -29,10 +29,7 @@ def jurisdiction_area_ids(officer: Officer) -> list[int]:
     return area_descendant_ids(officer.jurisdiction_id)
 
 
-_USER_JURISDICTION = """WITH RECURSIVE t(id, depth) AS (
-    SELECT o.jurisdiction_id, 0 FROM patrol_officer o WHERE o.user_id = %s
-    UNION ALL SELECT a.id, t.depth + 1 FROM geodata_area a JOIN t ON a.parent_id = t.id WHERE t.depth < 10
-) SELECT id FROM t ORDER BY depth, id"""
+_USER_JURISDICTION = descendants_sql("SELECT jurisdiction_id FROM patrol_officer WHERE user_id = %s")
 
 
 def user_jurisdiction_area_ids(user) -> list[int]:
