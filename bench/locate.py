@@ -138,10 +138,10 @@ def main():
     print(f"\n2. round trip on the real network ({N_POINTS} points, seed {SEED}; index built in {t_index:.2f} s)")
     print(f"   error median {median:.2f} m, p95 {p95:.2f} m, worst {errors[-1]:.1f} m")
 
-    # Best of five passes, as timeit does: the machine is shared, the minimum is the code's cost.
+    # Best of fifteen short passes, as timeit does: the machine is shared, the minimum is the code's cost.
     dev_texts = [r["text"] for r in records] * 50
-    parse_per_s = len(dev_texts) / _best_of(5, lambda: [parse(t) for t in dev_texts])
-    parse_rt_per_s = len(texts) / _best_of(5, lambda: [parse(t) for t in texts])
+    parse_per_s = len(dev_texts) / _best_of(15, lambda: [parse(t) for t in dev_texts])
+    parse_rt_per_s = len(texts) / _best_of(15, lambda: [parse(t) for t in texts])
 
     # Batch geocoding: the project on its in-memory index vs one SQL statement.
     batch = [p for p in parsed if p.road_a and p.road_b and p.direction and p.distance_m]

@@ -73,11 +73,10 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
     if anchor is None:
         beside = _via_parallel_road(point, on_line, line, road, net)
         if beside is not None:
-            inter, other, other_line, s_i, s_q, q = beside
+            inter, other, other_line, start, along, q = beside
             side = _side(point, on_line, line, road, always=True)
             cross = _cross_road(inter, other, other_line, net)
-            start = other_line.geom.interpolate(s_i)
-            n = round_distance(abs(s_q - s_i))
+            n = round_distance(along)
             direction = compass.word_of(compass.bearing(q.x - start.x, q.y - start.y))
             core = f"{other.name}与{cross.name}交叉路口" + (f"向{direction}{n}米" if n >= 1 else "处")
             return Description(f"{prefix}{core}，{road_label}{side}{landmark_text}", subdistrict, road_label,
@@ -88,15 +87,13 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
             text = f"{prefix}{road_label}{side}"
         return Description(text + landmark_text, subdistrict, road_label, side=side, landmark=landmark_name,
                            road_id=road.id, distance_to_road_m=round(point.distance(on_line), 1))
-    inter, s_i = anchor
-    cross = _cross_road(inter, road, line, net)
-    along = abs(s_p - s_i)
+    inter, inter_line, start, along = anchor
+    cross = _cross_road(inter, road, inter_line, net)
     n = round_distance(along)
     if n < 1:
         core = f"{road_label}与{cross.name}交叉路口处"
         direction = None
     else:
-        start = line.geom.interpolate(s_i)
         direction = compass.word_of(compass.bearing(on_line.x - start.x, on_line.y - start.y))
         core = f"{road_label}与{cross.name}交叉路口向{direction}{n}米"
     return Description(f"{prefix}{core}{side_text}{landmark_text}", subdistrict, road_label, cross.name, direction,
@@ -152,22 +149,33 @@ def _offset_from(other: RoadLine, p: Point) -> tuple[float, float]:
 
 
 def _nearest_intersection_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex):
+    """The intersection of `road` nearest along the road from measure `s_p` of `line`:
+    on the line itself, or on a line of the road joined to it (where a single
+    carriageway forks in two), reached the way the geocoder walks. Returns
+    (intersection, the line it is found on, its foot there, metres along) or None."""
+    inters = net.intersections_of_road.get(road.id)
+    if not inters:
+        return None
     best = None
-    for inter in net.intersections_of_road.get(road.id, []):
-        if line.geom.distance(inter.point) > NEAR_INTERSECTION_M:
-            continue
-        s_i = line.geom.project(inter.point)
-        d = abs(s_p - s_i)
-        if best is None or d < best[0]:
-            best = (d, inter, s_i)
-    return None if best is None else (best[1], best[2])
+    for ln, c0, sign in [(line, None, 0.0), *net.along(line, s_p)]:
+        for inter in inters:
+            if ln.geom.distance(inter.point) > NEAR_INTERSECTION_M:
+                continue
+            s_i = ln.geom.project(inter.point)
+            d = abs(s_p - s_i) if c0 is None else c0 + sign * s_i
+            if best is None or d < best[0]:
+                best = (d, inter, ln, s_i)
+    if best is None:
+        return None
+    d, inter, ln, s_i = best
+    return inter, ln, ln.geom.interpolate(s_i), d
 
 
 def _via_parallel_road(point, on_line, line: RoadLine, road: Road, net: NetworkIndex):
     """For a road with no intersection of its own nearby (an expressway between its 辅路):
     an intersection on a road running alongside, and where that road comes level with the
-    point. Returns (intersection, other road, its line, measure of the intersection, measure
-    level with the point, that point) or None."""
+    point. Returns (intersection, other road, its line, the intersection's foot, metres
+    along to where the other road comes level with the point, that point) or None."""
     s = line.geom.project(on_line)
     a, b = interpolate(line.geom, s - 15), interpolate(line.geom, s + 15)
     own = compass.bearing(b.x - a.x, b.y - a.y)
@@ -190,10 +198,10 @@ def _via_parallel_road(point, on_line, line: RoadLine, road: Road, net: NetworkI
         found = _nearest_intersection_along(other_line, s_q, other, net)
         if found is None:
             continue
-        inter, s_i = found
-        cost = abs(s_q - s_i) + 3 * q.distance(on_line)
+        inter, _, start, along = found
+        cost = along + 3 * q.distance(on_line)
         if best is None or cost < best[0]:
-            best = (cost, inter, other, other_line, s_i, s_q, q)
+            best = (cost, inter, other, other_line, start, along, q)
     return None if best is None else best[1:]
 
 

@@ -230,13 +230,12 @@ def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, 
             slack = max(2.0, 0.01 * distance)
             for line, s0, anchor in legs:
                 for sign in (1.0, -1.0):
-                    s = s0 + sign * distance
-                    if s < -slack or s > line.geom.length + slack:
-                        continue  # this line ends before the distance is walked
-                    p = interpolate(line.geom, s)
-                    miss = compass.angle_between(compass.bearing(p.x - anchor.x, p.y - anchor.y), bearing)
-                    if miss <= MAX_DIRECTION_MISS:
-                        options.append((miss, road, line, p))
+                    # along the line, and on past its end into the road's lines joined there
+                    for walked, s in net.walk(line, s0, sign, distance, slack):
+                        p = interpolate(walked.geom, s)
+                        miss = compass.angle_between(compass.bearing(p.x - anchor.x, p.y - anchor.y), bearing)
+                        if miss <= MAX_DIRECTION_MISS:
+                            options.append((miss, road, walked, p))
         if options:
             # The road leaving closest to the direction; among its lines (two carriageways,
             # both 辅路) the one on the stated side.

@@ -23,6 +23,7 @@ run). Each line has a role:
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ SIDE_OFFSET_M = {"motorway": 12.0, "trunk": 10.0, "primary": 8.0, "secondary": 6
                  "unclassified": 4.0, "residential": 3.5, "living_street": 3.0, "service": 3.0}
 BESIDE_M = 60.0
 PATH_PENALTY_M = 15.0  # a line this close to a main line of its road runs beside it
+JOIN_M = 1.0  # line ends of one road closer than this are joined (a fork, a class change)
+MAX_TURN_DEG = 75.0  # a walk goes on into a joined line turning less than this (no U-turns)
+MAX_HOPS = 6  # joined lines a walk may pass through
 
 # Names people use for a road other than the mapped one (normalised → normalised).
 ALIASES = {"G6": "京藏高速", "京藏高速公路": "京藏高速", "京藏高速辅路": "G6辅路", "G6京藏高速": "京藏高速",
@@ -139,6 +143,7 @@ class NetworkIndex:
             self.roads[rec.id] = road
             self._add_lines(road, rec)
         self.line_tree = STRtree([ln.geom for ln in self.lines])
+        self.joins = _join_lines(self.roads.values())
         self.reference_lines = [ln for ln in self.lines if ln.role != "path"]
         self.reference_tree = STRtree([ln.geom for ln in self.reference_lines])
 
@@ -284,6 +289,47 @@ class NetworkIndex:
             self._legs[key] = found
         return found
 
+    def walk(self, line: RoadLine, s0: float, sign: float, distance: float, slack: float = 0.0,
+             hops: int = MAX_HOPS) -> list[tuple[RoadLine, float]]:
+        """Where walking `distance` metres from measure `s0` of `line` (forward for sign
+        +1) ends: on the line itself, or past its end on the lines of the same road
+        joined there (a single carriageway splitting in two, a change of class), never
+        turning back. `slack` metres past a dead end still count as its end."""
+        s = s0 + sign * distance
+        length = line.geom.length
+        if 0.0 <= s <= length:
+            return [(line, s)]
+        end, rest = (1, s - length) if s > length else (0, -s)
+        out: list[tuple[RoadLine, float]] = []
+        if hops > 0:
+            for nxt, nxt_end in self.joins.get((line.index, end), ()):
+                start = 0.0 if nxt_end == 0 else nxt.geom.length
+                out += self.walk(nxt, start, 1.0 if nxt_end == 0 else -1.0, rest, slack, hops - 1)
+        if not out and rest <= slack:
+            out.append((line, length if end == 1 else 0.0))
+        return out
+
+    def along(self, line: RoadLine, s: float, max_m: float = 5000.0, hops: int = MAX_HOPS):
+        """The other lines of the road reachable from measure `s` of `line` by `walk`:
+        yields (line, c, sign) where reaching measure m of that line walks c + sign*m
+        metres (the way `walk` goes: through joined ends, never turning back)."""
+        seen = {line.index}
+        todo = [(line, 1, line.geom.length - s, hops), (line, 0, s, hops)]
+        while todo:
+            ln, end, cost, left = todo.pop()
+            if cost > max_m or left == 0:
+                continue
+            for nxt, nxt_end in self.joins.get((ln.index, end), ()):
+                if nxt.index in seen:
+                    continue
+                seen.add(nxt.index)
+                length = nxt.geom.length
+                if nxt_end == 0:
+                    yield nxt, cost, 1.0
+                else:
+                    yield nxt, cost + length, -1.0
+                todo.append((nxt, 1 - nxt_end, cost + length, left - 1))
+
     def segment_at(self, road_id: int, point: Point) -> tuple[SegmentRecord, float] | None:
         segs = self.segments_of_road.get(road_id)
         if not segs:
@@ -307,6 +353,38 @@ class NetworkIndex:
         idx = self.landmark_tree.nearest(point)
         lm = self.landmarks[int(idx)]
         return lm if lm.point.distance(point) <= max_m else None
+
+
+def _join_lines(roads) -> dict[tuple[int, int], list[tuple[RoadLine, int]]]:
+    """(line index, end 0/1) → the lines of the same road and role whose end (0/1) lies
+    within JOIN_M of it, where going on into them turns less than MAX_TURN_DEG."""
+    joins: dict[tuple[int, int], list[tuple[RoadLine, int]]] = {}
+    for road in roads:
+        if len(road.lines) < 2:
+            continue
+        ends = []
+        for ln in road.lines:
+            g = ln.geom
+            for end in (0, 1):
+                s = 0.0 if end == 0 else g.length
+                p = g.interpolate(s)
+                # the heading of travel out of the line through this end
+                q = interpolate(g, s + (-10.0 if end == 1 else 10.0))
+                out_b = _heading(q, p)  # leaving through `end`
+                ends.append((ln, end, p, out_b))
+        for ln, end, p, out_b in ends:
+            for other, o_end, q, o_out in ends:
+                if other.index == ln.index or other.role != ln.role or p.distance(q) > JOIN_M:
+                    continue
+                into_b = (o_out + 180.0) % 360.0  # entering `other` through its end
+                turn = abs((into_b - out_b + 180.0) % 360.0 - 180.0)
+                if turn <= MAX_TURN_DEG:
+                    joins.setdefault((ln.index, end), []).append((other, o_end))
+    return joins
+
+
+def _heading(a: Point, b: Point) -> float:
+    return math.degrees(math.atan2(b.x - a.x, b.y - a.y)) % 360.0
 
 
 def _mostly_beside(geom: LineString, mains: list[LineString]) -> bool:
