@@ -166,3 +166,18 @@ _NET_FOR_FUZZ: list = []
 @pytest.fixture(autouse=True, scope="module")
 def _fuzz_net(net):
     _NET_FOR_FUZZ[:] = [net]
+
+
+def test_an_edit_of_an_existing_road_is_seen_at_once():
+    """The index is rebuilt when a road is renamed in place (same count, same ids): the
+    database's network version changes with every statement on the network tables."""
+    from geodata.geocoding import locate, network_index
+    from geodata.models import Road
+
+    before = network_index()
+    assert locate("林业大学北路与学清路交叉路口向西50米").result.point is not None
+    Road.objects.filter(name="林业大学北路").update(name="林大北路")  # a bulk update: no signals
+    after = network_index()
+    assert after is not before
+    assert locate("林大北路与学清路交叉路口向西50米").result.road_name == "林大北路"
+    assert network_index() is after  # unchanged network: the same index, not a rebuild
