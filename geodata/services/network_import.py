@@ -18,6 +18,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 from ..importers.network import Network, build_network
 from ..importers.osm import OsmData, OsmReadError, read_osm
 from ..models import Intersection, Landmark, Road, RoadSegment
+from ..signals import network_changed
 from .geometry import storage_area_of_use, to_storage
 
 
@@ -31,6 +32,8 @@ class ImportCounts:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    updated_ids: list[int] = field(default_factory=list, repr=False)
+    deleted_ids: list[int] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
         return f"新增 {self.created}，更新 {self.updated}，删除 {self.deleted}，未变 {self.unchanged}"
@@ -46,6 +49,7 @@ class NetworkImportReport:
     intersections: ImportCounts = field(default_factory=ImportCounts)
     landmarks: ImportCounts = field(default_factory=ImportCounts)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what other apps did about the change
 
     @property
     def changed(self) -> bool:
@@ -76,6 +80,12 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
         _write_segments(network, road_ids, source, report, progress)
         _write_intersections(network, road_ids, source, report, progress)
         _write_landmarks(data, source, report, progress)
+        if report.changed:
+            # in the same transaction: what refers to the network follows it, or nothing is kept
+            replies = network_changed.send(
+                sender=network_import, source=source, updated_segment_ids=report.segments.updated_ids,
+                deleted_segment_ids=report.segments.deleted_ids)
+            report.notes.extend(reply for _, reply in replies if reply)
     return report
 
 
@@ -129,6 +139,8 @@ def _sync(model, source_filter: dict, rows: dict[str, dict], counts: ImportCount
     counts.created += len(to_create)
     counts.updated += len(to_update)
     counts.deleted += len(existing)
+    counts.updated_ids += [o.pk for o in to_update]
+    counts.deleted_ids += [o.pk for o in existing.values()]
     if progress:
         progress(stage, len(rows), len(rows))
     return dict(model.objects.filter(**source_filter).values_list("key", "pk"))

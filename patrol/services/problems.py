@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from geodata.geocoding import describe_point, locate, network_index
-from geodata.models import AreaKind
+from geodata.models import AreaKind, RoadSegment
 from geodata.selectors.areas import areas_covering
 
 from ..domain import permissions
@@ -60,6 +62,29 @@ def place(*, lon: float | None, lat: float | None, text: str | None) -> Placemen
         raise ServiceError(f"无法根据位置描述定位：{why}", field="location_text")
     return Placement(_geos(result.point), text.strip(), result.uncertainty_m, result.segment_id, result.measure_m,
                      result.side or "")
+
+
+RESNAP_M = 50.0  # a problem further than this from every segment is on no segment
+
+
+def problems_resnap(*, segment_ids=()) -> int:
+    """Put problems back on the road network after it changed under them: those whose
+    segment was deleted (the foreign key went NULL; a measure is left) and those on
+    `segment_ids` (segments whose geometry changed). Each gets the nearest segment within
+    RESNAP_M of its point and the measure along it (or none). The point itself, the text
+    and the side as written are left alone. Returns how many problems changed."""
+    stale = Q(segment__isnull=True, measure_m__isnull=False)
+    if segment_ids:
+        stale |= Q(segment_id__in=list(segment_ids))
+    changed = 0
+    for p in Problem.objects.filter(stale).only("id", "geom", "segment_id", "measure_m").iterator(chunk_size=500):
+        seg = (RoadSegment.objects.filter(geom__dwithin=(p.geom, RESNAP_M))
+               .annotate(d=Distance("geom", p.geom)).order_by("d", "id").only("id", "geom").first())
+        new = (seg.id, round(seg.geom.project(p.geom), 2)) if seg else (None, None)
+        if new != (p.segment_id, p.measure_m):
+            Problem.objects.filter(pk=p.pk).update(segment_id=new[0], measure_m=new[1])
+            changed += 1
+    return changed
 
 
 def _geos(point) -> GEOSGeometry:

@@ -41,4 +41,6 @@ class Command(BaseCommand):
         for label, counts in (("道路", report.roads), ("路段", report.segments), ("路口", report.intersections),
                               ("地标", report.landmarks)):
             self.stdout.write(f"  {label}: {counts}")
+        for note in report.notes:
+            self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS("导入完成" if report.changed else "数据已是最新，没有变化"))
