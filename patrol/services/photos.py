@@ -3,6 +3,7 @@ JPEG without the rest of the EXIF (no GPS leaks), with a thumbnail."""
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -52,6 +53,20 @@ def prepare_image(data: bytes) -> tuple[bytes, bytes, int, int]:
     return out.getvalue(), tout.getvalue(), img.width, img.height
 
 
+@contextmanager
+def _files_kept_only_if_saved(photo):
+    """The photo's files are written before its row: if the transaction that writes the
+    row fails, remove the files again (no orphans on disk). A crash between the two is
+    left to `manage.py photos_prune`."""
+    try:
+        yield
+    except BaseException:
+        for f in (photo.image, photo.thumbnail):
+            if f and f.name:
+                f.storage.delete(f.name)
+        raise
+
+
 def photo_add(*, actor, problem_id: int, kind: str, data: bytes) -> ProblemPhoto:
     officer = officer_of(actor)
     if kind not in PhotoKind.values:
@@ -63,8 +78,8 @@ def photo_add(*, actor, problem_id: int, kind: str, data: bytes) -> ProblemPhoto
     if why:
         raise Forbidden(why)
     jpeg, thumb, width, height = prepare_image(data)  # before the transaction: nothing saved on bad input
-    with transaction.atomic():
-        photo = ProblemPhoto(problem=problem, kind=kind, width=width, height=height, uploaded_by=actor)
+    photo = ProblemPhoto(problem=problem, kind=kind, width=width, height=height, uploaded_by=actor)
+    with _files_kept_only_if_saved(photo), transaction.atomic():
         photo.image.save("photo.jpg", ContentFile(jpeg), save=False)
         photo.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
         photo.save()
@@ -84,8 +99,8 @@ def outcome_photo_add(*, actor, outcome_id: int, data: bytes) -> OutcomePhoto:
     if why:
         raise Forbidden(why)
     jpeg, thumb, _, _ = prepare_image(data)
-    with transaction.atomic():
-        photo = OutcomePhoto(outcome=outcome, uploaded_by=actor)
+    photo = OutcomePhoto(outcome=outcome, uploaded_by=actor)
+    with _files_kept_only_if_saved(photo), transaction.atomic():
         photo.image.save("photo.jpg", ContentFile(jpeg), save=False)
         photo.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
         photo.save()
@@ -93,3 +108,38 @@ def outcome_photo_add(*, actor, outcome_id: int, data: bytes) -> OutcomePhoto:
             ProblemEvent.objects.create(problem_id=outcome.problem_id, actor=actor, action="outcome_photo",
                                         data={"outcome": outcome.pk, "photo": photo.pk})
     return photo
+
+
+PHOTO_DIR = "photos"
+
+
+def orphan_photo_files(*, older_than_minutes: int = 60) -> list[str]:
+    """Storage names under photos/ that no problem or outcome photo refers to, written
+    more than `older_than_minutes` ago (an upload in progress has its file before its row)."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    try:
+        _, files = default_storage.listdir(PHOTO_DIR)
+    except FileNotFoundError:
+        return []
+    used = set()
+    for model in (ProblemPhoto, OutcomePhoto):
+        for image, thumb in model.objects.values_list("image", "thumbnail").iterator():
+            used.update((image, thumb))
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    out = []
+    for f in sorted(files):
+        name = f"{PHOTO_DIR}/{f}"
+        if name not in used and default_storage.get_modified_time(name) < cutoff:
+            out.append(name)
+    return out
+
+
+def photo_files_delete(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)

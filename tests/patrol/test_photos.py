@@ -107,3 +107,58 @@ def test_photo_files_are_served_only_within_the_jurisdiction(as_user, other_subd
     assert owner.get(url).status_code == 200
     assert as_user("other_officer").get(url).status_code == 404
     assert client.get(url).status_code in (401, 403)
+
+
+def _files(root):
+    return sorted(p.name for p in (root / "photos").glob("*")) if (root / "photos").exists() else []
+
+
+def test_a_failed_save_leaves_no_files_behind(as_user, tmp_path, monkeypatch):
+    from patrol.models import ProblemEvent
+
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    assert upload(client, pid, jpeg()).status_code == 201
+    kept = _files(tmp_path)
+    assert len(kept) == 2  # the photo and its thumbnail
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ProblemEvent.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        from django.contrib.auth import get_user_model
+
+        from patrol.services.photos import photo_add
+        photo_add(actor=get_user_model().objects.get(username="officer1"), problem_id=pid, kind="after",
+                  data=jpeg())
+    assert _files(tmp_path) == kept
+    assert ProblemPhoto.objects.filter(problem_id=pid).count() == 1
+
+
+def test_photos_prune_removes_only_old_unreferenced_files(as_user, tmp_path, capsys):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    assert upload(client, pid, jpeg()).status_code == 201
+    used = _files(tmp_path)
+    old_orphan, young_orphan = tmp_path / "photos" / "crashed.jpg", tmp_path / "photos" / "uploading.jpg"
+    old_orphan.write_bytes(jpeg())
+    young_orphan.write_bytes(jpeg())
+    two_hours_ago = time.time() - 7200
+    os.utime(old_orphan, (two_hours_ago, two_hours_ago))
+    for name in used:  # referenced files are kept however old they are
+        os.utime(tmp_path / "photos" / name, (two_hours_ago, two_hours_ago))
+
+    call_command("photos_prune")
+    out = capsys.readouterr().out
+    assert "photos/crashed.jpg" in out and "uploading" not in out and "共 1 个" in out
+    assert old_orphan.exists()  # listing deletes nothing
+
+    call_command("photos_prune", "--delete")
+    assert not old_orphan.exists() and young_orphan.exists()
+    assert _files(tmp_path) == sorted([*used, "uploading.jpg"])
