@@ -13,6 +13,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from geodata.geocoding import to_wgs84_lonlat
+from geodata.models import Area, AreaKind
+from geodata.selectors.areas import area_descendant_ids
 from patrol.domain import categories as catalogue
 from patrol.domain.workflow import OPEN_STATES
 from patrol.models import Category, Problem
@@ -21,6 +23,7 @@ from patrol.models.problems import Source
 from . import formats
 
 MAX_REQUESTS = 1000  # the spec's default maximum
+JURISDICTION_KINDS = (AreaKind.DISTRICT, AreaKind.SUBDISTRICT)
 PRIVATE_DESCRIPTION_SOURCES = frozenset({Source.HOTLINE, Source.RESIDENT})
 
 
@@ -63,17 +66,33 @@ def _problems():
     return Problem.objects.select_related("category", "agency").order_by("-created_at", "-id")
 
 
-def service_request(pk: int) -> formats.ServiceRequest | None:
-    p = _problems().filter(pk=pk).first()
+def jurisdiction_area(code: str) -> Area | None:
+    """A district or street office (subdistrict, town) by its area code."""
+    return Area.objects.filter(code=code, kind__in=JURISDICTION_KINDS).order_by("id").first()
+
+
+def jurisdiction_area_ids(area: Area) -> set[int]:
+    return set(area_descendant_ids(area.pk))
+
+
+def service_request(pk: int, *, area_ids: set[int] | None = None) -> formats.ServiceRequest | None:
+    qs = _problems().filter(pk=pk)
+    if area_ids is not None:
+        qs = qs.filter(subdistrict_id__in=area_ids)
+    p = qs.first()
     return _request(p) if p is not None else None
 
 
 def service_requests(*, ids: list[int] | None = None, codes: list[str] | None = None,
                      start: datetime | None = None, end: datetime | None = None,
-                     statuses: set[str] | None = None, limit: int = MAX_REQUESTS) -> list[formats.ServiceRequest]:
+                     statuses: set[str] | None = None, area_ids: set[int] | None = None,
+                     limit: int = MAX_REQUESTS) -> list[formats.ServiceRequest]:
     """Requests by id (the spec: then every other filter is ignored), or by service codes,
-    requested_datetime window and open/closed, newest first."""
+    requested_datetime window and open/closed, newest first; within the jurisdiction's
+    areas when one was named (that filter always applies)."""
     qs = _problems()
+    if area_ids is not None:
+        qs = qs.filter(subdistrict_id__in=area_ids)
     if ids:
         qs = qs.filter(pk__in=ids)
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -77,9 +78,18 @@ class Open311View(APIView):
         super().initial(request, *args, **kwargs)
         if fmt not in formats.CONTENT_TYPES:
             raise Open311Error(400, f"format: 不支持 {fmt!r}，请用 .xml 或 .json")
+        # The whole service (JURISDICTION_ID, or none given), or one district or street
+        # office by its area code: then only its requests are listed, and new ones must
+        # lie inside it.
         jurisdiction = self._param(request, "jurisdiction_id")
+        self.area_ids = None
         if jurisdiction and jurisdiction != JURISDICTION_ID:
-            raise Open311Error(404, f"jurisdiction_id: 未知辖区 {jurisdiction!r}，本服务的辖区为 {JURISDICTION_ID}")
+            area = selectors.jurisdiction_area(jurisdiction)
+            if area is None:
+                raise Open311Error(404, f"jurisdiction_id: 未知辖区 {jurisdiction!r}，本服务的辖区为 "
+                                        f"{JURISDICTION_ID}，或区、街道的区划代码")
+            self.area_name = area.name
+            self.area_ids = selectors.jurisdiction_area_ids(area)
 
     @staticmethod
     def _param(request, name: str) -> str:
@@ -185,7 +195,7 @@ class Requests(Open311View):
         d = query.validated_data
         start, end = (None, None) if d.get("service_request_id") else query.window(timezone.now())
         found = selectors.service_requests(ids=d.get("service_request_id"), codes=d.get("service_code"),
-                                           start=start, end=end, statuses=d.get("status"))
+                                           start=start, end=end, statuses=d.get("status"), area_ids=self.area_ids)
         return _respond(fmt, "service_requests", formats.requests_doc(found))
 
     def post(self, request, fmt):
@@ -198,10 +208,14 @@ class Requests(Open311View):
         description = formats.compose_description(
             d["description"], media_url=d["media_url"], first_name=d["first_name"], last_name=d["last_name"],
             phone=d["phone"], email=d["email"], device_id=d["device_id"], account_id=d["account_id"])
-        problem, _ = problem_create(
-            actor=user, category_code=service.code, lon=d.get("long"), lat=d.get("lat"),
-            location_text=d["address_string"].strip() or None, description=description, source=Source.OPEN311,
-            affected_households=attributes.get("affected_households"))
+        with transaction.atomic():
+            problem, _ = problem_create(
+                actor=user, category_code=service.code, lon=d.get("long"), lat=d.get("lat"),
+                location_text=d["address_string"].strip() or None, description=description, source=Source.OPEN311,
+                affected_households=attributes.get("affected_households"))
+            if self.area_ids is not None and problem.subdistrict_id not in self.area_ids:
+                # rolled back: a request for one jurisdiction is not kept in another
+                raise Open311Error(400, f"lat/long: 位置不在辖区 {self.area_name} 内")
         notice = f"已受理，由{service.agency}处置，处置时限 {service.deadline_hours} 小时"
         doc = formats.created_doc(request_id=problem.pk, token=request_token(problem.pk), notice=notice)
         return _respond(fmt, "service_requests", doc)
@@ -209,7 +223,8 @@ class Requests(Open311View):
 
 class RequestDetail(Open311View):
     def get(self, request, request_id, fmt):
-        found = selectors.service_request(int(request_id)) if _is_id(request_id) else None
+        found = (selectors.service_request(int(request_id), area_ids=self.area_ids)
+                 if _is_id(request_id) else None)
         if found is None:
             raise Open311Error(404, f"service_request_id: 没有编号为 {request_id!r} 的请求")
         return _respond(fmt, "service_requests", formats.requests_doc([found]))
@@ -218,7 +233,7 @@ class RequestDetail(Open311View):
 class Token(Open311View):
     def get(self, request, token, fmt):
         request_id = request_id_of_token(token)
-        if request_id is None or selectors.service_request(request_id) is None:
+        if request_id is None or selectors.service_request(request_id, area_ids=self.area_ids) is None:
             raise Open311Error(404, f"token: 未知令牌 {token!r}")
         return _respond(fmt, "service_requests", formats.token_doc(request_id=request_id, token=token))
 

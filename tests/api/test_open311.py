@@ -252,6 +252,28 @@ def test_wrong_jurisdiction_is_a_404(client, api_key, fmt):
     assert client.get(f"{BASE}/services.{fmt}", {"jurisdiction_id": JURISDICTION}).status_code == 200
 
 
+@db
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_district_code_is_a_jurisdiction_of_its_own(client, api_key, fmt):
+    """海淀区 (110108) holds the demo street office; 朝阳区 (110105) holds none of it."""
+    rid = create(client, fmt, api_key, jurisdiction_id="110108")
+    listed = {r["service_request_id"] for r in records(client.get(f"{BASE}/requests.{fmt}",
+                                                                   {"jurisdiction_id": "110108"}), fmt)}
+    assert str(rid) in {str(x) for x in listed}
+    assert records(client.get(f"{BASE}/requests.{fmt}", {"jurisdiction_id": "110105"}), fmt) == []
+    # by id too: another jurisdiction's request is not found there
+    assert client.get(f"{BASE}/requests/{rid}.{fmt}", {"jurisdiction_id": "110108"}).status_code == 200
+    assert error(client.get(f"{BASE}/requests/{rid}.{fmt}", {"jurisdiction_id": "110105"}), fmt)[0] == 404
+    assert records(client.get(f"{BASE}/requests.{fmt}", {"jurisdiction_id": "110105",
+                                                         "service_request_id": rid}), fmt) == []
+    # a request placed outside the named jurisdiction is refused and nothing is kept
+    before = Problem.objects.count()
+    code, description = error(post_request(client, fmt, api_key=api_key, jurisdiction_id="110105",
+                                           service_code="0102", description="垃圾", **INSIDE), fmt)
+    assert code == 400 and "lat/long" in description and "朝阳区" in description
+    assert Problem.objects.count() == before
+
+
 # -- POST requests ---------------------------------------------------------------------------
 @db
 @pytest.mark.parametrize("fmt", FORMATS)
