@@ -19,6 +19,7 @@ from .network import NetworkIndex, Road, RoadLine, interpolate, rank
 ON_LINE_M = 1.5  # closer than this to a single line, a point is on the road, not beside it
 NEAR_INTERSECTION_M = 60.0
 MAX_ROAD_DISTANCE_M = 120.0
+ROAD_ONLY_LANDMARK_M = 200.0  # how far a landmark may be to place a point on a road with no junction near
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,10 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
             return Description(f"{prefix}{core}，{road_label}{side}{landmark_text}", subdistrict, road_label,
                                cross.name, direction if n >= 1 else None, n, side, landmark_name, road.id, inter.id,
                                round(point.distance(on_line), 1), via_parallel=True)
-        text = f"{prefix}{road_label}{side_text[1:] if side_text else ''}" if side else f"{prefix}{road_label}"
-        if side:
-            text = f"{prefix}{road_label}{side}"
+        text = f"{prefix}{road_label}{side}" if side else f"{prefix}{road_label}"
+        # No junction to count from: a landmark, further afield if need be, says where
+        # along the road (in eight compass words: the road takes up the rest).
+        landmark_text, landmark_name = _landmark_clause(point, net, max_m=ROAD_ONLY_LANDMARK_M, eight=True)
         return Description(text + landmark_text, subdistrict, road_label, side=side, landmark=landmark_name,
                            road_id=road.id, distance_to_road_m=round(point.distance(on_line), 1))
     inter, inter_line, start, along = anchor
@@ -237,14 +239,15 @@ def _rank(road: Road) -> int:
     return rank(road.highway)
 
 
-def _landmark_clause(point: Point, net: NetworkIndex) -> tuple[str, str | None]:
-    lm = net.nearest_landmark(point, max_m=50)
+def _landmark_clause(point: Point, net: NetworkIndex, *, max_m: float = 50.0,
+                     eight: bool = False) -> tuple[str, str | None]:
+    lm = net.nearest_landmark(point, max_m=max_m)
     if lm is None:
         return "", None
     d = lm.point.distance(point)
     if d < 3:
         return f"，{lm.name}处", lm.name
-    word = compass.word_of(compass.bearing(point.x - lm.point.x, point.y - lm.point.y), eight=False)
+    word = compass.word_of(compass.bearing(point.x - lm.point.x, point.y - lm.point.y), eight=eight)
     return f"，{lm.name}{word}侧{round_distance(d)}米", lm.name
 
 

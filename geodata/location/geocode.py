@@ -347,7 +347,29 @@ def _from_landmark(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> Geoc
         conf = 0.6 if len(found) == 1 else 0.3
         if len(found) > 1:
             t.warnings.append(f"有 {len(found)} 个名为“{lm_text.name}”的地标，取第一个")
+        road = _road_beside(parsed, point, net, t)
+        if road is not None:
+            # "京藏高速东侧，上清桥南西南侧107米": on that road (its side), level with the
+            # point the landmark gives
+            t.steps.append(f"移到 {road.name} 上与之平齐处")
+            moved, line = _apply_side(point, road, parsed.side or "", None, t,
+                                      _roles(road.id, _service_road_ids(parsed, net)))
+            if line is not None:
+                return _result(moved, unc, "landmark", conf * t.confidence, net, t, road=road, side=parsed.side)
         return _result(point, unc, "landmark", conf * t.confidence, net, t)
+    return None
+
+
+def _road_beside(parsed: ParsedLocation, point: Point, net: NetworkIndex, t: _Trace) -> Road | None:
+    """The road the text puts the place on (X路东侧, or a road named alone), when it
+    passes within 150 m of `point`."""
+    name = parsed.side_road or parsed.road
+    if not name:
+        return None
+    for road in _roads_for(name, net, _Trace()):
+        if road.lines_near(point, 150.0):
+            return road
+    t.warnings.append(f"{name} 不在地标附近，按地标定位")
     return None
 
 
