@@ -23,6 +23,20 @@ def to_storage(geom: shapely.Geometry) -> GEOSGeometry:
     return GEOSGeometry(memoryview(shapely.to_wkb(projected)), srid=settings.STORAGE_SRID)
 
 
+def to_storage_many(geoms) -> list[GEOSGeometry]:
+    """`to_storage` for a whole list at once: one projection over every coordinate (a
+    pyproj call per geometry costs more than the projection itself during an import)."""
+    if len(geoms) == 0:
+        return []
+    import numpy as np
+
+    t = _transformer(settings.WGS84_SRID, settings.STORAGE_SRID)
+    projected = shapely.transform(np.asarray(geoms, dtype=object),
+                                  lambda xy: _stack(t.transform(xy[:, 0], xy[:, 1])))
+    srid = settings.STORAGE_SRID
+    return [GEOSGeometry(memoryview(wkb), srid=srid) for wkb in shapely.to_wkb(projected)]
+
+
 def to_wgs84(geom: GEOSGeometry) -> shapely.Geometry:
     t = _transformer(geom.srid or settings.STORAGE_SRID, settings.WGS84_SRID)
     return shapely.transform(shapely.from_wkb(bytes(geom.wkb)), lambda xy: _stack(t.transform(xy[:, 0], xy[:, 1])))

@@ -19,7 +19,7 @@ from ..importers.network import Network, build_network
 from ..importers.osm import OsmData, OsmReadError, read_osm
 from ..models import Intersection, Landmark, Road, RoadSegment
 from ..signals import network_changed
-from .geometry import storage_area_of_use, to_storage
+from .geometry import storage_area_of_use, to_storage_many
 
 
 class NetworkImportError(Exception):
@@ -147,9 +147,9 @@ def _sync(model, source_filter: dict, rows: dict[str, dict], counts: ImportCount
 
 
 def _write_roads(network: Network, source: str, report: NetworkImportReport, progress) -> dict[str, int]:
+    geoms = to_storage_many([MultiLineString([LineString(line) for line in r.lines]) for r in network.roads])
     rows = {}
-    for r in network.roads:
-        geom = to_storage(MultiLineString([LineString(line) for line in r.lines]))
+    for r, geom in zip(network.roads, geoms, strict=True):
         if not isinstance(geom, GeosMultiLineString):  # pragma: no cover - shapely always gives a multi here
             raise NetworkImportError(f"道路 {r.name} 的几何无效")
         rows[r.key] = dict(source=source, name=r.name, name_normalized=r.name_normalized, highway=r.highway,
@@ -158,20 +158,21 @@ def _write_roads(network: Network, source: str, report: NetworkImportReport, pro
 
 
 def _write_segments(network: Network, road_ids: dict[str, int], source: str, report, progress) -> None:
+    geoms = to_storage_many([LineString(s.coords) for s in network.segments])
     rows = {
-        s.key: dict(source=source, road_id=road_ids[s.road_key], geom=to_storage(LineString(s.coords)),
+        s.key: dict(source=source, road_id=road_ids[s.road_key], geom=geom,
                     length_m=round(s.length_m, 3), start_node=s.start_node, end_node=s.end_node,
                     osm_way_id=s.way_id, highway=s.highway, oneway=s.oneway)
-        for s in network.segments
+        for s, geom in zip(network.segments, geoms, strict=True)
     }
     _sync(RoadSegment, {"source": source}, rows, report.segments, ("geom",), progress, "路段")
 
 
 def _write_intersections(network: Network, road_ids: dict[str, int], source: str, report, progress) -> None:
+    geoms = to_storage_many([Point(i.point) for i in network.intersections])
     rows = {
-        i.key: dict(source=source, name=i.name, geom=to_storage(Point(i.point)), node_ids=list(i.node_ids),
-                    roundabout=i.roundabout)
-        for i in network.intersections
+        i.key: dict(source=source, name=i.name, geom=geom, node_ids=list(i.node_ids), roundabout=i.roundabout)
+        for i, geom in zip(network.intersections, geoms, strict=True)
     }
     before = report.intersections.created + report.intersections.updated
     ids = _sync(Intersection, {"source": source}, rows, report.intersections, ("geom",), progress, "路口")
@@ -192,9 +193,12 @@ def _write_intersections(network: Network, road_ids: dict[str, int], source: str
 
 
 def _write_landmarks(data: OsmData, source: str, report, progress) -> None:
+    points = to_storage_many([Point(lm.point) for lm in data.landmarks])
+    with_footprint = [lm for lm in data.landmarks if lm.footprint is not None]
+    footprints = dict(zip((lm.key for lm in with_footprint),
+                          to_storage_many([lm.footprint for lm in with_footprint]), strict=True))
     rows = {}
-    for lm in data.landmarks:
+    for lm, point in zip(data.landmarks, points, strict=True):
         rows[lm.key] = dict(source=source, name=lm.name[:200], kind=lm.kind, category=lm.category[:80],
-                            geom=to_storage(Point(lm.point)),
-                            footprint=None if lm.footprint is None else to_storage(lm.footprint))
+                            geom=point, footprint=footprints.get(lm.key))
     _sync(Landmark, {"source": source}, rows, report.landmarks, ("geom", "footprint"), progress, "地标")
