@@ -1,8 +1,8 @@
 """The location language over the database: text → point, point → text.
 
 Builds the in-memory `NetworkIndex` (geodata.location.network) from the database once
-and keeps it while the network is unchanged (one single-row query per call: the
-network version that database triggers change on every edit, see models/version.py), then
+and keeps it while the network is unchanged (one small query per call: the
+network change log that database triggers append to on every edit, see models/version.py), then
 runs the pure parser, geocoder and describer on it. Input and output points are WGS84.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from .location.network import (
 )
 from .location.parse import parse
 from .location.types import ParsedLocation
-from .models import Area, AreaKind, Intersection, Landmark, NetworkVersion, Road, RoadSegment
+from .models import Area, AreaKind, Intersection, Landmark, NetworkChange, Road, RoadSegment
 from .services.geometry import _transformer
 
 _lock = threading.Lock()
@@ -39,12 +39,12 @@ class OutsideDistrictError(ValueError):
 
 
 def _fingerprint():
-    """What the network index was built from: the network version's token (one indexed
-    row, changed by database triggers on every edit of the network), or, where that row
-    is missing (a flushed test database), counts and highest ids of the tables."""
-    token = NetworkVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-    if token is not None:
-        return token
+    """What the network index was built from: the size and newest id of the network's
+    change log (written by database triggers on every edit of the network), or, where the
+    log is empty (a flushed test database), counts and highest ids of the tables."""
+    log = NetworkChange.objects.aggregate(n=Count("id"), m=Max("id"))
+    if log["n"]:
+        return ("log", log["n"], log["m"])
     r = Road.objects.aggregate(n=Count("id"), m=Max("id"))
     s = RoadSegment.objects.aggregate(n=Count("id"), m=Max("id"))
     i = Intersection.objects.aggregate(n=Count("id"), m=Max("id"))

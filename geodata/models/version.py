@@ -1,11 +1,13 @@
-"""One row that changes whenever the road network does, so that every process can tell
-cheaply whether its in-memory network index is still current.
+"""A log of changes to the road network, so that every process can tell cheaply whether
+its in-memory network index is still current.
 
-The database keeps it: statement-level triggers (migration 0002) give it a fresh random
-token after any INSERT, UPDATE, DELETE or TRUNCATE on roads, segments, intersections,
-their road links, landmarks and areas, whoever makes the change (an import, the admin,
-a bulk update, plain SQL). A token, not a counter: a value once seen is never seen again,
-even after the row is flushed and made anew.
+The database writes it: statement-level triggers (migration 0002) append a row after any
+INSERT, UPDATE, DELETE or TRUNCATE on roads, segments, intersections, their road links,
+landmarks and areas, whoever makes the change (an import, the admin, a bulk update, plain
+SQL). Appending takes no lock that another writer waits for, and the network's version is
+the pair (number of rows, highest id): a change that commits late, with a lower id than
+one already seen, still changes the count. Imports trim the log (fewer rows is a change
+too, so that only costs a rebuild).
 """
 from django.db import models
 
@@ -15,14 +17,14 @@ NETWORK_TABLES = (
 )
 
 
-class NetworkVersion(models.Model):
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    token = models.UUIDField("版本标识")
-    changed_at = models.DateTimeField("变更时间")
+class NetworkChange(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField("时间")
+    table_name = models.CharField("数据表", max_length=63)
 
     class Meta:
-        verbose_name = "路网版本"
-        verbose_name_plural = "路网版本"
+        verbose_name = "路网变更"
+        verbose_name_plural = "路网变更"
 
     def __str__(self) -> str:
-        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return f"{self.table_name} {self.at:%Y-%m-%d %H:%M:%S}"

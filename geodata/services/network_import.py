@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.gis.geos import MultiLineString as GeosMultiLineString
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from shapely.geometry import LineString, MultiLineString, Point
 
 from ..importers.network import Network, build_network
 from ..importers.osm import OsmData, OsmReadError, read_osm
-from ..models import Intersection, Landmark, Road, RoadSegment
+from ..models import Intersection, Landmark, NetworkChange, Road, RoadSegment
 from ..signals import network_changed
 from .geometry import storage_area_of_use, to_storage_many
 
@@ -86,7 +89,15 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
                 sender=network_import, source=source, updated_segment_ids=report.segments.updated_ids,
                 deleted_segment_ids=report.segments.deleted_ids)
             report.notes.extend(reply for _, reply in replies if reply)
+        _trim_change_log()
     return report
+
+
+def _trim_change_log() -> None:
+    """Keep the network change log short: a day of it (and always its newest row)."""
+    newest = NetworkChange.objects.aggregate(m=Max("id"))["m"]
+    if newest is not None:
+        NetworkChange.objects.filter(at__lt=timezone.now() - timedelta(days=1), id__lt=newest).delete()
 
 
 def _area_of_use_warnings(data: OsmData) -> list[str]:

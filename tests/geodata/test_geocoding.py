@@ -172,7 +172,7 @@ def _fuzz_net(net):
 
 def test_an_edit_of_an_existing_road_is_seen_at_once():
     """The index is rebuilt when a road is renamed in place (same count, same ids): the
-    database's network version changes with every statement on the network tables."""
+    database's network change log grows with every statement on the network tables."""
     from geodata.geocoding import locate, network_index
     from geodata.models import Road
 
@@ -183,3 +183,42 @@ def test_an_edit_of_an_existing_road_is_seen_at_once():
     assert after is not before
     assert locate("林大北路与学清路交叉路口向西50米").result.road_name == "林大北路"
     assert network_index() is after  # unchanged network: the same index, not a rebuild
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_the_network_do_not_wait_for_each_other():
+    """Logging a change appends a row: an open transaction editing landmarks does not
+    hold up another one editing areas (a shared version row would)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from geodata.models import Area, AreaKind, Landmark, LandmarkKind
+    from geodata.services.geometry import to_storage
+    from shapely.geometry import MultiPolygon, Point, box
+
+    Landmark.objects.create(name="甲", kind=LandmarkKind.POI, source="t", key="1",
+                            geom=to_storage(Point(116.35, 40.0)))
+    area = Area.objects.create(name="乙", kind=AreaKind.DISTRICT, source="t", code="990001",
+                               geom=to_storage(MultiPolygon([box(116.3, 39.9, 116.4, 40.0)])))
+    done = threading.Event()
+    failure = []
+
+    def other_writer():
+        try:
+            with connections["default"].cursor() as cur:  # a second connection in this thread
+                cur.execute("SET lock_timeout = '3s'")
+                cur.execute("UPDATE geodata_area SET name = '丙' WHERE id = %s", [area.pk])
+            done.set()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failure.append(exc)
+        finally:
+            connections["default"].close()
+
+    with transaction.atomic():
+        Landmark.objects.filter(name="甲").update(name="丁")  # logged, not committed yet
+        t = threading.Thread(target=other_writer)
+        t.start()
+        t.join(10)
+    assert done.is_set() and not failure, failure
+    assert connection.vendor == "postgresql"
