@@ -192,10 +192,10 @@ def test_two_writers_of_the_network_do_not_wait_for_each_other():
     import threading
 
     from django.db import connection, connections, transaction
+    from shapely.geometry import MultiPolygon, Point, box
 
     from geodata.models import Area, AreaKind, Landmark, LandmarkKind
     from geodata.services.geometry import to_storage
-    from shapely.geometry import MultiPolygon, Point, box
 
     Landmark.objects.create(name="甲", kind=LandmarkKind.POI, source="t", key="1",
                             geom=to_storage(Point(116.35, 40.0)))
