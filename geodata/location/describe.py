@@ -70,37 +70,51 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
     if with_landmark:
         landmark_text, landmark_name = _landmark_clause(point, net)
 
-    anchor = _nearest_intersection_along(line, s_p, road, net)
-    if anchor is None:
-        beside = _via_parallel_road(point, on_line, line, road, net)
-        if beside is not None:
-            inter, other, other_line, start, along, q = beside
-            side = _side(point, on_line, line, road, always=True)
-            cross = _cross_road(inter, other, other_line, net)
-            n = round_distance(along)
-            direction = compass.word_of(compass.bearing(q.x - start.x, q.y - start.y))
-            core = f"{other.name}与{cross.name}交叉路口" + (f"向{direction}{n}米" if n >= 1 else "处")
-            return Description(f"{prefix}{core}，{road_label}{side}{landmark_text}", subdistrict, road_label,
-                               cross.name, direction if n >= 1 else None, n, side, landmark_name, road.id, inter.id,
-                               round(point.distance(on_line), 1), via_parallel=True)
-        text = f"{prefix}{road_label}{side}" if side else f"{prefix}{road_label}"
-        # No junction to count from: a landmark, further afield if need be, says where
-        # along the road (in eight compass words: the road takes up the rest).
-        landmark_text, landmark_name = _landmark_clause(point, net, max_m=ROAD_ONLY_LANDMARK_M, eight=True)
-        return Description(text + landmark_text, subdistrict, road_label, side=side, landmark=landmark_name,
-                           road_id=road.id, distance_to_road_m=round(point.distance(on_line), 1))
-    inter, inter_line, start, along = anchor
-    cross = _cross_road(inter, road, inter_line, net)
-    n = round_distance(along)
-    if n < 1:
-        core = f"{road_label}与{cross.name}交叉路口处"
-        direction = None
-    else:
-        direction = compass.word_of(compass.bearing(on_line.x - start.x, on_line.y - start.y))
-        core = f"{road_label}与{cross.name}交叉路口向{direction}{n}米"
-    return Description(f"{prefix}{core}{side_text}{landmark_text}", subdistrict, road_label, cross.name, direction,
-                       n if n >= 1 else 0, side, landmark_name, road.id, inter.id,
-                       round(point.distance(on_line), 1))
+    for inter, inter_line, start, along, joined in _intersections_along(line, s_p, road, net)[:3]:
+        cross = _cross_road(inter, road, inter_line, net)
+        n = round_distance(along)
+        if n < 1:
+            core = f"{road_label}与{cross.name}交叉路口处"
+            direction = None
+        else:
+            direction = compass.word_of(compass.bearing(on_line.x - start.x, on_line.y - start.y))
+            core = f"{road_label}与{cross.name}交叉路口向{direction}{n}米"
+        text = f"{prefix}{core}{side_text}"
+        if joined and not _comes_back(text, point, n, net):
+            # past a fork, the walk from this junction can end elsewhere (a road that
+            # loops back, a branch that bends round): only a text that leads back will do
+            continue
+        return Description(text + landmark_text, subdistrict, road_label, cross.name, direction,
+                           n if n >= 1 else 0, side, landmark_name, road.id, inter.id,
+                           round(point.distance(on_line), 1))
+    beside = _via_parallel_road(point, on_line, line, road, net)
+    if beside is not None:
+        inter, other, other_line, start, along, q = beside
+        side = _side(point, on_line, line, road, always=True)
+        cross = _cross_road(inter, other, other_line, net)
+        n = round_distance(along)
+        direction = compass.word_of(compass.bearing(q.x - start.x, q.y - start.y))
+        core = f"{other.name}与{cross.name}交叉路口" + (f"向{direction}{n}米" if n >= 1 else "处")
+        return Description(f"{prefix}{core}，{road_label}{side}{landmark_text}", subdistrict, road_label,
+                           cross.name, direction if n >= 1 else None, n, side, landmark_name, road.id, inter.id,
+                           round(point.distance(on_line), 1), via_parallel=True)
+    text = f"{prefix}{road_label}{side}" if side else f"{prefix}{road_label}"
+    # No junction to count from: a landmark, further afield if need be, says where
+    # along the road (in eight compass words: the road takes up the rest).
+    landmark_text, landmark_name = _landmark_clause(point, net, max_m=ROAD_ONLY_LANDMARK_M, eight=True)
+    return Description(text + landmark_text, subdistrict, road_label, side=side, landmark=landmark_name,
+                       road_id=road.id, distance_to_road_m=round(point.distance(on_line), 1))
+
+
+def _comes_back(text: str, point: Point, n: int, net: NetworkIndex) -> bool:
+    """Whether the text geocodes back to the point (within the rounding of its distance),
+    and to no other place as well."""
+    from .geocode import AMBIGUOUS_WALK, geocode
+    from .parse import parse
+
+    result = geocode(parse(text), net)
+    return (result.point is not None and result.point.distance(point) <= 10.0 + 0.01 * n
+            and not any(w.startswith(AMBIGUOUS_WALK) for w in result.warnings))
 
 
 def _side(point: Point, on_line: Point, line: RoadLine, road: Road, *, always: bool = False) -> str | None:
@@ -150,27 +164,34 @@ def _offset_from(other: RoadLine, p: Point) -> tuple[float, float]:
     return (p.x - q.x) / 2, (p.y - q.y) / 2
 
 
-def _nearest_intersection_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex):
-    """The intersection of `road` nearest along the road from measure `s_p` of `line`:
-    on the line itself, or on a line of the road joined to it (where a single
-    carriageway forks in two), reached the way the geocoder walks. Returns
-    (intersection, the line it is found on, its foot there, metres along) or None."""
+def _intersections_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex) -> list[tuple]:
+    """The intersections of `road` by how far along the road they are from measure `s_p`
+    of `line`: on the line itself, or on a line of the road joined to it (where a single
+    carriageway forks in two), reached the way the geocoder walks. Each as (intersection,
+    the line it is found on, its foot there, metres along, whether on a joined line)."""
     inters = net.intersections_of_road.get(road.id)
     if not inters:
-        return None
-    best = None
+        return []
+    best: dict[int, tuple] = {}
     for ln, c0, sign in [(line, None, 0.0), *net.along(line, s_p)]:
         for inter in inters:
             if ln.geom.distance(inter.point) > NEAR_INTERSECTION_M:
                 continue
             s_i = ln.geom.project(inter.point)
             d = abs(s_p - s_i) if c0 is None else c0 + sign * s_i
-            if best is None or d < best[0]:
-                best = (d, inter, ln, s_i)
-    if best is None:
-        return None
-    d, inter, ln, s_i = best
-    return inter, ln, ln.geom.interpolate(s_i), d
+            if inter.id not in best or d < best[inter.id][0]:
+                best[inter.id] = (d, inter, ln, s_i, c0 is not None)
+    return [(inter, ln, ln.geom.interpolate(s_i), d, joined)
+            for d, inter, ln, s_i, joined in sorted(best.values(), key=lambda b: (b[0], b[1].id))]
+
+
+def _nearest_intersection_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex):
+    """The nearest intersection on `line` itself (for a road alongside: see
+    `_via_parallel_road`), as (intersection, line, its foot, metres along) or None."""
+    for inter, ln, start, d, joined in _intersections_along(line, s_p, road, net):
+        if not joined:
+            return inter, ln, start, d
+    return None
 
 
 def _via_parallel_road(point, on_line, line: RoadLine, road: Road, net: NetworkIndex):

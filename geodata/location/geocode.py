@@ -28,6 +28,8 @@ from .types import ParsedLocation
 
 NEAR_INTERSECTION_M = 60.0  # lines of a road within this of an intersection leave from it
 MAX_DIRECTION_MISS = 67.5  # degrees: beyond this a road does not run in the stated direction
+AMBIGUOUS_MISS = 15.0  # degrees: walks ending this close to the direction are equally good readings
+AMBIGUOUS_WALK = "位置有歧义"
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,12 @@ def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, 
             # The road leaving closest to the direction; among its lines (two carriageways,
             # both 辅路) the one on the stated side.
             best = min(options, key=lambda o: o[0])
+            rivals = [o for o in options if o[0] <= best[0] + AMBIGUOUS_MISS and o[3].distance(best[3]) > 100.0]
+            if rivals:
+                # a road that loops back or forks: the same walk ends in places far apart
+                t.confidence *= 0.5
+                t.warnings.append(f"{AMBIGUOUS_WALK}：沿路口向{parsed.direction} {distance:g} 米可到 "
+                                  f"{len(rivals) + 1} 处相距百米以上的位置（道路成环或分岔），取方向最接近的一处")
             close = [o for o in options if o[1].id == best[1].id and o[0] <= best[0] + 25.0]
             choice = (_pick_by_side(close, parsed.side, key=lambda o: o[3], along=bearing)
                       if len(close) > 1 else None) or best
@@ -355,6 +363,9 @@ def _from_landmark(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> Geoc
             moved, line = _apply_side(point, road, parsed.side or "", None, t,
                                       _roles(road.id, _service_road_ids(parsed, net)))
             if line is not None:
+                # the landmark says where along the road; how far across it is the text's
+                # word against the landmark's: the move widens the uncertainty by its length
+                unc += moved.distance(point)
                 return _result(moved, unc, "landmark", conf * t.confidence, net, t, road=road, side=parsed.side)
         return _result(point, unc, "landmark", conf * t.confidence, net, t)
     return None
@@ -366,10 +377,11 @@ def _road_beside(parsed: ParsedLocation, point: Point, net: NetworkIndex, t: _Tr
     name = parsed.side_road or parsed.road
     if not name:
         return None
-    for road in _roads_for(name, net, _Trace()):
+    roads = _roads_for(name, net, _Trace())
+    for road in roads:
         if road.lines_near(point, 150.0):
             return road
-    t.warnings.append(f"{name} 不在地标附近，按地标定位")
+    t.warnings.append(f"{name} 不在地标附近，按地标定位" if roads else f"路网中没有道路“{name}”，按地标定位")
     return None
 
 

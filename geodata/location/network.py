@@ -23,6 +23,7 @@ run). Each line has a role:
 from __future__ import annotations
 
 import difflib
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -310,25 +311,30 @@ class NetworkIndex:
         return out
 
     def along(self, line: RoadLine, s: float, max_m: float = 5000.0, hops: int = MAX_HOPS):
-        """The other lines of the road reachable from measure `s` of `line` by `walk`:
-        yields (line, c, sign) where reaching measure m of that line walks c + sign*m
-        metres (the way `walk` goes: through joined ends, never turning back)."""
-        seen = {line.index}
-        todo = [(line, 1, line.geom.length - s, hops), (line, 0, s, hops)]
-        while todo:
-            ln, end, cost, left = todo.pop()
-            if cost > max_m or left == 0:
+        """The other lines of the road reachable from measure `s` of `line` by `walk`
+        (through joined ends, never turning back), by the shortest way to each end they
+        are entered at: yields (line, c, sign), where reaching measure m of that line
+        walks c + sign*m metres, in order of c. A line entered at both ends (a ring) is
+        yielded twice."""
+        heap: list[tuple[float, int, int, RoadLine, int, int]] = []
+        order = 0  # ties in cost are popped in push order (lines do not compare)
+        for end, cost in ((1, line.geom.length - s), (0, s)):
+            for nxt, nxt_end in self.joins.get((line.index, end), ()):
+                heapq.heappush(heap, (cost, order, hops - 1, nxt, nxt_end, 0))
+                order += 1
+        settled: set[tuple[int, int]] = set()
+        while heap:
+            cost, _, left, ln, entry, _ = heapq.heappop(heap)
+            state = (ln.index, entry)
+            if state in settled or ln.index == line.index or cost > max_m:
                 continue
-            for nxt, nxt_end in self.joins.get((ln.index, end), ()):
-                if nxt.index in seen:
-                    continue
-                seen.add(nxt.index)
-                length = nxt.geom.length
-                if nxt_end == 0:
-                    yield nxt, cost, 1.0
-                else:
-                    yield nxt, cost + length, -1.0
-                todo.append((nxt, 1 - nxt_end, cost + length, left - 1))
+            settled.add(state)
+            length = ln.geom.length
+            yield (ln, cost, 1.0) if entry == 0 else (ln, cost + length, -1.0)
+            if left > 0:
+                for nxt, nxt_end in self.joins.get((ln.index, 1 - entry), ()):
+                    heapq.heappush(heap, (cost + length, order, left - 1, nxt, nxt_end, 0))
+                    order += 1
 
     def segment_at(self, road_id: int, point: Point) -> tuple[SegmentRecord, float] | None:
         segs = self.segments_of_road.get(road_id)

@@ -61,3 +61,55 @@ def test_walk_past_the_fork_onto_the_single_line():
     r = geocode(parse("甲路与乙路交叉路口向西300米，积存垃圾"), net)
     assert r.point.y == pytest.approx(0.0, abs=0.5)
     assert r.point.x == pytest.approx(150 - 300, abs=6)
+
+
+def ring_network() -> NetworkIndex:
+    # 环路: a 1000 m x 600 m rectangle in two halves of different class (so two lines,
+    # joined at both ends, half-way up the east and west sides); 丙路 meets it at the
+    # middle of its south side.
+    north_half = [(1000, 300), (1000, 600), (0, 600), (0, 300)]
+    south_half = [(0, 300), (0, 0), (1000, 0), (1000, 300)]
+    ring = MultiLineString([LineString(north_half), LineString(south_half)])
+    return NetworkIndex(
+        roads=[RoadRecord(1, "环路", "secondary", ring, ("secondary", "tertiary")),
+               RoadRecord(2, "丙路", "tertiary", MultiLineString([LineString([(500, 0), (500, -400)])]))],
+        intersections=[IntersectionRecord(9, "环路与丙路交叉口", Point(500, 0), (1, 2))],
+    )
+
+
+def test_the_shortest_way_round_a_ring_is_the_one_counted():
+    net = ring_network()
+    north = next(ln for ln in net.roads[1].lines if ln.geom.coords[1] == (1000, 600))
+    south = next(ln for ln in net.roads[1].lines if ln.geom.coords[1] == (0, 0))
+    # from the middle of the south side, (1000, 400) on the east side is 500 + 400 m away
+    # going east, 500 + 600 + 1000 + 200 m going west
+    costs = {(ln.index, sign): c for ln, c, sign in net.along(south, 800.0)}
+    assert len(costs) == 2  # the north half, entered at either end
+    p = Point(1000, 400)
+    s = north.geom.project(p)
+    best = min(c + sign * s for (idx, sign), c in costs.items() if idx == north.index)
+    assert best == pytest.approx(900.0)
+
+
+@pytest.mark.parametrize(("x", "y"), [(1000, 400), (700, 600), (300, 600), (0, 300), (800, 0)])
+def test_points_on_a_ring_come_back_or_say_they_cannot(x, y):
+    net = ring_network()
+    p = Point(x, y)
+    d = describe(p, net)
+    r = geocode(parse(d.text), net)
+    if d.intersection_id is not None:
+        assert r.point.distance(p) <= 10.0 + 0.01 * (d.distance_m or 0), (d.text, r.point)
+    else:
+        assert r.point.distance(p) <= r.uncertainty_m, (d.text, r.point, r.uncertainty_m)
+
+
+def test_a_walk_that_can_end_in_two_places_says_so():
+    net = ring_network()
+    # 1400 m from the junction: (700, 600) going east round the ring, (300, 600) going west,
+    # both about north of the junction
+    r = geocode(parse("环路与丙路交叉路口向北1400米"), net)
+    assert r.confidence <= 0.5
+    assert any(w.startswith("位置有歧义") for w in r.warnings)
+    # and the describer does not write such a text for either point
+    for p in (Point(700, 600), Point(300, 600)):
+        assert "1400米" not in describe(p, net).text

@@ -46,3 +46,14 @@ def test_a_road_far_from_the_landmark_leaves_the_landmark_alone():
     r = geocode(parse("快速路东侧，加油站东侧300米"), net)  # 375 m from the road
     assert r.point.x == pytest.approx(375, abs=0.5)
     assert any("不在地标附近" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize(("x", "y"), [(60, 40.0), (120, 50.0), (-100, -60.0), (100, 300.0)])
+def test_points_off_the_road_are_within_the_stated_uncertainty(x, y):
+    """A point 45-120 m off the road is still described by the road and the landmark; the
+    geocoder puts it on the road, and its uncertainty must cover how far that moved it."""
+    net = expressway()
+    p = Point(x, y)
+    d = describe(p, net)
+    r = geocode(parse(d.text), net)
+    assert r.point.distance(p) <= r.uncertainty_m, (d.text, r.point, r.uncertainty_m)
