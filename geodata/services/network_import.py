@@ -36,6 +36,7 @@ class ImportCounts:
     deleted: int = 0
     unchanged: int = 0
     updated_ids: list[int] = field(default_factory=list, repr=False)
+    moved_ids: list[int] = field(default_factory=list, repr=False)  # updated with a new geometry
     deleted_ids: list[int] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
@@ -86,7 +87,7 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
         if report.changed:
             # in the same transaction: what refers to the network follows it, or nothing is kept
             replies = network_changed.send(
-                sender=network_import, source=source, updated_segment_ids=report.segments.updated_ids,
+                sender=network_import, source=source, moved_segment_ids=report.segments.moved_ids,
                 deleted_segment_ids=report.segments.deleted_ids)
             report.notes.extend(reply for _, reply in replies if reply)
         _trim_change_log()
@@ -138,6 +139,8 @@ def _sync(model, source_filter: dict, rows: dict[str, dict], counts: ImportCount
                 setattr(obj, name, values[name])
             update_fields.update(dirty)
             to_update.append(obj)
+            if any(name in geom_fields for name in dirty):
+                counts.moved_ids.append(obj.pk)
         else:
             counts.unchanged += 1
         if progress and i % 500 == 0:

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from geodata.geocoding import describe_point, locate, network_index
-from geodata.models import AreaKind, RoadSegment
+from geodata.location.parse import parse
+from geodata.models import AreaKind, Road, RoadSegment
 from geodata.selectors.areas import areas_covering
 
 from ..domain import permissions
@@ -71,20 +72,37 @@ def problems_resnap(*, segment_ids=()) -> int:
     """Put problems back on the road network after it changed under them: those whose
     segment was deleted (the foreign key went NULL; a measure is left) and those on
     `segment_ids` (segments whose geometry changed). Each gets the nearest segment within
-    RESNAP_M of its point and the measure along it (or none). The point itself, the text
-    and the side as written are left alone. Returns how many problems changed."""
+    RESNAP_M of its point, of the road it was on (or the roads its text names) if one is
+    that close, else of any road, and the measure along it (or none). The point itself,
+    the text and the side as written are left alone. Returns how many problems changed."""
     stale = Q(segment__isnull=True, measure_m__isnull=False)
     if segment_ids:
         stale |= Q(segment_id__in=list(segment_ids))
     changed = 0
-    for p in Problem.objects.filter(stale).only("id", "geom", "segment_id", "measure_m").iterator(chunk_size=500):
-        seg = (RoadSegment.objects.filter(geom__dwithin=(p.geom, RESNAP_M))
-               .annotate(d=Distance("geom", p.geom)).order_by("d", "id").only("id", "geom").first())
+    problems = Problem.objects.filter(stale).select_related("segment").only(
+        "id", "geom", "location_text", "segment_id", "measure_m", "segment__road_id")
+    for p in problems.iterator(chunk_size=500):
+        near = (RoadSegment.objects.filter(geom__dwithin=(p.geom, RESNAP_M))
+                .annotate(d=Distance("geom", p.geom)).order_by("d", "id").only("id", "geom", "road_id"))
+        own = _roads_of(p)
+        seg = (near.filter(road_id__in=own).first() if own else None) or near.first()
         new = (seg.id, round(seg.geom.project(p.geom), 2)) if seg else (None, None)
         if new != (p.segment_id, p.measure_m):
             Problem.objects.filter(pk=p.pk).update(segment_id=new[0], measure_m=new[1])
             changed += 1
     return changed
+
+
+def _roads_of(p: Problem) -> set[int]:
+    """The road a problem was on: its segment's, or those its location text names."""
+    if p.segment_id is not None:
+        return {p.segment.road_id}
+    parsed = parse(p.location_text)
+    names = {n for n in (parsed.side_road, parsed.road_a, parsed.road) if n}
+    names |= {n.removesuffix("辅路") for n in names}  # 学清路辅路 is a line of 学清路
+    if not names:
+        return set()
+    return set(Road.objects.filter(name__in=names).values_list("id", flat=True))
 
 
 def _geos(point) -> GEOSGeometry:

@@ -88,3 +88,30 @@ def test_a_reimport_that_changes_nothing_touches_no_problem(fixtures_dir):
     report = network_import(path=fixtures_dir / "osm" / f"{SOURCE}.osm", source=SOURCE)
     assert not report.changed and report.notes == []
     assert Problem.objects.values_list("segment_id", "measure_m", "updated_at").get(pk=problem.pk) == before
+
+
+def test_problems_are_put_back_on_their_own_road_not_merely_the_nearest():
+    """Where roads run close (a footbridge over 学清路, a 辅路 beside it), a problem on one
+    must not move to the other when its segment is re-measured."""
+    from geodata.services.geometry import to_wgs84
+    from patrol.services.problems import problems_resnap
+
+    from geodata.models import Area, AreaKind
+
+    admin = get_user_model().objects.get(username="admin")
+    inside = Area.objects.get(kind=AreaKind.SUBDISTRICT, name="学院路街道").geom
+    problems = []
+    for seg in RoadSegment.objects.filter(geom__coveredby=inside).order_by("id")[:60]:
+        for f in (0.25, 0.5, 0.75):
+            p = to_wgs84(seg.geom.interpolate_normalized(f))
+            problem, _ = problem_services.problem_create(actor=admin, category_code="积存垃圾渣土", lon=p.x, lat=p.y)
+            problems.append(problem)
+    before = dict(Problem.objects.filter(pk__in=[p.pk for p in problems])
+                  .values_list("pk", "segment__road_id"))
+    assert sum(1 for r in before.values() if r) > 100
+
+    problems_resnap(segment_ids=list(RoadSegment.objects.values_list("id", flat=True)))
+
+    after = dict(Problem.objects.filter(pk__in=before).values_list("pk", "segment__road_id"))
+    moved = {pk: (before[pk], after[pk]) for pk in before if before[pk] and before[pk] != after[pk]}
+    assert moved == {}
