@@ -63,7 +63,10 @@ def _files_kept_only_if_saved(photo):
     except BaseException:
         for f in (photo.image, photo.thumbnail):
             if f and f.name:
-                f.storage.delete(f.name)
+                try:
+                    f.storage.delete(f.name)
+                except OSError:  # the failure being raised is the one to report
+                    pass
         raise
 
 
@@ -133,8 +136,13 @@ def orphan_photo_files(*, older_than_minutes: int = 60) -> list[str]:
     out = []
     for f in sorted(files):
         name = f"{PHOTO_DIR}/{f}"
-        if name not in used and default_storage.get_modified_time(name) < cutoff:
-            out.append(name)
+        if name in used:
+            continue
+        try:
+            if default_storage.get_modified_time(name) < cutoff:
+                out.append(name)
+        except FileNotFoundError:  # removed since the listing
+            continue
     return out
 
 

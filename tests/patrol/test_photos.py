@@ -162,3 +162,10 @@ def test_photos_prune_removes_only_old_unreferenced_files(as_user, tmp_path, cap
     call_command("photos_prune", "--delete")
     assert not old_orphan.exists() and young_orphan.exists()
     assert _files(tmp_path) == sorted([*used, "uploading.jpg"])
+
+
+def test_photos_prune_refuses_to_touch_files_of_uploads_in_progress():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="至少为 10"):
+        call_command("photos_prune", "--delete", "--older-than-minutes", "0")

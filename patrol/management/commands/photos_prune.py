@@ -1,6 +1,6 @@
 """Remove photo files that no photo record refers to (left by a crash between writing a
 file and committing its record). Lists them first; deletes only with --delete."""
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from patrol.services.photos import orphan_photo_files, photo_files_delete
 
@@ -14,6 +14,8 @@ class Command(BaseCommand):
                             help="只处理早于此时间的文件，以免删掉正在上传的照片（默认 60）")
 
     def handle(self, *args, delete=False, older_than_minutes=60, **options):
+        if older_than_minutes < 10:
+            raise CommandError("--older-than-minutes 至少为 10：更新的文件可能属于正在上传的照片")
         names = orphan_photo_files(older_than_minutes=older_than_minutes)
         for name in names:
             self.stdout.write(name)
