@@ -93,10 +93,9 @@ def test_a_reimport_that_changes_nothing_touches_no_problem(fixtures_dir):
 def test_problems_are_put_back_on_their_own_road_not_merely_the_nearest():
     """Where roads run close (a footbridge over 学清路, a 辅路 beside it), a problem on one
     must not move to the other when its segment is re-measured."""
+    from geodata.models import Area, AreaKind
     from geodata.services.geometry import to_wgs84
     from patrol.services.problems import problems_resnap
-
-    from geodata.models import Area, AreaKind
 
     admin = get_user_model().objects.get(username="admin")
     inside = Area.objects.get(kind=AreaKind.SUBDISTRICT, name="学院路街道").geom
