@@ -30,6 +30,7 @@ NEAR_INTERSECTION_M = 60.0  # lines of a road within this of an intersection lea
 MAX_DIRECTION_MISS = 67.5  # degrees: beyond this a road does not run in the stated direction
 AMBIGUOUS_MISS = 15.0  # degrees: walks ending this close to the direction are equally good readings
 AMBIGUOUS_WALK = "位置有歧义"
+SIMILAR_MARGIN = 0.15  # similarity scores this close to the best are as likely a reading
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def geocode(parsed: ParsedLocation, net: NetworkIndex) -> GeocodeResult:
             c = area.geom.representative_point()
             return _result(c, math.sqrt(area.geom.area) / 2, "area", 0.2, net, t)
     reason = "未能识别出可定位的道路、路口、地标或区域" if parsed.ok else "；".join(e.message for e in parsed.errors)
-    return GeocodeResult(None, None, "none", 0.0, steps=tuple(t.steps), warnings=tuple(t.warnings), error=reason)
+    return GeocodeResult(None, None, "none", 0.0, steps=tuple(dict.fromkeys(t.steps)), warnings=tuple(t.warnings), error=reason)
 
 
 # -- anchors ---------------------------------------------------------------------------
@@ -112,22 +113,60 @@ _HOW = {"exact": "精确", "section": "去掉路段名", "alias": "别名表", "
         "similar": "相似度"}
 
 
+def _road_options(name: str, net: NetworkIndex) -> list[tuple[Road, str, float]]:
+    """The roads a written name may mean, best first: those of the best match, and when
+    only similarity matched, every road nearly as similar (小月河路: 小月河东路, 小月河西路,
+    小月河东畔路) — which of them is meant, the cross road decides."""
+    matches = net.match_road(name)
+    if not matches:
+        return []
+    best = matches[0][2]
+    margin = SIMILAR_MARGIN if matches[0][1] == "similar" else 1e-9
+    return [m for m in matches if m[2] >= best - margin]
+
+
+def _pair_score(inter: IntersectionRecord, opts_a, opts_b):
+    """The best (match of A, match of B) that meet at `inter`, and its score."""
+    best = None
+    for ma in opts_a:
+        if ma[0].id not in inter.road_ids:
+            continue
+        for mb in opts_b:
+            if mb[0].id in inter.road_ids and mb[0].id != ma[0].id:
+                score = ma[2] * mb[2]
+                if best is None or score > best[0]:
+                    best = (score, ma, mb)
+    return best
+
+
 def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> GeocodeResult | None:
-    roads_a = _roads_for(parsed.road_a, net, t)
-    roads_b = _roads_for(parsed.road_b, net, t)
-    if not roads_a or not roads_b:
-        missing = parsed.road_a if not roads_a else parsed.road_b
+    opts_a = _road_options(parsed.road_a, net)
+    opts_b = _road_options(parsed.road_b, net)
+    if not opts_a or not opts_b:
+        missing = parsed.road_a if not opts_a else parsed.road_b
         t.warnings.append(f"路网中没有道路“{missing}”")
         return None
-    inters = net.intersections_between([r.id for r in roads_a], [r.id for r in roads_b])
-    if not inters:
-        t.warnings.append(f"路网中 {roads_a[0].name} 与 {roads_b[0].name} 不相交")
+    inters = net.intersections_between([m[0].id for m in opts_a], [m[0].id for m in opts_b])
+    scored = [(s, inter) for inter in inters if (s := _pair_score(inter, opts_a, opts_b)) is not None]
+    if not scored:
+        t.warnings.append(f"路网中 {opts_a[0][0].name} 与 {opts_b[0][0].name} 不相交")
         return None
-    inters = _prefer_in_subdistrict(inters, parsed, net)
+    # the best-matching pair of names first; among equals, the one in the named subdistrict
+    top = max(s[0] for s, _ in scored)
+    inters = _prefer_in_subdistrict([i for s, i in scored if s[0] >= top - 1e-9], parsed, net)
+    inters += [i for s, i in sorted(scored, key=lambda si: -si[0][0]) if s[0] < top - 1e-9]
     inter = inters[0]
-    if len(inters) > 1:
+    _, match_a, match_b = next(s for s, i in scored if i is inter)
+    for written, (road, how, score) in ((parsed.road_a, match_a), (parsed.road_b, match_b)):
+        if how != "exact":
+            t.steps.append(f"道路名“{written}”按{_HOW[how]}匹配为 {road.name}")
+            t.confidence *= score
+    roads_a = [match_a[0]] + [m[0] for m in opts_a if m[0].id != match_a[0].id]
+    roads_b = [match_b[0]] + [m[0] for m in opts_b if m[0].id != match_b[0].id]
+    equals = sum(1 for s, _ in scored if s[0] >= top - 1e-9)
+    if equals > 1:
         t.confidence *= 0.6
-        t.warnings.append(f"{roads_a[0].name} 与 {roads_b[0].name} 有 {len(inters)} 个交叉口，取第一个")
+        t.warnings.append(f"{roads_a[0].name} 与 {roads_b[0].name} 有 {equals} 个交叉口，取第一个")
     t.steps.append(f"路口 {roads_a[0].name}×{roads_b[0].name}")
     base_unc = 10.0
     distance = parsed.distance_m
@@ -179,7 +218,7 @@ def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> 
     if parsed.side:
         unc += side_offset(line.highway) / 2 if line is not None else 5.0
     res = _result(point, unc, "offset", t.confidence, net, t, inter=inter, road=road, side=parsed.side)
-    return _check_landmarks(res, parsed, net)
+    return _with_alternatives(_check_landmarks(res, parsed, net), inters, net)
 
 
 def _prefer_in_subdistrict(inters, parsed, net):
@@ -391,12 +430,20 @@ def _from_road(name: str, parsed: ParsedLocation, net: NetworkIndex, t: _Trace) 
         t.warnings.append(f"路网中没有道路“{name}”")
         return None
     road = roads[0]
-    main = road.lines_with_role("main") or road.lines
-    longest = max(main, key=lambda ln: ln.geom.length)
-    point = longest.geom.interpolate(0.5, normalized=True)
-    total = sum(ln.geom.length for ln in main)
+    point = _middle(road)
+    total = sum(ln.geom.length for ln in (road.lines_with_role("main") or road.lines))
     t.steps.append(f"只识别出道路 {road.name}，取其中点；位置不确定范围为道路长度的一半")
-    return _result(point, total / 2, "road", 0.3 * t.confidence, net, t, road=road, side=parsed.side)
+    res = _result(point, total / 2, "road", 0.3 * t.confidence, net, t, road=road, side=parsed.side)
+    others = [m for m in _road_options(name, net) if m[0].id != road.id]
+    if others:
+        # a name only similar to several roads: say which others it may be
+        return _replace(res, candidates=tuple(Candidate(_middle(r), r.name, score) for r, _, score in others[:4]))
+    return res
+
+
+def _middle(road: Road) -> Point:
+    main = road.lines_with_role("main") or road.lines
+    return max(main, key=lambda ln: ln.geom.length).geom.interpolate(0.5, normalized=True)
 
 
 def _check_landmarks(res: GeocodeResult, parsed: ParsedLocation, net: NetworkIndex) -> GeocodeResult:
@@ -443,6 +490,6 @@ def _result(point, unc, precision, confidence, net: NetworkIndex, t: _Trace, *, 
     return GeocodeResult(
         point=point, uncertainty_m=round(float(unc), 1), precision=precision, confidence=round(confidence, 3),
         road_id=road_id, road_name=road.name if road is not None else None, segment_id=seg_id, measure_m=measure,
-        side=side, intersection_id=inter.id if inter is not None else None, steps=tuple(t.steps),
+        side=side, intersection_id=inter.id if inter is not None else None, steps=tuple(dict.fromkeys(t.steps)),
         warnings=tuple(t.warnings),
     )

@@ -222,3 +222,20 @@ def test_two_writers_of_the_network_do_not_wait_for_each_other():
         t.join(10)
     assert done.is_set() and not failure, failure
     assert connection.vendor == "postgresql"
+
+
+def test_a_name_similar_to_several_roads_is_resolved_by_its_cross_road(net):
+    # 小月河路 is none of the roads; 小月河东路, 小月河西路 and 小月河东畔路 are all like it,
+    # and only 小月河东畔路 meets 茗悦路.
+    r = geocode(parse("小月河路与茗悦路交叉路口向东20米"), net)
+    assert r.precision == "offset" and r.intersection_id is not None
+    assert r.steps[0] == "道路名“小月河路”按相似度匹配为 小月河东畔路"
+    assert r.confidence < 1.0
+
+
+def test_a_name_similar_to_several_roads_alone_lists_the_others(net):
+    r = geocode(parse("小月河路北侧"), net)
+    assert r.precision == "road"
+    names = {r.road_name, *(c.label for c in r.candidates)}
+    assert {"小月河东路", "小月河西路", "小月河东畔路"} <= names
+    assert len(r.steps) == len(set(r.steps))  # no step told twice
