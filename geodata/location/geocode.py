@@ -139,22 +139,38 @@ def _pair_score(inter: IntersectionRecord, opts_a, opts_b):
     return best
 
 
+def _junctions(name_a: str, name_b: str, net: NetworkIndex):
+    """What two written road names can meet at, worked out once per index: (roads A may
+    mean, roads B may mean, [((score, match of A, match of B), intersection)] best first,
+    how many share the best score)."""
+    opts_a = _road_options(name_a, net)
+    opts_b = _road_options(name_b, net)
+    if not opts_a or not opts_b:
+        return opts_a, opts_b, [], 0
+    inters = net.intersections_between([m[0].id for m in opts_a], [m[0].id for m in opts_b])
+    scored = [(s, inter) for inter in inters if (s := _pair_score(inter, opts_a, opts_b)) is not None]
+    scored.sort(key=lambda si: -si[0][0])  # stable: equals keep the network's order
+    top = scored[0][0][0] if scored else 0.0
+    return opts_a, opts_b, scored, sum(1 for s, _ in scored if s[0] >= top - 1e-9)
+
+
 def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> GeocodeResult | None:
-    opts_a = _road_options(parsed.road_a, net)
-    opts_b = _road_options(parsed.road_b, net)
+    key = (parsed.road_a, parsed.road_b)
+    found = net.memo.get(key)
+    if found is None:
+        found = net.memo[key] = _junctions(parsed.road_a, parsed.road_b, net)
+    opts_a, opts_b, scored, equals = found
     if not opts_a or not opts_b:
         missing = parsed.road_a if not opts_a else parsed.road_b
         t.warnings.append(f"路网中没有道路“{missing}”")
         return None
-    inters = net.intersections_between([m[0].id for m in opts_a], [m[0].id for m in opts_b])
-    scored = [(s, inter) for inter in inters if (s := _pair_score(inter, opts_a, opts_b)) is not None]
     if not scored:
         t.warnings.append(f"路网中 {opts_a[0][0].name} 与 {opts_b[0][0].name} 不相交")
         return None
     # the best-matching pair of names first; among equals, the one in the named subdistrict
-    top = max(s[0] for s, _ in scored)
-    inters = _prefer_in_subdistrict([i for s, i in scored if s[0] >= top - 1e-9], parsed, net)
-    inters += [i for s, i in sorted(scored, key=lambda si: -si[0][0]) if s[0] < top - 1e-9]
+    inters = [i for _, i in scored]
+    if equals > 1:
+        inters = _prefer_in_subdistrict(inters[:equals], parsed, net) + inters[equals:]
     inter = inters[0]
     _, match_a, match_b = next(s for s, i in scored if i is inter)
     for written, (road, how, score) in ((parsed.road_a, match_a), (parsed.road_b, match_b)):
@@ -163,7 +179,6 @@ def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> 
             t.confidence *= score
     roads_a = [match_a[0]] + [m[0] for m in opts_a if m[0].id != match_a[0].id]
     roads_b = [match_b[0]] + [m[0] for m in opts_b if m[0].id != match_b[0].id]
-    equals = sum(1 for s, _ in scored if s[0] >= top - 1e-9)
     if equals > 1:
         t.confidence *= 0.6
         t.warnings.append(f"{roads_a[0].name} 与 {roads_b[0].name} 有 {equals} 个交叉口，取第一个")

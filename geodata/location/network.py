@@ -164,6 +164,8 @@ class NetworkIndex:
                               for rid, segs in self.segments_of_road.items()}
         self._road_matches: dict[str, list[tuple[Road, str, float]]] = {}
         self._legs: dict[tuple, list] = {}
+        # what the geocoder works out from names alone, once per index (it never changes)
+        self.memo: dict = {}
         self.landmarks = list(landmarks)
         self.landmarks_by_name: dict[str, list[LandmarkRecord]] = defaultdict(list)
         for lm in self.landmarks:
