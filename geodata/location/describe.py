@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from shapely.geometry import Point
 
 from . import compass
+from .geocode import AMBIGUOUS_WALK, geocode
 from .network import NetworkIndex, Road, RoadLine, interpolate, rank
+from .parse import parse
 
 ON_LINE_M = 1.5  # closer than this to a single line, a point is on the road, not beside it
 NEAR_INTERSECTION_M = 60.0
@@ -109,9 +111,6 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
 def _comes_back(text: str, point: Point, n: int, net: NetworkIndex) -> bool:
     """Whether the text geocodes back to the point (within the rounding of its distance),
     and to no other place as well."""
-    from .geocode import AMBIGUOUS_WALK, geocode
-    from .parse import parse
-
     result = geocode(parse(text), net)
     return (result.point is not None and result.point.distance(point) <= 10.0 + 0.01 * n
             and not any(w.startswith(AMBIGUOUS_WALK) for w in result.warnings))
@@ -164,16 +163,18 @@ def _offset_from(other: RoadLine, p: Point) -> tuple[float, float]:
     return (p.x - q.x) / 2, (p.y - q.y) / 2
 
 
-def _intersections_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex) -> list[tuple]:
+def _intersections_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex, *,
+                         joined: bool = True) -> list[tuple]:
     """The intersections of `road` by how far along the road they are from measure `s_p`
     of `line`: on the line itself, or on a line of the road joined to it (where a single
     carriageway forks in two), reached the way the geocoder walks. Each as (intersection,
-    the line it is found on, its foot there, metres along, whether on a joined line)."""
+    the line it is found on, its foot there, metres along, whether on a joined line).
+    With ``joined=False``, only those on the line itself."""
     inters = net.intersections_of_road.get(road.id)
     if not inters:
         return []
     best: dict[int, tuple] = {}
-    for ln, c0, sign in [(line, None, 0.0), *net.along(line, s_p)]:
+    for ln, c0, sign in [(line, None, 0.0), *(net.along(line, s_p) if joined else ())]:
         for inter in inters:
             if ln.geom.distance(inter.point) > NEAR_INTERSECTION_M:
                 continue
@@ -188,10 +189,8 @@ def _intersections_along(line: RoadLine, s_p: float, road: Road, net: NetworkInd
 def _nearest_intersection_along(line: RoadLine, s_p: float, road: Road, net: NetworkIndex):
     """The nearest intersection on `line` itself (for a road alongside: see
     `_via_parallel_road`), as (intersection, line, its foot, metres along) or None."""
-    for inter, ln, start, d, joined in _intersections_along(line, s_p, road, net):
-        if not joined:
-            return inter, ln, start, d
-    return None
+    found = _intersections_along(line, s_p, road, net, joined=False)
+    return found[0][:4] if found else None
 
 
 def _via_parallel_road(point, on_line, line: RoadLine, road: Road, net: NetworkIndex):
