@@ -236,7 +236,7 @@ class Reading:
             self.empty_span = True
 
     def warn(self, start: int, end: int, message: str) -> None:
-        self.warnings.append(_make_message(_make_span(start, end), message))
+        self.warnings.append(_make_message(_make_span(start, end), message, None))
 
 
 # Words that start a sentence, never a road name: 不知道在哪里 has no road 不知道.

@@ -56,6 +56,9 @@ class GeocodeResult:
     candidates: tuple[Candidate, ...] = ()
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    # the text could not be read because of a bug of the parser (`ParsedLocation.internal_error`),
+    # not because of the text: a caller must not take `error` for a verdict on the text
+    internal_error: bool = False
 
     @property
     def ok(self) -> bool:
@@ -94,7 +97,8 @@ def geocode(parsed: ParsedLocation, net: NetworkIndex) -> GeocodeResult:
             c = area.geom.representative_point()
             return _result(c, math.sqrt(area.geom.area) / 2, "area", 0.2, net, t)
     reason = "未能识别出可定位的道路、路口、地标或区域" if parsed.ok else "；".join(e.message for e in parsed.errors)
-    return GeocodeResult(None, None, "none", 0.0, steps=tuple(dict.fromkeys(t.steps)), warnings=tuple(t.warnings), error=reason)
+    return GeocodeResult(None, None, "none", 0.0, steps=tuple(dict.fromkeys(t.steps)), warnings=tuple(t.warnings),
+                         error=reason, internal_error=parsed.internal_error)
 
 
 # -- anchors ---------------------------------------------------------------------------
@@ -158,7 +162,8 @@ def _from_intersection(parsed: ParsedLocation, net: NetworkIndex, t: _Trace) -> 
     key = (parsed.road_a, parsed.road_b)
     found = net.memo.get(key)
     if found is None:
-        found = net.memo[key] = _junctions(parsed.road_a, parsed.road_b, net)
+        found = _junctions(parsed.road_a, parsed.road_b, net)
+        net.memo.put(key, found)
     opts_a, opts_b, scored, equals = found
     if not opts_a or not opts_b:
         missing = parsed.road_a if not opts_a else parsed.road_b

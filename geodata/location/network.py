@@ -37,6 +37,7 @@ from shapely.ops import linemerge
 
 from ..highways import highway_rank as rank
 from ..names import normalize_name
+from .lru import LRU
 
 PATH_CLASSES = frozenset({"footway", "cycleway", "path", "steps", "pedestrian", "bridleway", "track"})
 # Half the usual carriageway width by class: how far "X路东侧" lies from a single line.
@@ -47,6 +48,12 @@ PATH_PENALTY_M = 15.0  # a line this close to a main line of its road runs besid
 JOIN_M = 1.0  # line ends of one road closer than this are joined (a fork, a class change)
 MAX_TURN_DEG = 75.0  # a walk goes on into a joined line turning less than this (no U-turns)
 MAX_HOPS = 6  # joined lines a walk may pass through
+# Entries in each memo of what written names resolve to (`NetworkIndex.road_memo`,
+# `NetworkIndex.memo`). A district's texts name a few thousand roads and intersections and
+# repeat them, so this keeps the working set; the names are public input (anonymous
+# /api/v1/locate), so it also caps what any caller can make a worker hold: each entry is a
+# few small tuples of references into the index, a few MB for the memo when full.
+NAME_MEMO_SIZE = 4096
 
 # Names people use for a road other than the mapped one (normalised → normalised).
 ALIASES = {"G6": "京藏高速", "京藏高速公路": "京藏高速", "京藏高速辅路": "G6辅路", "G6京藏高速": "京藏高速",
@@ -136,7 +143,8 @@ class Road:
 
 
 class NetworkIndex:
-    def __init__(self, *, roads, intersections=(), segments=(), landmarks=(), areas=()):
+    def __init__(self, *, roads, intersections=(), segments=(), landmarks=(), areas=(),
+                 memo_size: int = NAME_MEMO_SIZE):
         self.roads: dict[int, Road] = {}
         self.lines: list[RoadLine] = []
         for rec in roads:
@@ -162,10 +170,13 @@ class NetworkIndex:
             self.segments_of_road[seg.road_id].append(seg)
         self.segment_geoms = {rid: np.array([s.geom for s in segs], dtype=object)
                               for rid, segs in self.segments_of_road.items()}
-        self._road_matches: dict[str, list[tuple[Road, str, float]]] = {}
+        # written name → `match_road`'s answer; bounded, the names are public input
+        self.road_memo = LRU(memo_size)
+        # Keyed by ids of the network's own intersections and roads and by roles and a
+        # distance from the code, never by text: it grows to the network's size, no further.
         self._legs: dict[tuple, list] = {}
-        # what the geocoder works out from names alone, once per index (it never changes)
-        self.memo: dict = {}
+        # what the geocoder works out from (written) names alone; bounded like road_memo
+        self.memo = LRU(memo_size)
         self.landmarks = list(landmarks)
         self.landmarks_by_name: dict[str, list[LandmarkRecord]] = defaultdict(list)
         for lm in self.landmarks:
@@ -211,13 +222,14 @@ class NetworkIndex:
         """Roads for a written name, best first: (road, how, score in 0..1).
 
         Resolved names are remembered by the index (a district has a few thousand road
-        names and texts repeat them constantly)."""
+        names and texts repeat them constantly), the most recently used NAME_MEMO_SIZE."""
         if not name:
             return []
-        key = f"{limit}|{name}"
-        found = self._road_matches.get(key)
+        key = (limit, name)
+        found = self.road_memo.get(key)
         if found is None:
-            found = self._road_matches[key] = self._match_road(name, limit)
+            found = self._match_road(name, limit)
+            self.road_memo.put(key, found)
         return found
 
     def _match_road(self, name: str, limit: int) -> list[tuple[Road, str, float]]:

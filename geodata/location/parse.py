@@ -23,6 +23,7 @@ gives what was read plus ``warnings``.
 
 from __future__ import annotations
 
+import logging
 import re
 from operator import itemgetter
 
@@ -55,6 +56,7 @@ from geodata.location.lexicon import (
 from geodata.location.problems import read_problems
 from geodata.location.text import fold
 from geodata.location.types import (
+    INTERNAL,
     Landmark,
     ParsedLocation,
     ParseMessage,
@@ -65,6 +67,8 @@ from geodata.location.types import (
     _make_message,
     _make_span,
 )
+
+logger = logging.getLogger(__name__)
 
 # -- prefixes -----------------------------------------------------------------------
 _NUMBERING = re.compile(
@@ -284,7 +288,7 @@ def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
     n = len(text)
     errors: tuple[ParseMessage, ...] = ()
     if not (r.anchor or values.get("subdistrict") or r.marks):
-        errors = (_make_message(_make_span(0, n), _NO_LOCATION),)
+        errors = (_make_message(_make_span(0, n), _NO_LOCATION, None),)
     if not problems:
         r.warn(0, n, _NO_PROBLEM)
     spans = r.spans  # the reading is done: its dict becomes the result's
@@ -402,7 +406,7 @@ def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
         return _make_location(
             None, sub, None, None, "landmark", "offset", lm.direction, lm.distance_m, False, None,
             None, None, None, None, None, (lm,), (), tuple(spans),
-            (_make_message(_make_span(0, len(text)), _NO_PROBLEM),), (),
+            (_make_message(_make_span(0, len(text)), _NO_PROBLEM, None),), (),
         )
     a, b = m.group("a"), m.group("b")
     bs, be = m.span("b")
@@ -440,17 +444,23 @@ def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
     return _make_location(
         None, sub, a, b, "intersection", "offset" if direction else "at", direction, distance,
         False, None, None, side_road, side, None, None, landmarks, (), tuple(spans),
-        (_make_message(_make_span(0, len(text)), _NO_PROBLEM),), (),
+        (_make_message(_make_span(0, len(text)), _NO_PROBLEM, None),), (),
     )
 
 
 def parse(text: str) -> ParsedLocation:
-    """Read one location line. Never raises: problems are reported in ``errors``."""
+    """Read one location line. Never raises: problems are reported in ``errors``.
+
+    A bug of the parser does not raise either (an import of thousands of lines must not
+    stop at one), but it is not passed off as a fault of the text: its error has code
+    `INTERNAL` (``loc.internal_error``) and the traceback is logged.
+    """
     if not isinstance(text, str):
         return ParsedLocation(errors=(ParseMessage(Span(0, 0), f"expected str, got {type(text).__name__}"),))
     try:
         return _read(text)
-    except Exception as exc:  # a bug must not stop an import of thousands of lines
+    except Exception as exc:
+        logger.exception("internal parser error on %r", text[:200])
         return ParsedLocation(
-            errors=(ParseMessage(Span(0, len(text)), f"internal parser error: {exc!r}"),)
+            errors=(ParseMessage(Span(0, len(text)), f"internal parser error: {exc!r}", INTERNAL),)
         )

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 ANCHOR_KINDS = ("intersection", "landmark", "road_only", "other")
+# `ParseMessage.code` of an error that is a bug of the parser, not a fault of the text
+INTERNAL = "internal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +83,20 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class ParseMessage:
-    """A warning or an error: where in the text and why."""
+    """A warning or an error: where in the text and why.
+
+    ``code`` marks what a program must tell apart from a reading of the text: `INTERNAL`,
+    the parser failed on a bug of its own (see `ParsedLocation.internal_error`).
+    """
 
     span: Span
     message: str
+    code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"span": self.span.as_list(), "message": self.message}
+        if self.code is None:  # the messages about the text, as they have always been written
+            return {"span": self.span.as_list(), "message": self.message}
+        return {"span": self.span.as_list(), "message": self.message, "code": self.code}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +134,12 @@ class ParsedLocation:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def internal_error(self) -> bool:
+        """Whether reading stopped on a bug of the parser rather than on the text (its
+        error has code `INTERNAL`): the line is not unreadable, the parser is wrong."""
+        return any(e.code == INTERNAL for e in self.errors)
 
     def span_of(self, name: str) -> Span | None:
         for key, span in self.spans:

@@ -1,13 +1,17 @@
 """Properties of the location parser over arbitrary text (hypothesis)."""
 
 import json
+import logging
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geodata.location import parse as parse_module
 from geodata.location.parse import parse
 from geodata.location.text import fold
+from geodata.location.types import INTERNAL
 
 DEV = Path(__file__).resolve().parents[3] / "fixtures" / "locations_dev.jsonl"
 DEV_TEXTS = [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines() if line]
@@ -30,6 +34,9 @@ NAME_FIELDS = ("district", "subdistrict", "road_a", "road_b", "road", "side_road
 
 def _check_spans(text: str) -> None:
     loc = parse(text)
+    # parse() never raises, not even on a bug of its own: that comes back as an error with
+    # code INTERNAL, which no text may produce
+    assert not loc.internal_error, (text, loc.errors)
     n = len(text)
     for key, span in loc.spans:
         assert 0 <= span.start <= span.end <= n, (key, span)
@@ -60,9 +67,38 @@ def test_parse_never_raises_and_spans_lie_in_the_text(text):
 
 def test_parse_reports_no_internal_error_on_the_dev_lines():
     for text in DEV_TEXTS:
-        assert not any("internal" in e.message for e in parse(text).errors)
+        assert not parse(text).internal_error, text
         _check_spans(text)
 
 
 def test_parse_rejects_non_strings_without_raising():
-    assert not parse(None).ok  # type: ignore[arg-type]
+    loc = parse(None)  # type: ignore[arg-type]
+    assert not loc.ok and not loc.internal_error  # the caller's fault, not the parser's
+
+
+def _read_location_failing_on_roads(read_location):
+    """`read_location` with a bug injected: it raises wherever the location names a road."""
+    def failing(r, pos, end):
+        if "路" in r.t[pos:end]:
+            raise ZeroDivisionError("injected bug")
+        return read_location(r, pos, end)
+    return failing
+
+
+def test_a_bug_inside_parsing_is_reported_as_internal_and_fails_the_property(monkeypatch, caplog):
+    monkeypatch.setattr(parse_module, "read_location", _read_location_failing_on_roads(parse_module.read_location))
+    text = "革新南路南侧，积存垃圾。"
+    with caplog.at_level(logging.ERROR, logger=parse_module.__name__):
+        loc = parse(text)  # still does not raise
+    assert loc.internal_error and not loc.ok
+    assert [e.code for e in loc.errors] == [INTERNAL]
+    assert "ZeroDivisionError('injected bug')" in loc.errors[0].message
+    assert loc.to_dict()["errors"] == [{"span": [0, len(text)], "message": loc.errors[0].message, "code": "internal"}]
+    assert "ZeroDivisionError" in caplog.text  # the traceback is logged
+    # a line the bug does not reach is read as before
+    assert parse("天成酒店南侧10米，积存垃圾。").ok
+    # the checks of the property test fail on it, and so does the property test itself
+    with pytest.raises(AssertionError):
+        _check_spans(text)
+    with pytest.raises(AssertionError):
+        test_parse_never_raises_and_spans_lie_in_the_text()
