@@ -120,8 +120,8 @@ def load(n: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
+    from api.models import ApiToken
     from geodata.models import Area, AreaKind
     from geodata.services.demo import DEMO_SUBDISTRICT, demo_load
     from patrol.domain.workflow import STATUS_LABELS, Status
@@ -154,19 +154,20 @@ def load(n: int) -> dict:
                         else definition)
         cur.execute("ANALYZE patrol_problem")
     print(f"   {n:,} problems inserted and analysed: {time.perf_counter() - t0:.1f} s")
-    return {"token": Token.objects.create(user=user).key, "user": user,
+    return {"token": ApiToken.issue(user=user, name="bench/api.py")[1], "user": user,
             "category": Category.objects.order_by("code").first().code}
 
 
 def reuse() -> dict:
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from api.models import ApiToken
     from patrol.models import Category, Problem
 
     user = get_user_model().objects.get(username="admin")
     print(f"   reusing {Problem.objects.count():,} problems")
-    return {"token": Token.objects.get_or_create(user=user)[0].key, "user": user,
+    # A stored token cannot be read back: a new one for each run (in patrol_bench only).
+    return {"token": ApiToken.issue(user=user, name="bench/api.py")[1], "user": user,
             "category": Category.objects.order_by("code").first().code}
 
 
@@ -252,7 +253,7 @@ def main() -> None:
         from django.db import connections
 
         from patrol.selectors.layers import problems_layer_query
-        from patrol.selectors.people import jurisdiction_area_ids, officer_of
+        from org.selectors import jurisdiction_area_ids, officer_of
 
         ctx = reuse() if args.reuse_db else load(args.problems)
         jurisdiction = jurisdiction_area_ids(officer_of(ctx["user"]))

@@ -43,10 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    "core",
+    "org",
     "geodata",
     "patrol",
     "maps",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,21 +118,43 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # Uploads (problem photos) are size-checked by the service; keep Django's own limits close.
+# DATA_UPLOAD_MAX_MEMORY_SIZE also bounds JSON and form bodies (api/limits.py: 413 beyond
+# it): the largest legitimate one is a locate batch, 5000 texts.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Fields: Django's default, kept for the admin (a long road's segment inline posts a few
+# hundred); the API's forms have a dozen. Files: a photo upload carries one.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The token first: a request without credentials is then a 401 with
+    # "WWW-Authenticate: Token" (a 403 when the session came first), and so is a revoked token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "api.limits.FormParser",
+                               "api.limits.MultiPartParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.limits.ContentNegotiation",
     "EXCEPTION_HANDLER": "api.v1.errors.handle",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Requests per client (api/limits.py says who counts as one), in Django's default cache:
+    # per process (LocMemCache), so with several gunicorn workers a client gets up to the
+    # rate once per worker.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("THROTTLE_ANON", "120/min"),
+        "open311_read": os.environ.get("THROTTLE_OPEN311_READ", "120/min"),
+        "open311_write": os.environ.get("THROTTLE_OPEN311_WRITE", "30/min"),
+    },
+    # How many reverse proxies stand in front (nginx: 1): the client IP is then the one the
+    # last of them appended to X-Forwarded-For; with 0, REMOTE_ADDR and the header is ignored.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "街面巡查平台 API",
@@ -150,3 +174,30 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6; the platform never hands user-supplied spatial reference
 # strings to GDAL (SRIDs come from settings), so the hardening in GDAL >= 3.9 is not needed.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# -- deployment over HTTPS -----------------------------------------------------------------
+# SECURE_DEPLOYMENT=1 is production behind HTTPS: redirect to HTTPS, cookies only over it,
+# HSTS, and a SECRET_KEY of its own required; `manage.py check --deploy` is then clean
+# (tests/test_deploy_check.py). Off by default, so that `make run` serves plain HTTP on
+# 127.0.0.1. Behind a reverse proxy that terminates TLS, set NUM_PROXIES (above) too: the
+# proxy's X-Forwarded-Proto then tells Django the request came over HTTPS (the proxy must
+# set that header itself, replacing any the client sent).
+SECURE_DEPLOYMENT = env_bool("SECURE_DEPLOYMENT", False)
+if SECURE_DEPLOYMENT:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if DEBUG:
+        raise ImproperlyConfigured("SECURE_DEPLOYMENT=1 requires DEBUG off")
+    if not os.environ.get("SECRET_KEY"):
+        raise ImproperlyConfigured("SECURE_DEPLOYMENT=1 requires SECRET_KEY (50 or more random characters)")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if REST_FRAMEWORK["NUM_PROXIES"]:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins (scheme://host[:port]) allowed to POST forms (admin login) from other than the
+# request's own host, e.g. when the proxy changes the host name; comma-separated.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

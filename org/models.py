@@ -2,10 +2,15 @@
 
 An officer's jurisdiction is an area of the tree (a subdistrict, or the whole district
 for district staff); they see and change only problems inside it, as their role allows
-(patrol.domain.workflow and patrol.permissions).
+(patrol.domain.workflow and org.domain.permissions). The role values and labels are
+defined once, in org.domain.roles.
 """
 from django.conf import settings
 from django.db import models
+
+from .domain.roles import ROLE_CHOICES, ROLE_LABELS, Role
+
+__all__ = ["Agency", "AgencyKind", "Officer", "Role", "Team"]
 
 
 class AgencyKind(models.TextChoices):
@@ -48,26 +53,19 @@ class Team(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    OFFICER = "officer", "队员"
-    TEAM_LEAD = "team_lead", "班组长"
-    SUPERVISOR = "supervisor", "督办人员"
-    DISTRICT_ADMIN = "district_admin", "区级管理员"
-    PUBLISHER = "publisher", "发布人员"
-
-
 class Officer(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
     name = models.CharField("姓名", max_length=50)
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    role = models.CharField("角色", max_length=20, choices=ROLE_CHOICES)
     agency = models.ForeignKey(Agency, verbose_name="单位", on_delete=models.PROTECT, related_name="officers")
     team = models.ForeignKey(Team, verbose_name="班组", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="members")
     jurisdiction = models.ForeignKey("geodata.Area", verbose_name="辖区", on_delete=models.PROTECT)
+    active = models.BooleanField("在岗", default=True, help_text="离岗人员不能登录平台操作，记录保留")
 
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_role_display()}）"
+        return f"{self.name}（{ROLE_LABELS.get(self.role, self.role)}）"

@@ -1,10 +1,17 @@
+"""Who a user is in the platform (their officer profile) and where they may act.
+
+Every app asks these: problems, outcomes and inspections today; shifts, publications and
+complaints next. A jurisdiction is an area of the tree and everything below it.
+"""
 from __future__ import annotations
 
+from django.db import connection
+
+from core.errors import Forbidden
 from geodata.models import Area
 from geodata.selectors.areas import area_ancestor_ids, area_descendant_ids, descendants_sql
 
-from ..errors import Forbidden
-from ..models import Officer
+from .models import Officer
 
 
 def officer_of(user) -> Officer:
@@ -14,10 +21,17 @@ def officer_of(user) -> Officer:
     try:
         # Every request asks this: fetch the ids that decisions need, nothing more (the
         # jurisdiction's boundary alone is megabytes); related rows load on use.
-        return Officer.objects.only("id", "user_id", "name", "role", "agency_id", "team_id",
-                                    "jurisdiction_id").get(user=user)
+        officer = Officer.objects.only("id", "user_id", "name", "role", "agency_id", "team_id",
+                                       "jurisdiction_id", "active").get(user=user)
     except Officer.DoesNotExist as exc:
-        raise Forbidden("该账号没有人员档案（角色与辖区），不能操作问题") from exc
+        raise Forbidden(NO_PROFILE) from exc
+    if not officer.active:
+        raise Forbidden(INACTIVE)
+    return officer
+
+
+NO_PROFILE = "该账号没有人员档案（角色与辖区），不能操作问题"
+INACTIVE = "该人员已离岗，不能操作"
 
 
 def in_jurisdiction(officer: Officer, area: Area) -> bool:
@@ -29,22 +43,21 @@ def jurisdiction_area_ids(officer: Officer) -> list[int]:
     return area_descendant_ids(officer.jurisdiction_id)
 
 
-_USER_JURISDICTION = descendants_sql("SELECT jurisdiction_id FROM patrol_officer WHERE user_id = %s")
+_USER_JURISDICTION = descendants_sql(
+    f"SELECT jurisdiction_id FROM {Officer._meta.db_table} WHERE user_id = %s AND active")
 
 
 def user_jurisdiction_area_ids(user) -> list[int]:
     """The areas a user's jurisdiction spans, in one query (map layers ask on every pan).
 
     Raises Forbidden like `officer_of` for a user without an officer profile."""
-    from django.db import connection
-
     if user is None or not user.is_authenticated:
         raise Forbidden("请先登录")
     with connection.cursor() as cur:
         cur.execute(_USER_JURISDICTION, [user.pk])
         ids = [row[0] for row in cur.fetchall()]
     if not ids:
-        raise Forbidden("该账号没有人员档案（角色与辖区），不能操作问题")
+        raise Forbidden(NO_PROFILE)
     return ids
 
 

@@ -4,10 +4,13 @@ in the format the client asked for (XML when the extension itself is wrong).
 
 External systems call without a session, so the views have no SessionAuthentication
 (and no CSRF check); POST requests authenticates with the form's ``api_key``, and the
-problem is reported in the name of that key's officer account.
+problem is reported in the name of that key's officer account. Keys are stored hashed
+(``api.models.ApiKey``). Reads are throttled per client IP, writes per key
+(``api.limits``); a throttled request gets a GeoReport error 429 with ``Retry-After``.
 """
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -15,14 +18,22 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from api.auth import ApiKeyAuthentication
+from api.limits import (
+    FormParser,
+    MultiPartParser,
+    Open311ReadThrottle,
+    Open311WriteThrottle,
+    check_declared_length,
+)
 from api.models import ApiKey
-from patrol.errors import Forbidden, ServiceError
+from core.commands import KEY_FIELD, fingerprint, run_once
+from core.errors import Conflict, Forbidden, ServiceError
 from patrol.models.problems import Source
 from patrol.services.problems import problem_create
 
@@ -48,14 +59,16 @@ class Open311Error(Exception):
         self.description = description
 
 
-def _respond(fmt: str, root: str, doc, status: int = 200) -> HttpResponse:
-    return HttpResponse(formats.render(fmt, root, doc), status=status, content_type=formats.CONTENT_TYPES[fmt])
+def _respond(fmt: str, root: str, doc, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    return HttpResponse(formats.render(fmt, root, doc), status=status, content_type=formats.CONTENT_TYPES[fmt],
+                        headers=headers)
 
 
 class _FirstRenderer(BaseContentNegotiation):
     """The format is the URL's extension, never the Accept header (DRF would answer 406)."""
 
     def select_parser(self, request, parsers):
+        check_declared_length(request)  # 413 before an oversized body is read
         for parser in parsers:
             if request.content_type.startswith(parser.media_type):
                 return parser
@@ -66,8 +79,9 @@ class _FirstRenderer(BaseContentNegotiation):
 
 
 class Open311View(APIView):
-    authentication_classes = ()
+    authentication_classes = (ApiKeyAuthentication,)
     permission_classes = ()
+    throttle_classes = (Open311ReadThrottle, Open311WriteThrottle)
     parser_classes = (FormParser, MultiPartParser)
     renderer_classes = (JSONRenderer,)  # unused: the views answer with finished documents
     content_negotiation_class = _FirstRenderer
@@ -100,19 +114,23 @@ class Open311View(APIView):
 
     def handle_exception(self, exc):
         fmt = getattr(self, "fmt", "xml")
+        headers = None
+        if isinstance(exc, Throttled) and exc.wait is not None:
+            headers = {"Retry-After": str(math.ceil(exc.wait))}
         if isinstance(exc, Open311Error):
             code, description = exc.code, exc.description
         elif isinstance(exc, ServiceError):
             # A key whose account may not report is the caller's fault (403); everything
             # else the service rejects is about the request's content.
-            code = 403 if isinstance(exc, Forbidden) and exc.field == "non_field_errors" else 400
+            code = 403 if isinstance(exc, Forbidden) and exc.field == "non_field_errors" else \
+                409 if isinstance(exc, Conflict) else 400
             param = PARAMETER_OF_FIELD.get(exc.field, exc.field)
             description = exc.message if param == "non_field_errors" else f"{param}: {exc.message}"
-        elif isinstance(exc, APIException):  # unparsable body, wrong method, unsupported media type
+        elif isinstance(exc, APIException):  # unparsable or oversized body, wrong method, throttled
             code, description = exc.status_code, str(exc.detail)
         else:
             raise exc
-        return _respond(fmt, "errors", formats.errors_doc(code, description), status=code)
+        return _respond(fmt, "errors", formats.errors_doc(code, description), status=code, headers=headers)
 
 
 def _first_error(errors: dict) -> Open311Error:
@@ -163,13 +181,17 @@ class ServiceDefinition(Open311View):
 
 
 def _api_key_user(request):
+    """The account of the request's valid key (found by ApiKeyAuthentication), or a 403
+    saying what is wrong with the key."""
+    if isinstance(request.auth, ApiKey):
+        return request.user
     key = (request.data.get("api_key") or "").strip()
     if not key:
         raise Open311Error(403, "api_key: 缺少 API Key")
-    api_key = ApiKey.objects.filter(key=key, active=True).select_related("user").first()
-    if api_key is None or not api_key.user.is_active:
-        raise Open311Error(403, "api_key: API Key 无效或已停用")
-    return api_key.user
+    api_key = ApiKey.lookup(key)
+    if api_key is not None and not api_key.active:
+        raise Open311Error(403, "api_key: API Key 已吊销")
+    raise Open311Error(403, "api_key: API Key 无效或已停用")
 
 
 def _attributes(service: formats.Service, sent: dict[str, list[str]]) -> dict:
@@ -208,7 +230,8 @@ class Requests(Open311View):
         description = formats.compose_description(
             d["description"], media_url=d["media_url"], first_name=d["first_name"], last_name=d["last_name"],
             phone=d["phone"], email=d["email"], device_id=d["device_id"], account_id=d["account_id"])
-        with transaction.atomic():
+
+        def create():
             problem, _ = problem_create(
                 actor=user, category_code=service.code, lon=d.get("long"), lat=d.get("lat"),
                 location_text=d["address_string"].strip() or None, description=description, source=Source.OPEN311,
@@ -216,8 +239,21 @@ class Requests(Open311View):
             if self.area_ids is not None and problem.subdistrict_id not in self.area_ids:
                 # rolled back: a request for one jurisdiction is not kept in another
                 raise Open311Error(400, f"lat/long: 位置不在辖区 {self.area_name} 内")
-        notice = f"已受理，由{service.agency}处置，处置时限 {service.deadline_hours} 小时"
-        doc = formats.created_doc(request_id=problem.pk, token=request_token(problem.pk), notice=notice)
+            notice = f"已受理，由{service.agency}处置，处置时限 {service.deadline_hours} 小时"
+            return 200, {"request_id": problem.pk, "notice": notice}
+
+        key = request.headers.get(KEY_FIELD)
+        if key:  # exactly once under the caller's id (core.commands): a retry answers the first answer
+            body = {k: request.data.getlist(k) if hasattr(request.data, "getlist") else request.data[k]
+                    for k in sorted(request.data.keys()) if k != "api_key"}
+            body["jurisdiction_id"] = self._param(request, "jurisdiction_id")
+            _, created, _ = run_once(actor=user, key=key, scope="POST open311/v2/requests", execute=create,
+                                     body_hash=fingerprint(body))
+        else:
+            with transaction.atomic():
+                _, created = create()
+        doc = formats.created_doc(request_id=created["request_id"], token=request_token(created["request_id"]),
+                                  notice=created["notice"])
         return _respond(fmt, "service_requests", doc)
 
 

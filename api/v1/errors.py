@@ -2,7 +2,7 @@
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from patrol.errors import ServiceError
+from core.errors import ServiceError
 
 
 def handle(exc, context):

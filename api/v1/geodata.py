@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.limits import AnonymousThrottle
 from geodata.models import AreaKind
 from geodata.selectors.layers import areas_geojson, intersections_geojson, roads_geojson
 
@@ -43,6 +44,7 @@ def _query(request) -> dict:
 
 class RoadsLayer(APIView):
     permission_classes = [AllowAny]  # the road network and the location language are public
+    throttle_classes = [AnonymousThrottle]
 
     @extend_schema(parameters=[BBOX_PARAM], responses={200: OpenApiTypes.OBJECT}, summary="道路 (GeoJSON)")
     def get(self, request):
@@ -51,6 +53,7 @@ class RoadsLayer(APIView):
 
 class IntersectionsLayer(APIView):
     permission_classes = [AllowAny]  # the road network and the location language are public
+    throttle_classes = [AnonymousThrottle]
 
     @extend_schema(parameters=[BBOX_PARAM], responses={200: OpenApiTypes.OBJECT}, summary="路口 (GeoJSON)")
     def get(self, request):
@@ -59,6 +62,7 @@ class IntersectionsLayer(APIView):
 
 class AreasLayer(APIView):
     permission_classes = [AllowAny]  # the road network and the location language are public
+    throttle_classes = [AnonymousThrottle]
 
     @extend_schema(parameters=[BBOX_PARAM, OpenApiParameter("kind", OpenApiTypes.STR, many=True,
                                                             enum=AreaKind.values)],

@@ -5,11 +5,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from org.selectors import jurisdiction_area_ids, officer_of
 from patrol.models import Inspection
-from patrol.selectors.people import jurisdiction_area_ids, officer_of
 from patrol.services.inspections import inspection_create, inspection_summary_text
 from patrol.services.outcomes import current_outcomes
 
+from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
 from .problems import outcome_data
 
 
@@ -46,7 +47,9 @@ class InspectionList(APIView):
     def get(self, request):
         return Response([inspection_data(i) for i in _visible(request.user)[:200]])
 
-    @extend_schema(summary="新建联合检查", request=InspectionInput, responses={201: dict})
+    @extend_schema(summary="新建联合检查", request=InspectionInput, responses={201: dict},
+                   parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request):
         s = InspectionInput(data=request.data)
         s.is_valid(raise_exception=True)

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.limits import AnonymousThrottle
 from geodata.geocoding import (
     OutsideDistrictError,
     describe_point,
@@ -42,6 +43,7 @@ class DescribeQuery(serializers.Serializer):
 
 class Locate(APIView):
     permission_classes = [AllowAny]  # the road network and the location language are public
+    throttle_classes = [AnonymousThrottle]
 
     @extend_schema(parameters=[LocateQuery], responses={200: OpenApiTypes.OBJECT}, summary="位置描述 → 坐标")
     def get(self, request):
@@ -68,6 +70,7 @@ class LocateMany(APIView):
 
 class Describe(APIView):
     permission_classes = [AllowAny]  # the road network and the location language are public
+    throttle_classes = [AnonymousThrottle]
 
     @extend_schema(parameters=[DescribeQuery], responses={200: OpenApiTypes.OBJECT}, summary="坐标 → 位置描述")
     def get(self, request):

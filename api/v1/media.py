@@ -3,8 +3,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from rest_framework.views import APIView
 
+from org.selectors import jurisdiction_area_ids, officer_of
 from patrol.models import OutcomePhoto, ProblemPhoto
-from patrol.selectors.people import jurisdiction_area_ids, officer_of
 
 
 class PhotoFile(APIView):

@@ -12,15 +12,14 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import Forbidden
 from geodata.models import Area
 from patrol.domain.categories import all_categories
 from patrol.domain.workflow import STATUS_LABELS
-from patrol.errors import Forbidden
 from patrol.selectors.layers import DEFAULT_LIMIT, MAX_LIMIT, problems_layer_geojson
 
 from .geodata import BBoxField
@@ -113,7 +112,6 @@ def _query_data(params) -> dict:
 
 
 class ProblemLayer(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -12,16 +12,26 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.domain.verbs import VERB_LABELS
+from core.models import AuditEvent
 from geodata.services.geometry import to_wgs84
+from org.selectors import officer_of
 from patrol.domain.workflow import STATUS_LABELS, allowed_targets, is_overdue
 from patrol.models import Category, Outcome, Problem, ProblemPhoto
 from patrol.models.problems import PhotoKind, Source
-from patrol.selectors.people import officer_of
 from patrol.selectors.problems import problems_visible_to
 from patrol.services import followups, outcomes, photos, problems
 
+from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
+
 
 # -- output -------------------------------------------------------------------------------
+def event_data(e: AuditEvent) -> dict:
+    return {"id": e.id, "at": e.at.isoformat(), "actor": e.actor.username if e.actor else None, "verb": e.verb,
+            "verb_label": VERB_LABELS[e.verb], "subject_type": e.subject_type, "subject_id": e.subject_id,
+            "before": e.before, "after": e.after, "reason": e.reason}
+
+
 def outcome_data(o: Outcome) -> dict:
     return {"id": o.id, "problem": o.problem_id, "inspection": o.inspection_id, "kinds": o.kinds,
             "target_kind": o.target_kind, "count": o.count,
@@ -62,9 +72,8 @@ def problem_data(request, p: Problem, *, detail: bool = False) -> dict:
     if detail:
         officer = officer_of(request.user)
         data["allowed_transitions"] = allowed_targets(p.status, officer.role)
-        data["events"] = [{"at": e.at.isoformat(), "actor": e.actor.username, "action": e.action,
-                           "from": e.from_status, "to": e.to_status, "reason": e.reason, "data": e.data}
-                          for e in p.events.select_related("actor")]
+        data["events"] = [event_data(e) for e in AuditEvent.objects.for_subject("patrol.problem", p.pk)
+                          .select_related("actor").order_by("id")]
         data["outcomes"] = [outcome_detail(request, o)
                             for o in p.outcomes.select_related("recorded_by").prefetch_related("photos")]
         data["photos"] = [photo_data(request, ph) for ph in p.photos.all()]
@@ -172,7 +181,8 @@ class ProblemList(APIView):
         return pager.get_paginated_response([problem_data(request, p) for p in page])
 
     @extend_schema(summary="上报问题（client_id 相同的重试不会重复创建）", request=ProblemCreateInput,
-                   responses={201: dict, 200: dict})
+                   responses={201: dict, 200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once(body_field="client_id")
     def post(self, request):
         d = _valid(ProblemCreateInput, request.data)
         problem, created = problems.problem_create(
@@ -199,7 +209,8 @@ class ProblemDetail(APIView):
         self._get(request, pk)
         return Response(problem_data(request, _load(pk), detail=True))
 
-    @extend_schema(summary="修改问题", request=ProblemUpdateInput, responses={200: dict})
+    @extend_schema(summary="修改问题", request=ProblemUpdateInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def patch(self, request, pk: int):
         self._get(request, pk)
         d = _valid(ProblemUpdateInput, request.data)
@@ -208,7 +219,8 @@ class ProblemDetail(APIView):
 
 
 class ProblemTransition(APIView):
-    @extend_schema(summary="变更问题状态", request=TransitionInput, responses={200: dict})
+    @extend_schema(summary="变更问题状态", request=TransitionInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
         d = _valid(TransitionInput, request.data)
@@ -225,7 +237,8 @@ def _read_upload(upload) -> bytes:
 
 class ProblemPhotos(APIView):
     @extend_schema(summary="上传照片（JPEG/PNG/WebP，≤10MB；自动转正、生成缩略图）", request=PhotoInput,
-                   responses={201: dict})
+                   responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
         d = _valid(PhotoInput, request.data)
@@ -235,7 +248,8 @@ class ProblemPhotos(APIView):
 
 class OutcomeCreate(APIView):
     @extend_schema(summary="记录处置结果（不可删除；更正请新增一条 corrects 记录）", request=OutcomeInput,
-                   responses={201: dict})
+                   responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int | None = None):
         d = dict(_valid(OutcomeInput, request.data))
         if pk is not None:
@@ -254,7 +268,8 @@ class EvidencePhotoInput(serializers.Serializer):
 
 
 class OutcomePhotos(APIView):
-    @extend_schema(summary="上传处置结果的证据照片", request=EvidencePhotoInput, responses={201: dict})
+    @extend_schema(summary="上传处置结果的证据照片", request=EvidencePhotoInput, responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int):
         upload = _valid(EvidencePhotoInput, request.data)["photo"]
         p = photos.outcome_photo_add(actor=request.user, outcome_id=pk, data=_read_upload(upload))
@@ -263,7 +278,8 @@ class OutcomePhotos(APIView):
 
 
 class ProblemEscalations(APIView):
-    @extend_schema(summary="吹哨：提交区级职能部门", request=EscalationInput, responses={201: dict})
+    @extend_schema(summary="吹哨：提交区级职能部门", request=EscalationInput, responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
         d = _valid(EscalationInput, request.data)
@@ -274,7 +290,8 @@ class ProblemEscalations(APIView):
 
 
 class EscalationRespond(APIView):
-    @extend_schema(summary="职能部门答复吹哨", request=RespondInput, responses={200: dict})
+    @extend_schema(summary="职能部门答复吹哨", request=RespondInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int):
         d = _valid(RespondInput, request.data)
         e = followups.escalation_respond(actor=request.user, escalation_id=pk, response=d["response"])
@@ -283,7 +300,8 @@ class EscalationRespond(APIView):
 
 
 class ProblemReinspections(APIView):
-    @extend_schema(summary="安排复查", request=ReinspectionInput, responses={201: dict})
+    @extend_schema(summary="安排复查", request=ReinspectionInput, responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
         d = _valid(ReinspectionInput, request.data)
@@ -307,7 +325,8 @@ class TeamReinspections(APIView):
 
 
 class ReinspectionComplete(APIView):
-    @extend_schema(summary="完成复查", request=ReinspectionDoneInput, responses={200: dict})
+    @extend_schema(summary="完成复查", request=ReinspectionDoneInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @exactly_once()
     def post(self, request, pk: int):
         d = _valid(ReinspectionDoneInput, request.data)
         r = followups.reinspection_complete(actor=request.user, reinspection_id=pk, passed=d["passed"],

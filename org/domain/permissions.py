@@ -1,7 +1,8 @@
-"""Who may do what with problems and outcomes: the permission matrix, as plain rules.
+"""Who may do what: the permission matrix (role × action), as plain rules.
 
-Status changes are ruled by patrol.domain.workflow; this module covers the rest. Every
-check also needs the problem inside the user's jurisdiction (an area of the tree).
+Status changes of problems are ruled by patrol.domain.workflow; this module covers the
+rest. Every check also needs the subject inside the user's jurisdiction (an area of the
+tree); `denial` takes that as a flag so that the rule stays free of the database.
 
 >>> can("officer", "create_problem"), can("publisher", "create_problem")
 (True, False)
@@ -10,19 +11,26 @@ False
 """
 from __future__ import annotations
 
-ACTIONS = {
-    "view_problem": {"officer", "team_lead", "supervisor", "district_admin", "publisher"},
-    "create_problem": {"officer", "team_lead", "supervisor", "district_admin"},
-    "edit_problem": {"team_lead", "supervisor", "district_admin"},  # officers: their own, while reported
-    "add_photo": {"officer", "team_lead", "supervisor", "district_admin"},
-    "record_outcome": {"officer", "team_lead", "supervisor", "district_admin"},
-    "correct_outcome": {"team_lead", "supervisor", "district_admin"},
-    "delete_outcome": set(),  # nobody: outcomes are corrected by a new record
-    "escalate": {"team_lead", "supervisor", "district_admin"},
-    "respond_escalation": {"district_admin"},
-    "schedule_reinspection": {"team_lead", "supervisor", "district_admin"},
-    "complete_reinspection": {"officer", "team_lead", "supervisor", "district_admin"},
-    "manage_inspection": {"team_lead", "supervisor", "district_admin"},
+from .roles import LEADS, ROLE_LABELS, ROLES, Role
+
+_ACTING = frozenset(ROLES) - {Role.PUBLISHER}  # everyone who works on the street's problems
+
+ACTIONS: dict[str, frozenset[str]] = {
+    "view_problem": frozenset(ROLES),
+    "create_problem": _ACTING,
+    "edit_problem": frozenset(LEADS),  # officers: their own, while reported
+    "add_photo": _ACTING,
+    "record_outcome": _ACTING,
+    "correct_outcome": frozenset(LEADS),
+    "delete_outcome": frozenset(),  # nobody: outcomes are corrected by a new record
+    "escalate": frozenset(LEADS),
+    "respond_escalation": frozenset({Role.DISTRICT_ADMIN}),
+    "schedule_reinspection": frozenset(LEADS),
+    "complete_reinspection": _ACTING,
+    "manage_inspection": frozenset(LEADS),
+    # Setting people to work: agencies, teams, officers, categories, API keys.
+    "manage_people": frozenset({Role.DISTRICT_ADMIN}),
+    "view_audit": frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}),
 }
 
 ACTION_LABELS = {
@@ -30,11 +38,16 @@ ACTION_LABELS = {
     "record_outcome": "记录处置结果", "correct_outcome": "更正处置结果", "delete_outcome": "删除处置结果",
     "escalate": "吹哨", "respond_escalation": "答复吹哨", "schedule_reinspection": "安排复查",
     "complete_reinspection": "完成复查", "manage_inspection": "管理联合检查",
+    "manage_people": "管理人员与组织", "view_audit": "查看操作日志",
 }
 
 
 def can(role: str, action: str) -> bool:
-    return role in ACTIONS.get(action, set())
+    return role in ACTIONS.get(action, frozenset())
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
 
 
 def denial(role: str, action: str, *, in_jurisdiction: bool = True, is_own_report: bool = False,

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from org.domain.roles import FIELD, LEADS, ROLE_LABELS, ROLES, SUPERVISORS, Role
+
 
 class Status:
     REPORTED = "reported"
@@ -51,10 +53,6 @@ STATUS_CHOICES = list(STATUS_LABELS.items())
 OPEN_STATES = frozenset({Status.REPORTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REOPENED})
 FINAL_STATES = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
 
-ROLES = ("officer", "team_lead", "supervisor", "district_admin", "publisher")
-ROLE_LABELS = {"officer": "队员", "team_lead": "班组长", "supervisor": "督办人员", "district_admin": "区级管理员",
-               "publisher": "发布人员"}
-
 
 @dataclass(frozen=True)
 class Transition:
@@ -70,17 +68,14 @@ def _t(source, target, label, roles, needs_reason=False, own_team=()):
     return Transition(source, target, label, frozenset(roles), needs_reason, frozenset(own_team))
 
 
-LEADS = ("team_lead", "supervisor", "district_admin")
-SUPERVISORS = ("supervisor", "district_admin")
-
 TRANSITIONS: tuple[Transition, ...] = (
     _t(Status.REPORTED, Status.DISPATCHED, "派遣", LEADS),
     _t(Status.REPORTED, Status.REJECTED, "不予立案", SUPERVISORS, needs_reason=True),
     _t(Status.REPORTED, Status.DUPLICATE, "标记重复", LEADS, needs_reason=True),
-    _t(Status.REPORTED, Status.IN_PROGRESS, "现场处置", ("officer", "team_lead"), own_team=("officer",)),
-    _t(Status.DISPATCHED, Status.IN_PROGRESS, "开始处置", ("officer", "team_lead"), own_team=("officer",)),
-    _t(Status.DISPATCHED, Status.REPORTED, "退回", ("team_lead",) + SUPERVISORS, needs_reason=True),
-    _t(Status.IN_PROGRESS, Status.RECTIFIED, "整改完毕", ("officer", "team_lead"), own_team=("officer",)),
+    _t(Status.REPORTED, Status.IN_PROGRESS, "现场处置", FIELD, own_team=(Role.OFFICER,)),
+    _t(Status.DISPATCHED, Status.IN_PROGRESS, "开始处置", FIELD, own_team=(Role.OFFICER,)),
+    _t(Status.DISPATCHED, Status.REPORTED, "退回", (Role.TEAM_LEAD,) + SUPERVISORS, needs_reason=True),
+    _t(Status.IN_PROGRESS, Status.RECTIFIED, "整改完毕", FIELD, own_team=(Role.OFFICER,)),
     _t(Status.RECTIFIED, Status.VERIFIED, "核查通过", SUPERVISORS),
     _t(Status.RECTIFIED, Status.IN_PROGRESS, "核查不通过", SUPERVISORS, needs_reason=True),
     _t(Status.VERIFIED, Status.CLOSED, "办结", SUPERVISORS),

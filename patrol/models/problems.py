@@ -3,7 +3,7 @@
 A problem is pinned to the network: a point (storage CRS), the location text in the
 published style, the areas covering it, and the road segment + measure + side. Status
 changes only through patrol.services.problems.problem_transition, which writes the
-audit row (ProblemEvent) in the same transaction.
+audit event (core.audit) in the same transaction.
 """
 import uuid
 
@@ -46,9 +46,9 @@ class Problem(models.Model):
     description = models.TextField("描述", blank=True)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上报人", on_delete=models.PROTECT,
                                  related_name="reported_problems")
-    team = models.ForeignKey("patrol.Team", verbose_name="承办班组", null=True, blank=True,
+    team = models.ForeignKey("org.Team", verbose_name="承办班组", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="problems")
-    agency = models.ForeignKey("patrol.Agency", verbose_name="责任单位", null=True, blank=True,
+    agency = models.ForeignKey("org.Agency", verbose_name="责任单位", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="problems")
     deadline = models.DateTimeField("处置期限", null=True, blank=True)
     affected_households = models.PositiveIntegerField("影响户数", null=True, blank=True)
@@ -102,7 +102,7 @@ class Escalation(models.Model):
     """吹哨: a hard problem handed to a district department, whose answer is tracked."""
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="escalations")
-    department = models.ForeignKey("patrol.Agency", verbose_name="职能部门", on_delete=models.PROTECT)
+    department = models.ForeignKey("org.Agency", verbose_name="职能部门", on_delete=models.PROTECT)
     reason = models.TextField("吹哨事由")
     deadline = models.DateTimeField("答复期限")
     response = models.TextField("部门答复", blank=True)
@@ -119,7 +119,7 @@ class Reinspection(models.Model):
     """复查: a scheduled return to a rectified problem, on a team's list."""
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="reinspections")
-    team = models.ForeignKey("patrol.Team", verbose_name="复查班组", on_delete=models.PROTECT,
+    team = models.ForeignKey("org.Team", verbose_name="复查班组", on_delete=models.PROTECT,
                              related_name="reinspections")
     due_date = models.DateField("复查日期")
     done_at = models.DateTimeField("完成时间", null=True, blank=True)

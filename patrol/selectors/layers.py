@@ -26,9 +26,9 @@ from django.conf import settings
 from django.db import connection
 
 from geodata.selectors.areas import area_descendant_ids
+from org.selectors import user_jurisdiction_area_ids
 
 from ..domain.workflow import OPEN_STATES, STATUS_LABELS
-from .people import user_jurisdiction_area_ids
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (WGS84)
 
@@ -141,7 +141,7 @@ def problems_layer_geojson(*, user, bbox: BBox, category: list[str] | None = Non
                            limit: int = DEFAULT_LIMIT) -> bytes:
     """The problems in `bbox` the user may see, as GeoJSON FeatureCollection bytes (UTF-8).
 
-    Raises patrol.errors.Forbidden for a user without an officer profile.
+    Raises core.errors.Forbidden for a user without an officer profile.
     """
     query = problems_layer_query(
         jurisdiction=user_jurisdiction_area_ids(user), bbox=bbox, category=category, status=status,

@@ -4,9 +4,10 @@ from __future__ import annotations
 from django.contrib.gis.geos import Point as GeosPoint
 from django.contrib.gis.measure import D
 
+from org.selectors import jurisdiction_area_ids, officer_of
+
 from ..domain.workflow import OPEN_STATES
 from ..models import Problem
-from .people import jurisdiction_area_ids, officer_of
 
 
 def problems_visible_to(user):

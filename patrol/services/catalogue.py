@@ -1,6 +1,9 @@
 """Loading the category catalogue (patrol.domain.categories) into the database."""
 from django.db import transaction
 
+from core import audit
+from core.domain.verbs import Verb
+
 from ..domain.categories import CATALOGUE_VERSION, all_categories
 from ..models import Category
 
@@ -28,4 +31,7 @@ def categories_load() -> dict[str, int]:
                 counts["unchanged"] += 1
         stale = [c.pk for c in existing.values() if c.active]
         counts["deactivated"] = Category.objects.filter(pk__in=stale).update(active=False)
+        if counts["created"] or counts["updated"] or counts["deactivated"]:
+            audit.record(actor=None, verb=Verb.IMPORTED, subject=("patrol.category", CATALOGUE_VERSION),
+                         after=counts)
     return counts

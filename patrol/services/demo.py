@@ -7,11 +7,12 @@ import os
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core import audit
+from core.domain.verbs import Verb
 from geodata.models import Area, AreaKind
 from geodata.services.demo import DEMO_DISTRICT_CODE, DEMO_SUBDISTRICT
+from org.models import Agency, AgencyKind, Officer, Role, Team
 
-from ..models import Agency, Officer, Team
-from ..models.people import AgencyKind, Role
 from .catalogue import categories_load
 
 DEMO_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "patrol-demo")
@@ -65,15 +66,19 @@ def demo_people_load(*, admin_username: str = "admin") -> list[str]:
             Officer.objects.update_or_create(user=admin, defaults=dict(
                 name="区级管理员", role=Role.DISTRICT_ADMIN, agency=agencies["海淀区城市管理委员会"], team=None,
                 jurisdiction=district))
+        audit.record(actor=None, verb=Verb.IMPORTED, subject=("org.people", "demo"),
+                     after={"users": len(USERS) + 1, "created": created, "agencies": len(agencies),
+                            "teams": len(teams)})
     lines.append(f"演示人员: {len(USERS) + 1} 个账号（新建 {created}），单位 {len(agencies)}，班组 {len(teams)}")
     return lines
 
 
 def demo_api_key() -> str:
+    """A fresh Open311 key for the demo system, the previous one revoked: keys are stored
+    hashed, so the one issued last time cannot be shown again."""
     from api.models import ApiKey
 
-    User = get_user_model()
-    key = ApiKey.objects.filter(name="演示外部系统", active=True).first()
-    if key is None:
-        key = ApiKey.objects.create(name="演示外部系统", user=User.objects.get(username="open311"))
-    return key.key
+    with transaction.atomic():
+        ApiKey.revoke(ids=ApiKey.objects.filter(name="演示外部系统", active=True).values_list("pk", flat=True))
+        _, key = ApiKey.issue(name="演示外部系统", user=get_user_model().objects.get(username="open311"))
+    return key

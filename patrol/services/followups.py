@@ -6,12 +6,15 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from ..domain import permissions
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Conflict, Forbidden, NotFound, ServiceError
+from org.domain import permissions
+from org.models import Agency, AgencyKind, Team
+from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of, team_serves
+
 from ..domain.workflow import Status
-from ..errors import Conflict, Forbidden, NotFound, ServiceError
-from ..models import Agency, Escalation, Problem, ProblemEvent, Reinspection, Team
-from ..models.people import AgencyKind
-from ..selectors.people import in_jurisdiction, jurisdiction_area_ids, officer_of, team_serves
+from ..models import Escalation, Problem, Reinspection
 
 
 def _problem_for(actor, problem_id: int, action: str):
@@ -37,8 +40,9 @@ def escalate(*, actor, problem_id: int, department_id: int, reason: str, deadlin
     with transaction.atomic():
         esc = Escalation.objects.create(problem=problem, department=department, reason=reason, deadline=deadline,
                                         created_by=actor)
-        ProblemEvent.objects.create(problem=problem, actor=actor, action="escalated", reason=reason,
-                                    data={"escalation": esc.pk, "department": department.name})
+        audit.record(actor=actor, verb=Verb.ESCALATED, subject=esc, context=problem, reason=reason,
+                     after={"department": department.pk, "department_name": department.name,
+                            "deadline": deadline.isoformat()})
     return esc
 
 
@@ -62,8 +66,8 @@ def escalation_respond(*, actor, escalation_id: int, response: str) -> Escalatio
             raise Conflict("该吹哨已答复", field="response")
         esc.response, esc.responded_at = response, timezone.now()
         esc.save(update_fields=["response", "responded_at"])
-        ProblemEvent.objects.create(problem_id=esc.problem_id, actor=actor, action="escalation_answered",
-                                    data={"escalation": esc.pk})
+        audit.record(actor=actor, verb=Verb.ESCALATION_ANSWERED, subject=esc, context=problem,
+                     after={"response": response})
     return esc
 
 
@@ -80,8 +84,8 @@ def reinspection_schedule(*, actor, problem_id: int, team_id: int, due_date: dt.
         raise ServiceError("复查日期不能早于今天", field="due_date")
     with transaction.atomic():
         r = Reinspection.objects.create(problem=problem, team=team, due_date=due_date, created_by=actor)
-        ProblemEvent.objects.create(problem=problem, actor=actor, action="reinspection_scheduled",
-                                    data={"reinspection": r.pk, "team": team.name, "due_date": due_date.isoformat()})
+        audit.record(actor=actor, verb=Verb.REINSPECTION_SCHEDULED, subject=r, context=problem,
+                     after={"team": team.pk, "team_name": team.name, "due_date": due_date.isoformat()})
     return r
 
 
@@ -102,8 +106,8 @@ def reinspection_complete(*, actor, reinspection_id: int, passed: bool, notes: s
             raise Conflict("该复查已完成", field="id")
         r.done_at, r.passed, r.notes = timezone.now(), passed, notes
         r.save(update_fields=["done_at", "passed", "notes"])
-        ProblemEvent.objects.create(problem=r.problem, actor=actor, action="reinspected",
-                                    data={"reinspection": r.pk, "passed": passed}, reason=notes)
+        audit.record(actor=actor, verb=Verb.REINSPECTED, subject=r, context=r.problem, reason=notes,
+                     after={"passed": passed})
     return r
 
 

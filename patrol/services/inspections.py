@@ -5,13 +5,16 @@ import datetime as dt
 
 from django.db import transaction
 
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Forbidden, NotFound, ServiceError
 from geodata.models import Area
+from org.domain import permissions
+from org.models import Agency
+from org.selectors import in_jurisdiction, officer_of
 
-from ..domain import permissions
 from ..domain.summary import OutcomeLine, inspection_summary
-from ..errors import Forbidden, NotFound, ServiceError
-from ..models import Agency, Inspection, Outcome
-from ..selectors.people import in_jurisdiction, officer_of
+from ..models import Inspection, Outcome
 from .outcomes import current_outcomes
 
 
@@ -36,6 +39,9 @@ def inspection_create(*, actor, date: dt.date, title: str, area_id: int, lead_ag
         inspection = Inspection.objects.create(date=date, title=title.strip(), area=area, route_text=route_text,
                                                lead_agency=lead, focus=focus, notes=notes, created_by=actor)
         inspection.agencies.set(agencies)
+        audit.record(actor=actor, verb=Verb.CREATED, subject=inspection, after={
+            "date": date.isoformat(), "title": inspection.title, "area": area.pk, "lead_agency": lead.pk,
+            "agencies": sorted(a.pk for a in agencies), "route_text": route_text, "focus": focus, "notes": notes})
     return inspection
 
 

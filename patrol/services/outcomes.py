@@ -10,11 +10,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ..domain import permissions
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Conflict, Forbidden, NotFound, ServiceError
+from org.domain import permissions
+from org.selectors import in_jurisdiction, officer_of
+
 from ..domain.outcomes import OutcomeKind, outcome_kind, validate_outcome
-from ..errors import Conflict, Forbidden, NotFound, ServiceError
-from ..models import Inspection, Outcome, Problem, ProblemEvent
-from ..selectors.people import in_jurisdiction, officer_of
+from ..models import Inspection, Outcome, Problem
 
 PARTICULARS = ("fine_amount", "points", "seized_items", "case_number")
 
@@ -89,10 +92,11 @@ def outcome_record(*, actor, kinds: list[str], target_kind: str, count: int, pro
             problem=problem, inspection=inspection, kinds=labels, target_kind=target_kind, count=count,
             fine_amount=fine_amount, points=points, seized_items=seized_items or "", case_number=case_number or "",
             notes=notes, corrects=corrects, recorded_by=actor)
-        if problem is not None:
-            ProblemEvent.objects.create(problem=problem, actor=actor, action="outcome", data={
-                "outcome": outcome.pk, "kinds": labels, "target_kind": target_kind, "count": count,
-                "corrects": corrects_id})
+        audit.record(actor=actor, verb=Verb.OUTCOME_CORRECTED if corrects else Verb.OUTCOME_RECORDED,
+                     subject=outcome, context=problem if problem is not None else inspection, after={
+                         "problem": problem_id, "inspection": inspection_id, "kinds": labels,
+                         "target_kind": target_kind, "count": count, "fine_amount": fine_amount, "points": points,
+                         "seized_items": seized_items, "case_number": case_number, "corrects": corrects_id})
     return outcome
 
 

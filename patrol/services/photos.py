@@ -9,11 +9,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageOps
 
-from ..domain import permissions
-from ..errors import Forbidden, NotFound, ServiceError
-from ..models import Outcome, OutcomePhoto, Problem, ProblemEvent, ProblemPhoto
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Forbidden, NotFound, ServiceError
+from org.domain import permissions
+from org.selectors import in_jurisdiction, officer_of
+
+from ..models import Outcome, OutcomePhoto, Problem, ProblemPhoto
 from ..models.problems import PhotoKind
-from ..selectors.people import in_jurisdiction, officer_of
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -86,8 +89,8 @@ def photo_add(*, actor, problem_id: int, kind: str, data: bytes) -> ProblemPhoto
         photo.image.save("photo.jpg", ContentFile(jpeg), save=False)
         photo.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
         photo.save()
-        ProblemEvent.objects.create(problem=problem, actor=actor, action="photo", data={"kind": kind,
-                                                                                        "photo": photo.pk})
+        audit.record(actor=actor, verb=Verb.PHOTO_ADDED, subject=photo, context=problem,
+                     after={"kind": kind, "image": photo.image.name, "width": width, "height": height})
     return photo
 
 
@@ -107,9 +110,9 @@ def outcome_photo_add(*, actor, outcome_id: int, data: bytes) -> OutcomePhoto:
         photo.image.save("photo.jpg", ContentFile(jpeg), save=False)
         photo.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
         photo.save()
-        if outcome.problem_id:
-            ProblemEvent.objects.create(problem_id=outcome.problem_id, actor=actor, action="outcome_photo",
-                                        data={"outcome": outcome.pk, "photo": photo.pk})
+        audit.record(actor=actor, verb=Verb.PHOTO_ADDED, subject=photo,
+                     context=outcome.problem if outcome.problem_id else outcome.inspection,
+                     after={"outcome": outcome.pk, "image": photo.image.name})
     return photo
 
 

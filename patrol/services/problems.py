@@ -13,17 +13,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Conflict, Forbidden, NotFound, ServiceError
 from geodata.geocoding import describe_point, locate, network_index
 from geodata.location.parse import parse
 from geodata.models import AreaKind, Road, RoadSegment
 from geodata.selectors.areas import areas_covering
+from org.domain import permissions
+from org.models import Team
+from org.selectors import in_jurisdiction, officer_of, team_serves
 
-from ..domain import permissions
 from ..domain.workflow import STATUS_LABELS, Status, check_transition
-from ..errors import Conflict, Forbidden, NotFound, ServiceError
-from ..models import Category, Inspection, Problem, ProblemEvent, Team
+from ..models import Category, Inspection, Problem
 from ..models.problems import Source
-from ..selectors.people import in_jurisdiction, officer_of, team_serves
 from ..selectors.problems import open_problems_near
 
 DUPLICATE_RADIUS_M = 30.0
@@ -88,7 +91,11 @@ def problems_resnap(*, segment_ids=()) -> int:
         seg = (near.filter(road_id__in=own).first() if own else None) or near.first()
         new = (seg.id, round(seg.geom.project(p.geom), 2)) if seg else (None, None)
         if new != (p.segment_id, p.measure_m):
-            Problem.objects.filter(pk=p.pk).update(segment_id=new[0], measure_m=new[1])
+            with transaction.atomic():
+                Problem.objects.filter(pk=p.pk).update(segment_id=new[0], measure_m=new[1])
+                audit.record(actor=None, verb=Verb.RESNAPPED, subject=p,
+                             before={"segment": p.segment_id, "measure_m": p.measure_m},
+                             after={"segment": new[0], "measure_m": new[1]})
             changed += 1
     return changed
 
@@ -108,12 +115,6 @@ def _roads_of(p: Problem) -> set[int]:
 def _geos(point) -> GEOSGeometry:
     """A shapely point of the (storage-CRS) network index as a GEOS point for the ORM."""
     return GEOSGeometry(memoryview(point.wkb), srid=settings.STORAGE_SRID)
-
-
-def _event(problem: Problem, actor, action: str, *, from_status: str = "", to_status: str = "", reason: str = "",
-           data: dict | None = None) -> ProblemEvent:
-    return ProblemEvent.objects.create(problem=problem, actor=actor, action=action, from_status=from_status,
-                                       to_status=to_status, reason=reason, data=data or {})
 
 
 def problem_create(*, actor, category_code: str, lon: float | None = None, lat: float | None = None,
@@ -163,8 +164,9 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
                 deadline=now + timedelta(hours=category.deadline_hours), affected_households=affected_households,
                 inspection=inspection,
             )
-            _event(problem, actor, "created", to_status=problem.status,
-                   data={"category": category.code, "location_text": problem.location_text, "source": source})
+            audit.record(actor=actor, verb=Verb.CREATED, subject=problem, after={
+                "status": problem.status, "category": category.code, "location_text": problem.location_text,
+                "source": source, "client_id": str(client_id) if client_id else None})
     except IntegrityError:
         # Two retries of one client_id raced: the other one won; answer with its problem.
         if client_id is not None:
@@ -229,7 +231,8 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
             changes["duplicate_of"] = original.pk
         problem.status = target
         problem.save(update_fields=["status", "team", "duplicate_of", "updated_at"])
-        _event(problem, actor, "transition", from_status=source, to_status=target, reason=reason, data=changes)
+        audit.record(actor=actor, verb=Verb.TRANSITIONED, subject=problem, reason=reason,
+                     before={"status": source}, after={"status": target, **changes})
     return problem
 
 
@@ -251,19 +254,19 @@ def problem_update(*, actor, problem_id: int, **fields) -> Problem:
                                  status=problem.status)
         if why:
             raise Forbidden(why)
-        before = {}
+        before, after = {}, {}
         if "category" in fields:
             category = Category.objects.filter(code=fields.pop("category"), active=True).first()
             if category is None:
                 raise ServiceError("未知问题类别", field="category")
-            before["category"] = problem.category.code
+            before["category"], after["category"] = problem.category.code, category.code
             problem.category = category
             problem.deadline = problem.created_at + timedelta(hours=category.deadline_hours)
         for name, value in fields.items():
-            before[name] = getattr(problem, name)
+            before[name], after[name] = getattr(problem, name), value
             setattr(problem, name, value)
         problem.save()
-        _event(problem, actor, "updated", data={"before": {k: str(v) for k, v in before.items()}})
+        audit.record(actor=actor, verb=Verb.UPDATED, subject=problem, before=before, after=after)
     return problem
 
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from api.open311 import formats
 from api.open311 import serializers as open311_serializers
-from patrol.models import Problem, Team
+from org.models import Team
+from patrol.models import Problem
 from patrol.services.demo import demo_api_key
 from patrol.services.problems import problem_transition
 
@@ -342,10 +343,11 @@ def test_missing_or_invalid_api_key_is_a_403(client, fmt, key):
 
 
 @db
-def test_a_deactivated_key_is_a_403(client, api_key):
+def test_a_revoked_key_is_a_403(client, api_key):
     from api.models import ApiKey
-    ApiKey.objects.filter(key=api_key).update(active=False)
-    assert error(post_request(client, "json", api_key=api_key, service_code="0102", **INSIDE), "json")[0] == 403
+    ApiKey.revoke(ids=[ApiKey.lookup(api_key).pk])
+    code, description = error(post_request(client, "json", api_key=api_key, service_code="0102", **INSIDE), "json")
+    assert code == 403 and "已吊销" in description
 
 
 @db

@@ -13,13 +13,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.models import ApiToken
 from geodata.models import Area, AreaKind
 from geodata.services.geometry import to_storage
-from patrol.models import Agency, Category, Officer, Problem
-from patrol.models.people import AgencyKind, Role
+from org.models import Agency, AgencyKind, Officer, Role
+from patrol.models import Category, Problem
 
 URL = "/api/v1/problems/layer"
 BASE_LON, BASE_LAT = 116.3463, 40.0035
@@ -205,9 +205,9 @@ def test_officer_of_another_subdistrict_sees_nothing_of_ours(officer, make, othe
 
 def test_token_authentication_is_accepted(make):
     p = make()
-    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="officer1"))
+    _, key = ApiToken.issue(user=get_user_model().objects.get(username="officer1"), name="平板")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert ids(client.get(URL, {"bbox": NEAR_BBOX})) == [p.pk]
 
 

@@ -5,8 +5,7 @@ from rest_framework.test import APIClient
 
 from geodata.models import Area, AreaKind
 from geodata.services.geometry import to_storage
-from patrol.models import Agency, Officer, Team
-from patrol.models.people import AgencyKind, Role
+from org.models import Agency, AgencyKind, Officer, Role, Team
 
 # A point on 学院路 just south of 清华东路, inside the demo subdistrict 学院路街道.
 LAT, LON = 39.99912, 116.34636

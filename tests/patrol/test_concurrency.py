@@ -6,10 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from core.errors import ServiceError
+from core.models import AuditEvent
 from geodata.services.demo import demo_load
 from patrol.domain import workflow
-from patrol.errors import ServiceError
-from patrol.models import Problem, ProblemEvent
+from patrol.models import Problem
 from patrol.services import problems as problem_services
 from patrol.services.demo import demo_people_load
 
@@ -61,5 +62,5 @@ def test_two_concurrent_transitions_end_with_one_winner_and_no_lost_update(monke
     assert isinstance(loser, ServiceError) and "不能从" in loser.message
     final = Problem.objects.get(pk=problem.pk)
     assert final.status == {"dispatch": "dispatched", "reject": "rejected"}[winners[0]]
-    transitions = ProblemEvent.objects.filter(problem=problem, action="transition")
-    assert transitions.count() == 1 and transitions.get().to_status == final.status
+    transitions = AuditEvent.objects.for_subject("patrol.problem", problem.pk).filter(verb="transitioned")
+    assert transitions.count() == 1 and transitions.get().after["status"] == final.status

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from geodata.models import Area
-from patrol.models import Agency, Inspection, Officer, Outcome, Problem, Team
-from patrol.models.people import Role
+from org.models import Agency, Officer, Role, Team
+from patrol.models import Inspection, Outcome, Problem
 
 from .conftest import new_problem
 

@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from patrol.models import Agency, Outcome
+from org.models import Agency
+from patrol.models import Outcome
 
 from .conftest import new_problem
 
@@ -96,7 +97,7 @@ def test_seizure_and_case_record_their_particulars(as_user):
     assert r.status_code == 201, r.json()
     detail = as_user("officer1").get(f"/api/v1/problems/{pid}/").json()
     assert detail["outcomes"][0]["case_number"].endswith("第0123号")
-    assert [e["action"] for e in detail["events"]] == ["created", "outcome"]
+    assert [e["verb"] for e in detail["events"]] == ["created", "outcome_recorded"]
 
 
 def test_escalation_to_a_district_department_is_tracked(as_user):
@@ -116,12 +117,12 @@ def test_escalation_to_a_district_department_is_tracked(as_user):
     answer = as_user("admin").post(f"/api/v1/escalations/{eid}/respond", {"response": "已协调市场监管局联合执法"},
                                    format="json")
     assert answer.status_code == 200 and answer.json()["late"] is False
-    actions = [e["action"] for e in as_user("lead1").get(f"/api/v1/problems/{pid}/").json()["events"]]
+    actions = [e["verb"] for e in as_user("lead1").get(f"/api/v1/problems/{pid}/").json()["events"]]
     assert actions == ["created", "escalated", "escalation_answered"]
 
 
 def test_reinspection_lands_on_the_teams_list(as_user):
-    from patrol.models import Team
+    from org.models import Team
     pid = new_problem(as_user("officer1")).json()["id"]
     team = Team.objects.get(name="执法二队").id
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()

@@ -114,7 +114,7 @@ def _files(root):
 
 
 def test_a_failed_save_leaves_no_files_behind(as_user, tmp_path, monkeypatch):
-    from patrol.models import ProblemEvent
+    from core.models import AuditEvent
 
     client = as_user("officer1")
     pid = new_problem(client).json()["id"]
@@ -125,7 +125,7 @@ def test_a_failed_save_leaves_no_files_behind(as_user, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ProblemEvent.objects, "create", broken)
+    monkeypatch.setattr(AuditEvent.objects, "create", broken)
     with pytest.raises(RuntimeError):
         from django.contrib.auth import get_user_model
 

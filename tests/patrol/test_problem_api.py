@@ -3,7 +3,8 @@ import uuid
 
 import pytest
 
-from patrol.models import Problem, ProblemEvent
+from core.models import AuditEvent
+from patrol.models import Problem
 
 from .conftest import LAT, LON, new_problem
 
@@ -19,7 +20,7 @@ def test_officer_reports_a_problem_at_a_gps_point(as_user):
     assert body["location_text"].startswith("学院路街道，学院路")  # written by the describer
     assert body["segment"] is not None and body["deadline"]
     assert body["team"] == "执法一队"
-    assert [e["action"] for e in body["events"]] == ["created"]
+    assert [e["verb"] for e in body["events"]] == ["created"]
 
 
 def test_problem_from_text_only_is_geocoded(as_user):
@@ -37,10 +38,10 @@ def test_retried_create_with_the_same_client_id_returns_the_first_problem(as_use
     cid = str(uuid.uuid4())
     first = new_problem(client, client_id=cid)
     again = new_problem(client, client_id=cid)
-    assert first.status_code == 201 and again.status_code == 200
-    assert first.json()["id"] == again.json()["id"]
+    assert first.status_code == 201 and again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and first.json() == again.json()
     assert Problem.objects.filter(client_id=cid).count() == 1
-    assert ProblemEvent.objects.filter(problem_id=first.json()["id"], action="created").count() == 1
+    assert AuditEvent.objects.for_subject("patrol.problem", first.json()["id"]).filter(verb="created").count() == 1
 
 
 def test_someone_else_reusing_a_client_id_is_a_conflict(as_user):
@@ -65,14 +66,14 @@ DROP = object()
     ({"affected_households": -3}, "affected_households"),
 ])
 def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(as_user, extra, field):
-    before = (Problem.objects.count(), ProblemEvent.objects.count())
+    before = (Problem.objects.count(), AuditEvent.objects.count())
     body = {"category": "积存垃圾渣土", "lat": LAT, "lon": LON, "description": "路边积存垃圾"}
     body.update(extra)
     body = {k: v for k, v in body.items() if v is not DROP}
     r = as_user("officer1").post("/api/v1/problems/", body, format="json")
     assert r.status_code == 400, r.json()
     assert field in r.json(), r.json()
-    assert (Problem.objects.count(), ProblemEvent.objects.count()) == before
+    assert (Problem.objects.count(), AuditEvent.objects.count()) == before
 
 
 def test_anonymous_requests_are_refused(client):
@@ -88,15 +89,15 @@ def test_full_workflow_with_audit_trail(as_user):
     for user, body in steps:
         r = as_user(user).post(f"/api/v1/problems/{pid}/transition", body, format="json")
         assert r.status_code == 200, (user, body, r.json())
-    events = list(ProblemEvent.objects.filter(problem_id=pid).order_by("id").values_list(
-        "action", "from_status", "to_status", "actor__username"))
+    events = list(AuditEvent.objects.for_subject("patrol.problem", pid).order_by("id").values_list(
+        "verb", "before__status", "after__status", "actor__username"))
     assert events[0][0] == "created"
     assert [(e[1], e[2], e[3]) for e in events[1:]] == [
         ("reported", "dispatched", "lead1"), ("dispatched", "in_progress", "officer1"),
         ("in_progress", "rectified", "officer1"), ("rectified", "verified", "supervisor1"),
         ("verified", "closed", "supervisor1"), ("closed", "reopened", "supervisor1"),
         ("reopened", "dispatched", "lead1")]
-    assert ProblemEvent.objects.get(problem_id=pid, to_status="reopened").reason == "居民再次反映"
+    assert AuditEvent.objects.get(subject_id=str(pid), after__status="reopened").reason == "居民再次反映"
 
 
 @pytest.mark.parametrize(("user", "body", "code", "field"), [
@@ -108,12 +109,12 @@ def test_full_workflow_with_audit_trail(as_user):
 ])
 def test_refused_transitions_change_nothing(as_user, user, body, code, field):
     pid = new_problem(as_user("officer1")).json()["id"]
-    events = ProblemEvent.objects.count()
+    events = AuditEvent.objects.count()
     r = as_user(user).post(f"/api/v1/problems/{pid}/transition", body, format="json")
     assert r.status_code == code, r.json()
     assert field in r.json()
     assert Problem.objects.get(pk=pid).status == "reported"
-    assert ProblemEvent.objects.count() == events
+    assert AuditEvent.objects.count() == events
 
 
 def test_officer_of_another_team_cannot_start_work(as_user):
@@ -162,9 +163,9 @@ def test_overdue_problems_are_flagged(as_user):
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(as_user):
-    from patrol.models.audit import AppendOnlyError
+    from core.models import AppendOnlyError
     pid = new_problem(as_user("officer1")).json()["id"]
-    event = ProblemEvent.objects.get(problem_id=pid)
+    event = AuditEvent.objects.for_subject("patrol.problem", pid).get()
     event.reason = "改写"
     with pytest.raises(AppendOnlyError):
         event.save()

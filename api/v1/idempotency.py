@@ -1,0 +1,75 @@
+"""Every write endpoint is exactly-once under a client id (core.commands).
+
+The client sends `Idempotency-Key: <its own id>` (a UUID made when the officer pressed the
+button, kept in the offline queue with the request). For problems the body's `client_id`
+serves as the key when the header is absent, as tablets sent it before. A replayed answer
+carries `Idempotent-Replayed: true`.
+"""
+from __future__ import annotations
+
+import functools
+
+from django.core.files.uploadedfile import UploadedFile
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.response import Response
+
+from core.commands import KEY_FIELD, fingerprint, run_once
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    KEY_FIELD, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="客户端为本次操作生成的唯一编号（如 UUID，≤100 字符）。同一编号同一内容的重试返回首次的结果，"
+                "不会重复写入；同一编号不同内容返回 409。")
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def _body(request) -> dict:
+    data = request.data
+    if hasattr(data, "getlist"):  # form or multipart: every value of every key, files by content
+        out = {}
+        for key in sorted(data.keys()):
+            values = []
+            for value in data.getlist(key):
+                if isinstance(value, UploadedFile):
+                    content = value.read()
+                    value.seek(0)
+                    values.append(content)
+                else:
+                    values.append(value)
+            out[key] = values
+        return out
+    return data if isinstance(data, (dict, list)) else {"_": str(data)}
+
+
+def client_key(request, *, body_field: str | None = None) -> str | None:
+    key = request.headers.get(KEY_FIELD)
+    if not key and body_field and isinstance(request.data, dict):
+        value = request.data.get(body_field)
+        key = str(value) if value not in (None, "") else None
+    return key or None
+
+
+def exactly_once(*, body_field: str | None = None):
+    """Wrap an APIView write method: under a client id it runs once per user and id."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, request, *args, **kwargs):
+            key = client_key(request, body_field=body_field)
+            if key is None or not request.user.is_authenticated:
+                return method(self, request, *args, **kwargs)
+            route = request.resolver_match.route if request.resolver_match else request.path
+            scope = f"{request.method} {route}"
+            body_hash = fingerprint({"args": kwargs, "body": _body(request)})
+
+            def execute():
+                response = method(self, request, *args, **kwargs)
+                return response.status_code, response.data
+
+            status, data, replayed = run_once(actor=request.user, key=key, scope=scope, body_hash=body_hash,
+                                              execute=execute)
+            response = Response(data, status=status)
+            if replayed:
+                response[REPLAYED_HEADER] = "true"
+            return response
+        return wrapper
+    return decorate

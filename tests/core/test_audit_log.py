@@ -1,0 +1,90 @@
+"""The audit log is append-only in the database itself, and is written inside the
+transaction of the write it records."""
+import pytest
+from django.db import DatabaseError, connection, models, transaction
+from django.test import Client
+
+from core import audit
+from core.domain.verbs import Verb
+from core.models import AppendOnlyError, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event():
+    with transaction.atomic():
+        return audit.record(actor=None, verb=Verb.IMPORTED, subject=("test.thing", 1), after={"n": 1})
+
+
+def _unchanged(event):
+    row = AuditEvent.objects.filter(pk=event.pk).values("verb", "reason", "after").get()
+    assert row == {"verb": "imported", "reason": "", "after": {"n": 1}}
+
+
+def test_the_orm_refuses_to_change_or_delete_a_row(event):
+    event.reason = "改写"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="改写")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    _unchanged(event)
+
+
+def test_the_database_refuses_even_when_the_orm_guard_is_bypassed(event):
+    # A plain QuerySet, as any code that does not know of the guard would build it.
+    plain = models.QuerySet(model=AuditEvent).filter(pk=event.pk)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        plain.update(reason="改写")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        models.QuerySet.delete(plain)
+    _unchanged(event)
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE core_auditevent SET reason = 'x' WHERE id = %s",
+    "UPDATE core_auditevent SET at = at - interval '1 day' WHERE id = %s",
+    "DELETE FROM core_auditevent WHERE id = %s",
+])
+def test_raw_sql_cannot_change_or_delete_a_row(event, sql):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql, [event.pk])
+    _unchanged(event)
+
+
+def test_truncate_is_refused_outside_a_test_database(event):
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_database()")
+        assert cur.fetchone()[0].startswith("test_")  # here the trigger lets test runs empty the table
+        cur.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'core_auditevent'::regclass AND NOT tgisinternal")
+        assert {r[0] for r in cur.fetchall()} == {"core_auditevent_no_update_delete", "core_auditevent_no_truncate"}
+
+
+def test_an_unknown_verb_is_refused_by_the_database():
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("INSERT INTO core_auditevent (at, verb, subject_type, subject_id, context_type, context_id, "
+                    "before, after, reason, request_id) VALUES (now(), 'renamed', 't', '1', '', '', '{}', '{}', "
+                    "'', '')")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_a_bug():
+    with pytest.raises(RuntimeError, match="transaction"):
+        audit.record(actor=None, verb=Verb.IMPORTED, subject=("test.thing", 2))
+
+
+def test_a_request_id_reaches_the_events_of_the_request(db):
+    from django.contrib.auth import get_user_model
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="officer1"))
+    r = client.post("/api/v1/problems/", {"category": "积存垃圾渣土", "lat": 39.99912, "lon": 116.34636},
+                    content_type="application/json", HTTP_X_REQUEST_ID="tablet-7-000123")
+    assert r.status_code == 201 and r["X-Request-ID"] == "tablet-7-000123"
+    event = AuditEvent.objects.for_subject("patrol.problem", r.json()["id"]).get()
+    assert event.request_id == "tablet-7-000123" and event.actor.username == "officer1"
+    assert client.get("/api/v1/categories/", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"] != \
+        "bad id with spaces"
