@@ -252,8 +252,8 @@ def main() -> None:
         django.setup()
         from django.db import connections
 
-        from patrol.selectors.layers import problems_layer_query
         from org.selectors import jurisdiction_area_ids, officer_of
+        from patrol.selectors.layers import problems_layer_query
 
         ctx = reuse() if args.reuse_db else load(args.problems)
         jurisdiction = jurisdiction_area_ids(officer_of(ctx["user"]))

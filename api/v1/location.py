@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.limits import AnonymousThrottle
+from api.v1.errors import problem
 from geodata.geocoding import (
     OutsideDistrictError,
     describe_point,
@@ -80,7 +81,7 @@ class Describe(APIView):
         try:
             point, desc = describe_point(lon, lat, with_landmark=q.validated_data["landmark"])
         except OutsideDistrictError as exc:
-            return Response({"lat": [str(exc)], "lon": [str(exc)]}, status=400)
+            return problem(400, {"lat": [str(exc)], "lon": [str(exc)]})
         return Response(described_feature(lon, lat, point, desc))
 
 

@@ -29,7 +29,7 @@ def test_areas_layer_filters_by_kind(client):
 def test_bad_bbox_is_a_400_naming_the_field(client, bbox):
     response = client.get("/api/v1/roads/", {"bbox": bbox})
     assert response.status_code == 400
-    assert "bbox" in response.json()
+    assert "bbox" in response.json()["errors"]
 
 
 def test_openapi_schema_lists_the_layers(client):

@@ -222,7 +222,7 @@ def test_user_without_officer_profile_is_forbidden():
     client.force_authenticate(user)
     response = client.get(URL, {"bbox": NEAR_BBOX})
     assert response.status_code == 403
-    assert "人员档案" in response.json()["non_field_errors"][0]
+    assert "人员档案" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("params, field", [
@@ -240,7 +240,7 @@ def test_user_without_officer_profile_is_forbidden():
 def test_bad_query_is_a_400_naming_the_field(officer, params, field):
     response = officer.get(URL, params)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
 
 
 def test_openapi_schema_lists_the_layer(client):

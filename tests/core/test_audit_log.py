@@ -88,3 +88,21 @@ def test_a_request_id_reaches_the_events_of_the_request(db):
     assert event.request_id == "tablet-7-000123" and event.actor.username == "officer1"
     assert client.get("/api/v1/categories/", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"] != \
         "bad id with spaces"
+
+
+def test_every_api_error_is_problem_json_naming_the_field(db):
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="officer1"))
+    r = client.post("/api/v1/problems/", {"category": "不存在的类别", "lat": 39.99912, "lon": 116.34636},
+                    format="json", HTTP_X_REQUEST_ID="req-1")
+    assert r.status_code == 400 and r["Content-Type"] == "application/problem+json"
+    body = r.json()
+    assert (body["status"], body["code"], body["field"], body["request_id"]) == (400, "invalid", "category", "req-1")
+    assert body["errors"]["category"] == [body["detail"]]
+    for response, status in ((APIClient().get("/api/v1/problems/"), 401),
+                             (client.get("/api/v1/problems/999999/"), 404),
+                             (client.put("/api/v1/problems/", {}, format="json"), 405)):
+        assert response.status_code == status and response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == status and response.json()["field"] is None

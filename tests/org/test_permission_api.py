@@ -89,7 +89,7 @@ def test_an_officer_of_another_subdistrict_can_neither_see_nor_change(as_user, o
 
 def test_an_officer_cannot_report_outside_the_jurisdiction(as_user, other_subdistrict):
     r = new_problem(as_user("other_officer"))  # the demo point lies in 学院路街道
-    assert r.status_code == 403 and "location" in r.json()
+    assert r.status_code == 403 and "location" in r.json()["errors"]
 
 
 def test_a_user_without_an_officer_profile_is_refused(db):

@@ -85,7 +85,7 @@ def test_bad_outcomes_are_a_400_naming_the_field(as_user, body, field):
     before = Outcome.objects.count()
     r = as_user("officer1").post(f"/api/v1/problems/{pid}/outcomes", body, format="json")
     assert r.status_code == 400, r.json()
-    assert field in r.json(), r.json()
+    assert field in r.json()["errors"], r.json()
     assert Outcome.objects.count() == before
 
 

@@ -48,7 +48,7 @@ def test_someone_else_reusing_a_client_id_is_a_conflict(as_user):
     cid = str(uuid.uuid4())
     new_problem(as_user("officer1"), client_id=cid)
     r = new_problem(as_user("officer2"), client_id=cid)
-    assert r.status_code == 409 and "client_id" in r.json()
+    assert r.status_code == 409 and "client_id" in r.json()["errors"]
 
 
 DROP = object()
@@ -72,7 +72,7 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(as_user, extra, f
     body = {k: v for k, v in body.items() if v is not DROP}
     r = as_user("officer1").post("/api/v1/problems/", body, format="json")
     assert r.status_code == 400, r.json()
-    assert field in r.json(), r.json()
+    assert field in r.json()["errors"], r.json()
     assert (Problem.objects.count(), AuditEvent.objects.count()) == before
 
 
@@ -112,7 +112,7 @@ def test_refused_transitions_change_nothing(as_user, user, body, code, field):
     events = AuditEvent.objects.count()
     r = as_user(user).post(f"/api/v1/problems/{pid}/transition", body, format="json")
     assert r.status_code == code, r.json()
-    assert field in r.json()
+    assert field in r.json()["errors"]
     assert Problem.objects.get(pk=pid).status == "reported"
     assert AuditEvent.objects.count() == events
 
@@ -121,7 +121,7 @@ def test_officer_of_another_team_cannot_start_work(as_user):
     pid = new_problem(as_user("officer1")).json()["id"]
     as_user("lead1").post(f"/api/v1/problems/{pid}/transition", {"to": "dispatched"}, format="json")
     r = as_user("officer2").post(f"/api/v1/problems/{pid}/transition", {"to": "in_progress"}, format="json")
-    assert r.status_code == 403 and "承办班组" in r.json()["status"][0]
+    assert r.status_code == 403 and "承办班组" in r.json()["errors"]["status"][0]
 
 
 def test_stale_expected_status_is_a_conflict(as_user):
