@@ -17,12 +17,9 @@ from django.utils.html import format_html
 
 from core import audit
 from core.domain.verbs import Verb
+from org.domain.permissions import can
 
 from .models import ApiKey, ApiToken
-
-# The role value of 区级管理员 (org.domain.roles.Role.DISTRICT_ADMIN), read off the user's
-# officer profile without importing the app that holds it.
-DISTRICT_ADMIN = "district_admin"
 
 
 def may_manage_credentials(user) -> bool:
@@ -31,7 +28,7 @@ def may_manage_credentials(user) -> bool:
     if user.is_superuser:
         return True
     officer = getattr(user, "officer", None)  # None when the user has no officer profile
-    return getattr(officer, "role", None) == DISTRICT_ADMIN
+    return officer is not None and officer.active and can(officer.role, "manage_credentials")
 
 
 class CredentialAdmin(admin.ModelAdmin):

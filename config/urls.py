@@ -11,3 +11,5 @@ urlpatterns = [
     # Problem and evidence photos, to users of the jurisdiction only (api.v1.media).
     re_path(r"^media/photos/(?P<name>[0-9a-f]{32}\.jpg)$", PhotoFile.as_view(), name="photo-file"),
 ]
+
+handler404 = "api.v1.errors.not_found"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,12 @@ from .models import ClientCommand
 
 MAX_KEY_LENGTH = 100
 KEY_FIELD = "Idempotency-Key"
+KEY_PATTERN = r"^[!-~]+$"  # visible ASCII, no spaces: UUIDs, ULIDs, "tablet7-000123"
+_KEY = re.compile(KEY_PATTERN)
+
+
+class InvalidKey(ServiceError):
+    status = 400  # a malformed header, like a malformed body field
 
 
 class _Failed(Exception):
@@ -50,9 +57,8 @@ def fingerprint(payload: Any) -> str:
 
 
 def check_key(key: str) -> str:
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ServiceError(f"客户端编号须为 1–{MAX_KEY_LENGTH} 个可见字符", field=KEY_FIELD)
+    if not _KEY.match(key) or len(key) > MAX_KEY_LENGTH:
+        raise InvalidKey(f"客户端编号须为 1–{MAX_KEY_LENGTH} 个可见 ASCII 字符（不含空格）", field=KEY_FIELD)
     return key
 
 

@@ -2,7 +2,11 @@
 
 
 class ServiceError(Exception):
-    status = 400
+    """A request that is well formed but cannot be carried out as asked (an unknown
+    category, a point outside the district, a team that does not serve the area): HTTP 422.
+    Malformed requests never reach a service: the API's input serializers answer 400."""
+
+    status = 422
 
     def __init__(self, message: str, *, field: str = "non_field_errors"):
         super().__init__(message)

@@ -1,12 +1,59 @@
 from django.contrib import admin
+from django.contrib.gis.geos import GEOSGeometry
 
+from core import audit
+from core.domain.verbs import Verb
 from maps.widgets import LocalGISModelAdmin
 
 from .models import Area, Intersection, Landmark, Road, RoadSegment
 
 
+def _plain(value):
+    """A form value as the audit log keeps it: geometries as their WKT, records as ids."""
+    if isinstance(value, GEOSGeometry):
+        return value.wkt[:2000]
+    return getattr(value, "pk", value)
+
+
+def _changes(form) -> dict:
+    return {name: _plain(form.cleaned_data.get(name)) for name in form.changed_data}
+
+
+class AuditedGISAdmin(LocalGISModelAdmin):
+    """Every edit of the ground through the admin is one audit event (the admin's change
+    view runs in one transaction, so the event is written with the edit or not at all)."""
+
+    def save_model(self, request, obj, form, change):
+        before = {name: _plain(form.initial.get(name)) for name in form.changed_data} if change else {}
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, verb=Verb.UPDATED if change else Verb.CREATED, subject=obj,
+                     before=before, after=_changes(form))
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj, fields in getattr(formset, "changed_objects", []):
+            audit.record(actor=request.user, verb=Verb.UPDATED, subject=obj, context=form.instance,
+                         after={name: _plain(getattr(obj, name, None)) for name in fields})
+        for obj in getattr(formset, "new_objects", []):
+            audit.record(actor=request.user, verb=Verb.CREATED, subject=obj, context=form.instance)
+        for obj in getattr(formset, "deleted_objects", []):
+            audit.record(actor=request.user, verb=Verb.DELETED, subject=("geodata." + obj._meta.model_name,
+                                                                         obj.pk or "?"), context=form.instance)
+
+    def delete_model(self, request, obj):
+        subject = (obj._meta.label_lower, obj.pk)
+        super().delete_model(request, obj)
+        audit.record(actor=request.user, verb=Verb.DELETED, subject=subject, before={"name": str(obj)})
+
+    def delete_queryset(self, request, queryset):
+        gone = [(obj._meta.label_lower, obj.pk, str(obj)) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        for label, pk, name in gone:
+            audit.record(actor=request.user, verb=Verb.DELETED, subject=(label, pk), before={"name": name})
+
+
 @admin.register(Area)
-class AreaAdmin(LocalGISModelAdmin):
+class AreaAdmin(AuditedGISAdmin):
     list_display = ("name", "kind", "code", "parent", "generated")
     list_filter = ("kind", "generated")
     search_fields = ("name", "code")
@@ -22,7 +69,7 @@ class SegmentInline(admin.TabularInline):
 
 
 @admin.register(Road)
-class RoadAdmin(LocalGISModelAdmin):
+class RoadAdmin(AuditedGISAdmin):
     list_display = ("name", "highway", "length_m", "source")
     list_filter = ("highway", "source")
     search_fields = ("name", "name_normalized")
@@ -30,7 +77,7 @@ class RoadAdmin(LocalGISModelAdmin):
 
 
 @admin.register(RoadSegment)
-class RoadSegmentAdmin(LocalGISModelAdmin):
+class RoadSegmentAdmin(AuditedGISAdmin):
     list_display = ("key", "road", "length_m", "highway", "oneway")
     list_filter = ("highway", "oneway")
     search_fields = ("road__name", "key")
@@ -38,14 +85,14 @@ class RoadSegmentAdmin(LocalGISModelAdmin):
 
 
 @admin.register(Intersection)
-class IntersectionAdmin(LocalGISModelAdmin):
+class IntersectionAdmin(AuditedGISAdmin):
     list_display = ("name", "roundabout", "source")
     search_fields = ("name",)
     filter_horizontal = ("roads",)
 
 
 @admin.register(Landmark)
-class LandmarkAdmin(LocalGISModelAdmin):
+class LandmarkAdmin(AuditedGISAdmin):
     list_display = ("name", "kind", "category", "source")
     list_filter = ("kind",)
     search_fields = ("name",)

@@ -72,6 +72,8 @@ def jurisdiction_area(code: str) -> Area | None:
 
 
 def jurisdiction_area_ids(area: Area) -> set[int]:
+    """A GeoReport jurisdiction (an area code) spans its area and everything below it, as
+    an officer's jurisdiction does (org.selectors, the same tree walk)."""
     return set(area_descendant_ids(area.pk))
 
 

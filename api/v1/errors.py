@@ -26,10 +26,10 @@ NON_FIELD = "non_field_errors"
 
 TITLES = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "不存在", 405: "不支持该方法",
           406: "无法提供所需格式", 409: "与当前状态冲突", 413: "请求过大", 415: "不支持的内容类型",
-          429: "请求过于频繁"}
+          422: "无法执行", 429: "请求过于频繁"}
 CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          406: "not_acceptable", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-         429: "throttled"}
+         422: "unprocessable", 429: "throttled"}
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -86,3 +86,17 @@ def handle(exc, context):
 
 
 __all__ = ["Conflict", "Forbidden", "NotFound", "PROBLEM_JSON", "handle", "problem"]
+
+
+def not_found(request, exception=None):
+    """Django's 404 for URLs no view matched (an id that is not a number, a path that does
+    not exist): problem+json under /api/, Django's own page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    body = {"type": "about:blank", "title": TITLES[404], "status": 404, "code": CODES[404],
+            "detail": "接口或对象不存在", "field": None, "errors": {NON_FIELD: ["接口或对象不存在"]},
+            "request_id": current_request_id() or None}
+    return JsonResponse(body, status=404, content_type=PROBLEM_JSON, json_dumps_params={"ensure_ascii": False})

@@ -10,14 +10,14 @@ from __future__ import annotations
 import functools
 
 from django.core.files.uploadedfile import UploadedFile
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from core.commands import KEY_FIELD, fingerprint, run_once
+from core.commands import KEY_FIELD, KEY_PATTERN, MAX_KEY_LENGTH, fingerprint, run_once
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    KEY_FIELD, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    KEY_FIELD, {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    OpenApiParameter.HEADER, required=False,
     description="客户端为本次操作生成的唯一编号（如 UUID，≤100 字符）。同一编号同一内容的重试返回首次的结果，"
                 "不会重复写入；同一编号不同内容返回 409。")
 REPLAYED_HEADER = "Idempotent-Replayed"

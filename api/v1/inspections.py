@@ -12,6 +12,7 @@ from patrol.services.outcomes import current_outcomes
 
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
 from .problems import outcome_data
+from .shapes import InspectionDetailOut, InspectionOut
 
 
 class InspectionInput(serializers.Serializer):
@@ -43,11 +44,11 @@ def _visible(user):
 
 
 class InspectionList(APIView):
-    @extend_schema(summary="联合检查列表", responses={200: dict}, operation_id="inspections_list")
+    @extend_schema(summary="联合检查列表", responses={200: InspectionOut(many=True)}, operation_id="inspections_list")
     def get(self, request):
         return Response([inspection_data(i) for i in _visible(request.user)[:200]])
 
-    @extend_schema(summary="新建联合检查", request=InspectionInput, responses={201: dict},
+    @extend_schema(summary="新建联合检查", request=InspectionInput, responses={201: InspectionDetailOut},
                    parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request):
@@ -61,6 +62,6 @@ class InspectionList(APIView):
 
 
 class InspectionDetail(APIView):
-    @extend_schema(summary="联合检查详情（含自动生成的通报段落）", responses={200: dict})
+    @extend_schema(summary="联合检查详情（含自动生成的通报段落）", responses={200: InspectionDetailOut})
     def get(self, request, pk: int):
         return Response(inspection_data(get_object_or_404(_visible(request.user), pk=pk), detail=True))

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.limits import MultiPartParser
 from core.domain.verbs import VERB_LABELS
 from core.models import AuditEvent
 from geodata.services.geometry import to_wgs84
@@ -23,6 +25,17 @@ from patrol.selectors.problems import problems_visible_to
 from patrol.services import followups, outcomes, photos, problems
 
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
+from .shapes import (
+    CategoryOut,
+    EscalationAnswerOut,
+    EscalationOut,
+    EvidencePhotoOut,
+    OutcomeOut,
+    PhotoOut,
+    ProblemDetailOut,
+    ProblemPage,
+    ReinspectionOut,
+)
 
 
 # -- output -------------------------------------------------------------------------------
@@ -117,7 +130,7 @@ class TransitionInput(serializers.Serializer):
 
 class PhotoInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PhotoKind.choices)
-    photo = serializers.FileField()
+    photo = serializers.FileField(allow_empty_file=True)  # the service refuses an empty one (422)
 
 
 class OutcomeInput(serializers.Serializer):
@@ -167,21 +180,40 @@ class Pages(PageNumberPagination):
     max_page_size = 500
 
 
+class ProblemListQuery(serializers.Serializer):
+    status = serializers.ListField(child=serializers.ChoiceField(choices=list(STATUS_LABELS.items())),
+                                   required=False, help_text="状态，可重复")
+    category = serializers.ListField(child=serializers.CharField(max_length=10), required=False,
+                                     help_text="类别代码，可重复")
+    page = serializers.IntegerField(min_value=1, required=False, help_text="页码")
+    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False, help_text="每页条数（≤500）")
+
+
+def _list_query(params) -> dict:
+    data = {k: params.getlist(k) for k in ("status", "category") if k in params}
+    data.update({k: params[k] for k in ("page", "page_size") if k in params})
+    q = ProblemListQuery(data=data)
+    q.is_valid(raise_exception=True)
+    return q.validated_data
+
+
 class ProblemList(APIView):
-    @extend_schema(summary="问题列表（本人辖区）", responses={200: dict}, operation_id="problems_list")
+    @extend_schema(summary="问题列表（本人辖区）", responses={200: ProblemPage}, operation_id="problems_list",
+                   parameters=[ProblemListQuery])
     def get(self, request):
         qs = problems_visible_to(request.user).select_related("category", "subdistrict", "community", "grid",
                                                               "reporter", "team")
+        q = _list_query(request.query_params)
         for param, field in (("status", "status__in"), ("category", "category__code__in")):
-            values = request.query_params.getlist(param)
-            if values:
-                qs = qs.filter(**{field: values})
+            if q.get(param):
+                qs = qs.filter(**{field: q[param]})
         pager = Pages()
         page = pager.paginate_queryset(qs.order_by("-created_at", "-id"), request, view=self)
         return pager.get_paginated_response([problem_data(request, p) for p in page])
 
     @extend_schema(summary="上报问题（client_id 相同的重试不会重复创建）", request=ProblemCreateInput,
-                   responses={201: dict, 200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+                   responses={201: ProblemDetailOut, 200: ProblemDetailOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once(body_field="client_id")
     def post(self, request):
         d = _valid(ProblemCreateInput, request.data)
@@ -204,12 +236,14 @@ class ProblemDetail(APIView):
     def _get(self, request, pk):
         return get_object_or_404(problems_visible_to(request.user), pk=pk)
 
-    @extend_schema(summary="问题详情（含操作记录、处置结果、照片、可执行的状态变更）", responses={200: dict})
+    @extend_schema(summary="问题详情（含操作记录、处置结果、照片、可执行的状态变更）",
+                   responses={200: ProblemDetailOut})
     def get(self, request, pk: int):
         self._get(request, pk)
         return Response(problem_data(request, _load(pk), detail=True))
 
-    @extend_schema(summary="修改问题", request=ProblemUpdateInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(summary="修改问题", request=ProblemUpdateInput, responses={200: ProblemDetailOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def patch(self, request, pk: int):
         self._get(request, pk)
@@ -219,7 +253,8 @@ class ProblemDetail(APIView):
 
 
 class ProblemTransition(APIView):
-    @extend_schema(summary="变更问题状态", request=TransitionInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(summary="变更问题状态", request=TransitionInput, responses={200: ProblemDetailOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
@@ -236,8 +271,9 @@ def _read_upload(upload) -> bytes:
 
 
 class ProblemPhotos(APIView):
+    parser_classes = [MultiPartParser]
     @extend_schema(summary="上传照片（JPEG/PNG/WebP，≤10MB；自动转正、生成缩略图）", request=PhotoInput,
-                   responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+                   responses={201: PhotoOut}, parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
@@ -248,7 +284,7 @@ class ProblemPhotos(APIView):
 
 class OutcomeCreate(APIView):
     @extend_schema(summary="记录处置结果（不可删除；更正请新增一条 corrects 记录）", request=OutcomeInput,
-                   responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+                   responses={201: OutcomeOut}, parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int | None = None):
         d = dict(_valid(OutcomeInput, request.data))
@@ -264,11 +300,13 @@ class OutcomeCreate(APIView):
 
 
 class EvidencePhotoInput(serializers.Serializer):
-    photo = serializers.FileField()
+    photo = serializers.FileField(allow_empty_file=True)
 
 
 class OutcomePhotos(APIView):
-    @extend_schema(summary="上传处置结果的证据照片", request=EvidencePhotoInput, responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    parser_classes = [MultiPartParser]
+    @extend_schema(summary="上传处置结果的证据照片", request=EvidencePhotoInput, responses={201: EvidencePhotoOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int):
         upload = _valid(EvidencePhotoInput, request.data)["photo"]
@@ -278,7 +316,8 @@ class OutcomePhotos(APIView):
 
 
 class ProblemEscalations(APIView):
-    @extend_schema(summary="吹哨：提交区级职能部门", request=EscalationInput, responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(summary="吹哨：提交区级职能部门", request=EscalationInput, responses={201: EscalationOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
@@ -290,7 +329,8 @@ class ProblemEscalations(APIView):
 
 
 class EscalationRespond(APIView):
-    @extend_schema(summary="职能部门答复吹哨", request=RespondInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(summary="职能部门答复吹哨", request=RespondInput, responses={200: EscalationAnswerOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int):
         d = _valid(RespondInput, request.data)
@@ -300,7 +340,8 @@ class EscalationRespond(APIView):
 
 
 class ProblemReinspections(APIView):
-    @extend_schema(summary="安排复查", request=ReinspectionInput, responses={201: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(summary="安排复查", request=ReinspectionInput, responses={201: ReinspectionOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int):
         get_object_or_404(problems_visible_to(request.user), pk=pk)
@@ -317,7 +358,8 @@ def _reinspection(r) -> dict:
 
 
 class TeamReinspections(APIView):
-    @extend_schema(summary="班组的复查清单（未完成）", responses={200: dict})
+    @extend_schema(summary="班组的复查清单（未完成；all=1 含已完成）", responses={200: ReinspectionOut(many=True)},
+                   parameters=[OpenApiParameter("all", {"type": "string", "enum": ["0", "1"]})])
     def get(self, request, pk: int):
         items = followups.reinspections_for_team(actor=request.user, team_id=pk,
                                                  pending_only=request.query_params.get("all") != "1")
@@ -325,7 +367,8 @@ class TeamReinspections(APIView):
 
 
 class ReinspectionComplete(APIView):
-    @extend_schema(summary="完成复查", request=ReinspectionDoneInput, responses={200: dict}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(summary="完成复查", request=ReinspectionDoneInput, responses={200: ReinspectionOut},
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @exactly_once()
     def post(self, request, pk: int):
         d = _valid(ReinspectionDoneInput, request.data)
@@ -335,9 +378,9 @@ class ReinspectionComplete(APIView):
 
 
 class CategoryList(APIView):
-    permission_classes: list = []
+    permission_classes = [AllowAny]  # the catalogue is public, like the road network
 
-    @extend_schema(summary="问题类别目录", responses={200: dict})
+    @extend_schema(summary="问题类别目录", responses={200: CategoryOut(many=True)})
     def get(self, request):
         return Response([{"code": c.code, "name": c.name, "big_class": c.big_class, "agency": c.agency_name,
                           "deadline_hours": c.deadline_hours, "source": c.source, "version": c.version}

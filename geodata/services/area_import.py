@@ -12,6 +12,9 @@ from django.contrib.gis.db.models.functions import Area as AreaFn
 from django.contrib.gis.db.models.functions import Intersection as IntersectionFn
 from django.db import transaction
 
+from core import audit
+from core.domain.verbs import Verb
+
 from ..importers.areas import AreaRecord
 from ..models import Area, AreaKind
 from .geometry import to_storage
@@ -84,4 +87,8 @@ def areas_import(
                 report.counts.updated += 1
             else:
                 report.counts.unchanged += 1
+        if report.counts.created or report.counts.updated:
+            audit.record(actor=None, verb=Verb.IMPORTED, subject=("geodata.area", kind), after={
+                "source": source, "created": report.counts.created, "updated": report.counts.updated,
+                "unchanged": report.counts.unchanged})
     return report

@@ -18,6 +18,9 @@ from django.db.models import Max
 from django.utils import timezone
 from shapely.geometry import LineString, MultiLineString, Point
 
+from core import audit
+from core.domain.verbs import Verb
+
 from ..importers.network import Network, build_network
 from ..importers.osm import OsmData, OsmReadError, read_osm
 from ..models import Intersection, Landmark, NetworkChange, Road, RoadSegment
@@ -90,6 +93,13 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
                 sender=network_import, source=source, moved_segment_ids=report.segments.moved_ids,
                 deleted_segment_ids=report.segments.deleted_ids)
             report.notes.extend(reply for _, reply in replies if reply)
+            # One event for the import as a whole (the system's write; the rows it changed
+            # are in the network change log): the counts, the file, the source.
+            audit.record(actor=None, verb=Verb.IMPORTED, subject=("geodata.network", source), after={
+                "file": path.name, **{name: {"created": c.created, "updated": c.updated, "deleted": c.deleted}
+                                      for name, c in (("roads", report.roads), ("segments", report.segments),
+                                                      ("intersections", report.intersections),
+                                                      ("landmarks", report.landmarks))}})
         _trim_change_log()
     return report
 

@@ -31,6 +31,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Setting people to work: agencies, teams, officers, categories, API keys.
     "manage_people": frozenset({Role.DISTRICT_ADMIN}),
     "view_audit": frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}),
+    "manage_credentials": frozenset({Role.DISTRICT_ADMIN}),  # Open311 keys, API tokens
 }
 
 ACTION_LABELS = {
@@ -38,7 +39,7 @@ ACTION_LABELS = {
     "record_outcome": "记录处置结果", "correct_outcome": "更正处置结果", "delete_outcome": "删除处置结果",
     "escalate": "吹哨", "respond_escalation": "答复吹哨", "schedule_reinspection": "安排复查",
     "complete_reinspection": "完成复查", "manage_inspection": "管理联合检查",
-    "manage_people": "管理人员与组织", "view_audit": "查看操作日志",
+    "manage_people": "管理人员与组织", "view_audit": "查看操作日志", "manage_credentials": "管理接口密钥",
 }
 
 

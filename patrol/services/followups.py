@@ -10,6 +10,7 @@ from core import audit
 from core.domain.verbs import Verb
 from core.errors import Conflict, Forbidden, NotFound, ServiceError
 from org.domain import permissions
+from org.domain.roles import Role
 from org.models import Agency, AgencyKind, Team
 from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of, team_serves
 
@@ -60,7 +61,7 @@ def escalation_respond(*, actor, escalation_id: int, response: str) -> Escalatio
         own_department = officer.agency_id == esc.department_id
         why = permissions.denial(officer.role, "respond_escalation",
                                  in_jurisdiction=in_jurisdiction(officer, problem.subdistrict))
-        if why and not (own_department and officer.role != "publisher"):
+        if why and not (own_department and officer.role != Role.PUBLISHER):
             raise Forbidden(why if "辖区" in why else "只有被吹哨的职能部门或区级管理员可以答复")
         if esc.responded_at is not None:
             raise Conflict("该吹哨已答复", field="response")

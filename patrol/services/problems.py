@@ -21,6 +21,7 @@ from geodata.location.parse import parse
 from geodata.models import AreaKind, Road, RoadSegment
 from geodata.selectors.areas import areas_covering
 from org.domain import permissions
+from org.domain.roles import FIELD
 from org.models import Team
 from org.selectors import in_jurisdiction, officer_of, team_serves
 
@@ -160,7 +161,7 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
                 community=areas.get(AreaKind.COMMUNITY), grid=areas.get(AreaKind.GRID),
                 segment_id=placement.segment_id, measure_m=placement.measure_m, side=placement.side,
                 source=source, description=description, reporter=actor,
-                team=officer.team if officer.role in ("officer", "team_lead") else None,
+                team=officer.team if officer.role in FIELD else None,
                 deadline=now + timedelta(hours=category.deadline_hours), affected_households=affected_households,
                 inspection=inspection,
             )

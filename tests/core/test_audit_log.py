@@ -97,9 +97,10 @@ def test_every_api_error_is_problem_json_naming_the_field(db):
     client.force_authenticate(get_user_model().objects.get(username="officer1"))
     r = client.post("/api/v1/problems/", {"category": "不存在的类别", "lat": 39.99912, "lon": 116.34636},
                     format="json", HTTP_X_REQUEST_ID="req-1")
-    assert r.status_code == 400 and r["Content-Type"] == "application/problem+json"
+    assert r.status_code == 422 and r["Content-Type"] == "application/problem+json"
     body = r.json()
-    assert (body["status"], body["code"], body["field"], body["request_id"]) == (400, "invalid", "category", "req-1")
+    assert (body["status"], body["code"], body["field"], body["request_id"]) == (422, "unprocessable", "category",
+                                                                                 "req-1")
     assert body["errors"]["category"] == [body["detail"]]
     for response, status in ((APIClient().get("/api/v1/problems/"), 401),
                              (client.get("/api/v1/problems/999999/"), 404),

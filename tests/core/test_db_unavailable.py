@@ -54,9 +54,11 @@ def test_a_lost_connection_is_a_503_with_retry_after(url):
     r = Client().post(url, {"x": 1}, content_type="application/json", headers={"X-Request-ID": "abc-1"})
     assert r.status_code == 503
     assert r["Retry-After"] == "2"
-    assert r["Content-Type"].startswith("application/json")
-    assert r.json() == {"detail": MESSAGE}
-    assert r["X-Request-ID"] == "abc-1"  # the request id middleware still wraps the answer
+    assert r["Content-Type"].startswith("application/problem+json")  # the API's error format
+    body = r.json()
+    assert body["detail"] == MESSAGE and body["status"] == 503 and body["code"] == "database_unavailable"
+    assert body["field"] is None and body["errors"] == {"non_field_errors": [MESSAGE]}
+    assert body["request_id"] == r["X-Request-ID"] == "abc-1"  # the request id middleware still wraps it
 
 
 @WITH

@@ -164,7 +164,7 @@ def test_ids_are_per_user_and_a_failed_write_keeps_no_claim():
     key = str(uuid.uuid4())
     body = {"category": "不存在的类别", "lat": LAT, "lon": LON}
     r = _client("officer1").post("/api/v1/problems/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
-    assert r.status_code == 400 and not ClientCommand.objects.filter(key=key).exists()
+    assert r.status_code == 422 and not ClientCommand.objects.filter(key=key).exists()
     body["category"] = "积存垃圾渣土"
     r = _client("officer1").post("/api/v1/problems/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert r.status_code == 201  # the corrected request under the same id runs

@@ -59,11 +59,13 @@ def test_one_bad_row_saves_nothing_and_the_report_names_each_fault():
         "imp07,钱七,队员,学院路街道城管办,,火星街道,Import-2026",  # row 8: unknown area
         "imp08,钱八,队员,学院路街道城管办,,学院路街道,short",  # row 9: password too short
         "imp09,钱九,保安,学院路街道城管办,,学院路街道,Import-2026",  # row 10: unknown role (the parser)
+        "officer2,钱十,组长,无此单位,,火星街道,short",  # row 11: every cell wrong, all said at once
     ))
     assert not report.ok and report.created == []
     assert [(e.row, e.column) for e in report.errors] == [
-        (5, "用户名"), (6, "单位"), (7, "班组"), (8, "辖区"), (9, "初始密码"), (10, "角色")]
-    assert report.rows == 9
+        (5, "用户名"), (6, "单位"), (7, "班组"), (8, "辖区"), (9, "初始密码"), (10, "角色"),
+        (11, "用户名"), (11, "角色"), (11, "单位"), (11, "辖区"), (11, "初始密码")]
+    assert report.rows == 10
     assert _state() == before
 
 

@@ -30,7 +30,7 @@ def test_columns_may_come_in_any_order_and_extra_columns_are_ignored():
 
 def test_blank_lines_before_the_header_and_between_rows_are_skipped():
     sheet = parse_rows([[], ["", ""], HEADER, GOOD, ["", "", ""], ["wang02", *GOOD[1:]]])
-    assert [r.row for r in sheet.rows] == [4, 6]
+    assert sheet.errors == [] and [r.row for r in sheet.rows] == [4, 6]
 
 
 def test_a_missing_required_column_is_one_error_on_the_header_row():
@@ -50,7 +50,8 @@ def test_bad_rows_are_reported_by_row_and_column_and_good_rows_still_read():
     ])
     assert _errors(sheet) == [(3, "用户名"), (4, "用户名"), (4, "角色"), (5, "用户名"),
                               (6, "单位"), (6, "辖区"), (6, "初始密码")]
-    assert [r.username for r in sheet.rows] == ["wang01"]
+    assert [r.username for r in sheet.valid_rows()] == ["wang01"]
+    assert len(sheet.rows) == 5 and sheet.bad_columns(4) == {"用户名", "角色"}
     assert str(sheet.errors[1]).startswith("第 4 行「用户名」：")
     assert "第 2 行" in sheet.errors[3].message
 

@@ -7,7 +7,8 @@ Each row says what the platform promises people, in their words:
   they do not dispatch, correct records, blow the whistle or plan inspections;
 - team leads (班组长), supervisors (督办) and district administrators (区级管理员) also edit
   reports, correct outcomes, escalate, schedule re-inspections and run joint inspections;
-- only a district administrator answers for a district department and sets people up;
+- only a district administrator answers for a district department, sets people up and
+  issues the keys other systems and tablets call with;
 - supervisors and administrators read the audit log;
 - nobody deletes an outcome: a correction is a new record.
 If `org.domain.permissions` disagrees with a cell here, one of the two is wrong, and the
@@ -34,6 +35,7 @@ complete_reinspection   Y Y Y Y N
 manage_inspection       N Y Y Y N
 manage_people           N N N Y N
 view_audit              N N Y Y N
+manage_credentials      N N N Y N
 """
 EXPECTED = {
     (action, role): cell == "Y"

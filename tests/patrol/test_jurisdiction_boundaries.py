@@ -33,7 +33,7 @@ def test_problem_cannot_join_a_missing_or_foreign_inspection(as_user, other_subd
     theirs = _their_inspection(other_subdistrict)
     before = Problem.objects.count()
     r = new_problem(as_user("officer1"), inspection=99999999)
-    assert r.status_code == 400 and "inspection" in r.json()["errors"]
+    assert r.status_code == 422 and "inspection" in r.json()["errors"]
     r = new_problem(as_user("officer1"), inspection=theirs.pk)
     assert r.status_code == 403 and "inspection" in r.json()["errors"]
     assert Problem.objects.count() == before
@@ -63,7 +63,7 @@ def test_problems_go_only_to_teams_that_serve_the_area(as_user, other_subdistric
     their_team = Team.objects.get(name="测试一队")
     r = as_user("lead1").post(f"/api/v1/problems/{pid}/transition", {"to": "dispatched", "team": their_team.pk},
                               format="json")
-    assert r.status_code == 400 and "team" in r.json()["errors"]
+    assert r.status_code == 422 and "team" in r.json()["errors"]
     assert Problem.objects.get(pk=pid).status == "reported"
 
 
@@ -82,7 +82,7 @@ def test_a_duplicate_must_point_at_an_original_not_another_duplicate(as_user):
                                                                 "duplicate_of": first}, format="json").status_code == 200
     r = lead.post(f"/api/v1/problems/{third}/transition", {"to": "duplicate", "reason": "同一处",
                                                             "duplicate_of": second}, format="json")
-    assert r.status_code == 400 and "duplicate_of" in r.json()["errors"]
+    assert r.status_code == 422 and "duplicate_of" in r.json()["errors"]
 
 
 @pytest.mark.parametrize("value", [3_000_000_000, -1])

@@ -59,19 +59,19 @@ def test_png_is_accepted(as_user):
     (b"\xff\xd8\xff\xe0 truncated jpeg", "broken.jpg"),
     (b"", "empty.jpg"),
 ])
-def test_non_images_are_a_400_and_save_nothing(as_user, data, name):
+def test_non_images_are_a_422_and_save_nothing(as_user, data, name):
     client = as_user("officer1")
     pid = new_problem(client).json()["id"]
     r = upload(client, pid, data, name=name)
-    assert r.status_code == 400 and "photo" in r.json()["errors"], r.json()
+    assert r.status_code == 422 and "photo" in r.json()["errors"], r.json()
     assert ProblemPhoto.objects.count() == 0
 
 
-def test_oversized_photo_is_a_400(as_user):
+def test_oversized_photo_is_a_422(as_user):
     client = as_user("officer1")
     pid = new_problem(client).json()["id"]
     r = upload(client, pid, b"\xff" * (10 * 1024 * 1024 + 1))
-    assert r.status_code == 400 and "photo" in r.json()["errors"]
+    assert r.status_code == 422 and "photo" in r.json()["errors"]
     assert ProblemPhoto.objects.count() == 0
 
 
@@ -97,7 +97,7 @@ def test_outcome_evidence_photo(as_user):
     assert [p["id"] for p in client.get(f"/api/v1/problems/{pid}/").json()["outcomes"][0]["photos"]] == [r.json()["id"]]
     bad = client.post(f"/api/v1/outcomes/{oid}/photos",
                       {"photo": SimpleUploadedFile("x.jpg", b"nope", content_type="image/jpeg")}, format="multipart")
-    assert bad.status_code == 400 and "photo" in bad.json()["errors"]
+    assert bad.status_code == 422 and "photo" in bad.json()["errors"]
 
 
 def test_photo_files_are_served_only_within_the_jurisdiction(as_user, other_subdistrict, client):

@@ -54,24 +54,25 @@ def test_someone_else_reusing_a_client_id_is_a_conflict(as_user):
 DROP = object()
 
 
-@pytest.mark.parametrize(("extra", "field"), [
-    ({"lat": 31.23, "lon": 121.47}, "location"),            # Shanghai: outside the district
-    ({"lat": 95}, "lat"),                                    # not a latitude
-    ({"lat": "abc"}, "lat"),                                 # not a number
-    ({"lon": DROP}, "lon"),                                  # half a coordinate
-    ({"category": "不存在的类别"}, "category"),               # unknown category
-    ({"lat": DROP, "lon": DROP, "location_text": "今天天气很好"}, "location_text"),  # unreadable text
-    ({"lat": DROP, "lon": DROP}, "location"),                # no location at all
-    ({"client_id": "not-a-uuid"}, "client_id"),
-    ({"affected_households": -3}, "affected_households"),
+# 400: the request does not fit the schema; 422: it does, but cannot be carried out.
+@pytest.mark.parametrize(("extra", "field", "code"), [
+    ({"lat": 31.23, "lon": 121.47}, "location", 422),       # Shanghai: outside the district
+    ({"lat": 95}, "lat", 400),                               # not a latitude
+    ({"lat": "abc"}, "lat", 400),                            # not a number
+    ({"lon": DROP}, "lon", 400),                             # half a coordinate
+    ({"category": "不存在的类别"}, "category", 422),          # unknown category
+    ({"lat": DROP, "lon": DROP, "location_text": "今天天气很好"}, "location_text", 422),  # unreadable text
+    ({"lat": DROP, "lon": DROP}, "location", 400),           # no location at all
+    ({"client_id": "not-a-uuid"}, "client_id", 400),
+    ({"affected_households": -3}, "affected_households", 400),
 ])
-def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(as_user, extra, field):
+def test_bad_input_names_the_field_and_saves_nothing(as_user, extra, field, code):
     before = (Problem.objects.count(), AuditEvent.objects.count())
     body = {"category": "积存垃圾渣土", "lat": LAT, "lon": LON, "description": "路边积存垃圾"}
     body.update(extra)
     body = {k: v for k, v in body.items() if v is not DROP}
     r = as_user("officer1").post("/api/v1/problems/", body, format="json")
-    assert r.status_code == 400, r.json()
+    assert r.status_code == code, r.json()
     assert field in r.json()["errors"], r.json()
     assert (Problem.objects.count(), AuditEvent.objects.count()) == before
 
@@ -105,7 +106,7 @@ def test_full_workflow_with_audit_trail(as_user):
     ("lead1", {"to": "closed"}, 409, "status"),                 # no such step from reported
     ("supervisor1", {"to": "rejected"}, 409, "reason"),         # a rejection needs a reason
     ("publisher1", {"to": "dispatched"}, 403, "status"),        # publishers change nothing
-    ("lead1", {"to": "duplicate", "reason": "重复"}, 400, "duplicate_of"),
+    ("lead1", {"to": "duplicate", "reason": "重复"}, 422, "duplicate_of"),
 ])
 def test_refused_transitions_change_nothing(as_user, user, body, code, field):
     pid = new_problem(as_user("officer1")).json()["id"]

@@ -1,0 +1,343 @@
+"""Setting people to work: agencies, teams and officers (with their login), written here only.
+
+Every function writes one audit event (core.audit) in the transaction of its write, and
+checks that the actor may manage people (org.domain.permissions: "manage_people") inside
+their own jurisdiction; a superuser may act anywhere. Officers are never deleted: their
+records are evidence, so an officer who leaves is deactivated, and so is their login.
+
+Who enters the Django admin follows the role: district administrators manage people
+there, supervisors read problems and the audit log there (`is_staff`); the pages
+themselves check the role (org.admin), not Django's model permissions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Forbidden, ServiceError
+from geodata.models import Area
+
+from .domain import officer_sheet
+from .domain.permissions import denial
+from .domain.roles import ROLE_LABELS, Role
+from .models import Agency, Officer, Team
+from .selectors import jurisdiction_area_ids, officer_of
+
+# Roles whose login may enter the admin (the pages check the role again).
+STAFF_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR})
+
+
+# -- who may manage what ---------------------------------------------------------------
+
+def managed_area_ids(actor) -> list[int] | None:
+    """The areas an actor may set people up in: None means everywhere (a superuser).
+
+    Raises Forbidden for anyone whose role may not manage people."""
+    if actor is not None and actor.is_authenticated and actor.is_superuser:
+        return None
+    officer = officer_of(actor)
+    why = denial(officer.role, "manage_people")
+    if why:
+        raise Forbidden(why)
+    return jurisdiction_area_ids(officer)
+
+
+def _require_in_scope(scope: list[int] | None, area: Area | None, *, field_name: str) -> None:
+    if scope is None:
+        return
+    if area is None or area.pk not in scope:
+        raise Forbidden("该区域不在您的辖区内", field=field_name)
+
+
+def validate_officer(*, role: str, agency: Agency, team: Team | None, jurisdiction: Area) -> None:
+    """Checks that need no actor: a known role, a team of the officer's own agency."""
+    if role not in ROLE_LABELS:
+        raise ServiceError(f"未知角色 {role!r}", field="role")
+    if team is not None and team.agency_id != agency.pk:
+        raise ServiceError(f"班组“{team.name}”不属于单位“{agency.name}”", field="team")
+    if jurisdiction is None:
+        raise ServiceError("请选择辖区", field="jurisdiction")
+
+
+def validate_new_login(*, username: str, password: str) -> None:
+    User = get_user_model()
+    if not username:
+        raise ServiceError("请填写用户名", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ServiceError(f"用户名“{username}”已被使用", field="username")
+    try:
+        User.username_validator(username)
+        validate_password(password, User(username=username))
+    except ValidationError as exc:
+        raise ServiceError("；".join(exc.messages), field="password" if password else "username") from exc
+
+
+def _officer_state(officer: Officer) -> dict:
+    return {"username": officer.user.username, "name": officer.name, "role": officer.role,
+            "agency": officer.agency_id, "team": officer.team_id, "jurisdiction": officer.jurisdiction_id,
+            "active": officer.active}
+
+
+def _sync_login(user, *, role: str, active: bool) -> None:
+    """The login follows the profile: staff for the roles that use the admin, disabled with it."""
+    if not user.is_superuser:
+        user.is_staff = active and role in STAFF_ROLES
+    user.is_active = active
+
+
+# -- officers ----------------------------------------------------------------------------
+
+def officer_create(*, actor, username: str, password: str, name: str, role: str, agency: Agency,
+                   jurisdiction: Area, team: Team | None = None, reason: str = "") -> Officer:
+    """A new officer with their own login (auth user), in one transaction."""
+    scope = managed_area_ids(actor)
+    username = username.strip()
+    validate_officer(role=role, agency=agency, team=team, jurisdiction=jurisdiction)
+    _require_in_scope(scope, jurisdiction, field_name="jurisdiction")
+    _require_in_scope(scope, agency.area, field_name="agency")
+    validate_new_login(username=username, password=password)
+    with transaction.atomic():
+        user = get_user_model()(username=username)
+        user.set_password(password)
+        _sync_login(user, role=role, active=True)
+        user.save()
+        officer = Officer.objects.create(user=user, name=name.strip(), role=role, agency=agency, team=team,
+                                         jurisdiction=jurisdiction, active=True)
+        audit.record(actor=actor, verb=Verb.CREATED, subject=officer, after=_officer_state(officer), reason=reason)
+    return officer
+
+
+_OFFICER_FIELDS = ("name", "role", "agency", "team", "jurisdiction")
+
+
+def officer_update(*, actor, officer: Officer, password: str = "", reason: str = "", **changes) -> Officer:
+    """Change an officer's profile (name, role, agency, team, jurisdiction, active) and,
+    when given, set a new password; the login follows (staff by role, disabled with the
+    profile). One event: DEACTIVATED when the officer leaves, UPDATED otherwise."""
+    unknown = set(changes) - {*_OFFICER_FIELDS, "active"}
+    if unknown:
+        raise ValueError(f"officer_update: unknown fields {sorted(unknown)}")
+    scope = managed_area_ids(actor)
+    if changes.get("active") is False and officer.user_id == getattr(actor, "pk", None):
+        raise ServiceError("不能停用自己的账号", field="active")
+    with transaction.atomic():
+        officer = Officer.objects.select_for_update().select_related("user").get(pk=officer.pk)
+        _require_in_scope(scope, officer.jurisdiction, field_name="jurisdiction")
+        if officer.user.is_superuser and scope is not None:
+            raise Forbidden("超级管理员的账号只能由超级管理员修改", field="non_field_errors")
+        before = _officer_state(officer)
+        for key, value in changes.items():
+            setattr(officer, key, value)
+        validate_officer(role=officer.role, agency=officer.agency, team=officer.team,
+                         jurisdiction=officer.jurisdiction)
+        _require_in_scope(scope, officer.jurisdiction, field_name="jurisdiction")
+        _require_in_scope(scope, officer.agency.area, field_name="agency")
+        after = _officer_state(officer)
+        changed = [k for k in after if after[k] != before[k]]
+        if password:
+            try:
+                validate_password(password, officer.user)
+            except ValidationError as exc:
+                raise ServiceError("；".join(exc.messages), field="password") from exc
+        user = officer.user
+        login_before = (user.is_active, user.is_staff)
+        _sync_login(user, role=officer.role, active=officer.active)
+        if not changed and not password and (user.is_active, user.is_staff) == login_before:
+            return officer
+        if password:
+            user.set_password(password)
+        user.save()
+        officer.save()
+        verb = Verb.DEACTIVATED if before["active"] and not officer.active else Verb.UPDATED
+        audit.record(actor=actor, verb=verb, subject=officer,
+                     before={k: before[k] for k in changed},
+                     after={**{k: after[k] for k in changed}, **({"password": "已重置"} if password else {})},
+                     reason=reason)
+    return officer
+
+
+def officer_deactivate(*, actor, officer: Officer, reason: str = "") -> Officer:
+    """The officer leaves: the profile and the login are disabled, nothing is deleted."""
+    return officer_update(actor=actor, officer=officer, active=False, reason=reason)
+
+
+# -- teams and agencies ------------------------------------------------------------------
+
+def _state(obj, fields: tuple[str, ...]) -> dict:
+    return {f: getattr(obj, f"{f}_id") if hasattr(obj, f"{f}_id") else getattr(obj, f) for f in fields}
+
+
+def _save_with_event(*, actor, obj, fields: tuple[str, ...], before: dict | None, reason: str):
+    after = _state(obj, fields)
+    with transaction.atomic():
+        if before is None:
+            obj.save()
+            audit.record(actor=actor, verb=Verb.CREATED, subject=obj, after=_state(obj, fields), reason=reason)
+            return obj
+        changed = [k for k in after if after[k] != before[k]]
+        if not changed:
+            return obj
+        obj.save()
+        audit.record(actor=actor, verb=Verb.UPDATED, subject=obj, before={k: before[k] for k in changed},
+                     after={k: after[k] for k in changed}, reason=reason)
+    return obj
+
+
+_TEAM_FIELDS = ("name", "agency", "area")
+_AGENCY_FIELDS = ("name", "kind", "area")
+
+
+def team_create(*, actor, name: str, agency: Agency, area: Area, reason: str = "") -> Team:
+    scope = managed_area_ids(actor)
+    _require_in_scope(scope, area, field_name="area")
+    _require_in_scope(scope, agency.area, field_name="agency")
+    _unique(Team.objects.filter(agency=agency, name=name.strip()), f"单位“{agency.name}”已有班组“{name}”")
+    return _save_with_event(actor=actor, obj=Team(name=name.strip(), agency=agency, area=area),
+                            fields=_TEAM_FIELDS, before=None, reason=reason)
+
+
+def team_update(*, actor, team: Team, reason: str = "", **changes) -> Team:
+    scope = managed_area_ids(actor)
+    team = Team.objects.select_related("agency").get(pk=team.pk)
+    _require_in_scope(scope, team.area, field_name="area")
+    before = _state(team, _TEAM_FIELDS)
+    for key, value in changes.items():
+        if key not in _TEAM_FIELDS:
+            raise ValueError(f"team_update: unknown field {key!r}")
+        setattr(team, key, value)
+    _require_in_scope(scope, team.area, field_name="area")
+    _require_in_scope(scope, team.agency.area, field_name="agency")
+    _unique(Team.objects.filter(agency=team.agency, name=team.name).exclude(pk=team.pk),
+            f"单位“{team.agency.name}”已有班组“{team.name}”")
+    return _save_with_event(actor=actor, obj=team, fields=_TEAM_FIELDS, before=before, reason=reason)
+
+
+def agency_create(*, actor, name: str, kind: str, area: Area | None, reason: str = "") -> Agency:
+    scope = managed_area_ids(actor)
+    _require_in_scope(scope, area, field_name="area")
+    _unique(Agency.objects.filter(name=name.strip(), area=area), f"该区域已有单位“{name}”")
+    return _save_with_event(actor=actor, obj=Agency(name=name.strip(), kind=kind, area=area),
+                            fields=_AGENCY_FIELDS, before=None, reason=reason)
+
+
+def agency_update(*, actor, agency: Agency, reason: str = "", **changes) -> Agency:
+    scope = managed_area_ids(actor)
+    agency = Agency.objects.get(pk=agency.pk)
+    _require_in_scope(scope, agency.area, field_name="area")
+    before = _state(agency, _AGENCY_FIELDS)
+    for key, value in changes.items():
+        if key not in _AGENCY_FIELDS:
+            raise ValueError(f"agency_update: unknown field {key!r}")
+        setattr(agency, key, value)
+    _require_in_scope(scope, agency.area, field_name="area")
+    _unique(Agency.objects.filter(name=agency.name, area=agency.area).exclude(pk=agency.pk),
+            f"该区域已有单位“{agency.name}”")
+    return _save_with_event(actor=actor, obj=agency, fields=_AGENCY_FIELDS, before=before, reason=reason)
+
+
+def _unique(queryset, message: str) -> None:
+    if queryset.exists():
+        raise ServiceError(message, field="name")
+
+
+# -- the officer sheet -------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    """What an import did: the officers created, or the errors (and then nothing was saved)."""
+    created: list[Officer] = field(default_factory=list)
+    errors: list[officer_sheet.SheetError] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def officers_import(*, actor, filename: str, data: bytes) -> ImportReport:
+    """Read an officer sheet (.xlsx or .csv) and create everyone on it, or no one: any
+    error in any row leaves the database as it was and comes back in the report."""
+    scope = managed_area_ids(actor)
+    try:
+        sheet = officer_sheet.read_sheet(filename, data)
+    except officer_sheet.SheetFormatError as exc:
+        return ImportReport(errors=[officer_sheet.SheetError(0, "", str(exc))])
+    report = ImportReport(errors=list(sheet.errors), rows=len(sheet.rows))
+    resolved = []
+    for row in sheet.rows:
+        found = _resolve(row, scope, report.errors, bad=sheet.bad_columns(row.row))
+        if found is not None:
+            resolved.append((row, *found))
+    if report.errors:
+        report.errors.sort(key=lambda e: (e.row, officer_sheet.COLUMNS.index(e.column)
+                                          if e.column in officer_sheet.COLUMNS else -1))
+        return report
+    reason = f"批量导入：{filename}"
+    current = None
+    try:
+        with transaction.atomic():
+            for current, area, agency, team in resolved:
+                report.created.append(officer_create(
+                    actor=actor, username=current.username, password=current.password, name=current.name,
+                    role=current.role, agency=agency, team=team, jurisdiction=area,
+                    reason=f"{reason} 第 {current.row} 行"))
+    except ServiceError as exc:  # e.g. a username taken meanwhile: nothing of this file stays
+        return ImportReport(errors=[officer_sheet.SheetError(current.row if current else 0, "", exc.message)],
+                            rows=report.rows)
+    return report
+
+
+def _resolve(row: officer_sheet.OfficerRow, scope: list[int] | None, errors: list, *,
+             bad: set[str]) -> tuple | None:
+    """The row's area, agency and team from the database; errors appended in the sheet's
+    terms. Cells the parser already found wrong (`bad`) are not checked again."""
+    sheet = officer_sheet
+    before = len(errors)
+
+    def fail(column: str, message: str) -> None:
+        errors.append(sheet.SheetError(row.row, column, message))
+
+    area = agency = team = None
+    if sheet.AREA not in bad:
+        areas = Area.objects.defer("geom")
+        if scope is not None:
+            areas = areas.filter(pk__in=scope)
+        matches = list(areas.filter(code=row.area)[:2]) or list(areas.filter(name=row.area)[:2])
+        if not matches:
+            fail(sheet.AREA, f"“{row.area}”不是您辖区内的区域（填区域名称或代码）")
+        elif len(matches) > 1:
+            fail(sheet.AREA, f"“{row.area}”对应多个区域，请填区域代码")
+        else:
+            area = matches[0]
+    if sheet.AGENCY not in bad:
+        agencies = Agency.objects.filter(name=row.agency)
+        if scope is not None:
+            agencies = agencies.filter(area_id__in=scope)
+        agency_matches = list(agencies[:2])
+        if not agency_matches:
+            fail(sheet.AGENCY, f"没有名为“{row.agency}”的单位（先在“单位”中添加）")
+        elif len(agency_matches) > 1:
+            fail(sheet.AGENCY, f"有多个名为“{row.agency}”的单位，无法确定")
+        else:
+            agency = agency_matches[0]
+    if row.team and agency is not None:
+        team = Team.objects.filter(agency=agency, name=row.team).first()
+        if team is None:
+            fail(sheet.TEAM, f"单位“{agency.name}”没有班组“{row.team}”")
+    User = get_user_model()
+    if sheet.USERNAME not in bad and User.objects.filter(username__iexact=row.username).exists():
+        fail(sheet.USERNAME, f"用户名“{row.username}”已被使用")
+    if sheet.PASSWORD not in bad:
+        try:
+            validate_password(row.password, User(username=row.username))
+        except ValidationError as exc:
+            fail(sheet.PASSWORD, "；".join(exc.messages))
+    if len(errors) > before or bad:
+        return None
+    return area, agency, team
