@@ -119,7 +119,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")  # uploaded photos
 
 # Uploads (problem photos) are size-checked by the service; keep Django's own limits close.
 # DATA_UPLOAD_MAX_MEMORY_SIZE also bounds JSON and form bodies (api/limits.py: 413 beyond

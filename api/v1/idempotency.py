@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from core.commands import KEY_FIELD, KEY_PATTERN, MAX_KEY_LENGTH, fingerprint, run_once
+from core.commands import KEY_FIELD, KEY_PATTERN, MAX_KEY_LENGTH, check_key, fingerprint, run_once
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     KEY_FIELD, {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": MAX_KEY_LENGTH},
@@ -43,7 +43,9 @@ def _body(request) -> dict:
 
 def client_key(request, *, body_field: str | None = None) -> str | None:
     key = request.headers.get(KEY_FIELD)
-    if not key and body_field and isinstance(request.data, dict):
+    if key is not None:
+        return check_key(key)  # a header sent empty or malformed is a 400, not "no key"
+    if body_field and isinstance(request.data, dict):
         value = request.data.get(body_field)
         key = str(value) if value not in (None, "") else None
     return key or None

@@ -4,36 +4,58 @@ GET /api/v1/problems/layer?bbox=west,south,east,north[&category=…][&status=…
 [&since=…][&until=…][&limit=…]. The body comes from PostGIS as bytes and is sent as is
 (application/geo+json); it is never parsed in Python. Only signed-in users with an
 officer profile, and only problems in their jurisdiction.
+
+A parameter outside what the schema allows is a 400; a request the schema allows that
+cannot be answered (a bbox that is not a box, an area that does not exist, a period that
+ends before it starts) is a 422.
 """
-from datetime import date, datetime, time, timedelta
+import json
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from api.v1.errors import problem
 from geodata.models import Area
+from org.selectors import user_jurisdiction_area_ids
 from patrol.domain.categories import all_categories
 from patrol.domain.workflow import STATUS_LABELS
-from patrol.selectors.layers import DEFAULT_LIMIT, MAX_LIMIT, problems_layer_geojson
+from patrol.selectors.layers import COUNT_CAP, DEFAULT_LIMIT, MAX_LIMIT, problems_layer_geojson
 
-from .geodata import BBoxField
+from .geodata import BBOX_HELP, BBOX_NOT_A_BOX, BBoxField, bbox_order_problem, clip_to_storage
+from .geojson_shapes import ProblemCollection, unprocessable
 
 LIST_PARAMS = ("category", "status")
 CATALOGUE_CODES = frozenset(c.code for c in all_categories())
 
+# An ISO date or datetime in 2000–2100, as the server reads it: a calendar date (29 February
+# only in leap years), optionally "T" hh:mm[:ss[.ffffff]] and an offset ("Z" or ±hh:mm).
+_YEAR = "(?:20[0-9]{2}|2100)"
+_LEAP_YEAR = "(?:2000|20(?:0[48]|[2468][048]|[13579][26]))"
+_DATE = (f"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+         f"|02-(?:0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)")
+_TIME = ("(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?"
+         "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)")
+DATE_OR_DATETIME_PATTERN = f"^{_DATE}{_TIME}?$"
+_DATE_OR_DATETIME_RE = re.compile(f"{_DATE}{_TIME}?")
 
-@extend_schema_field(OpenApiTypes.STR)
+
+@extend_schema_field({"type": "string", "pattern": DATE_OR_DATETIME_PATTERN, "example": "2025-03-01"})
 class DateOrDateTimeField(serializers.Field):
-    """An ISO date (a whole local day) or an ISO datetime (naive = local time)."""
+    """An ISO date (a whole local day) or an ISO datetime (naive = local time), 2000–2100."""
 
-    default_error_messages = {"invalid": "需要 ISO 日期（2025-03-01）或日期时间（2025-03-01T08:00:00+08:00）"}
+    default_error_messages = {"invalid": "需要 2000–2100 年间的 ISO 日期（2025-03-01）或日期时间"
+                                         "（2025-03-01T08:00:00+08:00）"}
 
     def to_internal_value(self, data):
         text = str(data).strip()
+        if not _DATE_OR_DATETIME_RE.fullmatch(text):
+            self.fail("invalid")
         try:
             return date.fromisoformat(text)
         except ValueError:
@@ -42,7 +64,9 @@ class DateOrDateTimeField(serializers.Field):
             value = datetime.fromisoformat(text)
         except ValueError:
             self.fail("invalid")
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
+        value = value if timezone.is_aware(value) else timezone.make_aware(value)
+        # The same instant in UTC: ISO allows offsets up to ±23:59, PostgreSQL only to ±15:59.
+        return value.astimezone(UTC)
 
     def to_representation(self, value):
         return value.isoformat()
@@ -62,15 +86,26 @@ def _end(value: date | datetime) -> datetime:
     return timezone.make_aware(datetime.combine(value + timedelta(days=1), time.min))
 
 
+@extend_schema_field({"type": "string", "enum": sorted(CATALOGUE_CODES)})
+class CategoryCodeField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(STATUS_LABELS)}})
+class StatusesField(serializers.MultipleChoiceField):
+    pass
+
+
 class ProblemLayerQuery(serializers.Serializer):
-    bbox = BBoxField(help_text="west,south,east,north（WGS84 经纬度）")
-    category = serializers.ListField(child=serializers.CharField(max_length=10), required=False,
-                                     help_text="类别代码，可重复")
-    status = serializers.MultipleChoiceField(choices=list(STATUS_LABELS.items()), required=False,
-                                             help_text="状态，可重复")
-    area = serializers.IntegerField(required=False, help_text="区域编号：街道、社区或网格（含其下级）")
+    bbox = BBoxField(help_text=BBOX_HELP)
+    category = serializers.ListField(child=CategoryCodeField(max_length=10), required=False,
+                                     help_text="类别代码，可重复（?category=a&category=b），或以逗号分隔")
+    status = StatusesField(choices=list(STATUS_LABELS.items()), required=False, help_text="状态，可重复，或以逗号分隔")
+    area = serializers.IntegerField(required=False, help_text="区域编号：街道、社区或网格（含其下级）；"
+                                                              "不存在的编号为 422")
     since = DateOrDateTimeField(required=False, help_text="上报时间起（含）：日期或日期时间")
-    until = DateOrDateTimeField(required=False, help_text="上报时间止：日期含当天；日期时间不含该时刻")
+    until = DateOrDateTimeField(required=False, help_text="上报时间止：日期含当天；日期时间不含该时刻；"
+                                                           "不晚于 since 时为 422")
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT,
                                      help_text=f"最多返回条数（1–{MAX_LIMIT}），按上报时间从新到旧")
 
@@ -82,56 +117,62 @@ class ProblemLayerQuery(serializers.Serializer):
             raise serializers.ValidationError(f"未知类别代码：{'、'.join(unknown)}")
         return codes
 
-    def validate_area(self, area_id):
-        if not Area.objects.filter(pk=area_id).exists():
-            raise serializers.ValidationError(f"区域 {area_id} 不存在")
-        return area_id
-
     def validate(self, attrs):
-        for name in ("since", "until"):
-            if name in attrs and not 2000 <= attrs[name].year <= 2100:
-                raise serializers.ValidationError({name: "年份应在 2000–2100 之间"})
         if "since" in attrs:
             attrs["since"] = _start(attrs["since"])
         if "until" in attrs:
             attrs["until"] = _end(attrs["until"])
-        if "since" in attrs and "until" in attrs and attrs["since"] >= attrs["until"]:
-            raise serializers.ValidationError({"until": "until 必须晚于 since"})
         return attrs
 
 
 def _query_data(params) -> dict:
-    """Query params as serializer data: list params repeat (?status=a&status=b) or use commas."""
+    """Query params as serializer data: list params repeat (?status=a&status=b) or use commas.
+    An empty item ("", "a,,b") is kept, and refused: it is no code the schema allows."""
     data = {k: v for k, v in params.items() if k not in LIST_PARAMS}
     for name in LIST_PARAMS:
         if name in params:
-            data[name] = [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+            data[name] = [v.strip() for raw in params.getlist(name) for v in raw.split(",")]
     return data
+
+
+def _semantic_problem(v: dict):
+    """The 422 for a query the schema allows that cannot be answered, or None."""
+    if "area" in v and not Area.objects.filter(pk=v["area"]).exists():
+        return problem(422, {"area": [f"区域 {v['area']} 不存在"]})
+    if "since" in v and "until" in v and v["since"] >= v["until"]:
+        return problem(422, {"until": ["until 必须晚于 since"]})
+    return None
 
 
 class ProblemLayer(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[ProblemLayerQuery,
-                    OpenApiParameter("category", OpenApiTypes.STR, many=True, description="类别代码，可重复"),
-                    OpenApiParameter("status", OpenApiTypes.STR, many=True, enum=list(STATUS_LABELS),
-                                     description="状态，可重复")],
+        parameters=[ProblemLayerQuery],
         responses={(200, "application/geo+json"): OpenApiResponse(
-                       OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection (WGS84)，顶层含 numberReturned、"
-                                                        "truncated、limit 和 numberMatched（超过 "
-                                                        "numberMatchedCap 时为 null）"),
-                   400: OpenApiResponse(OpenApiTypes.OBJECT, description="参数错误：键为出错的参数名"),
-                   401: OpenApiResponse(description="未登录"),
-                   403: OpenApiResponse(description="账号没有人员档案")},
+            ProblemCollection, description="GeoJSON FeatureCollection（WGS84），从新到旧；顶层含 numberReturned、"
+                                           "truncated、limit 和 numberMatched（超过 numberMatchedCap 时为 null）"),
+                   **unprocessable(f"{BBOX_NOT_A_BOX}；area 不存在；或 until 不晚于 since")},
         summary="问题图层 (GeoJSON)",
     )
     def get(self, request):
         q = ProblemLayerQuery(data=_query_data(request.query_params))
         q.is_valid(raise_exception=True)
         v = q.validated_data
+        refused = bbox_order_problem(v["bbox"]) or _semantic_problem(v)
+        if refused:
+            return refused
+        bbox = clip_to_storage(v["bbox"])
+        if bbox is None:  # where nothing can be stored: what the selector would answer, without the query
+            user_jurisdiction_area_ids(request.user)  # still a 403 for an account without an officer profile
+            return HttpResponse(json.dumps(_empty_layer(v["limit"])), content_type="application/geo+json")
         body = problems_layer_geojson(
-            user=request.user, bbox=v["bbox"], category=v.get("category"),
-            status=sorted(v["status"]) if v.get("status") else None, area_id=v.get("area"),
+            user=request.user, bbox=bbox, category=v.get("category"),
+            status=sorted(set(v["status"])) if v.get("status") else None, area_id=v.get("area"),
             since=v.get("since"), until=v.get("until"), limit=v["limit"])
         return HttpResponse(body, content_type="application/geo+json")
+
+
+def _empty_layer(limit: int) -> dict:
+    return {"type": "FeatureCollection", "numberMatched": 0, "numberMatchedCap": COUNT_CAP, "numberReturned": 0,
+            "truncated": False, "limit": limit, "features": []}

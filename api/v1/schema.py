@@ -66,7 +66,9 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
 # What DRF's input fields accept, said in the schema so that generated clients (and
 # schemathesis) send only what the server takes:
 TEXT = r"^[^\u0000]*$"  # CharField refuses NUL characters
-VISIBLE_TEXT = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"  # ... and, when not blank, whitespace only (it trims)
+# ... and, when not blank, text that is all whitespace (it trims first). Python's strip()
+# also takes \x1c-\x1f and \x85, which a pattern's \s does not cover: name them.
+VISIBLE_TEXT = r"^[^\u0000]*[^\s\u0000\u001c-\u001f\u0085][^\u0000]*$"
 UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
 
 
@@ -145,6 +147,10 @@ def _links(result: dict) -> None:
             for target in targets if target in operations}
 
 
+URI_TOO_LONG = {"description": "请求行过长（超过 4094 字节），由 HTTP 服务器在应用之前拒绝",
+                "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 def error_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     _request_schemas(schemas)
@@ -162,4 +168,6 @@ def error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in _codes(path, method, operation):
                 responses.setdefault(code, {"description": DESCRIPTIONS[code], "content": content})
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                responses.setdefault("414", URI_TOO_LONG)
     return result

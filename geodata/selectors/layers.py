@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import CharField, Q, Value
 
 from ..models import Area, Intersection, Road
 
@@ -47,7 +49,10 @@ def intersections_geojson(*, bbox: BBox | None = None) -> dict:
     qs = Intersection.objects.all()
     if bbox:
         qs = qs.filter(geom__bboverlaps=_bbox_polygon(bbox))
-    rows = qs.annotate(geojson=_wgs84_geojson(), road_names=ArrayAgg("roads__name", order_by="roads__name")).values(
+    # An intersection without roads (possible through the admin) lists none, not [null].
+    road_names = ArrayAgg("roads__name", order_by="roads__name", filter=Q(roads__isnull=False),
+                          default=Value([], output_field=ArrayField(CharField())))
+    rows = qs.annotate(geojson=_wgs84_geojson(), road_names=road_names).values(
         "id", "name", "roundabout", "road_names", "geojson")
     collection = _collection(list(rows))
     for f in collection["features"]:
