@@ -13,10 +13,12 @@ plain secret is never written to the database.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
 from core import audit
 from core.domain.verbs import Verb
+from org.admin import scope_ids
 from org.domain.permissions import can
 
 from .models import ApiKey, ApiToken
@@ -54,6 +56,21 @@ class CredentialAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the row records who could call, until when
+
+    # -- where: a district admin issues and sees credentials only for accounts whose officer
+    # profile lies inside their own jurisdiction (a superuser: all of them)
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = scope_ids(request)
+        return queryset if ids is None else queryset.filter(user__officer__jurisdiction_id__in=ids)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            ids = scope_ids(request)
+            users = get_user_model().objects.filter(is_active=True).order_by("username")
+            kwargs["queryset"] = users if ids is None else users.filter(
+                officer__active=True, officer__jurisdiction_id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # -- what is shown
     @admin.display(description="前缀", ordering="prefix")

@@ -9,13 +9,11 @@ viewer's jurisdiction, and never edited or deleted. Access follows the role
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import transaction
 
-from core import audit
-from core.domain.verbs import Verb
 from org.admin import RoleAdmin
 
 from .models import Category, Inspection, Outcome, Problem
+from .services.catalogue import category_update
 
 _CATEGORY_EDITABLE = ("name", "big_class", "big_class_code", "agency_name", "deadline_hours", "active")
 
@@ -27,10 +25,9 @@ class CategoryAdmin(RoleAdmin):
     list_display_links = ("code", "name")
     list_filter = ("active", "source", "big_class")
     search_fields = ("code", "name", "big_class", "agency_name")
-    # categories_load (run by load_demo, so by every `make run`) writes the versioned
-    # catalogue over these fields again; the page says so until local edits are kept apart.
+    # categories_load (run by load_demo) keeps these edits until a new catalogue version.
     fieldsets = ((None, {"fields": ("code", *_CATEGORY_EDITABLE, "source", "version"),
-                         "description": "注意：重新载入类别目录（load_demo）时，目录中的类别会恢复为目录的名称、时限与启用状态。"}),)
+                         "description": "此处的修改会保留；发布新版类别目录时，目录中的类别更新为新版内容。"}),)
     readonly_fields = ("code", "source", "version")
     list_per_page = 200
 
@@ -41,13 +38,8 @@ class CategoryAdmin(RoleAdmin):
     def save_model(self, request, obj, form, change):
         # The changeform runs in a transaction: the edit and its event commit together.
         changed = [f for f in form.changed_data if f in _CATEGORY_EDITABLE]
-        if not changed:
-            return
-        before = dict(Category.objects.filter(pk=obj.pk).values(*changed).get())
-        with transaction.atomic():
-            obj.save(update_fields=changed)
-            audit.record(actor=request.user, verb=Verb.UPDATED, subject=obj, before=before,
-                         after={f: getattr(obj, f) for f in changed})
+        stored = Category.objects.get(pk=obj.pk)
+        category_update(actor=request.user, category=stored, changes={f: getattr(obj, f) for f in changed})
 
 
 class ReadOnlyAdmin(RoleAdmin):

@@ -210,3 +210,22 @@ def test_only_superusers_and_district_admins_manage_credentials():
     assert client.get("/admin/api/apikey/").status_code == 200
     response = client.post("/admin/api/apikey/add/", {"name": "外部系统", "user": user("open311").pk}, follow=True)
     assert len(SECRET.findall(response.content.decode())) == 1
+
+
+def test_a_district_admin_issues_keys_only_for_accounts_of_their_jurisdiction(client):
+    from django.contrib.auth import get_user_model
+
+    from geodata.models import Area, AreaKind
+    from org.models import Agency, AgencyKind, Officer, Role
+    sub = Area.objects.get(kind=AreaKind.SUBDISTRICT, name="学院路街道")
+    street_admin = get_user_model().objects.create_user("street_admin", password="x", is_staff=True)
+    agency = Agency.objects.filter(area=sub).first() or Agency.objects.create(
+        name="测试执法队", kind=AgencyKind.ENFORCEMENT, area=sub)
+    Officer.objects.create(user=street_admin, name="街道管理员", role=Role.DISTRICT_ADMIN, agency=agency,
+                           jurisdiction=sub)
+    client.force_login(street_admin)
+    page = client.get("/admin/api/apikey/add/")
+    assert page.status_code == 200
+    choices = {label for _, label in page.context["adminform"].form.fields["user"].choices}
+    assert "officer1" in choices  # 学院路街道
+    assert "admin" not in choices  # the district's administrator: outside a street office's reach

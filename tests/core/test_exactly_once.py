@@ -134,6 +134,51 @@ def _prepare(name):
     return user, send
 
 
+def _demo_committed():
+    from geodata.services.demo import demo_load
+    from patrol.services.demo import demo_people_load
+    demo_load()  # transactional tests start from an emptied database
+    if not get_user_model().objects.filter(username="admin").exists():
+        get_user_model().objects.create_superuser("admin", password="patrol-demo")
+    demo_people_load()
+
+
+def _race(monkeypatch, where: str, send) -> dict:
+    """Send the same request twice at once, on two connections: the first to claim the id
+    holds its transaction open for a while, so the second arrives while the first is still
+    writing. Returns each one's (status, body, replayed header)."""
+    real = commands.run_once
+    started = threading.Event()
+
+    def slow_run_once(**kwargs):
+        execute = kwargs.pop("execute")
+
+        def slow_execute():
+            started.set()
+            time.sleep(0.4)
+            return execute()
+        return real(execute=slow_execute, **kwargs)
+
+    monkeypatch.setattr(where, slow_run_once)
+    answers = {}
+
+    def act(tag):
+        try:
+            r = send()
+            answers[tag] = (r.status_code, r.json(), r.get("Idempotent-Replayed"))
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=act, args=("a",))
+    a.start()
+    assert started.wait(10)
+    b = threading.Thread(target=act, args=("b",))
+    b.start()
+    a.join(20)
+    b.join(20)
+    return answers
+
+
 def _client(username):
     client = APIClient()
     client.force_authenticate(_user(username))
@@ -182,48 +227,12 @@ def test_a_key_that_is_too_long_is_refused_naming_the_header():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", ENDPOINTS)
 def test_two_identical_requests_at_once_write_once(name, monkeypatch, settings, tmp_path):
-    from geodata.services.demo import demo_load
-    from patrol.services.demo import demo_people_load
-    demo_load()  # transactional tests start from an emptied database
-    if not get_user_model().objects.filter(username="admin").exists():
-        get_user_model().objects.create_superuser("admin", password="patrol-demo")
-    demo_people_load()
+    _demo_committed()
     settings.MEDIA_ROOT = tmp_path
     user, send = _prepare(name)
     key = str(uuid.uuid4())
     events = AuditEvent.objects.count()
-
-    # The first request to claim the id holds its transaction open for a while, so the
-    # second arrives while the first is still writing.
-    real = commands.run_once
-    started = threading.Event()
-
-    def slow_run_once(**kwargs):
-        execute = kwargs.pop("execute")
-
-        def slow_execute():
-            started.set()
-            time.sleep(0.4)
-            return execute()
-        return real(execute=slow_execute, **kwargs)
-
-    monkeypatch.setattr("api.v1.idempotency.run_once", slow_run_once)
-    answers = {}
-
-    def act(tag):
-        try:
-            r = send(_client(user), key)
-            answers[tag] = (r.status_code, r.json(), r.get("Idempotent-Replayed"))
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=act, args=("a",))
-    a.start()
-    assert started.wait(10)
-    b = threading.Thread(target=act, args=("b",))
-    b.start()
-    a.join(20)
-    b.join(20)
+    answers = _race(monkeypatch, "api.v1.idempotency.run_once", lambda: send(_client(user), key))
     assert answers["a"][0] in (200, 201), answers
     assert answers["a"][:2] == answers["b"][:2]
     assert answers["b"][2] == "true"
@@ -251,43 +260,11 @@ def test_an_open311_request_is_exactly_once_under_a_client_id():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_open311_requests_at_once_write_once(monkeypatch):
-    from geodata.services.demo import demo_load
-    from patrol.services.demo import demo_people_load
-    demo_load()
-    if not get_user_model().objects.filter(username="admin").exists():
-        get_user_model().objects.create_superuser("admin", password="patrol-demo")
-    demo_people_load()
+    _demo_committed()
     key, cid = _open311_key(), str(uuid.uuid4())
     form = {"api_key": key, "service_code": "0103", "lat": LAT, "long": LON, "description": "垃圾"}
     events = AuditEvent.objects.count()
-    real = commands.run_once
-    started = threading.Event()
-
-    def slow_run_once(**kwargs):
-        execute = kwargs.pop("execute")
-
-        def slow_execute():
-            started.set()
-            time.sleep(0.4)
-            return execute()
-        return real(execute=slow_execute, **kwargs)
-
-    monkeypatch.setattr("api.open311.views.run_once", slow_run_once)
-    answers = {}
-
-    def act(tag):
-        try:
-            r = APIClient().post("/open311/v2/requests.json", form, HTTP_IDEMPOTENCY_KEY=cid)
-            answers[tag] = (r.status_code, r.json())
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=act, args=("a",))
-    a.start()
-    assert started.wait(10)
-    b = threading.Thread(target=act, args=("b",))
-    b.start()
-    a.join(20)
-    b.join(20)
-    assert answers["a"][0] == 200 and answers["a"] == answers["b"], answers
+    answers = _race(monkeypatch, "api.open311.views.run_once",
+                    lambda: APIClient().post("/open311/v2/requests.json", form, HTTP_IDEMPOTENCY_KEY=cid))
+    assert answers["a"][0] == 200 and answers["a"][:2] == answers["b"][:2], answers
     assert AuditEvent.objects.count() == events + 1  # one request, one write

@@ -127,3 +127,21 @@ def test_every_parser_category_maps_to_a_catalogue_entry():
 def test_wording_outside_the_catalogue_has_no_category():
     assert category_for_text("墙皮脱落") is None
     assert category_for_text("  ") is None
+
+
+@pytest.mark.django_db
+def test_an_administrators_edit_survives_reloading_the_same_catalogue():
+    from django.contrib.auth import get_user_model
+
+    from core.models import AuditEvent
+    from patrol.models import Category
+    from patrol.services.catalogue import categories_load, category_update
+    category = Category.objects.get(name="积存垃圾渣土")
+    category_update(actor=get_user_model().objects.get(username="admin"), category=category,
+                    changes={"deadline_hours": 6})
+    assert AuditEvent.objects.for_subject("patrol.category", category.pk).filter(verb="updated").count() == 1
+    categories_load()  # what load_demo, and so every `make run`, does
+    assert Category.objects.get(pk=category.pk).deadline_hours == 6
+    Category.objects.filter(pk=category.pk).update(version="2025.1")  # as if from an older release
+    categories_load()
+    assert Category.objects.get(pk=category.pk).deadline_hours != 6  # a new release brings its own
