@@ -28,6 +28,12 @@ class Verb:
     DELETED = "deleted"
     KEY_ISSUED = "key_issued"
     KEY_REVOKED = "key_revoked"
+    STARTED = "started"  # a shift went on duty
+    ENDED = "ended"  # a shift ended
+    FIXES_RECEIVED = "fixes_received"  # a batch of GPS fixes was stored
+    PRUNED = "pruned"  # old data removed by a retention command
+    REORDERED = "reordered"
+    PUBLISHED = "published"  # a list was published (immutable from then on)
 
 
 VERB_LABELS: dict[str, str] = {
@@ -47,6 +53,12 @@ VERB_LABELS: dict[str, str] = {
     Verb.DELETED: "删除",
     Verb.KEY_ISSUED: "签发密钥",
     Verb.KEY_REVOKED: "吊销密钥",
+    Verb.STARTED: "开始",
+    Verb.ENDED: "结束",
+    Verb.FIXES_RECEIVED: "接收定位点",
+    Verb.PRUNED: "清理过期数据",
+    Verb.REORDERED: "调整顺序",
+    Verb.PUBLISHED: "发布",
 }
 VERBS: frozenset[str] = frozenset(VERB_LABELS)
 VERB_CHOICES: list[tuple[str, str]] = list(VERB_LABELS.items())

@@ -7,7 +7,16 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from core.domain.verbs import VERB_CHOICES, VERBS
+# The verbs as they were when this migration was written: a migration must not read the
+# live list (core/domain/verbs.py), or adding a verb would never reach the database's check.
+VERB_CHOICES = [
+    ("created", "创建"), ("updated", "修改"), ("transitioned", "变更状态"), ("photo_added", "上传照片"),
+    ("outcome_recorded", "记录处置结果"), ("outcome_corrected", "更正处置结果"), ("escalated", "吹哨"),
+    ("escalation_answered", "答复吹哨"), ("reinspection_scheduled", "安排复查"), ("reinspected", "完成复查"),
+    ("resnapped", "随路网更新重新定位"), ("imported", "导入"), ("deactivated", "停用"), ("deleted", "删除"),
+    ("key_issued", "签发密钥"), ("key_revoked", "吊销密钥"),
+]
+VERBS = frozenset(v for v, _ in VERB_CHOICES)
 
 APPEND_ONLY = """
 CREATE FUNCTION core_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
