@@ -28,25 +28,15 @@ import re
 from operator import itemgetter
 
 from geodata.location.constructs import (
-    _LANDMARK_REL,
-    _OFFSET_FIRST,
-    _QUALIFIER,
-    _QUALIFIER_FIRST,
-    _WAY_ALONE,
     ROAD_SIDE,
-    WAY_SIDE_AT_END,
     Mark,
     Reading,
-    _good_spaces,
-    _valid_landmark,
-    _valid_road,
     char_search,
     finish_anchor,
     read_location,
 )
 from geodata.location.lexicon import (
     BEIJING_DISTRICTS,
-    JUNCTION,
     PROBLEM_WORD,
     ROAD,
     ROAD_NAME_FULL,
@@ -57,7 +47,6 @@ from geodata.location.problems import read_problems
 from geodata.location.text import fold
 from geodata.location.types import (
     INTERNAL,
-    Landmark,
     ParsedLocation,
     ParseMessage,
     Problem,
@@ -215,16 +204,12 @@ def _problems_in(r: Reading, regions, first_only: bool) -> list[Problem]:
     return problems
 
 
-def _read(text: str, fast: bool = True) -> ParsedLocation:
+def _read(text: str) -> ParsedLocation:
     t = fold(text)
     end = len(t.rstrip(_END_CHARS))
     starts_han = "\u4e00" <= t[0] <= "\u9fff" if end else False
     if end == 0 or not (starts_han or _HAS_HAN.search(t)):
         return ParsedLocation(errors=(ParseMessage(Span(0, len(text)), "no Chinese location text"),))
-    if fast and (("与" in t and "交叉路口" in t) or "方向" in t):
-        loc = _fast(text, t, end)
-        if loc is not None:
-            return loc
     r = Reading(t)
     pos = _NUMBERING.match(t, 0, end).end() if not starts_han else 0
 
@@ -318,134 +303,7 @@ def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
     )
 
 
-# -- fast path ----------------------------------------------------------------------
-# The shape `describe` writes (and most published lines' location part):
-#   [街道，]A与B交叉路口(向X N米|处)[，R X侧][，L X侧N米|，L处]   or   [街道，]L X方向N米
-# One regular expression reads it whole; every place where the general reader could
-# read it differently is checked with the general reader's own expressions, and any
-# doubt falls back to the general path, so both give the same result (tested).
-_FN = r"[^\s,;:()、/与和的|。!?“”\"]"
-_FD = r"(?:东北|东南|西北|西南|东|西|南|北)"
-_FAST = re.compile(
-    rf"(?:(?P<sub>[\u4e00-\u9fff]{{1,9}}?(?:街道|地区|镇|乡)), ?)?"
-    rf"(?:(?P<a>{_FN}{{2,15}}?)与(?P<b>{_FN}{{2,15}}?)交叉路口"
-    rf"(?:向(?P<dir>{_FD})(?P<n>[1-9][0-9]{{0,5}})米|(?P<at>处))"
-    rf"(?:, ?(?P<sr>{_FN}{{2,20}}?)(?P<side>[东西南北]侧))?"
-    rf"(?:, ?(?P<lm>{_FN}[^\t\n\r\f\v,;:()、/与和的|。!?“”\"]{{0,23}}?)"
-    rf"(?:(?P<ldir>[东西南北])侧(?P<ln>[1-9][0-9]{{0,5}})米|(?P<lat>处)))?"
-    rf"|(?P<ol>{_FN}[^\t\n\r\f\v,;:()、/与和的|。!?“”\"]{{1,23}}?)(?P<odir>{_FD})方向(?P<on>[1-9][0-9]{{0,5}})米)"
-)
-_FAST_FIRST_BAD = frozenset(_OFFSET_FIRST) | {"由", "从"}
-_JUNCTION_RE = re.compile(JUNCTION)
 _NO_PROBLEM = "no problem text found (未识别出问题)"
-
-
-def _clause_start_ok(t: str, pos: int, end: int) -> bool:
-    """Nothing the general reader tries before a road side or landmark applies here."""
-    c = t[pos]
-    if c in _FAST_FIRST_BAD:
-        return False
-    return not (c in _QUALIFIER_FIRST and _QUALIFIER.match(t, pos, end))
-
-
-def _fast_landmark(t: str, m: re.Match, end: int, anchored: bool):
-    """The landmark clause as the general reader reads it, or None when in doubt."""
-    if anchored:
-        name, s = m.group("lm"), m.start("lm")
-    else:
-        name, s = m.group("ol"), m.start("ol")
-    if (anchored and not _clause_start_ok(t, s, end)) or not _valid_landmark(name) or not _good_spaces(name):
-        return None
-    if "侧" in t[s:s + 26] and (ROAD_SIDE.match(t, s, end) or WAY_SIDE_AT_END.match(t, s, end)):
-        return None
-    lr = _LANDMARK_REL.match(t, s, end)
-    if anchored and m.group("lat"):
-        if lr and _valid_landmark(lr.group("name")) and _good_spaces(lr.group("name")):
-            return None
-        return _make_landmark(name, None, None, "at", _make_span(s, s + len(name)))
-    if not lr or lr.group("name") != name or lr.group("rel"):
-        return None
-    if anchored:
-        return _make_landmark(name, m.group("ldir"), int(m.group("ln")), "offset", _make_span(s, s + len(name)))
-    return _make_landmark(name, m.group("odir"), int(m.group("on")), "offset", _make_span(s, s + len(name)))
-
-
-def _fast(text: str, t: str, end: int) -> ParsedLocation | None:
-    if t[end - 1] not in "米处侧":  # where every reading of _FAST ends
-        return None
-    c0 = t[0]
-    if not ("\u4e00" <= c0 <= "\u9fff" or "A" <= c0 <= "Z" or "a" <= c0 <= "z"):
-        return None
-    m = _FAST.fullmatch(t, 0, end)
-    if m is None or "发现" in t or "反映" in t or t.startswith("位于") or _DISTRICT.match(t, 0, end):
-        return None
-    spans: list[tuple[str, Span]] = []
-    sub = m.group("sub")
-    if sub:
-        sm = _SUBDISTRICT.match(t, 0, end)
-        if not sm or sm.end("kind") != len(sub) or not _subdistrict_ok(sm, t):
-            return None
-        spans.append(("subdistrict", _make_span(0, len(sub))))
-    elif _SUBDISTRICT.match(t, 0, end):
-        return None
-    pos = m.start("a") if m.group("a") else m.start("ol")
-    if t[pos] == "从":
-        return None
-    if m.group("ol") is not None:
-        # an off-network line: a landmark and a compass offset from it
-        name = m.group("ol")
-        window = t[pos:pos + 32]
-        if ("口" in window or "处" in window or "侧" in window or "环岛" in window or "转盘" in window
-                or ROAD.match(t, pos, end) or _WAY_ALONE.match(t, pos, end) or "号" in name):
-            return None
-        lm = _fast_landmark(t, m, end, anchored=False)
-        if lm is None:
-            return None
-        spans += [("direction", _make_span(m.start("odir"), m.end("odir"))),
-                  ("distance_m", _make_span(m.start("on"), m.end("on") + 1)), ("landmarks[0]", lm.span)]
-        return _make_location(
-            None, sub, None, None, "landmark", "offset", lm.direction, lm.distance_m, False, None,
-            None, None, None, None, None, (lm,), (), tuple(spans),
-            (_make_message(_make_span(0, len(text)), _NO_PROBLEM, None),), (),
-        )
-    a, b = m.group("a"), m.group("b")
-    bs, be = m.span("b")
-    window = t[pos:pos + 32]
-    if ("口" not in window and "处" not in window) or "由" in a or not _valid_road(a) or not _valid_road(b):
-        return None
-    j = _JUNCTION_RE.search(t, bs + 2, end)
-    if j is None or j.start() != be:
-        return None
-    spans += [("road_a", _make_span(pos, pos + len(a))), ("road_b", _make_span(bs, be))]
-    direction = distance = None
-    if m.group("dir"):
-        direction, distance = m.group("dir"), int(m.group("n"))
-        spans += [("direction", _make_span(m.start("dir"), m.end("dir"))),
-                  ("distance_m", _make_span(m.start("n"), m.end("n") + 1))]
-    side_road = side = None
-    if m.group("sr") is not None:
-        r, rs = m.group("sr"), m.start("sr")
-        if not _clause_start_ok(t, rs, end):
-            return None
-        side_end = m.end("side")
-        if r not in (a, b):
-            rm = ROAD_SIDE.match(t, rs, end) or WAY_SIDE_AT_END.match(t, rs, end)
-            if not rm or rm.end() != side_end or rm.group("road") != r or not _valid_road(r):
-                return None
-        side_road, side = r, m.group("side")
-        spans += [("side_road", _make_span(rs, rs + len(r))), ("side", _make_span(side_end - 2, side_end))]
-    landmarks: tuple[Landmark, ...] = ()
-    if m.group("lm") is not None:
-        lm = _fast_landmark(t, m, end, anchored=True)
-        if lm is None:
-            return None
-        landmarks = (lm,)
-        spans.append(("landmarks[0]", lm.span))
-    return _make_location(
-        None, sub, a, b, "intersection", "offset" if direction else "at", direction, distance,
-        False, None, None, side_road, side, None, None, landmarks, (), tuple(spans),
-        (_make_message(_make_span(0, len(text)), _NO_PROBLEM, None),), (),
-    )
 
 
 def parse(text: str) -> ParsedLocation:

@@ -173,55 +173,11 @@ class ParsedLocation:
         }
 
 
-# -- construction on the parser's hot path (private) --------------------------------
-def _positional_maker(cls: type) -> Any:
-    """``make(*every_field)`` → an instance of the frozen slotted dataclass ``cls``.
-
-    The dataclass ``__init__`` of a frozen class sets each field through
-    ``object.__setattr__``; this writes the slots directly, which is several times
-    faster for a 20-field result. The instance is an ordinary frozen ``cls`` (equality,
-    hashing, immutability unchanged). Every field must be given, in declaration order.
-    """
-    from dataclasses import fields
-
-    names = [f.name for f in fields(cls)]
-    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    for i, name in enumerate(names):
-        env[f"_set{i}"] = cls.__dict__[name].__set__
-    body = "".join(f"    _set{i}(o, {name})\n" for i, name in enumerate(names))
-    source = f"def make({', '.join(names)}):\n    o = _new(_cls)\n{body}    return o\n"
-    exec(source, env)  # noqa: S102 - generated once at import from the field names
-    return env["make"]
-
-
-def _twin_maker(cls: type) -> Any:
-    """Like `_positional_maker`, and faster (the more fields, the more): the instance is
-    made as one of a plain slotted twin class with the same layout, whose slots Python
-    sets directly (no descriptor call per field), and then becomes a ``cls`` by
-    ``__class__`` assignment (which CPython allows between classes of the same slot
-    layout). The result is an ordinary ``cls`` instance, exactly as `_positional_maker`
-    makes it. Falls back to `_positional_maker` where the twin cannot be made or converted.
-    """
-    from dataclasses import fields
-
-    names = [f.name for f in fields(cls)]
-    try:
-        twin = type(f"_{cls.__name__}Twin", (), {"__slots__": tuple(cls.__slots__)})
-        env: dict[str, Any] = {"_new": object.__new__, "_twin": twin, "_cls": cls}
-        body = "".join(f"    o.{name} = {name}\n" for name in names)
-        source = f"def make({', '.join(names)}):\n    o = _new(_twin)\n{body}    o.__class__ = _cls\n    return o\n"
-        exec(source, env)  # noqa: S102 - generated once at import from the field names
-        make = env["make"]
-        probe = make(*range(len(names)))
-        if type(probe) is not cls or [getattr(probe, n) for n in names] != list(range(len(names))):
-            raise TypeError("twin does not convert")
-    except (TypeError, AttributeError):
-        return _positional_maker(cls)
-    return make
-
-
-_make_span = _twin_maker(Span)
-_make_landmark = _twin_maker(Landmark)
-_make_problem = _twin_maker(Problem)
-_make_message = _twin_maker(ParseMessage)
-_make_location = _twin_maker(ParsedLocation)
+# Positional constructors the parser calls (every field, in declaration order). They were
+# generated with `exec` and a `__class__` swap for speed; the plain dataclass constructors
+# are fast enough for real load (a few lines a second per officer, thousands per import).
+_make_span = Span
+_make_landmark = Landmark
+_make_problem = Problem
+_make_message = ParseMessage
+_make_location = ParsedLocation
