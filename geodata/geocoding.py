@@ -7,7 +7,9 @@ runs the pure parser, geocoder and describer on it. Input and output points are 
 """
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +32,7 @@ from .location.types import ParsedLocation
 from .models import Area, AreaKind, Intersection, Landmark, NetworkChange, Road, RoadSegment
 from .services.geometry import _transformer
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
 
@@ -81,13 +84,72 @@ def build_index() -> NetworkIndex:
     )
 
 
+# A rebuild that took longer than this last time is not done inside a request again: the
+# request is answered with the index it has while a background thread builds the new one
+# and swaps it in (a district's network takes seconds to build; the demo's, milliseconds,
+# so small networks keep answering with the edit at once).
+SYNC_REBUILD_LIMIT_S = 1.0
+
+
 def network_index() -> NetworkIndex:
+    """The index of the network as it is now, or, on a network that is slow to index, as
+    it was until the background rebuild that an edit started is done."""
     fp = _fingerprint()
     with _lock:
-        if _cache.get("fp") != fp:
-            _cache["index"] = build_index()
-            _cache["fp"] = fp
-        return _cache["index"]  # type: ignore[return-value]
+        current = _cache.get("index")
+        if current is not None and _cache.get("fp") == fp:
+            return current  # type: ignore[return-value]
+        if current is None or _cache.get("build_s", 0.0) <= SYNC_REBUILD_LIMIT_S:
+            return _build(fp)
+        rebuilding = _cache.get("rebuilding")
+        if rebuilding is None or not rebuilding.is_alive():
+            thread = threading.Thread(target=_rebuild_in_background, args=(fp,), name="network-index", daemon=True)
+            _cache["rebuilding"] = thread
+            thread.start()
+        return current  # type: ignore[return-value]
+
+
+def _build(fp) -> NetworkIndex:
+    started = time.perf_counter()
+    index = build_index()
+    _cache.update(index=index, fp=fp, build_s=time.perf_counter() - started,
+                  builds=_cache.get("builds", 0) + 1)
+    return index
+
+
+def _rebuild_in_background(fp) -> None:
+    from django.db import connection
+
+    try:
+        started = time.perf_counter()
+        index = build_index()
+        with _lock:
+            _cache.update(index=index, fp=fp, build_s=time.perf_counter() - started,
+                          builds=_cache.get("builds", 0) + 1)
+    except Exception:  # the old index keeps answering; the next request tries again
+        logger.exception("network index rebuild failed")
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def index_builds() -> int:
+    """How many times this process has built the network index (tests count rebuilds)."""
+    return _cache.get("builds", 0)  # type: ignore[return-value]
+
+
+def warm_network_index() -> None:
+    """Build the index before the first request (config/wsgi.py, before gunicorn forks its
+    workers with --preload, so they share it). A database that is not there yet is not an
+    error: the first request builds it then."""
+    from django.db import connections
+    from django.db.utils import DatabaseError
+
+    try:
+        network_index()
+    except DatabaseError:
+        logger.warning("network index not built at start: database not ready", exc_info=True)
+    finally:
+        connections.close_all()  # no connection may be shared across the fork
 
 
 def to_wgs84_lonlat(p: Point) -> tuple[float, float]:

@@ -19,5 +19,5 @@ cat <<MSG
   API: http://$HOST:$PORT/api/v1/schema/   Open311: http://$HOST:$PORT/open311/v2/discovery.json
 
 MSG
-exec .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" \
+exec .venv/bin/gunicorn config.wsgi:application --preload --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" \
   --access-logfile - --error-logfile -

@@ -243,3 +243,40 @@ def test_a_name_similar_to_several_roads_alone_lists_the_others(net):
     names = {r.road_name, *(c.label for c in r.candidates)}
     assert {"小月河东路", "小月河西路", "小月河东畔路"} <= names
     assert len(r.steps) == len(set(r.steps))  # no step told twice
+
+
+def _rename(road, name):
+    from geodata.models import Road
+    Road.objects.filter(pk=road.pk).update(name=name)  # the change-log trigger notes it
+
+
+def _exact(index, name) -> bool:
+    return any(how == "exact" and road.name == name for road, how, _ in index.match_road(name))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_reaches_a_small_network_index_at_once_and_a_slow_one_in_the_background(monkeypatch):
+    from geodata import geocoding
+    from geodata.models import Road
+    from geodata.services.demo import demo_load
+
+    demo_load()
+    geocoding.network_index()
+    road = Road.objects.get(name="清华东路")
+
+    # A network that indexes fast: the request that follows an edit rebuilds, and sees it.
+    builds = geocoding.index_builds()
+    _rename(road, "清华东路甲")
+    assert _exact(geocoding.network_index(), "清华东路甲")
+    assert geocoding.index_builds() == builds + 1
+
+    # A network that took long to index last time: the request is answered at once with the
+    # index it has, and the new one is built by a background thread and swapped in.
+    monkeypatch.setitem(geocoding._cache, "build_s", 30.0)
+    _rename(road, "清华东路乙")
+    before = geocoding.network_index()  # answered without building
+    assert geocoding.index_builds() == builds + 1 and not _exact(before, "清华东路乙")
+    geocoding._cache["rebuilding"].join(30)
+    after = geocoding.network_index()
+    assert geocoding.index_builds() == builds + 2 and after is not before
+    assert _exact(after, "清华东路乙")
