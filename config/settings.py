@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "org",
     "geodata",
     "patrol",
+    "shifts",
     "maps",
+    "publishing",
     "api",
 ]
 
@@ -169,7 +171,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.v1.schema.error_responses"],
     "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ProblemStatusEnum": "patrol.domain.workflow.STATUS_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {"ProblemStatusEnum": "patrol.domain.workflow.STATUS_CHOICES",
+                            "PublicationStatusEnum": "publishing.models.PublicationStatus.choices"},
 }
 
 LOGGING = {

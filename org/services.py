@@ -29,8 +29,9 @@ from .domain.roles import ROLE_LABELS, Role
 from .models import Agency, Officer, Team
 from .selectors import jurisdiction_area_ids, officer_of
 
-# Roles whose login may enter the admin (the pages check the role again).
-STAFF_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR})
+# Roles whose login may enter the admin (the pages check the role again); publishers
+# draft and publish the 未诉先办 lists there (publishing.admin).
+STAFF_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR, Role.PUBLISHER})
 
 
 # -- who may manage what ---------------------------------------------------------------

@@ -14,7 +14,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # --- 1. system packages -------------------------------------------------------------
 PKGS=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib gdal-bin libgdal-dev libgeos-dev
-      libproj-dev chromium fonts-wqy-microhei python3-venv)
+      libproj-dev chromium fonts-wqy-microhei python3-venv
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint (publishing PDF)
+      poppler-utils)  # pdftotext/pdffonts: the tests read the published PDFs back
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -120,6 +120,7 @@ LINKS = {
     "problems_escalations_create": ["escalations_respond_create"],
     "problems_reinspections_create": ["reinspections_complete_create"],
     "inspections_create": ["inspections_retrieve"],
+    "shifts_create": ["shifts_retrieve", "shifts_start_create", "shifts_end_create", "shifts_fixes_create"],
 }
 
 

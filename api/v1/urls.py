@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import geodata, inspections, location, problem_layer, problems
+from . import geodata, inspections, location, problem_layer, problems, publications, shifts
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -27,4 +27,16 @@ urlpatterns = [
     path("reinspections/<int:pk>/complete", problems.ReinspectionComplete.as_view(), name="reinspection-complete"),
     path("inspections/", inspections.InspectionList.as_view(), name="inspections"),
     path("inspections/<int:pk>/", inspections.InspectionDetail.as_view(), name="inspection"),
+    path("publications/", publications.PublicationList.as_view(), name="publications"),
+    path("publications/<int:pk>/", publications.PublicationDetail.as_view(), name="publication"),
+    path("publications/<int:pk>/export.txt", publications.PublicationExportTxt.as_view(), name="publication-txt"),
+    path("publications/<int:pk>/export.html", publications.PublicationExportHtml.as_view(), name="publication-html"),
+    path("publications/<int:pk>/export.pdf", publications.PublicationExportPdf.as_view(), name="publication-pdf"),
+    path("publications/<int:pk>/export.docx", publications.PublicationExportDocx.as_view(),
+         name="publication-docx"),
+    path("shifts/", shifts.ShiftList.as_view(), name="shifts"),
+    path("shifts/<int:pk>/", shifts.ShiftDetail.as_view(), name="shift"),
+    path("shifts/<int:pk>/start", shifts.ShiftStart.as_view(), name="shift-start"),
+    path("shifts/<int:pk>/end", shifts.ShiftEnd.as_view(), name="shift-end"),
+    path("shifts/<int:pk>/fixes", shifts.ShiftFixes.as_view(), name="shift-fixes"),
 ]

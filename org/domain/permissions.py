@@ -11,7 +11,7 @@ False
 """
 from __future__ import annotations
 
-from .roles import LEADS, ROLE_LABELS, ROLES, Role
+from .roles import LEADS, ROLE_LABELS, ROLES, SUPERVISORS, Role
 
 _ACTING = frozenset(ROLES) - {Role.PUBLISHER}  # everyone who works on the street's problems
 
@@ -32,6 +32,13 @@ ACTIONS: dict[str, frozenset[str]] = {
     "manage_people": frozenset({Role.DISTRICT_ADMIN}),
     "view_audit": frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}),
     "manage_credentials": frozenset({Role.DISTRICT_ADMIN}),  # Open311 keys, API tokens
+    # Shifts (班次): leads plan, start and end them (a team lead only their own team's);
+    # whoever works on the street sends the GPS fixes of a shift they are a member of.
+    "view_shift": frozenset(ROLES),
+    "manage_shift": frozenset(LEADS),
+    "send_fixes": _ACTING,
+    # 未诉先办 lists: publishers draft and publish them; supervisors and district admins too.
+    "publish_list": frozenset({Role.PUBLISHER, *SUPERVISORS}),
 }
 
 ACTION_LABELS = {
@@ -40,6 +47,8 @@ ACTION_LABELS = {
     "escalate": "吹哨", "respond_escalation": "答复吹哨", "schedule_reinspection": "安排复查",
     "complete_reinspection": "完成复查", "manage_inspection": "管理联合检查",
     "manage_people": "管理人员与组织", "view_audit": "查看操作日志", "manage_credentials": "管理接口密钥",
+    "view_shift": "查看班次", "manage_shift": "安排班次", "send_fixes": "上传定位轨迹",
+    "publish_list": "发布未诉先办清单",
 }
 
 

@@ -12,6 +12,7 @@ from core.domain.verbs import Verb
 from geodata.models import Area, AreaKind
 from geodata.services.demo import DEMO_DISTRICT_CODE, DEMO_SUBDISTRICT
 from org.models import Agency, AgencyKind, Officer, Role, Team
+from org.services import STAFF_ROLES
 
 from .catalogue import categories_load
 
@@ -58,6 +59,9 @@ def demo_people_load(*, admin_username: str = "admin") -> list[str]:
             if user is None:
                 user = User.objects.create_user(username, password=DEMO_PASSWORD)
                 created += 1
+            if user.is_staff != (role in STAFF_ROLES):  # supervisors, admins, publishers use 管理后台
+                user.is_staff = role in STAFF_ROLES
+                user.save(update_fields=["is_staff"])
             Officer.objects.update_or_create(user=user, defaults=dict(
                 name=name, role=role, agency=agencies[agency], team=teams.get(team),
                 jurisdiction=district if where == "district" else sub))

@@ -10,7 +10,12 @@ Each row says what the platform promises people, in their words:
 - only a district administrator answers for a district department, sets people up and
   issues the keys other systems and tablets call with;
 - supervisors and administrators read the audit log;
-- nobody deletes an outcome: a correction is a new record.
+- nobody deletes an outcome: a correction is a new record;
+- everyone with a role sees the shifts (班次) of their jurisdiction; team leads, supervisors
+  and district administrators plan, start and end them; everyone who works on the street
+  (not publishers) sends the GPS track of a shift they are on.
+- the 未诉先办 list is drafted and published by publishers (发布), supervisors (督办) and
+  district administrators; officers and team leads report what goes on it, not publish it.
 If `org.domain.permissions` disagrees with a cell here, one of the two is wrong, and the
 test says which cell.
 """
@@ -36,6 +41,10 @@ manage_inspection       N Y Y Y N
 manage_people           N N N Y N
 view_audit              N N Y Y N
 manage_credentials      N N N Y N
+view_shift              Y Y Y Y Y
+manage_shift            N Y Y Y N
+send_fixes              Y Y Y Y N
+publish_list            N N Y Y Y
 """
 EXPECTED = {
     (action, role): cell == "Y"

@@ -1,0 +1,148 @@
+"""管理后台 for 未诉先办 lists: draft, preview, edit lines, reorder, publish.
+
+Open to those who may publish (`publish_list`: publishers, supervisors, district admins),
+limited to lists of areas in their jurisdiction (org.admin.RoleAdmin). Every write goes
+through publishing.services (one audit event each); a published list is read-only here
+and in the database.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from core.errors import ServiceError
+from org.admin import RoleAdmin, may
+from patrol.domain.workflow import STATUS_CHOICES
+from patrol.models.problems import Source
+
+from .models import Publication, PublicationItem
+from .services.publications import draft_create, line_edit, publication_text, publish, reorder
+
+
+class DraftForm(forms.ModelForm):
+    sources = forms.MultipleChoiceField(label="问题来源", choices=Source.choices, required=False,
+                                        widget=forms.CheckboxSelectMultiple, help_text="不选：全部来源")
+    statuses = forms.MultipleChoiceField(label="问题状态", choices=STATUS_CHOICES, required=False,
+                                         widget=forms.CheckboxSelectMultiple,
+                                         help_text="不选：除不予立案、重复上报外的全部状态")
+
+    class Meta:
+        model = Publication
+        fields = ("title", "area", "period_from", "period_to")
+
+
+class ItemInline(admin.TabularInline):
+    model = PublicationItem
+    fk_name = "publication"
+    extra = 0
+    can_delete = False
+    fields = ("position", "problem_link", "followup", "generated_text", "edited_text", "edited_by")
+    readonly_fields = ("problem_link", "followup", "generated_text", "edited_by")
+    ordering = ("position",)
+
+    def get_queryset(self, request):
+        # the lines: items merged into another's line are listed there (problem_link)
+        return super().get_queryset(request).filter(position__isnull=False).prefetch_related("merged")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and not obj.is_published and may(request, "publish_list")
+
+    def has_view_permission(self, request, obj=None):
+        return may(request, "publish_list")
+
+    @admin.display(description="问题")
+    def problem_link(self, item):
+        ids = [item.problem_id, *(m.problem_id for m in item.merged.all())]
+        return format_html_join("、", '<a href="{}">#{}</a>',
+                                ((reverse("admin:patrol_problem_change", args=[pk]), pk) for pk in ids))
+
+
+@admin.register(Publication)
+class PublicationAdmin(RoleAdmin):
+    view_action = "publish_list"
+    edit_action = "publish_list"
+    scope_lookups = ("area_id",)
+    list_display = ("__str__", "area", "period_from", "period_to", "status", "published_at")
+    list_filter = ("status",)
+    search_fields = ("title", "number")
+    actions = ("publish_selected",)
+    inlines = (ItemInline,)
+    readonly = ("title", "area", "period_from", "period_to", "sources", "statuses", "status", "number",
+                "published_by", "published_at", "checksum", "preview", "downloads")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("area").defer("area__geom")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_published)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = DraftForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("title", "area", "period_from", "period_to", "sources", "statuses")
+        return self.readonly
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly
+
+    def get_inlines(self, request, obj):
+        return () if obj is None else self.inlines
+
+    @admin.display(description="预览")
+    def preview(self, obj):
+        return format_html('<pre style="white-space: pre-wrap; font-size: 14px; line-height: 1.8">{}</pre>',
+                           publication_text(obj))
+
+    @admin.display(description="导出")
+    def downloads(self, obj):
+        links = [(reverse(f"publication-{kind}", args=[obj.pk]), label)
+                 for kind, label in (("txt", "文本"), ("html", "网页（含地图）"), ("pdf", "PDF"), ("docx", "Word"))]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # the header is fixed once drafted; lines change through the inline (save_formset)
+        data = form.cleaned_data
+        try:
+            created = draft_create(actor=request.user, area_id=data["area"].pk, period_from=data["period_from"],
+                                   period_to=data["period_to"], sources=data["sources"], statuses=data["statuses"],
+                                   title=data["title"])
+        except ServiceError as exc:
+            raise PermissionDenied(exc.message) from exc
+        obj.pk = created.pk
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PublicationItem:
+            return super().save_formset(request, form, formset, change)
+        pub = form.instance
+        try:
+            for f in formset.forms:
+                if "edited_text" in f.changed_data:
+                    item = f.instance
+                    line_edit(actor=request.user, item_id=item.pk,
+                              text=f.cleaned_data["edited_text"] or item.generated_text)
+            if any("position" in f.changed_data for f in formset.forms):
+                order = sorted(formset.forms, key=lambda f: (f.cleaned_data["position"], f.instance.pk))
+                reorder(actor=request.user, publication_id=pub.pk, item_ids=[f.instance.pk for f in order])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    @admin.action(description="发布所选清单（发布后不能修改）")
+    def publish_selected(self, request, queryset):
+        for pub in queryset.filter(status="draft"):
+            try:
+                done = publish(actor=request.user, publication_id=pub.pk)
+                messages.success(request, f"已发布 {done.number}，校验值 {done.checksum[:16]}…")
+            except ServiceError as exc:
+                messages.error(request, f"{pub}: {exc.message}")

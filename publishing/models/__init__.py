@@ -1,0 +1,3 @@
+from .publications import Publication, PublicationItem, PublicationStatus
+
+__all__ = ["Publication", "PublicationItem", "PublicationStatus"]

@@ -1,0 +1,77 @@
+"""Reading publications: what a user may see, a problem's exposures (曝光), the entries
+a draft would list."""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from geodata.services.geometry import to_wgs84
+from org.domain import permissions
+from org.selectors import jurisdiction_area_ids, officer_of
+
+from ..domain.listing import numbered
+from ..exporters.document import ListDocument, ListLine, chinese_date, period_text
+from ..models import Publication, PublicationItem, PublicationStatus
+
+
+def publications_visible_to(user):
+    """Lists of areas inside the user's jurisdiction: published ones for every role,
+    drafts only for those who may publish."""
+    officer = officer_of(user)
+    qs = Publication.objects.filter(area_id__in=jurisdiction_area_ids(officer)).select_related("area")
+    if not permissions.can(officer.role, "publish_list"):
+        qs = qs.filter(status=PublicationStatus.PUBLISHED)
+    return qs
+
+
+def publication_items(publication: Publication):
+    """The lines of a list, in order (items merged into another's line are not lines)."""
+    return (PublicationItem.objects.filter(publication=publication, position__isnull=False)
+            .select_related("problem__category", "problem__subdistrict").order_by("position"))
+
+
+def line_problem_ids(publication: Publication) -> dict[int, list[int]]:
+    """For each line (its item id): the problems it lists, its own first."""
+    rows = list(PublicationItem.objects.filter(publication=publication).order_by("id")
+                .values_list("pk", "merged_into_id", "problem_id"))
+    out: dict[int, list[int]] = {pk: [problem] for pk, merged_into, problem in rows if merged_into is None}
+    for _, merged_into, problem in rows:
+        if merged_into is not None:
+            out[merged_into].append(problem)
+    return out
+
+
+def problem_exposures(problem):
+    """The published items that exposed a problem (曝光), earliest first; empty when the
+    problem was never on a published list."""
+    return (PublicationItem.objects.filter(problem=problem, publication__status=PublicationStatus.PUBLISHED)
+            .select_related("publication").order_by("publication__published_at", "id"))
+
+
+def latest_exposures(area_ids):
+    """For each problem in `area_ids` on a published list: its latest published item."""
+    latest: dict[int, PublicationItem] = {}
+    items = (PublicationItem.objects.filter(publication__status=PublicationStatus.PUBLISHED,
+                                            problem__subdistrict_id__in=area_ids)
+             .select_related("problem__category", "problem__subdistrict", "publication")
+             .order_by("publication__published_at", "id"))
+    for item in items:
+        latest[item.problem_id] = item
+    return latest
+
+
+def publication_document(publication: Publication) -> ListDocument:
+    """The publication as the exporters take it: the frozen text of a published list, the
+    current preview of a draft; each line with its problem's point (WGS84)."""
+    items = list(publication_items(publication))
+    if publication.is_published:
+        texts = publication.text.split("\n")
+    else:
+        texts = [numbered(i.position, i.body) for i in items]
+    lines = []
+    for text, item in zip(texts, items, strict=False):
+        lon, lat = to_wgs84(item.problem.geom).coords[0] if item.problem.geom else (None, None)
+        lines.append(ListLine(text, lat, lon))
+    published = timezone.localtime(publication.published_at).date() if publication.published_at else None
+    return ListDocument(title=publication.title, number=publication.number, area=publication.area.name,
+                        period=period_text(publication.period_from, publication.period_to), lines=tuple(lines),
+                        published_at=chinese_date(published) if published else "", checksum=publication.checksum)

@@ -1,0 +1,236 @@
+"""Writing publications: draft a list, reorder it, edit a line, publish it.
+
+Each service checks the actor (role `publish_list`, the area inside their jurisdiction),
+writes in one transaction and records one audit event in it. A published list is
+refused before the database is asked (Conflict); the database refuses too (triggers in
+publishing.0001), so nothing else can change it either.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Conflict, Forbidden, NotFound, ServiceError
+from geodata.models import Area
+from geodata.selectors.areas import area_descendant_ids
+from org.domain import permissions
+from org.selectors import in_jurisdiction, officer_of
+from patrol.domain.workflow import STATUS_LABELS, Status
+from patrol.models import Problem, Reinspection
+from patrol.models.problems import Source
+
+from ..domain.listing import (
+    Entry,
+    followup_for,
+    issue_number,
+    line_body,
+    merge_entries,
+    numbered,
+    problem_phrase,
+    strip_number,
+)
+from ..models import Publication, PublicationItem, PublicationStatus
+from ..selectors.publications import latest_exposures, publication_items
+
+MAX_LINE = 500
+# Left out of a list unless asked for by status: a report that was not a problem.
+_NOT_LISTED = (Status.REJECTED, Status.DUPLICATE)
+# pg_advisory_xact_lock's first key: numbering publications (the second is the area).
+_NUMBERING_LOCK = 7010
+
+
+def _officer_for(actor, area: Area):
+    officer = officer_of(actor)
+    why = permissions.denial(officer.role, "publish_list", in_jurisdiction=in_jurisdiction(officer, area))
+    if why:
+        raise Forbidden(why.replace("该问题", "该区域"))
+    return officer
+
+
+def entry_for(problem: Problem, followup: str | None = None) -> Entry:
+    return Entry(problem.subdistrict.name, problem.location_text, (problem_phrase(problem.category.name),),
+                 followup)
+
+
+def _latest_reinspection_passed(problem_ids: Iterable[int]) -> dict[int, bool]:
+    """The result of each problem's latest completed re-inspection."""
+    out: dict[int, bool] = {}
+    for r in (Reinspection.objects.filter(problem_id__in=list(problem_ids), done_at__isnull=False)
+              .order_by("done_at", "id").only("problem_id", "passed")):
+        if r.passed is not None:
+            out[r.problem_id] = r.passed
+    return out
+
+
+def _order_key(problem: Problem):
+    return (problem.subdistrict.code or "", problem.subdistrict.name, problem.created_at, problem.pk)
+
+
+def draft_create(*, actor, area_id: int, period_from: dt.date, period_to: dt.date,
+                 sources: Sequence[str] = (), statuses: Sequence[str] = (), title: str = "未诉先办") -> Publication:
+    """A draft list of the problems found in `area` (and below) between the two dates (in
+    local time, both included), of the given sources and statuses (empty: all sources; all
+    statuses but 不予立案 and 重复上报), ordered by subdistrict then time found. Problems on
+    an earlier published list are not listed again as new; those re-inspected since come
+    back as follow-ups (复查: 已整改 / 整改不到位) after the new ones."""
+    area = Area.objects.filter(pk=area_id).first()
+    if area is None:
+        raise ServiceError("区域不存在", field="area")
+    _officer_for(actor, area)
+    if period_from > period_to:
+        raise ServiceError("起始日期不能晚于截止日期", field="period_from")
+    bad = [s for s in sources if s not in Source.values]
+    if bad:
+        raise ServiceError(f"未知来源 {bad[0]!r}", field="sources")
+    bad = [s for s in statuses if s not in STATUS_LABELS]
+    if bad:
+        raise ServiceError(f"未知状态 {bad[0]!r}", field="statuses")
+    if not title.strip():
+        raise ServiceError("请填写标题", field="title")
+    area_ids = area_descendant_ids(area.pk)
+    exposed = latest_exposures(area_ids)
+    qs = (Problem.objects.filter(subdistrict_id__in=area_ids, created_at__date__gte=period_from,
+                                 created_at__date__lte=period_to)
+          .exclude(pk__in=list(exposed)).select_related("category", "subdistrict"))
+    qs = qs.filter(source__in=list(sources)) if sources else qs
+    qs = qs.filter(status__in=list(statuses)) if statuses else qs.exclude(status__in=_NOT_LISTED)
+    new = sorted(qs, key=_order_key)
+    passed = _latest_reinspection_passed(exposed)
+    followups = []
+    for problem_id, item in exposed.items():
+        marker = followup_for(latest_reinspection_passed=passed.get(problem_id), status=item.problem.status)
+        if marker and marker != item.followup:
+            followups.append((item, marker))
+    followups.sort(key=lambda pair: _order_key(pair[0].problem))
+    with transaction.atomic():
+        pub = Publication.objects.create(title=title.strip(), area=area, period_from=period_from,
+                                         period_to=period_to, sources=list(sources), statuses=list(statuses),
+                                         created_by=actor)
+        chosen = [(p, None, None) for p in new] + [(item.problem, marker, item) for item, marker in followups]
+        lines, merged = [], []
+        for position, (entry, held) in enumerate(merge_entries([entry_for(p, m) for p, m, _ in chosen]), start=1):
+            problem, marker, origin = chosen[held[0]]
+            line = PublicationItem(publication=pub, position=position, problem=problem,
+                                   generated_text=line_body(entry), followup=marker or "", followup_of=origin)
+            lines.append(line)
+            merged += [(line, chosen[i]) for i in held[1:]]
+        PublicationItem.objects.bulk_create(lines)
+        PublicationItem.objects.bulk_create([
+            PublicationItem(publication=pub, position=None, merged_into=line, problem=problem, generated_text="",
+                            followup=marker or "", followup_of=origin)
+            for line, (problem, marker, origin) in merged])
+        audit.record(actor=actor, verb=Verb.CREATED, subject=pub, after={
+            "title": pub.title, "area": area.pk, "period_from": period_from.isoformat(),
+            "period_to": period_to.isoformat(), "sources": list(sources), "statuses": list(statuses),
+            "problems": [p.pk for p, _, _ in chosen], "lines": len(lines), "followups": len(followups)})
+    return pub
+
+
+def _draft_for_update(actor, publication_id: int) -> Publication:
+    pub = Publication.objects.select_for_update().select_related("area").filter(pk=publication_id).first()
+    if pub is None:
+        raise NotFound("清单不存在", field="publication")
+    _officer_for(actor, pub.area)
+    if pub.is_published:
+        raise Conflict(f"{pub.number}已发布，不能修改", field="publication")
+    return pub
+
+
+def line_edit(*, actor, item_id: int, text: str) -> PublicationItem:
+    """Change a line's wording (without its number). The generated text stays; the edit
+    and who made it are kept on the item and, before and after, in the audit log. Text
+    equal to the generated one reverts the edit."""
+    body = strip_number(text)
+    if not body:
+        raise ServiceError("请填写条目文字", field="text")
+    if "\n" in body or "\r" in body:
+        raise ServiceError("一个条目只能有一行文字", field="text")
+    if len(body) > MAX_LINE:
+        raise ServiceError(f"条目文字不能超过{MAX_LINE}字", field="text")
+    with transaction.atomic():
+        item = PublicationItem.objects.select_related("publication").filter(pk=item_id).first()
+        if item is None:
+            raise NotFound("清单条目不存在", field="item")
+        pub = _draft_for_update(actor, item.publication_id)
+        item = PublicationItem.objects.select_for_update().get(pk=item_id)
+        if item.merged_into_id is not None:
+            raise ServiceError("该问题与同一地点的其他问题合写为一行，请修改那一行", field="item")
+        before = item.body
+        if body == before:
+            return item
+        edited = "" if body == item.generated_text else body
+        item.edited_text, item.edited_by, item.edited_at = edited, actor if edited else None, \
+            timezone.now() if edited else None
+        item.save(update_fields=["edited_text", "edited_by", "edited_at"])
+        audit.record(actor=actor, verb=Verb.UPDATED, subject=item, context=pub,
+                     before={"text": before}, after={"text": item.body, "position": item.position})
+    return item
+
+
+def reorder(*, actor, publication_id: int, item_ids: Sequence[int]) -> Publication:
+    """Put the items in the given order (every item of the draft, each once)."""
+    with transaction.atomic():
+        pub = _draft_for_update(actor, publication_id)
+        items = {i.pk: i for i in PublicationItem.objects.select_for_update().filter(publication=pub,
+                                                                                    position__isnull=False)}
+        ids = list(item_ids)
+        if sorted(ids) != sorted(items):
+            raise ServiceError("顺序须包含清单的每一条目，且各一次", field="item_ids")
+        before = [i.pk for i in sorted(items.values(), key=lambda i: i.position)]
+        if ids == before:
+            return pub
+        for position, pk in enumerate(ids, start=1):
+            items[pk].position = position
+        PublicationItem.objects.bulk_update(list(items.values()), ["position"])
+        audit.record(actor=actor, verb=Verb.REORDERED, subject=pub, before={"order": before}, after={"order": ids})
+    return pub
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def publication_text(publication: Publication) -> str:
+    """The numbered list: the frozen text of a published one, a preview of a draft."""
+    if publication.is_published:
+        return publication.text
+    return "\n".join(numbered(i.position, i.body) for i in publication_items(publication))
+
+
+def publish(*, actor, publication_id: int) -> Publication:
+    """Freeze a draft: its text (numbered 1..N), its number (年第N期, counted per area and
+    year), the time and publisher, and the SHA-256 of the text. Its problems are then
+    exposed (曝光)."""
+    with transaction.atomic():
+        pub = _draft_for_update(actor, publication_id)
+        items = list(publication_items(pub))
+        if not items:
+            raise ServiceError("清单没有条目，不能发布", field="publication")
+        if [i.position for i in items] != list(range(1, len(items) + 1)):
+            raise Conflict("条目序号不连续，请重新排序", field="publication")
+        now = timezone.now()
+        year = timezone.localtime(now).year
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NUMBERING_LOCK, pub.area_id])
+        last = (Publication.objects.filter(area_id=pub.area_id, year=year, status=PublicationStatus.PUBLISHED)
+                .order_by("-sequence").values_list("sequence", flat=True).first())
+        sequence = (last or 0) + 1
+        text = "\n".join(numbered(i.position, i.body) for i in items)
+        pub.status, pub.year, pub.sequence = PublicationStatus.PUBLISHED, year, sequence
+        pub.number, pub.text, pub.checksum = issue_number(year, sequence), text, checksum(text)
+        pub.published_by, pub.published_at = actor, now
+        pub.save(update_fields=["status", "year", "sequence", "number", "text", "checksum", "published_by",
+                                "published_at"])
+        audit.record(actor=actor, verb=Verb.PUBLISHED, subject=pub, before={"status": PublicationStatus.DRAFT},
+                     after={"status": pub.status, "number": pub.number, "checksum": pub.checksum,
+                            "problems": list(pub.items.values_list("problem_id", flat=True).order_by("id"))})
+    return pub
+
+
+__all__ = ["draft_create", "line_edit", "reorder", "publish", "publication_text", "checksum", "entry_for"]

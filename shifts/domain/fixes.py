@@ -1,0 +1,180 @@
+"""GPS fixes (one point of a member's track) and the flags that keep bad ones out of coverage.
+
+A fix is a time (UTC epoch seconds) and a position in the storage CRS (metres), with what
+the device said about it. Bad fixes are never dropped: `flag_fixes` gives each one a set
+of flags from a closed vocabulary (`FLAGS`), callers store them with the fix, and coverage
+uses only the fixes whose set is empty.
+
+Order. Devices send batches out of order and repeat them, so every function here first
+puts fixes in *track order*: by time, then by x, y, accuracy, speed and heading (a tie-break
+on the values, not on the input position, so a shuffled batch is flagged the same way).
+`track_order` returns that permutation.
+
+>>> T = 1.7e9  # 2023-11-14
+>>> fixes = [Fix(T, 0, 0), Fix(T + 5, 6, 0), Fix(T + 10, 900, 0), Fix(T + 15, 18, 0), Fix(T + 15, 18, 0)]
+>>> [sorted(f) for f in flag_fixes(fixes)]
+[[], [], ['impossible_speed'], [], ['duplicate']]
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+FLAGS = frozenset({"poor_accuracy", "impossible_speed", "clock", "duplicate"})
+
+EPOCH_2000 = 946_684_800.0  # 2000-01-01T00:00:00Z: a fix older than this is a clock error
+DEFAULT_MAX_SPEED_MPS = 15.0  # 54 km/h: patrols walk, cycle or ride e-bikes
+DEFAULT_FUTURE_TOLERANCE_S = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One GPS point: `t` UTC epoch seconds, `x`, `y` metres in the storage CRS.
+
+    >>> Fix(1.7e9, 441_000.0, 4_428_000.0, accuracy_m=8.0).accuracy_m
+    8.0
+    """
+
+    t: float
+    x: float
+    y: float
+    accuracy_m: float | None = None
+    speed_mps: float | None = None
+    heading_deg: float | None = None
+
+
+def _column(fixes: Sequence[Fix], name: str) -> np.ndarray:
+    """One field of every fix as floats; None and NaN become +inf (sorted last)."""
+    col = np.fromiter((getattr(f, name) if getattr(f, name) is not None else np.nan for f in fixes),
+                      dtype=float, count=len(fixes))
+    col[np.isnan(col)] = np.inf
+    return col
+
+
+def track_order(fixes: Sequence[Fix]) -> list[int]:
+    """Indices of `fixes` in track order: time, then x, y, accuracy, speed, heading.
+
+    >>> track_order([Fix(10, 0, 0), Fix(5, 2, 0), Fix(5, 1, 0)])
+    [2, 1, 0]
+    """
+    if not fixes:
+        return []
+    keys = [_column(fixes, name) for name in ("heading_deg", "speed_mps", "accuracy_m", "y", "x", "t")]
+    return np.lexsort(keys).tolist()
+
+
+def _impossible(t: np.ndarray, x: np.ndarray, y: np.ndarray, i: np.ndarray, j: np.ndarray,
+                max_speed: float, max_gap_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """(impossible, known) for the pairs (i, j): known when both exist and are close in time."""
+    n = len(t)
+    ok = (i >= 0) & (j >= 0) & (i < n) & (j < n)
+    ii, jj = np.where(ok, i, 0), np.where(ok, j, 0)
+    dt = np.abs(t[jj] - t[ii])
+    known = ok & (dt <= max_gap_s) & (dt > 0)
+    d = np.hypot(x[jj] - x[ii], y[jj] - y[ii])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        impossible = known & (d > max_speed * dt)
+    return impossible, known
+
+
+def flag_fixes(fixes: Sequence[Fix], *, max_accuracy_m: float = 30.0,
+               max_speed_mps: float = DEFAULT_MAX_SPEED_MPS, now: float | None = None,
+               future_tolerance_s: float = DEFAULT_FUTURE_TOLERANCE_S,
+               max_gap_s: float = 120.0) -> list[frozenset[str]]:
+    """Each fix's flags, in the order of `fixes` (an empty set: a good fix).
+
+    - ``poor_accuracy``: the device's accuracy is worse than `max_accuracy_m`, or the
+      position is not a finite number;
+    - ``clock``: the time is before 2000, more than `future_tolerance_s` after `now`
+      (when given), not finite, or shared with another fix at a different position
+      (all fixes of such a timestamp are flagged: nothing says which one is right);
+    - ``duplicate``: the same time and position as an earlier fix in track order (the
+      first copy stays good);
+    - ``impossible_speed``: reaching it from its neighbours needs more than
+      `max_speed_mps`. Neighbours are the nearest fixes in track order that are not
+      flagged otherwise and are at most `max_gap_s` away in time (a fix after a long
+      gap says nothing about speed). Robust to one outlier: a fix is flagged when it is
+      impossible against both neighbours while the neighbours agree with each other, or,
+      at the end of a run, impossible against its one neighbour and that neighbour's
+      next one (which agree with each other). So of A, X, B with X 900 m off, only X.
+
+    >>> [sorted(f) for f in flag_fixes([Fix(1e9, 0, 0, accuracy_m=80), Fix(5e9, 0, 0)], now=2e9)]
+    [['poor_accuracy'], ['clock']]
+    >>> [sorted(f) for f in flag_fixes([Fix(1.7e9, 0, 0), Fix(1.7e9, 50, 0)])]
+    [['clock'], ['clock']]
+    """
+    n = len(fixes)
+    if n == 0:
+        return []
+    cols = {name: _column(fixes, name) for name in ("t", "x", "y", "accuracy_m", "speed_mps", "heading_deg")}
+    order = np.lexsort([cols[k] for k in ("heading_deg", "speed_mps", "accuracy_m", "y", "x", "t")])
+    t, x, y, acc = (cols[k][order] for k in ("t", "x", "y", "accuracy_m"))
+    order = order.tolist()
+
+    poor = ~np.isfinite(x) | ~np.isfinite(y) | (np.isfinite(acc) & (acc > max_accuracy_m))
+    clock = ~np.isfinite(t) | (t < EPOCH_2000)
+    if now is not None:
+        clock |= t > now + future_tolerance_s
+    same_t = np.zeros(n, dtype=bool)
+    same_t[1:] = t[1:] == t[:-1]
+    same_pos = np.zeros(n, dtype=bool)
+    same_pos[1:] = (x[1:] == x[:-1]) & (y[1:] == y[:-1])
+    duplicate = same_t & same_pos
+    # a timestamp shared by different positions: flag every fix of that timestamp
+    conflict = same_t & ~same_pos
+    if conflict.any():
+        bad_t = np.unique(t[conflict])
+        clock |= np.isin(t, bad_t)
+    other = poor | clock | duplicate
+
+    # speed over the fixes not flagged otherwise, in track order
+    idx = np.flatnonzero(~other)
+    speed = np.zeros(n, dtype=bool)
+    m = len(idx)
+    if m >= 2:
+        tt, xx, yy = t[idx], x[idx], y[idx]
+        k = np.arange(m)
+        imp_prev, known_prev = _impossible(tt, xx, yy, k, k - 1, max_speed_mps, max_gap_s)
+        imp_next, known_next = _impossible(tt, xx, yy, k, k + 1, max_speed_mps, max_gap_s)
+        imp_pn, known_pn = _impossible(tt, xx, yy, k - 1, k + 1, max_speed_mps, max_gap_s)
+        imp_nn, known_nn = _impossible(tt, xx, yy, k, k + 2, max_speed_mps, max_gap_s)
+        imp_n12, known_n12 = _impossible(tt, xx, yy, k + 1, k + 2, max_speed_mps, max_gap_s)
+        imp_pp, known_pp = _impossible(tt, xx, yy, k, k - 2, max_speed_mps, max_gap_s)
+        imp_p12, known_p12 = _impossible(tt, xx, yy, k - 1, k - 2, max_speed_mps, max_gap_s)
+        middle = imp_prev & imp_next & known_pn & ~imp_pn
+        # at a run's end (one neighbour known), use the neighbour's neighbour as the referee
+        start = ~known_prev & imp_next & known_nn & imp_nn & known_n12 & ~imp_n12
+        end = ~known_next & imp_prev & known_pp & imp_pp & known_p12 & ~imp_p12
+        # two neighbours known but disagreeing with each other: flag X only when it is
+        # impossible against both and against both second neighbours as well
+        both_far = imp_prev & imp_next & known_pn & imp_pn & imp_nn & imp_pp & known_nn & known_pp
+        speed[idx[middle | start | end | both_far]] = True
+
+    out: list[frozenset[str]] = [frozenset()] * n
+    for pos, original in enumerate(order):
+        flags = []
+        if poor[pos]:
+            flags.append("poor_accuracy")
+        if clock[pos]:
+            flags.append("clock")
+        if duplicate[pos]:
+            flags.append("duplicate")
+        if speed[pos]:
+            flags.append("impossible_speed")
+        out[original] = frozenset(flags)
+    return out
+
+
+def good_fixes(fixes: Sequence[Fix], flags: Sequence[frozenset[str]] | None = None, **kwargs) -> list[Fix]:
+    """The fixes without flags, in track order (`flags` computed with `flag_fixes` when not given).
+
+    >>> [f.x for f in good_fixes([Fix(1.7e9 + 10, 5, 0), Fix(1.7e9, 0, 0), Fix(1.7e9, 0, 0)])]
+    [0, 5]
+    """
+    if flags is None:
+        flags = flag_fixes(fixes, **kwargs)
+    if len(flags) != len(fixes):
+        raise ValueError("one set of flags per fix")
+    return [fixes[i] for i in track_order(fixes) if not flags[i]]

@@ -1,0 +1,77 @@
+"""Import a GPS track file (GPX or CSV, from a dedicated GPS device) as one member's fixes
+of a shift. The file is read by the pure readers of shifts.domain.tracks_io, converted
+from WGS84 to the storage CRS and stored like a tablet's batch (flagged, never dropped;
+importing the same file again stores nothing). A row the reader cannot use is reported
+with its row number; then nothing is stored, unless --keep-good."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.errors import ServiceError
+from shifts.services.fixes import FixIn, track_import
+
+FORMATS = ("gpx", "csv")
+
+
+def read_track(path: Path, fmt: str):
+    """(TrackPoints, problems) from shifts.domain.tracks_io, imported when needed."""
+    try:
+        tracks_io = importlib.import_module("shifts.domain.tracks_io")
+    except ImportError as exc:
+        raise CommandError("轨迹读取模块 shifts.domain.tracks_io 尚不可用") from exc
+    reader = getattr(tracks_io, f"read_{fmt}")
+    result = reader(path.read_bytes())  # the reader finds the encoding (UTF-8, GBK …)
+    if hasattr(result, "points"):
+        return list(result.points), list(result.problems)
+    points, problems = result
+    return list(points), list(problems)
+
+
+def to_fix(p) -> FixIn:
+    t = p.t if isinstance(p.t, dt.datetime) else dt.datetime.fromtimestamp(float(p.t), tz=dt.UTC)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)  # GPX times are UTC
+    return FixIn(t=t, lat=float(p.lat), lon=float(p.lon), accuracy_m=p.accuracy_m, speed_mps=p.speed_mps,
+                 heading_deg=p.heading_deg)
+
+
+class Command(BaseCommand):
+    help = "导入 GPX/CSV 轨迹文件为某班次某成员的定位点（有问题的行会逐行列出；默认全部不导入，--keep-good 只导入可用的行）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--shift", type=int, required=True, help="班次编号")
+        parser.add_argument("--officer", required=True, help="成员的登录用户名")
+        parser.add_argument("--device", default="", help="设备名称（默认：文件名）")
+        parser.add_argument("--format", choices=FORMATS, help="默认按扩展名")
+        parser.add_argument("--keep-good", action="store_true", help="有问题的行跳过，其余照常导入")
+
+    def handle(self, *args, file: Path, shift: int, officer: str, device="", format=None, keep_good=False,
+               **options):
+        if not file.is_file():
+            raise CommandError(f"找不到文件 {file}")
+        fmt = format or file.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise CommandError(f"无法判断文件格式（{file.suffix}），请用 --format gpx|csv")
+        points, problems = read_track(file, fmt)
+        for problem in problems:
+            self.stderr.write(f"{file.name}: {problem}")
+        if problems and not keep_good:
+            raise CommandError(f"{len(problems)} 处问题，未导入任何定位点（--keep-good 可只导入可用的行）")
+        if not points:
+            raise CommandError("文件中没有可用的定位点")
+        try:
+            r = track_import(shift_id=shift, username=officer, device_id=device or file.name,
+                             fixes=[to_fix(p) for p in points])
+        except ServiceError as exc:
+            raise CommandError(exc.message) from exc
+        if r.duplicate:
+            self.stdout.write(f"该轨迹此前已导入（批次 {r.batch_id}），未重复存储")
+        else:
+            self.stdout.write(f"已导入 {r.stored} 个定位点（批次 {r.batch_id}），其中 {r.flagged} 个被标记"
+                              + ("" if r.flags_computed else "（定位质量判定模块不可用，未标记）")
+                              + (f"；跳过 {len(problems)} 处有问题的行" if problems else ""))

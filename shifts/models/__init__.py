@@ -1,0 +1,4 @@
+from .fixes import Fix, FixBatch, FixSource
+from .shifts import Period, Shift, ShiftStatus
+
+__all__ = ["Fix", "FixBatch", "FixSource", "Period", "Shift", "ShiftStatus"]

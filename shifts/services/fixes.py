@@ -1,0 +1,238 @@
+"""Receiving GPS fixes: a batch (from a tablet, or a track file) → flags → COPY into the
+day partitions of `shifts_fix`, exactly once.
+
+- Exactly once: the API runs each request under its Idempotency-Key (core.commands); and
+  every batch is recorded in `FixBatch` under a hash of its content (shift, member,
+  device and the fixes in time order), unique in the database, so the same fixes sent
+  again, under another key or none, or a file imported twice, store nothing the second
+  time. Two identical batches at once: the second waits on the first's unique entry and
+  then finds it.
+- Out of order: fixes are stored with their device time; storage has no order, and the
+  flags are computed over the batch in track order (shifts.domain.fixes), so a shuffled
+  batch is flagged the same.
+- Kept: a fix with poor accuracy, an impossible speed, a clock error or a duplicate
+  timestamp is stored with its flags (coverage ignores flagged fixes). A fix outside the
+  storage CRS's area of use (the classic 0,0 glitch) is stored with no geometry and
+  flagged poor_accuracy. A fix whose time is far from its shift's days goes to the
+  default partition instead of creating a partition of its own.
+- COPY: rows are written as PostgreSQL text format, the point as hex EWKB, straight into
+  the partitioned parent (PostgreSQL routes each row to its day).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import math
+import struct
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from core import audit
+from core.domain.verbs import Verb
+from core.errors import Conflict, Forbidden, NotFound, ServiceError
+from org.domain import permissions
+from org.models import Officer
+from org.selectors import in_jurisdiction, officer_of
+
+from ..models import FixBatch, Shift, ShiftStatus
+from .partitions import fixes_partition_ensure, local_day
+
+MAX_BATCH = 2000  # fixes per API request
+AREA_MARGIN_DEG = 1.0
+
+
+@dataclass(frozen=True)
+class FixIn:
+    """One fix as sent: device time (aware), WGS84 position, what the device said."""
+    t: dt.datetime
+    lat: float
+    lon: float
+    accuracy_m: float | None = None
+    speed_mps: float | None = None
+    heading_deg: float | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: int
+    received: int
+    stored: int
+    flagged: int
+    duplicate: bool
+    flags_computed: bool
+
+
+@functools.lru_cache(maxsize=4)
+def _projection(srid: int):
+    from pyproj import CRS, Transformer
+
+    crs = CRS.from_epsg(srid)
+    bounds = crs.area_of_use.bounds if crs.area_of_use else (-180.0, -90.0, 180.0, 90.0)
+    return Transformer.from_crs(4326, srid, always_xy=True), bounds
+
+
+def project(fixes: Sequence[FixIn]) -> list[tuple[float, float] | None]:
+    """Each fix in the storage CRS (metres), or None outside the CRS's area of use."""
+    transformer, (west, south, east, north) = _projection(settings.STORAGE_SRID)
+    inside = [west - AREA_MARGIN_DEG <= f.lon <= east + AREA_MARGIN_DEG
+              and south - AREA_MARGIN_DEG <= f.lat <= north + AREA_MARGIN_DEG for f in fixes]
+    xs, ys = transformer.transform([f.lon for f in fixes], [f.lat for f in fixes])
+    return [(x, y) if ok and math.isfinite(x) and math.isfinite(y) else None
+            for ok, x, y in zip(inside, xs, ys, strict=True)]
+
+
+def compute_flags(fixes: Sequence[FixIn], xy: Sequence[tuple[float, float] | None], *,
+                  now: float | None = None) -> list[frozenset[str]] | None:
+    """shifts.domain.fixes.flag_fixes over the batch, or None when that module is absent."""
+    try:
+        from shifts.domain.fixes import Fix, flag_fixes
+    except ImportError:
+        return None
+    nan = float("nan")
+    domain = [Fix(f.t.timestamp(), *(p if p is not None else (nan, nan)), accuracy_m=f.accuracy_m,
+                  speed_mps=f.speed_mps, heading_deg=f.heading_deg) for f, p in zip(fixes, xy, strict=True)]
+    return flag_fixes(domain, now=time.time() if now is None else now)
+
+
+def batch_key(*, shift_id: int, officer_id: int, device_id: str, fixes: Sequence[FixIn]) -> str:
+    """The content hash a batch is known by: its fixes in time order, so a shuffled copy
+    of a batch is the same batch."""
+    rows = sorted((f.t.timestamp(), f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading_deg) for f in fixes)
+    text = json.dumps([shift_id, officer_id, device_id, rows], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _text(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def _number(value: float | None) -> str:
+    return "\\N" if value is None or not math.isfinite(value) else repr(float(value))
+
+
+_EWKB_POINT = struct.Struct("<BIIdd")
+
+
+def _ewkb(x: float, y: float, srid: int) -> str:
+    return _EWKB_POINT.pack(1, 0x20000001, srid, x, y).hex()
+
+
+COPY_COLUMNS = ("shift_id", "officer_id", "batch_id", "device_id", "t", "geom", "accuracy_m", "speed_mps",
+                "heading_deg", "flags")
+
+
+def copy_buffer(*, shift_id: int, officer_id: int, batch_id: int, device_id: str, fixes: Sequence[FixIn],
+                xy: Sequence[tuple[float, float] | None], flags: Sequence[frozenset[str]] | None,
+                srid: int) -> io.StringIO:
+    """The rows of a batch in COPY's text format (tab-separated, \\N for null)."""
+    head = f"{int(shift_id)}\t{int(officer_id)}\t{int(batch_id)}\t{_text(device_id)}\t"
+    out = io.StringIO()
+    write = out.write
+    for i, f in enumerate(fixes):
+        p = xy[i]
+        geom = _ewkb(p[0], p[1], srid) if p is not None else "\\N"
+        fl = flags[i] if flags is not None else None
+        flag_text = "{" + ",".join(sorted(fl)) + "}" if fl else "\\N"
+        write(f"{head}{f.t.isoformat()}\t{geom}\t{_number(f.accuracy_m)}\t{_number(f.speed_mps)}\t"
+              f"{_number(f.heading_deg)}\t{flag_text}\n")
+    out.seek(0)
+    return out
+
+
+def copy_into_fixes(buf: io.StringIO) -> None:
+    """COPY the rows of `buf` into the partitioned parent, with psycopg2 or psycopg 3."""
+    statement = f"COPY shifts_fix ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        if hasattr(raw, "copy_expert"):  # psycopg2
+            raw.copy_expert(statement, buf)
+        else:  # psycopg 3 (Django picks it when installed)
+            with raw.copy(statement) as copy:
+                copy.write(buf.getvalue())
+
+
+_CLAIM = (f"INSERT INTO {FixBatch._meta.db_table} (shift_id, officer_id, device_id, source, key, received, "
+          "stored, flagged, flags_computed, t_min, t_max, received_at, received_by_id) "
+          "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now(), %s) ON CONFLICT (key) DO NOTHING RETURNING id")
+
+
+def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes: Sequence[FixIn], source: str,
+                 now: float | None = None) -> BatchResult:
+    """Store a batch for `officer` on `shift` (no permission check: the callers make it)."""
+    if not fixes:
+        raise ServiceError("批次中没有定位点", field="fixes")
+    if any(f.t.tzinfo is None for f in fixes):
+        raise ServiceError("定位时间须带时区", field="fixes")
+    key = batch_key(shift_id=shift.pk, officer_id=officer.pk, device_id=device_id, fixes=fixes)
+    xy = project(fixes)
+    flags = compute_flags(fixes, xy, now=now)
+    flagged = sum(1 for f in flags if f) if flags is not None else 0
+    times = [f.t for f in fixes]
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute(_CLAIM, [shift.pk, officer.pk, device_id, source, key, len(fixes), len(fixes), flagged,
+                                 flags is not None, min(times), max(times), getattr(actor, "pk", None)])
+            claimed = cur.fetchone()
+        if claimed is None:  # this very batch was stored before
+            first = FixBatch.objects.get(key=key)
+            return BatchResult(first.pk, len(fixes), 0, first.flagged, True, first.flags_computed)
+        batch_id = claimed[0]
+        # partitions for the shift's days only; a wild device time lands in the default one
+        near = {local_day(shift.starts_at) + dt.timedelta(days=d) for d in (-1, 0)} | {
+            local_day(shift.ends_at) + dt.timedelta(days=d) for d in (0, 1)}
+        for day in sorted({local_day(t) for t in times} & near):
+            fixes_partition_ensure(day)
+        buf = copy_buffer(shift_id=shift.pk, officer_id=officer.pk, batch_id=batch_id, device_id=device_id,
+                          fixes=fixes, xy=xy, flags=flags, srid=settings.STORAGE_SRID)
+        copy_into_fixes(buf)
+        batch = FixBatch.objects.get(pk=batch_id)
+        audit.record(actor=actor, verb=Verb.FIXES_RECEIVED, subject=batch, context=shift, after={
+            "officer": officer.pk, "device_id": device_id, "source": source, "received": len(fixes),
+            "stored": len(fixes), "flagged": flagged, "flags_computed": flags is not None,
+            "t_min": min(times).isoformat(), "t_max": max(times).isoformat()})
+    return BatchResult(batch_id, len(fixes), len(fixes), flagged, False, flags is not None)
+
+
+def fixes_receive(*, actor, shift_id: int, device_id: str, fixes: Sequence[FixIn]) -> BatchResult:
+    """A member's tablet sends a batch of their shift's fixes (the API)."""
+    officer = officer_of(actor)
+    shift = Shift.objects.select_related("team__area").filter(pk=shift_id).first()
+    if shift is None:
+        raise NotFound("班次不存在", field="id")
+    member = shift.members.filter(pk=officer.pk).exists()
+    if not member and not in_jurisdiction(officer, shift.team.area):
+        raise NotFound("班次不存在", field="id")
+    why = permissions.denial(officer.role, "send_fixes")
+    if why:
+        raise Forbidden(why)
+    if not member:
+        raise ServiceError("您不是该班次的成员，不能上传该班次的轨迹", field="id")
+    if shift.status != ShiftStatus.ON_DUTY:
+        raise Conflict(f"班次{shift.get_status_display()}，不接收定位点", field="status")
+    if len(fixes) > MAX_BATCH:
+        raise ServiceError(f"每批最多 {MAX_BATCH} 个定位点", field="fixes")
+    return fixes_ingest(actor=actor, shift=shift, officer=officer, device_id=device_id, fixes=fixes, source="api")
+
+
+def track_import(*, shift_id: int, username: str, device_id: str, fixes: Sequence[FixIn]) -> BatchResult:
+    """A track file from a dedicated GPS device, for one member of a shift that has started
+    (on duty or ended: the file is often read out after the shift). The system is the actor."""
+    shift = Shift.objects.select_related("team").filter(pk=shift_id).first()
+    if shift is None:
+        raise NotFound(f"班次 {shift_id} 不存在", field="shift")
+    officer = Officer.objects.filter(user__username=username).first()
+    if officer is None:
+        raise ServiceError(f"用户 {username} 没有人员档案", field="officer")
+    if not shift.members.filter(pk=officer.pk).exists():
+        raise ServiceError(f"{officer.name} 不是班次 {shift_id} 的成员", field="officer")
+    if shift.status == ShiftStatus.PLANNED:
+        raise Conflict("班次尚未开始，不能导入轨迹", field="shift")
+    return fixes_ingest(actor=None, shift=shift, officer=officer, device_id=device_id, fixes=fixes,
+                        source="import")

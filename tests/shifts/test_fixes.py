@@ -1,0 +1,193 @@
+"""Storing GPS fixes: COPY into day partitions keeps exactly what was sent, flagged fixes
+are kept, a batch sent again stores nothing, partitions appear on demand and go whole."""
+import datetime as dt
+import random
+import sys
+import zoneinfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from core.errors import Conflict, Forbidden, ServiceError
+from core.models import AuditEvent
+from org.models import Officer, Team
+from shifts.models import Fix, FixBatch
+from shifts.services import partitions
+from shifts.services.fixes import FixIn, fixes_ingest, fixes_receive
+from shifts.services.shifts import shift_create, shift_end, shift_start
+
+pytestmark = pytest.mark.django_db
+BJ = zoneinfo.ZoneInfo("Asia/Shanghai")
+DAY = dt.date(2026, 10, 15)  # in the past: fixes after "now" are clock errors
+LAT, LON = 39.99912, 116.34636  # 学院路 × 清华东路, in the demo district
+
+
+def _user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def _shift(day=DAY, start=True):
+    shift = shift_create(actor=_user("lead1"), team_id=Team.objects.get(name="执法一队").pk, date=day,
+                         period="morning")
+    if start:
+        shift_start(actor=_user("lead1"), shift_id=shift.pk)
+    return shift
+
+
+def _walk(n, *, day=DAY, t0="08:00", seed=1):
+    """n fixes 5 s apart walking north at ~1.1 m/s, with a little seeded noise."""
+    rnd = random.Random(seed)
+    start = dt.datetime.combine(day, dt.time.fromisoformat(t0), tzinfo=BJ)
+    return [FixIn(t=start + dt.timedelta(seconds=5 * i), lat=LAT + i * 5e-5 + rnd.uniform(-2e-6, 2e-6),
+                  lon=LON + rnd.uniform(-2e-6, 2e-6), accuracy_m=round(rnd.uniform(3, 10), 2),
+                  speed_mps=1.1, heading_deg=0.0) for i in range(n)]
+
+
+def _partition_of(fix_id):
+    with connection.cursor() as cur:
+        cur.execute("SELECT tableoid::regclass::text FROM shifts_fix WHERE id = %s", [fix_id])
+        return cur.fetchone()[0]
+
+
+def test_copy_stores_exactly_what_was_sent():
+    shift = _shift()
+    sent = _walk(40)
+    r = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=sent)
+    assert (r.received, r.stored, r.duplicate) == (40, 40, False)
+    stored = list(Fix.objects.filter(shift=shift).order_by("t"))
+    assert len(stored) == 40
+    officer = Officer.objects.get(user__username="officer1")
+    for f, s in zip(sent, stored, strict=True):
+        assert s.t == f.t and s.officer_id == officer.pk and s.device_id == "tablet-07" and s.batch_id == r.batch_id
+        assert (s.accuracy_m, s.speed_mps, s.heading_deg) == (f.accuracy_m, 1.1, 0.0)
+        assert s.geom.srid == 4548
+        back = s.geom.transform(4326, clone=True)
+        assert abs(back.y - f.lat) < 1e-8 and abs(back.x - f.lon) < 1e-8  # WGS84 → 4548 → WGS84
+        assert s.flags is None  # a good fix carries no flags
+    assert _partition_of(stored[0].id) == "shifts_fix_p20261015"
+
+
+def test_flagged_fixes_are_kept_with_their_flags():
+    shift = _shift()
+    sent = _walk(10)
+    sent[3] = FixIn(t=sent[3].t, lat=LAT + 0.01, lon=LON, accuracy_m=5)  # 1.1 km off in 5 s
+    sent[6] = FixIn(t=sent[6].t, lat=sent[6].lat, lon=sent[6].lon, accuracy_m=80)  # poor accuracy
+    sent.append(sent[8])  # the same fix twice
+    sent.append(FixIn(t=sent[0].t.replace(year=2029), lat=LAT, lon=LON, accuracy_m=5))  # a clock in the future
+    sent.append(FixIn(t=sent[1].t + dt.timedelta(seconds=1), lat=0.0, lon=0.0, accuracy_m=5))  # the 0,0 glitch
+    r = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=sent)
+    assert r.flags_computed and r.stored == 13 == Fix.objects.filter(shift=shift).count()
+    flags = {tuple(sorted(f.flags)) for f in Fix.objects.filter(shift=shift, flags__isnull=False)}
+    assert {("impossible_speed",), ("poor_accuracy",), ("duplicate",), ("clock",)} <= flags
+    assert r.flagged == Fix.objects.filter(shift=shift, flags__isnull=False).count() >= 5
+    glitch = Fix.objects.get(shift=shift, t=sent[1].t + dt.timedelta(seconds=1))
+    assert glitch.geom is None and "poor_accuracy" in glitch.flags  # kept, with no position to store
+    future = Fix.objects.get(shift=shift, t__year=2029)
+    assert _partition_of(future.id) == "shifts_fix_default"  # no partition of its own for a wrong clock
+
+
+def test_a_batch_sent_again_in_any_order_stores_nothing_and_writes_no_event():
+    shift = _shift()
+    sent = _walk(30)
+    first = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=sent)
+    events = AuditEvent.objects.count()
+    shuffled = sent[:]
+    random.Random(7).shuffle(shuffled)
+    again = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=shuffled)
+    assert (again.duplicate, again.stored, again.batch_id) == (True, 0, first.batch_id)
+    assert Fix.objects.filter(shift=shift).count() == 30 and AuditEvent.objects.count() == events
+    assert FixBatch.objects.filter(shift=shift).count() == 1
+
+
+def test_batches_arriving_out_of_order_are_all_stored_with_their_device_times():
+    shift = _shift()
+    fixes = _walk(60)
+    for part in (fixes[40:], fixes[:20], fixes[20:40]):
+        fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=part)
+    assert list(Fix.objects.filter(shift=shift).order_by("t").values_list("t", flat=True)) == [f.t for f in fixes]
+    batch = AuditEvent.objects.filter(verb="fixes_received", context_type="shifts.shift",
+                                      context_id=str(shift.pk))
+    assert batch.count() == 3
+
+
+def test_without_the_flagging_module_fixes_are_stored_unflagged_and_say_so(monkeypatch):
+    monkeypatch.setitem(sys.modules, "shifts.domain.fixes", None)  # the import fails
+    shift = _shift()
+    r = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=_walk(5))
+    assert (r.stored, r.flagged, r.flags_computed) == (5, 0, False)
+    assert not FixBatch.objects.get(pk=r.batch_id).flags_computed
+
+
+def test_who_may_send_fixes():
+    shift = _shift()
+    with pytest.raises(ServiceError, match="成员"):  # officer2 is on another team
+        fixes_receive(actor=_user("officer2"), shift_id=shift.pk, device_id="t", fixes=_walk(2))
+    with pytest.raises(Forbidden):
+        fixes_receive(actor=_user("publisher1"), shift_id=shift.pk, device_id="t", fixes=_walk(2))
+    planned = _shift(DAY + dt.timedelta(days=1), start=False)
+    with pytest.raises(Conflict):
+        fixes_receive(actor=_user("officer1"), shift_id=planned.pk, device_id="t", fixes=_walk(2))
+    shift_end(actor=_user("lead1"), shift_id=shift.pk)
+    with pytest.raises(Conflict):
+        fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="t", fixes=_walk(2))
+    assert not Fix.objects.filter(shift_id__in=[shift.pk, planned.pk]).exists()
+
+
+def test_a_day_partition_is_created_on_demand_and_takes_over_its_rows_from_the_default():
+    later = DAY + dt.timedelta(days=9)
+    assert partitions.fixes_partition_ensure(DAY + dt.timedelta(days=3)) is True
+    assert partitions.fixes_partition_ensure(DAY + dt.timedelta(days=3)) is False
+    shift = _shift()
+    r = fixes_ingest(actor=None, shift=shift, officer=Officer.objects.get(user__username="officer1"),
+                     device_id="gps-1", fixes=_walk(3, day=later), source="import")
+    ids = list(Fix.objects.filter(batch_id=r.batch_id).values_list("id", flat=True))
+    assert {_partition_of(i) for i in ids} == {"shifts_fix_default"}  # far from the shift's day
+    assert partitions.fixes_partition_ensure(later) is True
+    assert {_partition_of(i) for i in ids} == {partitions.partition_name(later)}
+    assert Fix.objects.filter(batch_id=r.batch_id).count() == 3
+
+
+def test_prune_drops_whole_old_partitions_and_records_it():
+    today = dt.date(2027, 3, 1)
+    old_day, kept_day = today - dt.timedelta(days=31), today - dt.timedelta(days=30)
+    officer = Officer.objects.get(user__username="officer1")
+    old_shift, kept_shift = _shift(old_day), _shift(kept_day)
+    fixes_ingest(actor=None, shift=old_shift, officer=officer, device_id="g", fixes=_walk(5, day=old_day),
+                 source="import")
+    fixes_ingest(actor=None, shift=kept_shift, officer=officer, device_id="g", fixes=_walk(5, day=kept_day),
+                 source="import")
+    names = {p.name for p in partitions.fixes_partitions()}
+    assert {partitions.partition_name(old_day), partitions.partition_name(kept_day)} <= names
+    dry = partitions.fixes_prune(older_than_days=30, today=today, dry_run=True)
+    assert partitions.partition_name(old_day) in [p.name for p in dry.dropped]
+    assert Fix.objects.filter(shift=old_shift).count() == 5
+    report = partitions.fixes_prune(older_than_days=30, today=today)
+    assert partitions.partition_name(old_day) in [p.name for p in report.dropped]
+    assert partitions.partition_name(kept_day) not in [p.name for p in report.dropped]
+    assert Fix.objects.filter(shift=old_shift).count() == 0 and Fix.objects.filter(shift=kept_shift).count() == 5
+    event = AuditEvent.objects.filter(verb="pruned").latest("id")
+    assert partitions.partition_name(old_day) in event.after["partitions"]
+
+
+def test_the_prune_command_lists_before_it_drops(capsys):
+    from django.core.management import call_command
+
+    old_day = dt.date(2001, 2, 3)
+    partitions.fixes_partition_ensure(old_day)
+    call_command("fixes_prune", "--older-than-days", "30", "--dry-run")
+    assert f"将删除 {partitions.partition_name(old_day)}" in capsys.readouterr().out
+    assert partitions.partition_name(old_day) in {p.name for p in partitions.fixes_partitions()}
+    call_command("fixes_prune", "--older-than-days", "30")
+    assert "已删除" in capsys.readouterr().out
+    assert partitions.partition_name(old_day) not in {p.name for p in partitions.fixes_partitions()}
+
+
+def test_the_coming_days_partitions_can_be_made_ahead(capsys):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("fixes_partitions", "--ahead", "2")
+    names = {p.name for p in partitions.fixes_partitions()}
+    assert {partitions.partition_name(timezone.localdate() + dt.timedelta(days=i)) for i in range(3)} <= names
+    assert partitions.partition_name(timezone.localdate()) in capsys.readouterr().out

@@ -1,0 +1,137 @@
+"""`manage.py import_track`: a GPS device's file becomes one member's fixes of a shift,
+all or nothing (unless --keep-good), each problem reported by row, once however often
+the file is imported. The reader is the pure shifts.domain.tracks_io; the first tests
+give the command its output directly, so they test the command and the storage alone."""
+import datetime as dt
+import importlib.util
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from org.models import Team
+from shifts.models import Fix, FixBatch
+from shifts.services.shifts import shift_create, shift_start
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 10, 15, 0, 0, tzinfo=dt.UTC)  # 08:00 in Beijing
+LAT, LON = 39.99912, 116.34636
+
+
+def _shift():
+    lead = get_user_model().objects.get(username="lead1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=dt.date(2026, 10, 15),
+                         period="morning")
+    shift_start(actor=lead, shift_id=shift.pk)
+    return shift
+
+
+def _points(n):
+    return [SimpleNamespace(t=(T0 + dt.timedelta(seconds=5 * i)).timestamp(), lat=LAT + i * 4e-5, lon=LON,
+                            accuracy_m=None, speed_mps=None, heading_deg=None, segment_index=0) for i in range(n)]
+
+
+@pytest.fixture
+def reader(monkeypatch, tmp_path):
+    path = tmp_path / "track.gpx"
+    path.write_text("<gpx/>")
+
+    def use(points, problems=()):
+        monkeypatch.setattr("shifts.management.commands.import_track.read_track",
+                            lambda p, fmt: (points, list(problems)))
+        return path
+    return use
+
+
+def _run(path, shift, *extra):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_track", str(path), "--shift", str(shift.pk), "--officer", "officer1", *extra,
+                 stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_track_is_stored_for_the_member_once(reader):
+    shift, path = _shift(), reader(_points(30))
+    out, _ = _run(path, shift, "--device", "garmin-1")
+    assert "已导入 30 个定位点" in out
+    assert Fix.objects.filter(shift=shift, device_id="garmin-1").count() == 30
+    assert FixBatch.objects.get(shift=shift).source == "import"
+    out, _ = _run(path, shift, "--device", "garmin-1")
+    assert "此前已导入" in out and Fix.objects.filter(shift=shift).count() == 30
+
+
+def test_a_file_with_problems_imports_nothing_unless_keep_good(reader):
+    shift = _shift()
+    path = reader(_points(10), ["第 4 行：时间无法识别", "第 7 行：纬度超出范围"])
+    with pytest.raises(CommandError, match="2 处问题"):
+        _run(path, shift)
+    assert not Fix.objects.filter(shift=shift).exists()
+    out, err = _run(path, shift, "--keep-good")
+    assert "第 4 行" in err and "第 7 行" in err and "跳过 2 处" in out
+    assert Fix.objects.filter(shift=shift).count() == 10
+
+
+def test_only_members_of_a_started_shift(reader):
+    shift, path = _shift(), reader(_points(3))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="不是班次"):
+        call_command("import_track", str(path), "--shift", str(shift.pk), "--officer", "officer2", stdout=out,
+                     stderr=err)
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("import_track", str(path), "--shift", "999999999", "--officer", "officer1", stdout=out)
+
+
+HAS_READERS = importlib.util.find_spec("shifts.domain.tracks_io") is not None
+GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">
+<trk><name>巡查</name>
+<trkseg>
+<trkpt lat="39.99912" lon="116.34636"><time>2026-10-15T00:00:00Z</time></trkpt>
+<trkpt lat="39.99916" lon="116.34636"><time>2026-10-15T00:00:05Z</time></trkpt>
+<trkpt lat="39.99920" lon="116.34636"><time>2026-10-15T00:00:10Z</time></trkpt>
+</trkseg>
+<trkseg>
+<trkpt lat="39.99960" lon="116.34636"><time>2026-10-15T00:05:00Z</time></trkpt>
+<trkpt lat="39.99964" lon="116.34636"><time>2026-10-15T00:05:05Z</time></trkpt>
+</trkseg>
+</trk></gpx>
+"""
+
+
+@pytest.mark.skipif(not HAS_READERS, reason="shifts.domain.tracks_io (the pure GPX/CSV readers) is not there yet")
+def test_a_real_gpx_file_through_the_pure_reader(tmp_path):
+    shift = _shift()
+    path = tmp_path / "device.gpx"
+    path.write_text(GPX)
+    out, _ = _run(path, shift)
+    stored = list(Fix.objects.filter(shift=shift).order_by("t"))
+    assert len(stored) == 5 and stored[0].t == T0
+    back = stored[0].geom.transform(4326, clone=True)
+    assert abs(back.y - 39.99912) < 1e-8 and abs(back.x - 116.34636) < 1e-8
+
+
+CSV = """时间,纬度,经度,精度,速度,方向
+2026-10-15 08:00:00,39.99912,116.34636,5,1.1,0
+2026-10-15 08:00:05,39.99916,116.34636,5,1.1,0
+2026-10-15 08:00:05,39.99916,116.34636,5,1.1,0
+2026-10-15 08:00:10,不是数字,116.34636,5,1.1,0
+2026-10-15 08:05:00,39.99960,116.34636,40,1.1,0
+"""
+
+
+@pytest.mark.skipif(not HAS_READERS, reason="shifts.domain.tracks_io (the pure GPX/CSV readers) is not there yet")
+def test_a_csv_in_gbk_with_a_bad_row_a_gap_and_a_repeated_time(tmp_path):
+    shift = _shift()
+    path = tmp_path / "device.csv"
+    path.write_bytes(CSV.encode("gbk"))
+    with pytest.raises(CommandError, match="1 处问题"):
+        _run(path, shift)
+    assert not Fix.objects.filter(shift=shift).exists()
+    out, err = _run(path, shift, "--keep-good")
+    assert "第 5 行" in err
+    stored = list(Fix.objects.filter(shift=shift).order_by("t", "id"))
+    assert len(stored) == 4 and stored[0].t == T0  # naive CSV times are Beijing time
+    flags = [sorted(f.flags or []) for f in stored]
+    assert flags[2] == ["duplicate"] and flags[3] == ["poor_accuracy"]  # kept, flagged
