@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: bootstrap, migrate, load the demo district when missing, serve on 127.0.0.1:8000
-# with gunicorn (static files served by the app through WhiteNoise; DEBUG off unless set).
+# with gunicorn (static files served by the app through WhiteNoise; DEBUG off unless set), and one
+# background worker for the jobs (coverage of GPS fixes) while gunicorn runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -19,5 +20,24 @@ cat <<MSG
   API: http://$HOST:$PORT/api/v1/schema/   Open311: http://$HOST:$PORT/open311/v2/discovery.json
 
 MSG
-exec .venv/bin/gunicorn config.wsgi:application --preload --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" \
-  --access-logfile - --error-logfile -
+# One background worker (django-tasks' database backend: jobs are rows of this database; README
+# "Background jobs"), stopped when gunicorn stops. Gunicorn runs as a child rather than by exec
+# so that the trap outlives it.
+$PY manage.py db_worker --no-reload --no-startup-delay --verbosity 1 &
+WORKER=$!
+GUNICORN=
+stop() {
+  [ -n "$GUNICORN" ] && kill -TERM "$GUNICORN" 2>/dev/null || true
+  kill -TERM "$WORKER" 2>/dev/null || true  # it finishes the job it is running, then exits
+  wait 2>/dev/null || true  # both
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+.venv/bin/gunicorn config.wsgi:application --preload --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" \
+  --access-logfile - --error-logfile - &
+GUNICORN=$!
+status=0
+wait "$GUNICORN" || status=$?
+GUNICORN=
+exit "$status"

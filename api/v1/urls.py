@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import geodata, inspections, location, problem_layer, problems, publications, shifts
+from . import coverage, geodata, inspections, location, problem_layer, problems, publications, shifts
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -39,4 +39,5 @@ urlpatterns = [
     path("shifts/<int:pk>/start", shifts.ShiftStart.as_view(), name="shift-start"),
     path("shifts/<int:pk>/end", shifts.ShiftEnd.as_view(), name="shift-end"),
     path("shifts/<int:pk>/fixes", shifts.ShiftFixes.as_view(), name="shift-fixes"),
+    path("shifts/<int:pk>/coverage", coverage.ShiftCoverage.as_view(), name="shift-coverage"),
 ]

@@ -1,4 +1,5 @@
+from .coverage import SegmentCoverage
 from .fixes import Fix, FixBatch, FixSource
 from .shifts import Period, Shift, ShiftStatus
 
-__all__ = ["Fix", "FixBatch", "FixSource", "Period", "Shift", "ShiftStatus"]
+__all__ = ["Fix", "FixBatch", "FixSource", "Period", "SegmentCoverage", "Shift", "ShiftStatus"]

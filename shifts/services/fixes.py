@@ -15,6 +15,8 @@ day partitions of `shifts_fix`, exactly once.
   storage CRS's area of use (the classic 0,0 glitch) is stored with no geometry and
   flagged poor_accuracy. A fix whose time is far from its shift's days goes to the
   default partition instead of creating a partition of its own.
+- Coverage: once the batch is committed, a job (shifts.tasks.coverage_for_batch) is
+  queued to paint it onto the shift's coverage.
 - COPY: rows are written as PostgreSQL text format, the point as hex EWKB, straight into
   the partitioned parent (PostgreSQL routes each row to its day).
 """
@@ -197,7 +199,18 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
             "officer": officer.pk, "device_id": device_id, "source": source, "received": len(fixes),
             "stored": len(fixes), "flagged": flagged, "flags_computed": flags is not None,
             "t_min": min(times).isoformat(), "t_max": max(times).isoformat()})
+        transaction.on_commit(functools.partial(_enqueue_coverage, batch_id), robust=True)
     return BatchResult(batch_id, len(fixes), len(fixes), flagged, False, flags is not None)
+
+
+def _enqueue_coverage(batch_id: int) -> None:
+    """The batch's coverage job, queued once the batch is committed (a worker must see its
+    fixes). Queueing failing (the database gone right after the commit) is logged (robust)
+    and loses no fixes:
+    `manage.py coverage_update --shift ID` recomputes the shift from what is stored."""
+    from ..tasks import coverage_for_batch
+
+    coverage_for_batch.enqueue(batch_id)
 
 
 def fixes_receive(*, actor, shift_id: int, device_id: str, fixes: Sequence[FixIn]) -> BatchResult:

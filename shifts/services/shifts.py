@@ -7,6 +7,7 @@ administrator for teams whose area lies in their jurisdiction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -144,4 +145,12 @@ def shift_end(*, actor, shift_id: int) -> Shift:
         shift.status, shift.ended_by, shift.ended_at = ShiftStatus.ENDED, actor, timezone.now()
         shift.save(update_fields=["status", "ended_by", "ended_at"])
         audit.record(actor=actor, verb=Verb.ENDED, subject=shift, before=before, after=_snapshot(shift))
+        transaction.on_commit(functools.partial(_enqueue_coverage, shift.pk), robust=True)
     return shift
+
+
+def _enqueue_coverage(shift_id: int) -> None:
+    """The ended shift's coverage recomputed in full by a worker (shifts.tasks)."""
+    from ..tasks import coverage_for_shift
+
+    coverage_for_shift.enqueue(shift_id)

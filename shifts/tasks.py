@@ -1,0 +1,28 @@
+"""Background jobs of the shifts app (django-tasks; README "Background jobs"). They only
+call services: a job is a function a worker (`manage.py db_worker`) runs with arguments
+read from the database's queue table."""
+from __future__ import annotations
+
+from django_tasks import task
+
+from .models import FixBatch
+from .services.coverage import coverage_update
+
+
+@task()
+def coverage_for_batch(batch_id: int) -> dict:
+    """A batch's fixes painted onto its shift's stored coverage (idempotent: a job run
+    twice, or a batch computed again, changes nothing)."""
+    batch = FixBatch.objects.filter(pk=batch_id).only("shift_id").first()
+    if batch is None:  # its shift was deleted meanwhile
+        return {"batch": batch_id, "skipped": True}
+    r = coverage_update(shift_id=batch.shift_id, batch_id=batch_id)
+    return {"batch": batch_id, "shift": r.shift_id, "fixes": r.fixes, "rows_written": r.rows_written}
+
+
+@task()
+def coverage_for_shift(shift_id: int) -> dict:
+    """The whole shift recomputed from all its good fixes (queued when it ends: paints the
+    last minutes the batch jobs held back, and joins every batch boundary exactly)."""
+    r = coverage_update(shift_id=shift_id)
+    return {"shift": r.shift_id, "fixes": r.fixes, "rows_written": r.rows_written, "rows_deleted": r.rows_deleted}
