@@ -178,7 +178,8 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ProblemStatusEnum": "patrol.domain.workflow.STATUS_CHOICES",
-                            "PublicationStatusEnum": "publishing.models.PublicationStatus.choices"},
+                            "PublicationStatusEnum": "publishing.models.PublicationStatus.choices",
+                            "ShiftStatusEnum": "shifts.models.ShiftStatus.choices"},
 }
 
 LOGGING = {

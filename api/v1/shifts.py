@@ -185,3 +185,46 @@ class ShiftFixes(APIView):
         return Response({"batch": r.batch_id, "received": r.received, "stored": r.stored, "flagged": r.flagged,
                          "duplicate": r.duplicate, "flags_computed": r.flags_computed},
                         status=status.HTTP_200_OK if r.duplicate else status.HTTP_201_CREATED)
+
+
+class UncoveredSegmentOut(serializers.Serializer):
+    segment = serializers.IntegerField()
+    road = serializers.CharField()
+    highway = serializers.CharField(help_text="OSM 道路等级")
+    length_m = serializers.FloatField()
+    covered_share = serializers.FloatField(help_text="已覆盖的比例（不足覆盖标准）")
+
+
+class HandoverOut(serializers.Serializer):
+    shift = serializers.IntegerField()
+    team = serializers.CharField()
+    date = serializers.DateField()
+    period = serializers.ChoiceField(choices=Period.choices)
+    status = serializers.ChoiceField(choices=ShiftStatus.choices)
+    # "from"/"to" are Python keywords: declared through the fields' source names below
+    members = serializers.IntegerField()
+    km_patrolled = serializers.FloatField(help_text="巡查里程（公里；合格定位点去噪后的轨迹长度，信号中断处不计）")
+    planned_segments = serializers.IntegerField()
+    planned_km = serializers.FloatField()
+    covered_segments = serializers.IntegerField()
+    covered_km = serializers.FloatField()
+    covered_share = serializers.FloatField(allow_null=True, help_text="计划路段的覆盖比例；未计划路段时为空")
+    problems_found = serializers.IntegerField()
+    outcomes_recorded = serializers.IntegerField()
+    open_problems_left = serializers.IntegerField(help_text="班组责任区域内仍未办结的问题")
+    uncovered = UncoveredSegmentOut(many=True, help_text="未覆盖的计划路段，主干道与长路段在前")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateTimeField(help_text="报告起点：开始时间")
+        fields["to"] = serializers.DateTimeField(help_text="报告终点：结束时间，未结束时为当前时间")
+        return fields
+
+
+class ShiftHandover(APIView):
+    @extend_schema(summary="交接班报告：巡查里程、覆盖、发现问题、处置结果、遗留问题、未覆盖路段",
+                   responses={200: HandoverOut})
+    def get(self, request, pk: int):
+        from shifts.selectors.handover import shift_handover
+
+        return Response(HandoverOut(shift_handover(shift_get(request.user, pk))).data)

@@ -40,4 +40,5 @@ urlpatterns = [
     path("shifts/<int:pk>/end", shifts.ShiftEnd.as_view(), name="shift-end"),
     path("shifts/<int:pk>/fixes", shifts.ShiftFixes.as_view(), name="shift-fixes"),
     path("shifts/<int:pk>/coverage", coverage.ShiftCoverage.as_view(), name="shift-coverage"),
+    path("shifts/<int:pk>/handover", shifts.ShiftHandover.as_view(), name="shift-handover"),
 ]

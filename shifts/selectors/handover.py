@@ -1,0 +1,77 @@
+"""The handover report of a shift (交接班报告): what the next shift needs to know.
+
+Kilometres patrolled (each member's good fixes as coverage reads them, without the GPS
+noise: shifts.domain.distance; a signal gap is not walked), coverage of the planned
+segments (planned explicitly, else the segments inside the planned areas), problems the
+members found and outcomes they recorded during the shift, problems still open in the team's
+area, and the planned segments nobody covered, main roads and long segments first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from geodata.highways import highway_rank
+from geodata.models import RoadSegment
+from geodata.selectors.areas import area_descendant_ids
+from patrol.domain.workflow import OPEN_STATES
+from patrol.models import Outcome, Problem
+from shifts.domain.coverage import is_covered
+from shifts.domain.distance import patrolled_m
+
+from ..models import SegmentCoverage, Shift
+from .coverage import good_fixes_of
+
+EVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+
+
+def _planned_segments(shift: Shift):
+    planned = shift.segments.all()
+    if planned.exists():
+        return planned
+    areas = list(shift.areas.all())
+    if not areas:
+        return RoadSegment.objects.none()
+    ids: set[int] = set()
+    for area in areas:
+        ids |= set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True))
+    return RoadSegment.objects.filter(id__in=ids)
+
+
+def shift_handover(shift: Shift) -> dict:
+    start = shift.started_at or shift.starts_at
+    end = shift.ended_at or timezone.now()
+    # every fix of the shift counts (they were sent for it, whatever the device's clock said)
+    patrolled = sum(patrolled_m(good_fixes_of(shift_id=shift.pk, officer_id=officer_id, t_from=EVER[0],
+                                              t_to=EVER[1]))
+                    for officer_id in shift.members.values_list("id", flat=True))
+    planned = list(_planned_segments(shift).select_related("road").only(
+        "id", "length_m", "highway", "road__name"))
+    shares = dict(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "share"))
+    covered = [s for s in planned if is_covered(shares.get(s.id, 0.0))]
+    planned_m = sum(s.length_m for s in planned)
+    covered_m = sum(s.length_m for s in covered)
+    covered_ids = {s.id for s in covered}
+    uncovered = sorted((s for s in planned if s.id not in covered_ids),
+                       key=lambda s: (highway_rank(s.highway), -s.length_m, s.id))
+    user_ids = list(shift.members.values_list("user_id", flat=True))
+    area_ids = area_descendant_ids(shift.team.area_id)
+    return {
+        "shift": shift.pk, "team": shift.team.name, "date": shift.date, "period": shift.period,
+        "status": shift.status, "from": start, "to": end,
+        "members": len(user_ids),
+        "km_patrolled": round(patrolled / 1000, 3),
+        "planned_segments": len(planned), "planned_km": round(planned_m / 1000, 3),
+        "covered_segments": len(covered), "covered_km": round(covered_m / 1000, 3),
+        "covered_share": round(covered_m / planned_m, 4) if planned_m else None,
+        "problems_found": Problem.objects.filter(reporter_id__in=user_ids, created_at__gte=start,
+                                                 created_at__lte=end).count(),
+        "outcomes_recorded": Outcome.objects.filter(recorded_by_id__in=user_ids, recorded_at__gte=start,
+                                                    recorded_at__lte=end).count(),
+        "open_problems_left": Problem.objects.filter(status__in=OPEN_STATES,
+                                                     subdistrict_id__in=area_ids).count(),
+        "uncovered": [{"segment": s.id, "road": s.road.name, "highway": s.highway,
+                       "length_m": round(s.length_m, 1), "covered_share": round(shares.get(s.id, 0.0), 3)}
+                      for s in uncovered],
+    }

@@ -1,0 +1,40 @@
+"""The handover report: kilometres, coverage of the planned segments, problems and outcomes
+of the members during the shift, open problems left, uncovered segments (main roads first)."""
+import pytest
+from rest_framework.test import APIClient
+
+from geodata.highways import highway_rank
+from geodata.models import RoadSegment
+from shifts.domain.simulate import simulate_member
+from shifts.selectors.handover import shift_handover
+
+from .coverage_helpers import T0, batches_of, demo_network, end, fix_ins, members, on_duty_shift, send
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_handover_report_tells_what_was_covered_and_what_was_not(django_user_model):
+    network = demo_network()
+    planned = sorted(network)[:30]
+    shift = on_duty_shift(segment_ids=planned)
+    (officer,) = members(1)
+    shift.members.add(officer)
+    track = simulate_member(network, start_t=T0, end_t=T0 + 3600, seed=5, mode="walk", gaps=0, stops=0)
+    send(shift, officer, batches_of(fix_ins(track)))
+    end(shift)
+    report = shift_handover(shift)
+    walked_km = track.speed_mps * 3600 / 1000  # an hour on the move: no stops, no gaps
+    assert report["km_patrolled"] == pytest.approx(walked_km, rel=0.15)  # the GPS noise is not walked
+    assert report["planned_segments"] == 30
+    assert report["covered_segments"] + len(report["uncovered"]) == 30
+    lengths = dict(RoadSegment.objects.filter(id__in=planned).values_list("id", "length_m"))
+    assert report["planned_km"] == pytest.approx(sum(lengths.values()) / 1000, abs=0.001)
+    order = [(highway_rank(u["highway"]), -u["length_m"]) for u in report["uncovered"]]
+    assert order == sorted(order)  # main roads first, then the longest
+
+    client = APIClient()
+    client.force_authenticate(django_user_model.objects.get(username="lead1"))
+    answer = client.get(f"/api/v1/shifts/{shift.pk}/handover")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["covered_segments"] == report["covered_segments"] and "from" in body and "to" in body
