@@ -11,13 +11,14 @@ from django.contrib.auth import get_user_model
 from pyproj import Transformer
 
 from org.models import Officer, Role, Team
-from shifts.domain.coverage import is_covered
 from shifts.domain.simulate import SimulatedTrack, _largest_component, segment_graph, truth_share
 from shifts.models import SegmentCoverage
 from shifts.selectors.coverage import segment_index
 from shifts.services.coverage import coverage_update
 from shifts.services.fixes import FixIn, fixes_ingest
 from shifts.services.shifts import shift_create, shift_end, shift_start
+
+from .domain.truth import confusion, merged_truth
 
 BJ = zoneinfo.ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 10, 15)
@@ -105,25 +106,6 @@ def f1_against_truth(tracks: list[SimulatedTrack], shares: dict[int, float], net
     simulator can reach (as tests/shifts/domain/truth.py `score`), and the F1."""
     keep = set(_largest_component(segment_graph(network)))
     lengths = {k: g.length for k, g in network.items() if k in keep}
-    truth: dict[int, list[tuple[float, float]]] = {}
-    for tr in tracks:
-        for k, v in tr.truth.items():
-            truth.setdefault(k, []).extend(v)
-    merged = {}
-    for k, pairs in truth.items():
-        out: list[list[float]] = []
-        for a, b in sorted(pairs):
-            if out and a <= out[-1][1]:
-                out[-1][1] = max(out[-1][1], b)
-            else:
-                out.append([a, b])
-        merged[k] = tuple((a, b) for a, b in out)
-    true_share = truth_share(merged, lengths)
-    tp = fp = fn = 0.0
-    for k, length in lengths.items():
-        t, c = true_share[k] >= threshold, is_covered(shares.get(k, 0.0), threshold)
-        tp += length * (t and c)
-        fp += length * (c and not t)
-        fn += length * (t and not c)
+    tp, fp, fn = confusion(truth_share(merged_truth(tracks), lengths), shares, lengths, threshold)
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
     return tp, fp, fn, f1

@@ -28,6 +28,35 @@ class Score:
         return 100.0 * (self.covered_share - self.truth_share)
 
 
+def merged_truth(tracks: list[SimulatedTrack]) -> dict[int, tuple[tuple[float, float], ...]]:
+    """What the members really traversed, per segment, as merged (start_m, end_m) intervals."""
+    truth: dict[int, list[tuple[float, float]]] = {}
+    for tr in tracks:
+        for k, v in tr.truth.items():
+            truth.setdefault(k, []).extend(v)
+    merged = {}
+    for k, pairs in truth.items():
+        out: list[list[float]] = []
+        for a, b in sorted(pairs):
+            if out and a <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], b)
+            else:
+                out.append([a, b])
+        merged[k] = tuple((a, b) for a, b in out)
+    return merged
+
+
+def confusion(true_share: dict, shares: dict, lengths: dict, threshold: float = 0.8) -> tuple[float, float, float]:
+    """(tp, fp, fn) in metres of segments covered in truth / in the computation."""
+    tp = fp = fn = 0.0
+    for k, length in lengths.items():
+        t, c = true_share[k] >= threshold, is_covered(shares.get(k, 0.0), threshold)
+        tp += length * (t and c)
+        fp += length * (c and not t)
+        fn += length * (t and not c)
+    return tp, fp, fn
+
+
 def score(tracks: list[SimulatedTrack], index: SegmentIndex, threshold: float = 0.8, reachable_only: bool = True,
           **kwargs) -> Score:
     """Length-weighted F1 of covered segments (a segment is covered in truth when at least
@@ -41,28 +70,11 @@ def score(tracks: list[SimulatedTrack], index: SegmentIndex, threshold: float = 
         keep = set(_largest_component(segment_graph(dict(zip(index.ids.tolist(), index.geoms, strict=True)))))
         lengths = {k: v for k, v in lengths.items() if k in keep}
     cov: dict = {}
-    truth: dict[int, list[tuple[float, float]]] = {}
     for tr in tracks:
         cov = merge_coverage(cov, covered_intervals(tr.fixes, index, **kwargs))
-        for k, v in tr.truth.items():
-            truth.setdefault(k, []).extend(v)
-    merged = {}
-    for k, pairs in truth.items():
-        out: list[list[float]] = []
-        for a, b in sorted(pairs):
-            if out and a <= out[-1][1]:
-                out[-1][1] = max(out[-1][1], b)
-            else:
-                out.append([a, b])
-        merged[k] = tuple((a, b) for a, b in out)
-    true_share = truth_share(merged, lengths)
+    true_share = truth_share(merged_truth(tracks), lengths)
     got = coverage_summary(cov, lengths)
-    tp = fp = fn = 0.0
-    for k, length in lengths.items():
-        t, c = true_share[k] >= threshold, is_covered(got[k].share, threshold)
-        tp += length * (t and c)
-        fp += length * (c and not t)
-        fn += length * (t and not c)
+    tp, fp, fn = confusion(true_share, {k: got[k].share for k in lengths}, lengths, threshold)
     total = sum(lengths.values())
     return Score(
         f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
