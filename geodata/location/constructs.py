@@ -55,7 +55,8 @@ _ROADX = ROAD_CORE + r"(?:辅路|主路)?(?:[东西南北中]段)?"
 _INTER_JUNCTION = re.compile(
     rf"(?P<a>{_RN}{{2,15}}?)(?:{TRAVEL})?(?P<conj>{CONJ})(?P<b>{_RN_B}{{2,15}}?)(?P<junc>{JUNCTION})处?"
 )
-_INTER_NO_CONJ = re.compile(rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?P<junc>{JUNCTION})处?")
+# 开元大道龙祥路口 / 太康路金城寨街口: the second road's own 口 is the junction
+_INTER_NO_CONJ = re.compile(rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?P<junc>{JUNCTION}|口)处?")
 _INTER_BARE = re.compile(
     rf"(?P<a>{_ROADX})(?:{TRAVEL})?(?P<conj>{CONJ})(?P<b>{_ROADX})(?=[向往以朝]?正?{DIR}|的|处|$|[,;。])"
 )
@@ -130,6 +131,7 @@ _REL_ALONE = re.compile(REL)
 
 # -- landmarks ----------------------------------------------------------------------
 _LM = r"[^\s,;:的|。!?()“”\"、]"
+_NAMED_SECTION = re.compile(rf"靠?近?(?P<name>(?![至到从—\-~]){_LM}{{2,12}}?)段")
 _LANDMARK_DE = re.compile(rf"(?P<chunk>{_LM}{{1,20}}?(?:\([^()]{{1,15}}\))?)(?=的)")
 _LANDMARK_CHUNK = re.compile(
     rf"(?P<name>.+?)(?P<branch>\([^()]{{1,15}}\))?"
@@ -243,7 +245,7 @@ class Reading:
 _NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想")
 
 
-def _valid_road(name: str) -> bool:
+def valid_road(name: str) -> bool:
     return (
         len(name) >= 2
         and name[0] not in _NOT_NAME_START
@@ -255,6 +257,12 @@ def _valid_road(name: str) -> bool:
 
 def _valid_name(name: str) -> bool:
     return bool(name) and not PROBLEM_WORD.search(name) and name not in GENERIC_WAYS
+
+
+# Sites named by their kind only are part of what is wrong (施工工地路面积尘较多).
+GENERIC_SITES = frozenset({"施工工地", "工地", "施工现场", "施工区域", "项目", "工程", "小区", "市场", "公司"})
+# A name read as a site must not start with a word of the problem or of the road itself.
+_NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人行|机动|马路")
 
 
 def _valid_landmark(name: str) -> bool:
@@ -339,8 +347,28 @@ def _span_tuple(span: Span | None) -> tuple[int, int]:
 
 
 # -- anchors ------------------------------------------------------------------------
+# What a road name read from the line's start can carry in front of it: a district
+# (平城区广德街), 新区, or words ending in 在/于 (记者在六顺街, 位于汉口路).
+_LEAD_BEFORE_ROAD = re.compile(r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于])(?=.{3})")
+
+
+def _trim_lead(a: str) -> tuple[str, int]:
+    """The road name without what was read in front of it, and how much was cut.
+
+    >>> _trim_lead("平城区广德街"), _trim_lead("记者在六顺街"), _trim_lead("园区大道")
+    (('广德街', 3), ('六顺街', 3), ('园区大道', 0))
+    """
+    m = _LEAD_BEFORE_ROAD.match(a)
+    if m:
+        rest = a[m.end():]
+        if ROAD_NAME_FULL.fullmatch(rest) and valid_road(rest):
+            return rest, m.end()
+    return a, 0
+
+
 def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_end: int) -> int:
-    r.put("road_a", a, m.start("a"), m.start("a") + len(a))
+    a, cut = _trim_lead(a)
+    r.put("road_a", a, m.start("a") + cut, m.start("a") + cut + len(a))
     if b is not None:
         r.put("road_b", b, m.start("b"), m.start("b") + len(b))
     r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
@@ -358,18 +386,20 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     if has_junction:
         if has_conj:
             m = _INTER_JUNCTION.match(t, pos, end)
-            if m and _valid_road(a := m.group("a")) and _valid_road(b := m.group("b")):
+            if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
                 return _set_intersection(r, m, a, b, m.end())
         m = _INTER_NO_CONJ.match(t, pos, end)
-        if m and _valid_road(a := m.group("a")) and _valid_road(b := m.group("b")):
+        if m and m.group("junc") == "口" and not _bare_junction_ok(m.group("a"), m.group("b")):
+            m = None
+        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
             return _set_intersection(r, m, a, b, m.end())
     if has_conj:
         m = _INTER_BARE.match(t, pos, end)
-        if m and _valid_road(a := m.group("a")) and _valid_road(b := m.group("b")):
+        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
             return _set_intersection(r, m, a, b, m.end())
     if r.known_road and t.startswith(r.known_road, pos):
         m = _AFTER_KNOWN_ROAD.match(t, pos + len(r.known_road), end)
-        if m and _valid_road(m.group("b")) and not ROAD.fullmatch(m.group("b")[:-1] or "x"):
+        if m and valid_road(m.group("b")) and not ROAD.fullmatch(m.group("b")[:-1] or "x"):
             r.put("road_a", r.known_road, pos, pos + len(r.known_road))
             r.put("road_b", m.group("b"), m.start("b"), m.end("b"))
             r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
@@ -381,6 +411,21 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     return None
 
 
+_NOT_IN_BARE_JUNCTION = re.compile(r"[与和、交]")
+
+
+def _bare_junction_ok(a: str, b: str) -> bool:
+    """龙祥路口 is 龙祥路's 口; 陈家新村路口 is the 路口 of 陈家新村 (a village is no road),
+    and a name with 与 or 交叉 in it is two names read as one.
+
+    >>> _bare_junction_ok("开元大道", "龙祥路"), _bare_junction_ok("南一道", "陈家新村路")
+    (True, False)
+    """
+    if _NOT_IN_BARE_JUNCTION.search(a) or _NOT_IN_BARE_JUNCTION.search(b):
+        return False
+    return not (b.endswith("路") and _NOT_A_ROAD_NAME.search(b[:-1]))
+
+
 def _base_road(name: str) -> str:
     """革新南路辅路 stays; 太清路东段 → 太清路 (the labels keep sections out of ``road``)."""
     return _SECTION_END.sub("", name) if name.endswith("段") else name
@@ -388,8 +433,8 @@ def _base_road(name: str) -> str:
 
 def _read_road(r: Reading, pos: int, end: int) -> int | None:
     m = ROAD.match(r.t, pos, end)
-    if not m or not _valid_road(m.group("road")):
-        if r.anchor is None and (w := _WAY_ALONE.match(r.t, pos, end)) and _valid_road(w.group("road")):
+    if not m or not valid_road(m.group("road")):
+        if r.anchor is None and (w := _WAY_ALONE.match(r.t, pos, end)) and valid_road(w.group("road")):
             # "学院路街道，裕京大厦天桥": a bridge or expressway named alone is the road
             r.put("road", w.group("road"), w.start("road"), w.end("road"))
             r.anchor, r.anchor_clause, r.target, r.last = "road", r.clause, "road", "road"
@@ -485,10 +530,10 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
         if new is not None:
             return new
     m = ROAD_SIDE.match(t, pos, end) if has_side else None
-    if m and _valid_road(m.group("road")):
+    if m and valid_road(m.group("road")):
         return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
     m = WAY_SIDE_AT_END.match(t, pos, end) if has_side else None
-    if m and _valid_road(m.group("road")):
+    if m and valid_road(m.group("road")):
         return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
     if r.anchor is None:
         return None
@@ -516,7 +561,7 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
         m = _SEGMENT.match(t, pos, end)
         if m and (m.group("open") or m.group("duan") or t.startswith("从", pos)):
             a, b = m.group("from"), m.group("to")
-            if _valid_road(a) and _valid_road(b):
+            if valid_road(a) and valid_road(b):
                 r.values["segment"] = Segment(r.values["road"], a, b)
                 r.spans["segment"] = _make_span(m.start(), m.end())
                 r.last = "segment"
@@ -527,7 +572,7 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
     inner = m.group("x")
     if inner in ("路口", "交叉路口"):
         return m.end()
-    if ROAD_NAME_FULL.fullmatch(inner) and _valid_road(inner):
+    if ROAD_NAME_FULL.fullmatch(inner) and valid_road(inner):
         if not r.values.get("road"):
             r.put("road", _base_road(inner), m.start("x"), m.start("x") + len(_base_road(inner)))
         return m.end()
@@ -630,6 +675,14 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
         if m and _valid_name(m.group("name")):
             _add_mark(r, m.group("name"), pos)
             return m.end()
+    # 5. a named site that starts the line (金财市场垃圾成堆) or follows its road with no
+    # relation word (魏源路金长城网吧): the site is the place
+    if r.last is None or (r.last == "road" and r.anchor == "road" and r.clause == r.anchor_clause):
+        m = _LANDMARK_FACILITY.match(t, pos, end)
+        name = m.group("name") if m else ""
+        if m and _valid_landmark(name) and not _NOT_SITE_START.match(name) and name not in GENERIC_SITES:
+            _add_mark(r, name, pos)
+            return m.end()
     if r.last == "link":
         m = _LANDMARK_FACILITY.match(t, pos, end)
         if m and _valid_name(m.group("name")):
@@ -729,6 +782,14 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
                 return new
     if c == "由" and _TRAVEL.match(t, pos, end):
         return pos + 4
+    if last == "road" and r.anchor == "road" and "段" in t[pos:pos + 14]:
+        m = _NAMED_SECTION.match(t, pos, end)
+        if m and _valid_landmark(m.group("name")):
+            # 翠湖一路凤凰城段: the stretch of the road by a landmark, still the road
+            mark = _add_mark(r, m.group("name"), m.start("name"), relation="along")
+            mark.in_chain = False
+            r.along, r.last = True, "along"
+            return m.end()
     if (last == "road" or last == "segment") and c in "沿一" and (m := _ALONG.match(t, pos, end)):
         r.along = True
         r.last = "along"
@@ -775,6 +836,13 @@ def finish_anchor(r: Reading) -> None:
             return
         last = chain[-1]
         v["anchor_relation"] = last.relation
+        if not last.direction and len(chain) > 1:
+            # 亮哥名烟名酒西侧网点前: the site has no direction of its own, the landmark right
+            # before it (same clause, only its side word between) places it
+            prev = chain[-2]
+            gap = r.t[prev.span.end:last.span.start]
+            if prev.direction and prev.relation == "side" and len(gap) <= 3 and "," not in gap:
+                last = prev
         v["approximate"] = last.approximate
         if last.direction:
             r.put("direction", last.direction, *_span_tuple(last.direction_span))

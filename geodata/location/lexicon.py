@@ -34,7 +34,7 @@ DISTANCE = (
 
 # -- roads --------------------------------------------------------------------------
 # Longer suffixes first so 建设大街 ends at 大街, not at 街 of a shorter reading.
-ROAD_SUFFIX = r"(?:大街|大道|胡同|公路|高速|环路|路|街|道|巷|里|条)"
+ROAD_SUFFIX = r"(?:大街|大道|胡同|公路|高速|环路|路|街|道|巷|里|条|(?<![沿路热红黄专天电管标视防干连界曲直光])线)"
 # Characters a road name is made of. No ASCII digits (they start house numbers), no
 # 的 (a possessive ends the name), no punctuation.
 NAME_CH = r"[\u4e00-\u9fffA-Za-z]"
@@ -50,11 +50,12 @@ ROAD_NAME_FULL = re.compile(rf"{NAME_CH}{{1,12}}{ROAD_SUFFIX}(?:辅路|主路)?(
 # Words ending in a road suffix that name a part of a street, never a street.
 GENERIC_WAYS = frozenset({
     "道路", "马路", "人行道", "机动车道", "非机动车道", "车道", "街道", "小巷", "路面",
-    "沿线街道", "盲道", "步道", "辅道", "通道", "过道", "巷道", "街里",
+    "沿线街道", "盲道", "步道", "辅道", "通道", "过道", "巷道", "街里", "沿线", "路线", "电线",
+    "标线", "管线",
 })
 
 # -- junctions ----------------------------------------------------------------------
-JUNCTION = r"(?:交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|路口|\((?:交叉)?路口\))"
+JUNCTION = r"(?:交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\))"
 CONJ = r"(?:与|和|、|/)"
 TRAVEL = r"由[东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
 
@@ -70,7 +71,7 @@ REL = "(?:" + "|".join(sorted(map(re.escape, RELATIONS), key=len, reverse=True))
 GENERIC_FEATURES = frozenset({"绿化带", "花坛", "树池", "绿地"})
 FACILITY_END = (
     r"(?:施工区域|区域|工地|项目|地块|工程|小区|家属院|大厦|广场|市场|公园|学校|医院|酒店"
-    r"|饭店|超市|商场|中心|大院|院)"
+    r"|饭店|超市|商场|中心|大院|院|公司|网吧|牌楼|垃圾站|客运站)"
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 

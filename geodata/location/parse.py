@@ -34,6 +34,7 @@ from geodata.location.constructs import (
     char_search,
     finish_anchor,
     read_location,
+    valid_road,
 )
 from geodata.location.lexicon import (
     BEIJING_DISTRICTS,
@@ -61,16 +62,57 @@ logger = logging.getLogger(__name__)
 
 # -- prefixes -----------------------------------------------------------------------
 _NUMBERING = re.compile(
-    r"\s*[●•·○◆■▲★]?\s*(?:\(?\d{1,3}\)|\d{1,3}\s*[.、](?!\d)|[一二三四五六七八九十]{1,3}、)?\s*"
+    r"\s*[●•·○◆■▲★①②③④⑤⑥⑦⑧⑨⑩]?\s*(?:\(?\d{1,3}\)|\d{1,3}\s*[.、](?!\d)|[一二三四五六七八九十]{1,3}、)?\s*"
 )
-_PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访)发现[,:]?")
+_QUESTION_NUMBER = re.compile(r"问题\d{1,3}[.、]")
+_PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)发现[,:]?")
 _COMPLAINT = re.compile(r".{1,12}?反映[,:]")
 _COLON_PREFIX = re.compile(r"(?P<p>[^\s,;:()|。]{1,12}):(?!\s*\d{1,2}\s*[.、])")
 _COLON_BEFORE_LIST = re.compile(r":(?=\s*\d{1,2}\s*[.、])")
 _DISTRICT = re.compile(
-    "(?P<d>(?:" + "|".join(BEIJING_DISTRICTS) + r")区?|[\u4e00-\u9fff]{2,4}区(?=[\u4e00-\u9fff]{1,8}?"
+    "(?P<d>(?:" + "|".join(BEIJING_DISTRICTS) + r")区?|[\u4e00-\u9fff]{2,4}[区县](?=[\u4e00-\u9fff]{1,8}?"
     r"(?:街道|镇|乡|地区)))"
 )
+# A district (after its city) right before a road: the area words 小区, 园区, 景区… end
+# names of places, not districts.
+_DISTRICT_BEFORE_ROAD = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,3}市)?(?P<d>[\u4e00-\u9fff]{1,3}[^\W\d_小社园城景校院厂片营矿A-Za-z](?:新区|区|县))"
+)
+# A responsible area in brackets after the problem: "(市场管理所、金盆居委会)".
+_RESPONSIBLE_AREA = re.compile(
+    r"\((?:[^()]*、)?(?P<sub>[\u4e00-\u9fff]{2,6}?(?:居委会|办事处|街道))\)"
+)
+# When a report says it happened (date, time of day, clock time) before the place:
+# "10时17分葵涌办事处…", "21日下午5时,东围墙街上…", "昨天10:07,".
+_WHEN = re.compile(
+    r"(?:\d{1,2}月)?(?:\d{1,2}日)?(?:昨[日天]|今[日天]|当[日天]|近日|日前)?"
+    r"(?:[上下中]午|凌晨|早上|晚上|傍晚|清晨|夜间)?(?:\d{1,2}(?:时|点|:)(?:\d{1,2}分?)?许?)?,?"
+)
+# Words after which a report names the place: "…市民反映郑东新区东风南路与永平路交叉口向东",
+# "记者…看到,垃圾堆位于红星路与广东山庄路交口附近". Read only when the line's start names
+# no place; the first of them after which a place is read is taken.
+_WHEN_DIGIT = re.compile(r"\d")
+
+
+def _skip_when(t: str, pos: int, end: int) -> int:
+    """After a date or time that ends with a comma or has a number in it (今天天气很好
+    starts with no date).
+
+    >>> t = "10时24分葵涌办事处洪发市场垃圾堆放点旁边的电线零乱"
+    >>> t[_skip_when(t, 0, len(t)):][:5], parse(t).subdistrict
+    ('葵涌办事处', '葵涌办事处')
+    """
+    m = _WHEN.match(t, pos, end)
+    if m.end() > pos and (t[m.end() - 1] == "," or _WHEN_DIGIT.search(t, pos, m.end())):
+        return m.end()
+    return pos
+
+
+_PLACE_FOLLOWS = re.compile(
+    r"(?:反映|反应|投诉|报料|留言|看到|发现|查看|来到|位于|家住|致电本报)(?:称|说)?|称(?=[,:])"
+)
+_PLACE_FOLLOWS_WINDOW = 120
+_AFTER_PLACE_WORD = re.compile(r"[,:“\"\s—]*(?:在(?!于))?")
 _SUBDISTRICT = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,8}}?)(?P<kind>{SUBDISTRICT_KIND})(?P<belongs>所属)?"
 )
@@ -132,13 +174,19 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
 
 def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
     t = r.t
+    window = t[pos + 2:pos + 5]
     m = (_DISTRICT.match(t, pos, end)
-         if t[pos:pos + 1] in _DISTRICT_FIRST or "区" in t[pos + 2:pos + 5] else None)
+         if t[pos:pos + 1] in _DISTRICT_FIRST or "区" in window or "县" in window else None)
     if m:
         name = m.group("d")
         nxt = t[m.end(): m.end() + 1]
         if name.endswith("区") or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
             r.put("district", name, m.start(), m.end())
+            pos = m.end()
+    elif "区" in t[pos:pos + 12] or "县" in t[pos:pos + 12]:
+        m = _DISTRICT_BEFORE_ROAD.match(t, pos, end)
+        if m and ROAD.match(t, m.end(), end):
+            r.put("district", m.group("d"), m.start("d"), m.end("d"))
             pos = m.end()
     m = _SUBDISTRICT.match(t, pos, end) if _KIND_SEARCH(t, pos + 1, pos + 9) else None
     if m and _subdistrict_ok(m, t):
@@ -218,19 +266,40 @@ def _read(text: str) -> ParsedLocation:
         problems = _problems_in(r, problem_cells, first_only=False)
         return _result(r, problems, text)
 
+    m = _QUESTION_NUMBER.match(t, pos, end) if t.startswith("问题", pos) else None
+    if m:
+        pos = m.end()
+    pos = _skip_when(t, pos, end)
     m = _PREAMBLE.match(t, pos, end) if "发现" in t and "发现" in t[pos:pos + 46] else None
     if m:
         pos = m.end()
     complaint = _COMPLAINT.match(t, pos, end) if "反映" in t and "反映" in t[pos:pos + 16] else None
     if complaint:
         pos = complaint.end()
-    if t.startswith("位于", pos):
+    if t.startswith("位于", pos) or t.startswith("家住", pos):
         pos += 2
+    elif t.startswith("在", pos) and (m := ROAD.match(t, pos + 1, end)) and valid_road(m.group("road")):
+        pos += 1  # 在建业路两侧
+    problems = _read_body(r, pos, end, first_only=bool(complaint))
+    if r.anchor is None and not r.marks and not r.values.get("subdistrict"):
+        # nothing read where the line starts: a report that names the place later on
+        better = _read_after_report_words(t, pos, end)
+        if better is not None:
+            r, problems = better
+    return _result(r, problems, text)
+
+
+def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Problem]:
+    """Prefixes, district and subdistrict, the location, then the problems."""
+    t = r.t
     if ":" in t[pos:pos + 14]:
         pos = _read_colon_prefixes(r, pos, end)
+        pos = _skip_when(t, pos, end)
     pos = _read_district_and_subdistrict(r, pos, end)
     if r.values.get("subdistrict") and t.startswith(",", pos):
         pos += 1
+    elif r.values.get("district") and t.startswith("的", pos):
+        pos += 1  # 通州区的北京城乡建设集团有限公司
 
     listed = _COLON_BEFORE_LIST.search(t, pos, end) if ":" in t else None
     location_end = listed.start() if listed else end
@@ -248,10 +317,37 @@ def _read(text: str) -> ParsedLocation:
     m = _ADMIN_AREA.search(t, problem_start, end) if "责任辖区" in t else None
     if m and not r.values.get("subdistrict"):
         r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
-    problems, names = read_problems(t, problem_start, end, first_only=bool(complaint))
+    if not r.values.get("subdistrict") and "(" in t:
+        m = _RESPONSIBLE_AREA.search(t, problem_start, end)
+        if m:
+            r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
+    problems, names = read_problems(t, problem_start, end, first_only=first_only)
     for lm in names:
         r.marks.append(Mark(lm.name, lm.span))
-    return _result(r, problems, text)
+    return problems
+
+
+def _read_after_report_words(t: str, pos: int, end: int) -> tuple[Reading, list[Problem]] | None:
+    """The reading from just after a report word (反映, 看到, 位于…) at which a road, an
+    intersection or a house number is read; else the first at which a landmark is.
+
+    >>> loc = parse("有市民反映郑东新区东风南路与永平路交叉口向东,占道经营现象严重")
+    >>> loc.district, loc.road_a, loc.road_b, loc.direction, loc.problems
+    ('郑东新区', '东风南路', '永平路', '东', ('占道经营现象严重',))
+    """
+    landmark_reading = None
+    for m in _PLACE_FOLLOWS.finditer(t, pos, min(end, pos + _PLACE_FOLLOWS_WINDOW)):
+        start = _AFTER_PLACE_WORD.match(t, m.end(), end).end()
+        if start >= end:
+            continue
+        start = _skip_when(t, start, end)
+        r = Reading(t)
+        problems = _read_body(r, start, end, first_only=False)
+        if r.anchor in ("intersection", "road", "address"):
+            return r, problems
+        if landmark_reading is None and (r.anchor == "landmark" or r.values.get("subdistrict")):
+            landmark_reading = (r, problems)
+    return landmark_reading
 
 
 _NO_LOCATION = "no location recognised (未识别出位置)"

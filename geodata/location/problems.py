@@ -29,7 +29,8 @@ _BRACKET_OR_SEPARATOR = re.compile(r"[(),;。!?]")
 _ENUMERATOR = re.compile(r"\s*(?:\d{1,2}\s*[.、](?!\d)|[一二三四五六七八九十]{1,2}、)\s*")
 _LEAD = re.compile(
     r"(?:\s+|处|(?:小巷)?路边|非?机动车道(?:边)?上?|人行道(?:地|边)?上?|马路(?:边)?上?"
-    r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\"|附近|有(?!限)|存在|均|近期|发现|另外|且)+"
+    r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\"|附近|有(?!限)|存在|均|近期|发现|看到|另外|且"
+    r"|但|而|也是|也|就)+"
 )
 _TRAIL_CHARS = " \t有等.。,;:"
 _ENUMERATOR_FIRST = frozenset(" 一二三四五六七八九十")
@@ -45,12 +46,16 @@ _ADMIN_TAIL = r"\s*(?:责任|路长|环卫监理|分包|督办|整改时限|整�
 # Single clauses that are a follow-up or a speaker, not a problem.
 _NOT_A_PROBLEM = (
     r"\s*(?:多次通报|仍未整改|拟|已(?:移交|整改|处理|督促)|希望|要求|建议|请|经核实)|.*?(?:告知|表示)"
+    # who reported it (…向本报反映, 拨打12345市民热线), and a time span (大风蓝色预警期间)
+    r"|.*?(?:反映|热线|本报|记者)|[^,;。]*期间$"
 )
 # Both in one call: an administrative tail first (it ends the problems), else a clause
 # that is not a problem (it is skipped).
 _CLAUSE_KIND = re.compile(f"(?P<admin>{_ADMIN_TAIL})|{_NOT_A_PROBLEM}")
-# what such a clause can start with (after white space), unless it has 告知/表示
+# what such a clause can start with (after white space)…
 _CLAUSE_KIND_FIRST = frozenset("责路环分督整多仍拟已希要建请经")
+# …or has one of these words anywhere in it
+_CLAUSE_KIND_ANYWHERE = re.compile(r"告知|表示|反映|热线|本报|记者|期间")
 _JOINED = re.compile(
     "(" + "|".join(JOINABLE_ITEMS) + ")(" + "|".join(JOINABLE_ITEMS) + ")"
 )
@@ -58,7 +63,11 @@ _JOINED = re.compile(
 
 # Characters a _LEAD match can start with (besides white space): one set lookup
 # instead of a failed regular-expression call at most item starts.
-_LEAD_FIRST = frozenset("处小路非机人马绿立“\"附有存均近发另且")
+_LEAD_FIRST = frozenset("处小路非机人马绿立“\"附有存均近发看另且但而也就")
+
+
+# A spot named before 有 (绿化带内有很多垃圾, 排水沟有垃圾): where, not what.
+_SPOT_HAS = re.compile(r"[^有,;。]{1,10}?(?:内|上|里|下|旁|边|前|后|外|周边|附近|处|沟|带|池)有(?!限)")
 
 
 def _strip(text: str, start: int) -> tuple[str, int]:
@@ -67,6 +76,10 @@ def _strip(text: str, start: int) -> tuple[str, int]:
     if c in _LEAD_FIRST or c.isspace():
         m = _LEAD.match(text)
         if m:
+            text, start = text[m.end():], start + m.end()
+    if "有" in text[1:13]:
+        m = _SPOT_HAS.match(text)
+        if m and m.end() < len(text):
             text, start = text[m.end():], start + m.end()
     while len(text) > 1:
         last = text[-1]
@@ -168,7 +181,7 @@ def read_problems(
             text = _PARENTHETICAL.sub("", text)
         c = text[:1]
         kind = (_CLAUSE_KIND.match(text)
-                if c in _CLAUSE_KIND_FIRST or c.isspace() or "告知" in text or "表示" in text else None)
+                if c in _CLAUSE_KIND_FIRST or c.isspace() or _CLAUSE_KIND_ANYWHERE.search(text) else None)
         if kind:
             if kind.lastgroup == "admin":
                 break
