@@ -7,15 +7,33 @@ one), so one tablet request can be followed from the access log to the rows it w
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 from .domain.verbs import VERBS
 from .models import AuditEvent
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+_replay_at: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("replay_at", default=None)
+
+
+@contextlib.contextmanager
+def replaying(at: datetime):
+    """Events recorded inside happened at `at`, not now: for loaders that write history after
+    the fact (the demo week's patrols, an import of last month's records), so that "closed on
+    Tuesday" stays Tuesday in the log. Requests never use it; the API cannot reach it."""
+    if at.tzinfo is None:
+        raise ValueError("replaying needs an aware datetime")
+    token = _replay_at.set(at)
+    try:
+        yield
+    finally:
+        _replay_at.reset(token)
 
 
 def set_request_id(value: str) -> contextvars.Token:
@@ -50,6 +68,6 @@ def record(*, actor, verb: str, subject, before: dict | None = None, after: dict
     subject_type, subject_id = subject_of(subject)
     context_type, context_id = subject_of(context) if context is not None else ("", "")
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None, verb=verb,
+        at=_replay_at.get() or timezone.now(), actor=actor if actor is not None and getattr(actor, "pk", None) else None, verb=verb,
         subject_type=subject_type, subject_id=subject_id, context_type=context_type, context_id=context_id,
         before=before or {}, after=after or {}, reason=reason or "", request_id=current_request_id()[:64])

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .domain.verbs import VERB_CHOICES, VERBS
 
@@ -37,7 +38,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField("时间", auto_now_add=True)
+    # When it happened: now, except for loaders that replay history (core.audit.replaying).
+    at = models.DateTimeField("时间", default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+",
                               help_text="空：系统（导入、路网更新等）")

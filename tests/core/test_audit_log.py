@@ -115,3 +115,21 @@ def test_the_database_takes_every_verb_of_the_list():
     with transaction.atomic():
         for i, verb in enumerate(sorted(VERBS)):
             audit.record(actor=None, verb=verb, subject=("test.verb", i))
+
+
+@pytest.mark.django_db
+def test_a_loader_replaying_history_records_when_it_happened_and_nothing_else_does():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tuesday = timezone.make_aware(dt.datetime(2026, 11, 24, 9, 30))
+    with transaction.atomic():
+        with audit.replaying(tuesday):
+            old = audit.record(actor=None, verb=Verb.CREATED, subject=("test.thing", 1))
+        new = audit.record(actor=None, verb=Verb.UPDATED, subject=("test.thing", 1))
+    assert old.at == tuesday
+    assert abs(new.at - timezone.now()) < dt.timedelta(minutes=1)
+    with pytest.raises(ValueError, match="aware"):
+        with audit.replaying(dt.datetime(2026, 11, 24, 9, 30)):
+            pass
