@@ -28,3 +28,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _network_index_checks_every_call():
+    """Tests edit the network and locate at once: the index asks for the network's version
+    on every call, not once per NETWORK_INDEX_CHECK_S as a server does."""
+    from django.conf import settings
+
+    settings.NETWORK_INDEX_CHECK_S = 0.0

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+import shapely
 from shapely.geometry import Point
 
 from . import compass
@@ -173,12 +175,15 @@ def _intersections_along(line: RoadLine, s_p: float, road: Road, net: NetworkInd
     inters = net.intersections_of_road.get(road.id)
     if not inters:
         return []
+    points = net.intersection_points_of_road[road.id]
     best: dict[int, tuple] = {}
     for ln, c0, sign in [(line, None, 0.0), *(net.along(line, s_p) if joined else ())]:
-        for inter in inters:
-            if ln.geom.distance(inter.point) > NEAR_INTERSECTION_M:
-                continue
-            s_i = ln.geom.project(inter.point)
+        # the road's intersections near this line, and their measures on it, in one call each
+        near = np.flatnonzero(shapely.distance(ln.geom, points) <= NEAR_INTERSECTION_M)
+        if not len(near):
+            continue
+        for k, s_i in zip(near.tolist(), shapely.line_locate_point(ln.geom, points[near]).tolist(), strict=True):
+            inter = inters[k]
             d = abs(s_p - s_i) if c0 is None else c0 + sign * s_i
             if inter.id not in best or d < best[inter.id][0]:
                 best[inter.id] = (d, inter, ln, s_i, c0 is not None)
@@ -202,7 +207,7 @@ def _via_parallel_road(point, on_line, line: RoadLine, road: Road, net: NetworkI
     a, b = interpolate(line.geom, s - 15), interpolate(line.geom, s + 15)
     own = compass.bearing(b.x - a.x, b.y - a.y)
     best = None
-    for other_line in net.reference_lines:
+    for other_line in net.reference_lines_near(on_line, 120.0):
         # Another road's carriageway, or for a 辅路 its own main road.
         if other_line.role != "main" or (other_line.road_id == road.id and line.role != "service"):
             continue

@@ -54,6 +54,11 @@ MAX_HOPS = 6  # joined lines a walk may pass through
 # /api/v1/locate), so it also caps what any caller can make a worker hold: each entry is a
 # few small tuples of references into the index, a few MB for the memo when full.
 NAME_MEMO_SIZE = 4096
+# Entries in the memo of the lines that leave an intersection along a road (`NetworkIndex.legs`):
+# keyed by the network's own ids, so bounded by the network anyway, but at 62,500
+# intersections that bound is tens of MB per worker; the texts of a day name far fewer.
+LEGS_MEMO_SIZE = 16384
+SIMILAR_CUTOFF = 0.6  # difflib ratio from which a key is "similar" to a written road name
 
 # Names people use for a road other than the mapped one (normalised → normalised).
 ALIASES = {"G6": "京藏高速", "京藏高速公路": "京藏高速", "京藏高速辅路": "G6辅路", "G6京藏高速": "京藏高速",
@@ -65,7 +70,7 @@ def side_offset(highway: str) -> float:
     return SIDE_OFFSET_M.get(highway, 2.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoadRecord:
     id: int
     name: str
@@ -74,7 +79,7 @@ class RoadRecord:
     line_classes: tuple[str, ...] = ()  # class of each part of geom, when known
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IntersectionRecord:
     id: int
     name: str
@@ -82,14 +87,14 @@ class IntersectionRecord:
     road_ids: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SegmentRecord:
     id: int
     road_id: int
     geom: LineString
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LandmarkRecord:
     id: int
     name: str
@@ -97,7 +102,7 @@ class LandmarkRecord:
     point: Point
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AreaRecord:
     id: int
     name: str
@@ -105,7 +110,7 @@ class AreaRecord:
     geom: MultiPolygon
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoadLine:
     index: int
     road_id: int
@@ -159,28 +164,40 @@ class NetworkIndex:
         self.by_name: dict[str, list[int]] = defaultdict(list)
         for road in self.roads.values():
             self.by_name[road.name_normalized].append(road.id)
+        self.similar_names = SimilarNames(self.by_name, SIMILAR_CUTOFF)
         self.intersections = {i.id: i for i in intersections}
         self.intersections_of_road: dict[int, list[IntersectionRecord]] = defaultdict(list)
         for inter in intersections:
             for rid in inter.road_ids:
                 self.intersections_of_road[rid].append(inter)
-        self.segments = list(segments)
-        self.segments_of_road: dict[int, list[SegmentRecord]] = defaultdict(list)
-        for seg in self.segments:
-            self.segments_of_road[seg.road_id].append(seg)
-        self.segment_geoms = {rid: np.array([s.geom for s in segs], dtype=object)
-                              for rid, segs in self.segments_of_road.items()}
+        self.intersection_points_of_road = {rid: np.array([i.point for i in inters], dtype=object)
+                                            for rid, inters in self.intersections_of_road.items()}
+        # Per road: its segments' ids, and their coordinates as one array with the segment of
+        # each point. No object per segment (at 124,500 segments, shapely lines held ~45 MB in
+        # every process; the coordinates take 4 MB): `segment_at` makes the few it needs.
+        ids_of_road: dict[int, list[int]] = defaultdict(list)
+        geoms_of_road: dict[int, list[LineString]] = defaultdict(list)
+        for seg in segments:
+            ids_of_road[seg.road_id].append(seg.id)
+            geoms_of_road[seg.road_id].append(seg.geom)
+        self.segment_ids = {rid: np.array(ids, dtype=np.int64) for rid, ids in ids_of_road.items()}
+        self.segment_coords: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for rid, geoms in geoms_of_road.items():
+            coords, parts = shapely.get_coordinates(np.array(geoms, dtype=object), return_index=True)
+            self.segment_coords[rid] = (coords, parts.astype(np.int32))
+        del ids_of_road, geoms_of_road
         # written name → `match_road`'s answer; bounded, the names are public input
         self.road_memo = LRU(memo_size)
         # Keyed by ids of the network's own intersections and roads and by roles and a
-        # distance from the code, never by text: it grows to the network's size, no further.
-        self._legs: dict[tuple, list] = {}
+        # distance from the code, never by text; bounded all the same (LEGS_MEMO_SIZE).
+        self._legs = LRU(LEGS_MEMO_SIZE)
         # what the geocoder works out from (written) names alone; bounded like road_memo
         self.memo = LRU(memo_size)
         self.landmarks = list(landmarks)
         self.landmarks_by_name: dict[str, list[LandmarkRecord]] = defaultdict(list)
         for lm in self.landmarks:
             self.landmarks_by_name[normalize_name(lm.name)].append(lm)
+        self.landmark_names = ContainedNames(self.landmarks_by_name)
         self.landmark_tree = STRtree([lm.point for lm in self.landmarks]) if self.landmarks else None
         self.areas = list(areas)
         self.area_tree = STRtree([a.geom for a in self.areas]) if self.areas else None
@@ -252,10 +269,8 @@ class NetworkIndex:
             if ids:
                 return [(self.roads[i], how, score) for i in ids][:limit]
         scored = []
-        for key, ids in self.by_name.items():
-            ratio = difflib.SequenceMatcher(None, base, key).ratio()
-            if ratio >= 0.6:
-                scored.extend((self.roads[i], "similar", round(ratio * 0.8, 3)) for i in ids)
+        for key, ratio in self.similar_names.similar(base):
+            scored.extend((self.roads[i], "similar", round(ratio * 0.8, 3)) for i in self.by_name[key])
         scored.sort(key=lambda t: -t[2])
         return scored[:limit]
 
@@ -264,8 +279,8 @@ class NetworkIndex:
         found = self.landmarks_by_name.get(norm)
         if found:
             return found
-        return [lm for key, lms in self.landmarks_by_name.items() if norm and (norm in key or key in norm)
-                and min(len(norm), len(key)) >= 2 for lm in lms][:5]
+        # names that contain the written one or that it contains (two characters at least)
+        return [lm for key in self.landmark_names.overlapping(norm) for lm in self.landmarks_by_name[key]][:5]
 
     # -- topology --------------------------------------------------------------------
     def intersections_between(self, a_ids, b_ids) -> list[IntersectionRecord]:
@@ -280,13 +295,18 @@ class NetworkIndex:
     def nearest_reference_line(self, point: Point, max_m: float | None = None) -> RoadLine | None:
         """The road line a reader would place the point on: the nearest, except that a
         footway or footbridge yields to a street within PATH_PENALTY_M more."""
-        idx = self.reference_tree.nearest(point)
-        if idx is None:
-            return None
-        nearest = self.reference_lines[int(idx)]
-        d0 = nearest.geom.distance(point)
-        if max_m is not None and d0 > max_m:
-            return None
+        if max_m is not None:
+            # the distance to the nearest line, from the lines within max_m (a search the
+            # tree bounds by the box; its `nearest` on long lines costs a millisecond)
+            hits = self.reference_tree.query(point, predicate="dwithin", distance=max_m)
+            if not len(hits):
+                return None
+            d0 = float(shapely.distance(self.reference_tree.geometries.take(hits), point).min())
+        else:
+            idx = self.reference_tree.nearest(point)
+            if idx is None:
+                return None
+            d0 = self.reference_lines[int(idx)].geom.distance(point)
         near = self.reference_tree.query(point, predicate="dwithin", distance=d0 + PATH_PENALTY_M)
         return min((self.reference_lines[int(i)] for i in near),
                    key=lambda ln: ln.geom.distance(point) + (PATH_PENALTY_M if ln.highway in PATH_CLASSES else 0.0))
@@ -301,7 +321,7 @@ class NetworkIndex:
             for line in road.lines_near(inter.point, within, *roles):
                 s0 = line.geom.project(inter.point)
                 found.append((line, s0, line.geom.interpolate(s0)))
-            self._legs[key] = found
+            self._legs.put(key, found)
         return found
 
     def walk(self, line: RoadLine, s0: float, sign: float, distance: float, slack: float = 0.0,
@@ -350,12 +370,19 @@ class NetworkIndex:
                     heapq.heappush(heap, (cost + length, order, left - 1, nxt, nxt_end, 0))
                     order += 1
 
+    def reference_lines_near(self, geom, within: float) -> list[RoadLine]:
+        """The reference lines within `within` metres of `geom`, in the index's order."""
+        hits = self.reference_tree.query(geom, predicate="dwithin", distance=within)
+        return [self.reference_lines[int(i)] for i in np.sort(hits)]
+
     def segment_at(self, road_id: int, point: Point) -> tuple[SegmentRecord, float] | None:
-        segs = self.segments_of_road.get(road_id)
-        if not segs:
+        found = self.segment_coords.get(road_id)
+        if found is None:
             return None
-        seg = segs[int(np.argmin(shapely.distance(self.segment_geoms[road_id], point)))]
-        return seg, float(seg.geom.project(point))
+        geoms = shapely.linestrings(found[0], indices=found[1])
+        k = int(np.argmin(shapely.distance(geoms, point)))
+        geom = geoms[k]
+        return SegmentRecord(int(self.segment_ids[road_id][k]), road_id, geom), float(geom.project(point))
 
     def area_covering(self, point: Point, kind: str) -> AreaRecord | None:
         if self.area_tree is None:
@@ -373,6 +400,93 @@ class NetworkIndex:
         idx = self.landmark_tree.nearest(point)
         lm = self.landmarks[int(idx)]
         return lm if lm.point.distance(point) <= max_m else None
+
+
+class SimilarNames:
+    """The keys a written name is similar to (difflib's ratio ≥ `cutoff`), without
+    comparing it with every key.
+
+    The ratio is 2·M / (len(a) + len(b)), where M, the characters of the matching blocks,
+    is at most the characters the two share (counted with repeats). So a key as similar as
+    the cutoff shares at least t = cutoff·(len(a) + 1)/2 characters with the name, and
+    hence at least one of any len(a) - t + 1 of the name's characters: the index looks up
+    the keys holding the rarest of them, keeps those that share enough characters, and
+    only then runs difflib — the same keys and ratios as a scan of every key, in the
+    keys' order.
+
+    >>> names = SimilarNames(["小月河东路", "小月河西路", "学院路", "学清路"], 0.6)
+    >>> [(k, round(r, 2)) for k, r in names.similar("小月河路")]
+    [('小月河东路', 0.89), ('小月河西路', 0.89)]
+    """
+
+    def __init__(self, keys, cutoff: float):
+        self.cutoff = cutoff
+        self.keys = list(keys)
+        self.tokens = [_tokens(k) for k in self.keys]
+        self.postings: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for pos, toks in enumerate(self.tokens):
+            for tok in toks:
+                self.postings[tok].append(pos)
+
+    def similar(self, name: str) -> list[tuple[str, float]]:
+        """(key, ratio) of every key with ratio ≥ cutoff, in the keys' order."""
+        mine = _tokens(name)
+        la = len(mine)
+        if la == 0:  # only an empty key is like an empty name (difflib: ratio 1.0)
+            return [(k, 1.0) for k in self.keys if not k]
+        need = max(1, math.ceil(self.cutoff * (la + 1) / 2 - 1e-9))
+        rarest = sorted(mine, key=lambda tok: len(self.postings.get(tok, ())))[: la - need + 1]
+        candidates = sorted({pos for tok in rarest for pos in self.postings.get(tok, ())})
+        out = []
+        for pos in candidates:
+            key, toks = self.keys[pos], self.tokens[pos]
+            if 2 * len(mine & toks) < self.cutoff * (la + len(toks)) - 1e-9:
+                continue  # cannot reach the cutoff: too few characters in common
+            ratio = difflib.SequenceMatcher(None, name, key).ratio()
+            if ratio >= self.cutoff:
+                out.append((key, ratio))
+        return out
+
+
+def _tokens(text: str) -> frozenset[tuple[str, int]]:
+    """Characters with their repeat count (路 twice: (路, 0), (路, 1)): shared tokens of two
+    texts are the characters they share, counted with repeats."""
+    seen: dict[str, int] = {}
+    out = []
+    for ch in text:
+        k = seen.get(ch, 0)
+        seen[ch] = k + 1
+        out.append((ch, k))
+    return frozenset(out)
+
+
+class ContainedNames:
+    """Keys that contain a written name or are contained in it, both two characters or
+    more, in the keys' order: substrings of the name looked up directly, keys containing
+    it found through the rarest of its character pairs.
+
+    >>> names = ContainedNames(["加油站", "中石化加油站", "学院路小学"])
+    >>> names.overlapping("加油站"), names.overlapping("小学"), names.overlapping("学院路小学东门")
+    (['加油站', '中石化加油站'], ['学院路小学'], ['学院路小学'])
+    """
+
+    def __init__(self, keys):
+        self.keys = list(keys)
+        self.position = {k: i for i, k in enumerate(self.keys)}
+        self.pairs: dict[str, list[int]] = defaultdict(list)
+        for pos, key in enumerate(self.keys):
+            for pair in {key[i:i + 2] for i in range(len(key) - 1)}:
+                self.pairs[pair].append(pos)
+
+    def overlapping(self, name: str) -> list[str]:
+        if len(name) < 2:
+            return []
+        found = {self.position[sub] for i in range(len(name)) for j in range(i + 2, len(name) + 1)
+                 if (sub := name[i:j]) in self.position}
+        pairs = [name[i:i + 2] for i in range(len(name) - 1)]
+        rarest = min(pairs, key=lambda p: len(self.pairs.get(p, ())))
+        found.update(pos for pos in self.pairs.get(rarest, ()) if name in self.keys[pos])
+        return [self.keys[pos] for pos in sorted(found)]
 
 
 def _join_lines(roads) -> dict[tuple[int, int], list[tuple[RoadLine, int]]]:
