@@ -28,6 +28,8 @@ StaticUrl = Callable[[str], str]
 #: Versions of what is vendored (see fixtures/LICENSES-vendor.md).
 LEAFLET_VERSION = "1.9.3"  # the version folium 0.20 pins in folium/folium.py
 OPENLAYERS_VERSION = "7.2.2"  # the version Django 5.2's OpenLayersWidget.Media pins
+VECTORGRID_VERSION = "1.3.0"  # leaflet.vectorgrid, the latest release (works on Leaflet 1.9 with a shim)
+HEAT_VERSION = "0.2.0"  # leaflet.heat, the latest release
 
 VENDOR = "maps/vendor"
 
@@ -49,8 +51,17 @@ LEAFLET_IMAGES: list[str] = [
 OPENLAYERS_JS = f"{VENDOR}/ol/ol.js"
 OPENLAYERS_CSS = f"{VENDOR}/ol/ol.css"
 
+#: Leaflet.VectorGrid, bundled build (pbf and vector-tile decoders included): Mapbox vector tiles.
+VECTORGRID_JS = f"{VENDOR}/vectorgrid/Leaflet.VectorGrid.bundled.min.js"
+#: Leaflet.heat: heat map layer.
+HEAT_JS = f"{VENDOR}/leaflet-heat/leaflet-heat.js"
+#: The project's own layers over the tile endpoints (``PatrolMaps.roadLayer``/``problemLayer``);
+#: needs Leaflet and VectorGrid loaded first.
+PROBLEM_TILES_JS = "maps/problem-tiles.js"
+
 #: Licence files shipped beside each library.
-LICENSES: list[str] = [f"{VENDOR}/leaflet/LICENSE", f"{VENDOR}/ol/LICENSE.md"]
+LICENSES: list[str] = [f"{VENDOR}/leaflet/LICENSE", f"{VENDOR}/ol/LICENSE.md", f"{VENDOR}/vectorgrid/LICENSE",
+                       f"{VENDOR}/leaflet-heat/LICENSE"]
 
 #: Every vendored file (static-relative). Tests check each exists.
 ALL_FILES: list[str] = [
@@ -59,6 +70,9 @@ ALL_FILES: list[str] = [
     *LEAFLET_IMAGES,
     OPENLAYERS_JS,
     OPENLAYERS_CSS,
+    VECTORGRID_JS,
+    HEAT_JS,
+    PROBLEM_TILES_JS,
     *LICENSES,
 ]
 
@@ -71,6 +85,20 @@ def folium_js(static_url: StaticUrl) -> list[tuple[str, str]]:
 def folium_css(static_url: StaticUrl) -> list[tuple[str, str]]:
     """(name, url) pairs for a folium element's ``default_css``."""
     return [(name, static_url(path)) for name, path in LEAFLET_CSS]
+
+
+def tile_layer_js(static_url: StaticUrl) -> list[tuple[str, str]]:
+    """(name, url) pairs a folium map adds (after Leaflet) to draw the project's vector tiles.
+
+    >>> [name for name, _ in tile_layer_js(lambda p: "/static/" + p)]
+    ['vectorgrid', 'patrol_maps']
+    """
+    return [("vectorgrid", static_url(VECTORGRID_JS)), ("patrol_maps", static_url(PROBLEM_TILES_JS))]
+
+
+def heat_js(static_url: StaticUrl) -> list[tuple[str, str]]:
+    """(name, url) of Leaflet.heat for a folium map."""
+    return [("leaflet_heat", static_url(HEAT_JS))]
 
 
 def folium_assets(static_url: StaticUrl) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -38,6 +38,7 @@ __all__ = [
     "area_style",
     "geojson_bounds",
     "network_map",
+    "network_tiles_map",
     "render_html",
 ]
 
@@ -433,6 +434,36 @@ def network_map(
     folium.LayerControl(collapsed=False).add_to(m)
     if center is None and bounds is not None:
         m.fit_bounds(bounds, padding=(20, 20))
+    return m
+
+
+def network_tiles_map(
+    *,
+    bounds: Sequence[float] | None,
+    road_tiles_url: str,
+    static_url: Callable[[str], str],
+    tiles_url: str | None = None,
+    tiles_attribution: str | None = None,
+    height: str = "100%",
+) -> folium.Map:
+    """The road network and area outlines drawn from the road vector tiles (``road_tiles_url``, a
+    ``{z}/{x}/{y}`` template), fitted to ``bounds`` = (west, south, east, north) in WGS84. The page
+    carries no geometry, whatever the network's size. Roads are SVG paths with the CSS classes
+    ``road road-<class>`` (areas ``area area-<kind>``), as on :func:`network_map`.
+
+    >>> m = network_tiles_map(bounds=(116.33, 39.98, 116.37, 40.02), road_tiles_url="/tiles/roads/{z}/{x}/{y}.pbf",
+    ...                       static_url=lambda p: "/static/" + p)
+    >>> html = render_html(m)
+    >>> "PatrolMaps.roadLayer" in html, "/static/maps/vendor/vectorgrid/" in html, "cdn." in html
+    (True, True, False)
+    """
+    from .elements import TileLayers, local_map
+
+    m = local_map(bounds=bounds, static_url=static_url, height=height)
+    base = {"url": tiles_url, "attribution": tiles_attribution or urlsplit(tiles_url).netloc or "tiles"} \
+        if tiles_url else None
+    TileLayers(static_url=static_url, roads={"tileUrl": road_tiles_url, "svg": True}, base=base,
+               roads_name=f"{LAYER_ROADS}与{LAYER_AREAS}", base_name=TILE_LAYER_NAME).add_to(m)
     return m
 
 
