@@ -39,6 +39,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "send_fixes": _ACTING,
     # 未诉先办 lists: publishers draft and publish them; supervisors and district admins too.
     "publish_list": frozenset({Role.PUBLISHER, *SUPERVISORS}),
+    # 12345 hotline exports: the district's and street offices' supervisors import them.
+    "import_complaints": frozenset(SUPERVISORS),
 }
 
 ACTION_LABELS = {
@@ -48,7 +50,7 @@ ACTION_LABELS = {
     "complete_reinspection": "完成复查", "manage_inspection": "管理联合检查",
     "manage_people": "管理人员与组织", "view_audit": "查看操作日志", "manage_credentials": "管理接口密钥",
     "view_shift": "查看班次", "manage_shift": "安排班次", "send_fixes": "上传定位轨迹",
-    "publish_list": "发布未诉先办清单",
+    "publish_list": "发布未诉先办清单", "import_complaints": "导入12345诉求",
 }
 
 

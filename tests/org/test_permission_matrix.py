@@ -16,6 +16,8 @@ Each row says what the platform promises people, in their words:
   (not publishers) sends the GPS track of a shift they are on.
 - the 未诉先办 list is drafted and published by publishers (发布), supervisors (督办) and
   district administrators; officers and team leads report what goes on it, not publish it.
+- 12345 hotline exports (接诉即办 work orders) are imported by supervisors (督办) and district
+  administrators, who answer for the street offices' rankings; nobody else loads them.
 If `org.domain.permissions` disagrees with a cell here, one of the two is wrong, and the
 test says which cell.
 """
@@ -45,6 +47,7 @@ view_shift              Y Y Y Y Y
 manage_shift            N Y Y Y N
 send_fixes              Y Y Y Y N
 publish_list            N N Y Y Y
+import_complaints       N N Y Y N
 """
 EXPECTED = {
     (action, role): cell == "Y"

@@ -1,0 +1,249 @@
+"""Checking every row of a 12345 export before anything is saved: the validation report.
+
+Each problem is one `RowError`: the row number as Excel shows it, the column header as the
+file spells it, what is wrong, and the bad value, so a handler can find and fix the cell.
+A file with any error is imported not at all (unless a partial import is asked for, which
+keeps the good rows and skips the named ones).
+
+Yes/no columns take what exports write: 是/否, 已响应/未响应, 已解决/未解决/部分解决,
+满意/基本满意/不满意, Y/N, 1/0; empty (or 未回访, 未评价) means not assessed, which leaves
+the order out of that rate's denominator.
+
+>>> from hotline.domain.columns import resolve_mapping
+>>> m = resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "是否解决"])
+>>> rows = [(2, ["A1", "2026-03-02 08:15", "门前积存垃圾", "学院路街道", "已解决"]),
+...         (3, ["A2", "2026-02-30", "噪音", "学院路街道", "也许"])]
+>>> report = validate_rows(rows, m)
+>>> [r.order_no for r in report.rows], report.rows[0].resolved
+(['A1'], True)
+>>> print(report.errors[0].text)
+第3行，“受理时间”列：不是有效的日期时间（值：“2026-02-30”）
+>>> print(report.errors[1].text)
+第3行，“是否解决”列：无法识别，应为 是/否、已解决/未解决 或留空（值：“也许”）
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .columns import Mapping
+
+MAX_ORDER_NO = 40
+MAX_CONTENT = 4000
+MAX_ADDRESS = 300
+MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+    value: str = ""
+
+    @property
+    def text(self) -> str:
+        value = f"（值：“{self.value}”）" if self.value != "" else ""
+        where = f"第{self.row}行，“{self.column}”列" if self.column else f"第{self.row}行"
+        return f"{where}：{self.message}{value}"
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """One work order as read from the file, checked."""
+    row: int
+    order_no: str
+    received_at: dt.datetime  # naive: local time (Asia/Shanghai) as the export writes it
+    content: str
+    address: str
+    category: str
+    unit: str
+    team: str
+    handler: str
+    responded: bool | None
+    resolved: bool | None
+    satisfied: bool | None
+    callback: str
+    difficult: bool
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    rows: tuple[OrderRow, ...]
+    errors: tuple[RowError, ...]
+    total: int  # data rows in the file
+
+    @property
+    def bad_rows(self) -> tuple[int, ...]:
+        return tuple(sorted({e.row for e in self.errors}))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an order number Excel stored as a number
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+                     "%Y/%m/%d", "%Y%m%d%H%M%S", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d")
+_CJK_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[时:](\d{1,2})(?:分|:(\d{1,2}))?)?秒?$")
+# Excel day serials between 2000-01-01 and 2099-12-31 (a number in a CSV that Excel wrote).
+_SERIAL_MIN, _SERIAL_MAX = 36526, 73050
+
+
+def parse_datetime(value: object) -> dt.datetime | None:
+    """A received time as exports write it; None when it is not one.
+
+    >>> parse_datetime("2026年3月2日 8时15分"), parse_datetime("2026/3/2 8:15")
+    (datetime.datetime(2026, 3, 2, 8, 15), datetime.datetime(2026, 3, 2, 8, 15))
+    >>> parse_datetime(46083.5)
+    datetime.datetime(2026, 3, 2, 12, 0)
+    """
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _SERIAL_MIN <= value <= _SERIAL_MAX:
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).replace(microsecond=0)
+        return None
+    s = _text(value)
+    if re.fullmatch(r"\d{5}(\.\d+)?", s):
+        return parse_datetime(float(s))
+    m = _CJK_DATE.match(s.replace(" ", " "))
+    if m:
+        y, mo, d, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+        try:
+            return dt.datetime(y, mo, d, h, mi, sec)
+        except ValueError:
+            return None
+    s = re.sub(r"\s+", " ", s)
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+_YES = {"是", "y", "yes", "true", "1", "√", "✓"}
+_NO = {"否", "n", "no", "false", "0", "×", "✗"}
+_UNASSESSED = {"", "-", "—", "/", "无", "未回访", "未评价", "不参评", "未参评", "暂无"}
+WORDS: dict[str, dict[str, bool]] = {
+    "responded": {"已响应": True, "响应": True, "及时响应": True, "未响应": False, "未及时响应": False},
+    "resolved": {"已解决": True, "解决": True, "未解决": False, "部分解决": False, "不解决": False},
+    "satisfied": {"满意": True, "非常满意": True, "基本满意": True, "不满意": False, "非常不满意": False},
+    "difficult": {"疑难": True, "疑难件": True, "非疑难": False},
+}
+_HINTS = {"responded": "是/否、已响应/未响应", "resolved": "是/否、已解决/未解决",
+          "satisfied": "满意/基本满意/不满意", "difficult": "是/否"}
+
+
+def parse_flag(value: object, key: str) -> tuple[bool | None, bool]:
+    """(value, understood) for a yes/no column; None = not assessed.
+
+    >>> parse_flag("基本满意", "satisfied"), parse_flag("", "satisfied"), parse_flag("好", "satisfied")
+    ((True, True), (None, True), (None, False))
+    """
+    if isinstance(value, bool):
+        return value, True
+    s = _text(value).lower()
+    if s in _UNASSESSED:
+        return None, True
+    if s in _YES:
+        return True, True
+    if s in _NO:
+        return False, True
+    if s in WORDS.get(key, {}):
+        return WORDS[key][s], True
+    return None, False
+
+
+def validate_rows(rows: list[tuple[int, list[object]]], mapping: Mapping) -> ValidationReport:
+    """Every row checked; errors for each bad cell, and for order numbers seen twice."""
+    good: list[OrderRow] = []
+    errors: list[RowError] = []
+    first_row: dict[str, int] = {}
+
+    def cell(cells: list[object], key: str) -> object:
+        i = mapping.columns.get(key)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    for number, cells in rows:
+        row_errors: list[RowError] = []
+
+        def err(key: str, message: str, value: object = "", _n=number, _e=row_errors) -> None:
+            _e.append(RowError(_n, mapping.header_of(key), message, _text(value)[:60]))
+
+        order_no = _text(cell(cells, "order_no"))
+        if not order_no:
+            err("order_no", "工单编号不能为空")
+        elif len(order_no) > MAX_ORDER_NO:
+            err("order_no", f"工单编号超过 {MAX_ORDER_NO} 个字符", order_no)
+        elif order_no in first_row:
+            err("order_no", f"工单编号与第{first_row[order_no]}行重复", order_no)
+        else:
+            first_row[order_no] = number
+        raw_time = cell(cells, "received_at")
+        received_at = parse_datetime(raw_time)
+        if _text(raw_time) == "":
+            err("received_at", "受理时间不能为空")
+        elif received_at is None:
+            err("received_at", "不是有效的日期时间", raw_time)
+        content = _text(cell(cells, "content"))
+        if not content:
+            err("content", "诉求内容不能为空")
+        elif len(content) > MAX_CONTENT:
+            err("content", f"诉求内容超过 {MAX_CONTENT} 字", content)
+        address = _text(cell(cells, "address"))
+        if len(address) > MAX_ADDRESS:
+            err("address", f"诉求地址超过 {MAX_ADDRESS} 字", address)
+        unit = _text(cell(cells, "unit"))
+        if not unit:
+            err("unit", "承办单位不能为空")
+        texts = {}
+        for key in ("category", "team", "handler"):
+            texts[key] = _text(cell(cells, key))
+            if len(texts[key]) > MAX_NAME:
+                err(key, f"超过 {MAX_NAME} 个字符", texts[key])
+        flags: dict[str, bool | None] = {}
+        for key in ("responded", "resolved", "satisfied", "difficult"):
+            raw = cell(cells, key)
+            flags[key], understood = parse_flag(raw, key)
+            if not understood:
+                err(key, f"无法识别，应为 {_HINTS[key]} 或留空", raw)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        good.append(OrderRow(
+            row=number, order_no=order_no, received_at=received_at, content=content, address=address,
+            category=texts["category"], unit=unit, team=texts["team"], handler=texts["handler"],
+            responded=flags["responded"], resolved=flags["resolved"], satisfied=flags["satisfied"],
+            callback=_text(cell(cells, "callback"))[:MAX_CONTENT], difficult=bool(flags["difficult"])))
+    return ValidationReport(rows=tuple(good), errors=tuple(errors), total=len(rows))
+
+
+def split_header(rows: list[tuple[int, list[object]]], score) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    """(header cells, data rows): the header is the first of the first ten rows that holds
+    at least three usual column names (a title row above it is skipped), else the first row.
+
+    >>> from hotline.domain.columns import header_score
+    >>> split_header([(1, ["工单明细"]), (2, ["工单编号", "受理时间", "承办单位"]), (3, ["A", "B", "C"])], header_score)
+    (['工单编号', '受理时间', '承办单位'], [(3, ['A', 'B', 'C'])])
+    """
+    if not rows:
+        return [], []
+    for i, (_number, cells) in enumerate(rows[:10]):
+        if score(cells) >= 3:
+            return cells, rows[i + 1:]
+    return rows[0][1], rows[1:]

@@ -1,0 +1,53 @@
+"""The ranking as an Excel workbook (openpyxl): what the office pastes into its 月排名."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from ..domain.metrics import RATE_LABELS, RATES
+from ..selectors.metrics import GROUP_LABELS, Ranking
+
+FLAG_FILL = PatternFill("solid", fgColor="FDE2E1")
+
+
+def _num(d: Decimal | None) -> float | None:
+    return None if d is None else float(d)
+
+
+def ranking_xlsx(r: Ranking) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "排名"
+    title = f"接诉即办{'单位' if r.group == 'unit' else GROUP_LABELS[r.group]}排名 {r.period.label}"
+    if r.unit:
+        title += f"（{r.unit}）"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    weights = "、".join(f"{RATE_LABELS[k]}{r.weights.get(k, 0)}" for k in RATES)
+    ws.append([f"同比对象：{r.last_year.label}；综合得分权重：{weights}；变化为百分点"])
+    header = ["排名", GROUP_LABELS[r.group], "诉求量", "同比增减(件)", "同比(%)"]
+    for k in RATES:
+        header += [f"{RATE_LABELS[k]}(%)", f"{RATE_LABELS[k]}同比(百分点)"]
+    header += ["综合得分", "得分同比(百分点)", "疑难件", "重点治理"]
+    ws.append(header)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for row in r.rows:
+        m = row.metrics
+        values = [row.rank, m.name, m.volume, m.volume_change.count, _num(m.volume_change.percent)]
+        for k in RATES:
+            values += [_num(m.rates.get(k)), _num(m.changes.get(k))]
+        values += [_num(m.score), _num(m.score_change), m.difficult, "；".join(row.reasons) if row.flagged else ""]
+        ws.append(values)
+        if row.flagged:
+            for cell in ws[ws.max_row]:
+                cell.fill = FLAG_FILL
+    for col, width in zip("ABCDEFGHIJKLMNOP", (6, 16, 8, 10, 9, 9, 12, 9, 12, 9, 12, 9, 12, 7, 28, 4), strict=False):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

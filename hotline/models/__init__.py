@@ -1,0 +1,3 @@
+from .complaints import Complaint, ImportBatch
+
+__all__ = ["Complaint", "ImportBatch"]

@@ -1,0 +1,94 @@
+"""未诉先办 planning over the database: the road segments where complaints are likely next week.
+
+Feeds ``hotline.domain.hotspots`` with what happened on each segment of the user's
+jurisdiction (located 12345 complaints, problems found by patrols, problems still open) and
+returns the ranked segments with their road, geometry and reasons, and the forecast's score on
+past weeks it was not tuned on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.gis.db.models.functions import Transform
+from django.db.models import Q
+from django.utils import timezone
+
+from geodata.models import RoadSegment
+from org.selectors import user_jurisdiction_area_ids
+from patrol.domain.workflow import OPEN_STATES
+from patrol.models import Problem
+
+from ..domain.hotspots import Event, Weights, backtest, mean_capture, rank, tune
+from ..models import Complaint
+
+HISTORY_DAYS = 400  # a year and the weeks around it: the season term looks one year back
+FOCUS_SIZE = 10  # segments a shift can make its focus
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def segment_events(user, *, until: date) -> list[Event]:
+    """What happened on the segments of the user's jurisdiction before `until` (local days)."""
+    areas = user_jurisdiction_area_ids(user)
+    since = timezone.make_aware(datetime.combine(until - timedelta(days=HISTORY_DAYS), time.min))
+    end = timezone.make_aware(datetime.combine(until, time.min))
+    events = [Event(seg, "complaint", timezone.localtime(at).date()) for seg, at in
+              Complaint.objects.filter(segment__isnull=False, received_at__gte=since, received_at__lt=end)
+              .filter(Q(area_id__in=areas) | Q(unit_area_id__in=areas))
+              .values_list("segment_id", "received_at")]
+    for seg, at, status in (Problem.objects.filter(segment__isnull=False, subdistrict_id__in=areas,
+                                                   created_at__gte=since, created_at__lt=end)
+                            .values_list("segment_id", "created_at", "status")):
+        day = timezone.localtime(at).date()
+        events.append(Event(seg, "problem", day))
+        if status in OPEN_STATES:
+            events.append(Event(seg, "open_problem", day))
+    return events
+
+
+@dataclass(frozen=True)
+class FocusSegment:
+    segment: int
+    road: str
+    highway: str
+    length_m: float
+    score: float
+    reasons: tuple[str, ...]
+    line: list  # WGS84 [[lon, lat], …]
+
+
+@dataclass(frozen=True)
+class Focus:
+    start: date  # the first day of the seven the forecast is for (tomorrow)
+    segments: list[FocusSegment]
+    weights: Weights
+    evaluated: dict  # mean capture on held-out past weeks: model, last_week, most_often, weeks; and k
+
+
+def next_week_focus(user, *, today: date | None = None, k: int = FOCUS_SIZE, evaluate: bool = True) -> Focus:
+    """The k segments to walk first in the seven days from tomorrow. The weights are tuned on
+    past weeks before the last eight and scored on those eight (never on what they were tuned on)."""
+    today = today or timezone.localdate()
+    start = today + timedelta(days=1)
+    events = segment_events(user, until=start)
+    weights, evaluated = Weights(), {"model": None, "last_week": None, "most_often": None, "weeks": 0, "k": k}
+    if evaluate and events:
+        first = _monday(min(e.day for e in events)) + timedelta(days=7)
+        weeks = (start - first).days // 7  # whole weeks that ended by tomorrow
+        mondays = [first + timedelta(days=7 * i) for i in range(max(0, weeks))]
+        train, test = mondays[:-8], mondays[-8:]
+        if len(train) >= 4:
+            weights = tune(events, weeks=train[-16:], k=k)
+        evaluated = mean_capture(backtest(events, weeks=test, k=k, weights=weights)) | {"k": k}
+    ranked = rank(events, at=start, weights=weights, limit=k)
+    rows = {s.id: s for s in RoadSegment.objects.filter(id__in=[r.cell for r in ranked]).select_related("road")
+            .annotate(wgs=Transform("geom", settings.WGS84_SRID))}
+    segments = [FocusSegment(segment=r.cell, road=rows[r.cell].road.name, highway=rows[r.cell].highway,
+                             length_m=round(rows[r.cell].length_m, 1), score=round(r.score, 2), reasons=r.reasons,
+                             line=[[round(x, 6), round(y, 6)] for x, y in rows[r.cell].wgs.coords])
+                for r in ranked if r.cell in rows]
+    return Focus(start=start, segments=segments, weights=weights, evaluated=evaluated)

@@ -1,0 +1,137 @@
+"""Reading complaints into the pure metrics: counts per unit (or team, or handler) and period,
+one aggregate query per period, then hotline.domain.metrics does the arithmetic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from ..domain.bulletin import Bulletin, weekly_bulletin
+from ..domain.metrics import (
+    DEFAULT_WEIGHTS,
+    Period,
+    RankedUnit,
+    Tally,
+    UnitMetrics,
+    period_of,
+    previous_period,
+    rank_units,
+    same_period_last_year,
+    unit_metrics,
+)
+from ..models import Complaint
+
+GROUPS = {"unit": "unit_name", "team": "team_name", "handler": "handler_name"}
+GROUP_LABELS = {"unit": "承办单位", "team": "承办科室", "handler": "承办人"}
+
+
+def _bounds(p: Period) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(p.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(p.end + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+# Keys "n_<Tally field>": an annotation may not share a model field's name (its filter would
+# refer to the annotation).
+_AGGREGATES = dict(
+    n_total=Count("pk"),
+    n_responded=Count("pk", filter=Q(responded=True)),
+    n_response_assessed=Count("pk", filter=Q(responded__isnull=False)),
+    n_resolved=Count("pk", filter=Q(resolved=True)),
+    n_resolution_assessed=Count("pk", filter=Q(resolved__isnull=False)),
+    n_satisfied=Count("pk", filter=Q(satisfied=True)),
+    n_satisfaction_assessed=Count("pk", filter=Q(satisfied__isnull=False)),
+    n_difficult=Count("pk", filter=Q(difficult=True)),
+)
+
+
+def _tally(row: dict) -> Tally:
+    return Tally(**{k[2:]: row[k] for k in _AGGREGATES})
+
+
+def tallies(period: Period, *, group: str = "unit", unit: str | None = None) -> dict[str, Tally]:
+    """Counts per unit (or per team / handler inside `unit`) for the period."""
+    start, end = _bounds(period)
+    qs = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+    if unit is not None:
+        qs = qs.filter(unit_name=unit)
+    column = GROUPS[group]
+    rows = qs.values(column).annotate(**_AGGREGATES).order_by(column)
+    return {(row[column] or "（未填写）"): _tally(row) for row in rows}
+
+
+def total_tally(period: Period, *, unit: str | None = None) -> Tally:
+    start, end = _bounds(period)
+    qs = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+    if unit is not None:
+        qs = qs.filter(unit_name=unit)
+    return _tally(qs.aggregate(**_AGGREGATES))
+
+
+def latest_day() -> dt.date | None:
+    """The day of the newest complaint (pages open on the period that holds it)."""
+    newest = Complaint.objects.aggregate(m=Max("received_at"))["m"]
+    return timezone.localtime(newest).date() if newest else None
+
+
+def unit_names() -> list[str]:
+    return list(Complaint.objects.order_by("unit_name").values_list("unit_name", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class Ranking:
+    period: Period
+    last_year: Period
+    group: str
+    unit: str | None
+    rows: list[RankedUnit]
+    total: UnitMetrics
+    previous_volume: int  # the period just before (环比)
+    weights: dict[str, float]
+    flag_bottom: int
+    flag_below: Decimal | None
+
+
+def weights() -> dict[str, float]:
+    return dict(getattr(settings, "HOTLINE_SCORE_WEIGHTS", DEFAULT_WEIGHTS))
+
+
+def ranking(period: Period, *, group: str = "unit", unit: str | None = None) -> Ranking:
+    """The ranking of street offices (or of one office's teams / handlers) for a period."""
+    if group not in GROUPS:
+        raise ValueError(f"未知的排名对象“{group}”")
+    w = weights()
+    last = same_period_last_year(period)
+    now, before = tallies(period, group=group, unit=unit), tallies(last, group=group, unit=unit)
+    rows_ = [unit_metrics(name, now[name], before.get(name, Tally()), w) for name in now]
+    flag_bottom = int(getattr(settings, "HOTLINE_FLAG_BOTTOM", 0)) if group == "unit" else 0
+    below = getattr(settings, "HOTLINE_FLAG_BELOW", None)
+    flag_below = Decimal(str(below)).normalize() if below is not None else None
+    total = unit_metrics(unit or "全部", total_tally(period, unit=unit), total_tally(last, unit=unit), w)
+    return Ranking(period=period, last_year=last, group=group, unit=unit,
+                   rows=rank_units(rows_, flag_bottom=flag_bottom, flag_below=flag_below), total=total,
+                   previous_volume=total_tally(previous_period(period), unit=unit).total, weights=w,
+                   flag_bottom=flag_bottom, flag_below=flag_below)
+
+
+def default_period(kind: str) -> Period:
+    day = latest_day() or timezone.localdate()
+    return period_of(kind, day)
+
+
+def district_name() -> str:
+    """The district the complaints' street offices belong to, as the bulletin's title names it."""
+    row = (Complaint.objects.filter(unit_area__parent__isnull=False)
+           .values_list("unit_area__parent__name", flat=True).first())
+    return row or "本区"
+
+
+def bulletin_of(r: Ranking) -> Bulletin:
+    when = {"week": "本周", "month": "本月", "year": "本年度"}[r.period.kind]
+    return weekly_bulletin(district=district_name(), period_label=r.period.label, total=r.total, ranking=r.rows,
+                           previous_volume=r.previous_volume if r.period.kind != "year" else None, when=when)

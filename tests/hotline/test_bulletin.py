@@ -1,0 +1,51 @@
+"""The weekly bulletin's sentences, written from metrics worked out by hand, and its PDF."""
+import shutil
+import subprocess
+from decimal import Decimal as D
+
+import pytest
+
+from hotline.domain.bulletin import weekly_bulletin
+from hotline.domain.metrics import Tally, rank_units, unit_metrics
+from hotline.exporters.bulletin_pdf import bulletin_pdf
+
+W = {"response": 10, "resolution": 45, "satisfaction": 45}
+
+
+def _bulletin():
+    # 甲: 10 orders (12 last year): responded 10/10, resolved 9/10 = 90 %, satisfied 9/10 = 90 %
+    #     score (100×10 + 90×45 + 90×45) / 100 = 91.00; last year resolved 9/12 = 75 %: +15.00 points
+    # 乙: 5 orders (5 last year): responded 4/5 = 80 %, resolved 3/5 = 60 %, satisfied 2/5 = 40 %
+    #     score (80×10 + 60×45 + 40×45) / 100 = (800 + 2700 + 1800) / 100 = 53.00
+    a = unit_metrics("甲街道", Tally(10, 10, 10, 9, 10, 9, 10), Tally(12, 12, 12, 9, 12, 9, 12), W)
+    b = unit_metrics("乙街道", Tally(5, 4, 5, 3, 5, 2, 5), Tally(5, 5, 5, 5, 5, 5, 5), W)
+    # The whole district: 15 orders against 17: −2, −2/17 = −11.76 %; responded 14/15 = 93.33 %
+    # (last year 17/17 = 100 %: −6.67 points); resolved 12/15 = 80 % (14/17 = 82.35 %: −2.35);
+    # satisfied 11/15 = 73.33 % (14/17 = 82.35 %: −9.02).
+    total = unit_metrics("全区", Tally(15, 14, 15, 12, 15, 11, 15), Tally(17, 17, 17, 14, 17, 14, 17), W)
+    return weekly_bulletin(district="海淀区", period_label="2026年第48周（11月23日至11月29日）", total=total,
+                           ranking=rank_units([a, b], flag_bottom=1, flag_below=D("85")), previous_volume=18)
+
+
+def test_the_bulletin_says_volume_rates_best_and_flagged_in_the_papers_style():
+    b = _bulletin()
+    assert b.title == "海淀区接诉即办工作周通报"
+    assert b.paragraphs == (
+        "本周共受理诉求15件，同比减少2件，下降11.76%；比上周减少3件。",
+        "响应率93.33%，同比下降6.67个百分点；解决率80.00%，同比下降2.35个百分点；满意率73.33%，同比下降9.02个百分点。",
+        "综合得分排名前列的是：甲街道（91.00分）、乙街道（53.00分）。",
+        "列为重点治理的是：乙街道（第2名，53.00分；综合得分排名后1位，综合得分低于85分），请相关单位认真分析诉求原因，限期整改。",
+    )
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
+def test_the_bulletin_pdf_reads_back_as_its_text(tmp_path):
+    pdf = bulletin_pdf(_bulletin())
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "b.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    assert "海淀区接诉即办工作周通报" in flat
+    assert "本周共受理诉求15件，同比减少2件，下降11.76%；比上周减少3件。" in flat
+    assert "乙街道（第2名，53.00分" in flat
