@@ -166,8 +166,10 @@ _CLAIM = (f"INSERT INTO {FixBatch._meta.db_table} (shift_id, officer_id, device_
 
 
 def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes: Sequence[FixIn], source: str,
-                 now: float | None = None) -> BatchResult:
-    """Store a batch for `officer` on `shift` (no permission check: the callers make it)."""
+                 now: float | None = None, queue_coverage: bool = True) -> BatchResult:
+    """Store a batch for `officer` on `shift` (no permission check: the callers make it).
+    `queue_coverage=False` queues no coverage job: for a caller that computes the shift's
+    coverage itself (the demo week)."""
     if not fixes:
         raise ServiceError("批次中没有定位点", field="fixes")
     if any(f.t.tzinfo is None for f in fixes):
@@ -199,7 +201,8 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
             "officer": officer.pk, "device_id": device_id, "source": source, "received": len(fixes),
             "stored": len(fixes), "flagged": flagged, "flags_computed": flags is not None,
             "t_min": min(times).isoformat(), "t_max": max(times).isoformat()})
-        transaction.on_commit(functools.partial(_enqueue_coverage, batch_id), robust=True)
+        if queue_coverage:
+            transaction.on_commit(functools.partial(_enqueue_coverage, batch_id), robust=True)
     return BatchResult(batch_id, len(fixes), len(fixes), flagged, False, flags is not None)
 
 

@@ -136,7 +136,9 @@ def shift_start(*, actor, shift_id: int) -> Shift:
     return shift
 
 
-def shift_end(*, actor, shift_id: int) -> Shift:
+def shift_end(*, actor, shift_id: int, queue_coverage: bool = True) -> Shift:
+    """End a shift and queue the recomputation of its coverage (`queue_coverage=False`: the
+    caller computes it itself, as the demo week does)."""
     with transaction.atomic():
         shift = _managed_shift(actor, shift_id)
         if shift.status != ShiftStatus.ON_DUTY:
@@ -145,7 +147,8 @@ def shift_end(*, actor, shift_id: int) -> Shift:
         shift.status, shift.ended_by, shift.ended_at = ShiftStatus.ENDED, actor, timezone.now()
         shift.save(update_fields=["status", "ended_by", "ended_at"])
         audit.record(actor=actor, verb=Verb.ENDED, subject=shift, before=before, after=_snapshot(shift))
-        transaction.on_commit(functools.partial(_enqueue_coverage, shift.pk), robust=True)
+        if queue_coverage:
+            transaction.on_commit(functools.partial(_enqueue_coverage, shift.pk), robust=True)
     return shift
 
 

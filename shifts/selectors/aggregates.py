@@ -1,0 +1,305 @@
+"""Coverage over a chosen set of shifts (one shift, a day or an ISO week; a team; an area),
+for supervisors: totals, the same per team, day, week and grid, and the planned segments
+nobody covered, ranked (road class first, then open problems on or near them and recent
+complaints, then the longest time since the last patrol). Plus the map's data: segments with
+their covered share and time since last patrol, the gaps, and the members' tracks, as
+WGS84 GeoJSON, bounded by the choice.
+
+What a "planned segment" is: the union of the chosen shifts' planned segments (explicit,
+else those inside their planned areas), cut to the chosen area. Coverage of a segment over
+several shifts is the union of their covered intervals (shifts.domain.aggregates).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
+from shapely import LineString, Point, from_wkb
+from shapely.ops import substring
+
+from core.errors import NotFound, ServiceError
+from geodata.highways import highway_rank
+from geodata.models import Area, AreaKind, RoadSegment
+from org.selectors import jurisdiction_area_ids, officer_of
+from patrol.domain.workflow import OPEN_STATES
+from patrol.models import Problem
+from shifts.domain.aggregates import SegmentFacts, covered_length, gaps, group_totals
+from shifts.domain.distance import patrolled_m
+from shifts.domain.intervals import is_covered
+
+from ..models import SegmentCoverage, Shift, ShiftStatus
+from .coverage import _to_wgs84, good_fixes_of
+from .handover import EVER, _planned_segments
+from .shifts import shifts_visible
+
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # as shifts are planned (services.shifts)
+LAST_PATROL_SHARE = 0.5  # a shift that walked half a segment patrolled it (GPS noise brushing one does not)
+NEAR_M = 30.0  # an open problem this close to a segment counts for it
+COMPLAINT_DAYS = 30  # "recent" complaints
+MAX_TRACK_SHIFTS = 6  # tracks are drawn for at most this many shifts (one day of one team, or one shift)
+SIMPLIFY_M = 2.0  # geometry sent to the map is simplified by this much (storage CRS)
+TRACK_EVERY = 6  # tracks drawn from one good fix in six (30 s at one fix per 5 s)
+TRACK_SIMPLIFY_M = 8.0  # tracks more: their GPS noise is 10-15 m anyway
+
+
+@dataclass(frozen=True)
+class CoverageChoice:
+    """What the supervisor chose: a period (a day or the ISO week of `day`), or one shift;
+    optionally a team and an area."""
+    day: dt.date
+    scope: str = "day"  # "day" | "week"
+    team_id: int | None = None
+    area_id: int | None = None
+    shift_id: int | None = None
+
+    def __post_init__(self):
+        if not FIRST_DAY <= self.day <= LAST_DAY:
+            raise ServiceError(f"日期须在 {FIRST_DAY} 至 {LAST_DAY} 之间", field="day")
+        if self.scope not in ("day", "week"):
+            raise ServiceError("范围只能是 day（当天）或 week（所在周）", field="scope")
+
+    @property
+    def dates(self) -> tuple[dt.date, dt.date]:
+        if self.scope == "week":
+            monday = self.day - dt.timedelta(days=self.day.weekday())
+            return monday, monday + dt.timedelta(days=6)
+        return self.day, self.day
+
+
+@dataclass
+class CoverageReport:
+    choice: CoverageChoice
+    shifts: list[dict]
+    totals: dict
+    by_team: list[dict]
+    by_day: list[dict]
+    by_week: list[dict]
+    by_area: list[dict]
+    uncovered: list[dict]
+    segments: dict[int, dict] = field(repr=False)  # segment id → facts (for the map)
+    complaints_source: bool = False
+
+
+def recent_complaints(segment_ids, *, since: dt.datetime) -> dict[int, int]:
+    """Hotline complaints (12345 诉求) per road segment received since `since`, read from the
+    hotline app's `Complaint` (its `segment` and `received_at`) when that app is installed;
+    without it, empty (every count 0). Read through the app registry, so that shifts works
+    with or without the hotline app."""
+    try:
+        complaint = apps.get_model("hotline", "Complaint")
+    except LookupError:
+        return {}
+    rows = (complaint.objects.filter(segment_id__in=list(segment_ids), received_at__gte=since)
+            .values("segment_id").annotate(n=Count("id")).values_list("segment_id", "n"))
+    return dict(rows)
+
+
+def _visible_area(officer, area_id: int | None) -> Area | None:
+    if area_id is None:
+        return None
+    area = Area.objects.filter(pk=area_id, pk__in=jurisdiction_area_ids(officer)).first()
+    if area is None:
+        raise NotFound("区域不存在或不在您的辖区内", field="area")
+    return area
+
+
+def default_day(user) -> dt.date:
+    """The last day with a visible shift on duty or ended, else today: what a page shows first."""
+    last = shifts_visible(user).filter(status__in=[ShiftStatus.ON_DUTY, ShiftStatus.ENDED]) \
+        .order_by("-date").values_list("date", flat=True).first()
+    return last or timezone.localdate()
+
+
+def chosen_shifts(user, choice: CoverageChoice) -> list[Shift]:
+    qs = shifts_visible(user).filter(status__in=[ShiftStatus.ON_DUTY, ShiftStatus.ENDED])
+    if choice.shift_id is not None:
+        shift = qs.filter(pk=choice.shift_id).first()
+        if shift is None:
+            raise NotFound("班次不存在", field="shift")
+        return [shift]
+    lo, hi = choice.dates
+    qs = qs.filter(date__gte=lo, date__lte=hi)
+    if choice.team_id is not None:
+        qs = qs.filter(team_id=choice.team_id)
+    return list(qs.order_by("date", "period", "team__name"))
+
+
+def _km(shift: Shift, cache: dict[int, float]) -> float:
+    if shift.pk not in cache:
+        cache[shift.pk] = sum(patrolled_m(good_fixes_of(shift_id=shift.pk, officer_id=m.pk, t_from=EVER[0],
+                                                        t_to=EVER[1])) for m in shift.members.all()) / 1000
+    return cache[shift.pk]
+
+
+def _totals(facts: list[SegmentFacts], km: float | None = None, shifts: int | None = None) -> dict:
+    g = group_totals(facts)
+    return {"segments_planned": g.segments_planned, "segments_covered": g.segments_covered,
+            "planned_km": round(g.planned_m / 1000, 2), "covered_km": round(g.covered_m / 1000, 2),
+            "covered_share": None if g.covered_share is None else round(g.covered_share, 4),
+            "km_patrolled": None if km is None else round(km, 2), "shifts": shifts}
+
+
+def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = None) -> CoverageReport:
+    officer = officer_of(user)
+    now = now or timezone.now()
+    area = _visible_area(officer, choice.area_id)
+    shifts = chosen_shifts(user, choice)
+    planned_by_shift: dict[int, set[int]] = {s.pk: set(_planned_segments(s).values_list("id", flat=True))
+                                             for s in shifts}
+    in_area = set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True)) \
+        if area is not None else None
+    if in_area is not None:
+        planned_by_shift = {k: v & in_area for k, v in planned_by_shift.items()}
+    planned = set().union(*planned_by_shift.values()) if planned_by_shift else set()
+    segs = {s.pk: s for s in RoadSegment.objects.filter(pk__in=planned).select_related("road")}
+    geoms = {sid: from_wkb(bytes(s.geom.wkb)) for sid, s in segs.items()}  # storage CRS: what intervals measure
+
+    # covered intervals per (shift, segment)
+    rows = SegmentCoverage.objects.filter(shift_id__in=list(planned_by_shift), segment_id__in=planned) \
+        .values_list("shift_id", "segment_id", "intervals", "last_pass_at")
+    pairs: dict[tuple[int, int], list] = defaultdict(list)
+    last_in_choice: dict[int, dt.datetime] = {}
+    for shift_id, sid, ivs, last in rows:
+        pairs[(shift_id, sid)] = [(iv[0], iv[1]) for iv in ivs]
+        if last is not None and (sid not in last_in_choice or last > last_in_choice[sid]):
+            last_in_choice[sid] = last
+
+    def facts_for(shift_ids, segment_ids) -> list[SegmentFacts]:
+        out = []
+        for sid in sorted(segment_ids):
+            length = float(geoms[sid].length)
+            ivs = [p for shift_id in shift_ids for p in pairs.get((shift_id, sid), ())]
+            out.append(SegmentFacts(sid, length, covered_length(ivs, length)))
+        return out
+
+    all_ids = list(planned_by_shift)
+    seg_facts = {f.segment: f for f in facts_for(all_ids, planned)}
+    km_cache: dict[int, float] = {}
+    totals = _totals(list(seg_facts.values()), sum(_km(s, km_cache) for s in shifts), len(shifts))
+
+    def grouped(key) -> list[dict]:
+        groups: dict = defaultdict(list)
+        for s in shifts:
+            groups[key(s)].append(s)
+        out = []
+        for k, members in sorted(groups.items(), key=lambda kv: kv[0]):
+            ids = [s.pk for s in members]
+            segment_ids = set().union(*(planned_by_shift[i] for i in ids))
+            out.append({"key": k, **_totals(facts_for(ids, segment_ids), sum(_km(s, km_cache) for s in members),
+                                             len(members))})
+        return out
+
+    by_team = grouped(lambda s: s.team.name)
+    by_day = grouped(lambda s: s.date.isoformat())
+    by_week = grouped(lambda s: "{}年第{:02d}周".format(*s.date.isocalendar()[:2]))
+    by_area = []
+    parent = area if area is not None else officer.jurisdiction
+    grids = Area.objects.filter(kind=AreaKind.GRID, pk__in=jurisdiction_area_ids(officer))
+    grids = grids.filter(geom__intersects=parent.geom) if parent.kind != AreaKind.GRID else grids.filter(pk=parent.pk)
+    for grid in grids.order_by("name"):
+        ids = set(RoadSegment.objects.filter(pk__in=planned, geom__intersects=grid.geom).values_list("id", flat=True))
+        if ids:
+            by_area.append({"key": grid.name, "area": grid.pk, **_totals([seg_facts[i] for i in sorted(ids)])})
+
+    # time since the last patrol along the segment (any visible shift, up to the choice's end)
+    lo, hi = choice.dates
+    end = min(now, dt.datetime.combine(hi + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()))
+    if choice.shift_id is not None and shifts:
+        end = min(now, shifts[0].ended_at or now)
+    visible_shift_ids = shifts_visible(user).values("id")
+    last_covered = dict(SegmentCoverage.objects.filter(
+        segment_id__in=planned, shift_id__in=visible_shift_ids, share__gte=LAST_PATROL_SHARE, last_pass_at__lte=end)
+        .values("segment_id").annotate(t=Max("last_pass_at")).values_list("segment_id", "t"))
+
+    # open problems on or near each planned segment (storage CRS distances)
+    open_near: dict[int, int] = defaultdict(int)
+    if geoms:
+        problems = Problem.objects.filter(status__in=OPEN_STATES, subdistrict_id__in=jurisdiction_area_ids(officer)) \
+            .values_list("segment_id", "geom")[:5000]
+        for seg_id, g in problems:
+            p = Point(g.x, g.y)
+            for sid, line in geoms.items():
+                if sid == seg_id or line.distance(p) <= NEAR_M:
+                    open_near[sid] += 1
+    complaints = recent_complaints(planned, since=now - dt.timedelta(days=COMPLAINT_DAYS))
+
+    segments: dict[int, dict] = {}
+    for sid, f in seg_facts.items():
+        s = segs[sid]
+        last = last_covered.get(sid)
+        segments[sid] = {
+            "segment": sid, "road": s.road.name, "highway": s.highway, "length_m": round(float(s.length_m), 1),
+            "covered_m": round(f.covered_m, 1), "share": round(f.share, 4), "covered": is_covered(f.share),
+            "last_covered_at": last, "hours_since": None if last is None else round((end - last).total_seconds()
+                                                                                     / 3600, 1),
+            "open_problems": open_near.get(sid, 0), "complaints": int(complaints.get(sid, 0)),
+            "last_pass_in_choice": last_in_choice.get(sid)}
+    uncovered = sorted((v for v in segments.values() if not v["covered"]), key=lambda v: (
+        highway_rank(v["highway"]), -(v["open_problems"] + v["complaints"]),
+        -(v["hours_since"] if v["hours_since"] is not None else 1e9), -v["length_m"], v["segment"]))
+
+    shift_rows = []
+    for s in shifts:
+        facts = facts_for([s.pk], planned_by_shift[s.pk])
+        shift_rows.append({"id": s.pk, "date": s.date, "period": s.get_period_display(), "team": s.team.name,
+                           "status": s.get_status_display(), "members": len(s.members.all()),
+                           **_totals(facts, _km(s, km_cache))})
+    return CoverageReport(choice=choice, shifts=shift_rows, totals=totals, by_team=by_team, by_day=by_day,
+                          by_week=by_week, by_area=by_area, uncovered=uncovered, segments=segments,
+                          complaints_source=apps.is_installed("hotline"))
+
+
+# -- the map's data -----------------------------------------------------------------------------
+def _line_wgs84(line: LineString, tolerance_m: float = SIMPLIFY_M) -> list[list[float]]:
+    line = line.simplify(tolerance_m) if len(line.coords) > 2 else line
+    lon, lat = _to_wgs84(settings.STORAGE_SRID).transform(*line.xy)
+    return [[round(a, 6), round(b, 6)] for a, b in zip(lon, lat, strict=True)]
+
+
+def coverage_map_data(user, report: CoverageReport) -> dict:
+    """{"segments", "gaps", "tracks"}: WGS84 FeatureCollections for maps.coverage. Tracks only
+    when the choice holds at most MAX_TRACK_SHIFTS shifts (one shift, or a day of a team)."""
+    segs = {s.pk: s for s in RoadSegment.objects.filter(pk__in=list(report.segments))}
+    seg_features, gap_features = [], []
+    # the union of the chosen shifts' intervals, per segment, for the gaps
+    shift_ids = [r["id"] for r in report.shifts]
+    per_seg: dict[int, list] = defaultdict(list)
+    for sid, ivs in SegmentCoverage.objects.filter(shift_id__in=shift_ids, segment_id__in=list(segs)) \
+            .values_list("segment_id", "intervals"):
+        per_seg[sid].extend((iv[0], iv[1]) for iv in ivs)
+    for sid in sorted(segs):
+        facts = report.segments[sid]
+        geom = from_wkb(bytes(segs[sid].geom.wkb))
+        props = {k: facts[k] for k in ("segment", "road", "highway", "length_m", "covered_m", "share",
+                                        "hours_since", "open_problems")}
+        seg_features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": _line_wgs84(geom)},
+                             "properties": props})
+        scale = geom.length / float(segs[sid].length_m) if segs[sid].length_m else 1.0
+        for a, b in gaps(per_seg.get(sid, ()), geom.length):
+            piece = substring(geom, a, b)
+            if piece.geom_type != "LineString" or piece.length < 1.0:
+                continue
+            gap_features.append({"type": "Feature", "geometry": {"type": "LineString",
+                                                                 "coordinates": _line_wgs84(piece)},
+                                 "properties": {"segment": sid, "road": facts["road"],
+                                                "length_m": round((b - a) / scale, 1)}})
+    tracks = []
+    if 0 < len(shift_ids) <= MAX_TRACK_SHIFTS:
+        shifts = Shift.objects.filter(pk__in=shift_ids).prefetch_related("members").select_related("team")
+        for shift in shifts.order_by("date", "period"):
+            for m in shift.members.all():
+                fixes = good_fixes_of(shift_id=shift.pk, officer_id=m.pk, t_from=EVER[0], t_to=EVER[1])
+                if len(fixes) < 2:
+                    continue
+                line = LineString([(f.x, f.y) for f in fixes[::TRACK_EVERY]] + [(fixes[-1].x, fixes[-1].y)])
+                tracks.append({"type": "Feature",
+                               "geometry": {"type": "LineString", "coordinates": _line_wgs84(line, TRACK_SIMPLIFY_M)},
+                               "properties": {"member": m.name, "shift": shift.pk,
+                                              "label": f"{shift.date} {shift.get_period_display()} {m.name}"}})
+    fc = lambda feats: {"type": "FeatureCollection", "features": feats}  # noqa: E731
+    return {"segments": fc(seg_features), "gaps": fc(gap_features), "tracks": fc(tracks)}
