@@ -1,0 +1,301 @@
+"""The tablet field app in headless Chromium, with the device's position granted and set.
+
+Online: an officer reports a problem with a camera photo; it is stored once, with its photo,
+and the supervisor finds it in the dashboard's list and on its map. Offline
+(``context.set_offline(True)``): two reports and an outcome wait in the outbox; the page is
+reloaded while still offline (the service worker serves it) and they are still pending; when
+the network is back they are sent exactly once. A status change refused meanwhile (the
+problem was rejected by the supervisor) is kept and shown to the officer, not lost.
+Nothing leaves 127.0.0.1; the console stays clean.
+"""
+import io
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from PIL import Image
+
+from core.models import AuditEvent
+from patrol.models import Outcome, Problem, ProblemPhoto
+from patrol.services.problems import problem_create, problem_transition
+
+from .conftest import CHROMIUM_ARGS  # noqa: F401  (the browser fixture uses them)
+from .test_admin_people import _demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "patrol-demo"
+# On 学院路 just south of 清华东路, in the demo subdistrict (tests/patrol/conftest.py).
+HERE = {"latitude": 39.99912, "longitude": 116.34636}
+TABLET_PORTRAIT = {"width": 800, "height": 1280}
+TABLET_LANDSCAPE = {"width": 1280, "height": 800}
+
+
+class Watch:
+    """Every request and console error of a browser context."""
+
+    def __init__(self, context):
+        self.urls: list[str] = []
+        self.errors: list[str] = []
+        context.on("request", lambda r: self.urls.append(r.url))
+        context.on("page", self.page)
+
+    def page(self, page):
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def off_host(self) -> set[str]:
+        hosts = {urlsplit(u).hostname for u in self.urls if not u.startswith(("data:", "blob:", "about:"))}
+        return hosts - {"127.0.0.1"}
+
+
+def _context(browser, viewport, *, geolocation=True):
+    options = {"viewport": viewport, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+    if geolocation:
+        options.update(geolocation=HERE, permissions=["geolocation"])
+    context = browser.new_context(**options)
+    return context, Watch(context)
+
+
+def _sign_in(page, base: str, username: str, next_url: str):
+    page.goto(f"{base}/login/?next={next_url}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{next_url}")
+
+
+def _open_app(page):
+    page.wait_for_function("window.fieldApp && window.fieldApp.outbox")
+    page.evaluate("window.fieldApp.ready")
+
+
+def _pending(page) -> int:
+    return int(page.locator("#pending-count").inner_text())
+
+
+def _wait_pending(page, n: int):
+    page.wait_for_function(f"document.getElementById('pending-count').textContent === '{n}'")
+
+
+def _eventually(check, timeout: float = 30.0):
+    """Wait until `check()` is true (the app sends in the background)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out waiting for the app to send"
+        time.sleep(0.2)
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (120, 140, 90)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _report(page, category: str, note: str, photo: bool = False):
+    page.locator("[data-tab=report][role=tab]").click()
+    page.locator("#common-categories button", has_text=category).first.click()
+    if photo:
+        page.set_input_files("#photo-input", files=[{"name": "photo.jpg", "mimeType": "image/jpeg",
+                                                     "buffer": _jpeg()}])
+        page.locator("#photo-previews img").first.wait_for()
+    page.fill("#note", note)
+    page.locator("#report-submit").click()
+
+
+def test_an_officer_reports_with_a_photo_and_the_supervisor_sees_it(live_server, browser, tmp_path):
+    _demo()
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    # The location text appears as soon as the position is known (GET /api/v1/describe).
+    page.wait_for_function("document.getElementById('location-text').textContent.includes('学院路')")
+    assert page.locator("#common-categories button").count() == 8
+    # Gloves: every visible control is at least 48 px tall (the checkbox-free field app has no small ones).
+    small = page.evaluate("""() => Array.from(document.querySelectorAll('button, select, input, textarea, summary, a'))
+        .filter(el => el.offsetParent !== null)
+        .map(el => [el.id || el.textContent.trim().slice(0, 12) || el.className, el.getBoundingClientRect().height])
+        .filter(([, h]) => h < 48)""")
+    assert small == []
+
+    # The officer drags the pin to where the garbage is, across the road: the text follows.
+    before = page.locator("#location-text").inner_text()
+    pin = page.locator(".leaflet-marker-icon").bounding_box()
+    x, y = pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] - 4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 30, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"document.getElementById('location-text').textContent !== {before!r}")
+    after = page.locator("#location-text").inner_text()
+    assert "学院路" in after and after != before
+
+    _report(page, "积存垃圾渣土", "便道上积存生活垃圾约两袋", photo=True)
+    _eventually(lambda: ProblemPhoto.objects.filter(problem__description="便道上积存生活垃圾约两袋").exists())
+    page.wait_for_function("document.getElementById('pending-count').textContent === '0'")
+    problem = Problem.objects.get(description="便道上积存生活垃圾约两袋")
+    assert problem.category.name == "积存垃圾渣土"
+    assert problem.reporter.username == "officer1"
+    assert problem.location_text == after  # the server describes the dragged point, as the tablet did
+    assert ProblemPhoto.objects.filter(problem=problem).count() == 1
+    page.screenshot(path=str(tmp_path / "field.png"))
+
+    boss, boss_watch = _context(browser, TABLET_LANDSCAPE, geolocation=False)
+    desk = boss.new_page()
+    _sign_in(desk, live_server.url, "supervisor1", "/dashboard/problems/")
+    assert desk.locator(f"#problem-table [data-problem='{problem.id}']").count() == 1
+    desk.wait_for_function("window.PatrolMaps && PatrolMaps.stats.clusters + PatrolMaps.stats.problems >= 1")
+    desk.goto(f"{live_server.url}/dashboard/problems/{problem.id}/")
+    desk.wait_for_function("window.PatrolMaps && PatrolMaps.stats.problems >= 1")
+    assert desk.locator("#audit-trail li").count() >= 2  # created, photo added
+    assert desk.locator(".photos img").count() == 1
+
+    for w in (watch, boss_watch):
+        assert w.off_host() == set(), f"requests left the machine: {w.off_host()}"
+        assert w.errors == []
+    context.close()
+    boss.close()
+
+
+def test_work_done_offline_survives_a_reload_and_is_sent_once_when_the_network_returns(live_server, browser):
+    _demo()
+    officer = get_user_model().objects.get(username="officer1")
+    near, _ = problem_create(actor=officer, category_code="0502", lat=HERE["latitude"], lon=HERE["longitude"],
+                             description="门店在便道摆放货架")
+
+    context, watch = _context(browser, TABLET_LANDSCAPE)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.evaluate("navigator.serviceWorker.ready")
+    # The nearby list, fetched while online, is what the officer sees offline.
+    page.locator("[data-tab=nearby][role=tab]").click()
+    page.locator(f"#nearby-list [data-problem='{near.id}']").wait_for()
+    before = {"problems": Problem.objects.count(), "outcomes": Outcome.objects.count()}
+
+    context.set_offline(True)
+    page.wait_for_function("document.getElementById('net').textContent === '离线'")
+    _report(page, "乱堆物堆料", "离线上报一：路口堆放建筑垃圾")
+    _report(page, "非机动车乱停放", "离线上报二：共享单车堵塞盲道")
+    page.locator("[data-tab=nearby][role=tab]").click()
+    page.locator(f"#nearby-list [data-outcome='{near.id}']").click()
+    page.locator("#outcome-kinds button", has_text="劝阻").click()
+    page.locator("#outcome-kinds button", has_text="整改").click()
+    page.select_option("#outcome-target", "店外经营")
+    page.locator("#count-plus").click()
+    page.locator("#count-plus").click()
+    page.locator("#outcome-save").click()
+    _wait_pending(page, 3)
+
+    response = page.reload()
+    assert response.from_service_worker
+    _open_app(page)
+    _wait_pending(page, 3)
+    page.locator("[data-tab=outbox][role=tab]").click()
+    assert page.locator("#outbox-list [data-item]").count() == 3
+    assert Problem.objects.count() == before["problems"]
+    assert Outcome.objects.count() == before["outcomes"]
+
+    context.set_offline(False)
+    page.wait_for_function("document.querySelectorAll('#outbox-list [data-item]').length === 0", timeout=30000)
+    # Sent once more for good measure: nothing is stored twice.
+    page.evaluate("window.fieldApp.flush()")
+    one = Problem.objects.get(description="离线上报一：路口堆放建筑垃圾")
+    two = Problem.objects.get(description="离线上报二：共享单车堵塞盲道")
+    assert Problem.objects.count() == before["problems"] + 2
+    outcome = Outcome.objects.get(problem=near)
+    assert (outcome.kinds, outcome.target_kind, outcome.count) == (["劝阻", "整改"], "店外经营", 3)
+    for p in (one, two):
+        assert AuditEvent.objects.filter(subject_type="patrol.problem", subject_id=str(p.id), verb="created").count() == 1
+    assert _pending(page) == 0
+    assert watch.off_host() == set(), f"requests left the machine: {watch.off_host()}"
+    assert watch.errors == []
+    context.close()
+
+
+def test_the_team_lead_starts_the_shift_and_the_members_tablet_sends_its_track(live_server, browser):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.models import Fix, Shift
+    from shifts.services.shifts import shift_create
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    team = Team.objects.get(name="执法一队")
+    me = Officer.objects.get(user__username="officer1")
+    shift = shift_create(actor=lead, team_id=team.pk, date=timezone.localdate(), period="morning",
+                         member_ids=[me.pk])
+
+    lead_context, lead_watch = _context(browser, TABLET_LANDSCAPE)
+    lead_page = lead_context.new_page()
+    _sign_in(lead_page, live_server.url, "lead1", "/field/")
+    _open_app(lead_page)
+    lead_page.locator("[data-tab=shift][role=tab]").click()
+    lead_page.locator(f"[data-shift-start='{shift.id}']").click()
+    _eventually(lambda: Shift.objects.get(pk=shift.pk).status == "on_duty")
+    lead_page.locator(f"[data-shift-end='{shift.id}']").wait_for()  # the list shows it on duty
+
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.wait_for_function("window.fieldApp.state.onDutyShift !== null")
+    # Walking north along 学院路: four positions, then the app's periodic batch.
+    for step in range(1, 5):
+        context.set_geolocation({"latitude": HERE["latitude"] + step * 0.0002, "longitude": HERE["longitude"]})
+        page.wait_for_function(f"window.fieldApp.state.fixes.length >= {step}")
+    page.evaluate("window.fieldApp.batchFixes()")
+    _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() >= 4)
+    fixes = list(Fix.objects.filter(shift_id=shift.pk, officer=me).order_by("t"))
+    assert fixes[0].device_id.startswith("tablet-")
+    assert all(abs(f.t - timezone.now()) < dt.timedelta(minutes=5) for f in fixes)
+
+    for w in (lead_watch, watch):
+        assert w.off_host() == set(), f"requests left the machine: {w.off_host()}"
+        assert w.errors == []
+    lead_context.close()
+    context.close()
+
+
+def test_a_change_refused_meanwhile_is_kept_and_shown_not_lost(live_server, browser):
+    _demo()
+    officer = get_user_model().objects.get(username="officer1")
+    supervisor = get_user_model().objects.get(username="supervisor1")
+    contested, _ = problem_create(actor=officer, category_code="0504", lat=HERE["latitude"] + 0.0004,
+                                  lon=HERE["longitude"], description="便道上停放机动车")
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.locator("[data-tab=nearby][role=tab]").click()
+    page.locator(f"#nearby-list [data-problem='{contested.id}']").wait_for()
+    context.set_offline(True)
+    page.wait_for_function("document.getElementById('net').textContent === '离线'")
+    page.locator(f"#nearby-list [data-step='{contested.id}']").click()  # 现场处置, queued offline
+    _wait_pending(page, 1)
+    # The supervisor rejects the parked car meanwhile.
+    problem_transition(actor=supervisor, problem_id=contested.id, target="rejected", reason="已驶离，不予立案")
+
+    context.set_offline(False)
+    page.locator("[data-tab=outbox][role=tab]").click()
+    conflict = page.locator("#outbox-list li.conflict")
+    conflict.wait_for(timeout=30000)
+    text = conflict.inner_text()
+    assert "状态变更" in text and f"#{contested.id}" in text and "未被接受" in text
+    assert "不予立案" in text  # the server's reason: the problem is now 不予立案
+    assert _pending(page) == 1  # still counted until the officer decides
+    assert Problem.objects.get(pk=contested.id).status == "rejected"
+    # Set aside by the officer (after a confirmation), it leaves the outbox.
+    page.once("dialog", lambda d: d.accept())
+    conflict.locator("[data-discard]").click()
+    _wait_pending(page, 0)
+
+    assert watch.off_host() == set(), f"requests left the machine: {watch.off_host()}"
+    # The refused change's answer is a failed resource to the browser (409): the one error it logs.
+    assert len(watch.errors) == 1 and "409" in watch.errors[0], watch.errors
+    context.close()

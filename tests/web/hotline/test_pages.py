@@ -1,0 +1,134 @@
+"""The 接诉即办 pages: who may open them, the ranking and its Excel export, the bulletin and
+its PDF, and the upload with its validation report."""
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from hotline.models import Complaint
+from hotline.services.imports import complaints_import
+from tests.hotline.conftest import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _order(no, when, unit, resolved="已解决", satisfied="满意", team="城市管理办公室"):
+    return [no, when, "反映问题", "", "城市管理", unit, team, "王工", "是", resolved, satisfied, "", ""]
+
+
+@pytest.fixture
+def week_data():
+    """2026-W10 (3–9 March) and 2025-W10 (2–8 March 2025).
+    甲街道: 2 orders, both resolved and satisfied → 100.00; last year 1 order.
+    乙街道: 2 orders, 1 resolved, 0 satisfied → (100×10 + 50×45 + 0×45)/100 = 32.50."""
+    rows = [_order("W1", "2026-03-03 09:00", "甲街道"), _order("W2", "2026-03-04 09:00", "甲街道", team="平安办"),
+            _order("W3", "2026-03-05 09:00", "乙街道", resolved="未解决", satisfied="不满意"),
+            _order("W4", "2026-03-06 09:00", "乙街道", satisfied="不满意"),
+            _order("L1", "2025-03-04 09:00", "甲街道")]
+    assert complaints_import(data=xlsx_bytes(rows), filename="w.xlsx").ok
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/hotline/ranking/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_weekly_ranking_shows_rates_score_rank_and_flag(client, week_data):
+    html = _client(client, "officer1").get("/hotline/ranking/?period=week&at=2026-W10").content.decode()
+    assert "2026年第10周（3月2日至3月8日）" in html
+    jia = html.split('data-unit="甲街道"')[1].split("</tr>")[0]
+    yi = html.split('data-unit="乙街道"')[1].split("</tr>")[0]
+    assert ">1<" in jia and "100.00" in jia and "+1" in jia and "+100.00%" in jia and "重点治理" not in jia
+    assert ">2<" in yi and "50.00%" in yi and "32.50" in yi and "重点治理" in yi
+    assert 'id="score-bars"' in html
+
+
+def test_the_ranking_of_one_offices_teams(client, week_data):
+    html = _client(client, "officer1").get(
+        "/hotline/ranking/?period=week&at=2026-W10&group=team&unit=甲街道").content.decode()
+    assert 'data-unit="城市管理办公室"' in html and 'data-unit="平安办"' in html and 'data-unit="乙街道"' not in html
+
+
+def test_the_monthly_ranking_and_a_bad_period(client, week_data):
+    c = _client(client, "officer1")
+    assert "2026年3月" in c.get("/hotline/ranking/?period=month&at=2026-03").content.decode()
+    bad = c.get("/hotline/ranking/?period=week&at=2026-W99")
+    assert bad.status_code == 400 and "统计周期“2026-W99”无效" in bad.content.decode()
+    for query in ("period=month&at=9999-12", "period=year&at=0001", "period=day", "group=team"):
+        assert c.get(f"/hotline/ranking/?{query}").status_code == 400, query
+
+
+def test_the_excel_export_holds_the_ranking(client, week_data):
+    response = _client(client, "officer1").get("/hotline/ranking.xlsx?period=week&at=2026-W10")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[2][:3] == ("排名", "承办单位", "诉求量")
+    assert [(r[0], r[1], r[2], r[11]) for r in rows[3:]] == [(1, "甲街道", 2, 100.0), (2, "乙街道", 2, 32.5)]
+    assert "综合得分排名后" in rows[4][-1]
+
+
+def test_the_bulletin_page_and_pdf(client, week_data):
+    c = _client(client, "officer1")
+    html = c.get("/hotline/bulletin/?period=week&at=2026-W10").content.decode()
+    assert "本周共受理诉求4件，同比增加3件，上升300.00%" in html
+    assert "列为重点治理的是：乙街道" in html
+    pdf = c.get("/hotline/bulletin.pdf?period=week&at=2026-W10")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_officers_may_not_import(client):
+    response = _client(client, "officer1").get("/hotline/import/")
+    assert response.status_code == 403 and "导入12345诉求" in response.content.decode()
+
+
+def test_an_upload_with_errors_shows_the_report_and_imports_nothing(client):
+    data = xlsx_bytes([_order("B1", "2026-03-03 09:00", "甲街道"), _order("B2", "不是日期", "甲街道")])
+    response = _client(client, "supervisor1").post(
+        "/hotline/import/", {"file": SimpleUploadedFile("bad.xlsx", data)})
+    html = response.content.decode()
+    assert response.status_code == 200  # the report is the answer
+    assert "未导入任何数据" in html and 'id="validation-report"' in html
+    assert "<td class=\"num\">3</td><td>受理时间</td><td>不是有效的日期时间</td><td>不是日期</td>" in html
+    assert not Complaint.objects.exists()
+
+
+def test_a_good_upload_imports_and_counts(client):
+    data = xlsx_bytes([_order("G1", "2026-03-03 09:00", "甲街道")])
+    c = _client(client, "supervisor1")
+    response = c.post("/hotline/import/", {"file": SimpleUploadedFile("good.xlsx", data)})
+    assert response.status_code == 200 and "新增 1 条" in response.content.decode()
+    response = c.post("/hotline/import/", {"file": SimpleUploadedFile("good.xlsx", data)})
+    assert "新增 0 条，更新 0 条，未变 1 条" in response.content.decode()
+    assert Complaint.objects.count() == 1
+    assert Complaint.objects.get().batch.imported_by.username == "supervisor1"
+
+
+def test_a_file_that_is_not_a_table_is_refused_on_the_page(client):
+    response = _client(client, "supervisor1").post(
+        "/hotline/import/", {"file": SimpleUploadedFile("photo.xlsx", b"\x89PNG\r\n...")})
+    assert response.status_code == 200 and "内容不是 Excel 文件" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_a_post_without_a_file_is_a_bad_request(client):
+    response = _client(client, "supervisor1").post("/hotline/import/", {"mapping": ""})
+    assert response.status_code == 400 and "请选择要导入的文件" in response.content.decode()
+
+
+def test_without_complaints_the_ranking_says_so_and_the_index_redirects(client):
+    c = _client(client, "supervisor1")
+    assert c.get("/hotline/")["Location"] == "/hotline/ranking/"
+    html = c.get("/hotline/ranking/").content.decode()
+    assert 'id="no-data"' in html and 'href="/hotline/import/"' in html
+
+
+def test_the_import_tab_is_shown_only_to_those_who_may_import(client, week_data):
+    assert 'href="/hotline/import/"' not in _client(client, "officer1").get("/hotline/bulletin/").content.decode()

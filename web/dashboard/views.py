@@ -1,0 +1,240 @@
+"""The supervisors' dashboard: today at a glance, the problem list beside its map, a problem's page.
+
+Thin: read the filter from the URL (patrol.domain.filters), ask the selectors, render.
+"""
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.domain.verbs import VERB_LABELS
+from core.errors import ServiceError
+from core.models import AuditEvent
+from geodata.selectors.layers import demo_extent
+from org.models import Team
+from org.selectors import jurisdiction_area_ids
+from patrol.domain.filters import SORTS, SOURCES, parse, to_query
+from patrol.domain.workflow import (
+    OPEN_STATES,
+    STATUS_LABELS,
+    Status,
+    allowed_targets,
+    is_overdue,
+    transition_for,
+)
+from patrol.models import Category
+from patrol.selectors import problem_list as selectors
+from patrol.selectors.problems import problems_visible_to
+from patrol.services.problems import problem_transition
+from shifts.selectors.shifts import shifts_visible
+from web.access import officer_page
+from web.charts import paired_bars
+
+
+def _filter(request):
+    codes = set(Category.objects.values_list("code", flat=True))
+    return parse(dict(request.GET.lists()), categories=codes)
+
+
+def _query(pairs) -> str:
+    return urlencode(pairs)
+
+
+def _map(request) -> dict:
+    """What a page's map element needs: the tile URL templates, the problem API, the extent."""
+    extent = demo_extent()
+    return {
+        "problem_tiles_url": "/tiles/problems/{z}/{x}/{y}.pbf",
+        "road_tiles_url": "/tiles/roads/{z}/{x}/{y}.pbf",
+        "problem_api_url": reverse("problem", args=[0]),
+        "extent_json": json.dumps(list(extent)) if extent else "",
+    }
+
+
+@officer_page("view_problem")
+def today(request):
+    figures = selectors.today(request.user)
+    on_duty = shifts_visible(request.user, status="on_duty")
+    open_by_category_max = max((row[2] for row in figures.by_category), default=0)
+    context = {
+        **_map(request),
+        "nav": "dashboard",
+        "t": figures,
+        "shifts_on_duty": list(on_duty.order_by("starts_at")[:20]),
+        "shifts_on_duty_count": on_duty.count(),
+        "category_max": open_by_category_max or 1,
+        "status_max": max((row[2] for row in figures.by_status), default=0) or 1,
+        "daily_chart": paired_bars([(d[5:], a, b) for d, a, b in figures.daily], labels=("上报", "办结"),
+                                   title="近14日上报与办结"),
+        "map_query": _query([("status", s) for s in sorted(OPEN_STATES)]),
+        "extra_tiles": _hotline_tiles(request.officer),
+    }
+    return render(request, "web/dashboard/today.html", context)
+
+
+def _hotline_tiles(officer) -> list[dict]:
+    """12345 figures of the latest week with complaints: the officer's street office when the
+    work orders name it, else the whole district (hotline.selectors.metrics)."""
+    from hotline.models import Complaint
+    from hotline.selectors import metrics
+
+    period = metrics.default_period("week")
+    name = officer.jurisdiction.name if officer.jurisdiction_id else None
+    unit = name if name and Complaint.objects.filter(unit_name=name).exists() else None
+    total = metrics.ranking(period, unit=unit).total
+    if not total.volume:
+        return []
+    url = reverse("hotline-ranking") + f"?period=week&at={period.key}"
+    change = total.volume_change.percent
+
+    def pct(value):
+        return "—" if value is None else f"{value:.1f}%"
+
+    where = unit or "全区"
+    return [
+        {"label": f"12345诉求 · {where} · {period.key}", "url": url,
+         "value": f"{total.volume}" + ("" if change is None else f"（同比{change:+.1f}%）")},
+        {"label": f"解决率（{where}）", "url": url, "value": pct(total.rates["resolution"])},
+        {"label": f"满意率（{where}）", "url": url, "value": pct(total.rates["satisfaction"])},
+    ]
+
+
+@officer_page("view_problem")
+def problem_list(request):
+    f, errors = _filter(request)
+    page = selectors.problem_page(request.user, f)
+    choices = selectors.filter_choices(request.user)
+    base = to_query(f)
+    context = {
+        **_map(request),
+        "nav": "problems",
+        "f": f,
+        "errors": errors,
+        "page": page,
+        "choices": choices,
+        "sources": list(SOURCES.items()),
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "query": _query(base),
+        "map_query": _query(to_query(f, sort=False)),
+        "prev_url": "?" + _query(to_query(f.with_page(page.number - 1), page=True)) if page.number > 1 else None,
+        "next_url": "?" + _query(to_query(f.with_page(page.number + 1), page=True)) if page.number < page.pages else None,
+        "rows": [_row(p) for p in page.rows],
+    }
+    return render(request, "web/dashboard/problems.html", context)
+
+
+def _row(p):
+    return {
+        "p": p,
+        "url": reverse("dashboard-problem", args=[p.id]),
+        "status_label": STATUS_LABELS.get(p.status, p.status),
+        "overdue": is_overdue(p.status, p.deadline, timezone.now()),
+    }
+
+
+@officer_page("view_problem")
+def problem_detail(request, problem_id: int):
+    problem = (problems_visible_to(request.user).select_related("category", "subdistrict", "grid", "segment__road",
+                                                               "reporter", "team", "agency")
+               .filter(pk=problem_id).first())
+    if problem is None:
+        raise Http404("没有这个问题，或它不在您的辖区内")
+    events = (AuditEvent.objects.for_subject("patrol.problem", problem.id).select_related("actor")
+              .order_by("at", "id"))
+    trail = [{
+        "at": e.at, "actor": e.actor.get_username() if e.actor else "系统", "verb": VERB_LABELS.get(e.verb, e.verb),
+        "changes": _changes(e.before, e.after), "reason": e.reason,
+    } for e in events]
+    context = {
+        **_map(request),
+        "nav": "problems",
+        "p": problem,
+        "status_label": STATUS_LABELS.get(problem.status, problem.status),
+        "overdue": is_overdue(problem.status, problem.deadline, timezone.now()),
+        "photos": list(problem.photos.order_by("uploaded_at", "id")),
+        "outcomes": list(problem.outcomes.order_by("id")),
+        "trail": trail,
+        "point": _wgs84(problem.geom),
+        "steps": _steps(request.officer, problem),
+        "teams": list(Team.objects.filter(area_id__in=jurisdiction_area_ids(request.officer)).order_by("name")),
+    }
+    return render(request, "web/dashboard/problem.html", context)
+
+
+def _steps(officer, problem) -> list[dict]:
+    """The workflow steps this person may take from the problem's status (patrol.domain.workflow)."""
+    steps = []
+    for target in allowed_targets(problem.status, officer.role):
+        if target == Status.DUPLICATE:
+            continue  # needs the original's number: the API and the admin do it
+        t = transition_for(problem.status, target)
+        steps.append({"to": target, "label": t.label, "needs_reason": t.needs_reason,
+                      "needs_team": target == Status.DISPATCHED})
+    return steps
+
+
+@require_POST
+@officer_page("view_problem")
+def problem_step(request, problem_id: int):
+    """Take one workflow step from the problem's page; the service decides whether it may."""
+    if not problems_visible_to(request.user).filter(pk=problem_id).exists():
+        raise Http404("没有这个问题，或它不在您的辖区内")
+    team = request.POST.get("team", "")
+    try:
+        problem = problem_transition(
+            actor=request.user, problem_id=problem_id, target=request.POST.get("to", ""),
+            reason=request.POST.get("reason", "").strip()[:1000],
+            team_id=int(team) if team.isdigit() else None,
+            expected_status=request.POST.get("expected_status") or None)
+    except ServiceError as exc:  # Forbidden and Conflict are ServiceErrors too
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"状态已变为“{STATUS_LABELS.get(problem.status, problem.status)}”")
+    return redirect("dashboard-problem", problem_id=problem_id)
+
+
+def _wgs84(geom):
+    g = geom.transform(4326, clone=True)
+    return {"lon": round(g.x, 6), "lat": round(g.y, 6)}
+
+
+def _changes(before: dict, after: dict) -> list[str]:
+    """What an event changed, as "field: old → new" lines (status codes as their labels)."""
+    lines = []
+    for key in sorted(set(before or {}) | set(after or {})):
+        old, new = (before or {}).get(key), (after or {}).get(key)
+        if key == "status":
+            old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
+        if old is None:
+            lines.append(f"{key}: {new}")
+        elif old != new:
+            lines.append(f"{key}: {old} → {new}")
+    return lines
+
+
+@officer_page("view_shift")
+def focus(request):
+    """未诉先办: the segments where complaints are likely in the coming week, to walk first."""
+    from hotline.selectors.hotspots import next_week_focus
+
+    f = next_week_focus(request.user)
+    features = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": s.line},
+         "properties": {"rank": i, "road": s.road, "reasons": "；".join(s.reasons)}}
+        for i, s in enumerate(f.segments, start=1)]}
+    ev = f.evaluated
+    context = {
+        **_map(request),
+        "nav": "focus",
+        "focus": f,
+        "features": features,
+        "evaluated": {key: (round(ev[key] * 100) if ev.get(key) is not None else None)
+                      for key in ("model", "last_week", "most_often")} | {"weeks": ev["weeks"], "k": ev["k"]},
+    }
+    return render(request, "web/dashboard/focus.html", context)
+

@@ -1,0 +1,157 @@
+"""接诉即办 pages: the ranking (week / month), its Excel export, the weekly bulletin and its PDF,
+and the upload of a 12345 export with its validation report. Thin: selectors and one service.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from hotline.domain.metrics import (
+    PERIOD_KINDS,
+    RATE_LABELS,
+    RATES,
+    parse_period_key,
+    period_of,
+    previous_period,
+)
+from hotline.exporters.bulletin_pdf import bulletin_pdf
+from hotline.exporters.ranking_xlsx import ranking_xlsx
+from hotline.models import ImportBatch
+from hotline.selectors.metrics import GROUP_LABELS, bulletin_of, default_period, ranking, unit_names
+from hotline.services.imports import complaints_import
+from org.domain.permissions import can
+from web.access import officer_page
+
+from .forms import ImportForm
+
+PAGE_KINDS = ("week", "month")  # the ranking page's selector; "year" is accepted in the URL too
+
+
+class BadQuery(ValueError):
+    pass
+
+
+def _ranking_from(request):
+    kind = request.GET.get("period", "week")
+    if kind not in PERIOD_KINDS:
+        raise BadQuery(f"统计周期“{kind}”无效，应为 week（周）、month（月）或 year（年）")
+    key = request.GET.get("at", "").strip()
+    try:
+        period = parse_period_key(kind, key) if key else default_period(kind)
+    except ValueError as exc:
+        raise BadQuery(str(exc)) from exc
+    group = request.GET.get("group", "unit")
+    unit = request.GET.get("unit", "").strip() or None
+    if group not in GROUP_LABELS:
+        raise BadQuery(f"排名对象“{group}”无效，应为 unit、team 或 handler")
+    if group != "unit" and unit is None:
+        raise BadQuery("按科室或承办人排名时需要指定承办单位（unit=…）")
+    return ranking(period, group=group, unit=unit if group != "unit" else None)
+
+
+def _query(**params) -> str:
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _bad(request, message: str):
+    return render(request, "web/hotline/bad_query.html", {"nav": "hotline", "message": message}, status=400)
+
+
+@officer_page()
+def ranking_page(request):
+    try:
+        r = _ranking_from(request)
+    except BadQuery as exc:
+        return _bad(request, str(exc))
+    p = r.period
+    keep = dict(period=p.kind, group=r.group if r.group != "unit" else "", unit=r.unit or "")
+    prev_p, next_p = previous_period(p), period_of(p.kind, p.end + dt.timedelta(days=1))
+    best = max((row.metrics.score for row in r.rows if row.metrics.score is not None), default=None)
+    bars = [{"name": row.metrics.name, "score": row.metrics.score, "flagged": row.flagged,
+             "width": float(row.metrics.score) if row.metrics.score is not None else 0}
+            for row in r.rows]
+    tiles = [(RATE_LABELS[k], r.total.rates.get(k), r.total.changes.get(k)) for k in RATES]
+    table = [{"row": row, "m": row.metrics,
+              "cells": [(row.metrics.rates.get(k), row.metrics.changes.get(k)) for k in RATES]} for row in r.rows]
+    return render(request, "web/hotline/ranking.html", {
+        "tiles": tiles, "table": table, "period_word": PERIOD_KINDS[p.kind],
+        "nav": "hotline", "r": r, "rates": [(k, RATE_LABELS[k]) for k in RATES], "kinds": PAGE_KINDS,
+        "kind_labels": PERIOD_KINDS, "group_label": GROUP_LABELS[r.group], "bars": bars, "best": best,
+        "prev_url": _query(at=prev_p.key, **keep), "next_url": _query(at=next_p.key, **keep),
+        "xlsx_url": reverse("hotline-ranking-xlsx") + _query(at=p.key, **keep),
+        "bulletin_url": reverse("hotline-bulletin") + _query(period=p.kind, at=p.key),
+        "kind_urls": [(k, PERIOD_KINDS[k], _query(period=k, group=keep["group"], unit=keep["unit"]))
+                      for k in PAGE_KINDS],
+        "units": unit_names() if r.group == "unit" else [],
+        "may_import": can(request.officer.role, "import_complaints"),
+    })
+
+
+@officer_page()
+def ranking_xlsx_view(request):
+    try:
+        r = _ranking_from(request)
+    except BadQuery as exc:
+        return _bad(request, str(exc))
+    name = f"hotline-ranking-{r.period.key}{'-' + r.group if r.group != 'unit' else ''}.xlsx"
+    response = HttpResponse(ranking_xlsx(r),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _bulletin(request):
+    if request.GET.get("group") or request.GET.get("unit"):
+        raise BadQuery("通报只针对全部承办单位，不能指定 group 或 unit")
+    return _ranking_from(request)
+
+
+@officer_page()
+def bulletin_page(request):
+    try:
+        r = _bulletin(request)
+    except BadQuery as exc:
+        return _bad(request, str(exc))
+    q = _query(period=r.period.kind, at=r.period.key)
+    return render(request, "web/hotline/bulletin.html", {
+        "nav": "hotline", "b": bulletin_of(r), "r": r, "pdf_url": reverse("hotline-bulletin-pdf") + q,
+        "may_import": can(request.officer.role, "import_complaints"),
+        "ranking_url": reverse("hotline-ranking") + q})
+
+
+@officer_page()
+def bulletin_pdf_view(request):
+    try:
+        r = _bulletin(request)
+    except BadQuery as exc:
+        return _bad(request, str(exc))
+    response = HttpResponse(bulletin_pdf(bulletin_of(r)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="hotline-bulletin-{r.period.key}.pdf"'
+    return response
+
+
+@officer_page("import_complaints")
+def import_page(request):
+    result = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = complaints_import(data=upload.read(), filename=upload.name, actor=request.user,
+                                       mapping=form.cleaned_data["mapping"] or None,
+                                       partial=form.cleaned_data["partial"], dry_run=form.cleaned_data["dry_run"])
+        status = 200 if result is not None else 400  # a refused file is a report, not a bad request
+    else:
+        form, status = ImportForm(), 200
+    return render(request, "web/hotline/import.html", {
+        "nav": "hotline", "form": form, "result": result, "may_import": True,
+        "batches": ImportBatch.objects.select_related("imported_by")[:10],
+        "ranking_url": reverse("hotline-ranking")}, status=status)
+
+
+def index(request):
+    return redirect("hotline-ranking")

@@ -1,0 +1,225 @@
+/* The device's outbox: everything the officer does is written here first (IndexedDB), then sent.
+ *
+ * An item is one thing the officer did: a report (with its photos as Blobs), an outcome, a
+ * status change, a shift start or end, a batch of GPS fixes. Each carries a client id (`key`,
+ * a UUID made when it was done); the server's exactly-once layer (Idempotency-Key, and the
+ * report's client_id) turns a repeat of the same key into the first answer, so an item sent
+ * twice (the answer was lost, the tablet was reloaded mid-send) is stored once.
+ *
+ * Items are sent oldest first, one at a time. What happens to an item after an answer:
+ *   2xx                      → done, removed (a report first records its new problem id, then
+ *                               sends each photo under its own key, then is removed);
+ *   no answer / 5xx / 429    → stays pending; sending stops until the next attempt;
+ *   401 (signed out)         → stays pending; the app asks the officer to sign in again;
+ *   409, 422, 403, 404       → the server refused it (e.g. the problem was closed meanwhile):
+ *                               kept as a conflict with the server's words, shown to the
+ *                               officer, who may retry it or set it aside. Never dropped silently.
+ *
+ * FieldOutbox.open() → outbox with add(kind, payload, photos), list(), count(), flush(),
+ * retry(id), discard(id); it calls onChange() after every change.
+ */
+(function () {
+  "use strict";
+  const DB_NAME = "patrol-field";
+  const STORE = "outbox";
+  const CACHE = "cache";
+
+  function request(req) {
+    return new Promise((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  function openDb() {
+    return new Promise((resolve, reject) => {
+      const req = indexedDB.open(DB_NAME, 1);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, {keyPath: "id", autoIncrement: true});
+        if (!db.objectStoreNames.contains(CACHE)) db.createObjectStore(CACHE);
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  function uuid() {
+    if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function csrfToken(fallback) {
+    const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : fallback;
+  }
+
+  class Unreachable extends Error {}
+  class SignedOut extends Error {}
+
+  class Refused extends Error {
+    constructor(status, message) { super(message); this.status = status; }
+  }
+
+  async function answer(response) {
+    if (response.ok) return response.status === 204 ? {} : response.json();
+    let message = `服务器拒绝（${response.status}）`;
+    try {
+      const body = await response.json();
+      const detail = body.detail || body.title;
+      const fields = body.errors ? Object.values(body.errors).flat().join("；") : "";
+      message = [detail, fields].filter(Boolean).join("：") || message;
+    } catch (e) { /* not JSON: keep the status line */ }
+    if (response.status === 401) throw new SignedOut(message);
+    if ([403, 404, 409, 410, 413, 422].includes(response.status)) throw new Refused(response.status, message);
+    throw new Unreachable(message);  // 5xx, 429, 503: try again later
+  }
+
+  class Outbox {
+    constructor(db, options) {
+      this.db = db;
+      this.csrf = options.csrf;
+      this.urls = options.urls;
+      this.onChange = options.onChange || (() => {});
+      this.onSignedOut = options.onSignedOut || (() => {});
+      this.flushing = null;
+    }
+
+    tx(mode) { return this.db.transaction(STORE, mode).objectStore(STORE); }
+
+    async add(kind, payload, photos) {
+      const item = {kind, payload, photos: (photos || []).map((blob) => ({blob, sent: false})), key: uuid(),
+                    created: new Date().toISOString(), state: "pending", message: "", result: null};
+      if (kind === "report") item.payload.client_id = item.key;
+      item.id = await request(this.tx("readwrite").add(item));
+      this.onChange();
+      return item;
+    }
+
+    list() { return request(this.tx("readonly").getAll()); }
+
+    async count() {
+      const items = await this.list();
+      return {pending: items.filter((i) => i.state === "pending").length,
+              conflict: items.filter((i) => i.state === "conflict").length, all: items.length};
+    }
+
+    async put(item) { await request(this.tx("readwrite").put(item)); this.onChange(); }
+
+    async remove(id) { await request(this.tx("readwrite").delete(id)); this.onChange(); }
+
+    async retry(id) {
+      const item = await request(this.tx("readonly").get(id));
+      if (!item) return;
+      item.state = "pending"; item.message = "";
+      await this.put(item);
+      return this.flush();
+    }
+
+    discard(id) { return this.remove(id); }
+
+    async remember(name, value) {
+      const store = this.db.transaction(CACHE, "readwrite").objectStore(CACHE);
+      await request(store.put(value, name));
+    }
+
+    async recall(name) {
+      return request(this.db.transaction(CACHE, "readonly").objectStore(CACHE).get(name));
+    }
+
+    /** Send what is pending, oldest first; one flush at a time. Resolves to the number sent. */
+    flush() {
+      if (!this.flushing) {
+        this.flushing = this._flush().finally(() => { this.flushing = null; });
+      }
+      return this.flushing;
+    }
+
+    async _flush() {
+      let sent = 0;
+      const items = (await this.list()).filter((i) => i.state === "pending").sort((a, b) => a.id - b.id);
+      for (const item of items) {
+        try {
+          await this._send(item);
+          await this.remove(item.id);
+          sent += 1;
+        } catch (err) {
+          if (err instanceof Refused) {
+            item.state = "conflict"; item.message = err.message; item.status = err.status;
+            await this.put(item);
+            continue;
+          }
+          if (err instanceof SignedOut) this.onSignedOut(err.message);
+          item.message = err instanceof SignedOut ? "需要重新登录后发送" : "等待网络";
+          await this.put(item);
+          break;  // no network (or signed out): the rest waits too
+        }
+      }
+      return sent;
+    }
+
+    async _post(url, key, body, isForm) {
+      const headers = {"Idempotency-Key": key, "X-CSRFToken": csrfToken(this.csrf), "Accept": "application/json"};
+      if (!isForm) headers["Content-Type"] = "application/json";
+      let response;
+      try {
+        response = await fetch(url, {method: "POST", headers, body: isForm ? body : JSON.stringify(body),
+                                     credentials: "same-origin"});
+      } catch (e) {
+        throw new Unreachable("没有网络");
+      }
+      return answer(response);
+    }
+
+    url(name, id) { return this.urls[name].replace("/0/", `/${id}/`); }
+
+    async _send(item) {
+      const p = item.payload;
+      switch (item.kind) {
+        case "report": {
+          if (!item.result) {
+            item.result = await this._post(this.urls.problems, item.key, p);
+            await this.put(item);
+          }
+          for (let i = 0; i < item.photos.length; i += 1) {
+            const photo = item.photos[i];
+            if (photo.sent) continue;
+            const form = new FormData();
+            form.append("kind", "before");
+            form.append("photo", photo.blob, `photo-${i + 1}.jpg`);
+            try {
+              await this._post(this.url("photos", item.result.id), `${item.key}-photo-${i + 1}`, form, true);
+            } catch (err) {
+              if (err instanceof Refused) err.message = `问题 #${item.result.id} 已上报，但照片${i + 1}未能上传：${err.message}`;
+              throw err;
+            }
+            photo.sent = true;
+            await this.put(item);
+          }
+          return item.result;
+        }
+        case "outcome":
+          return this._post(this.url("outcomes", p.problem), item.key, p.body);
+        case "transition":
+          return this._post(this.url("transition", p.problem), item.key, p.body);
+        case "shift_start":
+          return this._post(this.url("shift_start", p.shift), item.key, {});
+        case "shift_end":
+          return this._post(this.url("shift_end", p.shift), item.key, {});
+        case "fixes":
+          return this._post(this.url("shift_fixes", p.shift), item.key, {device_id: p.device_id, fixes: p.fixes});
+        default:
+          throw new Refused(0, `未知的记录类型 ${item.kind}`);
+      }
+    }
+  }
+
+  async function open(options) {
+    return new Outbox(await openDb(), options);
+  }
+
+  self.FieldOutbox = {open, uuid};
+})();
