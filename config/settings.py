@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "shifts",
     "maps",
     "publishing",
+    "hotline",
+    "web",
     "api",
 ]
 
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.navigation.extra_nav",
             ],
         },
     },
@@ -117,6 +120,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
+
+# The pages (web/): sign in at /login/, land on the dashboard.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/login/"
 USE_I18N = True
 USE_TZ = True
 
@@ -219,3 +227,20 @@ if REST_FRAMEWORK["NUM_PROXIES"]:
 # Origins (scheme://host[:port]) allowed to POST forms (admin login) from other than the
 # request's own host, e.g. when the proxy changes the host name; comma-separated.
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# -- 12345 hotline (接诉即办, hotline/) ---------------------------------------------------
+# Composite score = weighted mean of 响应率, 解决率, 满意率. Default 10 : 45 : 45, the weights of
+# Beijing's 接诉即办 "三率" assessment (README, "12345 hotline", says where that comes from).
+HOTLINE_SCORE_WEIGHTS = {"response": 10, "resolution": 45, "satisfaction": 45}
+HOTLINE_FLAG_BOTTOM = int(os.environ.get("HOTLINE_FLAG_BOTTOM", "2"))  # the last N ranks: 重点治理
+HOTLINE_FLAG_BELOW = float(os.environ.get("HOTLINE_FLAG_BELOW", "85"))  # and every score below this
+HOTLINE_MAX_UPLOAD_MB = int(os.environ.get("HOTLINE_MAX_UPLOAD_MB", "10"))
+HOTLINE_LOCATED_MAX_UNCERTAINTY_M = 300  # a point less precise than this does not count as located
+HOTLINE_PROBLEM_MATCH_M = 50  # a patrol problem of the same category this near …
+HOTLINE_PROBLEM_MATCH_DAYS = 7  # … and this many days either side of the complaint is its match
+
+# -- the location language's network index (geodata/geocoding.py) ------------------------
+# How long a process answers with its index before asking the database again whether the
+# network changed (one statement; at most this many seconds until an edit is noticed).
+# 0: ask on every call (the test suite, where an edit is followed by a locate at once).
+NETWORK_INDEX_CHECK_S = float(os.environ.get("NETWORK_INDEX_CHECK_S", "0.5"))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.v1.urls")),
     path("open311/v2/", include("api.open311.urls")),
+    path("", include("web.urls")),
     path("", include("maps.urls")),
     # Problem and evidence photos, to users of the jurisdiction only (api.v1.media).
     re_path(r"^media/photos/(?P<name>[0-9a-f]{32}\.jpg)$", PhotoFile.as_view(), name="photo-file"),

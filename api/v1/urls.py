@@ -41,4 +41,5 @@ urlpatterns = [
     path("shifts/<int:pk>/fixes", shifts.ShiftFixes.as_view(), name="shift-fixes"),
     path("shifts/<int:pk>/coverage", coverage.ShiftCoverage.as_view(), name="shift-coverage"),
     path("shifts/<int:pk>/handover", shifts.ShiftHandover.as_view(), name="shift-handover"),
+    path("coverage/report", coverage.CoverageReport.as_view(), name="coverage-report"),
 ]

@@ -15,8 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="即使已载入也重新导入（结果不变）")
+        parser.add_argument("--no-week", action="store_true", help="不生成演示周的班次、轨迹与问题")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, no_week=False, **options):
         report = demo_load(force=force)
         for line in report.lines:
             self.stdout.write(line)
@@ -26,4 +27,12 @@ class Command(BaseCommand):
             self.stdout.write(f"已创建演示管理员 {DEMO_ADMIN}")
         for line in demo_people_load(admin_username=DEMO_ADMIN):
             self.stdout.write(line)
+        if not no_week:
+            from shifts.services.demo import demo_week_load  # a week of shifts, tracks and problems
+
+            for line in demo_week_load().lines:
+                self.stdout.write(line)
+        from hotline.services.demo import demo_orders_load  # synthetic 12345 work orders, two years
+
+        self.stdout.write(demo_orders_load())
         self.stdout.write(f"Open311 api_key: {demo_api_key()}")
