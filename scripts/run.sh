@@ -14,6 +14,8 @@ $PY manage.py load_demo
 cat <<MSG
 
   街面巡查平台 is running:   http://$HOST:$PORT/
+  工作台 (dashboard):         http://$HOST:$PORT/dashboard/
+  外勤 (tablet field app):    http://$HOST:$PORT/field/
   管理后台 (admin):           http://$HOST:$PORT/admin/
   演示账号 demo logins (password ${DEMO_ADMIN_PASSWORD:-patrol-demo}):
     ${DEMO_ADMIN_USER:-admin} 区级管理员 · supervisor1 督办 · lead1 班组长 · officer1 / officer2 队员 · publisher1 发布
