@@ -171,12 +171,14 @@ GRID = {"half_life_days": (7.0, 14.0, 28.0, 56.0), "repeat": (0.0, 0.5, 1.0), "s
         "open_problem": (0.5, 1.5)}
 
 
-def tune(events: Sequence[Event], *, weeks: Sequence[date], k: int, base: Weights = Weights()) -> Weights:
-    """The weights of GRID that capture most on `weeks` (training weeks: earlier than any week
-    the result is scored on). Ties keep the earlier grid point (the plainer, shorter memory)."""
+def tune(events: Sequence[Event], *, weeks: Sequence[date], k: int, base: Weights = Weights(),
+         grid: dict[str, tuple[float, ...]] | None = None) -> Weights:
+    """The weights of `grid` (default GRID) that capture most on `weeks` (training weeks: earlier
+    than any week the result is scored on). Ties keep the earlier grid point (the plainer one)."""
+    grid = grid or GRID
     best, best_score = base, -1.0
-    names = list(GRID)
-    for values in itertools.product(*(GRID[n] for n in names)):
+    names = list(grid)
+    for values in itertools.product(*(grid[n] for n in names)):
         w = replace(base, **dict(zip(names, values, strict=True)))
         score = mean_capture(backtest(events, weeks=weeks, k=k, weights=w))["model"]
         if score > best_score:
