@@ -3,8 +3,9 @@
 Builds the in-memory `NetworkIndex` (geodata.location.network) from the database once
 and keeps it while the network is unchanged (one small query at most every
 NETWORK_INDEX_CHECK_S: the network change log that database triggers append to on every
-edit, see models/version.py; README "The network index at city scale"), then
-runs the pure parser, geocoder and describer on it. Input and output points are WGS84.
+edit, see models/version.py; README "The network index at city scale"), applies small
+edits to it in place (the rows the log names), then runs the pure parser, geocoder and
+describer on it. Input and output points are WGS84.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from .location.network import (
     NetworkIndex,
     RoadRecord,
     SegmentRecord,
+    build_order,
 )
 from .location.parse import parse
 from .location.types import ParsedLocation
@@ -47,16 +49,16 @@ class OutsideDistrictError(ValueError):
 
 
 def _fingerprint():
-    """What the network index was built from: the size and newest id of the network's
-    change log (written by database triggers on every edit of the network), or, where the
-    log is empty (a flushed test database), counts and highest ids of the tables."""
+    """What the network index was built from: the size, newest and oldest id of the
+    network's change log (written by database triggers on every edit of the network), or,
+    where the log is empty (a flushed test database), counts and highest ids of the tables."""
     # Asked on the request path (at most once per NETWORK_INDEX_CHECK_S): one plain
     # statement, the ORM's aggregate cost a few times the round trip in Python.
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*), max(id) FROM geodata_networkchange")
-        n, m = cur.fetchone()
+        cur.execute("SELECT count(*), max(id), min(id) FROM geodata_networkchange")
+        n, m, first = cur.fetchone()
     if n:
-        return ("log", n, m)
+        return ("log", n, m, first)
     r = Road.objects.aggregate(n=Count("id"), m=Max("id"))
     s = RoadSegment.objects.aggregate(n=Count("id"), m=Max("id"))
     i = Intersection.objects.aggregate(n=Count("id"), m=Max("id"))
@@ -78,38 +80,58 @@ def _geoms(wkbs) -> list:
 
 
 def build_index() -> NetworkIndex:
-    """The network index from the database: plain rows (ids, names, WKB) read in the
-    querysets' own order, never model instances (at 124,500 segments, instantiating models
-    and converting each geometry through GEOS took most of a 30-second build)."""
-    seg_rows = list(RoadSegment.objects.values_list("id", "road_id", "highway", AsHexWKB("geom")))
+    """The network index from the database: plain rows (ids, names, WKB), never model
+    instances (at 124,500 segments, instantiating models and converting each geometry
+    through GEOS took most of a 30-second build), put in build order in Python (not by the
+    database's collation), the order `NetworkIndex.patched` keeps."""
+    roads, segments = _road_records(Road.objects.all(), RoadSegment.objects.all())
+    area_rows = list(Area.objects.filter(kind__in=[AreaKind.SUBDISTRICT, AreaKind.COMMUNITY, AreaKind.GRID])
+                     .values_list("id", "name", "kind", AsHexWKB("geom")))
+    return NetworkIndex(
+        roads=roads, segments=segments,
+        intersections=_intersection_records(Intersection.objects.all(), Intersection.roads.through.objects.all()),
+        landmarks=_landmark_records(Landmark.objects.all()),
+        areas=[AreaRecord(i, n, k, g)
+               for (i, n, k, _), g in zip(area_rows, _geoms([r[3] for r in area_rows]), strict=True)],
+    )
+
+
+def _road_records(roads, segments) -> tuple[list[RoadRecord], list[SegmentRecord]]:
+    """The records of `roads` (a queryset) that have segments, in build order, and of
+    `segments` (theirs), by id."""
+    seg_rows = list(segments.order_by("id").values_list("id", "road_id", "highway", AsHexWKB("geom")))
     seg_geoms = _geoms([r[3] for r in seg_rows])
     by_road: dict[int, list[int]] = {}
     for k, row in enumerate(seg_rows):
         by_road.setdefault(row[1], []).append(k)
-    roads = []
-    for rid, name, highway in Road.objects.values_list("id", "name", "highway"):
+    records = []
+    for rid, name, highway in roads.order_by().values_list("id", "name", "highway"):
         ks = by_road.get(rid)
         if not ks:
             continue
-        roads.append(RoadRecord(rid, name, highway, multilinestrings([seg_geoms[k] for k in ks]),
-                                tuple(seg_rows[k][2] for k in ks)))
+        records.append(RoadRecord(rid, name, highway, multilinestrings([seg_geoms[k] for k in ks]),
+                                  tuple(seg_rows[k][2] for k in ks)))
+    records.sort(key=build_order)
+    segments = [SegmentRecord(sid, rid, g) for (sid, rid, _, _), g in zip(seg_rows, seg_geoms, strict=True)]
+    return records, segments
+
+
+def _intersection_records(intersections, links) -> list[IntersectionRecord]:
+    """The records of `intersections` (a queryset) with their road `links`, in build order."""
     road_ids: dict[int, list[int]] = {}
-    for iid, rid in Intersection.roads.through.objects.values_list("intersection_id", "road_id"):
+    for iid, rid in links.values_list("intersection_id", "road_id"):
         road_ids.setdefault(iid, []).append(rid)
-    inter_rows = list(Intersection.objects.values_list("id", "name", AsHexWKB("geom")))
-    inters = [IntersectionRecord(iid, name, g, tuple(sorted(road_ids.get(iid, ()))))
-              for (iid, name, _), g in zip(inter_rows, _geoms([r[2] for r in inter_rows]), strict=True)]
-    lm_rows = list(Landmark.objects.values_list("id", "name", "kind", AsHexWKB("geom")))
-    area_rows = list(Area.objects.filter(kind__in=[AreaKind.SUBDISTRICT, AreaKind.COMMUNITY, AreaKind.GRID])
-                     .values_list("id", "name", "kind", AsHexWKB("geom")))
-    return NetworkIndex(
-        roads=roads, intersections=inters,
-        segments=[SegmentRecord(sid, rid, g) for (sid, rid, _, _), g in zip(seg_rows, seg_geoms, strict=True)],
-        landmarks=[LandmarkRecord(i, n, k, g)
-                   for (i, n, k, _), g in zip(lm_rows, _geoms([r[3] for r in lm_rows]), strict=True)],
-        areas=[AreaRecord(i, n, k, g)
-               for (i, n, k, _), g in zip(area_rows, _geoms([r[3] for r in area_rows]), strict=True)],
-    )
+    rows = list(intersections.order_by().values_list("id", "name", AsHexWKB("geom")))
+    records = [IntersectionRecord(iid, name, g, tuple(sorted(road_ids.get(iid, ()))))
+               for (iid, name, _), g in zip(rows, _geoms([r[2] for r in rows]), strict=True)]
+    return sorted(records, key=build_order)
+
+
+def _landmark_records(landmarks) -> list[LandmarkRecord]:
+    """The records of `landmarks` (a queryset), in build order."""
+    rows = list(landmarks.order_by().values_list("id", "name", "kind", AsHexWKB("geom")))
+    records = [LandmarkRecord(i, n, k, g) for (i, n, k, _), g in zip(rows, _geoms([r[3] for r in rows]), strict=True)]
+    return sorted(records, key=build_order)
 
 
 # A rebuild that took longer than this last time is not done inside a request again: the
@@ -123,7 +145,8 @@ def network_index() -> NetworkIndex:
     """The index of the network as it is now, or, on a network that is slow to index, as
     it was until the background rebuild that an edit started is done. The database is
     asked whether the network changed at most once per NETWORK_INDEX_CHECK_S seconds (the
-    round trip was the largest part of a locate request)."""
+    round trip was the largest part of a locate request). A small edit is applied to the
+    index in place (`_patch`); a larger one, or one the change log cannot name, rebuilds."""
     current = _cache.get("index")
     window = getattr(settings, "NETWORK_INDEX_CHECK_S", 0.0)
     if current is not None and window > 0 and time.monotonic() - _cache.get("checked", -math.inf) < window:
@@ -134,6 +157,19 @@ def network_index() -> NetworkIndex:
         current = _cache.get("index")
         if current is not None and _cache.get("fp") == fp:
             return current  # type: ignore[return-value]
+        if current is not None:
+            changed = _changes(_cache.get("fp"), fp)
+            if changed is not None and not any(changed.values()):  # statements that changed no row
+                _cache["fp"] = fp
+                return current  # type: ignore[return-value]
+            if changed is not None:
+                try:
+                    patched = _patch(current, changed, fp)  # type: ignore[arg-type]
+                except Exception:  # a bug here must not stop the network from being indexed
+                    logger.exception("network index patch failed; rebuilding")
+                    patched = None
+                if patched is not None:
+                    return patched
         if current is None or _cache.get("build_s", 0.0) <= SYNC_REBUILD_LIMIT_S:
             return _build(fp)
         rebuilding = _cache.get("rebuilding")
@@ -142,6 +178,66 @@ def network_index() -> NetworkIndex:
             _cache["rebuilding"] = thread
             thread.start()
         return current  # type: ignore[return-value]
+
+
+# An edit that touches at most this many roads (with the roads of the segments it touches),
+# intersections and landmarks is applied to the index in place; a larger one (an import),
+# an edit of areas, or one the change log cannot name rebuilds the index.
+PATCH_MAX_ROWS = 50
+PATCHED_TABLES = frozenset({"geodata_road", "geodata_roadsegment", "geodata_intersection",
+                            "geodata_intersection_roads", "geodata_landmark"})
+
+
+def _changes(since, now) -> dict[str, set[int]] | None:
+    """The ids of the rows changed since the fingerprint `since` up to `now`, by table, or
+    None where the log cannot tell them for certain or there are too many (→ rebuild):
+    fingerprints not both of the log; the log trimmed (its oldest row gone); rows of it
+    missing from the range (a change that committed late, with an id below one already
+    seen, is counted in `now` but not in the rows after `since`); a statement logged
+    without ids (TRUNCATE, hundreds of rows, the migration's own row); areas."""
+    if not (since and since[0] == "log" and now[0] == "log" and since[3] == now[3] and now[2] >= since[2]):
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT table_name, ids FROM geodata_networkchange WHERE id > %s AND id <= %s",
+                    [since[2], now[2]])
+        rows = cur.fetchall()
+    if len(rows) != now[1] - since[1]:
+        return None
+    changed: dict[str, set[int]] = {}
+    for table, ids in rows:
+        if ids is None or table not in PATCHED_TABLES:
+            return None
+        changed.setdefault(table, set()).update(ids)
+        if len(changed[table]) > PATCH_MAX_ROWS:
+            return None
+    return changed
+
+
+def _patch(index: NetworkIndex, changed: dict[str, set[int]], fp) -> NetworkIndex | None:
+    """A new index: `index` with the records of the rows in `changed` read again (only
+    those, and all the segments of the roads they touch), swapped in; None where the
+    segments changed belong to too many roads."""
+    started = time.perf_counter()
+    segment_ids = changed.get("geodata_roadsegment", set())
+    road_ids = set(changed.get("geodata_road", ()))
+    if segment_ids:  # the roads the segments belonged to, and those they belong to now
+        road_ids |= index.roads_of_segments(segment_ids)
+        road_ids.update(RoadSegment.objects.filter(id__in=segment_ids).values_list("road_id", flat=True))
+    inter_ids = changed.get("geodata_intersection", set()) | changed.get("geodata_intersection_roads", set())
+    lm_ids = changed.get("geodata_landmark", set())
+    if len(road_ids) > PATCH_MAX_ROWS or len(inter_ids) > PATCH_MAX_ROWS:
+        return None
+    roads, segments = _road_records(Road.objects.filter(id__in=road_ids),
+                                    RoadSegment.objects.filter(road_id__in=road_ids))
+    inters = _intersection_records(Intersection.objects.filter(id__in=inter_ids),
+                                   Intersection.roads.through.objects.filter(intersection_id__in=inter_ids))
+    landmarks = _landmark_records(Landmark.objects.filter(id__in=lm_ids))
+    patched = index.patched(
+        roads={rid: None for rid in road_ids} | {r.id: r for r in roads}, segments=segments,
+        intersections={i: None for i in inter_ids} | {r.id: r for r in inters},
+        landmarks={i: None for i in lm_ids} | {r.id: r for r in landmarks})
+    _cache.update(index=patched, fp=fp, patch_s=time.perf_counter() - started, patches=_cache.get("patches", 0) + 1)
+    return patched
 
 
 def _build(fp) -> NetworkIndex:
@@ -172,6 +268,11 @@ def _rebuild_in_background(fp) -> None:
 def index_builds() -> int:
     """How many times this process has built the network index (tests count rebuilds)."""
     return _cache.get("builds", 0)  # type: ignore[return-value]
+
+
+def index_patches() -> int:
+    """How many edits this process has applied to its network index in place."""
+    return _cache.get("patches", 0)  # type: ignore[return-value]
 
 
 def warm_network_index() -> None:

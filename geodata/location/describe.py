@@ -240,7 +240,7 @@ def _cross_road(inter, road: Road, line: RoadLine, net: NetworkIndex) -> Road:
     own = compass.bearing(b.x - a.x, b.y - a.y)
     best = None
     for rid in inter.road_ids:
-        if rid == road.id:
+        if rid == road.id or rid not in net.roads:  # a road left without segments is not indexed
             continue
         other = net.roads[rid]
         near = (other.lines_near(inter.point, NEAR_INTERSECTION_M, "main") or other.lines_near(inter.point, NEAR_INTERSECTION_M))
@@ -255,7 +255,7 @@ def _cross_road(inter, road: Road, line: RoadLine, net: NetworkIndex) -> Road:
         if best is None or key > best[0]:
             best = (key, other)
     if best is None:
-        others = [net.roads[r] for r in inter.road_ids if r != road.id]
+        others = [net.roads[r] for r in inter.road_ids if r != road.id and r in net.roads]
         return others[0] if others else road
     return best[1]
 

@@ -283,7 +283,9 @@ def _walk(inter, bearing, distance, parsed, net, text_roads, t) -> tuple[Point, 
     for tier in tiers:
         options = []
         for rid in tier:
-            road = net.roads[rid]
+            road = net.roads.get(rid)
+            if road is None:  # left without segments: not indexed
+                continue
             legs = net.legs(inter, road, _roles(rid, service_ids), NEAR_INTERSECTION_M)
             if not legs and rid in service_ids:
                 legs = net.legs(inter, road, ("main",), NEAR_INTERSECTION_M)

@@ -27,7 +27,7 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -64,6 +64,13 @@ SIMILAR_CUTOFF = 0.6  # difflib ratio from which a key is "similar" to a written
 ALIASES = {"G6": "京藏高速", "京藏高速公路": "京藏高速", "京藏高速辅路": "G6辅路", "G6京藏高速": "京藏高速",
            "八达岭高速": "京藏高速", "八达岭高速辅路": "G6辅路"}
 _SECTION = re.compile(r"(?:[东西南北中]段|\([东西南北中]段\))$")
+
+
+def build_order(rec) -> tuple[str, int]:
+    """The order an index takes roads, intersections and landmarks in: by name, then id
+    (segments: by id). Answers depend on it where candidates tie, so `NetworkIndex.patched`
+    keeps it, and a patched index answers as one built from the same records."""
+    return (rec.name, rec.id)
 
 
 def side_offset(highway: str) -> float:
@@ -150,60 +157,184 @@ class Road:
 class NetworkIndex:
     def __init__(self, *, roads, intersections=(), segments=(), landmarks=(), areas=(),
                  memo_size: int = NAME_MEMO_SIZE):
+        self.memo_size = memo_size
         self.roads: dict[int, Road] = {}
         self.lines: list[RoadLine] = []
         for rec in roads:
             road = Road(rec.id, rec.name, normalize_name(rec.name), rec.highway)
             self.roads[rec.id] = road
             self._add_lines(road, rec)
-        self.line_tree = STRtree([ln.geom for ln in self.lines])
         self.joins = _join_lines(self.roads.values())
+        self._index_lines()
+        self._index_road_names()
+        self._index_intersections(intersections)
+        # Per road: its segments' ids, and their coordinates as one array with the segment of
+        # each point. No object per segment (at 124,500 segments, shapely lines held ~45 MB in
+        # every process; the coordinates take 4 MB): `segment_at` makes the few it needs.
+        self.segment_ids: dict[int, np.ndarray] = {}
+        self.segment_coords: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._index_segments(segments)
+        self._new_memos()
+        self._index_landmarks(landmarks)
+        self.areas = list(areas)
+        self.area_tree = STRtree([a.geom for a in self.areas]) if self.areas else None
+        self.areas_by_name: dict[str, list[AreaRecord]] = defaultdict(list)
+        for area in self.areas:
+            self.areas_by_name[normalize_name(area.name)].append(area)
+
+    def patched(self, *, roads: dict[int, RoadRecord | None] | None = None, segments=(),
+                intersections: dict[int, IntersectionRecord | None] | None = None,
+                landmarks: dict[int, LandmarkRecord | None] | None = None) -> NetworkIndex:
+        """A new index: this one with some records replaced (id → new record, or None where
+        the road, intersection or landmark is gone; a road without segments is gone too),
+        `segments` being all the segments of the replaced roads. The same index as one built
+        from all the records after the change, provided both come in build order
+        (`build_order`; segments by id), as `geodata.geocoding.build_index` gives them.
+
+        Only the replaced roads' lines are merged and joined again; the other roads keep
+        theirs (renumbered where lines before them came or went), and the STRtrees, which
+        cannot change, are built again from the lines' geometries. Memos start empty.
+        This index is left as it was: requests still using it are not disturbed.
+
+        >>> from shapely.geometry import LineString, MultiLineString
+        >>> net = NetworkIndex(roads=[RoadRecord(1, "甲路", "primary", MultiLineString([[(0, 0), (500, 0)]]))],
+        ...                    segments=[SegmentRecord(5, 1, LineString([(0, 0), (500, 0)]))])
+        >>> new = net.patched(roads={1: RoadRecord(1, "乙路", "primary", MultiLineString([[(0, 0), (500, 0)]]))},
+        ...                   segments=[SegmentRecord(5, 1, LineString([(0, 0), (500, 0)]))])
+        >>> [r.name for r, _, _ in new.match_road("乙路")], net.match_road("乙路")
+        (['乙路'], [])
+        """
+        roads, intersections, landmarks = roads or {}, intersections or {}, landmarks or {}
+        new = object.__new__(NetworkIndex)
+        new.memo_size = self.memo_size
+        # Roads in build order: the unchanged ones as they were, the replaced ones anew.
+        entries = [(build_order(road), road, None) for rid, road in self.roads.items() if rid not in roads]
+        entries += [(build_order(rec), None, rec) for rec in roads.values() if rec is not None]
+        entries.sort(key=lambda e: e[0])
+        new.roads, new.lines, new.joins = {}, [], {}
+        for _, old, rec in entries:
+            if rec is not None:
+                road = Road(rec.id, rec.name, normalize_name(rec.name), rec.highway)
+                new._add_lines(road, rec)
+                new.joins.update(_join_lines([road]))
+            elif old.lines[0].index == len(new.lines):  # in the same place: kept as it is
+                road = old
+                new.lines.extend(old.lines)
+                for ln in old.lines:
+                    for end in (0, 1):
+                        if (found := self.joins.get((ln.index, end))) is not None:
+                            new.joins[(ln.index, end)] = found
+            else:  # moved: the same lines under new numbers
+                road = Road(old.id, old.name, old.name_normalized, old.highway)
+                moved = {}
+                for ln in old.lines:
+                    moved[ln.index] = line = replace(ln, index=len(new.lines))
+                    new.lines.append(line)
+                    road.lines.append(line)
+                for ln in old.lines:
+                    for end in (0, 1):
+                        if (found := self.joins.get((ln.index, end))) is not None:
+                            new.joins[(moved[ln.index].index, end)] = [(moved[o.index], e) for o, e in found]
+            new.roads[road.id] = road
+        new._index_lines()
+        new._index_road_names()
+
+        if intersections:
+            kept = {i: rec for i, rec in self.intersections.items() if i not in intersections}
+            kept.update((i, rec) for i, rec in intersections.items() if rec is not None)
+            new.intersections = dict(sorted(kept.items(), key=lambda item: build_order(item[1])))
+            new.intersections_of_road = defaultdict(list, self.intersections_of_road)
+            new.intersection_points_of_road = dict(self.intersection_points_of_road)
+            touched = {rid for i, rec in intersections.items() for was in (self.intersections.get(i), rec)
+                       if was is not None for rid in was.road_ids}
+            for rid in touched:
+                inters = [inter for inter in self.intersections_of_road.get(rid, ()) if inter.id not in intersections]
+                inters += [rec for rec in intersections.values() if rec is not None and rid in rec.road_ids]
+                inters.sort(key=build_order)
+                if inters:
+                    new.intersections_of_road[rid] = inters
+                    new.intersection_points_of_road[rid] = np.array([i.point for i in inters], dtype=object)
+                else:
+                    new.intersections_of_road.pop(rid, None)
+                    new.intersection_points_of_road.pop(rid, None)
+        else:
+            new.intersections = self.intersections
+            new.intersections_of_road = self.intersections_of_road
+            new.intersection_points_of_road = self.intersection_points_of_road
+
+        new.segment_ids = {rid: ids for rid, ids in self.segment_ids.items() if rid not in roads}
+        new.segment_coords = {rid: c for rid, c in self.segment_coords.items() if rid not in roads}
+        new._index_segments(sorted(segments, key=lambda seg: seg.id))
+        new._new_memos()
+        if landmarks:
+            kept = [lm for lm in self.landmarks if lm.id not in landmarks]
+            kept += [lm for lm in landmarks.values() if lm is not None]
+            new._index_landmarks(sorted(kept, key=build_order))
+        else:
+            new.landmarks, new.landmarks_by_name = self.landmarks, self.landmarks_by_name
+            new.landmark_names, new.landmark_tree = self.landmark_names, self.landmark_tree
+        new.areas, new.area_tree, new.areas_by_name = self.areas, self.area_tree, self.areas_by_name
+        return new
+
+    def roads_of_segments(self, ids) -> set[int]:
+        """The roads that the segments with these ids belong to in this index."""
+        if not self.segment_ids:
+            return set()
+        rids = list(self.segment_ids)
+        arrays = [self.segment_ids[rid] for rid in rids]
+        owners = np.repeat(np.array(rids, dtype=np.int64), [len(a) for a in arrays])
+        found = np.isin(np.concatenate(arrays), np.fromiter(ids, dtype=np.int64))
+        return {int(rid) for rid in np.unique(owners[found])}
+
+    # -- building ------------------------------------------------------------------
+    def _index_lines(self) -> None:
+        self.line_tree = STRtree([ln.geom for ln in self.lines])
         self.reference_lines = [ln for ln in self.lines if ln.role != "path"]
         self.reference_tree = STRtree([ln.geom for ln in self.reference_lines])
 
+    def _index_road_names(self) -> None:
         self.by_name: dict[str, list[int]] = defaultdict(list)
         for road in self.roads.values():
             self.by_name[road.name_normalized].append(road.id)
         self.similar_names = SimilarNames(self.by_name, SIMILAR_CUTOFF)
+
+    def _index_intersections(self, intersections) -> None:
         self.intersections = {i.id: i for i in intersections}
         self.intersections_of_road: dict[int, list[IntersectionRecord]] = defaultdict(list)
-        for inter in intersections:
+        for inter in self.intersections.values():
             for rid in inter.road_ids:
                 self.intersections_of_road[rid].append(inter)
         self.intersection_points_of_road = {rid: np.array([i.point for i in inters], dtype=object)
                                             for rid, inters in self.intersections_of_road.items()}
-        # Per road: its segments' ids, and their coordinates as one array with the segment of
-        # each point. No object per segment (at 124,500 segments, shapely lines held ~45 MB in
-        # every process; the coordinates take 4 MB): `segment_at` makes the few it needs.
+
+    def _index_segments(self, segments) -> None:
         ids_of_road: dict[int, list[int]] = defaultdict(list)
         geoms_of_road: dict[int, list[LineString]] = defaultdict(list)
         for seg in segments:
             ids_of_road[seg.road_id].append(seg.id)
             geoms_of_road[seg.road_id].append(seg.geom)
-        self.segment_ids = {rid: np.array(ids, dtype=np.int64) for rid, ids in ids_of_road.items()}
-        self.segment_coords: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for rid, ids in ids_of_road.items():
+            self.segment_ids[rid] = np.array(ids, dtype=np.int64)
         for rid, geoms in geoms_of_road.items():
             coords, parts = shapely.get_coordinates(np.array(geoms, dtype=object), return_index=True)
             self.segment_coords[rid] = (coords, parts.astype(np.int32))
-        del ids_of_road, geoms_of_road
+
+    def _new_memos(self) -> None:
         # written name → `match_road`'s answer; bounded, the names are public input
-        self.road_memo = LRU(memo_size)
+        self.road_memo = LRU(self.memo_size)
         # Keyed by ids of the network's own intersections and roads and by roles and a
         # distance from the code, never by text; bounded all the same (LEGS_MEMO_SIZE).
         self._legs = LRU(LEGS_MEMO_SIZE)
         # what the geocoder works out from (written) names alone; bounded like road_memo
-        self.memo = LRU(memo_size)
+        self.memo = LRU(self.memo_size)
+
+    def _index_landmarks(self, landmarks) -> None:
         self.landmarks = list(landmarks)
         self.landmarks_by_name: dict[str, list[LandmarkRecord]] = defaultdict(list)
         for lm in self.landmarks:
             self.landmarks_by_name[normalize_name(lm.name)].append(lm)
         self.landmark_names = ContainedNames(self.landmarks_by_name)
         self.landmark_tree = STRtree([lm.point for lm in self.landmarks]) if self.landmarks else None
-        self.areas = list(areas)
-        self.area_tree = STRtree([a.geom for a in self.areas]) if self.areas else None
-        self.areas_by_name: dict[str, list[AreaRecord]] = defaultdict(list)
-        for area in self.areas:
-            self.areas_by_name[normalize_name(area.name)].append(area)
 
     # -- building ------------------------------------------------------------------
     def _add_lines(self, road: Road, rec: RoadRecord) -> None:
@@ -540,5 +671,5 @@ def interpolate(line: LineString, s: float) -> Point:
     return line.interpolate(min(max(s, 0.0), line.length))
 
 
-__all__ = ["NetworkIndex", "RoadRecord", "IntersectionRecord", "SegmentRecord", "LandmarkRecord", "AreaRecord",
+__all__ = ["NetworkIndex", "build_order", "RoadRecord", "IntersectionRecord", "SegmentRecord", "LandmarkRecord", "AreaRecord",
            "RoadLine", "Road", "rank", "side_offset", "lines_near", "interpolate", "shapely"]
