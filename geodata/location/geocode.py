@@ -374,6 +374,8 @@ def _apply_side(point: Point, road: Road, side: str, line: RoadLine | None, t: _
         near = [ln for ln in near if ln.geom.distance(point) <= closest + NEAR_INTERSECTION_M]
         projected = [(ln, ln.geom.interpolate(ln.geom.project(point))) for ln in near]
         pick = _pick_by_side(projected, side, key=lambda lp: lp[1]) if len(projected) > 1 else projected[0]
+        if pick is None:  # no side to choose by (两侧, or none written): the nearest line
+            pick = min(projected, key=lambda lp: lp[0].geom.distance(point))
         line, point = pick
     if side_b is None:  # 两侧 and the like: the road itself
         return point, line

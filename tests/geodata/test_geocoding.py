@@ -52,6 +52,14 @@ def test_describe_a_point_on_the_network_reads_naturally(net):
     assert re.fullmatch(r"学院路街道，学院路(辅路)?与清华东路交叉路口向南\d+米，学院路(辅路)?西侧", text), text
 
 
+def test_a_landmark_offset_beside_a_dual_road_with_no_side_written_lands_on_the_nearest_line(net):
+    # 林大北路东口: a landmark on 林业大学北路, where two lines run near; no side is written, so
+    # the side cannot choose between them (this raised TypeError and answered 500 before).
+    r = geocode(parse("林大北路东口向东50米"), net)
+    assert r.point is not None and r.road_name == "林业大学北路" and r.error is None
+    assert min(ln.geom.distance(r.point) for ln in net.roads[r.road_id].lines) < 1e-6
+
+
 def test_locate_command_json_file_keeps_input_order(tmp_path, capsys):
     f = tmp_path / "in.txt"
     lines = ["学院路与清华东路交叉路口向南50米，学院路西侧", "今天天气很好", "学清路与石板房南路交叉路口处"]
