@@ -379,10 +379,10 @@ def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_e
 
 def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
-    window = t[pos:pos + 32]
-    has_conj = _CONJ_SEARCH(t, pos, pos + 32) is not None
-    has_junction = "口" in window or "处" in window
-    # A与B路口, AB路口, A与B: each tried only when the words it needs are near
+    clause = t[pos:end]
+    has_conj = _CONJ_SEARCH(t, pos, end) is not None
+    has_junction = "口" in clause or "处" in clause
+    # A与B路口, AB路口, A与B: each tried only when the clause has the words it needs
     if has_junction:
         if has_conj:
             m = _INTER_JUNCTION.match(t, pos, end)
@@ -405,7 +405,7 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
             r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
             r.values.pop("road", None)
             return m.end()
-    m = _ROUNDABOUT.match(t, pos, end) if ("环岛" in window or "转盘" in window) else None
+    m = _ROUNDABOUT.match(t, pos, end) if ("环岛" in clause or "转盘" in clause) else None
     if m and _valid_name(m.group("a")):
         return _set_intersection(r, m, m.group("a"), None, m.end())
     return None
@@ -524,7 +524,7 @@ def _anchor_road_side(r: Reading, pos: int, end: int) -> int | None:
 
 def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
-    has_side = "侧" in t and "侧" in t[pos:pos + 26]  # (the first test saves a slice)
+    has_side = "侧" in t[pos:end]
     if has_side and r.anchor == "intersection":
         new = _anchor_road_side(r, pos, end)
         if new is not None:
@@ -556,8 +556,8 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
 def _read_paren(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     c = t[pos]
-    # a segment needs a bracket, a leading 从 or a closing 段 (within 26 characters)
-    if r.last == "road" and (c == "(" or c == "从" or ("段" in t and "段" in t[pos:pos + 30])):
+    # a segment needs a bracket, a leading 从 or a closing 段 in the clause
+    if r.last == "road" and (c == "(" or c == "从" or "段" in t[pos:end]):
         m = _SEGMENT.match(t, pos, end)
         if m and (m.group("open") or m.group("duan") or t.startswith("从", pos)):
             a, b = m.group("from"), m.group("to")
@@ -611,7 +611,7 @@ def _landmark_name(m: re.Match, r: Reading) -> str:
 def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     # 1. "X的…": a possessive ends the name, whatever words the name contains (梅子内衣)
-    m = _LANDMARK_DE.match(t, pos, end) if "的" in t and "的" in t[pos:pos + 40] else None
+    m = _LANDMARK_DE.match(t, pos, end) if "的" in t[pos:end] else None
     if m and (chunk := m.group("chunk"))[-1] not in _CHUNK_TAIL_LAST:
         # nothing can follow the name inside the chunk: the chunk is the name
         # (what _LANDMARK_CHUNK reads then: no branch, no tail)
@@ -649,7 +649,7 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
             r.last = "link"
             return after + 1
     # 2. a name followed by an offset or a relation word
-    m = _LANDMARK_REL.match(t, pos, end) if _LANDMARK_NEXT_SEARCH(t, pos + 1, pos + 42) else None
+    m = _LANDMARK_REL.match(t, pos, end) if _LANDMARK_NEXT_SEARCH(t, pos + 1, end) else None
     if m and _valid_landmark(m.group("name")) and _good_spaces(m.group("name")):
         name = _landmark_name(m, r)
         if m.group("rel"):
@@ -749,11 +749,11 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             r.pending_segment = (m.group("from"), m.group("to"), _make_span(m.start(), m.end()))
             return m.end()
         # a road before a house number: 五环北路东7号 is No. 7 East on 五环北路
-        if r.known_road or _INTERSECTION_HINT(t, pos, pos + 32):
+        if r.known_road or _INTERSECTION_HINT(t, pos, end):
             new = _read_intersection(r, pos, end)
             if new is not None:
                 return new
-        if "侧" in t and "侧" in t[pos:pos + 26]:  # without an anchor a road side needs its 侧
+        if "侧" in t[pos:end]:  # without an anchor a road side needs its 侧
             new = _read_road_side(r, pos, end)
             if new is not None:
                 return new
@@ -775,14 +775,14 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             r.address_relation = RELATIONS[m.group(0)]
             r.last = "relation"
             return m.end()
-    if c == "(" or (last == "road" and (c == "从" or ("段" in t and "段" in t[pos:pos + 30]))):
+    if c == "(" or (last == "road" and (c == "从" or "段" in t[pos:end])):
         if last in ("road", "segment", "intersection", "landmark", "address"):
             new = _read_paren(r, pos, end)
             if new is not None:
                 return new
     if c == "由" and _TRAVEL.match(t, pos, end):
         return pos + 4
-    if last == "road" and r.anchor == "road" and "段" in t[pos:pos + 14]:
+    if last == "road" and r.anchor == "road" and "段" in t[pos:end]:
         m = _NAMED_SECTION.match(t, pos, end)
         if m and _valid_landmark(m.group("name")):
             # 翠湖一路凤凰城段: the stretch of the road by a landmark, still the road
@@ -794,7 +794,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         r.along = True
         r.last = "along"
         return m.end()
-    if c in "路道" or ("侧" in t and "侧" in t[pos:pos + 26]):
+    if c in "路道" or "侧" in t[pos:end]:
         new = _read_road_side(r, pos, end)
         if new is not None:
             return new

@@ -183,7 +183,7 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         if name.endswith("区") or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
             r.put("district", name, m.start(), m.end())
             pos = m.end()
-    elif "区" in t[pos:pos + 12] or "县" in t[pos:pos + 12]:
+    elif "区" in t[pos:end] or "县" in t[pos:end]:
         m = _DISTRICT_BEFORE_ROAD.match(t, pos, end)
         if m and ROAD.match(t, m.end(), end):
             r.put("district", m.group("d"), m.start("d"), m.end("d"))
@@ -270,10 +270,10 @@ def _read(text: str) -> ParsedLocation:
     if m:
         pos = m.end()
     pos = _skip_when(t, pos, end)
-    m = _PREAMBLE.match(t, pos, end) if "发现" in t and "发现" in t[pos:pos + 46] else None
+    m = _PREAMBLE.match(t, pos, end) if "发现" in t[pos:end] else None
     if m:
         pos = m.end()
-    complaint = _COMPLAINT.match(t, pos, end) if "反映" in t and "反映" in t[pos:pos + 16] else None
+    complaint = _COMPLAINT.match(t, pos, end) if "反映" in t[pos:end] else None
     if complaint:
         pos = complaint.end()
     if t.startswith("位于", pos) or t.startswith("家住", pos):
@@ -292,7 +292,7 @@ def _read(text: str) -> ParsedLocation:
 def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Problem]:
     """Prefixes, district and subdistrict, the location, then the problems."""
     t = r.t
-    if ":" in t[pos:pos + 14]:
+    if ":" in t[pos:end]:
         pos = _read_colon_prefixes(r, pos, end)
         pos = _skip_when(t, pos, end)
     pos = _read_district_and_subdistrict(r, pos, end)
