@@ -24,6 +24,9 @@ ON_LINE_M = 1.5  # closer than this to a single line, a point is on the road, no
 NEAR_INTERSECTION_M = 60.0
 MAX_ROAD_DISTANCE_M = 120.0
 ROAD_ONLY_LANDMARK_M = 200.0  # how far a landmark may be to place a point on a road with no junction near
+# A text anchored on a road alongside must lead back to within this (its distance is written to
+# 10 m past 1 km, and the walk then moves across): else the road and a landmark say where.
+PARALLEL_BACK_M = 15.0
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,13 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
         n = round_distance(along)
         direction = compass.word_of(compass.bearing(q.x - start.x, q.y - start.y))
         core = f"{other.name}与{cross.name}交叉路口" + (f"向{direction}{n}米" if n >= 1 else "处")
-        return Description(f"{prefix}{core}，{road_label}{side}{landmark_text}", subdistrict, road_label,
-                           cross.name, direction if n >= 1 else None, n, side, landmark_name, road.id, inter.id,
-                           round(point.distance(on_line), 1), via_parallel=True)
+        text = f"{prefix}{core}，{road_label}{side}"
+        # The walk along the road alongside can part from this road (a 辅路 that bends away and
+        # back): only a text that leads back to the point will do, else the road and a landmark.
+        if _comes_back(text, point, n, net, limit_m=PARALLEL_BACK_M):
+            return Description(text + landmark_text, subdistrict, road_label,
+                               cross.name, direction if n >= 1 else None, n, side, landmark_name, road.id, inter.id,
+                               round(point.distance(on_line), 1), via_parallel=True)
     text = f"{prefix}{road_label}{side}" if side else f"{prefix}{road_label}"
     # No junction to count from: a landmark, further afield if need be, says where
     # along the road (in eight compass words: the road takes up the rest).
@@ -110,11 +117,12 @@ def describe(point: Point, net: NetworkIndex, *, with_landmark: bool = False,
                        road_id=road.id, distance_to_road_m=round(point.distance(on_line), 1))
 
 
-def _comes_back(text: str, point: Point, n: int, net: NetworkIndex) -> bool:
-    """Whether the text geocodes back to the point (within the rounding of its distance),
-    and to no other place as well."""
+def _comes_back(text: str, point: Point, n: int, net: NetworkIndex, *, limit_m: float | None = None) -> bool:
+    """Whether the text geocodes back to the point (within the rounding of its distance, or
+    within `limit_m`), and to no other place as well."""
     result = geocode(parse(text), net)
-    return (result.point is not None and result.point.distance(point) <= 10.0 + 0.01 * n
+    limit = limit_m if limit_m is not None else 10.0 + 0.01 * n
+    return (result.point is not None and result.point.distance(point) <= limit
             and not any(w.startswith(AMBIGUOUS_WALK) for w in result.warnings))
 
 
