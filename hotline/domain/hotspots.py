@@ -73,6 +73,7 @@ def rank(events: Iterable[Event], *, at: date, weights: Weights = Weights(), lim
     """
     recent: dict[Hashable, float] = defaultdict(float)
     complaints: Counter = Counter()
+    found: Counter = Counter()
     open_now: Counter = Counter()
     weeks: dict[Hashable, set[int]] = defaultdict(set)
     season: Counter = Counter()
@@ -90,6 +91,8 @@ def rank(events: Iterable[Event], *, at: date, weights: Weights = Weights(), lim
             recent[e.cell] += getattr(weights, e.kind) * 0.5 ** (age / weights.half_life_days)
             if e.kind == "complaint":
                 complaints[e.cell] += 1
+            else:
+                found[e.cell] += 1
         if e.kind == "complaint":
             if age <= REPEAT_WEEKS * 7:
                 weeks[e.cell].add((age - 1) // 7)
@@ -103,6 +106,8 @@ def rank(events: Iterable[Event], *, at: date, weights: Weights = Weights(), lim
         reasons = []
         if complaints[cell]:
             reasons.append(f"近期诉求 {complaints[cell]} 件")
+        if found[cell]:
+            reasons.append(f"近期巡查发现问题 {found[cell]} 个")
         if open_now[cell]:
             reasons.append(f"未办结问题 {open_now[cell]} 个")
         if len(weeks[cell]) > 1:

@@ -97,8 +97,8 @@ def _hotline_tiles(officer) -> list[dict]:
 
     where = unit or "全区"
     return [
-        {"label": f"12345诉求 · {where} · {period.key}", "url": url,
-         "value": f"{total.volume}" + ("" if change is None else f"（同比{change:+.1f}%）")},
+        {"label": f"12345诉求 · {where} · {period.key}" + ("" if change is None else f" · 同比{change:+.1f}%"),
+         "url": url, "value": f"{total.volume}"},
         {"label": f"解决率（{where}）", "url": url, "value": pct(total.rates["resolution"])},
         {"label": f"满意率（{where}）", "url": url, "value": pct(total.rates["satisfaction"])},
     ]
