@@ -48,6 +48,7 @@ def test_the_dashboards_filters_round_trip_through_the_url(live_server, browser)
     page.locator("#filters input[name=status][value=dispatched]").check()
     codes = sorted(set(Problem.objects.filter(status__in=["reported", "dispatched"])
                        .values_list("category__code", flat=True)))
+    page.locator("#more-filters summary").click()  # categories and sources fold away until asked for
     page.locator(f"#filters input[name=category][value='{codes[0]}']").check()
     page.select_option("#filters select[name=sort]", "created")
     page.locator("#filters button[type=submit]").click()
@@ -92,6 +93,13 @@ def test_screenshots_of_the_dashboard_and_the_field_app_at_tablet_size(live_serv
     page.wait_for_function("window.PatrolMaps && PatrolMaps.stats.clusters + PatrolMaps.stats.problems >= 1")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(DOCS / "problems-tablet.png"))
+    first = Problem.objects.order_by("id").first()
+    page.goto(f"{live_server.url}/dashboard/problems/{first.id}/")
+    page.wait_for_function("window.PatrolMaps && PatrolMaps.stats.problems >= 1")
+    page.goto(f"{live_server.url}/dashboard/focus/")
+    page.wait_for_function("window.focusMap !== undefined")
+    assert page.locator("#focus-table [data-segment]").count() >= 1  # the demo week's problems lie on segments
+    page.wait_for_load_state("networkidle")
 
     field, field_watch = _context(browser, TABLET_PORTRAIT)
     tablet = field.new_page()

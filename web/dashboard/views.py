@@ -115,6 +115,7 @@ def problem_list(request):
         "nav": "problems",
         "f": f,
         "errors": errors,
+        "more_selected": len(f.category) + len(f.source),
         "page": page,
         "choices": choices,
         "sources": list(SOURCES.items()),
