@@ -299,3 +299,37 @@ def test_a_change_refused_meanwhile_is_kept_and_shown_not_lost(live_server, brow
     # The refused change's answer is a failed resource to the browser (409): the one error it logs.
     assert len(watch.errors) == 1 and "409" in watch.errors[0], watch.errors
     context.close()
+
+
+def test_a_shared_tablet_never_sends_one_officers_work_under_anothers_name(live_server, browser):
+    _demo()
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.wait_for_function("document.getElementById('location-text').textContent.includes('学院路')")
+    context.set_offline(True)
+    page.wait_for_function("document.getElementById('net').textContent === '离线'")
+    _report(page, "积存垃圾渣土", "王队员离线记下的积存垃圾")
+    _wait_pending(page, 1)
+    # Before it is sent, the tablet changes hands: officer2 signs in on the same browser.
+    page.goto("about:blank")
+    context.set_offline(False)
+    context.clear_cookies()
+    _sign_in(page, live_server.url, "officer2", "/field/")
+    _open_app(page)
+    page.evaluate("window.fieldApp.flush()")
+    _wait_pending(page, 1)
+    page.locator("[data-tab=outbox][role=tab]").click()
+    assert "由其他账号记录" in page.locator("#outbox-list [data-item]").inner_text()
+    assert not Problem.objects.filter(description="王队员离线记下的积存垃圾").exists()
+    # Back with officer1: sent, under officer1's name.
+    context.clear_cookies()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    _eventually(lambda: Problem.objects.filter(description="王队员离线记下的积存垃圾").exists())
+    assert Problem.objects.get(description="王队员离线记下的积存垃圾").reporter.username == "officer1"
+    _wait_pending(page, 0)
+    assert watch.off_host() == set(), f"requests left the machine: {watch.off_host()}"
+    assert watch.errors == []
+    context.close()

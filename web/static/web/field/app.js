@@ -83,6 +83,7 @@
         <div class="title">${esc(KIND_LABELS[item.kind] || item.kind)} · ${esc(describeItem(item))}</div>
         <div><span class="state ${item.state}">${item.state === "conflict" ? "未被接受" : "待发送"}</span>
           <span class="muted">${esc(new Date(item.created).toLocaleString("zh-CN"))}</span></div>
+        ${item.officer !== config.officer.id ? '<div class="muted">由其他账号记录：该账号在本机登录后发送</div>' : ""}
         ${item.message ? `<div class="${item.state === "conflict" ? "error" : "muted"}">${esc(item.message)}</div>` : ""}
         ${item.state === "conflict" ? `<div class="actions"><button type="button" data-retry="${item.id}">重试</button>
           <button type="button" data-discard="${item.id}">放弃这条记录</button></div>` : ""}
@@ -439,7 +440,7 @@
 
   async function start() {
     outbox = await FieldOutbox.open({
-      csrf: config.csrf, urls: config.urls,
+      csrf: config.csrf, urls: config.urls, officer: config.officer.id,
       onChange: () => { showCount(); renderOutbox(); },
       onSignedOut: () => { $("position-status").textContent = "登录已过期：请重新登录后发送待发送的记录"; },
     });

@@ -11,6 +11,8 @@
  *                               sends each photo under its own key, then is removed);
  *   no answer / 5xx / 429    → stays pending; sending stops until the next attempt;
  *   401 (signed out)         → stays pending; the app asks the officer to sign in again;
+ *   another officer's item   → stays pending until that officer signs in on this tablet (a shared
+ *                               tablet never sends one person's work under another's name);
  *   409, 422, 403, 404       → the server refused it (e.g. the problem was closed meanwhile):
  *                               kept as a conflict with the server's words, shown to the
  *                               officer, who may retry it or set it aside. Never dropped silently.
@@ -85,6 +87,7 @@
       this.urls = options.urls;
       this.onChange = options.onChange || (() => {});
       this.onSignedOut = options.onSignedOut || (() => {});
+      this.officer = options.officer;  // a shared tablet: each item is sent only by who did it
       this.flushing = null;
     }
 
@@ -92,6 +95,7 @@
 
     async add(kind, payload, photos) {
       const item = {kind, payload, photos: (photos || []).map((blob) => ({blob, sent: false})), key: uuid(),
+                    officer: this.officer,
                     created: new Date().toISOString(), state: "pending", message: "", result: null};
       if (kind === "report") item.payload.client_id = item.key;
       item.id = await request(this.tx("readwrite").add(item));
@@ -140,7 +144,8 @@
 
     async _flush() {
       let sent = 0;
-      const items = (await this.list()).filter((i) => i.state === "pending").sort((a, b) => a.id - b.id);
+      const items = (await this.list()).filter((i) => i.state === "pending" && i.officer === this.officer)
+        .sort((a, b) => a.id - b.id);
       for (const item of items) {
         try {
           await this._send(item);
