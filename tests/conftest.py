@@ -37,3 +37,12 @@ def _network_index_checks_every_call():
     from django.conf import settings
 
     settings.NETWORK_INDEX_CHECK_S = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, the 未诉先办 forecast kept per day)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

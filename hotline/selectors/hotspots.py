@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Transform
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from ..models import Complaint
 
 HISTORY_DAYS = 400  # a year and the weeks around it: the season term looks one year back
 FOCUS_SIZE = 10  # segments a shift can make its focus
+FOCUS_CACHE_S = 3600
 
 
 def _monday(day: date) -> date:
@@ -71,8 +73,20 @@ class Focus:
 
 def next_week_focus(user, *, today: date | None = None, k: int = FOCUS_SIZE, evaluate: bool = True) -> Focus:
     """The k segments to walk first in the seven days from tomorrow. The weights are tuned on
-    past weeks before the last eight and scored on those eight (never on what they were tuned on)."""
+    past weeks before the last eight and scored on those eight (never on what they were tuned on).
+
+    Kept for an hour per jurisdiction and day (the tuning ranks 72 weight sets over 16 weeks:
+    seconds at district size, not something to repeat on every page view)."""
     today = today or timezone.localdate()
+    key = f"hotline.focus:{','.join(map(str, sorted(user_jurisdiction_area_ids(user))))}:{today}:{k}:{evaluate}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _next_week_focus(user, today=today, k=k, evaluate=evaluate)
+        cache.set(key, cached, FOCUS_CACHE_S)
+    return cached
+
+
+def _next_week_focus(user, *, today: date, k: int, evaluate: bool) -> Focus:
     start = today + timedelta(days=1)
     events = segment_events(user, until=start)
     weights, evaluated = Weights(), {"model": None, "last_week": None, "most_often": None, "weeks": 0, "k": k}
