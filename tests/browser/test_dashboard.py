@@ -100,6 +100,11 @@ def test_screenshots_of_the_dashboard_and_the_field_app_at_tablet_size(live_serv
     page.wait_for_function("window.focusMap !== undefined")
     assert page.locator("#focus-table [data-segment]").count() >= 1  # the demo week's problems lie on segments
     page.wait_for_load_state("networkidle")
+    for theme, drawn in (("problem-heat", "canvas.leaflet-heatmap-layer"), ("grid-open", "path.leaflet-interactive")):
+        page.goto(f"{live_server.url}/dashboard/maps/?theme={theme}")
+        page.frame_locator("#thematic-map").locator(drawn).first.wait_for(state="attached")
+        page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(DOCS / "thematic-tablet.png"))
 
     field, field_watch = _context(browser, TABLET_PORTRAIT)
     tablet = field.new_page()

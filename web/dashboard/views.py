@@ -3,13 +3,16 @@
 Thin: read the filter from the URL (patrol.domain.filters), ask the selectors, render.
 """
 import json
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.domain.verbs import VERB_LABELS
@@ -45,12 +48,15 @@ def _query(pairs) -> str:
     return urlencode(pairs)
 
 
+ROAD_TILES = "/tiles/roads/{z}/{x}/{y}.pbf"
+
+
 def _map(request) -> dict:
     """What a page's map element needs: the tile URL templates, the problem API, the extent."""
     extent = demo_extent()
     return {
         "problem_tiles_url": "/tiles/problems/{z}/{x}/{y}.pbf",
-        "road_tiles_url": "/tiles/roads/{z}/{x}/{y}.pbf",
+        "road_tiles_url": ROAD_TILES,
         "problem_api_url": reverse("problem", args=[0]),
         "extent_json": json.dumps(list(extent)) if extent else "",
     }
@@ -239,3 +245,61 @@ def focus(request):
     }
     return render(request, "web/dashboard/focus.html", context)
 
+
+#: The thematic maps (专题图): key → (title, what the map shows).
+THEMES = {
+    "problem-heat": ("问题热力", "近90天上报的问题，每50米一格"),
+    "complaint-heat": ("12345诉求热力", "近90天已定位的12345诉求，每50米一格"),
+    "grid-open": ("各网格未办结问题", "按网格统计的未办结问题数"),
+    "grid-complaints": ("各网格12345诉求", "近90天已定位到网格内的12345诉求数"),
+}
+THEME_DAYS = 90
+
+
+def _theme(request) -> tuple[str, list[str]]:
+    key = request.GET.get("theme", "problem-heat")
+    if key not in THEMES:
+        return "problem-heat", [f"未知专题“{key}”，显示问题热力"]
+    return key, []
+
+
+@officer_page("view_problem")
+def thematic(request):
+    """专题图: a heat map of problems or complaints, a choropleth of grids, chosen in the URL."""
+    key, errors = _theme(request)
+    return render(request, "web/dashboard/thematic.html", {
+        "nav": "thematic", "theme": key, "themes": [(k, t, d) for k, (t, d) in THEMES.items()], "errors": errors,
+        "title": THEMES[key][0], "about": THEMES[key][1],
+    })
+
+
+@xframe_options_sameorigin
+@officer_page("view_problem")
+def thematic_frame(request):
+    """The folium map of one theme (maps.heat / maps.choropleth: plain data in, a page out)."""
+    from geodata.models import AreaKind
+    from geodata.selectors.layers import areas_geojson
+    from hotline.selectors.thematic import complaint_heat_cells, complaints_per_grid
+    from maps.builders import render_html
+    from maps.choropleth import choropleth_map
+    from maps.heat import HeatPoint, heat_map
+    from org.selectors import user_jurisdiction_area_ids
+    from patrol.selectors.thematic import open_problems_per_grid, problem_heat_cells
+
+    key, _ = _theme(request)
+    since = timezone.now() - timedelta(days=THEME_DAYS)
+    extent = demo_extent()
+    if key in ("problem-heat", "complaint-heat"):
+        cells = (problem_heat_cells if key == "problem-heat" else complaint_heat_cells)(request.user, since=since)
+        m = heat_map(points=[HeatPoint(lat, lon, n) for lat, lon, n in cells], static_url=static,
+                     title=THEMES[key][0], road_tiles_url=ROAD_TILES, bounds=list(extent) if extent else None)
+    else:
+        mine = set(user_jurisdiction_area_ids(request.user))
+        grids = areas_geojson(kinds=[AreaKind.GRID])
+        grids["features"] = [f for f in grids["features"] if f.get("id", (f.get("properties") or {}).get("id")) in mine]
+        values = open_problems_per_grid(request.user) if key == "grid-open" else complaints_per_grid(request.user,
+                                                                                                      since=since)
+        ids = [f.get("id", (f.get("properties") or {}).get("id")) for f in grids["features"]]
+        m = choropleth_map(areas=grids, values={i: values.get(i, 0) for i in ids}, label=THEMES[key][0],
+                           static_url=static, road_tiles_url=ROAD_TILES, bounds=list(extent) if extent else None)
+    return HttpResponse(render_html(m), content_type="text/html; charset=utf-8")

@@ -1,4 +1,5 @@
 """The supervisors' dashboard over a real database: figures, the filtered list, a problem's page."""
+import json
 import re
 from datetime import timedelta
 
@@ -200,3 +201,26 @@ def test_the_hotline_figures_of_the_street_office_join_today():
     assert re.search(r'<div class="n">4</div><div class="label">12345诉求 · 学院路街道', tiles)
     assert '<div class="n">75.0%</div><div class="label">解决率（学院路街道）' in tiles
     assert '<div class="n">50.0%</div><div class="label">满意率（学院路街道）' in tiles
+
+
+@pytest.mark.parametrize("theme", ["problem-heat", "complaint-heat", "grid-open", "grid-complaints"])
+def test_each_thematic_map_is_a_page_of_local_assets(as_user, theme):
+    pid = _report(as_user)
+    page = _page("supervisor1")
+    html = page.get(f"/dashboard/maps/?theme={theme}").content.decode()
+    assert f'src="/dashboard/maps/frame?theme={theme}"' in html
+    frame = page.get(f"/dashboard/maps/frame?theme={theme}")
+    body = frame.content.decode()
+    assert frame.status_code == 200 and "/static/maps/vendor/leaflet/leaflet.js" in body
+    assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body
+    if theme == "problem-heat":
+        assert "L.heatLayer" in body
+    if theme == "grid-open":
+        grid = Problem.objects.get(pk=pid).grid.name
+        # the grid with the open problem is drawn and named (folium writes the GeoJSON as escaped ASCII)
+        assert json.dumps(grid)[1:-1] in body or grid in body
+
+
+def test_an_unknown_theme_is_named_and_the_default_shown():
+    html = _page("supervisor1").get("/dashboard/maps/?theme=rainbow").content.decode()
+    assert "未知专题“rainbow”，显示问题热力" in html and 'value="problem-heat" selected' in html
