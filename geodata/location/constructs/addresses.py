@@ -1,0 +1,57 @@
+"""Addresses: a house number, after its road or starting the line.
+
+五环北路东7号 (No. 7 East on 五环北路, read after the road), 299-2号, or a name with its
+number at the start: 幸社小区15号 (a building of a compound, itself the landmark), or
+A路12号 (the road and its number).
+"""
+
+from __future__ import annotations
+
+import re
+
+from geodata.location.constructs.reading import (
+    _NOT_A_ROAD_NAME,
+    Mark,
+    Reading,
+    _valid_name,
+)
+from geodata.location.types import _make_span
+
+_HOUSE_NO_AFTER_ROAD = re.compile(
+    r"(?P<no>[东西南北]?\d+(?:[-—~一]\d+)*号|\d+(?:[-—~]\d+)+)(?!路灯|灯|杆|楼|井|地|\d)"
+)
+_HOUSE_NO_AT_START = re.compile(
+    r"(?P<name>[\u4e00-\u9fffA-Za-z]{0,10}?)(?P<no>\d+(?:[-—~一]\d+)*号)(?!路灯|灯|杆|楼|井|地)"
+)
+
+
+def _read_address(r: Reading, pos: int, end: int) -> int | None:
+    t = r.t
+    if r.last == "road" and r.anchor == "road":
+        c = t[pos]
+        m = _HOUSE_NO_AFTER_ROAD.match(t, pos, end) if c in "东西南北" or c.isdecimal() else None
+        if not m:
+            return None
+        road_span = r.spans["road"]
+        r.put("address", t[road_span.start:m.end("no")], road_span.start, m.end("no"))
+        r.anchor, r.target, r.last = "address", "top", "address"
+        return m.end("no")
+    if r.anchor is not None:
+        return None
+    m = _HOUSE_NO_AT_START.match(t, pos, end)
+    if not m:
+        return None
+    name = m.group("name")
+    if name and not _valid_name(name):
+        return None
+    r.put("address", name + m.group("no"), m.start(), m.end("no"))
+    r.anchor, r.anchor_clause, r.last = "address", r.clause, "address"
+    if name and _NOT_A_ROAD_NAME.search(name):
+        # 幸社小区15号: a building of a compound, itself the landmark
+        r.marks.append(Mark(name + m.group("no"), _make_span(m.start(), m.end("no"))))
+        r.target = len(r.marks) - 1
+    else:
+        if name:
+            r.put("road", name, m.start("name"), m.end("name"))
+        r.target = "top"
+    return m.end("no")

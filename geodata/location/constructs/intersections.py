@@ -1,0 +1,126 @@
+"""Intersections and roundabouts: the anchor where two roads meet, or a roundabout.
+
+Read only as the anchor, at the start of the location: 马家堡东路与革新南路交叉路口,
+开元大道龙祥路口 (no conjunction, the second road's 口), 马家堡东路与革新南路 followed by
+a direction, 太康路金城寨街口 after a road named before the colon, 西单环岛. Words read in
+front of the first road (平城区广德街, 记者在六顺街) are trimmed off its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geodata.location.constructs.reading import (
+    _NOT_A_ROAD_NAME,
+    _RN,
+    _ROADX,
+    Reading,
+    _valid_name,
+    char_search,
+    valid_road,
+)
+from geodata.location.lexicon import (
+    CONJ,
+    DIR,
+    JUNCTION,
+    ROAD,
+    ROAD_NAME_FULL,
+    TRAVEL,
+)
+
+_RN_B = r"[^\s,;:()、/与的|。!?“”\"]"
+_INTER_JUNCTION = re.compile(
+    rf"(?P<a>{_RN}{{2,15}}?)(?:{TRAVEL})?(?P<conj>{CONJ})(?P<b>{_RN_B}{{2,15}}?)(?P<junc>{JUNCTION})处?"
+)
+# 开元大道龙祥路口 / 太康路金城寨街口: the second road's own 口 is the junction
+_INTER_NO_CONJ = re.compile(rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?P<junc>{JUNCTION}|口)处?")
+_INTER_BARE = re.compile(
+    rf"(?P<a>{_ROADX})(?:{TRAVEL})?(?P<conj>{CONJ})(?P<b>{_ROADX})(?=[向往以朝]?正?{DIR}|的|处|$|[,;。])"
+)
+_AFTER_KNOWN_ROAD = re.compile(rf"(?P<b>{_RN}{{2,12}}?)(?P<junc>{JUNCTION})处?")
+_ROUNDABOUT = re.compile(rf"(?P<a>{_RN}{{1,10}}?(?:环岛|转盘))")
+_CONJ_CHARS = frozenset("与和、/")
+_CONJ_SEARCH = char_search(_CONJ_CHARS)
+# _read_intersection needs a conjunction, a junction word (口, 处) or a roundabout (环岛,
+# 转盘) within 32 characters, or a road named before the colon
+_INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转"))
+
+
+# What a road name read from the line's start can carry in front of it: a district
+# (平城区广德街), 新区, or words ending in 在/于 (记者在六顺街, 位于汉口路).
+_LEAD_BEFORE_ROAD = re.compile(r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于])(?=.{3})")
+
+
+def _trim_lead(a: str) -> tuple[str, int]:
+    """The road name without what was read in front of it, and how much was cut.
+
+    >>> _trim_lead("平城区广德街"), _trim_lead("记者在六顺街"), _trim_lead("园区大道")
+    (('广德街', 3), ('六顺街', 3), ('园区大道', 0))
+    """
+    m = _LEAD_BEFORE_ROAD.match(a)
+    if m:
+        rest = a[m.end():]
+        if ROAD_NAME_FULL.fullmatch(rest) and valid_road(rest):
+            return rest, m.end()
+    return a, 0
+
+
+def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_end: int) -> int:
+    a, cut = _trim_lead(a)
+    r.put("road_a", a, m.start("a") + cut, m.start("a") + cut + len(a))
+    if b is not None:
+        r.put("road_b", b, m.start("b"), m.start("b") + len(b))
+    r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
+    r.values.pop("road", None)  # a road named before the junction only located it
+    r.spans.pop("road", None)
+    return junction_end
+
+
+def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
+    t = r.t
+    clause = t[pos:end]
+    has_conj = _CONJ_SEARCH(t, pos, end) is not None
+    has_junction = "口" in clause or "处" in clause
+    # A与B路口, AB路口, A与B: each tried only when the clause has the words it needs
+    if has_junction:
+        if has_conj:
+            m = _INTER_JUNCTION.match(t, pos, end)
+            if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
+                return _set_intersection(r, m, a, b, m.end())
+        m = _INTER_NO_CONJ.match(t, pos, end)
+        if m and m.group("junc") == "口" and not _bare_junction_ok(m.group("a"), m.group("b")):
+            m = None
+        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
+            return _set_intersection(r, m, a, b, m.end())
+    if has_conj:
+        m = _INTER_BARE.match(t, pos, end)
+        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
+            return _set_intersection(r, m, a, b, m.end())
+    if r.known_road and t.startswith(r.known_road, pos):
+        m = _AFTER_KNOWN_ROAD.match(t, pos + len(r.known_road), end)
+        if m and valid_road(m.group("b")) and not ROAD.fullmatch(m.group("b")[:-1] or "x"):
+            r.put("road_a", r.known_road, pos, pos + len(r.known_road))
+            r.put("road_b", m.group("b"), m.start("b"), m.end("b"))
+            r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
+            r.values.pop("road", None)
+            return m.end()
+    m = _ROUNDABOUT.match(t, pos, end) if ("环岛" in clause or "转盘" in clause) else None
+    if m and _valid_name(m.group("a")):
+        return _set_intersection(r, m, m.group("a"), None, m.end())
+    return None
+
+
+_NOT_IN_BARE_JUNCTION = re.compile(r"[与和、交]")
+
+
+def _bare_junction_ok(a: str, b: str) -> bool:
+    """龙祥路口 is 龙祥路's 口; 陈家新村路口 is the 路口 of 陈家新村 (a village is no road),
+    and a name with 与 or 交叉 in it is two names read as one.
+
+    >>> _bare_junction_ok("开元大道", "龙祥路"), _bare_junction_ok("南一道", "陈家新村路")
+    (True, False)
+    """
+    if _NOT_IN_BARE_JUNCTION.search(a) or _NOT_IN_BARE_JUNCTION.search(b):
+        return False
+    return not (b.endswith("路") and _NOT_A_ROAD_NAME.search(b[:-1]))
+

@@ -1,0 +1,203 @@
+"""Landmarks: named places, with their relation or offset.
+
+A place named before a possessive (X的Y的西北方向33米), before an offset or a relation
+word (天成酒店南侧10米, …门前, 诚远机械斜对面), a clause naming the place itself
+(，星巴克处), a gate after its road (盘纸厂北门) and a named site (金财市场垃圾成堆,
+魏源路金长城网吧). A shop's branch in brackets stays with its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geodata.location.constructs.offsets import (
+    _OFFSET_AHEAD,
+    _meaningful_offset,
+    _read_offset,
+)
+from geodata.location.constructs.reading import (
+    _CLAUSE_END,
+    _LM,
+    Mark,
+    Reading,
+    _valid_name,
+    char_search,
+)
+from geodata.location.lexicon import (
+    DIR,
+    DISTANCE,
+    FACILITY_END,
+    GATE_END,
+    GENERIC_FEATURES,
+    REL,
+    RELATIONS,
+    ROAD_NAME_FULL,
+)
+from geodata.location.types import _make_span
+
+_LANDMARK_DE = re.compile(rf"(?P<chunk>{_LM}{{1,20}}?(?:\([^()]{{1,15}}\))?)(?=的)")
+_LANDMARK_CHUNK = re.compile(
+    rf"(?P<name>.+?)(?P<branch>\([^()]{{1,15}}\))?"
+    rf"(?P<tail>{REL}|正?{DIR}(?:角|侧|则|方向|面)?(?:[向往以]正?{DIR}(?:方向)?)?(?:{DISTANCE})?)?"
+)
+# a space inside a name is kept after a Latin letter or digit: "ZamZam 印巴餐厅"
+# (a character class, checked afterwards by _good_spaces: alternation per character is slow)
+_LMS = r"[^\t\n\r\f\v,;:的|。!?()“”\"、]"
+_BAD_SPACE = re.compile(r"(?<![A-Za-z0-9&.']) | (?= )| $")
+
+
+def _good_spaces(name: str) -> bool:
+    return " " not in name or not _BAD_SPACE.search(name)
+
+
+_LANDMARK_REL = re.compile(
+    # (a branch, optional, written "(?:X|)" as in _OFFSET: tried at every name length)
+    rf"(?P<name>{_LM}{_LMS}{{0,23}}?)(?:(?P<branch>\([^()]{{1,15}}\))|)(?:{_OFFSET_AHEAD}|(?P<rel>{REL}))"
+)
+# "，星巴克处": a landmark clause that names the place itself
+_LANDMARK_AT = re.compile(rf"(?P<name>{_LM}{_LMS}{{1,23}}?)处{_CLAUSE_END}")
+_LANDMARK_GATE = re.compile(rf"(?P<name>{_LM}{{1,12}}?{GATE_END})")
+_LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
+
+_REL_FIRST = frozenset(word[0] for word in RELATIONS)
+# What can end a _LANDMARK_CHUNK branch or tail (a relation word, an offset, a bracket):
+# a chunk ending otherwise is all name.
+_CHUNK_TAIL_LAST = frozenset(word[-1] for word in RELATIONS) | frozenset("东西南北角侧则向米里mM右许处)")
+# What can follow a _LANDMARK_REL name (and its branch, up to 41 characters on): the
+# first character of an offset ahead or of a relation word.
+_LANDMARK_NEXT = _REL_FIRST | frozenset("的正东西南北向往以")
+_LANDMARK_NEXT_SEARCH = char_search(_LANDMARK_NEXT)
+
+# Sites named by their kind only are part of what is wrong (施工工地路面积尘较多).
+GENERIC_SITES = frozenset({"施工工地", "工地", "施工现场", "施工区域", "项目", "工程", "小区", "市场", "公司"})
+# A name read as a site must not start with a word of the problem or of the road itself.
+_NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人行|机动|马路")
+
+
+def _valid_landmark(name: str) -> bool:
+    # one character (店外经营, 门前三包) is a word of the problem, not a named place
+    return len(name) >= 2 and _valid_name(name)
+
+
+def _add_mark(r: Reading, name: str, start: int, relation: str = "at") -> Mark:
+    in_chain = r.anchor in (None, "road", "landmark") or r.clause == r.anchor_clause
+    mark = Mark(name, _make_span(start, start + len(name)), relation, None, None, None, None, False, in_chain)
+    if name in GENERIC_FEATURES:
+        mark.in_chain = False
+    r.marks.append(mark)
+    if r.anchor is None:
+        r.anchor, r.anchor_clause = "landmark", r.clause
+    r.target, r.last = len(r.marks) - 1, "landmark"
+    return mark
+
+
+def _landmark_name(m: re.Match, r: Reading) -> str:
+    """The name with a shop's branch in brackets; a bracketed road names the road."""
+    name, branch = m.group("name"), m.group("branch")
+    if branch:
+        inner = branch[1:-1]
+        if ROAD_NAME_FULL.fullmatch(inner) and not inner.endswith("店"):
+            if not r.values.get("road"):
+                r.put("road", inner, m.start("branch") + 1, m.end("branch") - 1)
+        else:
+            name += branch
+    return name
+
+
+def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
+    t = r.t
+    # 1. "X的…": a possessive ends the name, whatever words the name contains (梅子内衣)
+    m = _LANDMARK_DE.match(t, pos, end) if "的" in t[pos:end] else None
+    if m and (chunk := m.group("chunk"))[-1] not in _CHUNK_TAIL_LAST:
+        # nothing can follow the name inside the chunk: the chunk is the name
+        # (what _LANDMARK_CHUNK reads then: no branch, no tail)
+        if _valid_landmark(chunk):
+            _add_mark(r, chunk, pos, relation="inside")
+            after = m.end()
+            offset_end = _read_offset(r, after, end)
+            if offset_end is not None:
+                return offset_end
+            r.last = "link"
+            return after + 1
+    elif m:
+        cm = _LANDMARK_CHUNK.fullmatch(chunk)
+        tail = cm.group("tail") if cm else None
+        if tail and not (tail in RELATIONS or _meaningful_offset(tail)):
+            cm = None
+        if cm and _valid_landmark(cm.group("name")):
+            name_match = _Shifted(cm, pos)
+            name = _landmark_name(name_match, r)
+            mark = _add_mark(r, name, pos, relation="inside")
+            after = m.end()
+            if tail:
+                tail_start = pos + cm.start("tail")
+                if tail in RELATIONS:
+                    mark.relation = RELATIONS[tail]
+                else:
+                    _read_offset(r, tail_start, pos + cm.end("tail"))
+            offset_end = _read_offset(r, after, end)
+            if offset_end is not None:
+                return offset_end
+            if tail:
+                # the possessive links to the next landmark: "诚远机械斜对面的塘坑饭店"
+                r.last = "link"
+                return after + 1
+            r.last = "link"
+            return after + 1
+    # 2. a name followed by an offset or a relation word
+    m = _LANDMARK_REL.match(t, pos, end) if _LANDMARK_NEXT_SEARCH(t, pos + 1, end) else None
+    if m and _valid_landmark(m.group("name")) and _good_spaces(m.group("name")):
+        name = _landmark_name(m, r)
+        if m.group("rel"):
+            _add_mark(r, name, pos, relation=RELATIONS[m.group("rel")])
+            if name in GENERIC_FEATURES:
+                # 庆丰中路绿化带内白色垃圾较多: the green belt is part of what is wrong
+                return pos
+            return m.end()
+        _add_mark(r, name, pos)
+        offset_end = _read_offset(r, m.end(), end)
+        if offset_end is not None:
+            return offset_end
+        r.marks.pop()
+        return None
+    # 3. "，星巴克处": a clause naming the place itself
+    if (pos == r.clause_start and (m := _LANDMARK_AT.match(t, pos, end)) and _valid_landmark(m.group("name"))
+            and _good_spaces(m.group("name"))):
+        _add_mark(r, m.group("name"), pos)
+        return m.end()
+    # 4. a gate named after a road (盘纸厂北门), or a site after a possessive
+    if r.last == "road" and r.clause == r.anchor_clause:
+        m = _LANDMARK_GATE.match(t, pos, end)
+        if m and _valid_name(m.group("name")):
+            _add_mark(r, m.group("name"), pos)
+            return m.end()
+    # 5. a named site that starts the line (金财市场垃圾成堆) or follows its road with no
+    # relation word (魏源路金长城网吧): the site is the place
+    if r.last is None or (r.last == "road" and r.anchor == "road" and r.clause == r.anchor_clause):
+        m = _LANDMARK_FACILITY.match(t, pos, end)
+        name = m.group("name") if m else ""
+        if m and _valid_landmark(name) and not _NOT_SITE_START.match(name) and name not in GENERIC_SITES:
+            _add_mark(r, name, pos)
+            return m.end()
+    if r.last == "link":
+        m = _LANDMARK_FACILITY.match(t, pos, end)
+        if m and _valid_name(m.group("name")):
+            _add_mark(r, m.group("name"), pos)
+            return m.end()
+    return None
+
+
+class _Shifted:
+    """A match on a chunk seen as a match on the whole text (group offsets shifted)."""
+
+    def __init__(self, match: re.Match, shift: int) -> None:
+        self._m, self._shift = match, shift
+
+    def group(self, name: str) -> str | None:
+        return self._m.group(name)
+
+    def start(self, name: str) -> int:
+        return self._m.start(name) + self._shift
+
+    def end(self, name: str) -> int:
+        return self._m.end(name) + self._shift

@@ -1,0 +1,135 @@
+"""The location loop: which construct is tried at the cursor, and where reading stops.
+
+`read_location` reads constructs left to right and stops where none applies (that is
+where the problem text starts), or after a qualifier (处, 路边, 人行道上, 有/存在). It
+also reads the small words between constructs itself: 沿线/沿街/一带 along a road, a
+travel word (由东向西), a relation after an address (299号门前).
+"""
+
+from __future__ import annotations
+
+import re
+
+from geodata.location.constructs.addresses import _read_address
+from geodata.location.constructs.intersections import _INTERSECTION_HINT, _read_intersection
+from geodata.location.constructs.landmarks import _REL_FIRST, _add_mark, _read_landmark, _valid_landmark
+from geodata.location.constructs.offsets import _OFFSET_FIRST, _read_offset
+from geodata.location.constructs.reading import Reading
+from geodata.location.constructs.roads import _read_road
+from geodata.location.constructs.segments import _NAMED_SECTION, _SEGMENT_LEAD, _read_paren
+from geodata.location.constructs.sides import _read_road_side
+from geodata.location.lexicon import REL, RELATIONS, TRAVEL
+from geodata.location.types import _make_span
+
+_ALONG = re.compile(r"沿线(?:街道)?|沿街|一带")
+_TRAVEL = re.compile(TRAVEL)
+_QUALIFIER = re.compile(
+    r"(?:处|(?:小巷)?路边|非?机动车道(?:边)?上|人行道(?:地|边)?上?|马路(?:边)?上|绿地上|立杆上"
+    r"|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限)|存在)?|有(?!限)|存在"
+)
+_REL_ALONE = re.compile(REL)
+_QUALIFIER_FIRST = frozenset("处小路非机人马绿立“\"有存")
+
+
+def read_location(r: Reading, pos: int, end: int) -> int:
+    """Read location constructs from ``pos``; return where the problem text starts."""
+    t = r.t
+    while pos < end:
+        c = t[pos]
+        if c in ", \t":
+            # a comma starts a new clause: later landmarks refine, they are not the anchor
+            while pos < end and t[pos] in ", \t":
+                if t[pos] == ",":
+                    r.clause += 1
+                    r.clause_start = pos + 1
+                pos += 1
+            if r.clause_start >= 0:
+                r.clause_start = pos
+            continue
+        if c in _QUALIFIER_FIRST and r.anchor is not None and (m := _QUALIFIER.match(t, pos, end)):
+            return m.end()
+        new = _read_step(r, pos, end, c)
+        if new is None or new <= pos:
+            return pos
+        pos = new
+    return pos
+
+
+def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
+    # Each reader is called only where it can apply: the cheap tests before a call are
+    # necessary conditions of that reader (its first characters, its state), so the
+    # result is the same as calling every reader in turn. ``c`` is ``r.t[pos]``.
+    t = r.t
+    if r.anchor is None:
+        m = _SEGMENT_LEAD.match(t, pos, end) if c == "从" else None
+        if m and r.pending_segment is None:
+            # 从丰台东路至丰台北路，正阳大街两侧: the stretch is named before its road
+            r.pending_segment = (m.group("from"), m.group("to"), _make_span(m.start(), m.end()))
+            return m.end()
+        # a road before a house number: 五环北路东7号 is No. 7 East on 五环北路
+        if r.known_road or _INTERSECTION_HINT(t, pos, end):
+            new = _read_intersection(r, pos, end)
+            if new is not None:
+                return new
+        if "侧" in t[pos:end]:  # without an anchor a road side needs its 侧
+            new = _read_road_side(r, pos, end)
+            if new is not None:
+                return new
+        new = _read_road(r, pos, end)
+        if new is not None:
+            return new
+        new = _read_address(r, pos, end)
+        if new is not None:
+            return new
+        return _read_landmark(r, pos, end)
+    last = r.last
+    if c in _OFFSET_FIRST:
+        new = _read_offset(r, pos, end)
+        if new is not None:
+            return new
+    if last == "address" and r.anchor == "address" and c in _REL_FIRST:
+        m = _REL_ALONE.match(t, pos, end)
+        if m:
+            r.address_relation = RELATIONS[m.group(0)]
+            r.last = "relation"
+            return m.end()
+    if c == "(" or (last == "road" and (c == "从" or "段" in t[pos:end])):
+        if last in ("road", "segment", "intersection", "landmark", "address"):
+            new = _read_paren(r, pos, end)
+            if new is not None:
+                return new
+    if c == "由" and _TRAVEL.match(t, pos, end):
+        return pos + 4
+    if last == "road" and r.anchor == "road" and "段" in t[pos:end]:
+        m = _NAMED_SECTION.match(t, pos, end)
+        if m and _valid_landmark(m.group("name")):
+            # 翠湖一路凤凰城段: the stretch of the road by a landmark, still the road
+            mark = _add_mark(r, m.group("name"), m.start("name"), relation="along")
+            mark.in_chain = False
+            r.along, r.last = True, "along"
+            return m.end()
+    if (last == "road" or last == "segment") and c in "沿一" and (m := _ALONG.match(t, pos, end)):
+        r.along = True
+        r.last = "along"
+        return m.end()
+    if c in "路道" or "侧" in t[pos:end]:
+        new = _read_road_side(r, pos, end)
+        if new is not None:
+            return new
+    if (last == "road" or last == "address") and c == "的":
+        r.last = "link"
+        return pos + 1
+    if r.anchor == "road" and last == "link":
+        new = _read_intersection(r, pos, end)
+        if new is not None:
+            return new
+    if last == "road" and r.anchor == "road" and (c in "东西南北" or c.isdecimal()):
+        new = _read_address(r, pos, end)
+        if new is not None:
+            return new
+    if last == "road_side" and r.anchor == "road" and r.clause == r.anchor_clause:
+        # with an anchor, a road is read only to place a road side (京藏高速西侧盘桥路)
+        new = _read_road(r, pos, end)
+        if new is not None:
+            return new
+    return _read_landmark(r, pos, end)

@@ -1,0 +1,122 @@
+"""The shared state of reading one line, and the name tests every construct uses.
+
+`Reading` holds what has been read so far (values and their spans, the landmarks as
+`Mark` objects, the anchor, the construct read last); `valid_road`, `_valid_name` and
+`_base_road` decide whether a piece of text can be a road or a name at all, for
+instance that 革新南路 is a road, 不知道 is none and 太清路东段 is the road 太清路. The
+construct modules import from here, never from one another's state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from geodata.location.lexicon import (
+    FACILITY_END,
+    GENERIC_WAYS,
+    PROBLEM_WORD,
+    ROAD_CORE,
+)
+from geodata.location.types import (
+    ParseMessage,
+    Span,
+    _make_message,
+    _make_span,
+)
+
+_RN = r"[^\s,;:()、/与的|。!?“”\"]"  # a character of a free-form road name
+_ROADX = ROAD_CORE + r"(?:辅路|主路)?(?:[东西南北中]段)?"
+_LM = r"[^\s,;:的|。!?()“”\"、]"
+_CLAUSE_END = r"(?=\s*(?:$|[,;。]))"
+_NOT_A_ROAD_NAME = re.compile(FACILITY_END + r"$|[村苑园]$")
+_SECTION_END = re.compile(r"[东西南北中]段$")
+
+
+def char_search(chars) -> Any:
+    """``search(text, pos, endpos)`` for any of ``chars``: a scan in C, where a set
+    test over a slice would make a string object of every character it looks at."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]").search
+
+
+@dataclass(slots=True)
+class Mark:
+    """A landmark while it is being read (mutable until the line is done)."""
+
+    name: str
+    span: Span
+    relation: str = "at"
+    direction: str | None = None
+    direction_span: Span | None = None
+    distance_m: int | float | None = None
+    distance_span: Span | None = None
+    approximate: bool = False
+    in_chain: bool = True  # part of the anchor's description, not a later refinement
+
+
+class Reading:
+    """Scratch state for one line (a plain slotted class: one is made per line)."""
+
+    __slots__ = (
+        "t", "values", "spans", "marks", "warnings", "anchor", "anchor_clause", "clause",
+        "known_road", "target", "last", "offset_relation", "offset_approximate",
+        "address_relation", "along", "pending_segment", "clause_start", "empty_span",
+    )
+
+    def __init__(self, t: str) -> None:
+        self.t = t
+        self.values: dict[str, Any] = {}
+        self.spans: dict[str, Span] = {}
+        self.marks: list[Mark] = []
+        self.warnings: list[ParseMessage] = []
+        self.anchor: str | None = None  # intersection, road, address, landmark
+        self.anchor_clause = 0
+        self.clause = 0
+        self.known_road: str | None = None
+        # what an offset read now applies to: "top" (anchor), "road" or a landmark index
+        self.target: Any = None
+        self.last: str | None = None  # the construct read last
+        self.offset_relation: str | None = None
+        self.offset_approximate = False
+        self.address_relation: str | None = None
+        self.along = False
+        self.pending_segment: tuple[str, str, Span] | None = None
+        self.clause_start = -1  # where the clause after the last comma starts
+        self.empty_span = False  # whether put() may have stored an empty span
+
+    def put(self, key: str, value: Any, start: int, end: int) -> None:
+        self.values[key] = value
+        self.spans[key] = _make_span(start, end)
+        if end <= start:
+            self.empty_span = True
+
+    def warn(self, start: int, end: int, message: str) -> None:
+        self.warnings.append(_make_message(_make_span(start, end), message, None))
+
+
+# Words that start a sentence, never a road name: 不知道在哪里 has no road 不知道.
+_NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想")
+
+
+def valid_road(name: str) -> bool:
+    return (
+        len(name) >= 2
+        and name[0] not in _NOT_NAME_START
+        and name not in GENERIC_WAYS
+        and not name.endswith(("人行道", "机动车道", "街道"))
+        and not PROBLEM_WORD.search(name)
+    )
+
+
+def _valid_name(name: str) -> bool:
+    return bool(name) and not PROBLEM_WORD.search(name) and name not in GENERIC_WAYS
+
+
+def _span_tuple(span: Span | None) -> tuple[int, int]:
+    return (span.start, span.end) if span else (0, 0)
+
+
+def _base_road(name: str) -> str:
+    """革新南路辅路 stays; 太清路东段 → 太清路 (the labels keep sections out of ``road``)."""
+    return _SECTION_END.sub("", name) if name.endswith("段") else name

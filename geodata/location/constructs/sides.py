@@ -1,0 +1,92 @@
+"""Road sides: which side of a road, 革新南路南侧, 路东, 道路两侧.
+
+A road followed by its side (革新南路南侧, 正阳大街两侧), a way without a road suffix
+whose side ends the clause (科荟桥北侧, G6辅路西侧), a road of the intersection named again
+with its side (学院路西侧 after 学院路与…路口), and the side of the road just read
+(路东, 道路两侧).
+"""
+
+from __future__ import annotations
+
+import re
+
+from geodata.location.constructs.reading import (
+    _CLAUSE_END,
+    _ROADX,
+    Reading,
+    _base_road,
+    _span_tuple,
+    valid_road,
+)
+from geodata.location.lexicon import NAME_CH, ROAD_SUFFIX
+
+ROAD_SIDE = re.compile(rf"(?P<road>{_ROADX})(?P<side>两侧|[东西南北]侧)(?![约\d])")
+# Ways whose names end in no road suffix but are roads all the same: bridges, expressways,
+# service roads ("G6辅路"). Read as a road side only when the side ends the clause
+# (天成酒店南侧10米 is a landmark; 科荟桥北侧 is the north side of the bridge road).
+_WAY_NAME = (
+    r"(?>[\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:高速公路|快速路|高速|辅路|主路|天桥|立交桥|立交|桥|隧道|环路"
+    r"|胡同|巷|公路))"
+)
+WAY_SIDE_AT_END = re.compile(rf"(?P<road>{_WAY_NAME})(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
+_WAY_ALONE = re.compile(rf"(?P<road>{_WAY_NAME}){_CLAUSE_END}")
+_SIDE_WORD = re.compile(rf"(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
+_WAY_SIDE = re.compile(r"(?:道路|路)(?P<side>两侧|[东西南北]侧)")
+_ROAD_EDGE = re.compile(rf"路(?P<d>[东西南北])(?![侧面]|{NAME_CH}{{0,3}}{ROAD_SUFFIX})")
+
+
+def _put_road_side(r: Reading, road: str, start: int, side: str, side_start: int) -> int:
+    r.put("side_road", road, start, start + len(road))
+    r.put("side", side, side_start, side_start + len(side))
+    if r.anchor is None:
+        base = _base_road(road)
+        r.put("road", base, start, start + len(base))
+        r.anchor, r.anchor_clause, r.target = "road", r.clause, "road"
+    r.last = "road_side"
+    return side_start + len(side)
+
+
+def _anchor_road_side(r: Reading, pos: int, end: int) -> int | None:
+    """学院路西侧 / G6辅路西侧 / 科荟桥北侧 after an intersection of that road: a road side,
+    whatever the road's name ends in (the name was read as a road already)."""
+    if r.anchor != "intersection" or r.clause == r.anchor_clause:
+        return None
+    t = r.t
+    for key in ("road_a", "road_b"):
+        name = r.values.get(key)
+        if name and t.startswith(name, pos):
+            m = _SIDE_WORD.match(t, pos + len(name), end)
+            if m:
+                return _put_road_side(r, name, pos, m.group("side"), m.start("side"))
+    return None
+
+
+def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
+    t = r.t
+    has_side = "侧" in t[pos:end]
+    if has_side and r.anchor == "intersection":
+        new = _anchor_road_side(r, pos, end)
+        if new is not None:
+            return new
+    m = ROAD_SIDE.match(t, pos, end) if has_side else None
+    if m and valid_road(m.group("road")):
+        return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
+    m = WAY_SIDE_AT_END.match(t, pos, end) if has_side else None
+    if m and valid_road(m.group("road")):
+        return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
+    if r.anchor is None:
+        return None
+    if t[pos] not in "路道":
+        return None
+    m = _WAY_SIDE.match(t, pos, end)
+    if m and r.values.get("road"):
+        r.put("side", m.group("side"), m.start("side"), m.end("side"))
+        r.put("side_road", r.values["road"], *_span_tuple(r.spans.get("road")))
+        r.last = "way_side"
+        return m.end()
+    m = _ROAD_EDGE.match(t, pos, end)
+    if m:
+        r.put("side", m.group("d") + "侧", m.start(), m.end())
+        r.last = "way_side"
+        return m.end()
+    return None
