@@ -302,33 +302,34 @@ def test_a_change_refused_meanwhile_is_kept_and_shown_not_lost(live_server, brow
 
 
 def test_a_shared_tablet_never_sends_one_officers_work_under_anothers_name(live_server, browser):
+    from org.models import Officer
+
     _demo()
+    first = Officer.objects.get(user__username="officer1")
     context, watch = _context(browser, TABLET_PORTRAIT)
     page = context.new_page()
-    _sign_in(page, live_server.url, "officer1", "/field/")
-    _open_app(page)
-    page.wait_for_function("document.getElementById('location-text').textContent.includes('学院路')")
-    context.set_offline(True)
-    page.wait_for_function("document.getElementById('net').textContent === '离线'")
-    _report(page, "积存垃圾渣土", "王队员离线记下的积存垃圾")
-    _wait_pending(page, 1)
-    # Before it is sent, the tablet changes hands: officer2 signs in on the same browser.
-    page.goto("about:blank")
-    context.set_offline(False)
-    context.clear_cookies()
+    # officer2 has the tablet; in its outbox waits a report officer1 made before handing it over
+    # (written to the device's IndexedDB as officer1's app writes it).
     _sign_in(page, live_server.url, "officer2", "/field/")
+    _open_app(page)
+    page.evaluate("""async (officer) => {
+        const box = await FieldOutbox.open({csrf: "", urls: {}, officer});
+        await box.add("report", {category: "0103", category_name: "积存垃圾渣土", lat: 39.99912, lon: 116.34636,
+                                 description: "王队员交班前记下的积存垃圾", source: "patrol"}, []);
+    }""", first.id)
+    page.reload()
     _open_app(page)
     page.evaluate("window.fieldApp.flush()")
     _wait_pending(page, 1)
     page.locator("[data-tab=outbox][role=tab]").click()
     assert "由其他账号记录" in page.locator("#outbox-list [data-item]").inner_text()
-    assert not Problem.objects.filter(description="王队员离线记下的积存垃圾").exists()
+    assert not Problem.objects.filter(description="王队员交班前记下的积存垃圾").exists()
     # Back with officer1: sent, under officer1's name.
     context.clear_cookies()
     _sign_in(page, live_server.url, "officer1", "/field/")
     _open_app(page)
-    _eventually(lambda: Problem.objects.filter(description="王队员离线记下的积存垃圾").exists())
-    assert Problem.objects.get(description="王队员离线记下的积存垃圾").reporter.username == "officer1"
+    _eventually(lambda: Problem.objects.filter(description="王队员交班前记下的积存垃圾").exists())
+    assert Problem.objects.get(description="王队员交班前记下的积存垃圾").reporter.username == "officer1"
     _wait_pending(page, 0)
     assert watch.off_host() == set(), f"requests left the machine: {watch.off_host()}"
     assert watch.errors == []
