@@ -24,18 +24,17 @@ import json
 import math
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import dj_database_url
-import psycopg2
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import admin, db_settings, free_port, pg_connect  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 BENCH_DB = "patrol_bench"
@@ -78,36 +77,10 @@ WHERE conrelid = 'patrol_problem'::regclass AND contype = 'f'
 """
 
 
-def db_settings(url: str) -> dict:
-    return dj_database_url.parse(url)
-
-
-def pg_connect(cfg: dict, dbname: str):
-    return psycopg2.connect(dbname=dbname, user=cfg["USER"], password=cfg["PASSWORD"], host=cfg["HOST"] or None,
-                            port=cfg["PORT"] or None)
-
-
 def bench_url(base_url: str) -> str:
     cfg = db_settings(base_url)
     return (f"postgis://{cfg['USER']}:{cfg['PASSWORD']}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}"
             f"/{BENCH_DB}")
-
-
-def admin(cfg: dict, sql: str) -> None:
-    """DDL on the server (CREATE/DROP DATABASE) from the maintenance database."""
-    conn = pg_connect(cfg, "postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def p95(samples: list[float]) -> float:

@@ -79,6 +79,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import admin, db_settings  # noqa: E402
+
 BENCH_DB = "patrol_bench_cov"
 DEFAULT_URL = "postgis://patrol:patrol@127.0.0.1:5432/patrol"
 HELSINKI = ROOT / "fixtures" / "osm" / "osm_helsinki_fi.osm.pbf"
@@ -91,23 +93,6 @@ SRIDS = {"helsinki": 3067, "grid": 4548}
 
 
 # ----------------------------------------------------------------------------- helpers
-def db_settings(url: str) -> dict:
-    import dj_database_url
-
-    return dj_database_url.parse(url)
-
-
-def admin(cfg: dict, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"], password=cfg["PASSWORD"], host=cfg["HOST"] or None,
-                            port=cfg["PORT"] or None)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
 
 
 def run(env: dict, *args: str) -> str:

@@ -61,7 +61,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -72,6 +71,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from bench.harness import admin, db_settings, free_port, pg_connect, stop_server  # noqa: E402
+
 BENCH_DB = "patrol_bench_load"
 DEFAULT_URL = "postgis://patrol:patrol@127.0.0.1:5432/patrol"
 USERS = ["officer1", "officer2", "lead1", "supervisor1", "admin"]
@@ -323,33 +326,6 @@ class Cutter:
 
 
 # -- setup and teardown ---------------------------------------------------------------------------------
-def db_settings(url: str) -> dict:
-    import dj_database_url
-
-    return dj_database_url.parse(url)
-
-
-def pg_connect(cfg: dict, dbname: str):
-    import psycopg2
-
-    return psycopg2.connect(dbname=dbname, user=cfg["USER"], password=cfg["PASSWORD"], host=cfg["HOST"] or None,
-                            port=cfg["PORT"] or None)
-
-
-def admin(cfg: dict, sql: str) -> None:
-    conn = pg_connect(cfg, "postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def manage(env: dict, *args: str) -> str:
@@ -380,16 +356,6 @@ def wait_ready(base: str, proc: subprocess.Popen, deadline_s: float = 30) -> Non
         except requests.RequestException:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer within {deadline_s:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)  # its own session: the master and its workers only
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def server_log_summary(text: str) -> Counter:

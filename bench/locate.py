@@ -28,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import INTERSECTION_OFFSET_SQL as SQL  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -47,43 +49,6 @@ from geodata.names import normalize_name  # noqa: E402
 
 N_POINTS = 1000
 SEED = 20261126
-
-SQL = """
-WITH q AS (
-    SELECT t.ord, t.a, t.b, t.brg, t.dist
-    FROM unnest(%s::text[], %s::text[], %s::float8[], %s::float8[]) WITH ORDINALITY AS t(a, b, brg, dist, ord)
-), anchor AS (
-    SELECT DISTINCT ON (q.ord) q.ord, q.brg, q.dist, i.id AS inter_id, i.geom AS ig
-    FROM q
-    JOIN geodata_road ra ON ra.name_normalized = q.a
-    JOIN geodata_road rb ON rb.name_normalized = q.b
-    JOIN geodata_intersection_roads ia ON ia.road_id = ra.id
-    JOIN geodata_intersection_roads ib ON ib.road_id = rb.id AND ib.intersection_id = ia.intersection_id
-    JOIN geodata_intersection i ON i.id = ia.intersection_id
-    ORDER BY q.ord, i.id
-), lines AS (
-    SELECT an.ord, an.brg, an.dist, an.ig, d.geom AS line
-    FROM anchor an
-    JOIN geodata_intersection_roads ir ON ir.intersection_id = an.inter_id
-    JOIN geodata_road r ON r.id = ir.road_id
-    CROSS JOIN LATERAL ST_Dump(ST_LineMerge(r.geom)) AS d
-    WHERE ST_DWithin(d.geom, an.ig, 60)
-), walk AS (
-    SELECT l.ord, l.brg, l.line, ST_Length(l.line) AS len,
-           ST_LineLocatePoint(l.line, l.ig) * ST_Length(l.line) AS s0, s.sg, l.dist
-    FROM lines l CROSS JOIN (VALUES (1.0::float8), (-1.0::float8)) AS s(sg)
-), pts AS (
-    SELECT w.ord, w.brg,
-           ST_LineInterpolatePoint(w.line, w.s0 / w.len) AS a,
-           ST_LineInterpolatePoint(w.line, (w.s0 + w.sg * w.dist) / w.len) AS p
-    FROM walk w
-    WHERE w.s0 + w.sg * w.dist BETWEEN 0 AND w.len
-)
-SELECT DISTINCT ON (ord) ord, ST_X(ST_Transform(p, 4326)), ST_Y(ST_Transform(p, 4326))
-FROM pts
-WHERE NOT ST_Equals(a, p)
-ORDER BY ord, abs(mod((degrees(ST_Azimuth(a, p)) - brg + 540)::numeric, 360) - 180) DESC
-"""
 
 
 F1_FILES = (("dev", "locations_dev.jsonl"), ("dev2", "locations_dev2.jsonl"),

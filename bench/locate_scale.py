@@ -51,7 +51,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -61,6 +60,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import INTERSECTION_OFFSET_SQL as SQL  # noqa: E402
+from bench.harness import admin, db_settings, free_port, pg_connect, stop_server  # noqa: E402
+
 BENCH_DB = "patrol_bench_scale"
 DEFAULT_URL = "postgis://patrol:patrol@127.0.0.1:5432/patrol"
 GRID_TOOL = ROOT.parent / "shared" / "tools" / "make_city_grid.py"
@@ -68,69 +70,9 @@ SEED = 20261130
 BENCH_USER = "bench-scale"
 DIRECTIONS = {"东": 90.0, "南": 180.0, "西": 270.0, "北": 0.0}
 
-# The batch as one statement: anchor = the first intersection (by id) of the two named roads;
-# the road lines there (each road's merged geometry, dumped) within 60 m; both ways along each
-# for the distance; the walk ending closest to the stated bearing wins.
-SQL = """
-WITH q AS (
-    SELECT t.ord, t.a, t.b, t.brg, t.dist
-    FROM unnest(%s::text[], %s::text[], %s::float8[], %s::float8[]) WITH ORDINALITY AS t(a, b, brg, dist, ord)
-), anchor AS (
-    SELECT DISTINCT ON (q.ord) q.ord, q.brg, q.dist, i.id AS inter_id, i.geom AS ig
-    FROM q
-    JOIN geodata_road ra ON ra.name_normalized = q.a
-    JOIN geodata_road rb ON rb.name_normalized = q.b
-    JOIN geodata_intersection_roads ia ON ia.road_id = ra.id
-    JOIN geodata_intersection_roads ib ON ib.road_id = rb.id AND ib.intersection_id = ia.intersection_id
-    JOIN geodata_intersection i ON i.id = ia.intersection_id
-    ORDER BY q.ord, i.id
-), lines AS (
-    SELECT an.ord, an.brg, an.dist, an.ig, d.geom AS line
-    FROM anchor an
-    JOIN geodata_intersection_roads ir ON ir.intersection_id = an.inter_id
-    JOIN geodata_road r ON r.id = ir.road_id
-    CROSS JOIN LATERAL ST_Dump(ST_LineMerge(r.geom)) AS d
-    WHERE ST_DWithin(d.geom, an.ig, 60)
-), walk AS (
-    SELECT l.ord, l.brg, l.line, ST_Length(l.line) AS len,
-           ST_LineLocatePoint(l.line, l.ig) * ST_Length(l.line) AS s0, s.sg, l.dist
-    FROM lines l CROSS JOIN (VALUES (1.0::float8), (-1.0::float8)) AS s(sg)
-), pts AS (
-    SELECT w.ord, w.brg,
-           ST_LineInterpolatePoint(w.line, w.s0 / w.len) AS a,
-           ST_LineInterpolatePoint(w.line, (w.s0 + w.sg * w.dist) / w.len) AS p
-    FROM walk w
-    WHERE w.s0 + w.sg * w.dist BETWEEN 0 AND w.len
-)
-SELECT DISTINCT ON (ord) ord, ST_X(ST_Transform(p, 4326)), ST_Y(ST_Transform(p, 4326))
-FROM pts
-WHERE NOT ST_Equals(a, p)
-ORDER BY ord, abs(mod((degrees(ST_Azimuth(a, p)) - brg + 540)::numeric, 360) - 180) DESC
-"""
 
 
 # ----------------------------------------------------------------------------- helpers
-def db_settings(url: str) -> dict:
-    import dj_database_url
-
-    return dj_database_url.parse(url)
-
-
-def pg_connect(cfg: dict, dbname: str):
-    import psycopg2
-
-    return psycopg2.connect(dbname=dbname, user=cfg["USER"], password=cfg["PASSWORD"], host=cfg["HOST"] or None,
-                            port=cfg["PORT"] or None)
-
-
-def admin(cfg: dict, sql: str) -> None:
-    conn = pg_connect(cfg, "postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
 
 
 def manage(env: dict, *args: str, timed: bool = False) -> tuple[str, float, float | None]:
@@ -151,12 +93,6 @@ def manage(env: dict, *args: str, timed: bool = False) -> tuple[str, float, floa
     elif timed:  # the largest child so far: this one, unless an earlier child was larger
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     return out.stdout, seconds, peak
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -262,16 +198,6 @@ def start_server(env: dict, port: int, workers: int, log) -> subprocess.Popen:
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--preload",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--error-logfile", "-"],
         env=env, cwd=ROOT, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)  # its own session: the master and its workers only
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def wait_first_locate(base: str, proc: subprocess.Popen, text: str, started: float, deadline_s: float) -> tuple:
