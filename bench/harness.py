@@ -92,3 +92,40 @@ FROM pts
 WHERE NOT ST_Equals(a, p)
 ORDER BY ord, abs(mod((degrees(ST_Azimuth(a, p)) - brg + 540)::numeric, 360) - 180) DESC
 """
+
+
+def manage(root, env: dict, *args: str) -> str:
+    """Run ``manage.py`` of the repository at `root` in `env`; its stdout (its stderr on failure)."""
+    import sys
+
+    out = subprocess.run([sys.executable, str(root / "manage.py"), *args], env=env, cwd=root,
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out.stderr[-2000:]}")
+    return out.stdout
+
+
+def start_gunicorn(root, env: dict, *, app: str, port: int, workers: int, log, timeout_s: int) -> subprocess.Popen:
+    """gunicorn serving `app` (``bench.<name>:wsgi_app()``) in a session of its own (stop_server)."""
+    return subprocess.Popen(
+        [str(root / ".venv" / "bin" / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--chdir", str(root), "--timeout", str(timeout_s), "--log-level", "warning"],
+        env=env, cwd=root, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_ready(url: str, proc: subprocess.Popen, *, deadline_s: float, every_s: float = 0.2) -> None:
+    """Until `url` answers 2xx; fails when the server exits or the deadline passes."""
+    import time
+
+    import requests
+
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        try:
+            requests.get(url, timeout=5).raise_for_status()
+            return
+        except requests.RequestException:
+            time.sleep(every_s)
+    raise RuntimeError(f"gunicorn did not answer within {deadline_s:.0f} s")

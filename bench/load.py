@@ -73,6 +73,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from bench import harness  # noqa: E402
 from bench.harness import admin, db_settings, free_port, pg_connect, stop_server  # noqa: E402
 
 BENCH_DB = "patrol_bench_load"
@@ -329,33 +330,15 @@ class Cutter:
 
 
 def manage(env: dict, *args: str) -> str:
-    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,
-                         capture_output=True, text=True)
-    if out.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out.stderr[-2000:]}")
-    return out.stdout
+    return harness.manage(ROOT, env, *args)
 
 
 def start_server(env: dict, port: int, workers: int, log) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "bench.load:wsgi_app()", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--chdir", str(ROOT), "--timeout", "60", "--log-level", "warning"],
-        env=env, cwd=ROOT, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    return harness.start_gunicorn(ROOT, env, app="bench.load:wsgi_app()", port=port, workers=workers, log=log, timeout_s=60)
 
 
-def wait_ready(base: str, proc: subprocess.Popen, deadline_s: float = 30) -> None:
-    import requests
-
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
-        try:
-            requests.get(base + "/api/v1/categories/", timeout=5).raise_for_status()
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {deadline_s:.0f} s")
+def wait_ready(base: str, proc: subprocess.Popen) -> None:
+    harness.wait_ready(base + "/api/v1/categories/", proc, deadline_s=30, every_s=0.2)
 
 
 def server_log_summary(text: str) -> Counter:
