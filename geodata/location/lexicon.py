@@ -38,8 +38,9 @@ ROAD_SUFFIX = r"(?:大街|大道|胡同|公路|高速|环路|路|街|道|巷|里
 # Characters a road name is made of. No ASCII digits (they start house numbers), no
 # 的 (a possessive ends the name), no punctuation.
 NAME_CH = r"[\u4e00-\u9fffA-Za-z]"
-# A name followed by these is a compound or building, not a road: 慈云寺北里小区.
-_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场)"
+# A name followed by these is a compound or building, not a road: 慈云寺北里小区; 路面 is
+# the surface of a way (施工工地路面积尘), 路面馆 a noodle shop on it.
+_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场|面(?!馆))"
 # Atomic group: the shortest name ending in a road suffix is the road (马家堡东路, not
 # 马家堡东路与革新南路); the parser never re-reads it longer.
 ROAD_CORE = rf"(?>{NAME_CH}{{1,10}}?{ROAD_SUFFIX})"

@@ -64,6 +64,11 @@ logger = logging.getLogger(__name__)
 _NUMBERING = re.compile(
     r"\s*[●•·○◆■▲★①②③④⑤⑥⑦⑧⑨⑩]?\s*(?:\(?\d{1,3}\)|\d{1,3}\s*[.、](?!\d)|[一二三四五六七八九十]{1,3}、)?\s*"
 )
+_HAN_NUMERALS = frozenset("一二三四五六七八九十")
+# A list number glued to its item (2建新街绿化带内…, 5惠民二路…); not a house number or a
+# count (5号楼, 3个, 12日)
+_GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])(?![号楼栋层单元米个处辆家月日时点年期路街条巷])")
+_HAN_ENUMERATOR = re.compile(r"[一二三四五六七八九十]{1,3}、\s*")
 _QUESTION_NUMBER = re.compile(r"问题\d{1,3}[.、]")
 _PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)发现[,:]?")
 _COMPLAINT = re.compile(r".{1,12}?反映[,:]")
@@ -71,12 +76,14 @@ _COLON_PREFIX = re.compile(r"(?P<p>[^\s,;:()|。]{1,12}):(?!\s*\d{1,2}\s*[.、])
 _COLON_BEFORE_LIST = re.compile(r":(?=\s*\d{1,2}\s*[.、])")
 _DISTRICT = re.compile(
     "(?P<d>(?:" + "|".join(BEIJING_DISTRICTS) + r")区?|[\u4e00-\u9fff]{2,4}[区县](?=[\u4e00-\u9fff]{1,8}?"
-    r"(?:街道|镇|乡|地区)))"
+    r"(?:街道|镇|乡|地区|社区)))"
 )
 # A district (after its city) right before a road: the area words 小区, 园区, 景区… end
 # names of places, not districts.
 _DISTRICT_BEFORE_ROAD = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,3}市)?(?P<d>[\u4e00-\u9fff]{1,3}[^\W\d_小社园城景校院厂片营矿A-Za-z](?:新区|区|县))"
+    r"(?:[\u4e00-\u9fff]{2,3}市)?(?P<d>[\u4e00-\u9fff]{1,3}[^\W\d_小社园城景校院厂片营矿地A-Za-z](?:新区|区|县)"
+    # 下城区, 增城区 (but 老城区, 主城区 are parts of a town)
+    r"|[^\W\d_老主市新A-Za-z]城区)"
 )
 # A responsible area in brackets after the problem: "(市场管理所、金盆居委会)".
 _RESPONSIBLE_AREA = re.compile(
@@ -112,6 +119,7 @@ _PLACE_FOLLOWS = re.compile(
     r"(?:反映|反应|投诉|报料|留言|看到|发现|查看|来到|位于|家住|致电本报)(?:称|说)?|称(?=[,:])"
 )
 _PLACE_FOLLOWS_WINDOW = 120
+_CLAUSE_MARK = re.compile(r"[,:;“”\"]+")
 _AFTER_PLACE_WORD = re.compile(r"[,:“\"\s—]*(?:在(?!于))?")
 _SUBDISTRICT = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,8}}?)(?P<kind>{SUBDISTRICT_KIND})(?P<belongs>所属)?"
@@ -120,12 +128,14 @@ _SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]�
 # 学院路街道， is a subdistrict named after a road: a name with a road word is one when a
 # comma closes it and it is a kind of area a line starts with.
 _SUBDISTRICT_BAD_BEFORE_COMMA = re.compile(r"沿线|区|的|[东西南北]侧|交叉|路口|与|和")
+_SUBDISTRICT_BAD_IN_COMMUNITY = re.compile(r"区|的|[东西南北]侧|交叉|路口|与|和|某|段")
 _AREA_KINDS_NAMED_AFTER_ROADS = frozenset({"街道", "街道办事处", "地区", "镇", "乡"})
 _ADMIN_AREA = re.compile(
     r"责任辖区(?:及责任人)?:(?:[^,;。()]*?区)?(?P<sub>[^,;。()区]{1,8}?(?:办事处|街道|镇|乡))"
 )
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = _HAS_HAN
 # What a line's end is stripped of: white space (str.isspace: all of it is below U+3001)
 # and closing punctuation, in any order.
 _END_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "。.;,"
@@ -162,14 +172,41 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
                 if _ROAD_SUFFIX_END.search(prefix):
                     head, head_end = "", 0
                     r.known_road = prefix
+                    r.colon_road = (p_start, p_start + len(prefix))
         sub = _SUBDISTRICT.fullmatch(head)
         if head.startswith("乡镇") and len(head) > 2:
             r.put("subdistrict", head[2:], p_start + 2, p_start + head_end)
         elif sub and not _SUBDISTRICT_BAD.search(sub.group("name")) and not sub.group("belongs"):
             r.put("subdistrict", head, p_start, p_start + head_end)
+        elif _PLACE_BEFORE_COLON.search(head) and not PROBLEM_WORD.search(head):
+            # 恒立心海湾花园: the place the items below are about
+            r.marks.append(Mark(head, Span(p_start, p_start + head_end)))
+            if r.anchor is None:
+                r.anchor, r.anchor_clause = "landmark", r.clause
         elif head and "网格" not in head and not PROBLEM_WORD.search(head):
             r.put("district", head, p_start, p_start + head_end)
         pos = after
+
+
+_PLACE_BEFORE_COLON = re.compile(r"(?:花园|家园|小区|市场|广场|公园|大厦|中心|医院|学校|商场|超市)$")
+
+
+def _ROAD_START(t: str, pos: int, end: int) -> bool:
+    """Does a road or an intersection start at ``pos``? (then the body names the place)"""
+    m = ROAD.match(t, pos, end)
+    return bool(m and valid_road(m.group("road")))
+
+
+def _put_colon_road(r: Reading) -> None:
+    start, stop = r.colon_road
+    name = r.t[start:stop]
+    m = _DISTRICT_BEFORE_ROAD.match(name)
+    cut = m.end() if m and ROAD.fullmatch(name[m.end():]) and valid_road(name[m.end():]) else 0
+    if cut and not r.values.get("district"):
+        r.put("district", name[:cut], start, start + cut)
+    if valid_road(name[cut:]):
+        r.put("road", name[cut:], start + cut, stop)
+        r.anchor, r.anchor_clause, r.target, r.last = "road", r.clause, "road", "road"
 
 
 def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
@@ -192,6 +229,10 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
     if m and _subdistrict_ok(m, t):
         r.put("subdistrict", m.group("name") + m.group("kind"), m.start(), m.end("kind"))
         pos = m.end()
+        # 文峰街道双合店社区田园街: a community inside the subdistrict only narrows it
+        c = _SUBDISTRICT.match(t, pos, end) if "社区" in t[pos + 1:pos + 9] else None
+        if c and c.group("kind") == "社区" and not _SUBDISTRICT_BAD.search(c.group("name")):
+            pos = c.end()
     return pos
 
 
@@ -202,10 +243,14 @@ def _subdistrict_ok(m: re.Match, t: str) -> bool:
         nxt == "," and kind in _AREA_KINDS_NAMED_AFTER_ROADS
         and not _SUBDISTRICT_BAD_BEFORE_COMMA.search(name)
     )
-    if kind == "社区" and not m.group("belongs") and nxt not in (",", ":", " ", ""):
+    if kind == "社区" and not m.group("belongs") and nxt not in (",", ":", " ", "") and not (
+            _HAN.match(nxt) and nxt not in "和与及" and not t.startswith(("卫生", "服务", "医院"), m.end())):
         ok = False
     if len(name) == 1 and kind not in ("乡", "镇"):
         ok = False
+    elif (kind == "社区" and not ok and nxt and _HAN.match(nxt) and nxt not in "和与及"
+          and not _SUBDISTRICT_BAD_IN_COMMUNITY.search(name) and not t.startswith(("卫生", "服务", "医院"), m.end())):
+        ok = True  # 官路社区棉花公司: communities are named after their roads
     return ok
 
 
@@ -230,7 +275,12 @@ def _read_table_row(r: Reading, pos: int, end: int) -> tuple[int, int, list[tupl
         r.marks.append(Mark(t[s:e], Span(s, e), in_chain=False))
     if location_cell < len(cells):
         s, e = cells[location_cell]
+        s = _read_district_and_subdistrict(r, s, e)  # 后沙峪镇安详大街
         stop = read_location(r, s, e)
+        if e > stop == s and r.anchor is None and not PROBLEM_WORD.search(t, s, e):
+            # a cell that is only a name (北京王桂荣特色兰州拉面馆): the place itself
+            r.marks.append(Mark(t[s:e], Span(s, e)))
+            stop = e
         if stop < e:
             r.warn(stop, e, "text in the location cell was not read")
     problem_cells = [
@@ -259,7 +309,18 @@ def _read(text: str) -> ParsedLocation:
     if end == 0 or not (starts_han or _HAS_HAN.search(t)):
         return ParsedLocation(errors=(ParseMessage(Span(0, len(text)), "no Chinese location text"),))
     r = Reading(t)
-    pos = _NUMBERING.match(t, 0, end).end() if not starts_han else 0
+    if not starts_han:
+        pos = _NUMBERING.match(t, 0, end).end()
+        if t.startswith("(", pos) and ")" in t[pos:end]:
+            pos += 1  # 【山海关路新昌路】 (folded to round brackets): a headline's place
+        if pos and t[pos:pos + 1].isdigit():
+            pos = _NUMBERING.match(t, pos, end).end()  # "1. 3.开元大道": a list's number twice
+        if pos == 0 and (m := _GLUED_NUMBER.match(t, 0, end)):
+            pos = m.end()
+    elif t[0] in _HAN_NUMERALS and (m := _HAN_ENUMERATOR.match(t, 0, end)):
+        pos = _NUMBERING.match(t, m.end(), end).end()  # 三、黄河路…, 三、1.大古桥社区…
+    else:
+        pos = 0
 
     if t.count("|") >= 2:
         _, _, problem_cells = _read_table_row(r, pos, end)
@@ -276,17 +337,38 @@ def _read(text: str) -> ParsedLocation:
     complaint = _COMPLAINT.match(t, pos, end) if "反映" in t[pos:end] else None
     if complaint:
         pos = complaint.end()
-    if t.startswith("位于", pos) or t.startswith("家住", pos):
+    home = t.startswith("家住", pos)
+    if t.startswith("位于", pos) or home:
         pos += 2
     elif t.startswith("在", pos) and (m := ROAD.match(t, pos + 1, end)) and valid_road(m.group("road")):
         pos += 1  # 在建业路两侧
     problems = _read_body(r, pos, end, first_only=bool(complaint))
-    if r.anchor is None and not r.marks and not r.values.get("subdistrict"):
-        # nothing read where the line starts: a report that names the place later on
+    if home and (report := _REPORTED.search(t, pos, end)):
+        # 家住杨浦区政本路的市民…反映,位于政本路232号附近…: where the caller lives only gives
+        # the area; the place of the problem is named after the report word, when it is
+        better = _read_after_report_words(t, report.start(), end)
+        if better is not None and better[0].anchor is not None:
+            r = _with_area_of(better[0], r)
+            problems = better[1]
+    if r.anchor is None and not r.marks:
+        # nothing read where the line starts (or only who reports: 家住西北旺地区的李女士
+        # 向本报反映): a report that names the place later on
         better = _read_after_report_words(t, pos, end)
-        if better is not None:
-            r, problems = better
+        if better is not None and (better[0].anchor is not None or not r.values.get("subdistrict")):
+            r, problems = _with_area_of(better[0], r), better[1]
     return _result(r, problems, text)
+
+
+_REPORTED = re.compile(r"反映|反应|投诉|称(?=[,:])")
+
+
+def _with_area_of(r: Reading, home: Reading) -> Reading:
+    """``r`` with the district and subdistrict of ``home`` where it has none."""
+    for key in ("district", "subdistrict"):
+        if home.values.get(key) and not r.values.get(key):
+            span = home.spans[key]
+            r.put(key, home.values[key], span.start, span.end)
+    return r
 
 
 def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Problem]:
@@ -301,6 +383,9 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
     elif r.values.get("district") and t.startswith("的", pos):
         pos += 1  # 通州区的北京城乡建设集团有限公司
 
+    if r.colon_road and r.anchor is None and not _ROAD_START(t, pos, end):
+        # 东城区辛寺胡同:建筑垃圾一堆: the road before the colon is the place
+        _put_colon_road(r)
     listed = _COLON_BEFORE_LIST.search(t, pos, end) if ":" in t else None
     location_end = listed.start() if listed else end
     stop = read_location(r, pos, location_end)
@@ -336,8 +421,17 @@ def _read_after_report_words(t: str, pos: int, end: int) -> tuple[Reading, list[
     ('郑东新区', '东风南路', '永平路', '东', ('占道经营现象严重',))
     """
     landmark_reading = None
-    for m in _PLACE_FOLLOWS.finditer(t, pos, min(end, pos + _PLACE_FOLLOWS_WINDOW)):
-        start = _AFTER_PLACE_WORD.match(t, m.end(), end).end()
+    window_end = min(end, pos + _PLACE_FOLLOWS_WINDOW)
+    admin = t.find("责任", pos, window_end)
+    if admin >= 0:
+        window_end = admin  # 责任辖区…: the administration's words, no place of the problem
+    # after a report word first (反映…, 位于…), then after any clause mark: a caption's
+    # "图为5月4日," or a time span "国庆长假期间," before the place
+    places = [m.end() for m in _PLACE_FOLLOWS.finditer(t, pos, window_end)]
+    places += [m.end() for m in _CLAUSE_MARK.finditer(t, pos, window_end)
+               if m.end() not in places and m.end() < window_end]
+    for place in places:
+        start = _AFTER_PLACE_WORD.match(t, place, end).end()
         if start >= end:
             continue
         start = _skip_when(t, start, end)

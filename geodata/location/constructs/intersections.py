@@ -37,6 +37,9 @@ _INTER_NO_CONJ = re.compile(rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?P<junc>{JUNCTION}
 _INTER_BARE = re.compile(
     rf"(?P<a>{_ROADX})(?:{TRAVEL})?(?P<conj>{CONJ})(?P<b>{_ROADX})(?=[向往以朝]?正?{DIR}|的|处|$|[,;。])"
 )
+# 经三路丰产路路西 / 【山海关路新昌路】 / 地点:嘉善路永嘉路: two roads back to back with
+# nothing after them but a side of the way or the clause's end name their junction
+_INTER_ADJACENT = re.compile(rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?=路?[东西南北]侧?(?![\u4e00-\u9fff]*?[路街道])|$|[,;。)\s])")
 _AFTER_KNOWN_ROAD = re.compile(rf"(?P<b>{_RN}{{2,12}}?)(?P<junc>{JUNCTION})处?")
 _ROUNDABOUT = re.compile(rf"(?P<a>{_RN}{{1,10}}?(?:环岛|转盘))")
 _CONJ_CHARS = frozenset("与和、/")
@@ -107,6 +110,18 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     m = _ROUNDABOUT.match(t, pos, end) if ("环岛" in clause or "转盘" in clause) else None
     if m and _valid_name(m.group("a")):
         return _set_intersection(r, m, m.group("a"), None, m.end())
+    return None
+
+
+# what follows a road without being a second road: its service road, or the way itself
+_NOT_A_SECOND_ROAD = ("辅", "主", "道路", "马路", "街路")
+
+
+def read_adjacent_roads(r: Reading, pos: int, end: int) -> int | None:
+    """经三路丰产路路西: two roads back to back, the anchor is their junction."""
+    m = _INTER_ADJACENT.match(r.t, pos, end)
+    if m and len(m.group("b")) >= 3 and not m.group("b").startswith(_NOT_A_SECOND_ROAD) and _bare_junction_ok(a := m.group("a"), b := m.group("b")) and valid_road(a) and valid_road(b):
+        return _set_intersection(r, m, a, b, m.end())
     return None
 
 

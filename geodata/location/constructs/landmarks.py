@@ -74,15 +74,42 @@ GENERIC_SITES = frozenset({"施工工地", "工地", "施工现场", "施工区�
 _NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人行|机动|马路")
 
 
+# What a named place is not: a bare relation or stretch word (周边, 整条路), a clause with
+# a verb or a report in it (摆摊, 暗访组也发现了, 某餐馆私自将店铺, 牌号为…), a date, or a
+# name cut before a conjunction (排水沟及).
+_NOT_A_PLACE = re.compile(
+    r"^(?:周边|附近|一带|整条路|整条街|路口|路段|平地|荒地|空地|沿线|两侧|两边|两旁|旁边|对面|老旧)$"
+    r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线"
+    r"|\d{4}年|\d{1,2}月\d{1,2}日"
+    r"|[及和与、]$"
+    # a stretch "from A to B", not a place: 中州路至凯旋路口, 到李村镇路段
+    r"|^[到至]|[至到].*(?:路口|路段)$|.{2}[至到].{2}"
+    # a connective that opens a clause (同时沿线网点前)
+    r"|^(?:同时|另外|此外|并且|而且|但是|还有)"
+)
+
+
+_UNSPECIFIC = ("一家", "某", "一个", "一处", "一些", "几家")
+
+
+# Places named after what they hold: a problem word in them is part of the name.
+_WASTE_FACILITY = re.compile(r"垃圾(?:中转站|转运站|收集站|站|房|屋|池)$")
+
+
 def _valid_landmark(name: str) -> bool:
     # one character (店外经营, 门前三包) is a word of the problem, not a named place
-    return len(name) >= 2 and _valid_name(name)
+    if len(name) < 2 or _NOT_A_PLACE.search(name):
+        return False
+    facility = _WASTE_FACILITY.search(name)
+    # 求真垃圾站 is checked as 求真 (a bare 垃圾站 is then no name: 求真 is empty)
+    return _valid_name(name[:facility.start()] if facility else name)
 
 
 def _add_mark(r: Reading, name: str, start: int, relation: str = "at") -> Mark:
     in_chain = r.anchor in (None, "road", "landmark") or r.clause == r.anchor_clause
     mark = Mark(name, _make_span(start, start + len(name)), relation, None, None, None, None, False, in_chain)
-    if name in GENERIC_FEATURES:
+    if name in GENERIC_FEATURES or name.startswith(_UNSPECIFIC):
+        # a green belt belongs to the road; "一家饭店", "某餐馆" do not place anything
         mark.in_chain = False
     r.marks.append(mark)
     if r.anchor is None:
@@ -160,9 +187,11 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
             return offset_end
         r.marks.pop()
         return None
-    # 3. "，星巴克处": a clause naming the place itself
-    if (pos == r.clause_start and (m := _LANDMARK_AT.match(t, pos, end)) and _valid_landmark(m.group("name"))
-            and _good_spaces(m.group("name"))):
+    # 3. "，星巴克处": a clause naming the place itself, or a place right after its road
+    # ending the clause (五一路新都康年入口处,)
+    after_road = r.last == "road" and r.anchor == "road" and r.clause == r.anchor_clause and t[pos] != "路"
+    if ((pos == r.clause_start or after_road) and (m := _LANDMARK_AT.match(t, pos, end))
+            and _valid_landmark(m.group("name")) and _good_spaces(m.group("name"))):
         _add_mark(r, m.group("name"), pos)
         return m.end()
     # 4. a gate named after a road (盘纸厂北门), or a site after a possessive

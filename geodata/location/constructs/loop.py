@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 
 from geodata.location.constructs.addresses import _read_address
-from geodata.location.constructs.intersections import _INTERSECTION_HINT, _read_intersection
+from geodata.location.constructs.intersections import (
+    _INTERSECTION_HINT,
+    _read_intersection,
+    read_adjacent_roads,
+)
 from geodata.location.constructs.landmarks import _REL_FIRST, _add_mark, _read_landmark, _valid_landmark
 from geodata.location.constructs.offsets import _OFFSET_FIRST, _read_offset
 from geodata.location.constructs.reading import Reading
-from geodata.location.constructs.roads import _read_road
+from geodata.location.constructs.roads import _read_road, skip_lead_in_road
 from geodata.location.constructs.segments import _NAMED_SECTION, _SEGMENT_LEAD, _read_paren
 from geodata.location.constructs.sides import _read_road_side
 from geodata.location.lexicon import REL, RELATIONS, TRAVEL
@@ -66,11 +70,17 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             # 从丰台东路至丰台北路，正阳大街两侧: the stretch is named before its road
             r.pending_segment = (m.group("from"), m.group("to"), _make_span(m.start(), m.end()))
             return m.end()
+        new = skip_lead_in_road(r, pos, end)
+        if new is not None:
+            return new
         # a road before a house number: 五环北路东7号 is No. 7 East on 五环北路
         if r.known_road or _INTERSECTION_HINT(t, pos, end):
             new = _read_intersection(r, pos, end)
             if new is not None:
                 return new
+        new = read_adjacent_roads(r, pos, end)
+        if new is not None:
+            return new
         if "侧" in t[pos:end]:  # without an anchor a road side needs its 侧
             new = _read_road_side(r, pos, end)
             if new is not None:
@@ -83,6 +93,11 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             return new
         return _read_landmark(r, pos, end)
     last = r.last
+    if c in "道马街" and t.startswith(("道路", "马路", "街路"), pos):
+        # 道路中段北侧 after its road: the side of that road, before any other reading of 段
+        new = _read_road_side(r, pos, end)
+        if new is not None:
+            return new
     if c in _OFFSET_FIRST:
         new = _read_offset(r, pos, end)
         if new is not None:
@@ -112,7 +127,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         r.along = True
         r.last = "along"
         return m.end()
-    if c in "路道" or "侧" in t[pos:end]:
+    if c in "路道马街沿中两" or "侧" in t[pos:end]:
         new = _read_road_side(r, pos, end)
         if new is not None:
             return new

@@ -29,7 +29,7 @@ for _optional, _branch in (
     _DISTANCE_BRANCHES = _DISTANCE_BRANCHES.replace(_optional, _branch)
 del _optional, _branch
 _OFFSET = re.compile(
-    rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|面)|)|)"
+    rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|面|行(?=约|大约|\d))|)|)"
     rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)|)\)?(?:,{_DIST_START}|)"
     rf"(?:{_DISTANCE_BRANCHES}|)"
 )
@@ -40,7 +40,7 @@ assert _OFFSET.groups == len(_OFFSET_GROUPS)
 _DIGIT_FIRST = frozenset("0123456789")
 _DISTANCE_AHEAD = re.compile(DISTANCE).match
 _OFFSET_AHEAD = (
-    rf"(?=的?正?{DIR}(?:侧|则|角|方向|面|约|大约|\d|[一二两三四五六七八九十]+[米公])"
+    rf"(?=的?正?{DIR}(?:侧|则|角|方向|面|行?约|行?大约|行?\d|[一二两三四五六七八九十]+[米公])"
     rf"|[向往以]正?{DIR})"
 )
 # A cheap first-character test: an offset cannot start at most positions, and a set

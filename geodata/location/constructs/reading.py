@@ -60,7 +60,7 @@ class Reading:
 
     __slots__ = (
         "t", "values", "spans", "marks", "warnings", "anchor", "anchor_clause", "clause",
-        "known_road", "target", "last", "offset_relation", "offset_approximate",
+        "known_road", "colon_road", "target", "last", "offset_relation", "offset_approximate",
         "address_relation", "along", "pending_segment", "clause_start", "empty_span",
     )
 
@@ -74,6 +74,7 @@ class Reading:
         self.anchor_clause = 0
         self.clause = 0
         self.known_road: str | None = None
+        self.colon_road: tuple[int, int] | None = None  # where a road named before a colon is
         # what an offset read now applies to: "top" (anchor), "road" or a landmark index
         self.target: Any = None
         self.last: str | None = None  # the construct read last

@@ -7,13 +7,45 @@
 
 from __future__ import annotations
 
+import re
+
 from geodata.location.constructs.reading import Mark, Reading, _base_road, valid_road
 from geodata.location.constructs.sides import _WAY_ALONE
 from geodata.location.lexicon import ROAD
 
+# Words a report puts before the place, read into a road name when nothing separates
+# them (记者来到宏政街, 点位位于幸福路, 紧挨墙的路): the road starts after the last of them.
+_LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|走到|反映|发现|看到|留言|的)")
+# A district glued to its road (下城区广福路, 金水区经三路); 小区路, 园区路 are names.
+_DISTRICT_IN_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}[^\W\d_小社园城景校院厂片营矿开地](?:新区|区|县)|[^\W\d_老主市新]城区")
+
+
+def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
+    """Where the place starts when the road read at ``pos`` has a lead word or a district
+    glued to its front (记者来到宏政街西侧 → 宏政街西侧; 下城区广福路 → 广福路, the district
+    kept); None when it has none. Every construct is then tried at the new start (位于红星路与
+    广东山庄路交口 is an intersection)."""
+    t = r.t
+    m = ROAD.match(t, pos, end)
+    if not m:
+        return None
+    name = m.group("road")
+    lead = _LEAD_IN_NAME.match(name)
+    start = pos + lead.end() if lead else pos
+    district = _DISTRICT_IN_NAME.match(t, start, m.end("road"))
+    if district and m.end("road") - district.end() >= 3:
+        if not r.values.get("district"):
+            r.put("district", district.group(), district.start(), district.end())
+        start = district.end()
+    if start == pos or not (inner := ROAD.match(t, start, end)) or not valid_road(inner.group("road")):
+        return None
+    return start
+
 
 def _read_road(r: Reading, pos: int, end: int) -> int | None:
     m = ROAD.match(r.t, pos, end)
+    if m and (_LEAD_IN_NAME.match(m.group("road")) or m.group("road").endswith("上路")):
+        m = None  # 途经道路扬尘, 车辆带泥上路: words before a way, or a verb, not a name
     if not m or not valid_road(m.group("road")):
         if r.anchor is None and (w := _WAY_ALONE.match(r.t, pos, end)) and valid_road(w.group("road")):
             # "学院路街道，裕京大厦天桥": a bridge or expressway named alone is the road

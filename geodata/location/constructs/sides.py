@@ -31,8 +31,10 @@ _WAY_NAME = (
 WAY_SIDE_AT_END = re.compile(rf"(?P<road>{_WAY_NAME})(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
 _WAY_ALONE = re.compile(rf"(?P<road>{_WAY_NAME}){_CLAUSE_END}")
 _SIDE_WORD = re.compile(rf"(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
-_WAY_SIDE = re.compile(r"(?:道路|路)(?P<side>两侧|[东西南北]侧)")
-_ROAD_EDGE = re.compile(rf"路(?P<d>[东西南北])(?![侧面]|{NAME_CH}{{0,3}}{ROAD_SUFFIX})")
+_WAY_SIDE = re.compile(r"(?:道路|马路|街路|路|沿线)?(?:中段)?(?P<side>两侧|两边|两旁|[东西南北]侧)")
+_ROAD_EDGE = re.compile(rf"路(?P<d>[东西南北])(?![侧面东西南北]|{NAME_CH}{{0,3}}{ROAD_SUFFIX})")
+# 十字路口路东南: the corner of the junction, a direction (not a side of one road)
+_JUNCTION_CORNER = re.compile(r"路(?P<d>[东西][南北]|[南北][东西])(?:角|侧)?")
 
 
 def _put_road_side(r: Reading, road: str, start: int, side: str, side_start: int) -> int:
@@ -76,7 +78,15 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
         return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
     if r.anchor is None:
         return None
-    if t[pos] not in "路道":
+    if r.anchor == "intersection" and r.last == "intersection" and t[pos] == "路":
+        m = _JUNCTION_CORNER.match(t, pos, end)
+        if m:
+            r.put("direction", m.group("d"), m.start("d"), m.end("d"))
+            r.last = "offset"
+            return m.end()
+    # the side of the road just read: 道路两侧, 路东, and right after the road or its
+    # 沿线 (桃临线沿线两侧, 水厂东路两边)
+    if t[pos] not in "路道马街沿中" and not (t[pos] == "两" and r.anchor == "road" and r.last in ("road", "along")):
         return None
     m = _WAY_SIDE.match(t, pos, end)
     if m and r.values.get("road"):

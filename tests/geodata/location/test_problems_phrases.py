@@ -1,0 +1,160 @@
+"""Cutting problem phrases out of the text after the place (geodata.location.problems).
+
+The conventions are those of the labelled lines: a phrase is quoted from the text, the
+story around the problem (who reported it, when, whom it troubles, a hazard, a wish) is
+not a phrase, and a list joined by 、 is split only between parts that each say what is
+wrong. The lines here are written for the tests, in the style of inspection reports and
+complaint summaries.
+"""
+
+import pytest
+
+from geodata.location.parse import parse
+from geodata.location.problems import read_problems
+
+
+def phrases(text: str, *, first_only: bool = False) -> list[str]:
+    return [p.text for p in read_problems(text, 0, len(text), first_only=first_only)[0]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a hazard, a wish
+        ("放置多家餐饮广告牌,阻碍行人通行,存在安全隐患,希望相关部门核实处理", ["放置多家餐饮广告牌", "阻碍行人通行"]),
+        # whom it troubles
+        ("人行道没有地砖,居民通行不便,过往车辆擦肩而过,容易发生擦挂", ["人行道没有地砖"]),
+        ("路灯不亮,给市民出行带来不便", ["路灯不亮"]),
+        # an effect on traffic or on the street's look is a problem; one on residents,
+        # on the air or on the town's image is not
+        ("绿化带破损严重,影响市容市貌", ["绿化带破损严重", "影响市容市貌"]),
+        ("井盖缺失,严重影响车辆通行", ["井盖缺失", "严重影响车辆通行"]),
+        ("遍地都是污水,严重影响居民生活", ["遍地都是污水"]),
+        ("建筑渣土裸露,严重影响空气质量", ["建筑渣土裸露"]),
+        ("乱堆垃圾,不仅污染环境,还阻碍了来往市民的出行", ["乱堆垃圾"]),
+        # when, for how long, how big
+        ("6月初以来,路灯不亮,已经半个多月了", ["路灯不亮"]),
+        ("堆积了大片建筑垃圾,约有七八米长、两米高,滋生蚊虫较多", ["堆积了大片建筑垃圾", "滋生蚊虫较多"]),
+        ("占道经营,时间长达一年有余", ["占道经营"]),
+        # a cause, an aside, a question
+        ("由于施工时排水沟没有修通,污水排不出来", ["污水排不出来"]),
+        ("小摊小贩乱摆乱放,原本这条路就很狭窄", ["小摊小贩乱摆乱放"]),
+        ("箱货非法侵占人行道,请问这是谁授权的?能否驱离?", ["箱货非法侵占人行道"]),
+        # what was done about it
+        ("专项垃圾暂存点杂乱,已现场和物业沟通及时预约清运", ["专项垃圾暂存点杂乱"]),
+        ("垃圾特别多,垃圾随即就被清理干净,同时加强巡逻", ["垃圾特别多"]),
+        # a suggestion ends the problems: what follows it is the remedy
+        ("垃圾收集屋零乱破烂,建议整合收集点,建成封闭式垃圾屋", ["垃圾收集屋零乱破烂"]),
+    ],
+)
+def test_story_clauses_are_not_problems(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # nouns sharing one predicate are one item
+        ("货物、杂物乱堆放、市场内公厕设施不完善", ["货物、杂物乱堆放", "市场内公厕设施不完善"]),
+        ("突然多出了一大片建筑、装修垃圾", ["突然多出了一大片建筑、装修垃圾"]),
+        ("路中间经常被反复挖开、填平", ["路中间经常被反复挖开、填平"]),
+        ("快、慢车道路牙石沿线积尘重", ["快、慢车道路牙石沿线积尘重"]),
+        # each part says what is wrong: one item each
+        ("交通信号灯线缆杂乱、线盒锈蚀严重、路牌褪色", ["交通信号灯线缆杂乱", "线盒锈蚀严重", "路牌褪色"]),
+        ("麻将摊点占道、杂物堆放", ["麻将摊点占道", "杂物堆放"]),
+        # a list closed by 等 keeps 等 and is what is wrong, not where
+        ("枯枝落叶、白色垃圾、杂物等", ["枯枝落叶、白色垃圾、杂物等"]),
+        ("煤气罐、灶台等占道", ["煤气罐、灶台等占道"]),
+        # one 现象, one 问题
+        ("有乱摆乱放、垃圾乱堆放现象", ["乱摆乱放、垃圾乱堆放现象"]),
+        ("存在垃圾乱放、发霉发臭问题", ["垃圾乱放、发霉发臭"]),
+        # unchanged: a shared vehicle subject is distributed, shop names are peeled off
+        ("机动车、非机动车乱停", ["机动车乱停", "非机动车乱停"]),
+        ("文海汽配、大宝汽配占道修车", ["占道修车"]),
+    ],
+)
+def test_lists_joined_by_the_enumeration_comma(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a spot before 有, also a long one or one with a list of shops
+        ("西侧荒地沿线有明显散落垃圾", ["明显散落垃圾"]),
+        ("停车场顶广告牌后有保洁盲区", ["保洁盲区"]),
+        ("东城中央广场段、牡丹城二区段快车道路牙石沿线有明显积尘", ["明显积尘"]),
+        ("道路南端有多处菜地", ["多处菜地"]),
+        ("排水沟有个井盖坏了", ["井盖坏了"]),
+        # 有 that is part of the problem stays
+        ("有人把几个垃圾桶推到非机动车道上", ["有人把几个垃圾桶推到非机动车道上"]),
+        ("长期有垃圾堆积", ["长期有垃圾堆积"]),
+        ("路面有待硬化", ["路面有待硬化"]),
+        ("没有人行道步道板", ["没有人行道步道板"]),
+        # 人行道上 / 路面上 are spot words only before 有
+        ("人行道上有废弃家具", ["废弃家具"]),
+        ("人行道上白色垃圾较多", ["人行道上白色垃圾较多"]),
+        # a spot before 的
+        ("垃圾堆放点旁边的电线零乱", ["电线零乱"]),
+        ("在小区医院门口的螺丝头裸露较高", ["螺丝头裸露较高"]),
+        ("摆摊的小商贩特别多", ["摆摊的小商贩特别多"]),
+        ("两侧的自行车道被护栏圈起封住", ["两侧的自行车道被护栏圈起封住"]),
+        # a place before what is going on there, a site before a part of it
+        ("六合庄南口正在进行土石方施工", ["正在进行土石方施工"]),
+        ("建筑工地围挡无公益广告", ["围挡无公益广告"]),
+        ("建筑工地白天运渣土", ["白天运渣土"]),
+        ("工地扬尘", ["工地扬尘"]),
+        # a habitual time before the doer
+        ("常年有小商贩在早间占道经营", ["小商贩在早间占道经营"]),
+        ("每天产生大量粉尘", ["每天产生大量粉尘"]),
+    ],
+)
+def test_where_is_cut_off_what(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["新都康年入口处", "垃圾中转站边上", "在停放长途客车的地点", "工地", "上", "[快讯]", "这个窨井位于路口向西100米"],
+)
+def test_a_place_alone_is_not_a_problem(text):
+    assert phrases(text) == []
+
+
+def test_a_place_clause_before_the_problem_is_dropped():
+    assert phrases("新都康年入口处,路面积水面较宽,且水位较深") == ["路面积水面较宽", "水位较深"]
+
+
+def test_words_quoted_after_the_problem_are_the_complainants_comment():
+    assert phrases("几家饭店占道经营,“白天占道放杂物,晚上占道做生意。”") == ["几家饭店占道经营"]
+    # a quoted term inside an item is part of it
+    assert phrases("扬尘严重,“门前三包”不到位") == ["扬尘严重", "“门前三包”不到位"]
+    # a quotation that is the whole complaint is read
+    assert phrases("“空地上垃圾较多,还有严重的异味,希望尽快清理。”") == ["空地上垃圾较多", "严重的异味"]
+
+
+def test_headline_parts_separated_by_a_space():
+    assert phrases("围挡堵人行道 已占地半年多却不施工") == ["围挡堵人行道", "已占地半年多却不施工"]
+    assert phrases("建筑垃圾一堆一年多 [快讯]") == ["建筑垃圾一堆一年多"]
+    # not a split: no problem on one side, or a character missing after a measure word
+    assert phrases("麦当劳 北侧3米") == ["麦当劳 北侧3米"]
+    assert phrases("停着几辆 废的垃圾车") == ["停着几辆 废的垃圾车"]
+
+
+def test_an_issue_word_closing_an_item():
+    assert phrases("建筑垃圾成堆问题办理的情况") == ["建筑垃圾成堆"]
+    assert phrases("有其他施工管理问题") == ["其他施工管理问题"]
+
+
+def test_a_complaint_keeps_its_first_run_of_problem_clauses():
+    text = "摆摊的小商贩特别多,把道路都占了,居民出行十分不便,路灯也坏了"
+    assert phrases(text, first_only=True) == ["摆摊的小商贩特别多", "把道路都占了"]
+    assert phrases(text) == ["摆摊的小商贩特别多", "把道路都占了", "路灯也坏了"]
+    # a story clause before the problem does not end it
+    assert phrases("由于排水沟没有修通,污水排不出来,已经半个多月了", first_only=True) == ["污水排不出来"]
+
+
+def test_a_complaint_line_through_the_parser():
+    loc = parse("市民张先生反映:建设路与和平街交叉口有个井盖坏了,往外喷水,存在安全隐患,希望有关部门尽快维修。")
+    assert (loc.road_a, loc.road_b) == ("建设路", "和平街")
+    assert loc.problems == ("井盖坏了", "往外喷水")
