@@ -96,6 +96,24 @@ def field_f1(
     return {f: FieldScore(f, *c) for f, c in counts.items()}
 
 
+def problem_items_f1(parser: Callable[[str], Any], records: Iterable[Mapping[str, Any]]) -> FieldScore:
+    """F1 of the problem *items*: each phrase of a label is one unit (a hit when the parser
+    gives the same phrase), where ``field_f1`` asks for the whole set of a line at once.
+    Reported beside it, to show how much of a line's wording is found when not all of it is.
+
+    >>> labels = [{"text": "x", "problems": ["积存垃圾", "堆物堆料"]}]
+    >>> s = problem_items_f1(lambda text: {"problems": ["积存垃圾", "乱停"]}, labels)
+    >>> (s.tp, s.fp, s.fn)
+    (1, 1, 1)
+    """
+    tp = fp = fn = 0
+    for record in records:
+        gold = field_value(record, "problems") or frozenset()
+        got = field_value(_as_dict(parser(record["text"])), "problems") or frozenset()
+        tp, fp, fn = tp + len(gold & got), fp + len(got - gold), fn + len(gold - got)
+    return FieldScore("problem items", tp, fp, fn)
+
+
 def load_records(path: str | Path) -> list[dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
