@@ -187,7 +187,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ProblemStatusEnum": "patrol.domain.workflow.STATUS_CHOICES",
                             "PublicationStatusEnum": "publishing.models.PublicationStatus.choices",
-                            "ShiftStatusEnum": "shifts.models.ShiftStatus.choices"},
+                            "ShiftStatusEnum": "shifts.models.ShiftStatus.choices",
+                            "TrueFalseEnum": "api.v1.hotline.YES_NO"},
 }
 
 LOGGING = {

@@ -15,6 +15,8 @@ from rest_framework.response import Response
 
 from core.commands import KEY_FIELD, KEY_PATTERN, MAX_KEY_LENGTH, check_key, fingerprint, run_once
 
+from .errors import PROBLEM_JSON
+
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     KEY_FIELD, {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": MAX_KEY_LENGTH},
     OpenApiParameter.HEADER, required=False,
@@ -69,7 +71,8 @@ def exactly_once(*, body_field: str | None = None):
 
             status, data, replayed = run_once(actor=request.user, key=key, scope=scope, body_hash=body_hash,
                                               execute=execute)
-            response = Response(data, status=status)
+            # An error the method answered itself (not raised) stays problem+json.
+            response = Response(data, status=status, content_type=PROBLEM_JSON if status >= 400 else None)
             if replayed:
                 response[REPLAYED_HEADER] = "true"
             return response

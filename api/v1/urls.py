@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import coverage, geodata, inspections, location, problem_layer, problems, publications, shifts
+from . import coverage, geodata, hotline, inspections, location, problem_layer, problems, publications, shifts
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -42,4 +42,8 @@ urlpatterns = [
     path("shifts/<int:pk>/coverage", coverage.ShiftCoverage.as_view(), name="shift-coverage"),
     path("shifts/<int:pk>/handover", shifts.ShiftHandover.as_view(), name="shift-handover"),
     path("coverage/report", coverage.CoverageReport.as_view(), name="coverage-report"),
+    path("complaints/", hotline.ComplaintList.as_view(), name="complaints"),
+    path("complaints/import", hotline.ComplaintImport.as_view(), name="complaints-import"),
+    path("complaints/<int:pk>/", hotline.ComplaintDetail.as_view(), name="complaint"),
+    path("hotline/ranking", hotline.HotlineRanking.as_view(), name="hotline-ranking-api"),
 ]
