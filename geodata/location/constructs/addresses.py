@@ -17,19 +17,24 @@ from geodata.location.constructs.reading import (
 )
 from geodata.location.types import _make_span
 
+# 9号院, 五号院: a compound's number is the address too (its 院 kept, as the labels write it)
 _HOUSE_NO_AFTER_ROAD = re.compile(
-    r"(?P<no>[东西南北]?\d+(?:[-—~一]\d+)*号|\d+(?:[-—~]\d+)+)(?!路灯|灯|杆|楼|井|地|\d)"
+    r"(?P<no>[东西南北]?\d+(?:[-—~一]\d+)*号(?:院(?!长))?|\d+(?:[-—~]\d+)+|[一二三四五六七八九十]{1,3}号院)"
+    r"(?!路灯|灯|杆|楼|井|地|\d)"
 )
 _HOUSE_NO_AT_START = re.compile(
-    r"(?P<name>[\u4e00-\u9fffA-Za-z]{0,10}?)(?P<no>\d+(?:[-—~一]\d+)*号)(?!路灯|灯|杆|楼|井|地)"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z]{0,10}?)(?P<no>\d+(?:[-—~一]\d+)*号(?:院(?!长))?)(?!路灯|灯|杆|楼|井|地)"
 )
+_HOUSE_NO_FIRST = frozenset("东西南北一二三四五六七八九十")
+# What a line puts before a house number's name: 在, a city, a district (在南京市鼓楼区金陵村100号院)
+_BEFORE_NAME = re.compile(r"在?(?:[\u4e00-\u9fff]{2,3}市)?(?P<d>[\u4e00-\u9fff]{1,3}[区县](?=[\u4e00-\u9fff]{2}))?")
 
 
 def _read_address(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     if r.last == "road" and r.anchor == "road":
         c = t[pos]
-        m = _HOUSE_NO_AFTER_ROAD.match(t, pos, end) if c in "东西南北" or c.isdecimal() else None
+        m = _HOUSE_NO_AFTER_ROAD.match(t, pos, end) if c in _HOUSE_NO_FIRST or c.isdecimal() else None
         if not m:
             return None
         road_span = r.spans["road"]
@@ -38,7 +43,13 @@ def _read_address(r: Reading, pos: int, end: int) -> int | None:
         return m.end("no")
     if r.anchor is not None:
         return None
-    m = _HOUSE_NO_AT_START.match(t, pos, end)
+    lead = _BEFORE_NAME.match(t, pos, end)
+    m = _HOUSE_NO_AT_START.match(t, lead.end(), end) if lead.end() > pos else None
+    if m and m.group("name"):
+        if lead.group("d") and not r.values.get("district"):
+            r.put("district", lead.group("d"), lead.start("d"), lead.end("d"))
+    else:
+        m = _HOUSE_NO_AT_START.match(t, pos, end)
     if not m:
         return None
     name = m.group("name")

@@ -38,6 +38,9 @@ def finish_anchor(r: Reading) -> None:
             gap = r.t[prev.span.end:last.span.start]
             if prev.direction and prev.relation == "side" and len(gap) <= 3 and "," not in gap:
                 last = prev
+            elif prev.direction and prev.distance_m is not None and gap.endswith("的") and "," not in gap:
+                # 该公园南200米的十里河村: the place is found by the offset from the landmark
+                last = prev
         v["approximate"] = last.approximate
         if last.direction:
             r.put("direction", last.direction, *_span_tuple(last.direction_span))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from geodata.location.constructs.addresses import _read_address
+from geodata.location.constructs.addresses import _HOUSE_NO_FIRST, _read_address
 from geodata.location.constructs.intersections import (
     _INTERSECTION_HINT,
     _read_intersection,
@@ -138,7 +138,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         new = _read_intersection(r, pos, end)
         if new is not None:
             return new
-    if last == "road" and r.anchor == "road" and (c in "东西南北" or c.isdecimal()):
+    if last == "road" and r.anchor == "road" and (c in _HOUSE_NO_FIRST or c.isdecimal()):
         new = _read_address(r, pos, end)
         if new is not None:
             return new

@@ -146,3 +146,18 @@ def test_an_area_called_diqu_is_a_subdistrict_not_a_district():
 ])
 def test_communities_named_after_roads_and_what_is_no_community(text, subdistrict):
     assert _d(text)["subdistrict"] == subdistrict
+
+
+def test_a_place_found_by_its_offset_from_a_landmark():
+    d = _d("红星小学东50米的菜市场门口有垃圾")
+    assert (d["anchor_kind"], d["direction"], d["distance_m"]) == ("landmark", "东", 50)
+
+
+@pytest.mark.parametrize("text, address, district, direction", [
+    ("拍摄地点:朝阳区望京西路12号院东侧围墙外", "望京西路12号院", "朝阳区", "东"),
+    ("在武汉市江岸区三阳村8号院小区入口处,堆积了垃圾", "三阳村8号院", "江岸区", None),
+    ("称郑州市金水区文化路三号院门口垃圾成堆", "文化路三号院", "金水区", None),
+])
+def test_a_compounds_number_is_its_address(text, address, district, direction):
+    d = _d(text)
+    assert (d["address"], d["district"], d["direction"]) == (address, district, direction)
