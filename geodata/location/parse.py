@@ -227,8 +227,11 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
             pos = m.end()
     m = _SUBDISTRICT.match(t, pos, end) if _KIND_SEARCH(t, pos + 1, pos + 9) else None
     if m and _subdistrict_ok(m, t):
-        r.put("subdistrict", m.group("name") + m.group("kind"), m.start(), m.end("kind"))
-        pos = m.end()
+        stop = m.end("kind")
+        if m.group("kind") in ("乡", "镇") and (k := _KIND_AFTER_TOWN.match(t, stop, end)):
+            stop = k.end()  # 西乡街道, 花乡地区: the town's name, then the kind of area
+        r.put("subdistrict", t[m.start():stop], m.start(), stop)
+        pos = max(m.end(), stop)
         # 文峰街道双合店社区田园街: a community inside the subdistrict only narrows it
         c = _SUBDISTRICT.match(t, pos, end) if "社区" in t[pos + 1:pos + 9] else None
         if c and c.group("kind") == "社区" and not _SUBDISTRICT_BAD.search(c.group("name")):
@@ -337,7 +340,10 @@ def _read(text: str) -> ParsedLocation:
     complaint = _COMPLAINT.match(t, pos, end) if "反映" in t[pos:end] else None
     if complaint:
         pos = complaint.end()
-    home = t.startswith("家住", pos)
+    home_at = t.find("家住", pos, pos + _HOME_WINDOW)
+    home = home_at >= 0 and (home_at == pos or t[home_at - 1] in ",:)")
+    if home and home_at > pos:
+        pos = home_at  # 新民晚报讯(记者 徐驰)最近,家住…: the byline and the time before it
     if t.startswith("位于", pos) or home:
         pos += 2
     elif t.startswith("在", pos) and (m := ROAD.match(t, pos + 1, end)) and valid_road(m.group("road")):
@@ -360,6 +366,8 @@ def _read(text: str) -> ParsedLocation:
 
 
 _REPORTED = re.compile(r"反映|反应|投诉|称(?=[,:])")
+_KIND_AFTER_TOWN = re.compile(r"街道办事处|街道|地区|办事处")
+_HOME_WINDOW = 40  # how far into a report its "家住…" (where the caller lives) is looked for
 
 
 def _with_area_of(r: Reading, home: Reading) -> Reading:

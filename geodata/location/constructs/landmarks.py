@@ -54,10 +54,12 @@ _LANDMARK_REL = re.compile(
     # (a branch, optional, written "(?:X|)" as in _OFFSET: tried at every name length)
     rf"(?P<name>{_LM}{_LMS}{{0,23}}?)(?:(?P<branch>\([^()]{{1,15}}\))|)(?:{_OFFSET_AHEAD}|(?P<rel>{REL}))"
 )
+_LANDMARK_LIST = re.compile(rf"(?P<names>(?:{_LM}{_LMS}{{1,15}}?、){{1,5}}{_LM}{_LMS}{{1,15}}?)(?P<rel>{REL})")
 # "，星巴克处": a landmark clause that names the place itself
 _LANDMARK_AT = re.compile(rf"(?P<name>{_LM}{_LMS}{{1,23}}?)处{_CLAUSE_END}")
 _LANDMARK_GATE = re.compile(rf"(?P<name>{_LM}{{1,12}}?{GATE_END})")
 _LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
+_LANDMARK_ESTATE = re.compile(rf"(?P<name>{_LM}{{1,8}}?(?:花园|家园|新村|苑|村))(?![\u4e00-\u9fff]{{0,2}}(?:路|街|道|巷))")
 
 _REL_FIRST = frozenset(word[0] for word in RELATIONS)
 # What can end a _LANDMARK_CHUNK branch or tail (a relation word, an offset, a bracket):
@@ -171,6 +173,16 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
                 return after + 1
             r.last = "link"
             return after + 1
+    # 2a. names listed with 、 before one relation word (虾说虾闹店、金御私房菜、捷诚汽修店前)
+    m = _LANDMARK_LIST.match(t, pos, end) if r.anchor is None and "、" in t[pos:pos + 20] else None
+    if m:
+        names = m.group("names").split("、")
+        if all(_valid_landmark(n) and _good_spaces(n) for n in names):
+            start = pos
+            for name in names:
+                _add_mark(r, name, start, relation=RELATIONS[m.group("rel")])
+                start += len(name) + 1
+            return m.end()
     # 2. a name followed by an offset or a relation word
     m = _LANDMARK_REL.match(t, pos, end) if _LANDMARK_NEXT_SEARCH(t, pos + 1, end) else None
     if m and _valid_landmark(m.group("name")) and _good_spaces(m.group("name")):
@@ -203,7 +215,9 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     # 5. a named site that starts the line (金财市场垃圾成堆) or follows its road with no
     # relation word (魏源路金长城网吧): the site is the place
     if r.last is None or (r.last == "road" and r.anchor == "road" and r.clause == r.anchor_clause):
-        m = _LANDMARK_FACILITY.match(t, pos, end)
+        # a housing estate or a village only when no other site word ends the name
+        # (张仪村回迁房三期工地 is the site, 盛和苑京基集团拆迁 names 盛和苑)
+        m = _LANDMARK_FACILITY.match(t, pos, end) or (_LANDMARK_ESTATE.match(t, pos, end) if r.last is None else None)
         name = m.group("name") if m else ""
         if m and _valid_landmark(name) and not _NOT_SITE_START.match(name) and name not in GENERIC_SITES:
             _add_mark(r, name, pos)

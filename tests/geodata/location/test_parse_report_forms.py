@@ -161,3 +161,21 @@ def test_a_place_found_by_its_offset_from_a_landmark():
 def test_a_compounds_number_is_its_address(text, address, district, direction):
     d = _d(text)
     assert (d["address"], d["district"], d["direction"]) == (address, district, direction)
+
+
+def test_an_estate_or_a_village_named_first_is_the_place_unless_a_site_ends_the_name():
+    d = _d("问题2、宝安区西乡街道碧海花园物业拆迁,把水管拆坏了。")
+    assert [lm["name"] for lm in d["landmarks"]][:1] == ["碧海花园"]
+    d = _d("位于丰台区张仪路的王庄村回迁房三期工地正在进行土石方作业")
+    assert "王庄村回迁房三期工地" in [lm["name"] for lm in d["landmarks"]]
+
+
+def test_where_the_caller_lives_after_a_byline():
+    d = _d("晚报讯(记者 王明)最近,家住虹口区四平路的市民向本报反映,位于四平路88号附近的人行道上经常乱堆垃圾")
+    assert (d["district"], d["address"]) == ("虹口区", "四平路88号")
+
+
+def test_shops_listed_before_one_relation_word():
+    d = _d("老王面馆、小李烟酒店门口堆放杂物")
+    assert d["anchor_kind"] == "landmark"
+    assert [(lm["name"], lm["relation"]) for lm in d["landmarks"]] == [("老王面馆", "front"), ("小李烟酒店", "front")]
