@@ -414,10 +414,31 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
         m = _RESPONSIBLE_AREA.search(t, problem_start, end)
         if m:
             r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
+    if r.anchor == "road" and not r.values.get("side"):
+        _read_later_side(r, problem_start, end)
     problems, names = read_problems(t, problem_start, end, first_only=first_only)
     for lm in names:
         r.marks.append(Mark(lm.name, lm.span))
     return problems
+
+
+# The way's side told after the place, in the problem's words: 占据在马路两侧经营,
+# 街路两侧的商家, ",两侧人行道非常狭窄", ",道路中段北侧山坡上". A side word counts when the
+# way is named before it (道路, 马路, 街路) or when it opens a clause; 小区北侧 is a
+# landmark's side, not the road's.
+_LATER_SIDE = re.compile(
+    r"(?:(?<=[,;])|(?:道路|马路|街路)(?:中段)?)(?P<side>两侧|两边|两旁|[东西南北]侧)(?![约\d])"
+)
+
+
+def _read_later_side(r: Reading, start: int, end: int) -> None:
+    t = r.t
+    admin = t.find("责任", start, end)
+    m = _LATER_SIDE.search(t, start, admin if admin >= 0 else end)
+    if m:
+        r.put("side", m.group("side"), m.start("side"), m.end("side"))
+        road = r.spans["road"]
+        r.put("side_road", r.values["road"], road.start, road.end)
 
 
 def _read_after_report_words(t: str, pos: int, end: int) -> tuple[Reading, list[Problem]] | None:

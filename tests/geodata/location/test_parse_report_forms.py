@@ -179,3 +179,14 @@ def test_shops_listed_before_one_relation_word():
     d = _d("老王面馆、小李烟酒店门口堆放杂物")
     assert d["anchor_kind"] == "landmark"
     assert [(lm["name"], lm["relation"]) for lm in d["landmarks"]] == [("老王面馆", "front"), ("小李烟酒店", "front")]
+
+
+@pytest.mark.parametrize("text, side", [
+    ("图一:21日下午5时,南大街上水果摊、小吃摊等占据在马路两侧经营。", "两侧"),
+    ("在中山街附近,记者发现街路两侧的商家随意倾倒垃圾现象很严重。", "两侧"),
+    ("复兴路上有一家幼儿园,两侧人行道非常狭窄", "两侧"),
+    ("枞阳县银河路管理不到位,道路中段南侧山坡上有菜地", "南侧"),
+    ("长江路上新城小区北侧有垃圾", None),  # the compound's side, not the road's
+])
+def test_the_ways_side_told_in_the_problems_words(text, side):
+    assert _d(text)["side"] == side
