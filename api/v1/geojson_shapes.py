@@ -177,7 +177,8 @@ class ParsedLandmark(ClosedShape):
 # "from" is a Python keyword: the class is made from a mapping of its fields.
 ParsedSegment = type("ParsedSegment", (ClosedShape,), {
     "__doc__": "路段：某路（甲路至乙路）", "__module__": __name__,
-    "road": serializers.CharField(), "from": serializers.CharField(), "to": serializers.CharField()})
+    "road": serializers.CharField(allow_null=True, help_text="所在道路；从甲路起的路段（甲路到某村路段）为 null"),
+    "from": serializers.CharField(), "to": serializers.CharField()})
 
 
 class ParsedLocation(ClosedShape):

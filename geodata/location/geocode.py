@@ -84,7 +84,8 @@ def geocode(parsed: ParsedLocation, net: NetworkIndex) -> GeocodeResult:
             return res
     road_name = parsed.road or parsed.side_road or parsed.road_a or parsed.road_b
     if parsed.segment is not None:
-        road_name = road_name or parsed.segment.road
+        # 顾龙路到李村镇路段: a stretch that names no road of its own starts on its first road
+        road_name = road_name or parsed.segment.road or parsed.segment.from_road
     if road_name:
         res = _from_road(road_name, parsed, net, t)
         if res is not None:

@@ -61,9 +61,11 @@ class Landmark:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A stretch of one road between two cross roads: 黄河路(富民路至永丰路)."""
+    """A stretch of one road between two cross roads or places: 黄河路(富民路至永丰路),
+    南坪东路海棠溪至阳光华庭路段; ``road`` is None when the stretch starts on the road it
+    names first (顾龙路到李村镇路段)."""
 
-    road: str
+    road: str | None
     from_road: str
     to_road: str
 

@@ -20,7 +20,7 @@ from geodata.location.constructs.landmarks import _REL_FIRST, _add_mark, _read_l
 from geodata.location.constructs.offsets import _OFFSET_FIRST, _read_offset
 from geodata.location.constructs.reading import Reading
 from geodata.location.constructs.roads import _read_road, skip_lead_in_road
-from geodata.location.constructs.segments import _NAMED_SECTION, _SEGMENT_LEAD, _read_paren
+from geodata.location.constructs.segments import _NAMED_SECTION, _SEGMENT_LEAD, _read_paren, read_stretch
 from geodata.location.constructs.sides import _read_road_side
 from geodata.location.lexicon import REL, RELATIONS, TRAVEL
 from geodata.location.types import _make_span
@@ -108,6 +108,10 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             r.address_relation = RELATIONS[m.group(0)]
             r.last = "relation"
             return m.end()
+    if last == "road" and r.anchor == "road" and "段" in t[pos:end] and ("至" in t[pos:end] or "到" in t[pos:end]):
+        new = read_stretch(r, pos, end)
+        if new is not None:
+            return new
     if c == "(" or (last == "road" and (c == "从" or "段" in t[pos:end])):
         if last in ("road", "segment", "intersection", "landmark", "address"):
             new = _read_paren(r, pos, end)

@@ -31,6 +31,45 @@ _PAREN = re.compile(r"\((?P<x>[^()]{1,20})\)")
 _NAMED_SECTION = re.compile(rf"靠?近?(?P<name>(?![至到从—\-~]){_LM}{{2,12}}?)段")
 
 
+# A stretch written after its road with no bracket, its ends roads or places:
+# 南坪东路海棠溪至阳光华庭路段, 纱厂南路中州路至凯旋路口段, 南中环街坞城路到体育路路段;
+# or starting at the road just read: 顾龙路到李村镇路段, 黄山大道路口至凯瑞德宾馆段.
+_STRETCH_END = r"[^\s,;:()、/|。!?“”\"的]"
+_STRETCH = re.compile(
+    rf"从?(?P<from>{_STRETCH_END}{{2,12}}?)?(?P<kou1>路口)?(?:至|到)(?P<to>{_STRETCH_END}{{2,12}}?)(?P<kou2>路口)?"
+    rf"(?P<duan>路段|段)"
+)
+# 阳光华庭路段 is the stretch to 阳光华庭; 顺风路段 the stretch to 顺风路: a place word ends a place
+_PLACE_END = re.compile(r"(?:庭|苑|园|村|镇|广场|市场|小区|宾馆|酒店|大厦|中心|公园|学校|医院|门口|口)$")
+
+
+def read_stretch(r: Reading, pos: int, end: int) -> int | None:
+    """A stretch of the road just read, between two roads or places (no bracket)."""
+    m = _STRETCH.match(r.t, pos, end)
+    if not m:
+        return None
+    a, b = m.group("from"), m.group("to")
+    if a == "路口":  # 黄山大道路口至…: the stretch starts at the road's junction
+        a = None
+    elif a and m.group("kou1") and not ROAD_NAME_FULL.fullmatch(a):
+        a += "路"  # 中州路口至… is 中州路's junction
+    if not ROAD_NAME_FULL.fullmatch(b) and (m.group("kou2") or (m.group("duan") == "路段" and not _PLACE_END.search(b))):
+        b += "路"  # 凯旋路口段 → 凯旋路; 顺风路段 → 顺风路 (but 阳光华庭路段 is the stretch to 阳光华庭)
+    if not (_valid_name(b) and (a is None or _valid_name(a))):
+        return None
+    if a is None:
+        # 顾龙路到李村镇路段: the stretch starts at the road read; it names no road of its own
+        a = r.values.pop("road")
+        r.spans.pop("road", None)
+        road = None
+    else:
+        road = r.values["road"]
+    r.values["segment"] = Segment(road, a, b)
+    r.spans["segment"] = _make_span(m.start(), m.end())
+    r.last = "segment"
+    return m.end()
+
+
 def _read_paren(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     c = t[pos]

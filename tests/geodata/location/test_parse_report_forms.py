@@ -190,3 +190,16 @@ def test_shops_listed_before_one_relation_word():
 ])
 def test_the_ways_side_told_in_the_problems_words(text, side):
     assert _d(text)["side"] == side
+
+
+@pytest.mark.parametrize("text, road, segment", [
+    ("南湖东路海棠湾至阳光花园路段,人行道没有地砖", "南湖东路", {"road": "南湖东路", "from": "海棠湾", "to": "阳光花园"}),
+    ("纺织南路中原路至建设路口段,沿街绿化带内有杂物", "纺织南路", {"road": "纺织南路", "from": "中原路", "to": "建设路"}),
+    ("市民途经北中环街长治路到学府路路段时,发现井盖移位", "北中环街",
+     {"road": "北中环街", "from": "长治路", "to": "学府路"}),
+    ("由于施工,红旗路到王庄镇路段的污水排不出来", None, {"road": None, "from": "红旗路", "to": "王庄镇"}),
+    ("长江大道路口至金桥宾馆段有大片污迹。", None, {"road": None, "from": "长江大道", "to": "金桥宾馆"}),
+])
+def test_a_stretch_without_brackets(text, road, segment):
+    d = _d(text)
+    assert (d["road"], d["segment"], d["anchor_kind"]) == (road, segment, "road_only")
