@@ -414,7 +414,7 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
         m = _RESPONSIBLE_AREA.search(t, problem_start, end)
         if m:
             r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
-    if r.anchor == "road" and not r.values.get("side"):
+    if r.anchor == "road" and r.values.get("road") and not r.values.get("side"):
         _read_later_side(r, problem_start, end)
     problems, names = read_problems(t, problem_start, end, first_only=first_only)
     for lm in names:

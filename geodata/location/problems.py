@@ -152,6 +152,8 @@ _LIST_PREDICATE = re.compile(
 _SPOT_OF = re.compile(
     r"在?[^,;。的]{0,12}?(?:旁边|路边|沿线|门口|附近|周边|边上|对面|路段|整条路|里|内|上|下|前|外)的"
 )
+# Who found it, opening the clause that says what they found (记者发现…, 暗访组也看到了…)
+_FINDER = re.compile(r"[^,;。]{0,10}?(?:记者|暗访组|督查组|检查组|巡查组)[^,;。]{0,6}?(?:发现|看到|见到)了?")
 # Words that make a phrase a clause (倾倒在小区内的…, 把…): not a spot then.
 _CLAUSE_VERB = re.compile(r"把|将|被|在|有|了|着|是")
 # A place before what is going on there (六合庄南口正在进行…, …有限公司正在混料作业).
@@ -363,6 +365,9 @@ def read_problems(
     for text, s, e in pieces:
         if "(" in text:
             text = _PARENTHETICAL.sub("", text)
+        if ("记者" in text or "组" in text) and (m := _FINDER.match(text)) and len(text) - m.end() >= 2:
+            # 记者发现街路两侧的商家随意倾倒垃圾…: what was found is the problem
+            text, s = text[m.end():], s + m.end()
         c = text[:1]
         kind = (_CLAUSE_KIND.match(text)
                 if c in _CLAUSE_KIND_FIRST or c.isspace() or _CLAUSE_KIND_ANYWHERE.search(text) else None)

@@ -158,3 +158,7 @@ def test_a_complaint_line_through_the_parser():
     loc = parse("市民张先生反映:建设路与和平街交叉口有个井盖坏了,往外喷水,存在安全隐患,希望有关部门尽快维修。")
     assert (loc.road_a, loc.road_b) == ("建设路", "和平街")
     assert loc.problems == ("井盖坏了", "往外喷水")
+
+
+def test_what_a_reporter_found_is_the_problem_not_the_reporter():
+    assert parse("在人民街附近,记者发现路边的商家随意倾倒垃圾现象很严重。").problems == ("商家随意倾倒垃圾现象很严重",)
