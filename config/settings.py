@@ -236,6 +236,8 @@ HOTLINE_SCORE_WEIGHTS = {"response": 10, "resolution": 45, "satisfaction": 45}
 HOTLINE_FLAG_BOTTOM = int(os.environ.get("HOTLINE_FLAG_BOTTOM", "2"))  # the last N ranks: 重点治理
 HOTLINE_FLAG_BELOW = float(os.environ.get("HOTLINE_FLAG_BELOW", "85"))  # and every score below this
 HOTLINE_MAX_UPLOAD_MB = int(os.environ.get("HOTLINE_MAX_UPLOAD_MB", "10"))
+# A file of more data rows than this is imported by the background worker (hotline.tasks), not in the request.
+HOTLINE_INLINE_MAX_ROWS = int(os.environ.get("HOTLINE_INLINE_MAX_ROWS", "5000"))
 HOTLINE_LOCATED_MAX_UNCERTAINTY_M = 300  # a point less precise than this does not count as located
 HOTLINE_PROBLEM_MATCH_M = 50  # a patrol problem of the same category this near …
 HOTLINE_PROBLEM_MATCH_DAYS = 7  # … and this many days either side of the complaint is its match

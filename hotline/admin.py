@@ -4,7 +4,7 @@ from django.contrib.gis import admin
 
 from org.admin import RoleAdmin
 
-from .models import Complaint, ImportBatch
+from .models import Complaint, ImportBatch, QueuedImport
 
 
 @admin.register(Complaint)
@@ -26,3 +26,16 @@ class ImportBatchAdmin(RoleAdmin):
     list_display = ("imported_at", "filename", "source", "imported_by", "total", "created", "updated", "unchanged",
                     "skipped", "located")
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+
+@admin.register(QueuedImport)
+class QueuedImportAdmin(RoleAdmin):
+    view_action = "import_complaints"
+    edit_action = None
+    list_display = ("created_at", "filename", "created_by", "rows", "status", "started_at", "finished_at", "batch")
+    list_filter = ("status",)
+    exclude = ("data",)  # the file itself: up to 10 MB
+    readonly_fields = [f.name for f in QueuedImport._meta.fields if f.name != "data"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")

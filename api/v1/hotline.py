@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -23,10 +24,11 @@ from api.limits import MultiPartParser
 from core.audit import current_request_id
 from core.errors import Forbidden, ServiceError
 from hotline.domain.metrics import PERIOD_KINDS, RATES, Period, UnitMetrics, parse_period_key
-from hotline.models import Complaint
+from hotline.models import Complaint, QueuedImport, QueuedImportStatus
 from hotline.selectors.complaints import ComplaintFilter, complaint_get, complaint_list
 from hotline.selectors.metrics import GROUP_LABELS, Ranking, default_period, ranking
-from hotline.services.imports import ImportResult, complaints_import
+from hotline.services.imports import ImportResult
+from hotline.services.queued import import_or_queue, queued_result
 from org.domain.permissions import ACTION_LABELS, can
 from org.selectors import officer_of
 
@@ -190,6 +192,30 @@ class ImportRejectedOut(ClosedShape):
     report = ImportReportOut()
 
 
+class ImportAcceptedOut(ClosedShape):
+    """文件较大，已排队由后台任务导入：用 url 查询进度和结果。"""
+
+    id = serializers.IntegerField(help_text="排队导入编号")
+    status = _choices(QueuedImportStatus.choices, help_text="queued：排队中；running：导入中；done：已完成；failed：出错")
+    url = serializers.URLField(help_text="查询进度和结果：GET /api/v1/complaints/imports/{id}")
+
+
+class QueuedImportOut(ImportAcceptedOut):
+    """后台导入的进度；完成后附与同步导入相同的结果或校验报告。"""
+
+    filename = serializers.CharField(help_text="上传的文件名")
+    rows = serializers.IntegerField(min_value=0, help_text="上传时读出的数据行数")
+    dry_run = serializers.BooleanField(help_text="只校验，不写入")
+    partial = serializers.BooleanField(help_text="跳过错误行导入")
+    uploaded_by = serializers.CharField(allow_null=True, help_text="上传人的用户名")
+    created_at = serializers.DateTimeField(help_text="上传时间")
+    started_at = serializers.DateTimeField(allow_null=True, help_text="开始导入的时间")
+    finished_at = serializers.DateTimeField(allow_null=True, help_text="结束的时间")
+    message = serializers.CharField(allow_null=True, help_text="出错（failed）时的原因；此时未导入任何数据")
+    report = ImportReportOut(allow_null=True, help_text="完成（done）后的结果或校验报告，与同步导入的应答相同；"
+                                                        "report.ok 为 false 时未导入任何数据。未完成为 null")
+
+
 # -- output ---------------------------------------------------------------------------------------
 def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
@@ -250,6 +276,26 @@ def import_data(result: ImportResult) -> dict:
                    for e in result.errors],
         "warnings": list(result.warnings),
     }
+
+
+def queued_data(q: QueuedImport, request) -> dict:
+    result = queued_result(q) if q.status == QueuedImportStatus.DONE else None
+    return {
+        "id": q.pk, "status": q.status, "url": request.build_absolute_uri(reverse("complaints-import-status",
+                                                                                  args=[q.pk])),
+        "filename": q.filename, "rows": q.rows, "dry_run": q.dry_run, "partial": q.partial,
+        "uploaded_by": q.created_by.username if q.created_by else None, "created_at": q.created_at.isoformat(),
+        "started_at": q.started_at.isoformat() if q.started_at else None,
+        "finished_at": q.finished_at.isoformat() if q.finished_at else None,
+        "message": q.message or None if q.status == QueuedImportStatus.FAILED else None,
+        "report": import_data(result) if result is not None else None,
+    }
+
+
+def _may_import(request) -> None:
+    officer = officer_of(request.user)
+    if not can(officer.role, "import_complaints"):
+        raise Forbidden(f"您的角色无权{ACTION_LABELS['import_complaints']}")
 
 
 def _rejected(result: ImportResult) -> Response:
@@ -366,27 +412,43 @@ class ComplaintImport(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        summary="导入 12345 导出文件（全部校验通过才写入；可只校验或跳过错误行）", request=ImportInput,
+        summary="导入 12345 导出文件（全部校验通过才写入；可只校验或跳过错误行；大文件在后台导入）", request=ImportInput,
         responses={201: OpenApiResponse(ImportReportOut, description="已导入，有新增工单"),
                    200: OpenApiResponse(ImportReportOut, description="试运行，或没有新增工单（只有更新或未变）"),
+                   202: OpenApiResponse(ImportAcceptedOut, description="文件超过 HOTLINE_INLINE_MAX_ROWS 行，已排队由后台"
+                                                                       "任务导入：GET url 查询进度，完成后得到同样的结果"),
                    (422, PROBLEM_JSON): OpenApiResponse(ImportRejectedOut,
                                                         description="文件被拒绝，未写入任何数据：report 为校验报告")},
         parameters=[IDEMPOTENCY_PARAMETER], operation_id="complaints_import")
     @exactly_once()
     def post(self, request):
-        officer = officer_of(request.user)
-        if not can(officer.role, "import_complaints"):
-            raise Forbidden(f"您的角色无权{ACTION_LABELS['import_complaints']}")
+        _may_import(request)
         d = _query_body(request.data)
         upload = d["file"]
         data = upload.read(settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024 + 1)  # the service refuses more
-        result = complaints_import(data=data, filename=upload.name or "upload", actor=request.user,
-                                   mapping=d["mapping"] or None, partial=d["partial"] == "true",
-                                   dry_run=d["dry_run"] == "true")
+        result = import_or_queue(data=data, filename=upload.name or "upload", actor=request.user,
+                                 mapping=d["mapping"] or None, partial=d["partial"] == "true",
+                                 dry_run=d["dry_run"] == "true")
+        if isinstance(result, QueuedImport):
+            q = result
+            return Response({"id": q.pk, "status": q.status,
+                             "url": request.build_absolute_uri(reverse("complaints-import-status", args=[q.pk]))},
+                            status=status.HTTP_202_ACCEPTED)
         if not result.ok:
             return _rejected(result)
         written = result.batch_id is not None and result.created > 0
         return Response(import_data(result), status=status.HTTP_201_CREATED if written else status.HTTP_200_OK)
+
+
+class ComplaintImportStatus(APIView):
+    @extend_schema(summary="后台导入的进度和结果（排队中、导入中、已完成附结果或校验报告、出错附原因）",
+                   responses={200: QueuedImportOut}, operation_id="complaints_import_status")
+    def get(self, request, pk: int):
+        _may_import(request)
+        q = QueuedImport.objects.select_related("created_by").defer("data").filter(pk=pk).first()
+        if q is None:
+            raise Http404
+        return Response(queued_data(q, request))
 
 
 def _query_body(data) -> dict:

@@ -44,6 +44,7 @@ urlpatterns = [
     path("coverage/report", coverage.CoverageReport.as_view(), name="coverage-report"),
     path("complaints/", hotline.ComplaintList.as_view(), name="complaints"),
     path("complaints/import", hotline.ComplaintImport.as_view(), name="complaints-import"),
+    path("complaints/imports/<int:pk>", hotline.ComplaintImportStatus.as_view(), name="complaints-import-status"),
     path("complaints/<int:pk>/", hotline.ComplaintDetail.as_view(), name="complaint"),
     path("hotline/ranking", hotline.HotlineRanking.as_view(), name="hotline-ranking-api"),
 ]

@@ -30,7 +30,7 @@ from ..domain.addresses import expected_subdistrict, location_candidates, place_
 from ..domain.columns import header_score, parse_mapping, resolve_mapping
 from ..domain.matching import category_candidates
 from ..domain.validation import OrderRow, RowError, split_header, validate_rows
-from ..importers.tables import TableError, read_table
+from ..importers.tables import Table, TableError, read_table
 from ..models import Complaint, ImportBatch
 
 # Row fields → model fields (what a re-import compares to decide updated / unchanged).
@@ -87,11 +87,15 @@ class ImportResult:
 
 
 def complaints_import(*, data: bytes, filename: str, actor=None, mapping: str | dict | None = None,
-                      partial: bool = False, dry_run: bool = False, source: str = "upload") -> ImportResult:
+                      partial: bool = False, dry_run: bool = False, source: str = "upload",
+                      table: Table | None = None) -> ImportResult:
+    """`table`: the file already read by the caller (hotline.services.queued counts its rows
+    to decide whether to import now or in the background), not read a second time."""
     result = ImportResult(ok=False, filename=filename, dry_run=dry_run, partial=partial)
     try:
         explicit = parse_mapping(mapping) if isinstance(mapping, str) else dict(mapping or {})
-        table = read_table(data, filename, max_bytes=settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024)
+        if table is None:
+            table = read_table(data, filename, max_bytes=settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024)
     except (TableError, ValueError) as exc:
         result.fatal = str(exc).rstrip("。")
         return result

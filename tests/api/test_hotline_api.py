@@ -323,3 +323,70 @@ def test_an_import_is_exactly_once_under_a_client_id():
     bad = client.post(IMPORT, {"file": _upload([order("N9", "坏日期")])}, format="multipart",
                       HTTP_IDEMPOTENCY_KEY="imp-2")
     assert bad.status_code == 422 and bad["Content-Type"].startswith(PROBLEM_JSON)
+
+
+# -- a large file: imported by the background worker --------------------------------------------------
+STATUS = "/api/v1/complaints/imports/{id}"
+MANY = [order(f"M{i}", f"2026-11-2{i} 09:00") for i in range(1, 6)]
+
+
+def test_a_large_file_is_accepted_queued_and_its_status_then_carries_the_report(openapi, settings):  # noqa: F811
+    from hotline.tasks import import_queued
+
+    settings.HOTLINE_INLINE_MAX_ROWS = 3
+    supervisor = client_for("supervisor1")
+    before = _counts()
+    accepted = assert_conforms(openapi, supervisor.post(IMPORT, {"file": _upload(MANY)}, format="multipart"),
+                               IMPORT, "post", 202)
+    assert accepted["status"] == "queued" and accepted["url"].endswith(f"/api/v1/complaints/imports/{accepted['id']}")
+    assert _counts() == before
+    url = STATUS.format(id=accepted["id"])
+    waiting = assert_conforms(openapi, supervisor.get(url), STATUS, "get", 200)
+    assert (waiting["status"], waiting["report"], waiting["rows"], waiting["uploaded_by"]) == (
+        "queued", None, 5, "supervisor1")
+    import_queued.call(accepted["id"])
+    done = assert_conforms(openapi, client_for("admin").get(url), STATUS, "get", 200)  # anyone who may import
+    report = done["report"]
+    assert done["status"] == "done" and done["finished_at"] and done["message"] is None
+    assert (report["ok"], report["total"], report["created"], report["updated"]) == (True, 5, 5, 0)
+    assert ImportBatch.objects.get(pk=report["batch"]).imported_by.username == "supervisor1"
+    assert Complaint.objects.count() == 5
+    # the same shape as the synchronous answer
+    again = supervisor.post(IMPORT, {"file": _upload(MANY[:2])}, format="multipart").json()
+    assert set(again) == set(report)
+
+
+def test_a_large_bad_file_is_reported_by_row_when_done(openapi, settings):  # noqa: F811
+    from hotline.tasks import import_queued
+
+    settings.HOTLINE_INLINE_MAX_ROWS = 3
+    rows = [*MANY, order("M9", "2026-02-30 08:00")]  # row 7
+    accepted = client_for("supervisor1").post(IMPORT, {"file": _upload(rows)}, format="multipart").json()
+    import_queued.call(accepted["id"])
+    import_queued.call(accepted["id"])  # twice: nothing more
+    body = assert_conforms(openapi, client_for("supervisor1").get(STATUS.format(id=accepted["id"])), STATUS)
+    report = body["report"]
+    assert body["status"] == "done" and report["ok"] is False and "未导入任何数据" in report["headline"]
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(7, "受理时间")]
+    assert not Complaint.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_the_status_of_a_queued_import_needs_the_import_right(openapi, settings):  # noqa: F811
+    settings.HOTLINE_INLINE_MAX_ROWS = 3
+    accepted = client_for("supervisor1").post(IMPORT, {"file": _upload(MANY)}, format="multipart").json()
+    url = STATUS.format(id=accepted["id"])
+    body = assert_conforms(openapi, client_for("officer1").get(url), STATUS, "get", 403, PROBLEM_JSON)
+    assert body["detail"] == "您的角色无权导入12345诉求"
+    assert _stranger().get(url).status_code == 403 and APIClient().get(url).status_code == 401
+    assert client_for("supervisor1").get(STATUS.format(id=999999)).status_code == 404
+
+
+def test_a_queued_import_is_exactly_once_under_a_client_id(settings):
+    from hotline.models import QueuedImport
+
+    settings.HOTLINE_INLINE_MAX_ROWS = 3
+    client = client_for("supervisor1")
+    first = client.post(IMPORT, {"file": _upload(MANY)}, format="multipart", HTTP_IDEMPOTENCY_KEY="big-1")
+    replay = client.post(IMPORT, {"file": _upload(MANY)}, format="multipart", HTTP_IDEMPOTENCY_KEY="big-1")
+    assert first.status_code == replay.status_code == 202 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json() and QueuedImport.objects.count() == 1

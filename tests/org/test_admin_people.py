@@ -66,9 +66,10 @@ def _index_models(client) -> set[str]:
 
 def test_the_index_lists_the_people_pages_only_to_district_admins():
     supervisor = _index_models(_as("supervisor1"))
-    # 未诉先办清单; shifts and their fix batches (巡查班次); 12345 complaints and their imports (read-only)
+    # 未诉先办清单; shifts and their fix batches (巡查班次); 12345 complaints, their imports and the
+    # imports queued for the background worker (read-only)
     assert supervisor == {"Problem", "Outcome", "Inspection", "AuditEvent", "Publication", "Shift", "FixBatch",
-                          "Complaint", "ImportBatch"}
+                          "Complaint", "ImportBatch", "QueuedImport"}
     district_admin = _index_models(_staff("haidian_admin", Role.DISTRICT_ADMIN, _haidian()))
     assert {"Officer", "Team", "Agency", "Category", "AuditEvent", "Problem", "ApiKey", "ApiToken"} <= district_admin
     assert "User" not in district_admin and "Area" not in district_admin

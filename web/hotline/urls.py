@@ -9,4 +9,5 @@ urlpatterns = [
     path("bulletin/", views.bulletin_page, name="hotline-bulletin"),
     path("bulletin.pdf", views.bulletin_pdf_view, name="hotline-bulletin-pdf"),
     path("import/", views.import_page, name="hotline-import"),
+    path("import/<int:pk>/", views.import_status_page, name="hotline-import-status"),
 ]

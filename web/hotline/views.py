@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.db.models.fields.json import KT
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -20,9 +22,9 @@ from hotline.domain.metrics import (
 )
 from hotline.exporters.bulletin_pdf import bulletin_pdf
 from hotline.exporters.ranking_xlsx import ranking_xlsx
-from hotline.models import ImportBatch
+from hotline.models import ImportBatch, QueuedImport
 from hotline.selectors.metrics import GROUP_LABELS, bulletin_of, default_period, ranking, unit_names
-from hotline.services.imports import complaints_import
+from hotline.services.queued import import_or_queue, queued_requeue, queued_result
 from org.domain.permissions import can
 from web.access import officer_page
 
@@ -141,16 +143,42 @@ def import_page(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = complaints_import(data=upload.read(), filename=upload.name, actor=request.user,
-                                       mapping=form.cleaned_data["mapping"] or None,
-                                       partial=form.cleaned_data["partial"], dry_run=form.cleaned_data["dry_run"])
+            result = import_or_queue(data=upload.read(), filename=upload.name, actor=request.user,
+                                     mapping=form.cleaned_data["mapping"] or None,
+                                     partial=form.cleaned_data["partial"], dry_run=form.cleaned_data["dry_run"])
+            if isinstance(result, QueuedImport):  # too large for the request: the worker imports it
+                return redirect("hotline-import-status", pk=result.pk)
         status = 200 if result is not None else 400  # a refused file is a report, not a bad request
     else:
         form, status = ImportForm(), 200
     return render(request, "web/hotline/import.html", {
         "nav": "hotline", "form": form, "result": result, "may_import": True,
         "batches": ImportBatch.objects.select_related("imported_by")[:10],
+        "queued": QueuedImport.objects.select_related("created_by").defer("data", "result").annotate(
+            r_ok=KT("result__ok"), r_created=KT("result__created"), r_updated=KT("result__updated"),
+            r_unchanged=KT("result__unchanged"))[:10],
+        "inline_max_rows": settings.HOTLINE_INLINE_MAX_ROWS,
         "ranking_url": reverse("hotline-ranking")}, status=status)
+
+
+REFRESH_SECONDS = 3
+
+
+@officer_page("import_complaints")
+def import_status_page(request, pk: int):
+    """A queued import (anyone's: those who may import see them all): waiting, running, or its
+    report, the same block as the import page's."""
+    q = get_object_or_404(QueuedImport.objects.select_related("created_by").defer("data"), pk=pk)
+    if request.method == "POST" and request.POST.get("retry"):
+        try:
+            queued_requeue(q)
+        except ValueError:
+            pass  # already queued again, or its file is gone: the page says which
+        return redirect("hotline-import-status", pk=q.pk)
+    return render(request, "web/hotline/import_status.html", {
+        "nav": "hotline", "q": q, "result": queued_result(q), "may_import": True,
+        "may_retry": q.status == "failed" and QueuedImport.objects.filter(pk=q.pk, data__isnull=False).exists(),
+        "refresh_seconds": REFRESH_SECONDS, "ranking_url": reverse("hotline-ranking")})
 
 
 def index(request):

@@ -1,0 +1,156 @@
+"""A large export imported by the background worker: stored and queued instead of imported in
+the request, run by the job (once, whatever happens), its report kept, old rows pruned."""
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from core.models import AuditEvent
+from hotline.models import Complaint, ImportBatch, QueuedImport
+from hotline.services.imports import ImportResult
+from hotline.services.queued import import_or_queue, queued_prune, queued_requeue, queued_result
+from hotline.tasks import import_queued
+
+from .conftest import csv_bytes, order, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+GOOD = [order(f"Q{i}", f"2026-11-2{i} 09:00") for i in range(1, 6)]  # five rows
+BAD = [*GOOD[:2], order("Q9", "2026-02-30 08:00"), *GOOD[2:]]  # row 4 is bad
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_large_file_is_stored_and_queued_and_the_job_imports_it(user):
+    q = import_or_queue(data=xlsx_bytes(GOOD), filename="big.xlsx", actor=user)
+    assert isinstance(q, QueuedImport) and (q.status, q.rows, q.created_by) == ("queued", 5, user)
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "hotline.tasks.import_queued" and job.args_kwargs["args"] == [q.pk]
+    assert not Complaint.objects.exists()
+    out = import_queued.call(q.pk)
+    assert out["ok"] and out["created"] == 5
+    q.refresh_from_db()
+    assert (q.status, q.data, q.attempts) == ("done", None, 1) and q.started_at <= q.finished_at
+    result = queued_result(q)
+    assert isinstance(result, ImportResult) and result.headline.startswith("导入完成：新增 5 条")
+    assert q.batch_id == result.batch_id and ImportBatch.objects.get().imported_by == user
+    assert Complaint.objects.count() == 5
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_job_run_twice_imports_once(user):
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+    import_queued.call(q.pk)
+    events = AuditEvent.objects.count()
+    assert import_queued.call(q.pk) == {"import": q.pk, "skipped": "done"}
+    assert ImportBatch.objects.count() == 1 and Complaint.objects.count() == 5 and AuditEvent.objects.count() == events
+    q.refresh_from_db()
+    assert q.attempts == 1
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_job_left_running_by_a_dead_worker_runs_again_when_requeued(user):
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+    # killed mid-import: its transaction rolled back, the row still says running (no lock held)
+    QueuedImport.objects.filter(pk=q.pk).update(status="running", started_at=timezone.now(), attempts=1)
+    assert import_queued.call(q.pk)["created"] == 5
+    q.refresh_from_db()
+    assert (q.status, q.attempts) == ("done", 2) and ImportBatch.objects.count() == 1
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_bad_file_queued_reports_its_rows_and_saves_nothing(user):
+    q = import_or_queue(data=xlsx_bytes(BAD), filename="bad.xlsx", actor=user)
+    import_queued.call(q.pk)
+    q.refresh_from_db()
+    result = queued_result(q)
+    assert q.status == "done" and not result.ok and q.batch_id is None and q.data is None
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(4, "受理时间", "2026-02-30 08:00")]
+    assert "未导入任何数据" in result.headline and result.total == 6
+    assert not Complaint.objects.exists() and not ImportBatch.objects.exists()
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_partial_queued_import_keeps_the_good_rows(user):
+    q = import_or_queue(data=csv_bytes(BAD), filename="bad.csv", actor=user, partial=True)
+    import_queued.call(q.pk)
+    result = queued_result(QueuedImport.objects.get(pk=q.pk))
+    assert result.ok and (result.created, result.skipped) == (5, 1) and result.errors[0].row == 4
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_small_unreadable_or_misheaded_files_are_not_queued(user):
+    small = import_or_queue(data=csv_bytes(GOOD[:3]), filename="small.csv", actor=user)
+    assert isinstance(small, ImportResult) and small.created == 3
+    broken = import_or_queue(data=b"%PDF-1.4 not a workbook", filename="a.xlsx", actor=user)
+    assert isinstance(broken, ImportResult) and "内容不是 Excel 文件" in broken.fatal
+    headers = ["编号", "时间", "内容", "地址", "类别", "单位", "科室", "人", "响应", "解决", "满意", "回访", "疑难"]
+    misheaded = import_or_queue(data=csv_bytes(GOOD, headers=headers), filename="m.csv", actor=user)
+    assert isinstance(misheaded, ImportResult) and misheaded.fatal
+    assert not QueuedImport.objects.exists() and not DBTaskResult.objects.exists()
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_failing_job_is_marked_failed_keeps_its_file_and_can_be_queued_again(user, monkeypatch):
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+
+    def boom(**kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
+    with pytest.raises(RuntimeError):
+        import_queued.call(q.pk)
+    q.refresh_from_db()
+    assert q.status == "failed" and "数据库连接中断" in q.message and bytes(q.data) == csv_bytes(GOOD)
+    assert not Complaint.objects.exists()
+    monkeypatch.undo()
+    queued_requeue(q)
+    assert q.status == "queued" and DBTaskResult.objects.filter(args_kwargs__args=[q.pk]).count() == 2
+    import_queued.call(q.pk)
+    q.refresh_from_db()
+    assert (q.status, q.attempts, q.message) == ("done", 2, "") and Complaint.objects.count() == 5
+    with pytest.raises(ValueError):
+        queued_requeue(q)  # done: not again
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_the_worker_runs_the_queued_import(user, monkeypatch):
+    q = import_or_queue(data=xlsx_bytes(GOOD), filename="big.xlsx", actor=user)
+    # the worker closes stale connections between jobs; the test's one holds its transaction
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job = DBTaskResult.objects.get()
+    assert job.status == "SUCCESSFUL", job.exception_class_path
+    assert job.return_value["created"] == 5
+    q.refresh_from_db()
+    assert q.status == "done" and Complaint.objects.count() == 5
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_old_finished_imports_are_pruned(user):
+    old_done = import_or_queue(data=csv_bytes(GOOD), filename="a.csv", actor=user)
+    import_queued.call(old_done.pk)
+    waiting = import_or_queue(data=csv_bytes(GOOD), filename="b.csv", actor=user)
+    recent = import_or_queue(data=csv_bytes(GOOD), filename="c.csv", actor=user)
+    import_queued.call(recent.pk)
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    QueuedImport.objects.filter(pk__in=[old_done.pk, waiting.pk]).update(created_at=long_ago)
+    assert queued_prune(older_than=dt.timedelta(days=30), dry_run=True) == 1
+    out = io.StringIO()
+    call_command("hotline_imports_prune", "--older-than-days", "30", stdout=out)
+    assert "已删除 1 条" in out.getvalue()
+    assert set(QueuedImport.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+    assert ImportBatch.objects.count() == 2 and Complaint.objects.count() == 5  # batches and complaints stay
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_queued_imports_are_read_only_in_the_admin(user, client):
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+    client.force_login(user)
+    listing = client.get("/admin/hotline/queuedimport/")
+    assert listing.status_code == 200 and "big.csv" in listing.content.decode()
+    page = client.get(f"/admin/hotline/queuedimport/{q.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()

@@ -1,0 +1,105 @@
+"""A large upload on the page: queued, its status page (排队中, auto-refresh), then, once the
+job has run, the same report block as the import page; who may see it."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from hotline.models import Complaint, QueuedImport
+from hotline.tasks import import_queued
+from tests.hotline.conftest import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _order(no, when, unit="甲街道"):
+    return [no, when, "反映问题", "", "城市管理", unit, "城市管理办公室", "王工", "是", "已解决", "满意", "", ""]
+
+
+GOOD = [_order(f"P{i}", f"2026-03-0{i} 09:00") for i in range(1, 6)]
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_large_upload_is_queued_then_shows_its_report(client):
+    c = _client(client, "supervisor1")
+    response = c.post("/hotline/import/", {"file": SimpleUploadedFile("big.xlsx", xlsx_bytes(GOOD))})
+    q = QueuedImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/hotline/import/{q.pk}/"
+    page = c.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200 and "排队中" in html and '<meta http-equiv="refresh"' in html
+    assert not Complaint.objects.exists()
+    listing = c.get("/hotline/import/").content.decode()
+    assert 'id="queued-imports"' in listing and "big.xlsx" in listing and "排队中" in listing
+
+    QueuedImport.objects.filter(pk=q.pk).update(status="running")  # as while the worker imports it
+    html = c.get(f"/hotline/import/{q.pk}/").content.decode()
+    assert "导入中" in html and '<meta http-equiv="refresh"' in html and 'id="import-result"' not in html
+    import_queued.call(q.pk)
+    html = c.get(f"/hotline/import/{q.pk}/").content.decode()
+    assert "已完成" in html and 'id="import-result"' in html and "导入完成：新增 5 条" in html
+    assert '<meta http-equiv="refresh"' not in html
+    assert Complaint.objects.count() == 5
+    listing = c.get("/hotline/import/").content.decode()
+    assert "已完成" in listing and "新增 5，更新 0，未变 0" in listing
+    # someone else who may import sees it too
+    assert "导入完成：新增 5 条" in _client(client, "admin").get(f"/hotline/import/{q.pk}/").content.decode()
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_bad_large_upload_names_its_rows_and_saves_nothing(client):
+    c = _client(client, "supervisor1")
+    rows = [*GOOD[:2], _order("PX", "不是日期"), *GOOD[2:]]
+    c.post("/hotline/import/", {"file": SimpleUploadedFile("bad.xlsx", xlsx_bytes(rows))})
+    q = QueuedImport.objects.get()
+    import_queued.call(q.pk)
+    html = c.get(f"/hotline/import/{q.pk}/").content.decode()
+    assert "未导入任何数据" in html and 'id="validation-report"' in html
+    assert "<td class=\"num\">4</td><td>受理时间</td><td>不是有效的日期时间</td><td>不是日期</td>" in html
+    assert not Complaint.objects.exists()
+    assert "未导入，查看报告" in c.get("/hotline/import/").content.decode()
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_failed_job_can_be_queued_again_from_its_page(client, monkeypatch):
+    c = _client(client, "supervisor1")
+    c.post("/hotline/import/", {"file": SimpleUploadedFile("big.xlsx", xlsx_bytes(GOOD))})
+    q = QueuedImport.objects.get()
+
+    def boom(**kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
+    with pytest.raises(RuntimeError):
+        import_queued.call(q.pk)
+    monkeypatch.undo()
+    html = c.get(f"/hotline/import/{q.pk}/").content.decode()
+    assert "出错" in html and "磁盘已满" in html and 'name="retry"' in html
+    response = c.post(f"/hotline/import/{q.pk}/", {"retry": "1"})
+    assert response.status_code == 302 and "排队中" in c.get(f"/hotline/import/{q.pk}/").content.decode()
+    import_queued.call(q.pk)
+    assert Complaint.objects.count() == 5
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_the_status_page_needs_the_import_right(client):
+    c = _client(client, "supervisor1")
+    c.post("/hotline/import/", {"file": SimpleUploadedFile("big.xlsx", xlsx_bytes(GOOD))})
+    q = QueuedImport.objects.get()
+    client.logout()
+    assert _client(client, "officer1").get(f"/hotline/import/{q.pk}/").status_code == 403
+    client.logout()
+    assert client.get(f"/hotline/import/{q.pk}/").status_code == 302  # to sign in
+    assert _client(client, "supervisor1").get("/hotline/import/999999/").status_code == 404
+
+
+def test_a_small_upload_is_still_imported_in_the_request(client):
+    response = _client(client, "supervisor1").post(
+        "/hotline/import/", {"file": SimpleUploadedFile("small.xlsx", xlsx_bytes(GOOD))})
+    assert response.status_code == 200 and "新增 5 条" in response.content.decode()
+    assert not QueuedImport.objects.exists() and 'id="queued-imports"' not in response.content.decode()
