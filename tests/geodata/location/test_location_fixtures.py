@@ -1,6 +1,8 @@
 """The second labelled set: fixtures/locations_dev2.jsonl (rules may be written from it) and
 fixtures/locations_heldout.jsonl (no rule is written from it), real lines from published
-inspection lists, 曝光 columns and complaint reports of many cities (fixtures/SOURCES.md).
+inspection lists, 曝光 columns and complaint reports of many cities (fixtures/SOURCES.md);
+and fixtures/locations_fresh.jsonl, labelled blind later from other pages and mostly other
+cities (no rule is written from it either).
 
 The files are checked for shape (the keys and values of locations_dev.jsonl), for overlap
 (no text in two files), for their size and spread, and for the split rule: within each
@@ -27,22 +29,29 @@ FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 OLD_DEV = FIXTURES / "locations_dev.jsonl"
 DEV2 = FIXTURES / "locations_dev2.jsonl"
 HELDOUT = FIXTURES / "locations_heldout.jsonl"
+FRESH = FIXTURES / "locations_fresh.jsonl"
 
 ANCHOR_KINDS = {"intersection", "road_only", "landmark", "other"}
 RELATIONS = {"at", "side", "offset", "corner", "segment", "along", "inside", "near", "front", "opposite",
              "under", "outside", "behind", "between", None}
 DIRECTIONS = {"东", "西", "南", "北", "东北", "东南", "西北", "西南", None}
 SIDES = {"东侧", "西侧", "南侧", "北侧", "两侧", None}
+# the fresh set keeps 一侧 (one side) and 右侧 (the right-hand side) as its lines write them
+FRESH_SIDES = SIDES | {"一侧", "右侧"}
 GENRES = {"inspection_list", "table_row", "complaint", "exposure"}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # What the parser reached on dev2 (rounded down to 0.01): a change may not lose it.
-DEV2_FLOOR = {"subdistrict": 0.85, "road_pair": 0.85, "anchor_kind": 0.74, "direction": 0.77,
-              "distance_m": 0.74, "side": 0.71, "problems": 0.32}
+DEV2_FLOOR = {"subdistrict": 0.92, "road_pair": 0.92, "anchor_kind": 0.86, "direction": 0.86,
+              "distance_m": 0.88, "side": 0.95, "problems": 0.68}
 # What the parser scored on the held-out lines before any rule was written from dev2
 # (rounded down): loose on purpose, it is not a target.
 HELDOUT_FLOOR = {"subdistrict": 0.19, "road_pair": 0.57, "anchor_kind": 0.53, "direction": 0.52,
                  "distance_m": 0.66, "side": 0.36, "problems": 0.13}
+# What the parser scored on the fresh set when it was labelled (its first run on those
+# lines, rounded down): again a floor, not a target.
+FRESH_FLOOR = {"subdistrict": 0.42, "road_pair": 0.58, "anchor_kind": 0.72, "direction": 0.62,
+               "distance_m": 0.40, "side": 0.29, "problems": 0.14}
 
 
 @pytest.fixture(scope="module")
@@ -60,21 +69,28 @@ def heldout():
     return load_records(HELDOUT)
 
 
-def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout):
+@pytest.fixture(scope="module")
+def fresh():
+    return load_records(FRESH)
+
+
+def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh):
     keys = list(old[0])
-    for r in dev2 + heldout:
+    for r in dev2 + heldout + fresh:
         assert list(r) == keys, r["id"]
 
 
-def test_every_value_is_one_the_scheme_allows(dev2, heldout):
-    for r in dev2 + heldout:
+def test_every_value_is_one_the_scheme_allows(dev2, heldout, fresh):
+    fresh_ids = {r["id"] for r in fresh}
+    for r in dev2 + heldout + fresh:
         rid = r["id"]
+        sides = FRESH_SIDES if rid in fresh_ids else SIDES
         assert r["text"] and r["text"] == r["text"].strip("\n"), rid
         assert r["source"].startswith("http"), rid
         assert r["published"] is None or DATE.fullmatch(r["published"]), rid
         assert r["city"] and r["genre"] in GENRES, rid
         assert r["anchor_kind"] in ANCHOR_KINDS and r["anchor_relation"] in RELATIONS, rid
-        assert r["direction"] in DIRECTIONS and r["corner"] in DIRECTIONS and r["side"] in SIDES, rid
+        assert r["direction"] in DIRECTIONS and r["corner"] in DIRECTIONS and r["side"] in sides, rid
         assert r["distance_m"] is None or (isinstance(r["distance_m"], int | float) and r["distance_m"] > 0), rid
         if r["anchor_kind"] == "intersection":
             assert r["road_a"] and r["road_b"], rid
@@ -87,18 +103,18 @@ def test_every_value_is_one_the_scheme_allows(dev2, heldout):
             assert set(r["segment"]) == {"road", "from", "to"}, rid
 
 
-def test_names_and_problems_are_written_as_in_the_text(dev2, heldout):
+def test_names_and_problems_are_written_as_in_the_text(dev2, heldout, fresh):
     # labels quote the line: a road, an address, a landmark or a problem not in it is a typo
-    for r in dev2 + heldout:
+    for r in dev2 + heldout + fresh:
         quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "side_road", "address") if r[k]]
         quoted += [lm["name"] for lm in r["landmarks"]] + list(r["problems"])
         for q in quoted:
             assert isinstance(q, str) and q in r["text"], (r["id"], q)
 
 
-def test_no_text_or_id_is_in_two_places(old, dev2, heldout):
-    texts = [r["text"] for r in old + dev2 + heldout]
-    ids = [r["id"] for r in old + dev2 + heldout]
+def test_no_text_or_id_is_in_two_places(old, dev2, heldout, fresh):
+    texts = [r["text"] for r in old + dev2 + heldout + fresh]
+    ids = [r["id"] for r in old + dev2 + heldout + fresh]
     assert len(set(texts)) == len(texts)
     assert len(set(ids)) == len(ids)
 
@@ -137,3 +153,9 @@ def test_parser_keeps_its_dev2_score(dev2, field):
 def test_parser_does_not_fall_below_its_first_held_out_score(heldout, field):
     score = field_f1(parse, heldout, [field])[field]
     assert _floored(score.f1) >= HELDOUT_FLOOR[field], (field, score)
+
+
+@pytest.mark.parametrize("field", REPORT_FIELDS)
+def test_parser_does_not_fall_below_its_first_fresh_score(fresh, field):
+    score = field_f1(parse, fresh, [field])[field]
+    assert _floored(score.f1) >= FRESH_FLOOR[field], (field, score)
