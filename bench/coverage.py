@@ -3,6 +3,7 @@ network, on two networks the bench imports: the real Helsinki PBF and a city-siz
 
     .venv/bin/python bench/coverage.py [--members 50] [--hours 8] [--grid-size 250] [--quick]
                                        [--networks helsinki,grid] [--profile-tracks 10]
+                                       [--clients 2] [--workers 1]
 
 A district-day is `--members` members × 2 shifts (早班 07:00 and 晚班 15:00, `--hours` each)
 at one fix per 5 s: 50 × 2 × 8 h = 576,000 fixes. `--quick` is 6 members × 2 shifts × 1 h
@@ -24,11 +25,17 @@ also after an error or Ctrl-C; the dev database is never written):
      Ingestion, measured side by side on the same fixes (WGS84, as a tablet sends them, in
      batches of `--batch` = 60, rounds of one batch per member):
      `copy`: the project's service `shifts.services.fixes.fixes_ingest` (content hash,
-     projection, flags, batch claim, partition check, COPY into `shifts_fix`, audit event:
-     one transaction per batch; once committed it queues the batch's coverage job, which
-     nobody runs here: their number is printed); the same service again with batches of
-     2,000 (the API's maximum) on the first `--big-tracks` tracks, in a transaction rolled
-     back (so no job is queued); `copy_rows`: only the rows' part of it (projection, flags,
+     projection, flags; then one transaction per batch: one statement that claims the batch,
+     appends its audit event, queues its coverage job and checks its day partitions, the
+     COPY into `shifts_fix`, the commit; the jobs are not run here: their number is printed),
+     called by `--clients` = 2 processes at once, as the server's 2 gunicorn workers would
+     (scripts/run.sh), each with a connection of its own and every second tablet's batches
+     in arrival order, timed from the moment both are ready until the last is done: this is
+     `ingest_per_s`. Then the same service from this one process on the same batches sent
+     under other device ids (`-1p`: other batches, committed like the others; their rows
+     are deleted after, so coverage reads each fix once): printed as "from one process".
+     The same service again with batches of 2,000 (the API's maximum) on the first
+     `--big-tracks` tracks, in a transaction rolled back (so no job is queued); `copy_rows`: only the rows' part of it (projection, flags,
      `copy_buffer`, COPY into a plain table of the same columns); `orm`: the same rows as
      model instances, `bulk_create` into that plain table (`shifts.models.Fix` cannot be
      written by the ORM: its id is GENERATED ALWAYS AS IDENTITY) with projection and flags
@@ -37,16 +44,25 @@ also after an error or Ctrl-C; the dev database is never written):
   2. *coverage* (the worker): segments and good fixes read from the database (timed),
      `SegmentIndex` built once (timed apart), `covered_intervals` for every (shift, member)
      with the stored flags, then each segment's intervals of all members merged at once
-     with `merge_intervals` (the same result as `merge_coverage` track by track; together
-     timed: "seconds"), covered share per segment from `coverage_summary`. Peak memory of this process (ru_maxrss) is
-     `worker_mb`. Then cProfile over the first `--profile-tracks` tracks (after the timing,
-     so it does not touch it): the top entries are printed.
+     with `merge_intervals` (the same result as `merge_coverage` track by track), in this
+     one process (timed: "seconds"). With `--workers N` > 1 (default 1) the same work is
+     then shared by N processes forked from it (tracks dealt round-robin, longest first;
+     each uses the index the parent built, as each `db_worker` builds its own once), their
+     per-segment intervals sent back and merged at once, checked equal to the one-process
+     result, timed from the fork to the merged result: that is then "seconds", and the
+     one-process figure is printed beside it (the coverage jobs scale out the same way:
+     more `db_worker`s share the queue, README "Background jobs"; on a busy 2-core machine
+     the fork, the pickling and the competition for the cores can cost more than they save).
+     Covered share per segment from `coverage_summary`. Peak memory of this process
+     (ru_maxrss) is `worker_mb`. Then
+     cProfile over the first `--profile-tracks` tracks (after the timing, so it does not
+     touch it): the top entries are printed.
   3. *compare*: the plain PostGIS aggregate: good fixes copied into a table with a GiST
      index (copy and index timed apart), one statement: `ST_DWithin(fix, segment, 30 m)`,
      `ST_LineLocatePoint` × length per hit, and per segment the union of ±15 m around the
      measures (one fix per 5 s at ≤ 5 m/s leaves no hole) as its covered length (timed;
      PostgreSQL may run it in parallel on both cores, so it is timed again with
-     max_parallel_workers_per_gather = 0: the project's coverage runs on one core);
+     max_parallel_workers_per_gather = 0, against the one-process figure);
      the naive shapely loop: every segment's `distance` (and `project` within 30 m) for each
      of a seeded sample of good fixes (`--naive-sample`, at most 2 M pairs), extrapolated to
      all good fixes. F1 and covered-length error against the simulator's truth with the
@@ -58,7 +74,10 @@ also after an error or Ctrl-C; the dev database is never written):
 
 Targets (issue 11): coverage ≥ 100× the naive loop and no slower than the PostGIS aggregate
 (ratio ≤ 1.0), F1 ≥ 0.97, covered length within ±3 percentage points, ingestion ≥ 50,000
-fixes/s. Last line (the grid's figures; f1 the lower of the two networks):
+fixes/s. Last line (the grid's figures; f1 the lower of the two networks; ingest_per_s with
+`--clients` processes, seconds with `--workers` processes (default one), ratio_to_postgis =
+seconds / the PostGIS statement (on both cores), speedup_vs_naive = the naive loop / the
+one-process seconds; `--clients 1` gives the one-process ingestion figure there too):
 RESULT segments=… fixes=… ingest_per_s=… seconds=… speedup_vs_naive=… ratio_to_postgis=… f1=…
 length_error_pp=… worker_mb=…
 """
@@ -163,6 +182,54 @@ def _profile_lines(text: str, n: int) -> list[str]:
             for ln in lines[start:start + n + 1]]
 
 
+def ingest_concurrently(arrival: list, clients: int, *, now: float) -> tuple[float, int]:
+    """`fixes_ingest` over `arrival` from `clients` forked processes, each with a database
+    connection of its own and the batches of every `clients`-th tablet (in arrival order):
+    (seconds from the moment all of them are ready until the last one is done, fixes
+    flagged)."""
+    import multiprocessing as mp
+
+    from django.db import connection, connections
+
+    from shifts.services.fixes import fixes_ingest
+
+    devices = sorted({dev for *_, dev, _ in arrival})
+    share = {dev: i % clients for i, dev in enumerate(devices)}
+    connections.close_all()  # each process opens its own
+    ctx = mp.get_context("fork")
+    ready, go, results = ctx.Barrier(clients + 1), ctx.Event(), ctx.Queue()
+
+    def client(k: int) -> None:
+        try:
+            connection.ensure_connection()
+            flagged = 0
+            ready.wait(timeout=300)
+            go.wait()
+            for shift, officer, dev, batch in arrival:
+                if share[dev] == k:
+                    flagged += fixes_ingest(actor=None, shift=shift, officer=officer, device_id=dev, fixes=batch,
+                                            source="api", now=now).flagged
+            results.put((k, time.perf_counter(), flagged, None))
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent
+            results.put((k, time.perf_counter(), 0, repr(exc)))
+        finally:
+            connections.close_all()
+
+    procs = [ctx.Process(target=client, args=(k,)) for k in range(clients)]
+    for pr in procs:
+        pr.start()
+    ready.wait(timeout=300)
+    t0 = time.perf_counter()  # CLOCK_MONOTONIC: the same clock in every process
+    go.set()
+    got = [results.get() for _ in procs]
+    for pr in procs:
+        pr.join()
+    errors = [e for *_, e in got if e]
+    if errors:
+        raise RuntimeError(f"ingestion client failed: {errors}")
+    return max(end for _, end, _, _ in got) - t0, sum(f for _, _, f, _ in got)
+
+
 # ----------------------------------------------------------------------------- stage 1
 def stage_prepare(args, out: Path) -> dict:
     django_setup()
@@ -246,14 +313,29 @@ def stage_prepare(args, out: Path) -> dict:
     fig["batches"] = len(arrival)
     now = time.time()
 
-    # copy: the project's service, batch by batch
+    # copy: the project's service, batch by batch, from --clients processes at once (the
+    # server's gunicorn workers), each sending the batches of its share of the tablets
+    fig["clients"] = args.clients
+    fig["copy_s"], fig["flagged"] = ingest_concurrently(arrival, args.clients, now=now)
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM shifts_fix")
+        fig["stored"] = cur.fetchone()[0]
+    try:  # the coverage jobs the batches queued (when fixes_ingest queues them), not run here
+        from django_tasks_db.models import DBTaskResult
+
+        fig["jobs_queued"] = DBTaskResult.objects.count()
+    except Exception:  # noqa: BLE001 - no task engine installed
+        fig["jobs_queued"] = None
+    # copy_1p: the same service from this one process, on the same batches sent as other
+    # tablets' ("-1p"): committed like the others, then their rows deleted, so that the
+    # coverage stage reads each fix once
     t0 = time.perf_counter()
-    flagged = 0
     for shift, officer, dev, batch in arrival:
-        r = fixes_ingest(actor=None, shift=shift, officer=officer, device_id=dev, fixes=batch, source="api", now=now)
-        flagged += r.flagged
-    fig["copy_s"] = time.perf_counter() - t0
-    fig["flagged"] = flagged
+        fixes_ingest(actor=None, shift=shift, officer=officer, device_id=dev + "-1p", fixes=batch, source="api",
+                     now=now)
+    fig["copy_1p_s"] = time.perf_counter() - t0
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM shifts_fix WHERE device_id LIKE %s", ["%-1p"])
     # the same service with the API's largest batches (2,000 fixes: a tablet that was offline
     # for a while), on the first tracks' fixes again under other device ids, rolled back
     big = [(s_, o_, dev + "-b2000", fixes[i:i + 2000]) for s_, o_, dev, batches in per_track[: args.big_tracks]
@@ -288,15 +370,6 @@ def stage_prepare(args, out: Path) -> dict:
         pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(18)
         fig["ingest_profile"] = [f"cProfile of fixes_ingest over {min(100, len(arrival))} batches (rolled back), "
                                  "by cumulative time:"] + _profile_lines(text.getvalue(), 18)
-    with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM shifts_fix")
-        fig["stored"] = cur.fetchone()[0]
-    try:  # the coverage jobs the batches queued (when fixes_ingest queues them), not run here
-        from django_tasks_db.models import DBTaskResult
-
-        fig["jobs_queued"] = DBTaskResult.objects.count()
-    except Exception:  # noqa: BLE001 - no task engine installed
-        fig["jobs_queued"] = None
 
     # a plain table of the same columns, for the ORM and the COPY rows alone
     class BenchFix(models.Model):
@@ -357,6 +430,44 @@ def stage_prepare(args, out: Path) -> dict:
 
 
 # ----------------------------------------------------------------------------- stage 2
+def coverage_concurrently(tracks: dict, index, workers: int) -> tuple[dict, float]:
+    """`covered_intervals` of every track, shared by `workers` forked processes (tracks dealt
+    round-robin, largest first; each process has the index the parent built, copy-on-write),
+    their per-segment intervals sent back and merged at once: (coverage, peak RSS of one
+    process in MB)."""
+    import multiprocessing as mp
+    import resource
+
+    from shifts.domain.coverage import covered_intervals, merge_intervals
+
+    keys = sorted(tracks, key=lambda k: (-len(tracks[k][0]), k))
+    shares = [keys[k::workers] for k in range(workers)]
+    ctx = mp.get_context("fork")
+    results = ctx.Queue()
+
+    def work(k: int) -> None:
+        per_segment: dict[int, list] = {}
+        for key in shares[k]:
+            fixes, fl = tracks[key]
+            for sid, ivs in covered_intervals(fixes, index, flags=fl).items():
+                per_segment.setdefault(sid, []).extend(ivs)
+        results.put(pickle.dumps(per_segment, protocol=pickle.HIGHEST_PROTOCOL))
+
+    procs = [ctx.Process(target=work, args=(k,)) for k in range(workers)]
+    for pr in procs:
+        pr.start()
+    per_segment: dict[int, list] = {}
+    for _ in procs:
+        for sid, ivs in pickle.loads(results.get()).items():
+            per_segment.setdefault(sid, []).extend(ivs)
+    for pr in procs:
+        pr.join()
+        if pr.exitcode:
+            raise RuntimeError(f"coverage process exited with {pr.exitcode}")
+    cov = {sid: merge_intervals([], ivs) for sid, ivs in sorted(per_segment.items())}
+    return cov, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
 def stage_coverage(args, out: Path) -> dict:
     django_setup()
     import cProfile
@@ -404,8 +515,17 @@ def stage_coverage(args, out: Path) -> dict:
     # every member's intervals of a segment merged at once (merge_intervals depends only on
     # the union of its inputs: the same result as merge_coverage track by track)
     cov = {sid: merge_intervals([], ivs) for sid, ivs in sorted(per_segment.items())}
-    fig["seconds"] = time.perf_counter() - t0
+    fig["seconds_1p"] = time.perf_counter() - t0
     fig["intervals_s"] = intervals_s
+    fig["workers"] = args.workers
+    if args.workers > 1:  # the same work shared by --workers processes (as db_workers share the jobs)
+        connection.close()  # not to be shared with the forked processes
+        t0 = time.perf_counter()
+        cov_n, fig["workers_rss_mb"] = coverage_concurrently(tracks, index, args.workers)
+        fig["seconds"] = time.perf_counter() - t0
+        assert cov_n == cov, "the processes' coverage differs from one process's"
+    else:
+        fig["seconds"] = fig["seconds_1p"]
     lengths = {int(k): float(v) for k, v in zip(index.ids, index.lengths, strict=True)}
     summary = coverage_summary(cov, lengths)
     fig["worker_mb"] = rss_mb()
@@ -588,6 +708,7 @@ def bench_network(name: str, args, cfg: dict, url: str, tmp: Path) -> dict:
         out = tmp / name
         common = ["--members", str(args.members), "--hours", str(args.hours), "--batch", str(args.batch),
                   "--seed", str(args.seed), "--naive-sample", str(args.naive_sample), "--big-tracks", str(args.big_tracks),
+                  "--clients", str(args.clients), "--workers", str(args.workers),
                   "--profile-tracks", str(args.profile_tracks if name == "grid" or args.profile_all else 0),
                   "--out", str(out)]
         for stage in ("prepare", "coverage", "compare"):
@@ -608,8 +729,9 @@ def report(f: dict) -> dict:
     p, c, q = (lambda k: f[f"prepare.{k}"]), (lambda k: f[f"coverage.{k}"]), (lambda k: f[f"compare.{k}"])
     fixes = p("stored")
     copy_ps, rows_ps, orm_ps = fixes / p("copy_s"), fixes / p("copy_rows_s"), p("orm_stored") / p("orm_s")
+    one_ps = fixes / p("copy_1p_s")
     seconds = c("seconds")
-    speedup = q("naive_s") / seconds
+    speedup = q("naive_s") / c("seconds_1p")  # the naive loop runs in one process too
     ratio = seconds / q("pg_s")
     err = q("project_covered_pct") - q("truth_covered_pct")
     print(f"\n== {f['network']}: {f['segments']:,} segments (STORAGE_SRID {f['srid']}), "
@@ -620,7 +742,9 @@ def report(f: dict) -> dict:
           + f"import_osm {f['import_s']:.1f} s, simulate {p('simulate_s'):.1f} s")
     print("   ingestion (same fixes, batches of 60, one transaction each; coverage jobs queued by the service: "
           f"{p('jobs_queued')}, not run):")
-    print(f"     copy      fixes_ingest (hash, flags, claim, COPY, audit, job) {copy_ps:>9,.0f} fixes/s  ({p('copy_s'):.1f} s)")
+    print(f"     copy      fixes_ingest, {p('clients')} client processes at once     {copy_ps:>9,.0f} fixes/s  "
+          f"({p('copy_s'):.1f} s; claim + event + job + partition check in one statement, COPY, commit)")
+    print(f"     copy      the same from one process                 {one_ps:>9,.0f} fixes/s  ({p('copy_1p_s'):.1f} s)")
     print(f"     copy_rows projection + flags + copy_buffer + COPY       {rows_ps:>9,.0f} fixes/s  ({p('copy_rows_s'):.1f} s)")
     print(f"     copy      the same with batches of 2,000 (API maximum)  {p('copy_big_fixes') / p('copy_big_s'):>9,.0f} fixes/s  "
           f"({p('copy_big_fixes'):,} fixes, rolled back: no job queued)")
@@ -629,19 +753,24 @@ def report(f: dict) -> dict:
     print("   coverage:")
     print(f"     worker reads: segments {c('load_segments_s'):.2f} s, fixes {c('load_fixes_s'):.2f} s; "
           f"SegmentIndex build {c('index_s'):.2f} s (once)")
-    print(f"     project   covered_intervals + merge, {c('tracks')} tracks   {seconds:8.2f} s "
-          f"(covered_intervals {c('intervals_s'):.2f} s, merging {seconds - c('intervals_s'):.2f} s; "
-          f"{c('good_fixes') / seconds:,.0f} good fixes/s)")
+    one = c("seconds_1p")
+    if c("workers") > 1:
+        print(f"     project   covered_intervals + merge, {c('workers')} processes     {seconds:8.2f} s "
+              f"({c('good_fixes') / seconds:,.0f} good fixes/s; the same coverage as one process; "
+              f"peak {c('workers_rss_mb'):.0f} MB per process)")
+    print(f"     project   covered_intervals + merge, one process   {one:8.2f} s "
+          f"(covered_intervals {c('intervals_s'):.2f} s, merging {one - c('intervals_s'):.2f} s; "
+          f"{c('good_fixes') / one:,.0f} good fixes/s)")
     print(f"     postgis   ST_DWithin + ST_LineLocatePoint aggregate  {q('pg_s'):8.2f} s "
           f"(+ table {q('pg_copy_s'):.2f} s, GiST + ANALYZE {q('pg_index_s'):.2f} s)")
     for ln in q("pg_plan"):
         print(f"               {ln.strip()}")
     print(f"     postgis   the same, max_parallel_workers_per_gather 0  {q('pg_serial_s'):8.2f} s "
-          f"(above: {q('pg_parallel')}; the project runs on one core: ratio {seconds / q('pg_serial_s'):.2f})")
+          f"(above: {q('pg_parallel')}; one process against it: ratio {one / q('pg_serial_s'):.2f})")
     print(f"     naive     shapely, every fix × every segment     {q('naive_s'):10.1f} s "
           f"(extrapolated from {q('naive_sample')} fixes in {q('naive_sample_s'):.2f} s)")
     print(f"     speedup vs naive {speedup:,.0f}×; ratio to postgis {ratio:.2f} "
-          f"(with the index build {(seconds + c('index_s')) / q('pg_s'):.2f})")
+          f"(with the index build {(seconds + c('index_s')) / q('pg_s'):.2f}; one process {one / q('pg_s'):.2f})")
     print(f"   quality ({q('scored_segments'):,} segments of the largest connected part, by length):")
     print(f"     truth covered {q('truth_covered_pct'):.2f} %")
     print(f"     project  F1 {q('project_f1'):.4f}   covered {q('project_covered_pct'):.2f} %  "
@@ -672,6 +801,8 @@ def main() -> None:
     parser.add_argument("--profile-tracks", type=int, default=10, help="tracks profiled on the grid (0: none)")
     parser.add_argument("--profile-all", action="store_true", help="profile on every network")
     parser.add_argument("--big-tracks", type=int, default=20, help="tracks ingested again in batches of 2,000")
+    parser.add_argument("--clients", type=int, default=2, help="processes sending batches at once (gunicorn workers)")
+    parser.add_argument("--workers", type=int, default=1, help="coverage processes sharing the tracks (db_workers)")
     parser.add_argument("--stage", choices=("prepare", "coverage", "compare"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

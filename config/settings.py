@@ -111,7 +111,7 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (django-tasks, README "Background jobs"): queued in this database's
-# django_tasks_db_dbtaskresult table and run by `manage.py db_worker` (make run starts one).
+# django_tasks_database_dbtaskresult table and run by `manage.py db_worker` (make run starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [

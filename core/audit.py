@@ -58,16 +58,26 @@ def subject_of(obj: models.Model | tuple[str, Any]) -> tuple[str, str]:
     return str(kind), str(ident)
 
 
-def record(*, actor, verb: str, subject, before: dict | None = None, after: dict | None = None,
-           reason: str = "", context=None) -> AuditEvent:
-    """Append one event. `actor` None means the system (an import, a network update)."""
+def event(*, actor, verb: str, subject, before: dict | None = None, after: dict | None = None,
+          reason: str = "", context=None) -> AuditEvent:
+    """The event `record` appends, not saved yet: for a service that writes it inside a larger
+    statement of its transaction (core.rows.insert_values; shifts.services.fixes). The same
+    checks as `record`: a known verb, inside a transaction."""
     if verb not in VERBS:
         raise ValueError(f"unknown audit verb {verb!r}")
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the write it records")
     subject_type, subject_id = subject_of(subject)
     context_type, context_id = subject_of(context) if context is not None else ("", "")
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=_replay_at.get() or timezone.now(), actor=actor if actor is not None and getattr(actor, "pk", None) else None, verb=verb,
         subject_type=subject_type, subject_id=subject_id, context_type=context_type, context_id=context_id,
         before=before or {}, after=after or {}, reason=reason or "", request_id=current_request_id()[:64])
+
+
+def record(*, actor, verb: str, subject, before: dict | None = None, after: dict | None = None,
+           reason: str = "", context=None) -> AuditEvent:
+    """Append one event. `actor` None means the system (an import, a network update)."""
+    ev = event(actor=actor, verb=verb, subject=subject, before=before, after=after, reason=reason, context=context)
+    ev.save(force_insert=True)
+    return ev

@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.compat import TaskResultStatus, normalize_json
 from django_tasks_db.models import DBTaskResult
 
 
@@ -29,3 +29,15 @@ def jobs_requeue_stale(*, older_than: dt.timedelta, dry_run: bool = False) -> li
         if ids and not dry_run:
             DBTaskResult.objects.filter(id__in=ids).update(status=TaskResultStatus.READY)
     return ids
+
+
+def job_row(task, *args) -> DBTaskResult:
+    """The queue row `task.enqueue(*args)` writes (django-tasks-db's DatabaseBackend builds
+    the same), not saved: for a service that writes it inside a larger statement of its
+    transaction (core.rows.insert_values; shifts.services.fixes). The backend's
+    `task_enqueued` signal (a debug log line) is not sent."""
+    backend = task.get_backend()
+    backend.validate_task(task)
+    return DBTaskResult(id=backend._get_id(), args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
+                        priority=task.priority, task_path=task.module_path, queue_name=task.queue_name,
+                        run_after=task.run_after, backend_name=backend.alias)

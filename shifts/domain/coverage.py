@@ -20,11 +20,13 @@ start), with the first and last time it was seen and the number of passes. The m
    smoothed by a moving mean over `smooth_s` seconds, shortened to about ±`smooth_m` of
    travel (a walker's noise is averaged over ~5 fixes, a rider's corners are not cut);
    measures near a segment's ends come from the unsmoothed path (below).
-5. **Matching.** One STRtree over the segments (`SegmentIndex`, built once and reusable)
-   gives every sample's candidate segments (`dwithin`); shapely's vectorised `distance`
-   and `line_locate_point` give distance and measure. A sample can count for a segment
-   within `tolerance_m` that it runs *along*: the track's chord over ±`window_m` must be
-   within 60° of the segment's direction (a track crossing a road does not paint it).
+5. **Matching.** One index over the segments (`SegmentIndex`, built once and reusable)
+   gives every sample's segments within reach with distance and measure (`near`: the
+   same pairs and numbers as an STRtree `dwithin` query followed by shapely's `distance`
+   and `line_locate_point`, computed with numpy on the index's arrays, in under half the
+   time). A sample can count for a segment within `tolerance_m` that it runs *along*:
+   the track's chord over ±`window_m` must be within 60° of the segment's direction (a
+   track crossing a road does not paint it).
    Among those, **each sample counts for the segment the track runs nearest to, judged
    over ±`window_m` of track; within `tie_margin_m` (3 m) of a tie, for all the tied
    ones.** "Nearest over the window" is |mean signed offset| of the window's samples
@@ -81,7 +83,7 @@ import numpy as np
 import shapely
 from shapely import LineString
 
-from .fixes import DEFAULT_MAX_SPEED_MPS, Fix, flag_fixes, track_order
+from .fixes import DEFAULT_MAX_SPEED_MPS, Fix, fix_columns, flag_fixes, order_of_columns
 from .intervals import (  # noqa: F401 - the coverage API in one place for callers
     Interval,
     SegmentCoverage,
@@ -123,6 +125,98 @@ class SegmentIndex:
         self._vkey = parts * self._span + cum
         self._vfirst = first
         self._vlast = np.r_[first[1:], len(parts)] - 1
+        # each vertex's measure summed from its segment's start pair by pair, as GEOS sums
+        # it in line_locate_point (`locate` then gives the very same measures)
+        self._vstart = np.zeros(len(coords))
+        if len(ids):
+            rank = np.arange(len(coords)) - np.repeat(first, np.diff(np.r_[first, len(parts)]))
+            d = coords[1:] - coords[:-1]
+            pair_len = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
+            by_rank = np.argsort(rank, kind="stable")
+            bounds = np.searchsorted(rank[by_rank], np.arange(1, int(rank.max()) + 2))
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+                v = by_rank[a:b]
+                self._vstart[v] = self._vstart[v - 1] + pair_len[v - 1]
+        self._build_cells(coords, parts)
+
+    def _build_cells(self, coords: np.ndarray, parts: np.ndarray) -> None:
+        """A uniform grid of square cells over the network, each listing the segments whose
+        bounding box overlaps it (CSR arrays): `near` finds candidates by array lookups, with
+        no point geometry per query point (creating them and the STRtree query were half of
+        a track's matching)."""
+        n = len(self.ids)
+        if n == 0:
+            self._cell = 1.0
+            return
+        lo_x = np.minimum.reduceat(coords[:, 0], self._vfirst)
+        hi_x = np.maximum.reduceat(coords[:, 0], self._vfirst)
+        lo_y = np.minimum.reduceat(coords[:, 1], self._vfirst)
+        hi_y = np.maximum.reduceat(coords[:, 1], self._vfirst)
+        self._box = (lo_x, lo_y, hi_x, hi_y)
+        self._origin = (float(lo_x.min()), float(lo_y.min()))
+        # cells of about a city block, larger when the network is spread out (≤ ~4 M cells)
+        width, height = float(hi_x.max()) - self._origin[0], float(hi_y.max()) - self._origin[1]
+        cell = max(50.0, float(np.sqrt(width * height / 4e6)))
+        self._cell = cell
+        self._nx, self._ny = int(width // cell) + 1, int(height // cell) + 1
+        cx0, cy0 = self._cells_of(lo_x, lo_y)
+        cx1, cy1 = self._cells_of(hi_x, hi_y)
+        self._seg_cx0, self._seg_cy0 = cx0, cy0
+        # every (segment, cell) of its box, sorted by cell
+        wx, wy = cx1 - cx0 + 1, cy1 - cy0 + 1
+        count = wx * wy
+        seg = np.repeat(np.arange(n), count)
+        j = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        cells = (np.repeat(cx0, count) + j // np.repeat(wy, count)) * self._ny + np.repeat(cy0, count) + j % np.repeat(wy, count)
+        order = np.argsort(cells, kind="stable")
+        self._cell_segs = seg[order]
+        self._cell_start = np.searchsorted(cells[order], np.arange(self._nx * self._ny + 1))
+
+    def _cells_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cx = np.clip(np.floor((x - self._origin[0]) / self._cell), 0, self._nx - 1).astype(np.int64)
+        cy = np.clip(np.floor((y - self._origin[1]) / self._cell), 0, self._ny - 1).astype(np.int64)
+        return cx, cy
+
+    def near(self, x: np.ndarray, y: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every (point, segment) within `reach` of each other: point positions, segment
+        positions (in `ids`), distance and measure (as `locate`). The same pairs as the
+        STRtree's `query(points, predicate="dwithin", distance=reach)`, found through the
+        index's cells: boxes overlapping the point's ±reach box, then the exact distance.
+
+        >>> index = SegmentIndex({1: LineString([(0, 0), (100, 0)]), 2: LineString([(0, 300), (100, 300)])})
+        >>> [a.tolist() for a in index.near(np.array([50.0, 50.0, 500.0]), np.array([20.0, 290.0, 0.0]), 30.0)]
+        [[0, 1], [0, 1], [20.0, 10.0], [50.0, 50.0]]
+        """
+        empty = np.zeros(0, dtype=np.int64)
+        if len(self.ids) == 0 or len(x) == 0:
+            return empty, empty, np.zeros(0), np.zeros(0)
+        ok = np.isfinite(x) & np.isfinite(y)
+        pts = np.flatnonzero(ok)
+        px, py = x[pts], y[pts]
+        ax, ay = self._cells_of(px - reach, py - reach)
+        bx, by = self._cells_of(px + reach, py + reach)
+        found_p, found_s = [], []
+        lo_x, lo_y, hi_x, hi_y = self._box
+        for dx in range(int((bx - ax).max()) + 1):
+            for dy in range(int((by - ay).max()) + 1):
+                cx, cy = ax + dx, ay + dy
+                inside = np.flatnonzero((cx <= bx) & (cy <= by))
+                cell = cx[inside] * self._ny + cy[inside]
+                start = self._cell_start[cell]
+                count = self._cell_start[cell + 1] - start
+                p = np.repeat(inside, count)
+                s = self._cell_segs[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
+                # a pair is met in every cell both boxes overlap: kept in the first one only
+                keep = ((np.maximum(ax[p], self._seg_cx0[s]) == cx[p]) & (np.maximum(ay[p], self._seg_cy0[s]) == cy[p])
+                        & (lo_x[s] <= px[p] + reach) & (hi_x[s] >= px[p] - reach)
+                        & (lo_y[s] <= py[p] + reach) & (hi_y[s] >= py[p] - reach))
+                found_p.append(p[keep])
+                found_s.append(s[keep])
+        p, s = np.concatenate(found_p), np.concatenate(found_s)
+        d, m = self.locate(s, px[p], py[p])
+        within = d <= reach
+        return pts[p[within]], s[within], d[within], m[within]
+
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -140,8 +234,58 @@ class SegmentIndex:
         return self._coords[k], self._coords[k + 1] - self._coords[k]
 
     def _vertex(self, seg: np.ndarray, measure: np.ndarray) -> np.ndarray:
-        k = np.searchsorted(self._vkey, seg * self._span + measure, side="right") - 1
-        return np.clip(k, self._vfirst[seg], self._vlast[seg] - 1)
+        first, last = self._vfirst[seg], self._vlast[seg] - 1
+        k = first.copy()  # a straight segment (one vertex pair) needs no search
+        bent = np.flatnonzero(last > first)
+        if len(bent):
+            found = np.searchsorted(self._vkey, seg[bent] * self._span + measure[bent], side="right") - 1
+            k[bent] = np.clip(found, first[bent], last[bent])
+        return k
+
+    def locate(self, seg: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance of points (x, y) from segments `seg` (positions in `ids`) and the measure
+        of the nearest point along each: what `shapely.distance` and `line_locate_point`
+        give, with GEOS's own formulas in the same order (point to each vertex pair, the
+        first pair at the least distance), on the index's vertex arrays. Costs about half of
+        the two shapely calls, which need a point geometry per pair.
+
+        >>> index = SegmentIndex({1: LineString([(0, 0), (10, 0), (10, 10)])})
+        >>> d, m = index.locate(np.array([0, 0, 0]), np.array([5.0, 13.0, -3.0]), np.array([2.0, 4.0, -4.0]))
+        >>> d.tolist(), m.tolist()
+        ([2.0, 3.0, 5.0], [5.0, 14.0, 0.0])
+        """
+        if len(seg) == 0:
+            return np.zeros(0), np.zeros(0)
+        first = self._vfirst[seg]
+        edges = self._vlast[seg] - first  # vertex pairs of each segment
+        ends = np.cumsum(edges)
+        starts = ends - edges
+        pair = np.repeat(np.arange(len(seg)), edges)
+        k = np.repeat(first - starts, edges) + np.arange(int(ends[-1]))
+        c = self._coords
+        ax, ay, bx, by = c[k, 0], c[k, 1], c[k + 1, 0], c[k + 1, 1]
+        px, py = x[pair], y[pair]
+        dx, dy = bx - ax, by - ay
+        len2 = dx * dx + dy * dy
+        with np.errstate(divide="ignore", invalid="ignore"):  # zero-length pairs: handled below
+            r = ((px - ax) * dx + (py - ay) * dy) / len2
+            s = ((ay - py) * dx - (ax - px) * dy) / len2
+        # GEOS Distance::pointToSegment
+        to_a = np.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+        to_b = np.sqrt((px - bx) * (px - bx) + (py - by) * (py - by))
+        d = np.where((len2 == 0) | (r <= 0), to_a, np.where(r >= 1, to_b, np.abs(s) * np.sqrt(len2)))
+        dist = np.minimum.reduceat(d, starts)
+        # the first pair at that distance (GEOS LengthIndexOfPoint keeps the first minimum)
+        hit = np.flatnonzero(d == np.repeat(dist, edges))
+        e = hit[np.unique(pair[hit], return_index=True)[1]]
+        # GEOS LineSegment::projectionFactor and LengthIndexOfPoint::segmentNearestMeasure
+        f = np.where((px[e] == ax[e]) & (py[e] == ay[e]), 0.0,
+                     np.where((px[e] == bx[e]) & (py[e] == by[e]), 1.0, r[e]))
+        start = self._vstart[k[e]]
+        length = np.sqrt(dx[e] * dx[e] + dy[e] * dy[e])
+        m = np.where(f <= 0, start, np.where(f <= 1, start + f * length, start + length))
+        m = np.where(np.isnan(f), start + length, m)
+        return dist, np.clip(m, 0.0, self.lengths[seg])
 
     def project_near(self, seg: np.ndarray, measure: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Measures of points (x, y) projected on the vertex pair under `measure` (a cheap
@@ -273,10 +417,10 @@ def track_path(fixes: Sequence[Fix], *, flags: Sequence[frozenset[str]] | None =
         flags = flag_fixes(fixes, max_speed_mps=max_speed_mps, max_gap_s=max_gap_s)
     if len(flags) != len(fixes):
         raise ValueError("one set of flags per fix")
-    good = [fixes[i] for i in track_order(fixes) if not flags[i]]
-    t = np.fromiter((f.t for f in good), dtype=float, count=len(good))
-    x = np.fromiter((f.x for f in good), dtype=float, count=len(good))
-    y = np.fromiter((f.y for f in good), dtype=float, count=len(good))
+    cols = fix_columns(fixes)
+    order = order_of_columns(cols)
+    good = order[[not flags[i] for i in order.tolist()]] if len(order) else order
+    t, x, y = cols[good, 0], cols[good, 1], cols[good, 2]
     piece = _pieces(t, x, y, max_gap_s, max_speed_mps)
     lo, hi = _piece_bounds(piece)
     sx, sy = _moving_mean(t, x, y, lo, hi, stop_smooth_s / 2, narrow_ends=False)
@@ -361,7 +505,7 @@ def covered_intervals(fixes: Sequence[Fix], segments: Mapping[int, LineString] |
                                score_reach_m=score_reach_m, hole_s=hole_s, min_run_m=min_run_m)
 
 
-def _window_score(index: SegmentIndex, pts, pi, si, d, m, spiece, tolerance_m: float, w: int, *, max_angle_deg: float = 60.0,
+def _window_score(index: SegmentIndex, sx, sy, pi, si, d, m, spiece, tolerance_m: float, w: int, *, max_angle_deg: float = 60.0,
                   min_chord_m: float = 20.0) -> np.ndarray:
     """For every (sample, segment) pair: how far the path runs from the segment over the
     ±w samples around it (same piece): |mean signed offset| for the samples beside it
@@ -372,8 +516,7 @@ def _window_score(index: SegmentIndex, pts, pi, si, d, m, spiece, tolerance_m: f
     # signed offset: the side comes from the segment's direction at the projected point
     length = index.lengths[si]
     a, vec = index.direction(si, m)
-    p = shapely.get_coordinates(pts[pi])
-    cross = vec[:, 0] * (p[:, 1] - a[:, 1]) - vec[:, 1] * (p[:, 0] - a[:, 0])
+    cross = vec[:, 0] * (sy[pi] - a[:, 1]) - vec[:, 1] * (sx[pi] - a[:, 0])
     # beyond a segment's ends the distance counts whole: a crossing road sees the track
     # pass from one side of its end to the other, and signed offsets would cancel there
     beyond = (m <= 1e-6) | (m >= length - 1e-6)
@@ -389,14 +532,22 @@ def _window_score(index: SegmentIndex, pts, pi, si, d, m, spiece, tolerance_m: f
     lo_p = np.maximum(pi - w, lo_piece[pi])
     hi_p = np.minimum(pi + w, hi_piece[pi] - 1)
     base = si.astype(np.int64) * (n + 1)
-    lo = np.searchsorted(skey, base + lo_p, side="left")
-    hi = np.searchsorted(skey, base + hi_p, side="right")
+    lo_key, hi_key = base + lo_p, base + hi_p
+    # what searchsorted(skey, lo_key, "left") and (hi_key, "right") give, found next to
+    # each pair's own place: a segment has at most w pairs on either side within the
+    # window (one per sample), so w comparisons replace two binary searches per pair
+    size_all = len(skey)
+    at = np.empty(size_all, dtype=np.int64)
+    at[order] = np.arange(size_all)
+    lo, hi = at.copy(), at + 1
+    for step in range(1, w + 1):
+        lo -= (at >= step) & (skey[np.maximum(at - step, 0)] >= lo_key)
+        hi += (at + step < size_all) & (skey[np.minimum(at + step, size_all - 1)] <= hi_key)
     size = hi_p - lo_p + 1
     missing = (size - (hi - lo)) * tolerance_m
     score = ((np.abs(cs[hi] - cs[lo]) + (ca[hi] - ca[lo])) / 1000.0 + missing) / size
     # direction: the track's chord over the window against the segment's direction; a
     # track crossing the segment (more than max_angle off) does not run along it
-    sx, sy = shapely.get_coordinates(pts).T
     ux, uy = sx[hi_p] - sx[lo_p], sy[hi_p] - sy[lo_p]
     vx, vy = vec[:, 0], vec[:, 1]
     nu, nv = np.hypot(ux, uy), np.hypot(vx, vy)
@@ -420,15 +571,11 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
     sx, sy, st, spiece, rsx, rsy = _samples(path, sample_m)
     if len(sx) == 0 or len(index) == 0:
         return {}
-    pts = shapely.points(sx, sy)
     reach = max(tolerance_m, score_reach_m)
-    pi, si = index.tree.query(pts, predicate="dwithin", distance=reach)
+    pi, si, d, m = index.near(sx, sy, reach)
     if len(pi) == 0:
         return {}
-    g = index.geoms[si]
-    d = shapely.distance(g, pts[pi])
-    m = shapely.line_locate_point(g, pts[pi])
-    score = _window_score(index, pts, pi, si, d, m, spiece, reach, max(1, int(np.ceil(window_m / sample_m))))
+    score = _window_score(index, sx, sy, pi, si, d, m, spiece, reach, max(1, int(np.ceil(window_m / sample_m))))
     near = d <= tolerance_m
     pi, si, score, m = pi[near], si[near], score[near], m[near]
     # the raw path's measures too: smoothing rounds corners, the fixes themselves do not
@@ -437,7 +584,9 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
         return {}
     # each sample counts for the segment it is nearest to over its window, and for those
     # within the tie margin of it
-    order = np.lexsort((si, pi))
+    # by sample, then segment (one integer key: the pairs are unique, and one argsort is
+    # several times cheaper than lexsort's passes)
+    order = np.argsort(pi.astype(np.int64) * len(index) + si)
     pi, si, score, m, mr = pi[order], si[order], score[order], m[order], mr[order]
     first = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
     best = np.repeat(np.minimum.reduceat(score, first), np.diff(np.r_[first, len(pi)]))
@@ -450,7 +599,7 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
     assigned = np.zeros(len(spiece), dtype=bool)
     assigned[pi] = True
     rank = np.cumsum(assigned)
-    order = np.lexsort((pi, si))
+    order = np.argsort(si.astype(np.int64) * len(spiece) + pi)  # by segment, then sample
     pi, si, m, mr = pi[order], si[order], m[order], mr[order]
     new_run = np.r_[True, (si[1:] != si[:-1]) | (rank[pi[1:]] != rank[pi[:-1]] + 1)
                     | (st[pi[1:]] - st[pi[:-1]] > hole_s) | (spiece[pi[1:]] != spiece[pi[:-1]])]
@@ -480,8 +629,13 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
     out: dict[int, list[Interval]] = {}
     merge_gap = 2 * sample_m
     bounds = np.flatnonzero(np.r_[True, r_seg[1:] != r_seg[:-1], True])
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        sid = int(index.ids[r_seg[a]])
+    # Python floats: the loop below reads them one by one
+    sids = index.ids[r_seg[bounds[:-1]]].tolist()
+    r_lo, r_hi, r_t0, r_t1 = r_lo.tolist(), r_hi.tolist(), r_t0.tolist(), r_t1.tolist()
+    for sid, a, b in zip(sids, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        if b - a == 1:  # one run (most segments): one visit, one interval, nothing to merge
+            out[sid] = [Interval(r_lo[a], r_hi[a], r_t0[a], r_t1[a], 1)]
+            continue
         # runs in time order, grouped into visits; each visit is one pass
         rs = sorted(range(a, b), key=lambda r: (r_t0[r], r_t1[r]))
         visits: list[list[int]] = []
@@ -493,10 +647,10 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
             end_t = max(end_t, r_t1[r])
         merged: list[Interval] = []
         for v in visits:
-            t0, t1 = float(min(r_t0[r] for r in v)), float(max(r_t1[r] for r in v))
+            t0, t1 = min(r_t0[r] for r in v), max(r_t1[r] for r in v)
             merged = merge_intervals(
                 merged,
-                merge_intervals([], [Interval(float(r_lo[r]), float(r_hi[r]), t0, t1, 1) for r in v], merge_gap_m=merge_gap),
+                merge_intervals([], [Interval(r_lo[r], r_hi[r], t0, t1, 1) for r in v], merge_gap_m=merge_gap),
                 merge_gap_m=merge_gap)
         out[sid] = merged
     return dict(sorted(out.items()))

@@ -74,6 +74,8 @@ def merge_intervals(old: Sequence[Interval], new: Sequence[Interval], *, merge_g
     >>> merge_intervals(a, a) == a
     True
     """
+    if len(old) + len(new) <= 1:  # nothing to merge (most segments of a track or a day)
+        return [*old, *new]
     items = sorted([*old, *new], key=lambda i: (i.start_m, i.end_m, i.first_t, i.last_t, i.passes))
     # groups that touch along the segment, then each group folded in time order (so a
     # later visit is compared with what came before it, not with a span that a third

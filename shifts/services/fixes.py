@@ -15,8 +15,9 @@ day partitions of `shifts_fix`, exactly once.
   storage CRS's area of use (the classic 0,0 glitch) is stored with no geometry and
   flagged poor_accuracy. A fix whose time is far from its shift's days goes to the
   default partition instead of creating a partition of its own.
-- Coverage: once the batch is committed, a job (shifts.tasks.coverage_for_batch) is
-  queued to paint it onto the shift's coverage.
+- Coverage: the batch's job (shifts.tasks.coverage_for_batch), which paints it onto the
+  shift's coverage, is written in the batch's own transaction, by the statement that
+  claims the batch and appends its audit event; a worker sees it once the batch commits.
 - COPY: rows are written as PostgreSQL text format, the point as hex EWKB, straight into
   the partitioned parent (PostgreSQL routes each row to its day).
 """
@@ -33,18 +34,20 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
 from core import audit
 from core.domain.verbs import Verb
 from core.errors import Conflict, Forbidden, NotFound, ServiceError
+from core.rows import insert_values
 from org.domain import permissions
 from org.models import Officer
 from org.selectors import in_jurisdiction, officer_of
 
 from ..models import FixBatch, Shift, ShiftStatus
-from .partitions import fixes_partition_ensure, local_day
+from .partitions import EXISTS_SQL, fixes_partition_ensure, local_day, partition_name
 
 MAX_BATCH = 2000  # fixes per API request
 AREA_MARGIN_DEG = 1.0
@@ -92,15 +95,25 @@ def project(fixes: Sequence[FixIn]) -> list[tuple[float, float] | None]:
 
 def compute_flags(fixes: Sequence[FixIn], xy: Sequence[tuple[float, float] | None], *,
                   now: float | None = None) -> list[frozenset[str]] | None:
-    """shifts.domain.fixes.flag_fixes over the batch, or None when that module is absent."""
+    """shifts.domain.fixes.flag_fixes over the batch, or None when that module is absent.
+    (Its `flag_columns`, on arrays made straight from the batch: no `Fix` per row.)"""
     try:
-        from shifts.domain.fixes import Fix, flag_fixes
+        from shifts.domain.fixes import flag_columns
     except ImportError:
         return None
-    nan = float("nan")
-    domain = [Fix(f.t.timestamp(), *(p if p is not None else (nan, nan)), accuracy_m=f.accuracy_m,
-                  speed_mps=f.speed_mps, heading_deg=f.heading_deg) for f, p in zip(fixes, xy, strict=True)]
-    return flag_fixes(domain, now=time.time() if now is None else now)
+    inf = math.inf
+
+    def column(values) -> np.ndarray:  # None and NaN as +inf, as flag_fixes reads them
+        col = np.array(values, dtype=float)
+        col[np.isnan(col)] = inf
+        return col
+
+    t = np.array([f.t.timestamp() for f in fixes], dtype=float)
+    x = np.array([p[0] if p is not None else inf for p in xy], dtype=float)
+    y = np.array([p[1] if p is not None else inf for p in xy], dtype=float)
+    return flag_columns(column(t), x, y, column([f.accuracy_m for f in fixes]),
+                        column([f.speed_mps for f in fixes]), column([f.heading_deg for f in fixes]),
+                        now=time.time() if now is None else now)
 
 
 def batch_key(*, shift_id: int, officer_id: int, device_id: str, fixes: Sequence[FixIn]) -> str:
@@ -165,11 +178,68 @@ _CLAIM = (f"INSERT INTO {FixBatch._meta.db_table} (shift_id, officer_id, device_
           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now(), %s) ON CONFLICT (key) DO NOTHING RETURNING id")
 
 
+def _insert_select(table: str, values: dict[str, object], computed: dict[str, str]) -> tuple[str, list]:
+    """`INSERT INTO table (…) SELECT … FROM claim` of one row: `values` as parameters, the
+    columns of `computed` as SQL over the claimed batch (`claim.id`), where a `%s` stands for
+    the column's own value."""
+    q = connection.ops.quote_name
+    cols, exprs, params = [], [], []
+    for col, value in values.items():
+        cols.append(q(col))
+        exprs.append(computed.get(col, "%s"))
+        if "%s" in exprs[-1]:
+            params.append(value)
+    return f"INSERT INTO {q(table)} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM claim", params
+
+
+def _claim(*, actor, shift: Shift, officer: Officer, device_id: str, source: str, key: str, received: int,
+           flagged: int, flags_computed: bool, t_min: dt.datetime, t_max: dt.datetime, after: dict,
+           partitions: Sequence[str], queue_coverage: bool) -> tuple[int, list[str]] | None:
+    """Claim the batch by its key and, in the same statement, append its audit event and
+    queue its coverage job, and say which of `partitions` do not exist: one round trip
+    instead of six (claim, event, job, and a partition check of three: savepoint, lookup,
+    release). None when the key
+    was claimed before (nothing written). The event and the job are the rows `audit.record`
+    and `coverage_for_batch.enqueue` write (core.audit.event, core.jobs.job_row), with the
+    batch's id filled in by the statement."""
+    from core.jobs import job_row
+
+    from ..tasks import coverage_for_batch
+
+    params: list = [shift.pk, officer.pk, device_id, source, key, received, received, flagged, flags_computed,
+                    t_min, t_max, getattr(actor, "pk", None)]
+    ev = audit.event(actor=actor, verb=Verb.FIXES_RECEIVED, subject=(FixBatch._meta.label_lower, 0),
+                     context=shift, after=after)
+    sql, p = _insert_select(ev._meta.db_table, insert_values(ev), {"subject_id": "claim.id::text"})
+    parts = [f"WITH claim AS ({_CLAIM}), event AS ({sql})"]
+    params += p
+    if queue_coverage:
+        # The job is a row of this database, written in the batch's own statement: a worker
+        # sees it only once the fixes are committed, and a batch is never stored without its
+        # job (a failure rolls both back; the tablet sends the batch again).
+        job = job_row(coverage_for_batch, 0)
+        sql, p = _insert_select(job._meta.db_table, insert_values(job),
+                                {"args_kwargs": "jsonb_set(%s::jsonb, '{args,0}', to_jsonb(claim.id))"})
+        parts.append(f", job AS ({sql})")
+        params += p
+    parts.append(" SELECT claim.id, ARRAY(SELECT p FROM unnest(%s::text[]) AS p WHERE NOT "
+                 + EXISTS_SQL.format(name="p") + ") FROM claim")
+    params.append(list(partitions))
+    with connection.cursor() as cur:
+        cur.execute("".join(parts), params)
+        row = cur.fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes: Sequence[FixIn], source: str,
                  now: float | None = None, queue_coverage: bool = True) -> BatchResult:
     """Store a batch for `officer` on `shift` (no permission check: the callers make it).
     `queue_coverage=False` queues no coverage job: for a caller that computes the shift's
-    coverage itself (the demo week)."""
+    coverage itself (the demo week).
+
+    Per batch: one statement claims it, appends its audit event, queues its coverage job and
+    checks its day partitions (`_claim`); a COPY writes its rows; one commit (statements per
+    batch: bench/coverage.py)."""
     if not fixes:
         raise ServiceError("批次中没有定位点", field="fixes")
     if any(f.t.tzinfo is None for f in fixes):
@@ -178,45 +248,28 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
     xy = project(fixes)
     flags = compute_flags(fixes, xy, now=now)
     flagged = sum(1 for f in flags if f) if flags is not None else 0
-    times = [f.t for f in fixes]
+    t_min, t_max = min(f.t for f in fixes), max(f.t for f in fixes)
+    # partitions for the shift's days only; a wild device time lands in the default one
+    near = {local_day(shift.starts_at) + dt.timedelta(days=d) for d in (-1, 0)} | {
+        local_day(shift.ends_at) + dt.timedelta(days=d) for d in (0, 1)}
+    days = {partition_name(day): day for day in sorted({local_day(f.t) for f in fixes} & near)}
+    after = {"officer": officer.pk, "device_id": device_id, "source": source, "received": len(fixes),
+             "stored": len(fixes), "flagged": flagged, "flags_computed": flags is not None,
+             "t_min": t_min.isoformat(), "t_max": t_max.isoformat()}
     with transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute(_CLAIM, [shift.pk, officer.pk, device_id, source, key, len(fixes), len(fixes), flagged,
-                                 flags is not None, min(times), max(times), getattr(actor, "pk", None)])
-            claimed = cur.fetchone()
+        claimed = _claim(actor=actor, shift=shift, officer=officer, device_id=device_id, source=source, key=key,
+                         received=len(fixes), flagged=flagged, flags_computed=flags is not None, t_min=t_min,
+                         t_max=t_max, after=after, partitions=list(days), queue_coverage=queue_coverage)
         if claimed is None:  # this very batch was stored before
             first = FixBatch.objects.get(key=key)
             return BatchResult(first.pk, len(fixes), 0, first.flagged, True, first.flags_computed)
-        batch_id = claimed[0]
-        # partitions for the shift's days only; a wild device time lands in the default one
-        near = {local_day(shift.starts_at) + dt.timedelta(days=d) for d in (-1, 0)} | {
-            local_day(shift.ends_at) + dt.timedelta(days=d) for d in (0, 1)}
-        for day in sorted({local_day(t) for t in times} & near):
-            fixes_partition_ensure(day)
+        batch_id, missing = claimed
+        for name in missing:  # the day's first batch (or a day made ahead was dropped)
+            fixes_partition_ensure(days[name])
         buf = copy_buffer(shift_id=shift.pk, officer_id=officer.pk, batch_id=batch_id, device_id=device_id,
                           fixes=fixes, xy=xy, flags=flags, srid=settings.STORAGE_SRID)
         copy_into_fixes(buf)
-        audit.record(actor=actor, verb=Verb.FIXES_RECEIVED, subject=(FixBatch._meta.label_lower, batch_id),
-                     context=shift, after={
-            "officer": officer.pk, "device_id": device_id, "source": source, "received": len(fixes),
-            "stored": len(fixes), "flagged": flagged, "flags_computed": flags is not None,
-            "t_min": min(times).isoformat(), "t_max": max(times).isoformat()})
-        if queue_coverage:
-            # The job is a row of this database, written in the batch's own transaction: a worker
-            # sees it only once the fixes are committed, and a batch is never stored without its
-            # job (a failure rolls both back; the tablet sends the batch again). One commit per
-            # batch, not two (bench/coverage.py: the second commit was a third of a batch's cost).
-            _enqueue_coverage(batch_id)
     return BatchResult(batch_id, len(fixes), len(fixes), flagged, False, flags is not None)
-
-
-def _enqueue_coverage(batch_id: int) -> None:
-    """The batch's coverage job (django-tasks' database backend: a row of this database).
-    `manage.py coverage_update --shift ID` recomputes a shift from what is stored, whatever
-    happened to its jobs."""
-    from ..tasks import coverage_for_batch
-
-    coverage_for_batch.enqueue(batch_id)
 
 
 def fixes_receive(*, actor, shift_id: int, device_id: str, fixes: Sequence[FixIn]) -> BatchResult:

@@ -54,8 +54,16 @@ def local_day(t: dt.datetime) -> dt.date:
     return t.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
 
 
+# Read from pg_class itself, not with to_regclass: to_regclass goes through the backend's
+# catalog cache, which keeps "no such table" after waiting on the advisory lock for another
+# batch that created it meanwhile (an advisory lock takes in no catalog changes), and the
+# CREATE then fails with "already exists".
+EXISTS_SQL = ("EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname = {name} "
+              "AND c.relnamespace = current_schema()::regnamespace)")
+
+
 def _exists(cur, name: str) -> bool:
-    cur.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+    cur.execute("SELECT " + EXISTS_SQL.format(name="%s"), [name])
     return cur.fetchone()[0]
 
 

@@ -125,7 +125,7 @@ def test_a_failed_save_leaves_no_files_behind(as_user, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(AuditEvent.objects, "create", broken)
+    monkeypatch.setattr(AuditEvent, "save", broken)  # the audit event's INSERT fails
     with pytest.raises(RuntimeError):
         from django.contrib.auth import get_user_model
 

@@ -191,3 +191,118 @@ def test_the_coming_days_partitions_can_be_made_ahead(capsys):
     names = {p.name for p in partitions.fixes_partitions()}
     assert {partitions.partition_name(timezone.localdate() + dt.timedelta(days=i)) for i in range(3)} <= names
     assert partitions.partition_name(timezone.localdate()) in capsys.readouterr().out
+
+
+def test_one_statement_claims_the_batch_records_its_event_and_queues_its_job_as_the_orm_would():
+    """The claim, the audit event and the coverage job are written by one statement
+    (shifts.services.fixes._claim): the rows are the ones audit.record and enqueue write."""
+    from django_tasks_db.models import DBTaskResult
+
+    from core import audit
+    from shifts.tasks import coverage_for_batch
+
+    shift = _shift()
+    sent = _walk(30)
+    at = dt.datetime(2026, 10, 15, 8, 3, tzinfo=BJ)
+    with audit.replaying(at):
+        r = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=sent)
+    ev = AuditEvent.objects.get(verb="fixes_received", subject_id=str(r.batch_id))
+    officer = Officer.objects.get(user__username="officer1")
+    assert (ev.subject_type, ev.context_type, ev.context_id) == ("shifts.fixbatch", "shifts.shift", str(shift.pk))
+    assert ev.actor == _user("officer1") and ev.at == at and ev.before == {}
+    assert ev.after == {"officer": officer.pk, "device_id": "tablet-07", "source": "api", "received": 30,
+                        "stored": 30, "flagged": 0, "flags_computed": True, "t_min": sent[0].t.isoformat(),
+                        "t_max": sent[-1].t.isoformat()}
+    job = DBTaskResult.objects.get()
+    assert job.args_kwargs == {"args": [r.batch_id], "kwargs": {}}
+    # what the backend writes itself, field by field
+    coverage_for_batch.enqueue(r.batch_id)
+    ref = DBTaskResult.objects.exclude(pk=job.pk).get()
+    skip = {"id", "enqueued_at"}
+    fields = [f.attname for f in DBTaskResult._meta.concrete_fields if f.attname not in skip]
+    assert {f: getattr(job, f) for f in fields} == {f: getattr(ref, f) for f in fields}
+    assert DBTaskResult.objects.ready().filter(pk=job.pk).exists()
+    # sent again (shuffled): no second claim, event or job
+    again = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=sent[::-1])
+    assert again.duplicate and again.batch_id == r.batch_id
+    assert DBTaskResult.objects.count() == 2 and AuditEvent.objects.filter(verb="fixes_received").count() == 1
+
+
+def test_a_batch_without_coverage_queues_no_job():
+    from django_tasks_db.models import DBTaskResult
+
+    shift = _shift()
+    r = fixes_ingest(actor=None, shift=shift, officer=Officer.objects.get(user__username="officer1"),
+                     device_id="gps-1", fixes=_walk(5), source="import", queue_coverage=False)
+    assert not DBTaskResult.objects.exists() and Fix.objects.filter(batch_id=r.batch_id).count() == 5
+    assert AuditEvent.objects.filter(verb="fixes_received", subject_id=str(r.batch_id)).get().actor is None
+
+
+def test_a_dropped_day_partition_is_made_again_by_the_next_batch():
+    shift = _shift()
+    officer = Officer.objects.get(user__username="officer1")
+    fixes = _walk(20)
+    first = fixes_ingest(actor=None, shift=shift, officer=officer, device_id="g", fixes=fixes[:10], source="api")
+    assert _partition_of(Fix.objects.filter(batch_id=first.batch_id).first().id) == "shifts_fix_p20261015"
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE shifts_fix_p20261015")
+    r = fixes_ingest(actor=None, shift=shift, officer=officer, device_id="g", fixes=fixes[10:], source="api")
+    assert {_partition_of(i) for i in Fix.objects.filter(batch_id=r.batch_id).values_list("id", flat=True)} == {
+        "shifts_fix_p20261015"}
+
+
+def test_a_batch_whose_write_fails_leaves_no_claim_event_or_job(monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from shifts.services import fixes as fixes_service
+
+    shift = _shift()
+
+    def broken(buf):
+        raise RuntimeError("COPY failed")
+
+    monkeypatch.setattr(fixes_service, "copy_into_fixes", broken)
+    with pytest.raises(RuntimeError):
+        fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=_walk(5))
+    assert not FixBatch.objects.exists() and not DBTaskResult.objects.exists()
+    assert not AuditEvent.objects.filter(verb="fixes_received").exists()
+    monkeypatch.undo()
+    r = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=_walk(5))
+    assert not r.duplicate and r.stored == 5  # sent again, it is stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_of_a_new_day_at_once_create_its_partition_once():
+    """The second waits on the first's advisory lock and then finds the partition (it used to
+    find it missing still, through the catalog cache, and fail on CREATE)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    day = dt.date(2003, 3, 3)
+    created, errors = [], []
+    first_done = threading.Event()
+
+    def second():
+        try:
+            with transaction.atomic():
+                first_done.wait(10)
+                created.append(partitions.fixes_partition_ensure(day))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    try:
+        with transaction.atomic():
+            assert partitions.fixes_partition_ensure(day) is True  # holds the day's lock until commit
+            other = threading.Thread(target=second)
+            other.start()
+            first_done.set()
+            time.sleep(0.5)  # the other checks, finds nothing committed, and waits for the lock
+        other.join(20)
+        assert not errors and created == [False]
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {partitions.partition_name(day)}")
