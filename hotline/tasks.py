@@ -1,9 +1,11 @@
 """Background jobs of the hotline app (django-tasks; README "Background jobs"): a 12345
-export too large to import inside the request (hotline.services.queued)."""
+export too large to import inside the request (hotline.services.queued), and the complaints
+near a new patrol problem linked to it (hotline.services.linking)."""
 from __future__ import annotations
 
 from django_tasks import task
 
+from .services.linking import complaints_link_to_problem
 from .services.queued import queued_run
 
 
@@ -11,3 +13,9 @@ from .services.queued import queued_run
 def import_queued(queued_id: int) -> dict:
     """The stored upload imported, all or nothing, and its report kept (run twice: imports once)."""
     return queued_run(queued_id)
+
+
+@task()
+def link_complaints(problem_id: int) -> dict:
+    """The 12345 complaints near a new patrol problem linked to it (run twice: links once)."""
+    return {"problem": problem_id, "linked": complaints_link_to_problem(problem_id)}

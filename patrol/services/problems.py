@@ -29,6 +29,7 @@ from ..domain.workflow import STATUS_LABELS, Status, check_transition
 from ..models import Category, Inspection, Problem
 from ..models.problems import Source
 from ..selectors.problems import open_problems_near
+from ..signals import problem_created
 
 DUPLICATE_RADIUS_M = 30.0
 
@@ -168,6 +169,8 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
             audit.record(actor=actor, verb=Verb.CREATED, subject=problem, after={
                 "status": problem.status, "category": category.code, "location_text": problem.location_text,
                 "source": source, "client_id": str(client_id) if client_id else None})
+            pk = problem.pk
+            transaction.on_commit(lambda: problem_created.send(sender=Problem, problem_id=pk))
     except IntegrityError:
         # Two retries of one client_id raced: the other one won; answer with its problem.
         if client_id is not None:
