@@ -93,6 +93,16 @@ from .intervals import (  # noqa: F401 - the coverage API in one place for calle
     merge_intervals,
 )
 
+# Work per pass of the matching (`SegmentIndex._blocks`), in candidate vertex pairs. A whole
+# track at once makes temporaries of megabytes (on Helsinki ~10 segments within reach × ~3
+# vertex pairs per sample): above glibc's mmap threshold (128 KiB) each one is mapped and
+# unmapped, and the page faults and cache misses made `near` on 8-hour tracks take nearly
+# twice as long as on blocks of them. Blocks of this much work stay under it (on Helsinki ~550
+# samples; twice that already has four times the page faults), and on a sparse network
+# they hold thousands of samples, so numpy's cost per call does not add up.
+_BLOCK_WORK = 30_000
+_REACH = 45.0  # covered_intervals' default reach: max(tolerance_m, score_reach_m)
+
 
 class SegmentIndex:
     """Segment geometries (storage CRS, metres) with their STRtree, built once and reused
@@ -137,13 +147,26 @@ class SegmentIndex:
             for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
                 v = by_rank[a:b]
                 self._vstart[v] = self._vstart[v - 1] + pair_len[v - 1]
+        # each vertex pair k (vertex k to k + 1) in flat arrays, as `locate`, `direction` and
+        # `project_near` compute with them: gathers from contiguous 1-D arrays instead of
+        # rows of `coords`, and the pair's own numbers (vector, squared length, length)
+        # computed once here rather than for every (point, pair) of every track; the same
+        # formulas on the same coordinates, so the same bits
+        self._ax, self._ay = coords[:-1, 0].copy(), coords[:-1, 1].copy()
+        self._bx, self._by = coords[1:, 0].copy(), coords[1:, 1].copy()
+        self._dx, self._dy = self._bx - self._ax, self._by - self._ay
+        self._len2 = self._dx * self._dx + self._dy * self._dy
+        self._plen = np.sqrt(self._len2)
+        self._phypot = np.hypot(self._dx, self._dy)
         self._build_cells(coords, parts)
 
     def _build_cells(self, coords: np.ndarray, parts: np.ndarray) -> None:
         """A uniform grid of square cells over the network, each listing the segments whose
-        bounding box overlaps it (CSR arrays): `near` finds candidates by array lookups, with
-        no point geometry per query point (creating them and the STRtree query were half of
-        a track's matching)."""
+        bounding box, widened by the query's reach, overlaps it (CSR arrays, one set per
+        reach, `_cells_within`): `near` finds a point's candidates in its own cell by array
+        lookups, with no point geometry per query point (creating them and the STRtree
+        query were half of a track's matching)."""
+        self._within: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         n = len(self.ids)
         if n == 0:
             self._cell = 1.0
@@ -159,18 +182,44 @@ class SegmentIndex:
         cell = max(50.0, float(np.sqrt(width * height / 4e6)))
         self._cell = cell
         self._nx, self._ny = int(width // cell) + 1, int(height // cell) + 1
-        cx0, cy0 = self._cells_of(lo_x, lo_y)
-        cx1, cy1 = self._cells_of(hi_x, hi_y)
-        self._seg_cx0, self._seg_cy0 = cx0, cy0
-        # every (segment, cell) of its box, sorted by cell
-        wx, wy = cx1 - cx0 + 1, cy1 - cy0 + 1
-        count = wx * wy
-        seg = np.repeat(np.arange(n), count)
-        j = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        cells = (np.repeat(cx0, count) + j // np.repeat(wy, count)) * self._ny + np.repeat(cy0, count) + j % np.repeat(wy, count)
-        order = np.argsort(cells, kind="stable")
-        self._cell_segs = seg[order]
-        self._cell_start = np.searchsorted(cells[order], np.arange(self._nx * self._ny + 1))
+        self._cells_within(_REACH)  # built with the index: what covered_intervals uses by default
+
+    def _cells_within(self, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(segments, start of each cell's list in it, vertex pairs of the cells before it):
+        the segments whose box widened by `reach` overlaps each cell, by cell. Built once
+        per reach.
+
+        One cell per point, rather than every cell of the point's ±reach box with the pairs
+        met in several cells dropped (up to nine lookups per point at the default reach):
+        on Helsinki's dense centre those were two fifths of `near`. The candidates are a superset of
+        the boxes within reach of the point (the box is widened by a micrometre more, so
+        that rounding cannot drop one), and `near` keeps those whose box is within reach,
+        as before: the same pairs."""
+        got = self._within.get(reach)
+        if got is None:
+            n = len(self.ids)
+            lo_x, lo_y, hi_x, hi_y = self._box
+            wide = reach + 1e-6
+            cx0, cy0 = self._cells_of(lo_x - wide, lo_y - wide)
+            cx1, cy1 = self._cells_of(hi_x + wide, hi_y + wide)
+            # every (segment, cell) of its widened box, sorted by cell (in 32-bit integers:
+            # at most ~4 M cells, and this is several times the segments on a grid)
+            cx0, cy0, cx1, cy1 = (a.astype(np.int32) for a in (cx0, cy0, cx1, cy1))
+            wx, wy = cx1 - cx0 + 1, cy1 - cy0 + 1
+            count = wx * wy
+            seg = np.repeat(np.arange(n, dtype=np.int32), count)
+            j = np.arange(int(count.sum()), dtype=np.int32) - np.repeat((np.cumsum(count) - count).astype(np.int32), count)
+            wy = wy[seg]
+            cells = (cx0[seg] + j // wy) * np.int32(self._ny) + cy0[seg] + j % wy
+            del j, wy
+            order = np.argsort(cells, kind="stable")
+            segs = seg[order].astype(np.int64)
+            start = np.searchsorted(cells[order], np.arange(self._nx * self._ny + 1))
+            del seg, cells, order
+            # vertex pairs of each cell's list, summed over the cells before it
+            work = np.r_[0, np.cumsum((self._vlast - self._vfirst)[segs])][start]
+            got = self._within[reach] = (segs, start, work)
+        return got
 
     def _cells_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cx = np.clip(np.floor((x - self._origin[0]) / self._cell), 0, self._nx - 1).astype(np.int64)
@@ -190,33 +239,48 @@ class SegmentIndex:
         empty = np.zeros(0, dtype=np.int64)
         if len(self.ids) == 0 or len(x) == 0:
             return empty, empty, np.zeros(0), np.zeros(0)
+        # a block of points at a time (_BLOCK_WORK): a pair's numbers depend on its point
+        # and segment only, so the same pairs
+        blocks = self._blocks(x, y, reach)
+        parts = [self._near_chunk(x[a:b], y[a:b], reach) for a, b in blocks]
+        return (np.concatenate([q[0] + a for q, (a, _) in zip(parts, blocks, strict=True)]),
+                *(np.concatenate([q[i] for q in parts]) for i in (1, 2, 3)))
+
+    def _blocks(self, x: np.ndarray, y: np.ndarray, reach: float) -> list[tuple[int, int]]:
+        """[a, b) ranges of consecutive points, each with about _BLOCK_WORK candidate
+        vertex pairs in their cells (and 8 for the point itself)."""
+        cell_segs, cell_start, cell_work = self._cells_within(reach)
+        ok = np.isfinite(x) & np.isfinite(y)
+        cx, cy = self._cells_of(np.where(ok, x, self._origin[0]), np.where(ok, y, self._origin[1]))
+        cell = cx * self._ny + cy
+        cum = np.cumsum(cell_work[cell + 1] - cell_work[cell] + 8)
+        cuts = np.searchsorted(cum, np.arange(_BLOCK_WORK, int(cum[-1]), _BLOCK_WORK), side="right")
+        edges = np.unique(np.r_[0, cuts, len(x)]).tolist()
+        return list(zip(edges[:-1], edges[1:], strict=True))
+
+    def _near_chunk(self, x: np.ndarray, y: np.ndarray, reach: float) -> tuple[np.ndarray, ...]:
+        """`near` on one block of points, with a fifth array: the vertex pair each nearest
+        point lies on (`_locate`)."""
         ok = np.isfinite(x) & np.isfinite(y)
         pts = np.flatnonzero(ok)
+        if len(pts) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0), np.zeros(0), empty
         px, py = x[pts], y[pts]
-        ax, ay = self._cells_of(px - reach, py - reach)
-        bx, by = self._cells_of(px + reach, py + reach)
-        found_p, found_s = [], []
+        cell_segs, cell_start, _ = self._cells_within(reach)
+        cx, cy = self._cells_of(px, py)
+        cell = cx * self._ny + cy
+        start = cell_start[cell]
+        count = cell_start[cell + 1] - start
+        p = np.repeat(np.arange(len(px)), count)
+        s = cell_segs[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
         lo_x, lo_y, hi_x, hi_y = self._box
-        for dx in range(int((bx - ax).max()) + 1):
-            for dy in range(int((by - ay).max()) + 1):
-                cx, cy = ax + dx, ay + dy
-                inside = np.flatnonzero((cx <= bx) & (cy <= by))
-                cell = cx[inside] * self._ny + cy[inside]
-                start = self._cell_start[cell]
-                count = self._cell_start[cell + 1] - start
-                p = np.repeat(inside, count)
-                s = self._cell_segs[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
-                # a pair is met in every cell both boxes overlap: kept in the first one only
-                keep = ((np.maximum(ax[p], self._seg_cx0[s]) == cx[p]) & (np.maximum(ay[p], self._seg_cy0[s]) == cy[p])
-                        & (lo_x[s] <= px[p] + reach) & (hi_x[s] >= px[p] - reach)
-                        & (lo_y[s] <= py[p] + reach) & (hi_y[s] >= py[p] - reach))
-                found_p.append(p[keep])
-                found_s.append(s[keep])
-        p, s = np.concatenate(found_p), np.concatenate(found_s)
-        d, m = self.locate(s, px[p], py[p])
+        qx, qy = px[p], py[p]
+        keep = (lo_x[s] <= qx + reach) & (hi_x[s] >= qx - reach) & (lo_y[s] <= qy + reach) & (hi_y[s] >= qy - reach)
+        p, s = p[keep], s[keep]
+        d, m, k = self._locate(s, px[p], py[p])
         within = d <= reach
-        return pts[p[within]], s[within], d[within], m[within]
-
+        return pts[p[within]], s[within], d[within], m[within], k[within]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -233,13 +297,25 @@ class SegmentIndex:
         k = self._vertex(seg, measure)
         return self._coords[k], self._coords[k + 1] - self._coords[k]
 
-    def _vertex(self, seg: np.ndarray, measure: np.ndarray) -> np.ndarray:
+    def _vertex(self, seg: np.ndarray, measure: np.ndarray, hint: np.ndarray | None = None) -> np.ndarray:
+        """The vertex pair under each measure (the last whose start is at or before it).
+        `hint`: a guess for each, such as the pair `_locate` found the measure on; a guess
+        is checked against the pair's bounds and searched for only where it is wrong (the
+        search was a fifth of the scoring on Helsinki's bent segments): the same pairs."""
         first, last = self._vfirst[seg], self._vlast[seg] - 1
         k = first.copy()  # a straight segment (one vertex pair) needs no search
         bent = np.flatnonzero(last > first)
         if len(bent):
-            found = np.searchsorted(self._vkey, seg[bent] * self._span + measure[bent], side="right") - 1
-            k[bent] = np.clip(found, first[bent], last[bent])
+            key = seg[bent] * self._span + measure[bent]
+            lo, hi = first[bent], last[bent]
+            if hint is not None:
+                h = hint[bent]
+                right = (((h == lo) | (self._vkey[h] <= key)) & ((h == hi) | (key < self._vkey[h + 1]))
+                         & (h >= lo) & (h <= hi))
+                k[bent] = h
+                bent, key, lo, hi = bent[~right], key[~right], lo[~right], hi[~right]
+            found = np.searchsorted(self._vkey, key, side="right") - 1
+            k[bent] = np.clip(found, lo, hi)
         return k
 
     def locate(self, seg: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -254,38 +330,46 @@ class SegmentIndex:
         >>> d.tolist(), m.tolist()
         ([2.0, 3.0, 5.0], [5.0, 14.0, 0.0])
         """
+        return self._locate(seg, x, y)[:2]
+
+    def _locate(self, seg: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`locate`, with a third array: the vertex pair the nearest point lies on."""
         if len(seg) == 0:
-            return np.zeros(0), np.zeros(0)
+            return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
         first = self._vfirst[seg]
         edges = self._vlast[seg] - first  # vertex pairs of each segment
         ends = np.cumsum(edges)
         starts = ends - edges
         pair = np.repeat(np.arange(len(seg)), edges)
         k = np.repeat(first - starts, edges) + np.arange(int(ends[-1]))
-        c = self._coords
-        ax, ay, bx, by = c[k, 0], c[k, 1], c[k + 1, 0], c[k + 1, 1]
+        ax, ay, dx, dy, len2 = self._ax[k], self._ay[k], self._dx[k], self._dy[k], self._len2[k]
         px, py = x[pair], y[pair]
-        dx, dy = bx - ax, by - ay
-        len2 = dx * dx + dy * dy
+        wx, wy = px - ax, py - ay
         with np.errstate(divide="ignore", invalid="ignore"):  # zero-length pairs: handled below
-            r = ((px - ax) * dx + (py - ay) * dy) / len2
-            s = ((ay - py) * dx - (ax - px) * dy) / len2
-        # GEOS Distance::pointToSegment
-        to_a = np.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
-        to_b = np.sqrt((px - bx) * (px - bx) + (py - by) * (py - by))
-        d = np.where((len2 == 0) | (r <= 0), to_a, np.where(r >= 1, to_b, np.abs(s) * np.sqrt(len2)))
+            r = (wx * dx + wy * dy) / len2
+            # GEOS's s = ((ay - py) * dx - (ax - px) * dy) / len2 with both products
+            # negated: the same magnitude to the bit (only |s| is used)
+            s = (wx * dy - wy * dx) / len2
+        # GEOS Distance::pointToSegment: to a (len2 == 0 or r <= 0), to b (r >= 1), else
+        # |s| × length; one square root of whichever end is nearer, not one of each
+        qx, qy = px - self._bx[k], py - self._by[k]
+        to_a = (len2 == 0) | (r <= 0)
+        end = np.sqrt(np.where(to_a, wx * wx + wy * wy, qx * qx + qy * qy))
+        d = np.where(to_a | (r >= 1), end, np.abs(s) * self._plen[k])
         dist = np.minimum.reduceat(d, starts)
-        # the first pair at that distance (GEOS LengthIndexOfPoint keeps the first minimum)
+        # the first pair at that distance (GEOS LengthIndexOfPoint keeps the first minimum):
+        # hits are in pair order, so the first hit of each pair
         hit = np.flatnonzero(d == np.repeat(dist, edges))
-        e = hit[np.unique(pair[hit], return_index=True)[1]]
+        hp = pair[hit]
+        e = hit[np.r_[True, hp[1:] != hp[:-1]]]
         # GEOS LineSegment::projectionFactor and LengthIndexOfPoint::segmentNearestMeasure
-        f = np.where((px[e] == ax[e]) & (py[e] == ay[e]), 0.0,
-                     np.where((px[e] == bx[e]) & (py[e] == by[e]), 1.0, r[e]))
-        start = self._vstart[k[e]]
-        length = np.sqrt(dx[e] * dx[e] + dy[e] * dy[e])
+        ke = k[e]
+        f = np.where((wx[e] == 0) & (wy[e] == 0), 0.0, np.where((qx[e] == 0) & (qy[e] == 0), 1.0, r[e]))
+        start = self._vstart[ke]
+        length = self._plen[ke]
         m = np.where(f <= 0, start, np.where(f <= 1, start + f * length, start + length))
         m = np.where(np.isnan(f), start + length, m)
-        return dist, np.clip(m, 0.0, self.lengths[seg])
+        return dist, np.clip(m, 0.0, self.lengths[seg]), ke
 
     def project_near(self, seg: np.ndarray, measure: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Measures of points (x, y) projected on the vertex pair under `measure` (a cheap
@@ -295,12 +379,14 @@ class SegmentIndex:
         >>> index.project_near(np.array([0, 0]), np.array([5.0, 12.0]), np.array([7.0, 13.0]), np.array([3.0, 4.0])).tolist()
         [7.0, 14.0]
         """
-        k = self._vertex(seg, measure)
-        a, vec = self._coords[k], self._coords[k + 1] - self._coords[k]
+        return self._project_near(seg, self._vertex(seg, measure), x, y)
+
+    def _project_near(self, seg: np.ndarray, k: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """`project_near` given the vertex pairs `k` under the measures (`_vertex`)."""
         base = self._vkey[k] - seg * self._span
-        norm = np.hypot(vec[:, 0], vec[:, 1])
+        norm = self._phypot[k]
         with np.errstate(divide="ignore", invalid="ignore"):
-            along = np.where(norm > 0, ((x - a[:, 0]) * vec[:, 0] + (y - a[:, 1]) * vec[:, 1]) / norm, 0.0)
+            along = np.where(norm > 0, ((x - self._ax[k]) * self._dx[k] + (y - self._ay[k]) * self._dy[k]) / norm, 0.0)
         return np.clip(base + along, 0.0, self.lengths[seg])
 
 
@@ -505,30 +591,39 @@ def covered_intervals(fixes: Sequence[Fix], segments: Mapping[int, LineString] |
                                score_reach_m=score_reach_m, hole_s=hole_s, min_run_m=min_run_m)
 
 
-def _window_score(index: SegmentIndex, sx, sy, pi, si, d, m, spiece, tolerance_m: float, w: int, *, max_angle_deg: float = 60.0,
-                  min_chord_m: float = 20.0) -> np.ndarray:
+def _window_score(index: SegmentIndex, sx, sy, pi, si, d, m, k, pieces, tolerance_m: float, w: int, want: np.ndarray, *,
+                  max_angle_deg: float = 60.0, min_chord_m: float = 20.0) -> np.ndarray:
     """For every (sample, segment) pair: how far the path runs from the segment over the
     ±w samples around it (same piece): |mean signed offset| for the samples beside it
     (which tells parallel roads apart even when the noise is as wide as their distance),
     the distance for samples beyond its ends, `tolerance_m` for samples not near it at
-    all. Infinite where the track crosses the segment rather than runs along it."""
-    n = len(spiece)
+    all. Infinite where the track crosses the segment rather than runs along it.
+
+    `k`: the vertex pair under each measure (`SegmentIndex._vertex`); `pieces`:
+    `_piece_bounds` of the samples' pieces. Every pair counts in the windows, but only the
+    scores of the pairs at positions `want` are computed and returned (the caller uses
+    those within the tolerance: two thirds of the pairs on Helsinki)."""
+    lo_piece, hi_piece = pieces
+    n = len(lo_piece)
     # signed offset: the side comes from the segment's direction at the projected point
     length = index.lengths[si]
-    a, vec = index.direction(si, m)
-    cross = vec[:, 0] * (sy[pi] - a[:, 1]) - vec[:, 1] * (sx[pi] - a[:, 0])
+    vx, vy = index._dx[k], index._dy[k]  # index.direction(si, m), as flat arrays
+    cross = vx * (sy[pi] - index._ay[k]) - vy * (sx[pi] - index._ax[k])
     # beyond a segment's ends the distance counts whole: a crossing road sees the track
     # pass from one side of its end to the other, and signed offsets would cancel there
     beyond = (m <= 1e-6) | (m >= length - 1e-6)
     off = np.where(beyond, 0.0, np.where(cross < 0, -d, d))
     away = np.where(beyond, d, 0.0)
-    lo_piece, hi_piece = _piece_bounds(spiece)
     key = si.astype(np.int64) * (n + 1) + pi
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)  # the keys are unique: any sort gives this order (the default is ~5× a stable one)
     skey = key[order]
     # integer millimetres, for the same reason as in _moving_mean
     cs = np.r_[0, np.cumsum(np.round(off[order] * 1000.0).astype(np.int64))]
     ca = np.r_[0, np.cumsum(np.round(away[order] * 1000.0).astype(np.int64))]
+    size_all = len(skey)
+    at = np.empty(size_all, dtype=np.int64)
+    at[order] = np.arange(size_all)
+    pi, si, k, at = pi[want], si[want], k[want], at[want]
     lo_p = np.maximum(pi - w, lo_piece[pi])
     hi_p = np.minimum(pi + w, hi_piece[pi] - 1)
     base = si.astype(np.int64) * (n + 1)
@@ -536,9 +631,6 @@ def _window_score(index: SegmentIndex, sx, sy, pi, si, d, m, spiece, tolerance_m
     # what searchsorted(skey, lo_key, "left") and (hi_key, "right") give, found next to
     # each pair's own place: a segment has at most w pairs on either side within the
     # window (one per sample), so w comparisons replace two binary searches per pair
-    size_all = len(skey)
-    at = np.empty(size_all, dtype=np.int64)
-    at[order] = np.arange(size_all)
     lo, hi = at.copy(), at + 1
     for step in range(1, w + 1):
         lo -= (at >= step) & (skey[np.maximum(at - step, 0)] >= lo_key)
@@ -549,8 +641,8 @@ def _window_score(index: SegmentIndex, sx, sy, pi, si, d, m, spiece, tolerance_m
     # direction: the track's chord over the window against the segment's direction; a
     # track crossing the segment (more than max_angle off) does not run along it
     ux, uy = sx[hi_p] - sx[lo_p], sy[hi_p] - sy[lo_p]
-    vx, vy = vec[:, 0], vec[:, 1]
-    nu, nv = np.hypot(ux, uy), np.hypot(vx, vy)
+    vx, vy = index._dx[k], index._dy[k]
+    nu, nv = np.hypot(ux, uy), index._phypot[k]
     with np.errstate(divide="ignore", invalid="ignore"):
         cos = np.abs(ux * vx + uy * vy) / (nu * nv)
     across = (nu >= min_chord_m) & (nv > 0) & (cos < np.cos(np.radians(max_angle_deg)))
@@ -572,26 +664,39 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
     if len(sx) == 0 or len(index) == 0:
         return {}
     reach = max(tolerance_m, score_reach_m)
-    pi, si, d, m = index.near(sx, sy, reach)
-    if len(pi) == 0:
+    w = max(1, int(np.ceil(window_m / sample_m)))
+    pieces = _piece_bounds(spiece)
+    kept, matched = [], False
+    # a block of samples at a time (_BLOCK_WORK), with the w samples on either side that
+    # their windows reach: a pair's score depends only on the pairs of its segment within
+    # its window, and a sample's choice only on its own pairs, so the same as the whole
+    # track at once (the integer sums are exact whatever they start from).
+    for a, b in index._blocks(sx, sy, reach):
+        lo = max(0, a - w)
+        pi, si, d, m, k = index._near_chunk(sx[lo:b + w], sy[lo:b + w], reach)
+        pi = pi + lo
+        near = np.flatnonzero((d <= tolerance_m) & (pi >= a) & (pi < b))
+        if len(near) == 0:
+            continue
+        matched = True
+        k = index._vertex(si, m, hint=k)  # the pair under each measure, as direction() finds it
+        score = _window_score(index, sx, sy, pi, si, d, m, k, pieces, reach, w, near)
+        pi, si, m, k = pi[near], si[near], m[near], k[near]
+        # the raw path's measures too: smoothing rounds corners, the fixes themselves do not
+        mr = index._project_near(si, k, rsx[pi], rsy[pi])  # project_near(si, m, ...)
+        # each sample counts for the segment it is nearest to over its window, and for those
+        # within the tie margin of it
+        # by sample, then segment (one integer key: the pairs are unique, and one argsort is
+        # several times cheaper than lexsort's passes)
+        order = np.argsort(pi.astype(np.int64) * len(index) + si)
+        pi, si, score, m, mr = pi[order], si[order], score[order], m[order], mr[order]
+        first = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
+        best = np.repeat(np.minimum.reduceat(score, first), np.diff(np.r_[first, len(pi)]))
+        keep = np.isfinite(score) & (score <= best + tie_margin_m)
+        kept.append((pi[keep], si[keep], m[keep], mr[keep]))
+    if not matched:
         return {}
-    score = _window_score(index, sx, sy, pi, si, d, m, spiece, reach, max(1, int(np.ceil(window_m / sample_m))))
-    near = d <= tolerance_m
-    pi, si, score, m = pi[near], si[near], score[near], m[near]
-    # the raw path's measures too: smoothing rounds corners, the fixes themselves do not
-    mr = index.project_near(si, m, rsx[pi], rsy[pi])
-    if len(pi) == 0:
-        return {}
-    # each sample counts for the segment it is nearest to over its window, and for those
-    # within the tie margin of it
-    # by sample, then segment (one integer key: the pairs are unique, and one argsort is
-    # several times cheaper than lexsort's passes)
-    order = np.argsort(pi.astype(np.int64) * len(index) + si)
-    pi, si, score, m, mr = pi[order], si[order], score[order], m[order], mr[order]
-    first = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
-    best = np.repeat(np.minimum.reduceat(score, first), np.diff(np.r_[first, len(pi)]))
-    keep = np.isfinite(score) & (score <= best + tie_margin_m)
-    pi, si, m, mr = pi[keep], si[keep], m[keep], mr[keep]
+    pi, si, m, mr = (np.concatenate([q[i] for q in kept]) for i in range(4))
 
     # runs: samples of one piece on one segment with no sample assigned elsewhere between
     # them; samples near no segment at all (noise beyond the tolerance) do not break a
@@ -647,10 +752,12 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
             end_t = max(end_t, r_t1[r])
         merged: list[Interval] = []
         for v in visits:
-            t0, t1 = min(r_t0[r] for r in v), max(r_t1[r] for r in v)
-            merged = merge_intervals(
-                merged,
-                merge_intervals([], [Interval(r_lo[r], r_hi[r], t0, t1, 1) for r in v], merge_gap_m=merge_gap),
-                merge_gap_m=merge_gap)
+            if len(v) == 1:  # most visits: one run, nothing to merge within (what merging one gives)
+                r = v[0]
+                visit = [Interval(r_lo[r], r_hi[r], r_t0[r], r_t1[r], 1)]
+            else:
+                t0, t1 = min(r_t0[r] for r in v), max(r_t1[r] for r in v)
+                visit = merge_intervals([], [Interval(r_lo[r], r_hi[r], t0, t1, 1) for r in v], merge_gap_m=merge_gap)
+            merged = merge_intervals(merged, visit, merge_gap_m=merge_gap) if merged else visit
         out[sid] = merged
     return dict(sorted(out.items()))

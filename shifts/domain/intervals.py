@@ -8,6 +8,7 @@ intervals out of fixes is in `coverage.py`.
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -54,6 +55,10 @@ def _combine(a: Interval, b: Interval) -> Interval:
                     max(a.last_t, b.last_t), passes)
 
 
+_by_measure = operator.attrgetter("start_m", "end_m", "first_t", "last_t", "passes")
+_by_time = operator.attrgetter("first_t", "last_t", "start_m", "end_m", "passes")
+
+
 def merge_intervals(old: Sequence[Interval], new: Sequence[Interval], *, merge_gap_m: float = 10.0) -> list[Interval]:
     """One segment's intervals from two sources, merged: sorted, non-overlapping.
 
@@ -76,7 +81,14 @@ def merge_intervals(old: Sequence[Interval], new: Sequence[Interval], *, merge_g
     """
     if len(old) + len(new) <= 1:  # nothing to merge (most segments of a track or a day)
         return [*old, *new]
-    items = sorted([*old, *new], key=lambda i: (i.start_m, i.end_m, i.first_t, i.last_t, i.passes))
+    items = sorted([*old, *new], key=_by_measure)
+    if len(items) == 2:  # a segment's second visit (most merges): what the loops below do with two
+        a, b = items
+        if b.start_m <= a.end_m + merge_gap_m:
+            if _by_time(b) < _by_time(a):  # the group in time order (as the sort below)
+                a, b = b, a
+            return [_combine(a, b)]
+        return items
     # groups that touch along the segment, then each group folded in time order (so a
     # later visit is compared with what came before it, not with a span that a third
     # interval stretched over it)
@@ -91,7 +103,7 @@ def merge_intervals(old: Sequence[Interval], new: Sequence[Interval], *, merge_g
             reach = it.end_m
     out: list[Interval] = []
     for group in groups:
-        group.sort(key=lambda i: (i.first_t, i.last_t, i.start_m, i.end_m, i.passes))
+        group.sort(key=_by_time)
         acc = group[0]
         for it in group[1:]:
             acc = _combine(acc, it)
