@@ -76,6 +76,14 @@ FACILITY_END = (
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 
+# A district's name (海淀区, 郑东新区, 下城区, 枞阳县): 1-4 characters before 区/县, not a part
+# of a town or a site (小区, 社区, 园区, 城区, 景区, 校区, 院区, 厂区, 片区, 营区, 矿区, 地区 —
+# 地区 is a subdistrict in Beijing); 下城区, 增城区 are districts, 老城区, 主城区, 市城区, 新城区 not.
+DISTRICT_NAME = (
+    r"(?:[\u4e00-\u9fff]{1,3}[^\W\d_小社园城景校院厂片营矿地A-Za-z](?:新区|区|县)"
+    r"|[^\W\d_老主市新A-Za-z]城区)"
+)
+
 # -- places above the street --------------------------------------------------------
 BEIJING_DISTRICTS = (
     "东城", "西城", "朝阳", "海淀", "丰台", "石景山", "门头沟", "房山", "通州", "顺义",

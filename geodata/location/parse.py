@@ -38,6 +38,7 @@ from geodata.location.constructs import (
 )
 from geodata.location.lexicon import (
     BEIJING_DISTRICTS,
+    DISTRICT_NAME,
     PROBLEM_WORD,
     ROAD,
     ROAD_NAME_FULL,
@@ -80,11 +81,7 @@ _DISTRICT = re.compile(
 )
 # A district (after its city) right before a road: the area words 小区, 园区, 景区… end
 # names of places, not districts.
-_DISTRICT_BEFORE_ROAD = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,3}市)?(?P<d>[\u4e00-\u9fff]{1,3}[^\W\d_小社园城景校院厂片营矿地A-Za-z](?:新区|区|县)"
-    # 下城区, 增城区 (but 老城区, 主城区 are parts of a town)
-    r"|[^\W\d_老主市新A-Za-z]城区)"
-)
+_DISTRICT_BEFORE_ROAD = re.compile(rf"(?:[\u4e00-\u9fff]{{2,3}}市)?(?P<d>{DISTRICT_NAME})")
 # A responsible area in brackets after the problem: "(市场管理所、金盆居委会)".
 _RESPONSIBLE_AREA = re.compile(
     r"\((?:[^()]*、)?(?P<sub>[\u4e00-\u9fff]{2,6}?(?:居委会|办事处|街道))\)"
@@ -191,7 +188,7 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
 _PLACE_BEFORE_COLON = re.compile(r"(?:花园|家园|小区|市场|广场|公园|大厦|中心|医院|学校|商场|超市)$")
 
 
-def _ROAD_START(t: str, pos: int, end: int) -> bool:
+def _road_starts(t: str, pos: int, end: int) -> bool:
     """Does a road or an intersection start at ``pos``? (then the body names the place)"""
     m = ROAD.match(t, pos, end)
     return bool(m and valid_road(m.group("road")))
@@ -391,7 +388,7 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
     elif r.values.get("district") and t.startswith("的", pos):
         pos += 1  # 通州区的北京城乡建设集团有限公司
 
-    if r.colon_road and r.anchor is None and not _ROAD_START(t, pos, end):
+    if r.colon_road and r.anchor is None and not _road_starts(t, pos, end):
         # 东城区辛寺胡同:建筑垃圾一堆: the road before the colon is the place
         _put_colon_road(r)
     listed = _COLON_BEFORE_LIST.search(t, pos, end) if ":" in t else None

@@ -11,13 +11,13 @@ import re
 
 from geodata.location.constructs.reading import Mark, Reading, _base_road, valid_road
 from geodata.location.constructs.sides import _WAY_ALONE
-from geodata.location.lexicon import ROAD
+from geodata.location.lexicon import DISTRICT_NAME, ROAD
 
 # Words a report puts before the place, read into a road name when nothing separates
 # them (记者来到宏政街, 点位位于幸福路, 紧挨墙的路): the road starts after the last of them.
 _LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|走到|反映|发现|看到|留言|的)")
 # A district glued to its road (下城区广福路, 金水区经三路); 小区路, 园区路 are names.
-_DISTRICT_IN_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}[^\W\d_小社园城景校院厂片营矿开地](?:新区|区|县)|[^\W\d_老主市新]城区")
+_DISTRICT_IN_NAME = re.compile(DISTRICT_NAME)
 
 
 def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
