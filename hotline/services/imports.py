@@ -16,7 +16,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,10 +27,10 @@ from org.models import Agency
 
 from ..domain.addresses import expected_subdistrict, location_candidates, place_consistent
 from ..domain.columns import header_score, parse_mapping, resolve_mapping
-from ..domain.matching import category_candidates
 from ..domain.validation import OrderRow, RowError, split_header, validate_rows
 from ..importers.tables import Table, TableError, read_table
 from ..models import Complaint, ImportBatch
+from .linking import complaints_link_nearest
 
 # Row fields → model fields (what a re-import compares to decide updated / unchanged).
 COMPARED = ("received_at", "content", "address", "category", "unit_name", "team_name", "handler_name",
@@ -175,7 +174,7 @@ def _write(*, data, filename, actor, source, report, result, new_rows, changed_r
                                                    "area", "problem", "updated_at"], batch_size=1000)
             touched += [c.pk for c in update]
         located_ids = [pk for pk in touched if pk is not None]
-        _link_problems(located_ids)
+        complaints_link_nearest(located_ids)
         audit.record(actor=actor, verb=Verb.IMPORTED, subject=batch, after={
             "filename": filename[:255], "total": result.total, "created": result.created, "updated": result.updated,
             "unchanged": result.unchanged, "skipped": result.skipped, "located": result.located,
@@ -274,19 +273,3 @@ def _locate_all(rows: list[OrderRow]) -> dict[str, tuple | None]:
                                round(res.uncertainty_m, 1), res.segment_id, area.id if area else None)
             break
     return out
-
-
-def _link_problems(ids: list[int]) -> None:
-    """The nearest patrol problem of a matching category within the distance and days set."""
-    from patrol.models import Problem
-
-    metres, days = settings.HOTLINE_PROBLEM_MATCH_M, dt.timedelta(days=settings.HOTLINE_PROBLEM_MATCH_DAYS)
-    for c in Complaint.objects.filter(pk__in=ids, geom__isnull=False).only("pk", "geom", "received_at", "category"):
-        names = category_candidates(c.category)
-        if not names:
-            continue
-        problem = (Problem.objects.filter(category__name__in=names, geom__dwithin=(c.geom, metres),
-                                          created_at__range=(c.received_at - days, c.received_at + days))
-                   .annotate(d=Distance("geom", c.geom)).order_by("d", "pk").values_list("pk", flat=True).first())
-        if problem is not None:
-            Complaint.objects.filter(pk=c.pk).update(problem=problem)
