@@ -23,15 +23,18 @@ start), with the first and last time it was seen and the number of passes. The m
 5. **Matching.** One index over the segments (`SegmentIndex`, built once and reusable)
    gives every sample's segments within reach with distance and measure (`near`: the
    same pairs and numbers as an STRtree `dwithin` query followed by shapely's `distance`
-   and `line_locate_point`, computed with numpy on the index's arrays, in under half the
-   time). A sample can count for a segment within `tolerance_m` that it runs *along*:
+   and `line_locate_point`; steps 5 and 6 run as compiled loops over the index's arrays,
+   `coverage_kernels`, held to the plain reading of this docstring in
+   tests/shifts/domain/reference_matching.py). A sample can count for a segment within `tolerance_m` that it runs *along*:
    the track's chord over ±`window_m` must be within 60° of the segment's direction (a
    track crossing a road does not paint it).
    Among those, **each sample counts for the segment the track runs nearest to, judged
    over ±`window_m` of track; within `tie_margin_m` (3 m) of a tie, for all the tied
    ones.** "Nearest over the window" is |mean signed offset| of the window's samples
    (distance beyond the segment's ends, `score_reach_m` where the sample is not near at
-   all), taken on the smoothed path: single fixes wander 10–15 m, the mean of several
+   all: 30 m, the tolerance; it was 45 m until 2026-11-30, and the 15 m more changed no
+   F1 and no covered length on the bench's two networks or the demo's scenarios by more
+   than 0.1 %, while a third of the pairs to score lay there), taken on the smoothed path: single fixes wander 10–15 m, the mean of several
    does not, so the two halves of a dual carriageway (12–25 m apart in the demo
    district) and a parallel 辅路 are told apart whenever the track keeps to one of them;
    a track running between two of them paints both (the split is where the evidence is,
@@ -76,6 +79,7 @@ differ from one computation by a few metres.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -83,7 +87,8 @@ import numpy as np
 import shapely
 from shapely import LineString
 
-from .fixes import DEFAULT_MAX_SPEED_MPS, Fix, fix_columns, flag_fixes, order_of_columns
+from . import coverage_kernels as kernels
+from .fixes import DEFAULT_MAX_SPEED_MPS, Fix, flag_fixes, order_and_positions
 from .intervals import (  # noqa: F401 - the coverage API in one place for callers
     Interval,
     SegmentCoverage,
@@ -93,15 +98,11 @@ from .intervals import (  # noqa: F401 - the coverage API in one place for calle
     merge_intervals,
 )
 
-# Work per pass of the matching (`SegmentIndex._blocks`), in candidate vertex pairs. A whole
-# track at once makes temporaries of megabytes (on Helsinki ~10 segments within reach × ~3
-# vertex pairs per sample): above glibc's mmap threshold (128 KiB) each one is mapped and
-# unmapped, and the page faults and cache misses made `near` on 8-hour tracks take nearly
-# twice as long as on blocks of them. Blocks of this much work stay under it (on Helsinki ~550
-# samples; twice that already has four times the page faults), and on a sparse network
-# they hold thousands of samples, so numpy's cost per call does not add up.
-_BLOCK_WORK = 30_000
-_REACH = 45.0  # covered_intervals' default reach: max(tolerance_m, score_reach_m)
+# A track crossing a segment (its chord over the window more than this far off the
+# segment's direction, and at least this long) does not run along it
+_MAX_ANGLE_DEG = 60.0
+_MIN_CHORD_M = 20.0
+_REACH = 30.0  # covered_intervals' default reach: max(tolerance_m, score_reach_m)
 
 
 class SegmentIndex:
@@ -167,6 +168,7 @@ class SegmentIndex:
         lookups, with no point geometry per query point (creating them and the STRtree
         query were half of a track's matching)."""
         self._within: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._most: dict[float, int] = {}
         n = len(self.ids)
         if n == 0:
             self._cell = 1.0
@@ -221,10 +223,26 @@ class SegmentIndex:
             got = self._within[reach] = (segs, start, work)
         return got
 
+    def _max_cands(self, reach: float) -> int:
+        """The most segments one cell lists for `reach` (the matching's buffers hold them)."""
+        got = self._most.get(reach)
+        if got is None:
+            start = self._cells_within(reach)[1]
+            got = self._most[reach] = max(1, int(np.diff(start).max())) if len(start) > 1 else 1
+        return got
+
     def _cells_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cx = np.clip(np.floor((x - self._origin[0]) / self._cell), 0, self._nx - 1).astype(np.int64)
         cy = np.clip(np.floor((y - self._origin[1]) / self._cell), 0, self._ny - 1).astype(np.int64)
         return cx, cy
+
+    def _grid(self) -> tuple:
+        return (*self._origin, self._cell, self._nx, self._ny)
+
+    def _pairs(self) -> tuple:
+        """The vertex pairs' arrays, in the order the kernels take them."""
+        return (self._vfirst, self._vlast, self._ax, self._ay, self._bx, self._by, self._dx, self._dy, self._len2,
+                self._plen, self._vstart, self.lengths)
 
     def near(self, x: np.ndarray, y: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every (point, segment) within `reach` of each other: point positions, segment
@@ -239,48 +257,11 @@ class SegmentIndex:
         empty = np.zeros(0, dtype=np.int64)
         if len(self.ids) == 0 or len(x) == 0:
             return empty, empty, np.zeros(0), np.zeros(0)
-        # a block of points at a time (_BLOCK_WORK): a pair's numbers depend on its point
-        # and segment only, so the same pairs
-        blocks = self._blocks(x, y, reach)
-        parts = [self._near_chunk(x[a:b], y[a:b], reach) for a, b in blocks]
-        return (np.concatenate([q[0] + a for q, (a, _) in zip(parts, blocks, strict=True)]),
-                *(np.concatenate([q[i] for q in parts]) for i in (1, 2, 3)))
-
-    def _blocks(self, x: np.ndarray, y: np.ndarray, reach: float) -> list[tuple[int, int]]:
-        """[a, b) ranges of consecutive points, each with about _BLOCK_WORK candidate
-        vertex pairs in their cells (and 8 for the point itself)."""
-        cell_segs, cell_start, cell_work = self._cells_within(reach)
-        ok = np.isfinite(x) & np.isfinite(y)
-        cx, cy = self._cells_of(np.where(ok, x, self._origin[0]), np.where(ok, y, self._origin[1]))
-        cell = cx * self._ny + cy
-        cum = np.cumsum(cell_work[cell + 1] - cell_work[cell] + 8)
-        cuts = np.searchsorted(cum, np.arange(_BLOCK_WORK, int(cum[-1]), _BLOCK_WORK), side="right")
-        edges = np.unique(np.r_[0, cuts, len(x)]).tolist()
-        return list(zip(edges[:-1], edges[1:], strict=True))
-
-    def _near_chunk(self, x: np.ndarray, y: np.ndarray, reach: float) -> tuple[np.ndarray, ...]:
-        """`near` on one block of points, with a fifth array: the vertex pair each nearest
-        point lies on (`_locate`)."""
-        ok = np.isfinite(x) & np.isfinite(y)
-        pts = np.flatnonzero(ok)
-        if len(pts) == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0), np.zeros(0), empty
-        px, py = x[pts], y[pts]
         cell_segs, cell_start, _ = self._cells_within(reach)
-        cx, cy = self._cells_of(px, py)
-        cell = cx * self._ny + cy
-        start = cell_start[cell]
-        count = cell_start[cell + 1] - start
-        p = np.repeat(np.arange(len(px)), count)
-        s = cell_segs[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
-        lo_x, lo_y, hi_x, hi_y = self._box
-        qx, qy = px[p], py[p]
-        keep = (lo_x[s] <= qx + reach) & (hi_x[s] >= qx - reach) & (lo_y[s] <= qy + reach) & (hi_y[s] >= qy - reach)
-        p, s = p[keep], s[keep]
-        d, m, k = self._locate(s, px[p], py[p])
-        within = d <= reach
-        return pts[p[within]], s[within], d[within], m[within], k[within]
+        p, s, d, m, _ = kernels.near_pairs(np.asarray(x, dtype=float), np.asarray(y, dtype=float), float(reach),
+                                           *self._grid(), cell_segs, cell_start, self._max_cands(reach), *self._box,
+                                           *self._pairs())
+        return p, s, d, m
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -294,82 +275,25 @@ class SegmentIndex:
         >>> start.tolist(), vec.tolist()
         ([[0.0, 0.0], [10.0, 0.0]], [[10.0, 0.0], [0.0, 10.0]])
         """
-        k = self._vertex(seg, measure)
+        k = kernels.vertices_under(np.asarray(seg, dtype=np.int64), np.asarray(measure, dtype=float), self._span,
+                                   self._vfirst, self._vlast, self._vkey)
         return self._coords[k], self._coords[k + 1] - self._coords[k]
-
-    def _vertex(self, seg: np.ndarray, measure: np.ndarray, hint: np.ndarray | None = None) -> np.ndarray:
-        """The vertex pair under each measure (the last whose start is at or before it).
-        `hint`: a guess for each, such as the pair `_locate` found the measure on; a guess
-        is checked against the pair's bounds and searched for only where it is wrong (the
-        search was a fifth of the scoring on Helsinki's bent segments): the same pairs."""
-        first, last = self._vfirst[seg], self._vlast[seg] - 1
-        k = first.copy()  # a straight segment (one vertex pair) needs no search
-        bent = np.flatnonzero(last > first)
-        if len(bent):
-            key = seg[bent] * self._span + measure[bent]
-            lo, hi = first[bent], last[bent]
-            if hint is not None:
-                h = hint[bent]
-                right = (((h == lo) | (self._vkey[h] <= key)) & ((h == hi) | (key < self._vkey[h + 1]))
-                         & (h >= lo) & (h <= hi))
-                k[bent] = h
-                bent, key, lo, hi = bent[~right], key[~right], lo[~right], hi[~right]
-            found = np.searchsorted(self._vkey, key, side="right") - 1
-            k[bent] = np.clip(found, lo, hi)
-        return k
 
     def locate(self, seg: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Distance of points (x, y) from segments `seg` (positions in `ids`) and the measure
         of the nearest point along each: what `shapely.distance` and `line_locate_point`
         give, with GEOS's own formulas in the same order (point to each vertex pair, the
-        first pair at the least distance), on the index's vertex arrays. Costs about half of
-        the two shapely calls, which need a point geometry per pair.
+        first pair at the least distance), on the index's vertex arrays, with no point
+        geometry per pair.
 
         >>> index = SegmentIndex({1: LineString([(0, 0), (10, 0), (10, 10)])})
         >>> d, m = index.locate(np.array([0, 0, 0]), np.array([5.0, 13.0, -3.0]), np.array([2.0, 4.0, -4.0]))
         >>> d.tolist(), m.tolist()
         ([2.0, 3.0, 5.0], [5.0, 14.0, 0.0])
         """
-        return self._locate(seg, x, y)[:2]
-
-    def _locate(self, seg: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`locate`, with a third array: the vertex pair the nearest point lies on."""
-        if len(seg) == 0:
-            return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
-        first = self._vfirst[seg]
-        edges = self._vlast[seg] - first  # vertex pairs of each segment
-        ends = np.cumsum(edges)
-        starts = ends - edges
-        pair = np.repeat(np.arange(len(seg)), edges)
-        k = np.repeat(first - starts, edges) + np.arange(int(ends[-1]))
-        ax, ay, dx, dy, len2 = self._ax[k], self._ay[k], self._dx[k], self._dy[k], self._len2[k]
-        px, py = x[pair], y[pair]
-        wx, wy = px - ax, py - ay
-        with np.errstate(divide="ignore", invalid="ignore"):  # zero-length pairs: handled below
-            r = (wx * dx + wy * dy) / len2
-            # GEOS's s = ((ay - py) * dx - (ax - px) * dy) / len2 with both products
-            # negated: the same magnitude to the bit (only |s| is used)
-            s = (wx * dy - wy * dx) / len2
-        # GEOS Distance::pointToSegment: to a (len2 == 0 or r <= 0), to b (r >= 1), else
-        # |s| × length; one square root of whichever end is nearer, not one of each
-        qx, qy = px - self._bx[k], py - self._by[k]
-        to_a = (len2 == 0) | (r <= 0)
-        end = np.sqrt(np.where(to_a, wx * wx + wy * wy, qx * qx + qy * qy))
-        d = np.where(to_a | (r >= 1), end, np.abs(s) * self._plen[k])
-        dist = np.minimum.reduceat(d, starts)
-        # the first pair at that distance (GEOS LengthIndexOfPoint keeps the first minimum):
-        # hits are in pair order, so the first hit of each pair
-        hit = np.flatnonzero(d == np.repeat(dist, edges))
-        hp = pair[hit]
-        e = hit[np.r_[True, hp[1:] != hp[:-1]]]
-        # GEOS LineSegment::projectionFactor and LengthIndexOfPoint::segmentNearestMeasure
-        ke = k[e]
-        f = np.where((wx[e] == 0) & (wy[e] == 0), 0.0, np.where((qx[e] == 0) & (qy[e] == 0), 1.0, r[e]))
-        start = self._vstart[ke]
-        length = self._plen[ke]
-        m = np.where(f <= 0, start, np.where(f <= 1, start + f * length, start + length))
-        m = np.where(np.isnan(f), start + length, m)
-        return dist, np.clip(m, 0.0, self.lengths[seg]), ke
+        d, m, _ = kernels.locate_pairs(np.asarray(seg, dtype=np.int64), np.asarray(x, dtype=float),
+                                       np.asarray(y, dtype=float), *self._pairs())
+        return d, m
 
     def project_near(self, seg: np.ndarray, measure: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Measures of points (x, y) projected on the vertex pair under `measure` (a cheap
@@ -379,27 +303,18 @@ class SegmentIndex:
         >>> index.project_near(np.array([0, 0]), np.array([5.0, 12.0]), np.array([7.0, 13.0]), np.array([3.0, 4.0])).tolist()
         [7.0, 14.0]
         """
-        return self._project_near(seg, self._vertex(seg, measure), x, y)
-
-    def _project_near(self, seg: np.ndarray, k: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """`project_near` given the vertex pairs `k` under the measures (`_vertex`)."""
-        base = self._vkey[k] - seg * self._span
-        norm = self._phypot[k]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            along = np.where(norm > 0, ((x - self._ax[k]) * self._dx[k] + (y - self._ay[k]) * self._dy[k]) / norm, 0.0)
-        return np.clip(base + along, 0.0, self.lengths[seg])
+        seg = np.asarray(seg, dtype=np.int64)
+        k = kernels.vertices_under(seg, np.asarray(measure, dtype=float), self._span, self._vfirst, self._vlast,
+                                   self._vkey)
+        return kernels.project_pairs(seg, k, np.asarray(x, dtype=float), np.asarray(y, dtype=float), self._span,
+                                     self._vkey, self._ax, self._ay, self._dx, self._dy, self._phypot, self.lengths)
 
 
 # ---------------------------------------------------------------------------- the track
 
 def _pieces(t: np.ndarray, x: np.ndarray, y: np.ndarray, max_gap_s: float, max_speed: float) -> np.ndarray:
     """Piece number of every point: a new piece after a gap or an impossible jump."""
-    brk = np.zeros(len(t), dtype=bool)
-    if len(t) > 1:
-        dt = np.diff(t)
-        d = np.hypot(np.diff(x), np.diff(y))
-        brk[1:] = (dt > max_gap_s) | (d > max_speed * np.maximum(dt, 1e-9))
-    return np.cumsum(brk)
+    return kernels.path_pieces(t, x, y, float(max_gap_s), float(max_speed))
 
 
 def _piece_bounds(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -414,33 +329,20 @@ def _piece_bounds(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _moving_mean(t, x, y, lo_piece, hi_piece, half_s, *, narrow_ends: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """The mean position of the points within ±half_s seconds in the same piece."""
+    """The mean position of the points within ±half_s seconds in the same piece (a number,
+    or one per point), the windows narrowed near a piece's ends so that the ends are not
+    pulled in (for the path; stop detection wants the full window everywhere)."""
     if len(t) == 0 or np.all(np.asarray(half_s) <= 0):
         return x, y
-    # symmetric windows, narrowed near a piece's ends so that the ends are not pulled in
-    # (for the path; stop detection wants the full window everywhere)
-    h = np.minimum(half_s, np.minimum(t - t[lo_piece], t[hi_piece - 1] - t)) if narrow_ends else half_s
-    lo = np.maximum(np.searchsorted(t, t - h, side="left"), lo_piece)
-    hi = np.minimum(np.searchsorted(t, t + h, side="right"), hi_piece)
-    # sums of millimetres from the piece's first point, in integers: exact, so a piece
-    # gives the same path whatever came before it in the call (batches merge exactly)
-    ox, oy = x[lo_piece], y[lo_piece]
-    cx = np.r_[0, np.cumsum(np.round((x - ox) * 1000.0).astype(np.int64))]
-    cy = np.r_[0, np.cumsum(np.round((y - oy) * 1000.0).astype(np.int64))]
-    cnt = hi - lo
-    return ox + (cx[hi] - cx[lo]) / cnt / 1000.0, oy + (cy[hi] - cy[lo]) / cnt / 1000.0
+    half = np.broadcast_to(np.asarray(half_s, dtype=float), t.shape).copy()
+    return kernels.moving_mean(t, x, y, lo_piece, hi_piece, half, narrow_ends)
 
 
 def _smoothing_half_s(t, x, y, lo_piece, hi_piece, half_s: float, half_m: float) -> np.ndarray:
     """Half-window per point: `half_s`, shortened so that it spans about ±`half_m` of
     travel at the local speed (displacement over ±30 s), so that a rider's corners are not
     cut while a walker's noise is averaged over several fixes."""
-    a = np.maximum(np.searchsorted(t, t - 30.0, side="left"), lo_piece)
-    b = np.minimum(np.searchsorted(t, t + 30.0, side="right"), hi_piece) - 1
-    dt = t[b] - t[a]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.where(dt > 0, np.hypot(x[b] - x[a], y[b] - y[a]) / dt, 0.0)
-    return np.minimum(half_s, half_m / np.maximum(v, 0.1))
+    return kernels.smoothing_half(t, x, y, lo_piece, hi_piece, float(half_s), float(half_m))
 
 
 def _stops(t, sx, sy, lo_piece, hi_piece, radius: float, min_s: float) -> list[tuple[int, int]]:
@@ -503,9 +405,9 @@ def track_path(fixes: Sequence[Fix], *, flags: Sequence[frozenset[str]] | None =
         flags = flag_fixes(fixes, max_speed_mps=max_speed_mps, max_gap_s=max_gap_s)
     if len(flags) != len(fixes):
         raise ValueError("one set of flags per fix")
-    cols = fix_columns(fixes)
-    order = order_of_columns(cols)
-    good = order[[not flags[i] for i in order.tolist()]] if len(order) else order
+    order, cols = order_and_positions(fixes)
+    flagged = np.fromiter(map(bool, flags), dtype=bool, count=len(flags))
+    good = order[~flagged[order]] if len(order) else order
     t, x, y = cols[good, 0], cols[good, 1], cols[good, 2]
     piece = _pieces(t, x, y, max_gap_s, max_speed_mps)
     lo, hi = _piece_bounds(piece)
@@ -529,38 +431,10 @@ def track_path(fixes: Sequence[Fix], *, flags: Sequence[frozenset[str]] | None =
 def _samples(path: _Path, sample_m: float):
     """Points every `sample_m` along the straight lines between a piece's points, in
     path order: (x, y, t, piece, raw x, raw y); the raw ones at the same fractions of the
-    same legs of the unsmoothed path."""
-    t, piece = path.t, path.piece
+    same legs of the unsmoothed path (`coverage_kernels.path_samples`)."""
     rx = path.x if path.rx is None else path.rx
     ry = path.y if path.ry is None else path.ry
-    n = len(t)
-    if n == 0:
-        e = np.zeros(0)
-        return e, e, e, np.zeros(0, dtype=int), e, e
-    x, y = rx, ry
-    same = piece[1:] == piece[:-1] if n > 1 else np.zeros(0, dtype=bool)
-    k = np.flatnonzero(same)  # pairs (k, k+1)
-    dx, dy, dt = x[k + 1] - x[k], y[k + 1] - y[k], t[k + 1] - t[k]
-    # spacing by the matching path's legs (the raw legs zigzag with the noise)
-    leg = np.hypot(path.x[k + 1] - path.x[k], path.y[k + 1] - path.y[k])
-    cnt = np.maximum(1, np.ceil(leg / sample_m)).astype(np.int64)
-    # the last point of every piece is a sample of its own
-    last = np.flatnonzero(np.r_[~same, True]) if n > 1 else np.array([0])
-    owner = np.r_[np.repeat(k, cnt), last]
-    offs = np.r_[np.repeat(np.cumsum(cnt) - cnt, cnt), np.zeros(len(last), dtype=np.int64)]
-    j = np.r_[np.arange(cnt.sum()), np.zeros(len(last), dtype=np.int64)] - offs
-    frac = np.r_[j[:cnt.sum()] / np.repeat(cnt, cnt), np.zeros(len(last))]
-    pdx = np.r_[np.repeat(dx, cnt), np.zeros(len(last))]
-    pdy = np.r_[np.repeat(dy, cnt), np.zeros(len(last))]
-    pdt = np.r_[np.repeat(dt, cnt), np.zeros(len(last))]
-    order = np.lexsort((j, owner))
-    owner, frac, pdx, pdy, pdt = owner[order], frac[order], pdx[order], pdy[order], pdt[order]
-    # the matching path at the same fractions of the same legs
-    mx, my = path.x, path.y
-    nxt = np.minimum(owner + 1, n - 1)
-    sx = mx[owner] + frac * (mx[nxt] - mx[owner])
-    sy = my[owner] + frac * (my[nxt] - my[owner])
-    return sx, sy, t[owner] + frac * pdt, piece[owner], x[owner] + frac * pdx, y[owner] + frac * pdy
+    return kernels.path_samples(path.t, path.piece, path.x, path.y, rx, ry, float(sample_m))
 
 
 def covered_intervals(fixes: Sequence[Fix], segments: Mapping[int, LineString] | SegmentIndex, *,
@@ -569,7 +443,7 @@ def covered_intervals(fixes: Sequence[Fix], segments: Mapping[int, LineString] |
                       max_speed_mps: float = DEFAULT_MAX_SPEED_MPS, sample_m: float = 5.0,
                       tie_margin_m: float = 3.0, pass_gap_s: float = 60.0, smooth_s: float = 20.0,
                       stop_smooth_s: float = 60.0, smooth_m: float = 25.0, window_m: float = 20.0,
-                      score_reach_m: float = 45.0, hole_s: float = 30.0,
+                      score_reach_m: float = 30.0, hole_s: float = 30.0,
                       min_run_m: float = 0.0) -> dict[int, list[Interval]]:
     """The covered intervals of every segment one member's fixes touched (see the module
     docstring for the method). `segments` is a mapping id → LineString or a prebuilt
@@ -591,67 +465,24 @@ def covered_intervals(fixes: Sequence[Fix], segments: Mapping[int, LineString] |
                                score_reach_m=score_reach_m, hole_s=hole_s, min_run_m=min_run_m)
 
 
-def _window_score(index: SegmentIndex, sx, sy, pi, si, d, m, k, pieces, tolerance_m: float, w: int, want: np.ndarray, *,
-                  max_angle_deg: float = 60.0, min_chord_m: float = 20.0) -> np.ndarray:
-    """For every (sample, segment) pair: how far the path runs from the segment over the
-    ±w samples around it (same piece): |mean signed offset| for the samples beside it
-    (which tells parallel roads apart even when the noise is as wide as their distance),
-    the distance for samples beyond its ends, `tolerance_m` for samples not near it at
-    all. Infinite where the track crosses the segment rather than runs along it.
+_WORK = threading.local()
 
-    `k`: the vertex pair under each measure (`SegmentIndex._vertex`); `pieces`:
-    `_piece_bounds` of the samples' pieces. Every pair counts in the windows, but only the
-    scores of the pairs at positions `want` are computed and returned (the caller uses
-    those within the tolerance: two thirds of the pairs on Helsinki)."""
-    lo_piece, hi_piece = pieces
-    n = len(lo_piece)
-    # signed offset: the side comes from the segment's direction at the projected point
-    length = index.lengths[si]
-    vx, vy = index._dx[k], index._dy[k]  # index.direction(si, m), as flat arrays
-    cross = vx * (sy[pi] - index._ay[k]) - vy * (sx[pi] - index._ax[k])
-    # beyond a segment's ends the distance counts whole: a crossing road sees the track
-    # pass from one side of its end to the other, and signed offsets would cancel there
-    beyond = (m <= 1e-6) | (m >= length - 1e-6)
-    off = np.where(beyond, 0.0, np.where(cross < 0, -d, d))
-    away = np.where(beyond, d, 0.0)
-    key = si.astype(np.int64) * (n + 1) + pi
-    order = np.argsort(key)  # the keys are unique: any sort gives this order (the default is ~5× a stable one)
-    skey = key[order]
-    # integer millimetres, for the same reason as in _moving_mean
-    cs = np.r_[0, np.cumsum(np.round(off[order] * 1000.0).astype(np.int64))]
-    ca = np.r_[0, np.cumsum(np.round(away[order] * 1000.0).astype(np.int64))]
-    size_all = len(skey)
-    at = np.empty(size_all, dtype=np.int64)
-    at[order] = np.arange(size_all)
-    pi, si, k, at = pi[want], si[want], k[want], at[want]
-    lo_p = np.maximum(pi - w, lo_piece[pi])
-    hi_p = np.minimum(pi + w, hi_piece[pi] - 1)
-    base = si.astype(np.int64) * (n + 1)
-    lo_key, hi_key = base + lo_p, base + hi_p
-    # what searchsorted(skey, lo_key, "left") and (hi_key, "right") give, found next to
-    # each pair's own place: a segment has at most w pairs on either side within the
-    # window (one per sample), so w comparisons replace two binary searches per pair
-    lo, hi = at.copy(), at + 1
-    for step in range(1, w + 1):
-        lo -= (at >= step) & (skey[np.maximum(at - step, 0)] >= lo_key)
-        hi += (at + step < size_all) & (skey[np.minimum(at + step, size_all - 1)] <= hi_key)
-    size = hi_p - lo_p + 1
-    missing = (size - (hi - lo)) * tolerance_m
-    score = ((np.abs(cs[hi] - cs[lo]) + (ca[hi] - ca[lo])) / 1000.0 + missing) / size
-    # direction: the track's chord over the window against the segment's direction; a
-    # track crossing the segment (more than max_angle off) does not run along it
-    ux, uy = sx[hi_p] - sx[lo_p], sy[hi_p] - sy[lo_p]
-    vx, vy = index._dx[k], index._dy[k]
-    nu, nv = np.hypot(ux, uy), index._phypot[k]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cos = np.abs(ux * vx + uy * vy) / (nu * nv)
-    across = (nu >= min_chord_m) & (nv > 0) & (cos < np.cos(np.radians(max_angle_deg)))
-    return np.where(across, np.inf, score)
+
+def _workspace(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """This thread's workspaces for `kernels.match_runs`, rows of at least `size` (grown by
+    a quarter at a time, kept for the next track)."""
+    w32 = getattr(_WORK, "w32", None)
+    if w32 is None or w32.shape[1] < size:
+        size = max(size, int(1.25 * (0 if w32 is None else w32.shape[1])))
+        _WORK.w32 = np.empty((kernels.WORK_INT32_ROWS, size), dtype=np.int32)
+        _WORK.wi = np.empty((kernels.WORK_INT_ROWS, size), dtype=np.int64)
+        _WORK.wf = np.empty((kernels.WORK_FLOAT_ROWS, size))
+    return _WORK.w32, _WORK.wi, _WORK.wf
 
 
 def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float = 30.0, sample_m: float = 5.0,
                         tie_margin_m: float = 3.0, pass_gap_s: float = 60.0,
-                        window_m: float = 20.0, score_reach_m: float = 45.0,
+                        window_m: float = 20.0, score_reach_m: float = 30.0,
                         hole_s: float = 30.0, min_run_m: float = 0.0) -> dict[int, list[Interval]]:
     """Steps 4–6 of the method on a `track_path`.
 
@@ -665,99 +496,29 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
         return {}
     reach = max(tolerance_m, score_reach_m)
     w = max(1, int(np.ceil(window_m / sample_m)))
-    pieces = _piece_bounds(spiece)
-    kept, matched = [], False
-    # a block of samples at a time (_BLOCK_WORK), with the w samples on either side that
-    # their windows reach: a pair's score depends only on the pairs of its segment within
-    # its window, and a sample's choice only on its own pairs, so the same as the whole
-    # track at once (the integer sums are exact whatever they start from).
-    for a, b in index._blocks(sx, sy, reach):
-        lo = max(0, a - w)
-        pi, si, d, m, k = index._near_chunk(sx[lo:b + w], sy[lo:b + w], reach)
-        pi = pi + lo
-        near = np.flatnonzero((d <= tolerance_m) & (pi >= a) & (pi < b))
-        if len(near) == 0:
-            continue
-        matched = True
-        k = index._vertex(si, m, hint=k)  # the pair under each measure, as direction() finds it
-        score = _window_score(index, sx, sy, pi, si, d, m, k, pieces, reach, w, near)
-        pi, si, m, k = pi[near], si[near], m[near], k[near]
-        # the raw path's measures too: smoothing rounds corners, the fixes themselves do not
-        mr = index._project_near(si, k, rsx[pi], rsy[pi])  # project_near(si, m, ...)
-        # each sample counts for the segment it is nearest to over its window, and for those
-        # within the tie margin of it
-        # by sample, then segment (one integer key: the pairs are unique, and one argsort is
-        # several times cheaper than lexsort's passes)
-        order = np.argsort(pi.astype(np.int64) * len(index) + si)
-        pi, si, score, m, mr = pi[order], si[order], score[order], m[order], mr[order]
-        first = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
-        best = np.repeat(np.minimum.reduceat(score, first), np.diff(np.r_[first, len(pi)]))
-        keep = np.isfinite(score) & (score <= best + tie_margin_m)
-        kept.append((pi[keep], si[keep], m[keep], mr[keep]))
-    if not matched:
-        return {}
-    pi, si, m, mr = (np.concatenate([q[i] for q in kept]) for i in range(4))
-
-    # runs: samples of one piece on one segment with no sample assigned elsewhere between
-    # them; samples near no segment at all (noise beyond the tolerance) do not break a
-    # run unless they last more than hole_s
-    assigned = np.zeros(len(spiece), dtype=bool)
-    assigned[pi] = True
-    rank = np.cumsum(assigned)
-    order = np.argsort(si.astype(np.int64) * len(spiece) + pi)  # by segment, then sample
-    pi, si, m, mr = pi[order], si[order], m[order], mr[order]
-    new_run = np.r_[True, (si[1:] != si[:-1]) | (rank[pi[1:]] != rank[pi[:-1]] + 1)
-                    | (st[pi[1:]] - st[pi[:-1]] > hole_s) | (spiece[pi[1:]] != spiece[pi[:-1]])]
-    starts = np.flatnonzero(new_run)
-    r_seg = si[starts]
-    r_lo = np.minimum.reduceat(m, starts)
-    r_hi = np.maximum.reduceat(m, starts)
-    # a run reaching the tolerance around a segment's end takes the raw path's extent
-    # there (the corner smoothing cut off); elsewhere the smoothed extent, so that noise
-    # does not stretch a run along the segment
-    r_len = index.lengths[si[starts]]
-    r_lo = np.where(r_lo <= tolerance_m, np.minimum(r_lo, np.minimum.reduceat(mr, starts)), r_lo)
-    r_hi = np.where(r_hi >= r_len - tolerance_m, np.maximum(r_hi, np.maximum.reduceat(mr, starts)), r_hi)
-    ts = st[pi]
-    r_t0 = np.minimum.reduceat(ts, starts)
-    r_t1 = np.maximum.reduceat(ts, starts)
+    lo_piece, hi_piece = _piece_bounds(spiece)
+    cell_segs, cell_start, _ = index._cells_within(reach)
+    w32, wi, wf = _workspace(max(kernels.pair_capacity(sx, sy, *index._grid(), cell_start), len(sx), len(index)) + 1)
+    # steps 5 and 6 up to the runs, in compiled loops (coverage_kernels.match_runs)
+    r_seg, r_lo, r_hi, r_t0, r_t1 = kernels.match_runs(
+        sx, sy, st, spiece, rsx, rsy, lo_piece, hi_piece, float(tolerance_m), float(reach), w, float(tie_margin_m),
+        float(np.cos(np.radians(_MAX_ANGLE_DEG))), _MIN_CHORD_M, float(hole_s), *index._grid(), cell_segs, cell_start,
+        index._max_cands(reach), *index._box, index._vfirst, index._vlast, index._vkey, index._span, index._ax, index._ay, index._bx,
+        index._by, index._dx, index._dy, index._len2, index._plen, index._phypot, index._vstart, index.lengths, w32, wi, wf)
     # a short run in the middle of a long segment is a few samples that strayed onto a
     # road beside the one walked (a tie, or noise), not a pass: dropped. Runs at a
     # segment's ends stay (short segments, turning in and out of a junction).
     if min_run_m > 0:
+        r_len = index.lengths[r_seg]
         at_end = (r_lo <= tolerance_m) | (r_hi >= r_len - tolerance_m)
         keep_run = (r_hi - r_lo >= min_run_m) | at_end
         r_seg, r_lo, r_hi, r_t0, r_t1 = r_seg[keep_run], r_lo[keep_run], r_hi[keep_run], r_t0[keep_run], r_t1[keep_run]
-        if len(r_seg) == 0:
-            return {}
-
-    out: dict[int, list[Interval]] = {}
-    merge_gap = 2 * sample_m
-    bounds = np.flatnonzero(np.r_[True, r_seg[1:] != r_seg[:-1], True])
-    # Python floats: the loop below reads them one by one
-    sids = index.ids[r_seg[bounds[:-1]]].tolist()
-    r_lo, r_hi, r_t0, r_t1 = r_lo.tolist(), r_hi.tolist(), r_t0.tolist(), r_t1.tolist()
-    for sid, a, b in zip(sids, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if b - a == 1:  # one run (most segments): one visit, one interval, nothing to merge
-            out[sid] = [Interval(r_lo[a], r_hi[a], r_t0[a], r_t1[a], 1)]
-            continue
-        # runs in time order, grouped into visits; each visit is one pass
-        rs = sorted(range(a, b), key=lambda r: (r_t0[r], r_t1[r]))
-        visits: list[list[int]] = []
-        end_t = -np.inf
-        for r in rs:
-            if not visits or r_t0[r] - end_t > pass_gap_s:
-                visits.append([])
-            visits[-1].append(r)
-            end_t = max(end_t, r_t1[r])
-        merged: list[Interval] = []
-        for v in visits:
-            if len(v) == 1:  # most visits: one run, nothing to merge within (what merging one gives)
-                r = v[0]
-                visit = [Interval(r_lo[r], r_hi[r], r_t0[r], r_t1[r], 1)]
-            else:
-                t0, t1 = min(r_t0[r] for r in v), max(r_t1[r] for r in v)
-                visit = merge_intervals([], [Interval(r_lo[r], r_hi[r], t0, t1, 1) for r in v], merge_gap_m=merge_gap)
-            merged = merge_intervals(merged, visit, merge_gap_m=merge_gap) if merged else visit
-        out[sid] = merged
-    return dict(sorted(out.items()))
+    if len(r_seg) == 0:
+        return {}
+    # runs of one segment whose times follow within pass_gap_s are one visit; the visits merged
+    seg, lo, hi, t0, t1, passes = kernels.runs_to_intervals(r_seg, r_lo, r_hi, r_t0, r_t1, float(pass_gap_s),
+                                                            2.0 * sample_m)
+    bounds = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1], True]).tolist()
+    sids = index.ids[seg[bounds[:-1]]].tolist()
+    ivs = list(map(Interval, lo.tolist(), hi.tolist(), t0.tolist(), t1.tolist(), passes.tolist()))
+    return {sid: ivs[a:b] for sid, a, b in zip(sids, bounds[:-1], bounds[1:], strict=True)}

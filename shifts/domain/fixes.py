@@ -17,6 +17,7 @@ on the values, not on the input position, so a shuffled batch is flagged the sam
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,6 +69,28 @@ def _sort_keys(cols: np.ndarray) -> np.ndarray:
 def order_of_columns(cols: np.ndarray) -> np.ndarray:
     """`track_order` of fixes given as `fix_columns`."""
     return np.lexsort(_sort_keys(cols)[:, ::-1].T)
+
+
+_TXY = (operator.attrgetter("t"), operator.attrgetter("x"), operator.attrgetter("y"))
+
+
+def order_and_positions(fixes: Sequence[Fix]) -> tuple[np.ndarray, np.ndarray]:
+    """`track_order` as an array, and the (n, 3) columns t, x, y. When the times strictly
+    increase (a tablet's fixes nearly always) the order is the fixes' own and only three
+    fields are read (two thirds of the cost of `fix_columns`, and no sort).
+
+    >>> order, txy = order_and_positions([Fix(10, 0, 0), Fix(5, 2, 0), Fix(5, 1, 0)])
+    >>> order.tolist(), txy[:, 0].tolist()
+    ([2, 1, 0], [10.0, 5.0, 5.0])
+    """
+    if not fixes:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 3))
+    n = len(fixes)
+    t, x, y = (np.fromiter(map(get, fixes), dtype=float, count=n) for get in _TXY)
+    if np.all(t[1:] > t[:-1]):
+        return np.arange(n), np.column_stack((t, x, y))
+    cols = fix_columns(fixes)
+    return order_of_columns(cols), cols[:, :3]
 
 
 def track_order(fixes: Sequence[Fix]) -> list[int]:

@@ -1,15 +1,19 @@
-"""The segment index's numbers are shapely's, bit for bit, and the matching done block by
-block is the matching done at once: the speed-ups of `SegmentIndex` and
-`intervals_from_path` change no result."""
+"""The segment index's numbers are shapely's, bit for bit, and the compiled matching is the
+method written plainly: the speed-ups of `SegmentIndex` and `intervals_from_path` (the
+kernels in `coverage_kernels`) change no result."""
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from shifts.domain import coverage
-from shifts.domain.coverage import SegmentIndex, covered_intervals
+from shifts.domain import intervals
+from shifts.domain.coverage import SegmentIndex, intervals_from_path, track_path
+from shifts.domain.intervals import Interval
 from shifts.domain.simulate import simulate_team
 
-from .networks import helsinki_segments
+from .networks import demo_segments, helsinki_segments
+from .reference_matching import reference_intervals
 
 T = 1_750_000_000.0
 
@@ -53,13 +57,42 @@ def test_near_gives_shapelys_pairs_distances_and_measures(helsinki, reach):
         assert np.array_equal(a, b)
 
 
-def test_matching_block_by_block_equals_matching_at_once(helsinki, monkeypatch):
+def test_points_matched_in_runs_equal_points_matched_one_by_one(helsinki):
+    """`near` computes a run of consecutive points against each vertex pair at once;
+    `locate` takes one (point, segment) at a time: the same distances and measures."""
     segs, index = helsinki
+    team = simulate_team(segs, members=2, start_t=T, end_t=T + 3600, seed=5)
+    x = np.concatenate([[f.x for f in tr.fixes] for tr in team])
+    y = np.concatenate([[f.y for f in tr.fixes] for tr in team])
+    p, s, d, m = index.near(x, y, 45.0)
+    d1, m1 = index.locate(s, x[p], y[p])
+    assert len(p) > 5_000
+    assert np.array_equal(d, d1) and np.array_equal(m, m1)
+
+
+@pytest.mark.parametrize("network", ["helsinki", "demo"])
+def test_compiled_matching_equals_the_plain_reference(helsinki, network):
+    """The compiled matching (coverage_kernels.match_runs, runs_to_intervals) gives what
+    the method says, written plainly with shapely and numpy (reference_matching.py), to
+    the bit: same segments, measures, times and passes."""
+    segs, index = helsinki if network == "helsinki" else (demo_segments(), SegmentIndex(demo_segments()))
     team = simulate_team(segs, members=3, start_t=T, end_t=T + 2 * 3600, seed=11)
-    small = [covered_intervals(tr.fixes, index, flags=None) for tr in team]
-    monkeypatch.setattr(coverage, "_BLOCK_WORK", 10**12)  # one block per track
-    whole = [covered_intervals(tr.fixes, index) for tr in team]
-    monkeypatch.setattr(coverage, "_BLOCK_WORK", 500)  # blocks of a few samples
-    tiny = [covered_intervals(tr.fixes, index) for tr in team]
-    assert whole == small == tiny
-    assert sum(len(c) for c in whole) > 100
+    total = 0
+    for tr in team:
+        path = track_path(tr.fixes)
+        got = intervals_from_path(path, index)
+        assert got == reference_intervals(path, index)
+        total += sum(len(v) for v in got.values())
+    assert total > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30), st.integers(0, 40), st.integers(0, 20),
+                          st.integers(1, 3)), min_size=17, max_size=60),
+       st.sampled_from([0.0, 2.0, 10.0]))
+def test_compiled_merge_equals_the_python_merge(raw, gap):
+    """Above 16 intervals `merge_intervals` folds in compiled code (`_merge_compiled`):
+    the same result as its Python loops, ties and equal times included."""
+    items = [Interval(float(a), float(a + b), float(t), float(t + dt), p) for a, b, t, dt, p in raw]
+    old, new = items[: len(items) // 3], items[len(items) // 3:]
+    assert intervals._merge_compiled([*old, *new], gap) == intervals._merge_python([*old, *new], gap)
