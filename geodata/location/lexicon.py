@@ -28,7 +28,7 @@ def normalise_direction(word: str) -> str:
 NUM = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 UNIT = r"(?:公里|千米|米|km|KM|m(?![A-Za-z]))"
 DISTANCE = (
-    rf"(?P<approx1>约|大约|近)?(?P<num>{NUM})\s*(?P<unit>{UNIT})"
+    rf"(?P<approx1>约|大约|近)?(?P<num>{NUM})多?\s*(?P<unit>{UNIT})"  # 20多米: a little over 20 m
     r"(?P<approx2>左右|许)?处?"
 )
 
@@ -40,7 +40,8 @@ ROAD_SUFFIX = r"(?:大街|大道|胡同|公路|高速|环路|路|街|道|巷|里
 NAME_CH = r"[\u4e00-\u9fffA-Za-z]"
 # A name followed by these is a compound or building, not a road: 慈云寺北里小区; 路面 is
 # the surface of a way (施工工地路面积尘), 路面馆 a noodle shop on it.
-_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场|面(?!馆))"
+# 市民路过 is a verb (路过, to pass by), not a road 市民路.
+_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场|面(?!馆)|过(?!街))"
 # Atomic group: the shortest name ending in a road suffix is the road (马家堡东路, not
 # 马家堡东路与革新南路); the parser never re-reads it longer.
 ROAD_CORE = rf"(?>{NAME_CH}{{1,10}}?{ROAD_SUFFIX})"
@@ -56,7 +57,11 @@ GENERIC_WAYS = frozenset({
 })
 
 # -- junctions ----------------------------------------------------------------------
-JUNCTION = r"(?:交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\))"
+JUNCTION = (
+    # 交界的十字路口, 交汇的路口: the junction named after the roads meeting
+    r"(?:(?:交界|交汇|交会|相交)的?(?:十字|丁字)?路口"
+    r"|交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\))"
+)
 CONJ = r"(?:与|和|、|/)"
 TRAVEL = r"由[东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
 
@@ -72,7 +77,9 @@ REL = "(?:" + "|".join(sorted(map(re.escape, RELATIONS), key=len, reverse=True))
 GENERIC_FEATURES = frozenset({"绿化带", "花坛", "树池", "绿地"})
 FACILITY_END = (
     r"(?:施工区域|区域|工地|项目|地块|工程|小区|家属院|大厦|广场|市场|公园|学校|医院|酒店"
-    r"|饭店|超市|商场|中心|大院|院|公司|网吧|牌楼|垃圾站|客运站)"
+    r"|饭店|超市|商场|中心|大院|院|公司|网吧|牌楼|垃圾站|客运站"
+    # works, toilets, footbridges, stall areas, car parks, kindergartens, hotels, filling stations
+    r"|厂|公厕|厕所|天桥|摊区|作坊|停车场|幼儿园|宾馆|加油站)"
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 

@@ -82,6 +82,10 @@ _DISTRICT = re.compile(
 # A district (after its city) right before a road: the area words 小区, 园区, 景区… end
 # names of places, not districts.
 _DISTRICT_BEFORE_ROAD = re.compile(rf"(?:[\u4e00-\u9fff]{{2,3}}市)?(?P<d>{DISTRICT_NAME})")
+# Up to 12 characters of place names ending in 区 or 县, after an optional 在 (在新疆乌鲁木齐天山区)
+_REGION_BEFORE_ROAD = re.compile(r"在?[\u4e00-\u9fff]{3,11}?[区县](?<![小社园城景地片校厂矿营]区)")
+# (who reports and what they do are no place names: 有市民反映郑东新区)
+_NOT_IN_REGION = re.compile(r"反映|反应|投诉|举报|看到|发现|来到|位于|家住|市民|记者|有|的|了")
 # A responsible area in brackets after the problem: "(市场管理所、金盆居委会)".
 _RESPONSIBLE_AREA = re.compile(
     r"\((?:[^()]*、)?(?P<sub>[\u4e00-\u9fff]{2,6}?(?:居委会|办事处|街道))\)"
@@ -113,15 +117,16 @@ def _skip_when(t: str, pos: int, end: int) -> int:
 
 
 _PLACE_FOLLOWS = re.compile(
-    r"(?:反映|反应|投诉|报料|留言|看到|发现|查看|来到|位于|家住|致电本报)(?:称|说)?|称(?=[,:])"
+    r"(?:反映|反应|投诉|举报|报料|留言|看到|发现|查看|来到|位于|家住|致电本报)(?:称|说)?|称(?=[,:])"
 )
 _PLACE_FOLLOWS_WINDOW = 120
 _CLAUSE_MARK = re.compile(r"[,:;“”\"]+")
-_AFTER_PLACE_WORD = re.compile(r"[,:“\"\s—]*(?:在(?!于))?")
+_AFTER_PLACE_WORD = re.compile(r"[,:“\"\s—]*了?(?:在(?!于))?")  # 来到了…, 看到,在…
 _SUBDISTRICT = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,8}}?)(?P<kind>{SUBDISTRICT_KIND})(?P<belongs>所属)?"
 )
-_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口")
+# (also who and where: 记者在山姆小镇; and 小镇, a word in names of estates and malls)
+_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口|记者|在|小$")
 # 学院路街道， is a subdistrict named after a road: a name with a road word is one when a
 # comma closes it and it is a kind of area a line starts with.
 _SUBDISTRICT_BAD_BEFORE_COMMA = re.compile(r"沿线|区|的|[东西南北]侧|交叉|路口|与|和")
@@ -171,7 +176,9 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
                     r.known_road = prefix
                     r.colon_road = (p_start, p_start + len(prefix))
         sub = _SUBDISTRICT.fullmatch(head)
-        if head.startswith("乡镇") and len(head) > 2:
+        if _PLACE_LABEL.fullmatch(head):
+            pass  # 地点:, 拍摄地点:, 具体位置: label the place that follows
+        elif head.startswith("乡镇") and len(head) > 2:
             r.put("subdistrict", head[2:], p_start + 2, p_start + head_end)
         elif sub and not _SUBDISTRICT_BAD.search(sub.group("name")) and not sub.group("belongs"):
             r.put("subdistrict", head, p_start, p_start + head_end)
@@ -180,9 +187,28 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
             r.marks.append(Mark(head, Span(p_start, p_start + head_end)))
             if r.anchor is None:
                 r.anchor, r.anchor_clause = "landmark", r.clause
+        elif head and r.anchor is None and _whole_location(t, p_start, p_start + head_end):
+            # 通渭路东西两侧: / 酒泉路、武都路交叉路口: the place the items after it are about
+            read_location(r, p_start, p_start + head_end)
         elif head and "网格" not in head and not PROBLEM_WORD.search(head):
             r.put("district", head, p_start, p_start + head_end)
         pos = after
+
+
+# "属于中山办事处辖区内", "由X街道辖区负责": an office or subdistrict named with its 辖区 is
+# the area the place lies in.
+_AREA_OF_JURISDICTION = re.compile(
+    r"(?:属于|归属|归)?(?P<sub>[^\W\d_A-Za-z于的在由归属]{2,6}?(?:街道办事处|办事处|街道|镇|乡))辖区"
+)
+_PLACE_LABEL = re.compile(r"(?:拍摄|具体|发生|所在|问题)?(?:地点|地址|位置|点位)")
+
+
+def _whole_location(t: str, start: int, end: int) -> bool:
+    """Is all of ``t[start:end]`` (text before a colon) a junction or a road's side?"""
+    if not (ROAD_NAME_FULL.search(t, start, end) and ("口" in t[start:end] or "侧" in t[start:end])):
+        return False
+    trial = Reading(t)
+    return read_location(trial, start, end) == end and trial.anchor in ("intersection", "road")
 
 
 _PLACE_BEFORE_COLON = re.compile(r"(?:花园|家园|小区|市场|广场|公园|大厦|中心|医院|学校|商场|超市)$")
@@ -214,7 +240,9 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
     if m:
         name = m.group("d")
         nxt = t[m.end(): m.end() + 1]
-        if name.endswith("区") or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
+        # 城固县柳林镇: a county before its town is a district too (the pattern's second
+        # form only takes a name ending in 区 or 县 when a kind of area follows it)
+        if name.endswith(("区", "县")) or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
             r.put("district", name, m.start(), m.end())
             pos = m.end()
     elif "区" in t[pos:end] or "县" in t[pos:end]:
@@ -222,6 +250,15 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         if m and ROAD.match(t, m.end(), end):
             r.put("district", m.group("d"), m.start("d"), m.end("d"))
             pos = m.end()
+        elif (m := _REGION_BEFORE_ROAD.match(t, pos, end)) and not _NOT_IN_REGION.search(t, pos, m.end()):
+            # 在新疆乌鲁木齐天山区后泉路…: province, city and district run together before the
+            # road (the district's own name cannot be told from the city's: not kept)
+            if (road := ROAD.match(t, m.end(), end)) and valid_road(road.group("road")):
+                pos = m.end()
+    if r.values.get("district") and (m := _BORDER_WITH.match(t, pos, end)):
+        pos = m.end()  # 鼓楼区与凤湖路交界的乌山西路: the road by where the district meets the other
+    if t.startswith("在", pos) and _KIND_SEARCH(t, pos + 2, pos + 10):
+        pos += 1  # 在水阜镇长川村: the place starts after 在
     m = _SUBDISTRICT.match(t, pos, end) if _KIND_SEARCH(t, pos + 1, pos + 9) else None
     if m and _subdistrict_ok(m, t):
         stop = m.end("kind")
@@ -236,9 +273,21 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
     return pos
 
 
+# What follows a kind of area when the words name something else: the town's government
+# building (期纳镇政府旁), the street itself (下西园街道两旁: 街道 = the street), a reach of a
+# river by a community (建设西路社区段), a road named after a town (城乡路, 新镇街).
+_NOT_AN_AREA_AFTER = re.compile(
+    r"(?:人民)?政府|党委|卫生院|派出所|(?:东西|南北)?(?:两侧|两边|两旁|[东西南北]侧)|段"
+)
+_TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)")
+
+
 def _subdistrict_ok(m: re.Match, t: str) -> bool:
     name, kind = m.group("name"), m.group("kind")
     nxt = t[m.end(): m.end() + 1]
+    if nxt and (_NOT_AN_AREA_AFTER.match(t, m.end())
+                or (kind in ("乡", "镇") and _TOWN_ROAD_AFTER.match(t, m.end()))):
+        return False
     ok = not _SUBDISTRICT_BAD.search(name) or (
         nxt == "," and kind in _AREA_KINDS_NAMED_AFTER_ROADS
         and not _SUBDISTRICT_BAD_BEFORE_COMMA.search(name)
@@ -302,8 +351,21 @@ def _problems_in(r: Reading, regions, first_only: bool) -> list[Problem]:
     return problems
 
 
+# "1、富丽城工地 - 围墙破损" / "3、某大道 - 某小学东侧 - 线缆垮塌": a dash with white space
+# beside it separates the parts of an item (place, spot, problem) as a comma does.
+_DASH_SEPARATOR = re.compile(r"(?<=[\u4e00-\u9fff)])(?:\s+[-—]+\s*|[-—]+\s+)(?=[\u4e00-\u9fff(“])")
+_DASH_CHARS = re.compile(r"[-—]+")
+
+
+def _dashes_as_commas(t: str) -> str:
+    """The separating dashes of ``t`` as commas, one character for one (offsets stay)."""
+    return _DASH_SEPARATOR.sub(lambda m: _DASH_CHARS.sub(lambda d: "," * len(d.group()), m.group()), t)
+
+
 def _read(text: str) -> ParsedLocation:
     t = fold(text)
+    if ("-" in t or "—" in t) and _DASH_SEPARATOR.search(t):
+        t = _dashes_as_commas(t)
     end = len(t.rstrip(_END_CHARS))
     starts_han = "\u4e00" <= t[0] <= "\u9fff" if end else False
     if end == 0 or not (starts_han or _HAS_HAN.search(t)):
@@ -312,7 +374,11 @@ def _read(text: str) -> ParsedLocation:
     if not starts_han:
         pos = _NUMBERING.match(t, 0, end).end()
         if t.startswith("(", pos) and ")" in t[pos:end]:
-            pos += 1  # 【山海关路新昌路】 (folded to round brackets): a headline's place
+            close = t.index(")", pos)
+            if close - pos <= 9 and not ROAD.search(t, pos + 1, close) and t[close + 1:close + 2] not in ("", ","):
+                pos = close + 1  # 【马上核实】, 【市民反映】: a column's tag before the text
+            else:
+                pos += 1  # 【山海关路新昌路】 (folded to round brackets): a headline's place
         if pos and t[pos:pos + 1].isdigit():
             pos = _NUMBERING.match(t, pos, end).end()  # "1. 3.开元大道": a list's number twice
         if pos == 0 and (m := _GLUED_NUMBER.match(t, 0, end)):
@@ -353,8 +419,14 @@ def _read(text: str) -> ParsedLocation:
         if better is not None and better[0].anchor is not None:
             r = _with_area_of(better[0], r)
             problems = better[1]
-    if r.anchor is None and not r.marks:
-        # nothing read where the line starts (or only who reports: 家住西北旺地区的李女士
+    if r.anchor == "landmark" and r.marks and (report := _reported_in_clause(t, r.marks[0].span.end, end)):
+        # 勤奋的州城人反映称,商洛中学斜对面…: what was read is who reported, the place follows
+        better = _read_after_report_words(t, report, end)
+        if better is not None and better[0].anchor is not None:
+            r, problems = _with_area_of(better[0], r), better[1]
+    side = r.spans.get("side") if r.values.get("side") else None
+    if r.anchor is None and not r.marks and not (side and side.start <= pos + 4):
+        # nothing read where the line starts (道路两侧都被菜摊占据 names the way's sides) (or only who reports: 家住西北旺地区的李女士
         # 向本报反映): a report that names the place later on
         better = _read_after_report_words(t, pos, end)
         if better is not None and (better[0].anchor is not None or not r.values.get("subdistrict")):
@@ -363,8 +435,16 @@ def _read(text: str) -> ParsedLocation:
 
 
 _REPORTED = re.compile(r"反映|反应|投诉|称(?=[,:])")
+_BORDER_WITH = re.compile(r"[与和][^,;。与和]{2,12}?交界(?:处)?的")
 _KIND_AFTER_TOWN = re.compile(r"街道办事处|街道|地区|办事处")
 _HOME_WINDOW = 40  # how far into a report its "家住…" (where the caller lives) is looked for
+
+
+def _reported_in_clause(t: str, start: int, end: int) -> int | None:
+    """Where a report word is in the clause that goes on at ``start``, if one is."""
+    stop = _CLAUSE_MARK.search(t, start, end)
+    m = _REPORTED.search(t, start, stop.start() if stop else end)
+    return m.start() if m else None
 
 
 def _with_area_of(r: Reading, home: Reading) -> Reading:
@@ -407,11 +487,14 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
     m = _ADMIN_AREA.search(t, problem_start, end) if "责任辖区" in t else None
     if m and not r.values.get("subdistrict"):
         r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
+    m = _AREA_OF_JURISDICTION.search(t, pos, end) if "辖区" in t else None
+    if m and not r.values.get("subdistrict"):
+        r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
     if not r.values.get("subdistrict") and "(" in t:
         m = _RESPONSIBLE_AREA.search(t, problem_start, end)
         if m:
             r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
-    if r.anchor == "road" and r.values.get("road") and not r.values.get("side"):
+    if not r.values.get("side") and _SIDE_CHAR(t, problem_start, end):
         _read_later_side(r, problem_start, end)
     problems, names = read_problems(t, problem_start, end, first_only=first_only)
     for lm in names:
@@ -420,22 +503,37 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
 
 
 # The way's side told after the place, in the problem's words: 占据在马路两侧经营,
-# 街路两侧的商家, ",两侧人行道非常狭窄", ",道路中段北侧山坡上". A side word counts when the
-# way is named before it (道路, 马路, 街路) or when it opens a clause; 小区北侧 is a
-# landmark's side, not the road's.
+# 街路两侧的商家, ",两侧人行道非常狭窄", ",路两边至今没有路灯", ",道路中段北侧山坡上". A side
+# word counts when the way is named before it (道路, 马路, 街路) or when it opens a clause
+# (then after the road only); 小区北侧 is a landmark's side, not the road's. After a way
+# word a side may be one unnamed side (堆放在道路一侧, 位于道路右侧), kept as written.
 _LATER_SIDE = re.compile(
-    r"(?:(?<=[,;])|(?:道路|马路|街路)(?:中段)?)(?P<side>两侧|两边|两旁|[东西南北]侧)(?![约\d])"
+    r"(?:(?<=[,;])路?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)"
+    r"|(?:道路|马路|街路|小路|小巷)(?:中段)?(?:东西|南北)?(?P<way_side>两侧|两边|两旁|[东西南北左右一]侧))(?![约\d])"
 )
 
 
+_SIDE_CHAR = char_search("侧边旁")  # what every _LATER_SIDE match has
+
+
 def _read_later_side(r: Reading, start: int, end: int) -> None:
+    """The side told in the problem's words. A side that opens a clause belongs to the
+    road read as the anchor; one after a way word (道路两侧) is the side of the way the
+    spot is on, whatever the anchor (交叉口东一公里处,道路两侧路灯已损坏; a house number's
+    道路两侧), and of no named road when the anchor is no road."""
     t = r.t
     admin = t.find("责任", start, end)
-    m = _LATER_SIDE.search(t, start, admin if admin >= 0 else end)
-    if m:
-        r.put("side", m.group("side"), m.start("side"), m.end("side"))
-        road = r.spans["road"]
-        r.put("side_road", r.values["road"], road.start, road.end)
+    stop = admin if admin >= 0 else end
+    on_road = r.anchor == "road" and bool(r.values.get("road"))
+    for m in _LATER_SIDE.finditer(t, start, stop):
+        key = "side" if m.group("side") else "way_side"
+        if key == "side" and not on_road:
+            continue
+        r.put("side", m.group(key), m.start(key), m.end(key))
+        if on_road:
+            road = r.spans["road"]
+            r.put("side_road", r.values["road"], road.start, road.end)
+        return
 
 
 def _read_after_report_words(t: str, pos: int, end: int) -> tuple[Reading, list[Problem]] | None:
@@ -483,9 +581,15 @@ _values_in_order = itemgetter(*_VALUE_FIELDS)
 _NO_VALUES = {**dict.fromkeys(_VALUE_FIELDS), "anchor_kind": "other"}
 
 
+# Both sides written 两边 or 两旁 are labelled 两侧, as the X侧 sides are.
+_BOTH_SIDES = {"两边": "两侧", "两旁": "两侧"}
+
+
 def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
     finish_anchor(r)
     values = r.values
+    if values.get("side") in _BOTH_SIDES:
+        values["side"] = _BOTH_SIDES[values["side"]]
     n = len(text)
     errors: tuple[ParseMessage, ...] = ()
     if not (r.anchor or values.get("subdistrict") or r.marks):

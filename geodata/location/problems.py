@@ -33,6 +33,9 @@ from __future__ import annotations
 import re
 
 from geodata.location.lexicon import (
+    DIR,
+    FACILITY_END,
+    GATE_END,
     JOINABLE_ITEMS,
     PROBLEM_WORD,
     SHARED_SUBJECTS,
@@ -45,10 +48,12 @@ _SEPARATOR = re.compile(r"[,;。!?(]")
 _BRACKET_OR_SEPARATOR = re.compile(r"[(),;。!?]")
 _ENUMERATOR = re.compile(r"\s*(?:\d{1,2}\s*[.、](?!\d)|[一二三四五六七八九十]{1,2}、)\s*")
 _LEAD = re.compile(
-    r"(?:\s+|处|(?:小巷)?路边|非?机动车道(?:边)?上?|人行道(?:地|边)?上?(?=有|存在)|马路(?:边)?上?"
+    r"(?:\s+|处|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|])|非?机动车道(?:边)?上?|人行道(?:地|边)?上?(?=有|存在)|马路(?!市场)(?:边)?上?"
     r"|绿地上|立杆上|路面上(?=有|存在)|“[^”]{1,5}地”|\"[^\"]{1,5}地\"|附近|有个|有(?!限|人|待|时)|存在|均|近期|发现|看到|另外|且"
-    r"|但|而|也是|也|就|会有|还有(?:一些)?|还(?=存在)|不仅|只见|目测|现场|同时|的(?!士)|上(?![下班午])|旁边?|边(?![境界坡框角缘])"
-    r"|[快慢]车道上|路口|街口|、|个(?![别体])|导致|造成|致使|出现了|“(?=[^”]*$)"
+    r"|但|而|也是|也|就|会有|甚至|还有(?:一些)?|还(?!是|要|没|未|不|有)|仍有|并且|而且|除了有?|既(?=[^,;。]{2})|其中|另有|同样|不仅|只见|目测|现场|同时|的(?!士)|上(?![下班午])|旁边?|边(?![境界坡框角缘])"
+    r"|[快慢]车道上|路口|街口|、|个(?![别体])|(?:导致|造成|致使)了?|出现了|“(?=[^”]*$)"
+    # the unit of a house number before what is done there (3单元102室经营烧烤)
+    r"|(?:\d+(?:组团|栋|幢|号楼|单元|层|室|楼))+(?![与和及、])"
     # (的, 上, 旁, 边, 路口, 、, 个 are what a place reading leaves: 门口的…, 街上水果摊…,
     # 路旁堆了…, 交叉口有个路牌…; “ opens a quotation the piece does not close)
     # who found it (暗访组也发现了…)
@@ -69,20 +74,25 @@ _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _ADMIN_TAIL = r"\s*(?:责任|路长|环卫监理|分包|督办|整改时限|整改要求)"
 # A wish or a suggestion (希望相关部门核实处理, 建议整合…, 急盼…): what follows it is the
 # remedy the writer wants, not what is wrong.
-_WISH = r"\s*(?:希望|建议|恳请|急盼)"
+_WISH = r"\s*(?:希望|建议|恳请|急盼|盼望?|还请|请求|诉求|呼吁|赶紧|尽快)"
 # Single clauses that are a follow-up or a speaker, not a problem.
 _NOT_A_PROBLEM = (
     r"\s*(?:多次通报|仍未整改|拟|已(?:移交|整改|处理|督促|现场)|要求|请|经核实)|.*?(?:告知|表示)"
     # who reported it (…向本报反映, 拨打12345市民热线), and a time span (大风蓝色预警期间)
     r"|.*?(?:反映|热线|本报|记者)|[^,;。]*期间$"
+    # who answers for it (其责任单位为…, 应由市交警支队负责整治, 该项整治由…负责)
+    r"|.*?(?:负责|责任单位)"
+    # a clause that only introduces what someone saw or said (采访人员在…看到, 观察发现,
+    # 王先生说, 据他讲述, 调查了解)
+    r"|[^,;。]{0,16}?(?:看到|看见|发现|见到|了解到?|讲述|介绍|说|获悉|注意到|观察到)\s*$"
 )
 # In one call: an administrative tail first (it ends the problems), a wish (it ends them
 # too), else a clause that is not a problem (it is skipped).
 _CLAUSE_KIND = re.compile(f"(?P<admin>{_ADMIN_TAIL})|(?P<wish>{_WISH})|{_NOT_A_PROBLEM}")
 # what such a clause can start with (after white space)…
-_CLAUSE_KIND_FIRST = frozenset("责路环分督整多仍拟已希要建请经恳急")
+_CLAUSE_KIND_FIRST = frozenset("责路环分督整多仍拟已希要建请经恳急盼还诉呼赶尽")
 # …or has one of these words anywhere in it
-_CLAUSE_KIND_ANYWHERE = re.compile(r"告知|表示|反映|热线|本报|记者|期间")
+_CLAUSE_KIND_ANYWHERE = re.compile(r"告知|表示|反映|热线|本报|记者|期间|负责|责任单位|[到现述绍说悉解]\s*$")
 
 # Clauses of a report's or a complaint's story that are not what is wrong at the place
 # (tested on the clause as written and again after its lead-in words). At the start:
@@ -92,18 +102,25 @@ _STORY = re.compile(
     # an effect on people or on the town at large; only an effect on traffic or on the
     # street's look is a problem of the street (影响通行, 严重影响车辆通行, 影响市容)
     r"|(?:不但|不仅|还|也|并|从而)(?:严重地?|极大地?|会|将|都)?(?:影响|阻碍|污染|损害)|对[^,;。]{1,10}(?:造成|是|也是|带来)"
-    r"|(?:严重|特别|极大)?地?影响(?!(?:车辆|行人)?(?:通行|出行|交通)|市容(?:市貌)?$)"
+    # (影响了市容, 影响车辆和行人通行, 严重影响机动车通行 are effects on the street too)
+    r"|(?:严重|特别|极大)?地?影响(?!了?(?:(?:过往)?(?:车辆|行人|机动车|非机动车)[和及、]?)*的?(?:正常)?(?:通行|出行|交通)"
+    r"|了?市容(?:市貌|卫生)?$)"
     # a cause, a condition or an aside (由于施工时…, 原本这条路就很狭窄, 后来相关部门…)
     r"|(?:由于|因为|原本|本来|只要|别说|就算|即使|如果|关键是|虽然|后来|于是|每到|每隔|不知道)"
     # a question to the authorities (请问…, 能否驱离, 难道没人管吗, 谁来清理)
     r"|(?:请问|能否|难道|谁来|为何|为什么)"
+    # a comment on it (令人不堪入目, 让人头疼, 如此脏乱差的现象)
+    r"|(?:令人|让人|如此)"
+    # what the place is (是长沙进城主通道之一, 旁边就是居民区): a description, not what is wrong
+    r"|(?:就|则|正|本)?是(?!否)"
 )
 # what such a clause can start with
-_STORY_FIRST = frozenset("周附小来过沿的市居行路群车住食不还也并从对严特极影由因原本只别就即如关虽后于每请能难谁为")
+_STORY_FIRST = frozenset("周附小来过沿的市居行路群车住食不还也并从对严特极影由因原本只别就即如关虽后于每请能难谁为是则正令让")
 # A clause that only says how long (已经半个多月了, 时间长达一年有余), when (6月初以来,
 # 每天早上6时开始, 清晨时分) or how big (绵延数十米, 约有七八米长、两米高).
 _STORY_TAIL = re.compile(
-    r"(?:时间)?(?:已经?|已有|有|长达|持续)?(?:好|快|近|将近)?[\d一二两三四五六七八九十几半]+[^,;。]{0,3}?"
+    # (这种情况已经持续一个星期了, 差不多有一个星期了, 都有七八年了)
+    r"(?:时间|这种情况|这种现象|差不多|都)?(?:已经?|已有|有|长达|持续){0,2}(?:好|快|近|将近)?[\d一二两三四五六七八九十几半]+[^,;。]{0,3}?"
     r"(?:天|周|星期|月|年)(?:多|有余|之久)?了?"
     r"|[^,;。]{0,10}(?:以来|开始|时分|时段|时许)"
     r"|(?:(?:绵延|约有|有|长约|高约|宽约|长|高|宽)?有?近?约?[\d一二两三四五六七八九十几数百]+多?(?:米|公里|平方米)[长高宽]?、?)+"
@@ -118,7 +135,9 @@ _STORY_ANYWHERE = re.compile(
     r"安全隐患|安全事故|容易|位于|看到后|见到|给[^,;。]{1,8}带来|接诉即办|清理干净|加强巡逻|解决问题|挪走"
     # what people must put up with (出行是真的很不方便了, 只能走在马路边, 不得不涉险…), a
     # condition (…的话), a description (…是一片空地), no known cause (原因不明)
-    r"|不方便|只能|不得不|的话$|是一[个片圈条座排家]|原因不明"
+    r"|不方便|只能|不得不|的话$|是一[个片圈条座排家]|(?:原因|来源)不明"
+    # how the ways and waters lie (池塘与南湖相连通, 此路西端与大道相连, 西起…, 东至…)
+    r"|与[^,;。]{1,12}(?:相连|相交|相接|平行)|^[东西南北](?:起|至)"
 )
 
 def _is_story(text: str) -> bool:
@@ -132,10 +151,20 @@ def _is_story(text: str) -> bool:
 # it ends in a place word and has no word of what is wrong.
 _PLACE_ENDINGS = (
     "上", "中", "内", "里", "旁", "边", "处", "口", "段", "前", "后", "外", "地点", "附近", "周边", "便道", "道路",
-    "商铺", "店", "小区", "区域", "工地",
+    "商铺", "店", "小区", "区域", "工地", "现场", "位置",
 )
 # …or is 在 + a place (在停放长途客车的地点).
-_AT_PLACE = re.compile(r"在[^,;。]{1,24}(?:地点|处|口|上|里|内|旁|边|前|附近|周边)")
+_AT_PLACE = re.compile(r"在[^,;。]{0,24}(?:地点|处|口|上|里|内|旁|边|前|附近|周边|现场|位置)")
+# What is a nuisance by its name alone (生活垃圾, 动物粪便, 废弃瓜子壳, 一方形水泥石墩, 积土):
+# a short item without a word of what is wrong must name one of these to be a problem. A
+# bin or a station for waste (垃圾桶, 垃圾站) names a place, not waste.
+# (what such a bare name ends in: a village, a bin, a shop, a yard, a room, a bridge, a
+# lane, a group of houses, a block, a station, a building …)
+_PLACE_OR_THING_LAST = frozenset("村桶箱馆店场房桥厕巷街路道面间块组区所站楼园院厂棚亭")
+_NUISANCE = re.compile(
+    r"垃圾(?![桶箱站房屋车])|渣土|杂物|粪|土堆|积土|石墩|纸屑|果皮|塑料|烟头|污|异味|臭|积水|杂草|落叶|砖|石块|瓜子壳"
+    r"|废|破|烂|脏|残|坑|蚊|蝇|噪|油烟|广告|横幅|围挡|灰|尘|泥|沙|渣|水|盲区|死角"
+)
 # Words of what is wrong (a state, an act, a degree): a place with one of them is a problem.
 _PREDICATE = re.compile(
     r"有|在(?!于)|着|了|被|把|将|乱|未|不|没|无|多(?![个处家条辆名种])|少|堆|占|停(?!车场)|破|损|坏|脏|差|严重|较|很|满|倒|漏"
@@ -152,6 +181,14 @@ _LIST_PREDICATE = re.compile(
 _SPOT_OF = re.compile(
     r"在?[^,;。的]{0,12}?(?:旁边|路边|沿线|门口|附近|周边|边上|对面|路段|整条路|里|内|上|下|前|外)的"
 )
+# A named place and where around it, opening a clause of what is wrong there (市场周边多个
+# 窨井盖破损严重, 小区南门周边积尘重, 南门以西100米沿线绿化带…, 周边乱停车现象严重); a thing
+# and its surroundings (树根周边地砖破损, 垃圾桶周边污迹重) are part of the problem.
+_NAMED_PLACE_AROUND = re.compile(
+    rf"(?!商家|一家|某)[^,;。、]{{2,14}}?(?:{FACILITY_END}|{GATE_END}|店|村|苑|大楼|广场)"
+    rf"(?:周边|附近|周围|门前|门口|前|旁边?|对面|以{DIR}\d+米(?:沿线)?)"
+)
+_AROUND_CHAR = re.compile("[周附门前旁对以]").search  # what every _NAMED_PLACE_AROUND match has
 # Who found it, opening the clause that says what they found (记者发现…, 暗访组也看到了…)
 _FINDER = re.compile(r"[^,;。]{0,10}?(?:记者|暗访组|督查组|检查组|巡查组)[^,;。]{0,6}?(?:发现|看到|见到)了?")
 # Words that make a phrase a clause (倾倒在小区内的…, 把…): not a spot then.
@@ -167,8 +204,13 @@ _SITE = re.compile(r"[^,;。、]{0,8}?工地(?=围挡|大门|门口|白天|夜�
 _ISSUE_TAIL = re.compile(r"的?问题(?:[^,;。]{0,4}(?:情况|回复|通报|结果)|$)")
 # A quotation opening a piece (“白天占道放杂物,…).
 _QUOTE_OPEN = re.compile(r"\s*“")
+# "…等问题(突出)", "…的现象", "…的情况" closing a list or a clause: the words that name the
+# kind of thing, not what is wrong (车辆乱停等问题突出 → 车辆乱停; 垃圾成堆的现象 → 垃圾成堆).
+_KIND_TAIL = re.compile(r"等(?:问题|现象|情况)(?:突出|严重|较多|普遍)?$|的(?:问题|现象|情况)$")
+_KIND_TAIL_ENDS = frozenset({"问题", "现象", "情况", "突出", "严重", "较多", "普遍"})
 # A list that names one 现象 or 问题 is one item.
 _LIST_AS_ONE = re.compile(r"(?:现象|问题)$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # A tag in brackets ([快讯], 【曝光台】).
 _TAG = re.compile(r"[\[【][^\]】]{1,8}[\]】]")
 # Headline parts separated by white space (围挡堵人行道 已占地半年多却不施工): a space
@@ -183,7 +225,7 @@ _JOINED = re.compile(
 
 # Characters a _LEAD match can start with (besides white space): one set lookup
 # instead of a failed regular-expression call at most item starts.
-_LEAD_FIRST = frozenset("处小路非机人马绿立“\"附有存均近发看另且但而也就会还不只目现同的上旁边快慢街、个导造致出暗督检巡每常晚早后")
+_LEAD_FIRST = frozenset("处小路非机人马绿立“\"附有存均近发看另且但而也就会还不只目现同的上旁边快慢街、个导造致出暗督检巡每常晚早后其仍并除既甚0123456789")
 
 
 # A spot named before 有 (绿化带内有很多垃圾, 排水沟有垃圾): where, not what.
@@ -278,6 +320,7 @@ def _split_list(item: str, start: int, end: int):
         return [(h + predicate, start, end) for h in heads] + [(last, start, end)], []
     problem = PROBLEM_WORD.search(last)
     if (problem and problem.start() >= 2 and all(len(h) >= 2 for h in heads)
+            and _LIST_PREDICATE.search(last, problem.start())  # 纸屑、纸盒和塑料垃圾 are things
             and not any(PROBLEM_WORD.search(h) or _PREDICATE.search(h) for h in heads)
             and "等" not in last[: problem.start()]):
         # 文海汽配、大宝汽配占道修车: the heads are places, the problem is shared (but
@@ -314,13 +357,16 @@ def _split_list(item: str, start: int, end: int):
 def _is_problem(item: str, story_checked: bool = False) -> bool:
     """False for a clause of the story around the problem, a tag or a bare place."""
     n = len(item)
-    if n < 2:
-        return False
+    if n < 2 or not _HAN.search(item):
+        return False  # a clock time after the item (08:26), a bare number
     c = item[0]
     if c in "[【" and _TAG.fullmatch(item):
         return False
     if (not story_checked and _is_story(item)) or _STORY_ANYWHERE.search(item):
         return False
+    if (n <= 12 and item[-1] in _PLACE_OR_THING_LAST and not _PREDICATE.search(item)
+            and not _NUISANCE.search(item) and not item.endswith("上路")):  # (带泥上路: a verb)
+        return False  # a bare name of a place or a thing (秀山村, 垃圾桶, 一个彩钢板房, 对面)
     if n <= 26 and item.endswith(_PLACE_ENDINGS):
         # a place (新都康年入口处, 垃圾中转站边上), or 在 + a place
         if c == "在" and _AT_PLACE.fullmatch(item):
@@ -394,6 +440,10 @@ def read_problems(
         text, s = _strip(text, s)
         if "的" in text[:14] and (m := _SPOT_OF.match(text)) and not _CLAUSE_VERB.search(text, 1, m.end()):
             text, s = text[m.end():], s + m.end()
+        if (_AROUND_CHAR(text, 2, 22) and (m := _NAMED_PLACE_AROUND.match(text)) and m.end() < len(text) - 1
+                and "、" not in text
+                and not _PREDICATE.search(text, 0, m.end())):
+            text, s = text[m.end():], s + m.end()
         if "在" in text and (m := _PLACE_BEFORE_ONGOING.match(text)) and not _PREDICATE.search(text, 0, m.end()):
             text, s = text[m.end():], s + m.end()
         if "工地" in text and (m := _SITE.match(text)):
@@ -402,9 +452,15 @@ def read_problems(
             if first_only and problems:
                 break
             continue
-        if "问题" in text and (m := _ISSUE_TAIL.search(text)) and (m.group() != "问题" or "、" in text):
-            text = text[: m.start()] or text
-        if "、" not in text:
+        if "问题" in text and (m := _ISSUE_TAIL.search(text)) and m.group() != "问题":
+            text = text[: m.start()] or text  # a title: …成堆问题办理的情况
+        one_kind = False
+        if text[-2:] in _KIND_TAIL_ENDS and (m := _KIND_TAIL.search(text)) and m.start() >= 2:
+            # 存在X、Y等问题突出 / 有X、Y的现象: one item named by its list, without the tail
+            text, one_kind = _strip(text[: m.start()], s)[0], True
+        elif "、" in text and text.endswith("问题") and (m := _ISSUE_TAIL.search(text)):
+            text = text[: m.start()] or text  # 存在垃圾乱放、发霉发臭问题
+        if "、" not in text or one_kind:
             # a single item, already stripped (_strip is idempotent)
             _add(problems, text, _make_span(s, max(s, e)))
             continue

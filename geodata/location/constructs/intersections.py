@@ -50,8 +50,9 @@ _INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转"))
 
 
 # What a road name read from the line's start can carry in front of it: a district
-# (平城区广德街), 新区, or words ending in 在/于 (记者在六顺街, 位于汉口路).
-_LEAD_BEFORE_ROAD = re.compile(r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于])(?=.{3})")
+# (平城区广德街), 新区, or words ending in 在/于 (记者在六顺街, 位于汉口路), in 靠近 (靠近逸夫路
+# 与…), in 市区 (市区淮秀路和…) or in 了 (记者来到了中华大街和…).
+_LEAD_BEFORE_ROAD = re.compile(r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了))(?=.{3})")
 
 
 def _trim_lead(a: str) -> tuple[str, int]:
@@ -68,11 +69,24 @@ def _trim_lead(a: str) -> tuple[str, int]:
     return a, 0
 
 
+_HOUSE_NUMBER_END = re.compile(r"\d+(?:-\d+)?号$")
+# The road named before, referred to (逍林大道:该道路与…交叉口)
+_THAT_ROAD = frozenset({"该道路", "该路", "此路", "这条路"})
+
+
 def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_end: int) -> int:
     a, cut = _trim_lead(a)
-    r.put("road_a", a, m.start("a") + cut, m.start("a") + cut + len(a))
+    if a[-1] == "号" and (h := _HOUSE_NUMBER_END.search(a)) and valid_road(a[:h.start()]):
+        a = a[:h.start()]  # 漳浦路29号和闽江路交叉口: the junction of the number's road
+    a_len = len(a)
+    if a in _THAT_ROAD and r.known_road:
+        a = r.known_road  # (its span stays on the words that refer to it)
+    r.put("road_a", a, m.start("a") + cut, m.start("a") + cut + a_len)
     if b is not None:
-        r.put("road_b", b, m.start("b"), m.start("b") + len(b))
+        b_start = m.start("b")
+        if b.startswith("靠近") and valid_road(b[2:]) and len(b) > 4:
+            b, b_start = b[2:], b_start + 2  # 汉口路靠近山东中路路口: the junction near the spot
+        r.put("road_b", b, b_start, b_start + len(b))
     r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
     r.values.pop("road", None)  # a road named before the junction only located it
     r.spans.pop("road", None)
@@ -120,12 +134,15 @@ _NOT_A_SECOND_ROAD = ("辅", "主", "道路", "马路", "街路")
 def read_adjacent_roads(r: Reading, pos: int, end: int) -> int | None:
     """经三路丰产路路西: two roads back to back, the anchor is their junction."""
     m = _INTER_ADJACENT.match(r.t, pos, end)
+    if m and ("的" in m.group(0) or _NUMBERED_LANE.fullmatch(m.group("b"))):
+        m = None  # 淮河路附近的星河巷: a place near the road; 后湖路北八巷: a lane off it
     if m and len(m.group("b")) >= 3 and not m.group("b").startswith(_NOT_A_SECOND_ROAD) and _bare_junction_ok(a := m.group("a"), b := m.group("b")) and valid_road(a) and valid_road(b):
         return _set_intersection(r, m, a, b, m.end())
     return None
 
 
 _NOT_IN_BARE_JUNCTION = re.compile(r"[与和、交]")
+_NUMBERED_LANE = re.compile(r"[东西南北]?[一二三四五六七八九十]{1,3}(?:巷|条|弄)")
 
 
 def _bare_junction_ok(a: str, b: str) -> bool:

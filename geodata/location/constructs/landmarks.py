@@ -38,7 +38,7 @@ from geodata.location.types import _make_span
 _LANDMARK_DE = re.compile(rf"(?P<chunk>{_LM}{{1,20}}?(?:\([^()]{{1,15}}\))?)(?=的)")
 _LANDMARK_CHUNK = re.compile(
     rf"(?P<name>.+?)(?P<branch>\([^()]{{1,15}}\))?"
-    rf"(?P<tail>{REL}|正?{DIR}(?:角|侧|则|方向|面)?(?:[向往以]正?{DIR}(?:方向)?)?(?:{DISTANCE})?)?"
+    rf"(?P<tail>{REL}|正?{DIR}(?:角|侧|则|方向|面|边)?(?:[向往以]正?{DIR}(?:方向)?)?(?:仅?{DISTANCE})?)?"
 )
 # a space inside a name is kept after a Latin letter or digit: "ZamZam 印巴餐厅"
 # (a character class, checked afterwards by _good_spaces: alternation per character is slow)
@@ -61,19 +61,21 @@ _LANDMARK_GATE = re.compile(rf"(?P<name>{_LM}{{1,12}}?{GATE_END})")
 _LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
 _LANDMARK_ESTATE = re.compile(rf"(?P<name>{_LM}{{1,8}}?(?:花园|家园|新村|苑|村))(?![\u4e00-\u9fff]{{0,2}}(?:路|街|道|巷))")
 
+_ESTATE_ENDS_CLAUSE = re.compile(r"\s*(?:$|[,;。:])")
+
 _REL_FIRST = frozenset(word[0] for word in RELATIONS)
 # What can end a _LANDMARK_CHUNK branch or tail (a relation word, an offset, a bracket):
 # a chunk ending otherwise is all name.
 _CHUNK_TAIL_LAST = frozenset(word[-1] for word in RELATIONS) | frozenset("东西南北角侧则向米里mM右许处)")
 # What can follow a _LANDMARK_REL name (and its branch, up to 41 characters on): the
 # first character of an offset ahead or of a relation word.
-_LANDMARK_NEXT = _REL_FIRST | frozenset("的正东西南北向往以")
+_LANDMARK_NEXT = _REL_FIRST | frozenset("的正东西南北向往以约0123456789")
 _LANDMARK_NEXT_SEARCH = char_search(_LANDMARK_NEXT)
 
 # Sites named by their kind only are part of what is wrong (施工工地路面积尘较多).
 GENERIC_SITES = frozenset({"施工工地", "工地", "施工现场", "施工区域", "项目", "工程", "小区", "市场", "公司"})
 # A name read as a site must not start with a word of the problem or of the road itself.
-_NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人行|机动|马路")
+_NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人行|机动|马路(?!市场)")  # (马路市场: a street market)
 
 
 # What a named place is not: a bare relation or stretch word (周边, 整条路), a clause with
@@ -83,6 +85,8 @@ _NOT_A_PLACE = re.compile(
     r"^(?:周边|附近|一带|整条路|整条街|路口|路段|平地|荒地|空地|沿线|两侧|两边|两旁|旁边|对面|老旧)$"
     r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线"
     r"|\d{4}年|\d{1,2}月\d{1,2}日"
+    # a length (450米), not a place
+    r"|^[\d.约近]+多?(?:米|公里)$"
     r"|[及和与、]$"
     # a stretch "from A to B", not a place: 中州路至凯旋路口, 到李村镇路段
     r"|^[到至]|[至到].*(?:路口|路段)$|.{2}[至到].{2}"
@@ -189,6 +193,9 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
         name = _landmark_name(m, r)
         if m.group("rel"):
             _add_mark(r, name, pos, relation=RELATIONS[m.group("rel")])
+            if m.group("rel").endswith("前") and t.startswith("三包", m.end()):
+                # 某商行门前三包不到位: “门前三包” is the duty the shop failed, a problem
+                return m.start("rel") if m.group("rel") == "门前" else m.end() - 2
             if name in GENERIC_FEATURES:
                 # 庆丰中路绿化带内白色垃圾较多: the green belt is part of what is wrong
                 return pos
@@ -217,7 +224,9 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     if r.last is None or (r.last == "road" and r.anchor == "road" and r.clause == r.anchor_clause):
         # a housing estate or a village only when no other site word ends the name
         # (张仪村回迁房三期工地 is the site, 盛和苑京基集团拆迁 names 盛和苑)
-        m = _LANDMARK_FACILITY.match(t, pos, end) or (_LANDMARK_ESTATE.match(t, pos, end) if r.last is None else None)
+        m = _LANDMARK_FACILITY.match(t, pos, end) or _LANDMARK_ESTATE.match(t, pos, end)
+        if m and r.last is not None and m.group("name")[-1] in "村苑园" and not _ESTATE_ENDS_CLAUSE.match(t, m.end(), end):
+            m = None  # after its road, a village or an estate is the place when its clause ends there
         name = m.group("name") if m else ""
         if m and _valid_landmark(name) and not _NOT_SITE_START.match(name) and name not in GENERIC_SITES:
             _add_mark(r, name, pos)

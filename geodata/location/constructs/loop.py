@@ -22,17 +22,23 @@ from geodata.location.constructs.reading import Reading
 from geodata.location.constructs.roads import _read_road, skip_lead_in_road
 from geodata.location.constructs.segments import _NAMED_SECTION, _SEGMENT_LEAD, _read_paren, read_stretch
 from geodata.location.constructs.sides import _read_road_side
-from geodata.location.lexicon import REL, RELATIONS, TRAVEL
+from geodata.location.lexicon import DIR, REL, RELATIONS, TRAVEL
 from geodata.location.types import _make_span
 
 _ALONG = re.compile(r"沿线(?:街道)?|沿街|一带")
 _TRAVEL = re.compile(TRAVEL)
 _QUALIFIER = re.compile(
-    r"(?:处|(?:小巷)?路边|非?机动车道(?:边)?上|人行道(?:地|边)?上?|马路(?:边)?上|绿地上|立杆上"
-    r"|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限)|存在)?|有(?!限)|存在"
+    # (人行道 with no 上 or 有 after it is the subject of the problem: 人行道垃圾较多, 人行道没有地砖)
+    r"(?:处|的?地方|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|]|$)|非?机动车道(?:边)?上|人行道(?:地|边)?上|人行道(?:地|边)?(?=有|存在)|马路(?:边)?上"
+    r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限)|存在)?|有(?!限)|存在"
 )
 _REL_ALONE = re.compile(REL)
-_QUALIFIER_FIRST = frozenset("处小路非机人马绿立“\"有存")
+_QUALIFIER_FIRST = frozenset("处的地小路非机人马绿立“\"有存")
+
+
+# The junction named before (in this line or the one before it), then the corner or side
+# of it the spot is at: 路口东南侧是一片工地, 交叉口,路口南侧道路中央有…
+_JUNCTION_CORNER = re.compile(rf"(?:十字|丁字|交叉)?路口(?:处)?(?P<d>{DIR})(?:侧|角|方向|面|边)")
 
 
 def read_location(r: Reading, pos: int, end: int) -> int:
@@ -64,7 +70,15 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
     # necessary conditions of that reader (its first characters, its state), so the
     # result is the same as calling every reader in turn. ``c`` is ``r.t[pos]``.
     t = r.t
+    if (c in "路十丁交" and r.anchor in (None, "intersection") and not r.values.get("direction")
+            and (m := _JUNCTION_CORNER.match(t, pos, end))):
+        r.put("direction", m.group("d"), m.start("d"), m.end("d"))
+        r.last = "offset"
+        return m.end()
     if r.anchor is None:
+        if c == "距" and pos + 2 < end:
+            # 距离巷口约100米处, 距地铁站北侧20米: the place it is measured from follows
+            return pos + (2 if t[pos + 1] == "离" else 1)
         m = _SEGMENT_LEAD.match(t, pos, end) if c == "从" else None
         if m and r.pending_segment is None:
             # 从丰台东路至丰台北路，正阳大街两侧: the stretch is named before its road

@@ -29,8 +29,8 @@ for _optional, _branch in (
     _DISTANCE_BRANCHES = _DISTANCE_BRANCHES.replace(_optional, _branch)
 del _optional, _branch
 _OFFSET = re.compile(
-    rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|面|行(?=约|大约|\d))|)|)"
-    rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)|)\)?(?:,{_DIST_START}|)"
+    rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|面|边|行(?=约|大约|\d))|)|)"
+    rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)|)\)?(?:,{_DIST_START}|仅{_DIST_START}|)"
     rf"(?:{_DISTANCE_BRANCHES}|)"
 )
 _OFFSET_GROUPS = ("c", "ck", "h", "approx1", "num", "unit", "approx2")
@@ -40,12 +40,17 @@ assert _OFFSET.groups == len(_OFFSET_GROUPS)
 _DIGIT_FIRST = frozenset("0123456789")
 _DISTANCE_AHEAD = re.compile(DISTANCE).match
 _OFFSET_AHEAD = (
-    rf"(?=的?正?{DIR}(?:侧|则|角|方向|面|行?约|行?大约|行?\d|[一二两三四五六七八九十]+[米公])"
-    rf"|[向往以]正?{DIR})"
+    rf"(?=的?正?{DIR}(?:侧|则|角|方向|面|边|行?约|行?大约|行?\d|[一二两三四五六七八九十]+[米公])"
+    rf"|[向往以]正?{DIR}"
+    # a distance alone, from a gate or a lane's mouth (巷口约100米处)
+    rf"|(?:约|大约)?\d+多?(?:米|公里)处)"
 )
 # A cheap first-character test: an offset cannot start at most positions, and a set
 # lookup costs far less than a failed regular-expression call.
 _OFFSET_FIRST = frozenset("的(正东西南北,向往以朝约大近0123456789零〇一二两三四五六七八九十百")
+
+
+_LENGTH_AFTER = re.compile(r"的?(?:路段|长|距离|范围)")
 
 
 def _read_offset(r: Reading, pos: int, end: int) -> int | None:
@@ -64,6 +69,8 @@ def _read_offset(r: Reading, pos: int, end: int) -> int | None:
     if not ((c and (ck or num)) or h or num):
         return None
     distance = None
+    if num and _LENGTH_AFTER.match(t, m.end(), end):
+        return None  # (北二环到联盟路)450米的路段上: the length of a stretch, no offset
     if num:
         # ASCII digits (short enough for a float to hold exactly): parse_number's value
         number = int(num) if len(num) < 16 and num.isdigit() and num.isascii() else parse_number(num)
@@ -98,7 +105,7 @@ def _read_offset(r: Reading, pos: int, end: int) -> int | None:
         if direction or mark.relation in ("at", "inside"):
             mark.relation = relation if direction else "offset"
         return m.end()
-    if r.target == "road" and c and len(c) == 1 and ck in ("侧", "则", "面") and not h and num is None:
+    if r.target == "road" and c and len(c) == 1 and ck in ("侧", "则", "面", "边") and not h and num is None:
         r.put("side", c + "侧", m.start("c"), m.end("ck"))
         r.put("side_road", r.values.get("road"), *_span_tuple(r.spans.get("road")))
         r.last = "road_side"

@@ -97,7 +97,7 @@ class Reading:
 
 
 # Words that start a sentence, never a road name: 不知道在哪里 has no road 不知道.
-_NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想")
+_NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想距")  # 距离巷口100米: no road 距离巷
 
 
 def valid_road(name: str) -> bool:
@@ -105,9 +105,25 @@ def valid_road(name: str) -> bool:
         len(name) >= 2
         and name[0] not in _NOT_NAME_START
         and name not in GENERIC_WAYS
-        and not name.endswith(("人行道", "机动车道", "街道"))
+        and not name.endswith(("人行道", "车道", "街道", "报道"))  # 双车道: a lane; 记者…报道: a byline
         and not PROBLEM_WORD.search(name)
+        and not ("侧" in name and _SIDE_INSIDE.search(name))
+        and not _COUNT_OF_WAYS.fullmatch(name)
+        and not _PEOPLE_IN_NAME.search(name)
+        and not _PLACE_BY_A_WAY.search(name)
     )
+
+
+# A side inside a name read as a road is a place and its side (龙海市场东侧围墙外一条小路 is
+# a lane by the market's east wall, no road of that name)
+_SIDE_INSIDE = re.compile(r"[东西南北两]侧.")
+# people and words of a clause read into a name ending in 路 (一些从此路过的市民, 也给路过的)
+_PEOPLE_IN_NAME = re.compile(r"市民|行人|路人|从此|也给|一些|这些|那些")
+# a place and where by it, then a way (电动车店旁巷道, 小区内道路): no road of that name (but
+# 小区门前路 is one)
+_PLACE_BY_A_WAY = re.compile(r"(?:[店馆厂场站楼院]旁|[区村院场]内|对面|附近|周边)(?=.)")
+# a count, no name: 一条 (断头路), 两条, 几道
+_COUNT_OF_WAYS = re.compile(r"[一两几数多][条道]")
 
 
 def _valid_name(name: str) -> bool:

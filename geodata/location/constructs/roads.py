@@ -32,7 +32,8 @@ def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
     name = m.group("road")
     lead = _LEAD_IN_NAME.match(name)
     start = pos + lead.end() if lead else pos
-    district = _DISTRICT_IN_NAME.match(t, start, m.end("road"))
+    # (a province and city may stand before the district: 新疆乌鲁木齐天山区后泉路)
+    district = _DISTRICT_IN_NAME.search(t, start, m.end("road"))
     if district and m.end("road") - district.end() >= 3:
         if not r.values.get("district"):
             r.put("district", district.group(), district.start(), district.end())
@@ -40,6 +41,10 @@ def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
     if start == pos or not (inner := ROAD.match(t, start, end)) or not valid_road(inner.group("road")):
         return None
     return start
+
+
+# A lane numbered off a road, after the road's name: 北八巷, 二条, 东三弄.
+_NUMBERED_LANE = re.compile(r"[东西南北]?[一二三四五六七八九十]{1,3}(?:巷|条|弄)(?![\u4e00-\u9fff]{0,3}(?:路|街|巷|小区|村))")
 
 
 def _read_road(r: Reading, pos: int, end: int) -> int | None:
@@ -67,10 +72,14 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
     elif r.anchor is not None:
         return None
     base = _base_road(name)
+    stop, along = m.end(), bool(m.group("section"))
+    if base == name and (lane := _NUMBERED_LANE.match(r.t, m.end("road"), end)):
+        # 后湖路北八巷, 长安街二条: a lane numbered off the road is the road named
+        base, stop, along = name + lane.group(), lane.end(), False
     r.put("road", base, m.start("road"), m.start("road") + len(base))
-    if m.group("section"):
+    if along:
         r.along = True
     if r.anchor is None:
         r.anchor, r.anchor_clause = "road", r.clause
     r.target, r.last = "road", "road"
-    return m.end()
+    return stop

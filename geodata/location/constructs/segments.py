@@ -20,7 +20,7 @@ from geodata.location.constructs.reading import (
     _valid_name,
     valid_road,
 )
-from geodata.location.lexicon import ROAD_NAME_FULL
+from geodata.location.lexicon import NAME_CH, ROAD_NAME_FULL, ROAD_SUFFIX
 from geodata.location.types import Segment, _make_span
 
 _SEGMENT = re.compile(
@@ -28,6 +28,8 @@ _SEGMENT = re.compile(
 )
 _SEGMENT_LEAD = re.compile(rf"从(?P<from>{_ROADX})(?:至|到)(?P<to>{_ROADX})段?,?")
 _PAREN = re.compile(r"\((?P<x>[^()]{1,20})\)")
+# 永安路(向阳路路口处): the junction with the road in brackets is the place
+_JUNCTION_IN_PAREN = re.compile(rf"(?P<b>{NAME_CH}{{1,12}}?{ROAD_SUFFIX})(?:交叉路口|交叉口|路口|口)处?")
 _NAMED_SECTION = re.compile(rf"靠?近?(?P<name>(?![至到从—\-~]){_LM}{{2,12}}?)段")
 
 
@@ -88,6 +90,14 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
         return None
     inner = m.group("x")
     if inner in ("路口", "交叉路口"):
+        return m.end()
+    j = _JUNCTION_IN_PAREN.fullmatch(inner) if r.anchor == "road" and r.last == "road" else None
+    if j and valid_road(b := j.group("b")) and b != r.values.get("road"):
+        road_span = r.spans["road"]
+        r.put("road_a", r.values.pop("road"), road_span.start, road_span.end)
+        r.spans.pop("road", None)
+        r.put("road_b", b, m.start("x"), m.start("x") + len(b))
+        r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
         return m.end()
     if ROAD_NAME_FULL.fullmatch(inner) and valid_road(inner):
         if not r.values.get("road"):

@@ -1,8 +1,9 @@
 """The second labelled set: fixtures/locations_dev2.jsonl (rules may be written from it) and
 fixtures/locations_heldout.jsonl (no rule is written from it), real lines from published
 inspection lists, 曝光 columns and complaint reports of many cities (fixtures/SOURCES.md);
-and fixtures/locations_fresh.jsonl, labelled blind later from other pages and mostly other
-cities (no rule is written from it either).
+fixtures/locations_fresh.jsonl, labelled blind later from other pages and mostly other
+cities (a dev set since; rules are written from it); and fixtures/locations_blind3.jsonl,
+labelled blind from yet other pages (no rule is written from it).
 
 The files are checked for shape (the keys and values of locations_dev.jsonl), for overlap
 (no text in two files), for their size and spread, and for the split rule: within each
@@ -30,28 +31,35 @@ OLD_DEV = FIXTURES / "locations_dev.jsonl"
 DEV2 = FIXTURES / "locations_dev2.jsonl"
 HELDOUT = FIXTURES / "locations_heldout.jsonl"
 FRESH = FIXTURES / "locations_fresh.jsonl"
+BLIND3 = FIXTURES / "locations_blind3.jsonl"
 
 ANCHOR_KINDS = {"intersection", "road_only", "landmark", "other"}
 RELATIONS = {"at", "side", "offset", "corner", "segment", "along", "inside", "near", "front", "opposite",
              "under", "outside", "behind", "between", None}
 DIRECTIONS = {"东", "西", "南", "北", "东北", "东南", "西北", "西南", None}
 SIDES = {"东侧", "西侧", "南侧", "北侧", "两侧", None}
-# the fresh set keeps 一侧 (one side) and 右侧 (the right-hand side) as its lines write them
+# the fresh and third sets keep 一侧 (one side) and 右侧 (the right-hand side) as their
+# lines write them
 FRESH_SIDES = SIDES | {"一侧", "右侧"}
 GENRES = {"inspection_list", "table_row", "complaint", "exposure"}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # What the parser reached on dev2 (rounded down to 0.01): a change may not lose it.
-DEV2_FLOOR = {"subdistrict": 0.92, "road_pair": 0.92, "anchor_kind": 0.86, "direction": 0.86,
-              "distance_m": 0.88, "side": 0.95, "problems": 0.68}
+DEV2_FLOOR = {"subdistrict": 0.93, "road_pair": 0.95, "anchor_kind": 0.88, "direction": 0.88,
+              "distance_m": 0.88, "side": 0.95, "problems": 0.71}
 # What the parser scored on the held-out lines before any rule was written from dev2
 # (rounded down): loose on purpose, it is not a target.
 HELDOUT_FLOOR = {"subdistrict": 0.19, "road_pair": 0.57, "anchor_kind": 0.53, "direction": 0.52,
                  "distance_m": 0.66, "side": 0.36, "problems": 0.13}
-# What the parser scored on the fresh set when it was labelled (its first run on those
-# lines, rounded down): again a floor, not a target.
-FRESH_FLOOR = {"subdistrict": 0.42, "road_pair": 0.58, "anchor_kind": 0.72, "direction": 0.62,
-               "distance_m": 0.40, "side": 0.29, "problems": 0.14}
+# The fresh set was labelled blind (its first score was 0.42, 0.58, 0.72, 0.62, 0.40,
+# 0.29, 0.14 in the order below); it has since become a dev set, and this is what the
+# parser reached on it (rounded down): a change may not lose it.
+FRESH_FLOOR = {"subdistrict": 1.0, "road_pair": 0.82, "anchor_kind": 0.83, "direction": 0.80,
+               "distance_m": 1.0, "side": 0.89, "problems": 0.36}
+# The third set's first score (labelled blind; the parser of 2026-11-30, night, scored on it
+# once, rounded down): loose on purpose, it is not a target.
+BLIND3_FLOOR = {"subdistrict": 0.64, "road_pair": 0.66, "anchor_kind": 0.64, "direction": 0.72,
+                "distance_m": 0.58, "side": 0.56, "problems": 0.19}
 
 
 @pytest.fixture(scope="module")
@@ -74,15 +82,20 @@ def fresh():
     return load_records(FRESH)
 
 
-def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh):
+@pytest.fixture(scope="module")
+def blind3():
+    return load_records(BLIND3)
+
+
+def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh, blind3):
     keys = list(old[0])
-    for r in dev2 + heldout + fresh:
+    for r in dev2 + heldout + fresh + blind3:
         assert list(r) == keys, r["id"]
 
 
-def test_every_value_is_one_the_scheme_allows(dev2, heldout, fresh):
-    fresh_ids = {r["id"] for r in fresh}
-    for r in dev2 + heldout + fresh:
+def test_every_value_is_one_the_scheme_allows(dev2, heldout, fresh, blind3):
+    fresh_ids = {r["id"] for r in fresh + blind3}
+    for r in dev2 + heldout + fresh + blind3:
         rid = r["id"]
         sides = FRESH_SIDES if rid in fresh_ids else SIDES
         assert r["text"] and r["text"] == r["text"].strip("\n"), rid
@@ -103,18 +116,18 @@ def test_every_value_is_one_the_scheme_allows(dev2, heldout, fresh):
             assert set(r["segment"]) == {"road", "from", "to"}, rid
 
 
-def test_names_and_problems_are_written_as_in_the_text(dev2, heldout, fresh):
+def test_names_and_problems_are_written_as_in_the_text(dev2, heldout, fresh, blind3):
     # labels quote the line: a road, an address, a landmark or a problem not in it is a typo
-    for r in dev2 + heldout + fresh:
+    for r in dev2 + heldout + fresh + blind3:
         quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "side_road", "address") if r[k]]
         quoted += [lm["name"] for lm in r["landmarks"]] + list(r["problems"])
         for q in quoted:
             assert isinstance(q, str) and q in r["text"], (r["id"], q)
 
 
-def test_no_text_or_id_is_in_two_places(old, dev2, heldout, fresh):
-    texts = [r["text"] for r in old + dev2 + heldout + fresh]
-    ids = [r["id"] for r in old + dev2 + heldout + fresh]
+def test_no_text_or_id_is_in_two_places(old, dev2, heldout, fresh, blind3):
+    texts = [r["text"] for r in old + dev2 + heldout + fresh + blind3]
+    ids = [r["id"] for r in old + dev2 + heldout + fresh + blind3]
     assert len(set(texts)) == len(texts)
     assert len(set(ids)) == len(ids)
 
@@ -159,3 +172,16 @@ def test_parser_does_not_fall_below_its_first_held_out_score(heldout, field):
 def test_parser_does_not_fall_below_its_first_fresh_score(fresh, field):
     score = field_f1(parse, fresh, [field])[field]
     assert _floored(score.f1) >= FRESH_FLOOR[field], (field, score)
+
+
+def test_the_third_set_comes_from_pages_no_other_set_used(dev2, heldout, fresh, blind3):
+    seen = {r["source"] for r in dev2 + heldout + fresh}
+    assert len(blind3) >= 150
+    assert not seen & {r["source"] for r in blind3}
+    assert len({r["city"] for r in blind3}) >= 20
+
+
+@pytest.mark.parametrize("field", REPORT_FIELDS)
+def test_parser_does_not_fall_below_its_first_blind3_score(blind3, field):
+    score = field_f1(parse, blind3, [field])[field]
+    assert _floored(score.f1) >= BLIND3_FLOOR[field], (field, score)

@@ -60,7 +60,10 @@ def test_a_corner_of_the_junction_after_its_road_word():
 
 @pytest.mark.parametrize("text, side", [
     ("4、辛店镇桃源线沿线两侧排水沟有多处垃圾。", "两侧"),
-    ("水厂西路两边有乱倒建筑垃圾。", "两边"),
+    ("水厂西路两边有乱倒建筑垃圾。", "两侧"),  # 两边/两旁 are labelled 两侧
+    ("长庆路两旁堆满了杂物", "两侧"),
+    ("2.枫林路东西两侧:人行道上电动车乱停放。", "两侧"),
+    ("桂香路靠南侧的人行道上,散落着碎石", "南侧"),
     ("金山路道路中段北侧山坡上有菜地", "北侧"),
 ])
 def test_both_sides_and_a_side_after_the_road(text, side):
@@ -203,3 +206,173 @@ def test_the_ways_side_told_in_the_problems_words(text, side):
 def test_a_stretch_without_brackets(text, road, segment):
     d = _d(text)
     assert (d["road"], d["segment"], d["anchor_kind"]) == (road, segment, "road_only")
+
+
+@pytest.mark.parametrize("text, side, side_road", [
+    # a side after a way word, whatever the anchor; of no named road unless the road is the anchor
+    ("新华路与团结路交叉口西一公里处,道路两侧路灯已损坏多日。", "两侧", None),
+    ("记者在青年路88号看到,但道路两侧停放着不少货车。", "两侧", None),
+    ("道路两侧都被水果摊占据,只有半幅路面可以通行。", "两侧", None),
+    ("上午,在和平路东三巷,建筑垃圾倾倒在道路一侧。", "一侧", "和平路东三巷"),
+    # a clause that opens with the road's side
+    ("光明二路(车站至新村段)交通繁忙,路两边至今没有路灯。", "两侧", "光明二路"),
+])
+def test_a_side_after_a_way_word_in_the_problems_words(text, side, side_road):
+    d = _d(text)
+    assert (d["side"], d["side_road"]) == (side, side_road)
+
+
+@pytest.mark.parametrize("text, subdistrict", [
+    ("在柳河镇大王村,路边全是卖西瓜的摊贩", "柳河镇"),  # 在 before the town
+    ("白水县石桥镇东村院内堆放大量废旧电池", "石桥镇"),  # the county is the district
+    ("清河镇政府旁的河道内,垃圾乱堆乱放", None),  # the town's government building
+    ("东关街道两旁垃圾较多", None),  # 街道 = the street
+    ("在文化路社区段河岸边总能闻到臭味", None),  # a reach of a river by a community
+    ("南岗区和乡路金色家园门前有大量垃圾", None),  # a road named after a town
+    ("此处位于解放路与胜利街交口,属于长青办事处辖区内的一块绿地", "长青办事处"),
+])
+def test_what_is_and_is_not_a_subdistrict(text, subdistrict):
+    assert _d(text)["subdistrict"] == subdistrict
+
+
+def test_a_dash_separates_the_parts_of_an_item():
+    d = _d("3、青松大道 - 实验二小东侧 - 路灯杆倾斜")
+    assert (d["road"], d["anchor_kind"], d["direction"], d["problems"]) == ("青松大道", "landmark", "东", ["路灯杆倾斜"])
+    d = _d("1、锦绣花园 - 乱堆乱放杂物,未设置围挡")
+    assert d["problems"] == ["乱堆乱放杂物", "未设置围挡"]
+    assert _d("白云路(东段)- 墙面破损")["problems"] == ["墙面破损"]
+
+
+@pytest.mark.parametrize("text, road_a, road_b", [
+    ("市区明德路和长乐街交叉口有个垃圾桶,旁边扔了烂水果", "明德路", "长乐街"),
+    ("记者来到了育才路和永安路交口处,看到路面积水", "育才路", "永安路"),
+    ("商场周边:靠近平安路与富民路交会处一家浴室门口玻璃碎了一地", "平安路", "富民路"),
+    ("位于淮海路靠近长宁路路口,一家饭店正在装修", "淮海路", "长宁路"),
+])
+def test_words_before_a_junctions_roads_are_trimmed(text, road_a, road_b):
+    d = _d(text)
+    assert {d["road_a"], d["road_b"]} == {road_a, road_b}
+
+
+def test_a_road_and_a_place_near_it_are_no_junction():
+    d = _d("记者来到长江路附近的幸福巷,巷内停满了私家车")
+    assert (d["road_a"], d["road_b"]) == (None, None)
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("银河路金苑小区东区北边,空地有建筑垃圾", "北"),
+    ("新华中学大门南面有一片土堆", "南"),
+])
+def test_a_landmarks_side_written_with_bian_or_mian_is_a_direction(text, direction):
+    assert _d(text)["direction"] == direction
+
+
+def test_the_duty_of_the_shop_front_is_a_problem_not_a_relation():
+    d = _d("5.建国路兴隆商行门前三包不到位,有零散垃圾。")
+    assert d["problems"] == ["门前三包不到位", "零散垃圾"]
+    assert [(lm["name"], lm["relation"]) for lm in d["landmarks"]] == [("兴隆商行", "front")]
+
+
+@pytest.mark.parametrize("text, name, direction, distance", [
+    ("距离公交站北侧仅30多米的地方,堆积着不少垃圾", "公交站", "北", 30),
+    ("距离巷口约80米处有一个垃圾箱", "巷口", None, 80),
+])
+def test_a_distance_measured_from_a_landmark_with_ju_li(text, name, direction, distance):
+    d = _d(text)
+    assert (d["anchor_kind"], d["direction"], d["distance_m"]) == ("landmark", direction, distance)
+    assert d["landmarks"][0]["name"] == name
+    assert "地方" not in d["problems"]
+
+
+def test_the_length_of_a_stretch_is_no_offset():
+    d = _d("有读者反映,建设街(东环路到人民路)300米的路段上,洒落着大量渣土。")
+    assert (d["road"], d["distance_m"], d["landmarks"]) == ("建设街", None, [])
+
+
+def test_a_lane_numbered_off_a_road_is_one_name():
+    assert _d("上午,在和平路东三巷,建筑垃圾倾倒在道路一侧。")["road"] == "和平路东三巷"
+
+
+def test_a_lane_of_the_carriageway_is_no_road():
+    d = _d("道路两侧都被摊位占据,双车道的路面只剩半幅可以通行。")
+    assert (d["road"], d["side"]) == (None, "两侧")
+
+
+@pytest.mark.parametrize("text, road_a, road_b", [
+    ("6.长江路(黄河路路口处)路面有果皮。", "长江路", "黄河路"),  # the junction named in brackets
+    ("东风路和新华路交界的十字路口既无红绿灯,又无交警", "东风路", "新华路"),
+    ("在朝阳路15号和建国路交叉口上,一堆垃圾堵在路口", "朝阳路", "建国路"),  # the number's road
+    ("人民路:该道路与建设街交叉口附近有垃圾", "人民路", "建设街"),  # the road named before
+])
+def test_more_ways_of_naming_a_junction(text, road_a, road_b):
+    d = _d(text)
+    assert (d["anchor_kind"], d["road_a"], d["road_b"]) == ("intersection", road_a, road_b)
+
+
+def test_a_byline_is_no_road():
+    d = _d("全媒体记者王小明报道 市民李先生反映,每天晚上,长江路与黄河街交叉口附近流动商贩很多")
+    assert (d["road"], d["road_a"], d["road_b"]) == (None, "长江路", "黄河街")
+
+
+def test_a_place_and_its_side_inside_what_looks_like_a_road_name():
+    d = _d("记者在现场看到,农贸市场东侧围墙外一条无名小路两侧一片狼藉,全是垃圾。")
+    assert (d["anchor_kind"], d["direction"], d["side"], d["road"]) == ("landmark", "东", "两侧", None)
+
+
+def test_a_count_of_ways_is_no_road_name():
+    d = _d("近期,有市民举报,在沿江北路北侧一条断头路尽头,有人偷倒了大量的建筑垃圾。")
+    assert (d["road"], d["side"]) == ("沿江北路", "北侧")
+
+
+def test_a_small_town_in_a_name_is_no_subdistrict():
+    assert _d("昨日下午,记者在星光小镇公交站附近找到垃圾堆放点")["subdistrict"] is None
+
+
+@pytest.mark.parametrize("text, anchor, direction", [
+    ("路口西北侧是一片工地,渣土车进进出出。", "other", "西北"),  # the junction named before
+    ("记者来到东风路与和平街交叉口,路口北侧道路中央有电线杆倒伏", "intersection", "北"),
+])
+def test_the_side_of_a_junction_named_before(text, anchor, direction):
+    d = _d(text)
+    assert (d["anchor_kind"], d["direction"]) == (anchor, direction)
+
+
+@pytest.mark.parametrize("text, name, problems", [
+    ("西三路马路市场占道经营,且地面垃圾较多", "马路市场", ["占道经营", "地面垃圾较多"]),
+    ("杨柳路水泥加工厂露天作业;", "水泥加工厂", ["露天作业"]),
+    ("建设路过街天桥占道经营", "过街天桥", ["占道经营"]),
+])
+def test_a_site_after_its_road(text, name, problems):
+    d = _d(text)
+    assert (d["anchor_kind"], d["landmarks"][0]["name"], d["problems"]) == ("landmark", name, problems)
+
+
+def test_province_city_and_district_run_together_before_the_road():
+    d = _d("在湖北武汉江岸区黄浦路东二巷,垃圾堆放在道路一侧。")
+    assert (d["road"], d["anchor_kind"], d["road_a"], d["side"]) == ("黄浦路东二巷", "road_only", None, "一侧")
+
+
+def test_a_village_ending_the_clause_after_its_road_is_the_place():
+    d = _d("地点:长乐路石桥村")
+    assert (d["district"], d["road"], d["anchor_kind"]) == (None, "长乐路", "landmark")
+    assert d["landmarks"][0]["name"] == "石桥村"
+
+
+def test_a_columns_tag_before_the_text_is_skipped():
+    d = _d("【马上核实】鼓楼区与湖滨路交界的白马路靠南侧的人行道上,散落着不少砖块")
+    assert (d["road"], d["side"], d["problems"]) == ("白马路", "南侧", ["散落着不少砖块"])
+
+
+def test_a_landmark_in_the_reporters_clause_gives_way_to_the_place_after_it():
+    d = _d("8月3日,热心的东城人反映称,实验中学斜对面公交站牌玻璃碎了一地!")
+    assert d["landmarks"][0]["name"] == "实验中学"
+    assert d["problems"] == ["公交站牌玻璃碎了一地"]
+
+
+@pytest.mark.parametrize("text", [
+    "东方电动车店旁巷道有垃圾杂物堆放;",
+    "家住阳光新村小区的王女士来电称,小区附近在修路,小区内道路堆放了不少建筑垃圾",
+])
+def test_a_place_and_where_by_it_is_no_road_name(text):
+    d = _d(text)
+    assert d["road"] is None and d["anchor_kind"] == "landmark"

@@ -162,3 +162,105 @@ def test_a_complaint_line_through_the_parser():
 
 def test_what_a_reporter_found_is_the_problem_not_the_reporter():
     assert parse("在人民街附近,记者发现路边的商家随意倾倒垃圾现象很严重。").problems == ("商家随意倾倒垃圾现象很严重",)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list named as one kind of thing: one item, without 等问题 / 的现象 / 的情况
+    ("存在摊点乱摆、污水横流、车辆乱停的现象", ["摊点乱摆、污水横流、车辆乱停"]),
+    ("垃圾乱扔、广告乱贴、杂物乱堆等问题突出", ["垃圾乱扔、广告乱贴、杂物乱堆"]),
+    ("有垃圾堆放、未及时清理的情况", ["垃圾堆放、未及时清理"]),
+    ("占道经营现象严重", ["占道经营现象严重"]),  # 现象 with no 的 or 等 stays
+    # things listed with 、 before a noun are what is there, not shops
+    ("有碎纸、纸盒和塑料垃圾", ["碎纸、纸盒和塑料垃圾"]),
+    # a clock time after the item is no item
+    ("绿地内有废弃瓜子壳。09:40(已上报)", ["废弃瓜子壳"]),
+    # a clause that only introduces what was seen or said
+    ("记者在现场观察发现,仍有不少车辆未停放到划定区域", ["不少车辆未停放到划定区域"]),
+    ("据他讲述,路面有或多或少的渣土", ["或多或少的渣土"]),
+])
+def test_kind_tails_times_and_introductions(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a request ends the problems as a wish does
+    ("墙角扔了好几袋烂菜叶,天热都臭了,赶紧清理一下吧!", ["墙角扔了好几袋烂菜叶", "天热都臭了"]),
+    ("门口堆着两车渣土,还请有关部门清理", ["门口堆着两车渣土"]),
+    ("堆着近百米的垃圾,盼将垃圾清走", ["堆着近百米的垃圾"]),
+    # words that link a count to what was said before (其中, 另有, 同样) are no part of it
+    ("同样满到冒尖的5个垃圾桶排放在路边,其中3个垃圾桶占了停车位,另有1个垃圾桶倒在绿化带里",
+     ["满到冒尖的5个垃圾桶排放在路边", "3个垃圾桶占了停车位", "1个垃圾桶倒在绿化带里"]),
+    # what the place is: a description
+    ("车流量很大,旁边就是居民区,路面坑坑洼洼", ["车流量很大", "路面坑坑洼洼"]),
+])
+def test_requests_links_and_descriptions(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the footway named as the subject is part of the problem; a spot before 有 is not
+    ("建设路人行道垃圾比较多", ["人行道垃圾比较多"]),
+    ("建设路人行道上有垃圾", ["垃圾"]),
+    ("建设路路边车辆违停", ["路边车辆违停"]),
+    ("建设路路边有车辆违停", ["车辆违停"]),
+])
+def test_a_footway_or_roadside_as_the_subject(text, expected):
+    assert parse(text).problems == tuple(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # who answers for it is no problem
+    ("有垃圾堆放、未及时清理的情况,其责任单位为江南区政府", ["垃圾堆放、未及时清理"]),
+    ("车辆随意停放阻挡盲道,应由市交警支队负责整治", ["车辆随意停放阻挡盲道"]),
+    # a bare name of a place or a thing is no problem; a bare name of waste is
+    ("路口有个垃圾桶,旁边扔了几个烂西瓜", ["扔了几个烂西瓜"]),
+    ("绿地内有动物粪便", ["动物粪便"]),
+    ("多辆渣土车带泥上路", ["多辆渣土车带泥上路"]),
+])
+def test_responsibility_and_bare_names(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # effects on traffic or on the street's look, however written
+    ("红绿灯很长时间不亮,影响车辆和行人通行", ["红绿灯很长时间不亮", "影响车辆和行人通行"]),
+    ("隔离桩已全部损坏,严重影响机动车通行", ["隔离桩已全部损坏", "严重影响机动车通行"]),
+    ("垃圾成堆,影响了市容", ["垃圾成堆", "影响了市容"]),
+    # how long, however written
+    ("垃圾比较多,这种情况已经持续一个星期了", ["垃圾比较多"]),
+    ("河面上漂浮着很多垃圾,差不多有一个星期了", ["河面上漂浮着很多垃圾"]),
+])
+def test_traffic_effects_and_durations(text, expected):
+    assert phrases(text) == expected
+
+
+def test_passing_by_is_no_road():
+    d = parse("箱内装满了垃圾,异味难闻,市民路过纷纷捂着鼻子。")
+    assert d.road is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # adverbs and connectives opening a clause are no part of what is wrong
+    ("绿化带上堆放着杂物,还停放着好几辆电瓶车", ["绿化带上堆放着杂物", "停放着好几辆电瓶车"]),
+    ("路面坑洼不平,并且夏天积水发臭", ["路面坑洼不平", "夏天积水发臭"]),
+    ("大部分车辆停在线内,但仍有不少车辆未停放到划定区域", ["大部分车辆停在线内", "不少车辆未停放到划定区域"]),
+    # the unit of a house number before what is done there
+    ("3单元102室经营烧烤,产生油烟扰民", ["经营烧烤", "产生油烟扰民"]),
+    # a list closed by 等问题 after 问题 was cut
+    ("存在垃圾清理不及时、异味大等问题", ["垃圾清理不及时、异味大"]),
+])
+def test_leading_adverbs_units_and_listed_issues(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # how ways and waters lie, where a stretch runs, comments, a spot with 在
+    ("下水井经常堵塞,池塘与小河相连通,夏天水塘发臭", ["下水井经常堵塞", "夏天水塘发臭"]),
+    ("垃圾扎堆,西起环城河,东至新华桥", ["垃圾扎堆"]),
+    ("荒草丛生,令人不堪入目", ["荒草丛生"]),
+    ("在现场,地面散乱的垃圾较多", ["地面散乱的垃圾较多"]),
+    ("臭味来源不明,总能闻到一股恶臭", ["总能闻到一股恶臭"]),
+    ("甚至在墙角位置,还横七竖八地摞放着一些共享单车", ["横七竖八地摞放着一些共享单车"]),
+])
+def test_geography_comments_and_spots(text, expected):
+    assert phrases(text) == expected
