@@ -119,6 +119,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# The pages are written in Chinese only: LocaleMiddleware must not switch Django's own words
+# and date formats to a browser's English (a page said "Nov. 30, 2026" amid Chinese text)
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 
 # The pages (web/): sign in at /login/, land on the dashboard.

@@ -55,6 +55,13 @@ def test_the_page_lists_the_shifts_with_their_handover_reports_and_the_ranked_ga
     assert "按班组" in html and "按网格" in html
 
 
+def test_a_browser_asking_for_english_still_gets_chinese_dates(week):
+    c = _client("supervisor1")
+    html = c.get(f"/coverage/?day={DAY}&scope=week", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "2026年10月19日" in html  # the ISO week's Monday, in the zh-hans format
+    assert "Oct. 19, 2026" not in html
+
+
 def test_bad_choices_are_named_in_chinese_and_the_rest_of_the_page_answers(week):
     r = _client("supervisor1").get("/coverage/?day=2026-13-45&team=abc&scope=year&area=999999")
     assert r.status_code == 200
