@@ -48,6 +48,9 @@ class CoverageForm(forms.Form):
                                    error_messages={"invalid_choice": "没有这个班次，或不在所选日期范围内"})
 
     def __init__(self, data, *, user, officer):
+        if not data.get("day"):  # the day shown is in the date field too, not an empty mm/dd/yyyy
+            data = data.copy()
+            data["day"] = default_day(user).isoformat()
         super().__init__(data)
         self.user = user
         area_ids = jurisdiction_area_ids(officer)

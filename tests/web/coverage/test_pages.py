@@ -55,6 +55,11 @@ def test_the_page_lists_the_shifts_with_their_handover_reports_and_the_ranked_ga
     assert "按班组" in html and "按网格" in html
 
 
+def test_without_a_day_the_date_field_holds_the_day_shown(week):
+    html = _client("supervisor1").get("/coverage/").content.decode()
+    assert re.search(r'<input type="date" name="day" value="2026-10-20"', html)
+
+
 def test_a_browser_asking_for_english_still_gets_chinese_dates(week):
     c = _client("supervisor1")
     html = c.get(f"/coverage/?day={DAY}&scope=week", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
