@@ -2,12 +2,12 @@
 
 1. Parser per-field F1 for subdistrict, road pair (either order), anchor_kind, direction,
    distance_m, side and problems, next to a plain regular-expression baseline
-   (geodata.location.baseline), on five labelled files: locations_dev.jsonl (82 real
+   (geodata.location.baseline), on six labelled files: locations_dev.jsonl (82 real
    lines), locations_dev2.jsonl (the second set's dev part: rules may be written from it)
    and locations_heldout.jsonl (its held-out third: no rule is written from it; see
    fixtures/SOURCES.md), locations_fresh.jsonl (180 lines labelled blind later, from
-   other pages and mostly other cities; a dev set since its first scores), and
-   locations_blind3.jsonl (177 lines labelled blind from 91 pages no other set used: no
+   other pages and mostly other cities; a dev set since its first scores), locations_dev4.jsonl
+   (185 landmark-heavy lines, a dev set), and locations_blind3.jsonl (177 lines labelled blind from 91 pages no other set used: no
    rule is written from it). A hit counts only when the field is in the label and the value
    is the same; then the macro average of the seven fields, and the problems scored phrase
    by phrase (each labelled phrase a unit), beside the row that asks for a line's whole set.
@@ -58,7 +58,7 @@ SEED = 20261126
 
 F1_FILES = (("dev", "locations_dev.jsonl"), ("dev2", "locations_dev2.jsonl"),
             ("heldout", "locations_heldout.jsonl"), ("fresh", "locations_fresh.jsonl"),
-            ("blind3", "locations_blind3.jsonl"))
+            ("dev4", "locations_dev4.jsonl"), ("blind3", "locations_blind3.jsonl"))
 
 
 def f1_tables():
