@@ -34,14 +34,19 @@ DISTANCE = (
 
 # -- roads --------------------------------------------------------------------------
 # Longer suffixes first so 建设大街 ends at 大街, not at 街 of a shorter reading.
-ROAD_SUFFIX = r"(?:大街|大道|胡同|公路|高速|环路|路|街|道|巷|里|条|(?<![沿路热红黄专天电管标视防干连界曲直光])线)"
+# (a numbered ring road ends in 环: 东二环, 南三环; not 二环路, 二环东路, 环岛)
+ROAD_SUFFIX = (
+    r"(?:大街|大道|胡同|公路|高速|环路|(?<=[二三四五六七])环(?![路岛线]|[东西南北中]路)"
+    r"|路|街|道|巷|里|条|(?<![沿路热红黄专天电管标视防干连界曲直光])线)"
+)
 # Characters a road name is made of. No ASCII digits (they start house numbers), no
 # 的 (a possessive ends the name), no punctuation.
 NAME_CH = r"[\u4e00-\u9fffA-Za-z]"
 # A name followed by these is a compound or building, not a road: 慈云寺北里小区; 路面 is
 # the surface of a way (施工工地路面积尘), 路面馆 a noodle shop on it.
 # 市民路过 is a verb (路过, to pass by), not a road 市民路.
-_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场|面(?!馆)|过(?!街))"
+# 巷子, 路子 are words (an alley, a way), not a road 巷 or 路 and a stray 子.
+_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场|面(?!馆)|过(?!街)|子)"
 # Atomic group: the shortest name ending in a road suffix is the road (马家堡东路, not
 # 马家堡东路与革新南路); the parser never re-reads it longer.
 ROAD_CORE = rf"(?>{NAME_CH}{{1,10}}?{ROAD_SUFFIX})"
@@ -53,7 +58,7 @@ ROAD_NAME_FULL = re.compile(rf"{NAME_CH}{{1,12}}{ROAD_SUFFIX}(?:辅路|主路)?(
 GENERIC_WAYS = frozenset({
     "道路", "马路", "人行道", "机动车道", "非机动车道", "车道", "街道", "小巷", "路面",
     "沿线街道", "盲道", "步道", "辅道", "通道", "过道", "巷道", "街里", "沿线", "路线", "电线",
-    "标线", "管线",
+    "标线", "管线", "铁道",
 })
 
 # -- junctions ----------------------------------------------------------------------
@@ -71,6 +76,8 @@ RELATIONS = {
     "附近": "near", "旁边": "near", "旁": "near", "边上": "near", "周边": "near",
     "门外": "outside", "外": "outside", "下": "under", "底下": "under", "内": "inside",
     "里面": "inside",
+    # behind a place, and the outer or inner side of a wall or a fence
+    "后面": "behind", "后方": "behind", "背后": "behind", "外侧": "outside", "内侧": "inside",
 }
 REL = "(?:" + "|".join(sorted(map(re.escape, RELATIONS), key=len, reverse=True)) + ")"
 # Places such as a green belt belong to the road; the labels keep them in the problem.
@@ -79,7 +86,9 @@ FACILITY_END = (
     r"(?:施工区域|区域|工地|项目|地块|工程|小区|家属院|大厦|广场|市场|公园|学校|医院|酒店"
     r"|饭店|超市|商场|中心|大院|院|公司|网吧|牌楼|垃圾站|客运站"
     # works, toilets, footbridges, stall areas, car parks, kindergartens, hotels, filling stations
-    r"|厂|公厕|厕所|天桥|摊区|作坊|停车场|幼儿园|宾馆|加油站)"
+    r"|厂|公厕|厕所|天桥|摊区|作坊|停车场|幼儿园|宾馆|加油站"
+    # shopping arcades, clubs, and the resettlement areas of many towns
+    r"|商城|会所|安置区)"
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 

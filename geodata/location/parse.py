@@ -116,6 +116,22 @@ def _skip_when(t: str, pos: int, end: int) -> int:
     return pos
 
 
+# A 街道, 镇 or 乡 among an item's responsible units ("责任单位:县商务局、某某街道"): the
+# area the place lies in (one unit of the list, between its separators).
+_RESPONSIBLE_UNIT_AREA = re.compile(
+    r"责任单位[::]\s*(?:[^。;:]*?[、,,]\s*)?(?P<sub>[^\W\d_A-Za-z、,;。:]{2,8}?(?:街道办事处|街道|镇|乡))"
+    r"(?=\s*(?:[、,;。)]|$))"
+)
+# A 街道, 镇 or 乡 right after its district in a report's prose (长沙市天心区某某街道,
+# 大渡口区某某镇): the area, where the line's start named none.
+_AREA_AFTER_DISTRICT = re.compile(
+    r"(?<=[\u4e00-\u9fff][区县])(?<![小社园城景校院厂片营矿地]区)"
+    r"(?P<sub>(?P<name>[\u4e00-\u9fff]{2,5}?)(?P<kind>街道办事处|街道|镇|乡))"
+)
+
+
+_REPORT_OPENING = ("反映", "反应", "投诉", "举报")
+_DATELINE = re.compile(r"[\u4e00-\u9fff\d]{1,14}讯(?:\s+|[,:])")
 _PLACE_FOLLOWS = re.compile(
     r"(?:反映|反应|投诉|举报|报料|留言|看到|发现|查看|来到|位于|家住|致电本报)(?:称|说)?|称(?=[,:])"
 )
@@ -278,6 +294,10 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
 # river by a community (建设西路社区段), a road named after a town (城乡路, 新镇街).
 _NOT_AN_AREA_AFTER = re.compile(
     r"(?:人民)?政府|党委|卫生院|派出所|(?:东西|南北)?(?:两侧|两边|两旁|[东西南北]侧)|段"
+    # the office's building: 某某街道办事处门前, 某某镇政府对面
+    r"|门前|门口|对面"
+    # the street itself (某某街道边, 街道上): 街道 is a way here
+    r"|(?<=街道)[边上旁]"
 )
 _TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)")
 
@@ -297,6 +317,8 @@ def _subdistrict_ok(m: re.Match, t: str) -> bool:
         ok = False
     if len(name) == 1 and kind not in ("乡", "镇"):
         ok = False
+    elif kind != "社区" and _NOT_AN_AREA_NAME.search(name):
+        ok = False  # 区内一些乡镇: no area named
     elif (kind == "社区" and not ok and nxt and _HAN.match(nxt) and nxt not in "和与及"
           and not _SUBDISTRICT_BAD_IN_COMMUNITY.search(name) and not t.startswith(("卫生", "服务", "医院"), m.end())):
         ok = True  # 官路社区棉花公司: communities are named after their roads
@@ -353,7 +375,9 @@ def _problems_in(r: Reading, regions, first_only: bool) -> list[Problem]:
 
 # "1、富丽城工地 - 围墙破损" / "3、某大道 - 某小学东侧 - 线缆垮塌": a dash with white space
 # beside it separates the parts of an item (place, spot, problem) as a comma does.
-_DASH_SEPARATOR = re.compile(r"(?<=[\u4e00-\u9fff)])(?:\s+[-—]+\s*|[-—]+\s+)(?=[\u4e00-\u9fff(“])")
+# A doubled em dash between a headline's place and its problem needs no white space
+# (某医院门口——摊贩占据人行道).
+_DASH_SEPARATOR = re.compile(r"(?<=[\u4e00-\u9fff)])(?:\s+[-—]+\s*|[-—]+\s+|——)(?=[\u4e00-\u9fff(“])")
 _DASH_CHARS = re.compile(r"[-—]+")
 
 
@@ -396,6 +420,8 @@ def _read(text: str) -> ParsedLocation:
     m = _QUESTION_NUMBER.match(t, pos, end) if t.startswith("问题", pos) else None
     if m:
         pos = m.end()
+    if "讯" in t[pos:pos + 16] and (m := _DATELINE.match(t, pos, end)):
+        pos = m.end()  # 本报讯, 某某晚报8月3日讯: the paper's dateline, no place
     pos = _skip_when(t, pos, end)
     m = _PREAMBLE.match(t, pos, end) if "发现" in t[pos:end] else None
     if m:
@@ -403,6 +429,8 @@ def _read(text: str) -> ParsedLocation:
     complaint = _COMPLAINT.match(t, pos, end) if "反映" in t[pos:end] else None
     if complaint:
         pos = complaint.end()
+    elif t.startswith(_REPORT_OPENING, pos) and _HAN.match(t, pos + 2):
+        pos += 2  # 反映某小区…: a summary opening with the report word, the place follows
     home_at = t.find("家住", pos, pos + _HOME_WINDOW)
     home = home_at >= 0 and (home_at == pos or t[home_at - 1] in ",:)")
     if home and home_at > pos:
@@ -411,6 +439,8 @@ def _read(text: str) -> ParsedLocation:
         pos += 2
     elif t.startswith("在", pos) and (m := ROAD.match(t, pos + 1, end)) and valid_road(m.group("road")):
         pos += 1  # 在建业路两侧
+    elif t.startswith("在", pos) and _placed_after(t, pos + 1, end):
+        pos += 1  # 在某车站南侧,…: "at" before a landmark placed by a side or a relation
     problems = _read_body(r, pos, end, first_only=bool(complaint))
     if home and (report := _REPORTED.search(t, pos, end)):
         # 家住杨浦区政本路的市民…反映,位于政本路232号附近…: where the caller lives only gives
@@ -432,6 +462,17 @@ def _read(text: str) -> ParsedLocation:
         if better is not None and (better[0].anchor is not None or not r.values.get("subdistrict")):
             r, problems = _with_area_of(better[0], r), better[1]
     return _result(r, problems, text)
+
+
+def _placed_after(t: str, start: int, end: int) -> bool:
+    """Does a landmark with a relation or an offset (not a bare name) start at ``start``?"""
+    if start >= end or not _HAN.match(t, start) or t.startswith(("于", "此", "这"), start):
+        return False
+    trial = Reading(t)
+    stop = read_location(trial, start, end)
+    return stop > start and trial.anchor == "landmark" and bool(trial.marks) and (
+        trial.marks[0].relation != "at" or trial.marks[0].direction is not None
+        or t.startswith((",", "处"), stop))
 
 
 _REPORTED = re.compile(r"反映|反应|投诉|称(?=[,:])")
@@ -494,12 +535,41 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
         m = _RESPONSIBLE_AREA.search(t, problem_start, end)
         if m:
             r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
+    if not r.values.get("subdistrict") and "责任单位" in t:
+        m = _RESPONSIBLE_UNIT_AREA.search(t, problem_start)
+        if m:
+            r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
+    if not r.values.get("subdistrict") and ("区" in t or "县" in t):
+        _read_area_after_district(r, pos, end)
     if not r.values.get("side") and _SIDE_CHAR(t, problem_start, end):
         _read_later_side(r, problem_start, end)
     problems, names = read_problems(t, problem_start, end, first_only=first_only)
     for lm in names:
         r.marks.append(Mark(lm.name, lm.span))
     return problems
+
+
+_STREET_AFTER = frozenset("边上旁里口")
+# words that follow a district without naming an area (区内一些乡镇, 区各镇, 全区部分街道)
+_NOT_AN_AREA_NAME = re.compile(r"^内?(?:一些|各|多|全|该|这|那|其|部分|个别|少数)|一些")
+
+
+def _read_area_after_district(r: Reading, start: int, end: int) -> None:
+    """The first 街道/镇/乡 glued to a district name anywhere in the line (孝南区某某街道…)."""
+    t = r.t
+    for m in _AREA_AFTER_DISTRICT.finditer(t, start, end):
+        if (_SUBDISTRICT_BAD.search(m.group("name")) or _NOT_AN_AREA_AFTER.match(t, m.end())
+                or _NOT_AN_AREA_NAME.search(m.group("name"))):
+            continue
+        if m.group("kind") in ("乡", "镇") and _TOWN_ROAD_AFTER.match(t, m.end()):
+            continue
+        if m.group("kind") == "街道" and t[m.end():m.end() + 1] in _STREET_AFTER:
+            continue  # 花园街道边: 街道 is the street here
+        stop = m.end("kind")
+        if m.group("kind") in ("乡", "镇") and (k := _KIND_AFTER_TOWN.match(t, stop, end)):
+            stop = k.end()
+        r.put("subdistrict", t[m.start("sub"):stop], m.start("sub"), stop)
+        return
 
 
 # The way's side told after the place, in the problem's words: 占据在马路两侧经营,

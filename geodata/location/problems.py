@@ -49,8 +49,8 @@ _BRACKET_OR_SEPARATOR = re.compile(r"[(),;。!?]")
 _ENUMERATOR = re.compile(r"\s*(?:\d{1,2}\s*[.、](?!\d)|[一二三四五六七八九十]{1,2}、)\s*")
 _LEAD = re.compile(
     r"(?:\s+|处|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|])|非?机动车道(?:边)?上?|人行道(?:地|边)?上?(?=有|存在)|马路(?!市场)(?:边)?上?"
-    r"|绿地上|立杆上|路面上(?=有|存在)|“[^”]{1,5}地”|\"[^\"]{1,5}地\"|附近|有个|有(?!限|人|待|时)|存在|均|近期|发现|看到|另外|且"
-    r"|但|而|也是|也|就|会有|甚至|还有(?:一些)?|还(?!是|要|没|未|不|有)|仍有|并且|而且|除了有?|既(?=[^,;。]{2})|其中|另有|同样|不仅|只见|目测|现场|同时|的(?!士)|上(?![下班午])|旁边?|边(?![境界坡框角缘])"
+    r"|绿地上|立杆上|路面上(?=有|存在)|“[^”]{1,5}地”|\"[^\"]{1,5}地\"|附近|有个|有(?!限|人|待|时)|存在|均|近期|时?发现了?|时?看到了?|另外|且"
+    r"|但|而|也是|也|就|会有|甚至|还有(?:一些)?|还(?!是|要|没|未|不|有)|仍有|并且|而且|除了有?|既(?=[^,;。]{2})|其中|另有|同样|不仅|只见|目测|现场|同时|的(?!士)|上(?![下班午万千百])|旁边?|边(?![境界坡框角缘])"
     r"|[快慢]车道上|路口|街口|、|个(?![别体])|(?:导致|造成|致使)了?|出现了|“(?=[^”]*$)"
     # the unit of a house number before what is done there (3单元102室经营烧烤)
     r"|(?:\d+(?:组团|栋|幢|号楼|单元|层|室|楼))+(?![与和及、])"
@@ -77,7 +77,7 @@ _ADMIN_TAIL = r"\s*(?:责任|路长|环卫监理|分包|督办|整改时限|整�
 _WISH = r"\s*(?:希望|建议|恳请|急盼|盼望?|还请|请求|诉求|呼吁|赶紧|尽快)"
 # Single clauses that are a follow-up or a speaker, not a problem.
 _NOT_A_PROBLEM = (
-    r"\s*(?:多次通报|仍未整改|拟|已(?:移交|整改|处理|督促|现场)|要求|请|经核实)|.*?(?:告知|表示)"
+    r"\s*(?:多次通报|仍未整改|拟|已(?:移交|整改|处理|督促|现场)|要求|请|经核实|亟待|亟需)|.*?(?:告知|表示)"
     # who reported it (…向本报反映, 拨打12345市民热线), and a time span (大风蓝色预警期间)
     r"|.*?(?:反映|热线|本报|记者)|[^,;。]*期间$"
     # who answers for it (其责任单位为…, 应由市交警支队负责整治, 该项整治由…负责)
@@ -90,7 +90,7 @@ _NOT_A_PROBLEM = (
 # too), else a clause that is not a problem (it is skipped).
 _CLAUSE_KIND = re.compile(f"(?P<admin>{_ADMIN_TAIL})|(?P<wish>{_WISH})|{_NOT_A_PROBLEM}")
 # what such a clause can start with (after white space)…
-_CLAUSE_KIND_FIRST = frozenset("责路环分督整多仍拟已希要建请经恳急盼还诉呼赶尽")
+_CLAUSE_KIND_FIRST = frozenset("责路环分督整多仍拟已希要建请经恳急盼还诉呼赶尽亟")
 # …or has one of these words anywhere in it
 _CLAUSE_KIND_ANYWHERE = re.compile(r"告知|表示|反映|热线|本报|记者|期间|负责|责任单位|[到现述绍说悉解]\s*$")
 
@@ -106,7 +106,9 @@ _STORY = re.compile(
     r"|(?:严重|特别|极大)?地?影响(?!了?(?:(?:过往)?(?:车辆|行人|机动车|非机动车)[和及、]?)*的?(?:正常)?(?:通行|出行|交通)"
     r"|了?市容(?:市貌|卫生)?$)"
     # a cause, a condition or an aside (由于施工时…, 原本这条路就很狭窄, 后来相关部门…)
-    r"|(?:由于|因为|原本|本来|只要|别说|就算|即使|如果|关键是|虽然|后来|于是|每到|每隔|不知道)"
+    r"|(?:由于|因为|原本|本来|只要|别说|就算|即使|即便|如果|关键是|虽然?|后来|于是|每到|每隔|不知道)"
+    # only when, closing a quotation ("…。”近日, ”前天下午,)
+    r"|”?(?:近日|日前|前天|昨天|今天|昨日|今日|当天|当日)(?:[上下中]午|晚上|早上|傍晚)?$"
     # a question to the authorities (请问…, 能否驱离, 难道没人管吗, 谁来清理)
     r"|(?:请问|能否|难道|谁来|为何|为什么)"
     # a comment on it (令人不堪入目, 让人头疼, 如此脏乱差的现象)
@@ -115,7 +117,7 @@ _STORY = re.compile(
     r"|(?:就|则|正|本)?是(?!否)"
 )
 # what such a clause can start with
-_STORY_FIRST = frozenset("周附小来过沿的市居行路群车住食不还也并从对严特极影由因原本只别就即如关虽后于每请能难谁为是则正令让")
+_STORY_FIRST = frozenset("周附小来过沿的市居行路群车住食不还也并从对严特极影由因原本只别就即如关虽后于每请能难谁为是则正令让”近日前昨今当")
 # A clause that only says how long (已经半个多月了, 时间长达一年有余), when (6月初以来,
 # 每天早上6时开始, 清晨时分) or how big (绵延数十米, 约有七八米长、两米高).
 _STORY_TAIL = re.compile(
@@ -138,6 +140,8 @@ _STORY_ANYWHERE = re.compile(
     r"|不方便|只能|不得不|的话$|是一[个片圈条座排家]|(?:原因|来源)不明"
     # how the ways and waters lie (池塘与南湖相连通, 此路西端与大道相连, 西起…, 东至…)
     r"|与[^,;。]{1,12}(?:相连|相交|相接|平行)|^[东西南北](?:起|至)"
+    # what was already put right (杂物已清除, 护栏损坏已修复, 小广告已清理): no longer wrong
+    r"|已经?被?(?:清除|修复|清理|拆除|整改|清运|修好|清走|维修)(?:完毕|干净|到位)?了?$"
 )
 
 def _is_story(text: str) -> bool:
@@ -202,6 +206,10 @@ _PLACE_BEFORE_ONGOING = re.compile(
 _SITE = re.compile(r"[^,;。、]{0,8}?工地(?=围挡|大门|门口|白天|夜间|晚上)")
 # "…问题" closing an item (存在垃圾乱放、发霉发臭问题; a title: …成堆问题办理的情况).
 _ISSUE_TAIL = re.compile(r"的?问题(?:[^,;。]{0,4}(?:情况|回复|通报|结果)|$)")
+# Examples listed after an item (…,有木头、纸盒等): the things it named, no item of their own.
+_EXAMPLES = re.compile(r"有(?P<things>[^,;。]{1,12}(?:、[^,;。]{1,12})+)等[^,;。]{0,4}")
+# A title closed by the word for the complaint about it (…油烟扰民的投诉)
+_COMPLAINT_TAIL = ("的投诉", "的举报", "的反映")
 # A quotation opening a piece (“白天占道放杂物,…).
 _QUOTE_OPEN = re.compile(r"\s*“")
 # "…等问题(突出)", "…的现象", "…的情况" closing a list or a clause: the words that name the
@@ -225,13 +233,20 @@ _JOINED = re.compile(
 
 # Characters a _LEAD match can start with (besides white space): one set lookup
 # instead of a failed regular-expression call at most item starts.
-_LEAD_FIRST = frozenset("处小路非机人马绿立“\"附有存均近发看另且但而也就会还不只目现同的上旁边快慢街、个导造致出暗督检巡每常晚早后其仍并除既甚0123456789")
+_LEAD_FIRST = frozenset("处小路非机人马绿立“\"附有存均近发看另且但而也就会还不只目现同的上旁边快慢街、个导造致出暗督检巡每常晚早后其仍并除既甚0123456789时")
 
 
 # A spot named before 有 (绿化带内有很多垃圾, 排水沟有垃圾): where, not what.
 _SPOT_HAS = re.compile(
     r"(?P<spot>[^有,;。]{0,30}?(?:内|上|里|下|旁|边|前|后|外|周边|附近|处|沟|带|池|面|侧|线|道|端|地|中|角|口|门|段))"
     r"有(?!限|人|待|时)个?"
+)
+
+
+# The sides of a way opening an item (通村道路两旁杂草较多, 道两旁垃圾较多): where, not what.
+# (a named way only: 道路两侧, 路两边 with no name before them are what the item is about)
+_WAY_SIDES_LEAD = re.compile(
+    r"[^,;。有的在对把将被、\s]{2,12}?(?:道路|路|道|街)(?:东西|南北)?两(?:旁|边|侧)(?!的)(?:有(?!限))?"
 )
 
 
@@ -242,6 +257,8 @@ def _strip(text: str, start: int) -> tuple[str, int]:
         m = _LEAD.match(text)
         if m:
             text, start = text[m.end():], start + m.end()
+    if "两" in text[:16] and (m := _WAY_SIDES_LEAD.match(text)) and m.end() < len(text) - 1:
+        text, start = text[m.end():], start + m.end()
     if "有" in text[1:32]:
         m = _SPOT_HAS.match(text)
         if m and m.end() < len(text) and not _PREDICATE.search(text, 0, m.end("spot")):
@@ -431,6 +448,8 @@ def read_problems(
         if problems and "“" in text[:2] and "”" not in text and _QUOTE_OPEN.match(text):
             quoted = True
             continue
+        if problems and text.startswith("有") and (m := _EXAMPLES.fullmatch(text)) and not _PREDICATE.search(m.group("things")):
+            continue  # 存放了好几堆杂物,有木头、纸盒等: examples of what was just named
         if _is_story(text):
             # a story clause before its lead-in words go (就算…, 不仅污染环境)
             if first_only and problems:
@@ -452,6 +471,8 @@ def read_problems(
             if first_only and problems:
                 break
             continue
+        if text.endswith(_COMPLAINT_TAIL) and len(text) > 6:
+            text = text[: text.rindex("的")] if "的" in text[-4:] else text[:-2]  # …扰民的投诉: a title
         if "问题" in text and (m := _ISSUE_TAIL.search(text)) and m.group() != "问题":
             text = text[: m.start()] or text  # a title: …成堆问题办理的情况
         one_kind = False

@@ -86,6 +86,8 @@ def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_e
         b_start = m.start("b")
         if b.startswith("靠近") and valid_road(b[2:]) and len(b) > 4:
             b, b_start = b[2:], b_start + 2  # 汉口路靠近山东中路路口: the junction near the spot
+        elif b.startswith("的") and valid_road(b[1:]) and len(b) > 3:
+            b, b_start = b[1:], b_start + 1  # 某某南街的某某路口: that road's junction on the first
         r.put("road_b", b, b_start, b_start + len(b))
     r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
     r.values.pop("road", None)  # a road named before the junction only located it

@@ -29,6 +29,7 @@ from geodata.location.lexicon import (
     FACILITY_END,
     GATE_END,
     GENERIC_FEATURES,
+    PROBLEM_WORD,
     REL,
     RELATIONS,
     ROAD_NAME_FULL,
@@ -61,6 +62,19 @@ _LANDMARK_GATE = re.compile(rf"(?P<name>{_LM}{{1,12}}?{GATE_END})")
 _LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
 _LANDMARK_ESTATE = re.compile(rf"(?P<name>{_LM}{{1,8}}?(?:花园|家园|新村|苑|村))(?![\u4e00-\u9fff]{{0,2}}(?:路|街|道|巷))")
 
+# A gate of a site right after its name (某医院北门, 某小区东大门), not 门口/门前 (relations)
+# nor a word that goes on (门诊, 门面).
+_GATE_AFTER_SITE = re.compile(r"(?:[东西南北正后侧]大?门|大门)(?![口前外诊面店市卫])")
+_SITE_AT_START = re.compile(rf"(?![\d一二两三四五六七八九十几多每该此这那])(?P<name>{_LM}{{3,12}}?)处(?=[\u4e00-\u9fff])")
+# (a heading "某某回收站 存在问题:" has white space before its label)
+# what names no site at the start of an item (部分路段存在…, 个别商户…, 该区域…)
+_NOT_A_SITE_NAME = re.compile(r"^(?:部分|个别|多处|少数|一些|有些|该|此|这|那|其|各|全|整)|(?:路段|路面|地面|现场|周边|附近|一带)$")
+_SITE_BEFORE_EXISTS = re.compile(rf"(?P<name>{_LM}{{3,12}}?)(?=\s*(?:仍|还|依然|仍然)?存在)")
+_SITE_INSIDE = re.compile(
+    rf"(?P<name>{_LM}{{0,16}}?(?:小区|市场|大院|院子|胡同|巷子|校园|公园|广场|商场|宿舍|楼道|村))里(?![面弄巷路街])"
+)
+# (not 看到, 来到: words of a report after the site)
+_STRETCH_FROM_SITE = re.compile(r"[^,;。\s看来走找收得]{0,6}?(?<![看来走找收得])[至到](?=[\u4e00-\u9fff]{2})")
 _ESTATE_ENDS_CLAUSE = re.compile(r"\s*(?:$|[,;。:])")
 
 _REL_FIRST = frozenset(word[0] for word in RELATIONS)
@@ -88,6 +102,8 @@ _NOT_A_PLACE = re.compile(
     # a length (450米), not a place
     r"|^[\d.约近]+多?(?:米|公里)$"
     r"|[及和与、]$"
+    # a name cut inside 两旁, 两边 (通村道路两|旁): the sides of a way, not a place
+    r"|两$"
     # a stretch "from A to B", not a place: 中州路至凯旋路口, 到李村镇路段
     r"|^[到至]|[至到].*(?:路口|路段)$|.{2}[至到].{2}"
     # a connective that opens a clause (同时沿线网点前)
@@ -139,6 +155,12 @@ def _landmark_name(m: re.Match, r: Reading) -> str:
 
 def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
+    # 0. a site and 里 (inside it): 某某小区里的垃圾箱, 菜市场里 (里 alone is no relation
+    # word: it ends names, 北里, 故里)
+    m = _SITE_INSIDE.match(t, pos, end) if "里" in t[pos:pos + 24] else None
+    if m and _valid_landmark(m.group("name")) and not _NOT_SITE_START.match(m.group("name")):
+        _add_mark(r, m.group("name"), pos, relation="inside")
+        return m.end() + 1 if t.startswith("的", m.end()) else m.end()
     # 1. "X的…": a possessive ends the name, whatever words the name contains (梅子内衣)
     m = _LANDMARK_DE.match(t, pos, end) if "的" in t[pos:end] else None
     if m and (chunk := m.group("chunk"))[-1] not in _CHUNK_TAIL_LAST:
@@ -228,7 +250,26 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
         if m and r.last is not None and m.group("name")[-1] in "村苑园" and not _ESTATE_ENDS_CLAUSE.match(t, m.end(), end):
             m = None  # after its road, a village or an estate is the place when its clause ends there
         name = m.group("name") if m else ""
+        if m and r.last == "road" and _STRETCH_FROM_SITE.match(t, m.end(), end):
+            m = None  # 某路某商城西入口至某饭店: a stretch of the road from the site, the road is the place
         if m and _valid_landmark(name) and not _NOT_SITE_START.match(name) and name not in GENERIC_SITES:
+            stop = m.end()
+            if gate := _GATE_AFTER_SITE.match(t, stop, end):
+                name, stop = name + gate.group(), gate.end()  # 某某医院北门: the gate is part of the name
+            _add_mark(r, name, pos)
+            return stop
+    # 5b. "某某悬崖处白色垃圾": a place and 处 opening the line, the problem right after it
+    if r.last is None and r.anchor is None and (m := _SITE_AT_START.match(t, pos, end)):
+        name = m.group("name")
+        if (_valid_landmark(name) and not _NOT_SITE_START.match(name) and not name.startswith(_UNSPECIFIC)
+                and not _NOT_A_SITE_NAME.search(name) and PROBLEM_WORD.search(t, m.end(), min(end, m.end() + 8))):
+            _add_mark(r, name, pos)
+            return m.end()
+    # 6. an inspection item "某某沙滩存在海漂垃圾": the name before 存在 at the line's start
+    if r.last is None and r.anchor is None and (m := _SITE_BEFORE_EXISTS.match(t, pos, end)):
+        name = m.group("name")
+        if (_valid_landmark(name) and not _NOT_SITE_START.match(name) and name not in GENERIC_SITES
+                and not _NOT_A_SITE_NAME.search(name)):
             _add_mark(r, name, pos)
             return m.end()
     if r.last == "link":
@@ -253,3 +294,26 @@ class _Shifted:
 
     def end(self, name: str) -> int:
         return self._m.end(name) + self._shift
+
+
+# A site placed by the road named before it: 某某大道旁的某某小区, 某路附近的某超市周边.
+_BY_ROAD_DE = re.compile(r"(?:旁边|旁|边上|附近|对面)的")
+_REL_AFTER_SITE = re.compile(REL)
+
+
+def read_site_by_road(r: Reading, pos: int, end: int) -> int | None:
+    """After its road: "旁的" and a named site (the site is the place, near the road)."""
+    t = r.t
+    m = _BY_ROAD_DE.match(t, pos, end)
+    if not m:
+        return None
+    site = _LANDMARK_FACILITY.match(t, m.end(), end) or _LANDMARK_ESTATE.match(t, m.end(), end)
+    name = site.group("name") if site else ""
+    if not site or not _valid_landmark(name) or _NOT_SITE_START.match(name) or name in GENERIC_SITES:
+        return None
+    mark = _add_mark(r, name, site.start())
+    stop = site.end()
+    if rel := _REL_AFTER_SITE.match(t, stop, end):
+        mark.relation, stop = RELATIONS[rel.group()], rel.end()  # 某超市周边, 某小区门口
+    return stop
+

@@ -16,7 +16,13 @@ from geodata.location.constructs.intersections import (
     _read_intersection,
     read_adjacent_roads,
 )
-from geodata.location.constructs.landmarks import _REL_FIRST, _add_mark, _read_landmark, _valid_landmark
+from geodata.location.constructs.landmarks import (
+    _REL_FIRST,
+    _add_mark,
+    _read_landmark,
+    _valid_landmark,
+    read_site_by_road,
+)
 from geodata.location.constructs.offsets import _OFFSET_FIRST, _read_offset
 from geodata.location.constructs.reading import Reading
 from geodata.location.constructs.roads import _read_road, skip_lead_in_road
@@ -29,11 +35,14 @@ _ALONG = re.compile(r"沿线(?:街道)?|沿街|一带")
 _TRAVEL = re.compile(TRAVEL)
 _QUALIFIER = re.compile(
     # (人行道 with no 上 or 有 after it is the subject of the problem: 人行道垃圾较多, 人行道没有地砖)
-    r"(?:处|的?地方|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|]|$)|非?机动车道(?:边)?上|人行道(?:地|边)?上|人行道(?:地|边)?(?=有|存在)|马路(?:边)?上"
-    r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限)|存在)?|有(?!限)|存在"
+    r"(?:某?处|的?地方|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|]|$|(?:白色|生活|建筑)?垃圾|杂物|杂草)|非?机动车道(?:边)?上|人行道(?:地|边)?上|人行道(?:地|边)?(?=有|存在)|马路(?:边)?上"
+    r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限)|存在)?|有(?!限)"
+    # "X小区 存在问题:…": a list's label after the place, the problems follow its colon
+    r"|存在(?:的)?(?:主要)?问题:|存在"
 )
 _REL_ALONE = re.compile(REL)
-_QUALIFIER_FIRST = frozenset("处的地小路非机人马绿立“\"有存")
+_REL_THAT_END = re.compile(rf"(?P<rel>{REL})[那这]?$")
+_QUALIFIER_FIRST = frozenset("某处的地小路非机人马绿立“\"有存")
 
 
 # The junction named before (in this line or the one before it), then the corner or side
@@ -135,6 +144,11 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         return pos + 4
     if last == "road" and r.anchor == "road" and "段" in t[pos:end]:
         m = _NAMED_SECTION.match(t, pos, end)
+        rel = _REL_THAT_END.search(m.group("name")) if m else None
+        if rel and _valid_landmark(place := m.group("name")[:rel.start()]):
+            # 某医院对面那段路: the stretch by a landmark, placed by the landmark
+            _add_mark(r, place, m.start("name"), relation=RELATIONS[rel.group("rel")])
+            return m.end() + 1 if t.startswith("路", m.end()) else m.end()
         if m and _valid_landmark(m.group("name")):
             # 翠湖一路凤凰城段: the stretch of the road by a landmark, still the road
             mark = _add_mark(r, m.group("name"), m.start("name"), relation="along")
@@ -145,6 +159,10 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         r.along = True
         r.last = "along"
         return m.end()
+    if last == "road" and r.anchor == "road" and c in "旁边附对":
+        new = read_site_by_road(r, pos, end)  # 某大道旁的某小区: the site is the place
+        if new is not None:
+            return new
     if c in "路道马街沿中两" or "侧" in t[pos:end]:
         new = _read_road_side(r, pos, end)
         if new is not None:

@@ -97,7 +97,7 @@ class Reading:
 
 
 # Words that start a sentence, never a road name: 不知道在哪里 has no road 不知道.
-_NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想距")  # 距离巷口100米: no road 距离巷
+_NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想距给")  # 距离巷口100米: no road 距离巷; 给路人…: no road 给路
 
 
 def valid_road(name: str) -> bool:
@@ -111,7 +111,12 @@ def valid_road(name: str) -> bool:
         and not _COUNT_OF_WAYS.fullmatch(name)
         and not _PEOPLE_IN_NAME.search(name)
         and not _PLACE_BY_A_WAY.search(name)
+        and not (name[-1] == "里" and _INSIDE_A_SITE.search(name))
     )
+
+
+# inside a site, not a road ending in 里 (该小区里, 菜市场里; but 慈云寺北里 is a name)
+_INSIDE_A_SITE = re.compile(r"(?:小区|市场|院子|大院|校园|公园|广场|商场|宿舍|村|楼道)里$")
 
 
 # A side inside a name read as a road is a place and its side (龙海市场东侧围墙外一条小路 is

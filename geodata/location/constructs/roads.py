@@ -45,10 +45,21 @@ def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
 
 # A lane numbered off a road, after the road's name: 北八巷, 二条, 东三弄.
 _NUMBERED_LANE = re.compile(r"[东西南北]?[一二三四五六七八九十]{1,3}(?:巷|条|弄)(?![\u4e00-\u9fff]{0,3}(?:路|街|巷|小区|村))")
+# A street named off another by a compass word, right after it: 三义街北街, 新华路东街
+# (not 路口, 街道, a section or a side of the first road).
+_COMPASS_STREET = re.compile(r"[东西南北](?:街|路)(?![道口段侧边头面灯旁况牌人过基沿线坊])")
+
+
+# A numbered highway: 324省道, G107国道, S225省道, X012县道 (digits are no road name
+# otherwise: they start house numbers)
+_NUMBERED_HIGHWAY = re.compile(r"(?P<road>[GSXYgsxy]?\d{1,4}(?:国道|省道|县道|乡道))(?P<aux>)(?P<section>[东西南北中]段)?")
 
 
 def _read_road(r: Reading, pos: int, end: int) -> int | None:
-    m = ROAD.match(r.t, pos, end)
+    c = r.t[pos]
+    m = (_NUMBERED_HIGHWAY.match(r.t, pos, end)
+         if (c.isdigit() or c in "GSXYgsxy") and "道" in r.t[pos:pos + 8] else None)
+    m = m or ROAD.match(r.t, pos, end)
     if m and (_LEAD_IN_NAME.match(m.group("road")) or m.group("road").endswith("上路")):
         m = None  # 途经道路扬尘, 车辆带泥上路: words before a way, or a verb, not a name
     if not m or not valid_road(m.group("road")):
@@ -76,6 +87,8 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
     if base == name and (lane := _NUMBERED_LANE.match(r.t, m.end("road"), end)):
         # 后湖路北八巷, 长安街二条: a lane numbered off the road is the road named
         base, stop, along = name + lane.group(), lane.end(), False
+    elif base == name and (street := _COMPASS_STREET.match(r.t, m.end("road"), end)):
+        base, stop, along = name + street.group(), street.end(), False
     r.put("road", base, m.start("road"), m.start("road") + len(base))
     if along:
         r.along = True

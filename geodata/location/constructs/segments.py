@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from geodata.location.constructs.intersections import _INTER_JUNCTION
 from geodata.location.constructs.reading import (
     _LM,
     _RN,
@@ -20,7 +21,7 @@ from geodata.location.constructs.reading import (
     _valid_name,
     valid_road,
 )
-from geodata.location.lexicon import NAME_CH, ROAD_NAME_FULL, ROAD_SUFFIX
+from geodata.location.lexicon import JUNCTION, NAME_CH, ROAD_NAME_FULL, ROAD_SUFFIX
 from geodata.location.types import Segment, _make_span
 
 _SEGMENT = re.compile(
@@ -72,6 +73,9 @@ def read_stretch(r: Reading, pos: int, end: int) -> int | None:
     return m.end()
 
 
+_JUNCTION_WORD = re.compile(rf"{JUNCTION}处?")
+
+
 def _read_paren(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     c = t[pos]
@@ -99,6 +103,14 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
         r.put("road_b", b, m.start("x"), m.start("x") + len(b))
         r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
         return m.end()
+    j = _INTER_JUNCTION.fullmatch(t, m.start("x"), m.end("x")) if r.anchor == "landmark" and r.last == "landmark" else None
+    if j and valid_road(a := j.group("a")) and valid_road(b := j.group("b")):
+        # 某医院北门(甲路与乙路交叉口): the junction the landmark stands at is the anchor
+        r.put("road_a", a, j.start("a"), j.end("a"))
+        r.put("road_b", b, j.start("b"), j.end("b"))
+        r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
+        again = _JUNCTION_WORD.match(t, m.end(), end)  # (…交叉口)十字路口: the junction named twice
+        return again.end() if again else m.end()
     if ROAD_NAME_FULL.fullmatch(inner) and valid_road(inner):
         if not r.values.get("road"):
             r.put("road", _base_road(inner), m.start("x"), m.start("x") + len(_base_road(inner)))

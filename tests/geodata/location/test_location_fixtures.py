@@ -3,7 +3,9 @@ fixtures/locations_heldout.jsonl (no rule is written from it), real lines from p
 inspection lists, 曝光 columns and complaint reports of many cities (fixtures/SOURCES.md);
 fixtures/locations_fresh.jsonl, labelled blind later from other pages and mostly other
 cities (a dev set since; rules are written from it); and fixtures/locations_blind3.jsonl,
-labelled blind from yet other pages (no rule is written from it).
+labelled blind from yet other pages (no rule is written from it); and
+fixtures/locations_dev4.jsonl, a fourth set weighted to landmark-placed complaints, a dev
+set from the start.
 
 The files are checked for shape (the keys and values of locations_dev.jsonl), for overlap
 (no text in two files), for their size and spread, and for the split rule: within each
@@ -32,13 +34,14 @@ DEV2 = FIXTURES / "locations_dev2.jsonl"
 HELDOUT = FIXTURES / "locations_heldout.jsonl"
 FRESH = FIXTURES / "locations_fresh.jsonl"
 BLIND3 = FIXTURES / "locations_blind3.jsonl"
+DEV4 = FIXTURES / "locations_dev4.jsonl"
 
 ANCHOR_KINDS = {"intersection", "road_only", "landmark", "other"}
 RELATIONS = {"at", "side", "offset", "corner", "segment", "along", "inside", "near", "front", "opposite",
              "under", "outside", "behind", "between", None}
 DIRECTIONS = {"东", "西", "南", "北", "东北", "东南", "西北", "西南", None}
 SIDES = {"东侧", "西侧", "南侧", "北侧", "两侧", None}
-# the fresh and third sets keep 一侧 (one side) and 右侧 (the right-hand side) as their
+# the fresh, third and fourth sets keep 一侧 (one side) and 右侧 (the right-hand side) as their
 # lines write them
 FRESH_SIDES = SIDES | {"一侧", "右侧"}
 GENRES = {"inspection_list", "table_row", "complaint", "exposure"}
@@ -54,8 +57,13 @@ HELDOUT_FLOOR = {"subdistrict": 0.19, "road_pair": 0.57, "anchor_kind": 0.53, "d
 # The fresh set was labelled blind (its first score was 0.42, 0.58, 0.72, 0.62, 0.40,
 # 0.29, 0.14 in the order below); it has since become a dev set, and this is what the
 # parser reached on it (rounded down): a change may not lose it.
-FRESH_FLOOR = {"subdistrict": 1.0, "road_pair": 0.82, "anchor_kind": 0.83, "direction": 0.80,
+FRESH_FLOOR = {"subdistrict": 1.0, "road_pair": 0.82, "anchor_kind": 0.84, "direction": 0.80,
                "distance_m": 1.0, "side": 0.89, "problems": 0.36}
+# The fourth set is a dev set from the start (its first score, before any rule was written
+# from it: 0.40, 0.25, 0.72, 0.53, 0.66, 0.46, 0.21 in the order below); this is what the
+# parser reached on it (rounded down): a change may not lose it.
+DEV4_FLOOR = {"subdistrict": 0.81, "road_pair": 0.85, "anchor_kind": 0.81, "direction": 0.61,
+              "distance_m": 0.66, "side": 0.66, "problems": 0.28}
 # The third set's first score (labelled blind; the parser of 2026-11-30, night, scored on it
 # once, rounded down): loose on purpose, it is not a target.
 BLIND3_FLOOR = {"subdistrict": 0.64, "road_pair": 0.66, "anchor_kind": 0.64, "direction": 0.72,
@@ -87,15 +95,20 @@ def blind3():
     return load_records(BLIND3)
 
 
-def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh, blind3):
+@pytest.fixture(scope="module")
+def dev4():
+    return load_records(DEV4)
+
+
+def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh, blind3, dev4):
     keys = list(old[0])
-    for r in dev2 + heldout + fresh + blind3:
+    for r in dev2 + heldout + fresh + blind3 + dev4:
         assert list(r) == keys, r["id"]
 
 
-def test_every_value_is_one_the_scheme_allows(dev2, heldout, fresh, blind3):
-    fresh_ids = {r["id"] for r in fresh + blind3}
-    for r in dev2 + heldout + fresh + blind3:
+def test_every_value_is_one_the_scheme_allows(dev2, heldout, fresh, blind3, dev4):
+    fresh_ids = {r["id"] for r in fresh + blind3 + dev4}
+    for r in dev2 + heldout + fresh + blind3 + dev4:
         rid = r["id"]
         sides = FRESH_SIDES if rid in fresh_ids else SIDES
         assert r["text"] and r["text"] == r["text"].strip("\n"), rid
@@ -116,18 +129,18 @@ def test_every_value_is_one_the_scheme_allows(dev2, heldout, fresh, blind3):
             assert set(r["segment"]) == {"road", "from", "to"}, rid
 
 
-def test_names_and_problems_are_written_as_in_the_text(dev2, heldout, fresh, blind3):
+def test_names_and_problems_are_written_as_in_the_text(dev2, heldout, fresh, blind3, dev4):
     # labels quote the line: a road, an address, a landmark or a problem not in it is a typo
-    for r in dev2 + heldout + fresh + blind3:
+    for r in dev2 + heldout + fresh + blind3 + dev4:
         quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "side_road", "address") if r[k]]
         quoted += [lm["name"] for lm in r["landmarks"]] + list(r["problems"])
         for q in quoted:
             assert isinstance(q, str) and q in r["text"], (r["id"], q)
 
 
-def test_no_text_or_id_is_in_two_places(old, dev2, heldout, fresh, blind3):
-    texts = [r["text"] for r in old + dev2 + heldout + fresh + blind3]
-    ids = [r["id"] for r in old + dev2 + heldout + fresh + blind3]
+def test_no_text_or_id_is_in_two_places(old, dev2, heldout, fresh, blind3, dev4):
+    texts = [r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4]
+    ids = [r["id"] for r in old + dev2 + heldout + fresh + blind3 + dev4]
     assert len(set(texts)) == len(texts)
     assert len(set(ids)) == len(ids)
 
@@ -185,3 +198,16 @@ def test_the_third_set_comes_from_pages_no_other_set_used(dev2, heldout, fresh, 
 def test_parser_does_not_fall_below_its_first_blind3_score(blind3, field):
     score = field_f1(parse, blind3, [field])[field]
     assert _floored(score.f1) >= BLIND3_FLOOR[field], (field, score)
+
+
+def test_the_fourth_set_is_a_landmark_heavy_set_of_its_own(old, dev2, fresh, dev4):
+    seen = {r["source"] for r in old + dev2 + fresh}
+    assert len(dev4) >= 180
+    assert not seen & {r["source"] for r in dev4}
+    assert sum(1 for r in dev4 if r["anchor_kind"] == "landmark") >= len(dev4) // 2
+
+
+@pytest.mark.parametrize("field", REPORT_FIELDS)
+def test_parser_keeps_its_dev4_score(dev4, field):
+    score = field_f1(parse, dev4, [field])[field]
+    assert _floored(score.f1) >= DEV4_FLOOR[field], (field, score)

@@ -376,3 +376,191 @@ def test_a_landmark_in_the_reporters_clause_gives_way_to_the_place_after_it():
 def test_a_place_and_where_by_it_is_no_road_name(text):
     d = _d(text)
     assert d["road"] is None and d["anchor_kind"] == "landmark"
+
+
+# -- forms from the fourth set (landmark-placed complaints and inspection items) ----------
+
+def test_a_street_named_off_a_road_by_a_compass_word_is_one_road():
+    d = _d("5、光华街南街垃圾桶满溢")
+    assert (d["road"], d["problems"]) == ("光华街南街", ["垃圾桶满溢"])
+    # a side or a junction of the road is no second street
+    assert _d("光华街南侧垃圾成堆")["road"] == "光华街"
+
+
+def test_a_place_then_its_list_label_then_the_problems():
+    d = _d("青松花园 存在问题:楼道内堆放杂物;绿地内垃圾未清理。 责任单位:县住建局")
+    assert d["anchor_kind"] == "landmark"
+    assert d["problems"] == ["楼道内堆放杂物", "绿地内垃圾未清理"]
+
+
+def test_a_street_office_among_the_responsible_units_is_the_area():
+    d = _d("百花农贸市场 存在问题:地面污水横流。 责任单位:县市场监管局、柳岸街道")
+    assert d["subdistrict"] == "柳岸街道"
+    d = _d("百花农贸市场 存在问题:地面污水横流。 责任单位:县市场监管局")
+    assert d["subdistrict"] is None
+
+
+def test_an_area_right_after_its_district_in_a_report_is_the_subdistrict():
+    d = _d("近日,记者走访江口区青石街道某小区,发现这里乱停乱放现象严重。")
+    assert d["subdistrict"] == "青石街道"
+    d = _d("上周,一家超市搬进了南山区白沙镇红旗村,门口堆满纸箱。")
+    assert d["subdistrict"] == "白沙镇"
+    # 街道 followed by 边 is the street itself
+    assert _d("市民反映,“在城东区红枫街道边放着几个垃圾箱,臭味难闻。”")["subdistrict"] is None
+
+
+def test_an_office_with_a_relation_word_after_it_is_a_building_not_the_area():
+    assert _d("▲青河街道办事处门口,垃圾桶满溢。")["subdistrict"] is None
+
+
+def test_a_junction_of_a_road_named_on_another_with_a_possessive():
+    d = _d("位于青竹北街的文昌路口的公交站,长期被垃圾桶围堵")
+    assert (d["road_a"], d["road_b"], d["anchor_kind"]) == ("青竹北街", "文昌路", "intersection")
+
+
+def test_a_railway_crossing_is_not_a_junction_of_two_roads():
+    d = _d("有市民反映,丰乐路铁道口附近路面积水严重")
+    assert (d["road_a"], d["road_b"]) == (None, None)
+
+
+def test_a_landmark_gate_with_its_junction_in_brackets():
+    d = _d("2、市第一医院东门(胜利路与建设街交叉口)每到早上都有摊贩占道经营。")
+    assert (d["road_a"], d["road_b"], d["anchor_kind"]) == ("胜利路", "建设街", "intersection")
+    assert d["landmarks"][0]["name"] == "市第一医院东门"
+
+
+def test_at_before_a_landmark_placed_by_its_side_is_not_part_of_its_name():
+    d = _d("在长途客运站北侧,几个垃圾桶倒在地上。")
+    assert [(lm["name"], lm["direction"]) for lm in d["landmarks"]][:1] == [("长途客运站", "北")]
+    assert d["direction"] == "北" or d["landmarks"][0]["relation"] == "side"
+
+
+def test_a_site_named_before_its_problem_in_an_inspection_item():
+    d = _d("4.月亮湾沙滩存在大量生活垃圾。")
+    assert (d["anchor_kind"], d["landmarks"][0]["name"]) == ("landmark", "月亮湾沙滩")
+
+
+def test_a_site_and_li_inside_it():
+    d = _d("居民反映,春华小区里的垃圾箱长期满溢。")
+    assert (d["anchor_kind"], d["anchor_relation"]) == ("landmark", "inside")
+    assert d["landmarks"][0]["name"] == "春华小区"
+    # 里 ending a name is not "inside" (北里, 故里)
+    d = _d("东湖北里小区内垃圾成堆")
+    assert d["landmarks"][0]["name"] == "东湖北里小区"
+
+
+def test_a_site_placed_by_the_road_before_it():
+    d = _d("幸福大道附近的春风小区内污水横流")
+    assert (d["road"], d["anchor_kind"], d["anchor_relation"]) == ("幸福大道", "landmark", "inside")
+    assert d["landmarks"][0]["name"] == "春风小区"
+    d = _d("中山路旁的百货商场门口垃圾成堆")
+    assert (d["landmarks"][0]["name"], d["anchor_relation"], d["problems"]) == ("百货商场", "front", ["垃圾成堆"])
+
+
+@pytest.mark.parametrize("text, name, relation", [
+    ("▲青松大酒店后面的污水直排路面。", "青松大酒店", "behind"),
+    ("三号楼后方空地上垃圾成堆。", "三号楼", "behind"),
+    ("东风路66号围墙外侧垃圾乱堆乱放。", None, "outside"),
+])
+def test_behind_and_the_outer_side_of_a_place(text, name, relation):
+    d = _d(text)
+    assert d["anchor_relation"] == relation
+    if name:
+        assert d["landmarks"][0]["name"] == name
+    else:
+        assert d["problems"] == ["垃圾乱堆乱放"]
+
+
+def test_gei_opens_no_road_name():
+    d = _d("日前,市民向本报反映,东湖小区3号楼西南角的井盖塌陷,给路人出行带来不便。")
+    assert d["road"] is None and d["direction"] == "西南"
+
+
+def test_a_numbered_ring_road_is_a_road():
+    d = _d("在南四环北侧道路上,垃圾成堆。")
+    assert (d["road"], d["side"], d["anchor_kind"]) == ("南四环", "北侧", "road_only")
+    # 四环中路, 二环路 keep their own suffix
+    assert _d("北四环中路南侧垃圾成堆")["road"] == "北四环中路"
+
+
+def test_a_papers_dateline_names_no_place():
+    d = _d("今日柳镇讯 近日,位于人民路旁的华联超市周边垃圾成堆。")
+    assert d["subdistrict"] is None
+    assert (d["road"], d["landmarks"][0]["name"], d["anchor_relation"]) == ("人民路", "华联超市", "near")
+
+
+def test_the_sides_of_a_village_way_are_a_side_not_a_landmark():
+    d = _d("3、 河口村 河口村进村道路两旁有较多塑料袋、编织袋等垃圾。")
+    assert d["side"] == "两侧"
+    assert all(not lm["name"].endswith("两") for lm in d["landmarks"])
+
+
+def test_the_stretch_of_road_by_a_landmark_is_placed_by_the_landmark():
+    d = _d("青山西路人民医院对面那段路,每到晚上都是垃圾")
+    assert (d["road"], d["anchor_kind"], d["anchor_relation"]) == ("青山西路", "landmark", "opposite")
+    assert d["landmarks"][0]["name"] == "人民医院"
+
+
+def test_a_summary_opening_with_the_report_word():
+    d = _d("反映翠苑小区门口垃圾成堆")
+    assert (d["anchor_kind"], d["anchor_relation"], d["problems"]) == ("landmark", "front", ["垃圾成堆"])
+    assert d["landmarks"][0]["name"] == "翠苑小区"
+
+
+def test_an_arcade_or_a_club_names_a_site():
+    d = _d("南门商城烧烤摊夜间噪音扰民")
+    assert (d["anchor_kind"], d["landmarks"][0]["name"]) == ("landmark", "南门商城")
+    # a stretch of the road from a site to another place is the road's
+    d = _d("建设路地下商城北入口至老街饭店的人行道被摊位占满")
+    assert (d["road"], d["anchor_kind"]) == ("建设路", "road_only")
+
+
+@pytest.mark.parametrize("text, road", [
+    ("207国道路边垃圾", "207国道"),
+    ("G318国道南侧堆放建筑垃圾", "G318国道"),
+])
+def test_a_numbered_highway_is_a_road(text, road):
+    d = _d(text)
+    assert (d["road"], d["anchor_kind"]) == (road, "road_only")
+    assert d["problems"] and not d["problems"][0].startswith("路边")
+
+
+def test_somewhere_on_a_road_and_an_alley_are_no_names():
+    d = _d("有市民反映,北新路某处下水道堵塞,污水横流")
+    assert (d["road"], d["problems"][0]) == ("北新路", "下水道堵塞")
+    d = _d("东湖小学附近的一处巷子路面湿滑")
+    assert d["road"] is None and d["problems"][0].endswith("巷子路面湿滑")
+
+
+def test_a_place_and_chu_opening_an_item():
+    d = _d("石门水库大坝处白色垃圾较多")
+    assert (d["anchor_kind"], d["landmarks"][0]["name"], d["problems"]) == ("landmark", "石门水库大坝", ["白色垃圾较多"])
+    # a count of places is no name
+    assert _d("多处路面破损")["anchor_kind"] == "other"
+
+
+def test_a_heading_site_with_its_list_label_after_white_space():
+    d = _d("宏达再生资源回收站 存在问题:废品露天堆放,屋后堆放杂物。 责任单位:县商务局、东湖街道")
+    assert (d["anchor_kind"], d["landmarks"][0]["name"], d["subdistrict"]) == ("landmark", "宏达再生资源回收站", "东湖街道")
+    assert d["problems"][0] == "废品露天堆放"
+
+
+def test_a_doubled_dash_separates_a_headlines_place_from_its_problem():
+    d = _d("市第二医院门口——摊贩占据人行道")
+    assert (d["anchor_relation"], d["problems"]) == ("front", ["摊贩占据人行道"])
+
+
+def test_words_after_a_district_that_name_no_area():
+    assert _d("高新区内一些乡镇垃圾成堆")["subdistrict"] is None
+    assert _d("江北区各镇积存垃圾")["subdistrict"] is None
+    # names that merely start like those words are areas
+    assert _d("东城区和平里街道,和平里东街北侧,积存垃圾")["subdistrict"] == "和平里街道"
+
+
+def test_a_street_off_a_road_is_not_read_into_the_road_lamps():
+    assert _d("中山路东路灯不亮")["road"] != "中山路东路"
+
+
+def test_words_of_quantity_name_no_site():
+    for text in ("部分路段存在坑洼", "个别商户存在占道经营", "该区域处垃圾成堆"):
+        assert all(not lm["name"].startswith(("部分", "个别", "该")) for lm in _d(text)["landmarks"])

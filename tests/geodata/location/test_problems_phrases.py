@@ -264,3 +264,55 @@ def test_leading_adverbs_units_and_listed_issues(text, expected):
 ])
 def test_geography_comments_and_spots(text, expected):
     assert phrases(text) == expected
+
+
+def test_what_was_already_put_right_is_no_problem():
+    from geodata.location.parse import parse
+    d = parse("翠竹小区绿化带内杂物已清除,路灯损坏已修复,但楼道内乱张贴现象仍然存在").to_dict()
+    assert all("已" not in p for p in d["problems"]) and d["problems"]
+
+
+@pytest.mark.parametrize("text, wanted", [
+    # 上万, 上千: a number, not "on"
+    ("上千只飞蛾扑向店铺", "上千只飞蛾扑向店铺"),
+    # 发现了: who found it, not what was found
+    ("发现了破损的窨井盖", "破损的窨井盖"),
+])
+def test_report_lead_words_are_cut_cleanly(text, wanted):
+    from geodata.location.problems import read_problems
+    assert [p.text for p in read_problems(text, 0, len(text))[0]] == [wanted]
+
+
+def test_a_time_closing_a_quotation_and_a_concession_are_no_problems():
+    from geodata.location.parse import parse
+    problems = parse("“门口天天堆满垃圾。”近日,市民反映此事。即便如此,仍有商贩在路边摆摊。").problems
+    assert "近日" not in problems and "”近日" not in problems and "即便如此" not in problems
+
+
+def test_examples_listed_after_an_item_are_not_items():
+    from geodata.location.problems import read_problems
+    t = "楼门口堆放了好几堆杂物,有旧沙发、木板等"
+    assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["楼门口堆放了好几堆杂物"]
+
+
+def test_the_sides_of_a_named_way_opening_an_item_are_where_not_what():
+    from geodata.location.problems import read_problems
+    t = "村委会前方柳林路两边乱堆乱放严重"
+    assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["乱堆乱放严重"]
+    # the bare way's sides are what the item is about
+    t = "道路两侧都被菜摊占据"
+    assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["道路两侧都被菜摊占据"]
+
+
+def test_a_title_closed_by_the_complaint_word():
+    from geodata.location.problems import read_problems
+    t = "某某会所油烟排放扰民的投诉"
+    assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["某某会所油烟排放扰民"]
+
+
+def test_an_urgent_need_is_a_wish_and_when_found_is_no_problem():
+    from geodata.location.problems import read_problems
+    t = "垃圾桶过于破旧,亟待更换。对面大件垃圾被随意丢弃"
+    assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["垃圾桶过于破旧", "对面大件垃圾被随意丢弃"]
+    t = "时发现有施工单位占用道路设置围挡"
+    assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["施工单位占用道路设置围挡"]
