@@ -1,6 +1,8 @@
 """The segment index's numbers are shapely's, bit for bit, and the compiled matching is the
 method written plainly: the speed-ups of `SegmentIndex` and `intervals_from_path` (the
 kernels in `coverage_kernels`) change no result."""
+import functools
+
 import numpy as np
 import pytest
 import shapely
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from shifts.domain import intervals
 from shifts.domain.coverage import SegmentIndex, intervals_from_path, track_path
+from shifts.domain.fixes import Fix
 from shifts.domain.intervals import Interval
 from shifts.domain.simulate import simulate_team
 
@@ -96,3 +99,33 @@ def test_compiled_merge_equals_the_python_merge(raw, gap):
     items = [Interval(float(a), float(a + b), float(t), float(t + dt), p) for a, b, t, dt, p in raw]
     old, new = items[: len(items) // 3], items[len(items) // 3:]
     assert intervals._merge_compiled([*old, *new], gap) == intervals._merge_python([*old, *new], gap)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.integers(2, 80), st.sampled_from([1.4, 4.0, 12.0]), st.booleans())
+def test_compiled_matching_equals_the_plain_reference_on_odd_tracks(seed, n, speed, stall):
+    """Short random tracks over the demo network, with a stall, jumps past the speed
+    limit, gaps and repeated positions: where runs, pieces and windows start and end at
+    odd places, the compiled matching still gives the reference's intervals."""
+    segs = demo_segments()
+    index = _demo_index()
+    rng = np.random.default_rng(seed)
+    g = segs[sorted(segs)[seed % len(segs)]]
+    x, y = shapely.get_coordinates(g.interpolate(rng.uniform(0, g.length)))[0]
+    t, fixes = T, []
+    heading = rng.uniform(0, 2 * np.pi)
+    for i in range(n):
+        step = 0.0 if (stall and n // 3 <= i < n // 3 + 8) else speed * 5
+        heading += rng.normal(0, 0.4)
+        x, y = x + step * np.cos(heading) + rng.normal(0, 8), y + step * np.sin(heading) + rng.normal(0, 8)
+        t += 5 if rng.random() > 0.05 else rng.choice([150.0, 1.0])  # a gap, or a burst
+        if rng.random() < 0.03:
+            x, y = x + 400, y  # an impossible jump
+        fixes.append(Fix(t, float(x), float(y)))
+    path = track_path(fixes)
+    assert intervals_from_path(path, index) == reference_intervals(path, index)
+
+
+@functools.cache
+def _demo_index() -> SegmentIndex:
+    return SegmentIndex(demo_segments())
