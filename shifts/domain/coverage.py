@@ -25,7 +25,8 @@ start), with the first and last time it was seen and the number of passes. The m
    same pairs and numbers as an STRtree `dwithin` query followed by shapely's `distance`
    and `line_locate_point`; steps 5 and 6 run as compiled loops over the index's arrays,
    `coverage_kernels`, held to the plain reading of this docstring in
-   tests/shifts/domain/reference_matching.py). A sample can count for a segment within `tolerance_m` that it runs *along*:
+   tests/shifts/domain/reference_matching.py). A sample can count for a segment within
+   `tolerance_m` that it runs *along*:
    the track's chord over ±`window_m` must be within 60° of the segment's direction (a
    track crossing a road does not paint it).
    Among those, **each sample counts for the segment the track runs nearest to, judged
@@ -34,7 +35,8 @@ start), with the first and last time it was seen and the number of passes. The m
    (distance beyond the segment's ends, `score_reach_m` where the sample is not near at
    all: 30 m, the tolerance; it was 45 m until 2026-11-30, and the 15 m more changed no
    F1 and no covered length on the bench's two networks or the demo's scenarios by more
-   than 0.1 %, while a third of the pairs to score lay there), taken on the smoothed path: single fixes wander 10–15 m, the mean of several
+   than 0.1 %, while a third of the pairs to score lay there), taken on the smoothed
+   path: single fixes wander 10–15 m, the mean of several
    does not, so the two halves of a dual carriageway (12–25 m apart in the demo
    district) and a parallel 辅路 are told apart whenever the track keeps to one of them;
    a track running between two of them paints both (the split is where the evidence is,
@@ -502,9 +504,10 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
     # steps 5 and 6 up to the runs, in compiled loops (coverage_kernels.match_runs)
     r_seg, r_lo, r_hi, r_t0, r_t1 = kernels.match_runs(
         sx, sy, st, spiece, rsx, rsy, lo_piece, hi_piece, float(tolerance_m), float(reach), w, float(tie_margin_m),
-        float(np.cos(np.radians(_MAX_ANGLE_DEG))), _MIN_CHORD_M, float(hole_s), *index._grid(), cell_segs, cell_start,
-        index._max_cands(reach), *index._box, index._vfirst, index._vlast, index._vkey, index._span, index._ax, index._ay, index._bx,
-        index._by, index._dx, index._dy, index._len2, index._plen, index._phypot, index._vstart, index.lengths, w32, wi, wf)
+        float(np.cos(np.radians(_MAX_ANGLE_DEG))), _MIN_CHORD_M, float(hole_s),
+        *index._grid(), cell_segs, cell_start, index._max_cands(reach), *index._box,
+        index._vfirst, index._vlast, index._vkey, index._span, index._ax, index._ay, index._bx, index._by,
+        index._dx, index._dy, index._len2, index._plen, index._phypot, index._vstart, index.lengths, w32, wi, wf)
     # a short run in the middle of a long segment is a few samples that strayed onto a
     # road beside the one walked (a tie, or noise), not a pass: dropped. Runs at a
     # segment's ends stay (short segments, turning in and out of a junction).
