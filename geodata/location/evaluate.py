@@ -119,6 +119,26 @@ def load_records(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def with_problems(records: Iterable[Mapping[str, Any]], labels_path: str | Path) -> list[dict[str, Any]]:
+    """The records with their ``problems`` as another labelling of the same lines gives them
+    (by id; ``fixtures/locations_problems_v2.jsonl`` holds every labelled line's phrases under
+    the convention the parser follows, ``fixtures/problems_convention.md``).
+
+    >>> import json, tempfile
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
+    ...     _ = fh.write(json.dumps({"id": "a", "problems": ["积存垃圾"]}) + "\\n")
+    >>> with_problems([{"id": "a", "text": "x", "problems": ["有积存垃圾"]}], fh.name)[0]["problems"]
+    ['积存垃圾']
+    """
+    phrases = {r["id"]: r["problems"] for r in load_records(labels_path)}
+    out = []
+    for record in records:
+        if record["id"] not in phrases:
+            raise KeyError(f"{record['id']}: no problem labels in {labels_path}")
+        out.append({**record, "problems": phrases[record["id"]]})
+    return out
+
+
 def format_table(scores: Mapping[str, Mapping[str, FieldScore]]) -> str:
     """Markdown table, one row per field, one column group per parser."""
     names = list(scores)

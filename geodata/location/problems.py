@@ -16,16 +16,20 @@ Complaints and reports tell a story around the problem; its clauses are not item
 reported or saw it (市民反映, 记者看到), when and for how long (6月初以来, 已经半个多月了),
 how big (绵延数十米), a cause or an aside (由于…, 原本…), whom it troubles (居民出行十分
 不便, 给市民出行带来不便), a hazard (存在安全隐患), an effect beyond the street (严重影响
-空气质量; but 影响通行 and 影响市容 are problems of the street), a question (能否驱离),
-what was done (已现场和物业沟通), a clause that only names a place (新都康年入口处), and
-the complainant's words quoted after the problem. A wish or suggestion (希望…, 建议…)
-ends the problems.
+空气质量), a question (能否驱离), what was done (已现场和物业沟通), a clause that only
+names a place (新都康年入口处), and the complainant's words quoted after the problem. A
+wish or suggestion (希望…, 建议…) ends the problems.
+
+Each item is then quoted as the labelling convention v2 says (``phrase_convention``;
+``fixtures/problems_convention.md``): effects on the street too (影响通行, 影响市容) are
+left out, and a place, a doer, a determiner or a time word opening an item is not part of
+it (人行道上白色垃圾较多 → 白色垃圾较多).
 
 >>> [p.text for p in read_problems("有机动车、非机动车乱停,多次通报未整改", 0, 19)[0]]
 ['机动车乱停', '非机动车乱停']
 >>> t = "人行道上有货物、杂物乱堆放,影响市容,存在安全隐患,希望相关部门核实处理,谢谢"
 >>> [p.text for p in read_problems(t, 0, len(t))[0]]
-['货物、杂物乱堆放', '影响市容']
+['货物、杂物乱堆放']
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from geodata.location.lexicon import (
     SHARED_SUBJECTS,
     category_of,
 )
+from geodata.location.phrase_convention import phrases as convention_phrases
 from geodata.location.types import Landmark, Problem, _make_landmark, _make_problem, _make_span
 
 _PIECE = re.compile(r"[^,;。!?]+")
@@ -63,7 +68,6 @@ _LEAD = re.compile(
 )
 _TRAIL_CHARS = " \t有等.。,;:"
 _ENUMERATOR_FIRST = frozenset(" 一二三四五六七八九十")
-_COUNT = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)处$")
 _PLATES = re.compile(
     r"(?:[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{4,6}、?)+"
     r"等?(?:多|\d+|[一二两三四五六七八九十]+)?辆?"
@@ -179,7 +183,7 @@ _PREDICATE = re.compile(
 # Event names (积尘, 污迹) are nouns here: 积尘、积灰多 is one item.
 _LIST_PREDICATE = re.compile(
     r"有|在|着|了|被|把|将|乱|未|不|没|无|多|少|堆|堵|占|停|破|损|坏|脏|差|严重|较|很|满|倒|漏|溢|晒|挂|贴|摆"
-    r"|放|卖|烧|吐|焊|作业|施工|经营|扬尘|裸露|缺|松|陷|移位|褪色|锈蚀|杂乱|[大重]$"
+    r"|放|卖|烧|吐|焊|作业|施工|经营|扬尘|裸露|缺|松|陷|移位|褪色|锈蚀|杂乱|横流|[大重]$"
 )
 # A spot before 的 (旁边的电线零乱, 整条路的路灯…, 在…门口的螺丝头…): where the thing is.
 _SPOT_OF = re.compile(
@@ -269,8 +273,6 @@ def _strip(text: str, start: int) -> tuple[str, int]:
             text = text[:-1]
         elif last == "”" and "“" not in text:
             text = text[:-1]
-        elif last == "处" and (c := _COUNT.search(text)) and c.start() > 0:
-            text = text[: c.start()]
         else:
             break
     return text, start
@@ -346,9 +348,6 @@ def _split_list(item: str, start: int, end: int):
         last_start = start + offsets[-1]
         names.append((last[: problem.start()], last_start, last_start + problem.start()))
         return [(last[problem.start():], last_start + problem.start(), end)], names
-    if _LIST_AS_ONE.search(last):
-        # 乱摆乱放、垃圾乱堆放现象: one 现象 (问题) named by a list
-        return [(item, start, end)], []
     # A part without a word of what is wrong shares the next part's (货物、杂物乱堆放); one
     # after the last such word belongs to the part before (经常被反复挖开、填平).
     groups: list[list[int]] = []
@@ -392,7 +391,15 @@ def _is_problem(item: str, story_checked: bool = False) -> bool:
     return True
 
 
-def _add(problems: list[Problem], item: str, span) -> None:
+def _add(problems: list[Problem], item: str, span, t: str) -> None:
+    """Add an item as the convention quotes it (phrase_convention), with its span."""
+    exact = span is not None and t[span.start:span.start + len(item)] == item
+    for a, b in convention_phrases(item):
+        piece = item[a:b]
+        _add_one(problems, piece, _make_span(span.start + a, span.start + b) if exact else span)
+
+
+def _add_one(problems: list[Problem], item: str, span) -> None:
     if len(item) >= 8 and (m := _JOINED.fullmatch(item)):
         problems.append(_make_problem(m.group(1), category_of(m.group(1)), span))
         problems.append(_make_problem(m.group(2), category_of(m.group(2)), span))
@@ -477,13 +484,13 @@ def read_problems(
             text = text[: m.start()] or text  # a title: …成堆问题办理的情况
         one_kind = False
         if text[-2:] in _KIND_TAIL_ENDS and (m := _KIND_TAIL.search(text)) and m.start() >= 2:
-            # 存在X、Y等问题突出 / 有X、Y的现象: one item named by its list, without the tail
-            text, one_kind = _strip(text[: m.start()], s)[0], True
+            # 存在X、Y等问题突出 / 有X、Y的现象: the list without the tail, cut as any list
+            text = _strip(text[: m.start()], s)[0]
         elif "、" in text and text.endswith("问题") and (m := _ISSUE_TAIL.search(text)):
             text = text[: m.start()] or text  # 存在垃圾乱放、发霉发臭问题
         if "、" not in text or one_kind:
             # a single item, already stripped (_strip is idempotent)
-            _add(problems, text, _make_span(s, max(s, e)))
+            _add(problems, text, _make_span(s, max(s, e)), t)
             continue
         items, names = _split_list(text, s, e)
         for name, ns, ne in names:
@@ -491,7 +498,7 @@ def read_problems(
         for item, is_, ie in items:
             item, is_ = _strip(item, is_)
             if item and (len(items) == 1 or _is_problem(item)):
-                _add(problems, item, _make_span(is_, max(is_, ie)))
+                _add(problems, item, _make_span(is_, max(is_, ie)), t)
     return problems, landmarks
 
 

