@@ -11,7 +11,7 @@ labels as the truth, the second's as the answers; F1 is the same either way roun
    records only, without the first labels, the parser or its code
    (`fixtures/locations_agreement.jsonl`).
 2. Convention v2 for the problem phrases (`fixtures/problems_convention.md`): every line of the
-   six labelled files re-labelled to it, blind, by six annotators
+   labelled files labelled to it, blind, by seven annotators
    (`fixtures/locations_problems_v2.jsonl`), and the same 125 lines by a seventh
    (`fixtures/locations_problems_v2_second.jsonl`).
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from geodata.location.evaluate import REPORT_FIELDS, field_f1, load_records, problem_items_f1  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
-LABELLED = ("dev", "dev2", "fresh", "dev4", "heldout", "blind3")
+LABELLED = ("dev", "dev2", "fresh", "dev4", "heldout", "blind3", "blind4")
 
 
 def first_labels() -> dict[str, dict]:

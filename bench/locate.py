@@ -8,7 +8,8 @@
    fixtures/SOURCES.md), locations_fresh.jsonl (180 lines labelled blind later, from
    other pages and mostly other cities; a dev set since its first scores), locations_dev4.jsonl
    (185 landmark-heavy lines, a dev set), and locations_blind3.jsonl (177 lines labelled blind from 91 pages no other set used: no
-   rule is written from it). A hit counts only when the field is in the label and the value
+   rule is written from it), and locations_blind4.jsonl (200 lines from 88 further pages, a
+   fourth blind set: no rule is written from it). A hit counts only when the field is in the label and the value
    is the same; then the macro average of the seven fields, and the problems scored phrase
    by phrase (each labelled phrase a unit), beside the row that asks for a line's whole set.
    The problems are scored against the phrases labelled to the written convention the parser
@@ -24,7 +25,7 @@
 
     .venv/bin/python bench/locate.py      (needs the demo district: make run, or load_demo)
 Last line: RESULT dev_min_field_f1=… dev2_min_field_f1=… heldout_min_field_f1=… heldout_macro_f1=… fresh_macro_f1=… blind3_macro_f1=…
-heldout_problems_v1_f1=… rt_median_m=… rt_p95_m=…
+blind4_macro_f1=… heldout_problems_v1_f1=… rt_median_m=… rt_p95_m=…
 parse_per_s=… geocode_per_s=… ratio_to_sql=…
 """
 import gc
@@ -68,7 +69,8 @@ SEED = 20261126
 
 F1_FILES = (("dev", "locations_dev.jsonl"), ("dev2", "locations_dev2.jsonl"),
             ("heldout", "locations_heldout.jsonl"), ("fresh", "locations_fresh.jsonl"),
-            ("dev4", "locations_dev4.jsonl"), ("blind3", "locations_blind3.jsonl"))
+            ("dev4", "locations_dev4.jsonl"), ("blind3", "locations_blind3.jsonl"),
+            ("blind4", "locations_blind4.jsonl"))
 
 
 def f1_tables():
@@ -184,7 +186,7 @@ def main():
     print(f"RESULT dev_min_field_f1={mins['dev']:.3f} dev2_min_field_f1={mins['dev2']:.3f} "
           f"heldout_min_field_f1={mins['heldout']:.3f} heldout_macro_f1={macros['heldout']:.3f} "
           f"fresh_macro_f1={macros['fresh']:.3f} blind3_macro_f1={macros['blind3']:.3f} "
-          f"heldout_problems_v1_f1={v1['heldout']:.3f} rt_median_m={median:.2f} rt_p95_m={p95:.2f} "
+          f"blind4_macro_f1={macros['blind4']:.3f} heldout_problems_v1_f1={v1['heldout']:.3f} rt_median_m={median:.2f} rt_p95_m={p95:.2f} "
           f"parse_per_s={parse_per_s:.0f} geocode_per_s={len(batch) / t_project:.0f} "
           f"ratio_to_sql={t_project / t_sql:.2f}")
 

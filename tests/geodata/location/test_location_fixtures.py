@@ -41,6 +41,7 @@ HELDOUT = FIXTURES / "locations_heldout.jsonl"
 FRESH = FIXTURES / "locations_fresh.jsonl"
 BLIND3 = FIXTURES / "locations_blind3.jsonl"
 DEV4 = FIXTURES / "locations_dev4.jsonl"
+BLIND4 = FIXTURES / "locations_blind4.jsonl"
 PROBLEMS_V2 = FIXTURES / "locations_problems_v2.jsonl"
 PROBLEMS_V2_SECOND = FIXTURES / "locations_problems_v2_second.jsonl"
 
@@ -106,6 +107,11 @@ def blind3():
 @pytest.fixture(scope="module")
 def dev4():
     return load_records(DEV4)
+
+
+@pytest.fixture(scope="module")
+def blind4():
+    return load_records(BLIND4)
 
 
 def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh, blind3, dev4):
@@ -221,8 +227,8 @@ def test_parser_keeps_its_dev4_score(dev4, field):
     assert _floored(score.f1) >= DEV4_FLOOR[field], (field, score)
 
 
-def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout, fresh, blind3, dev4):
-    texts = {r["id"]: r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4}
+def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout, fresh, blind3, dev4, blind4):
+    texts = {r["id"]: r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4 + blind4}
     labels = load_records(PROBLEMS_V2)
     assert sorted(r["id"] for r in labels) == sorted(texts)  # every labelled line, once
     second = load_records(PROBLEMS_V2_SECOND)
@@ -232,3 +238,19 @@ def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout,
         for phrase in r["problems"]:
             assert phrase in texts[r["id"]], (r["id"], phrase)
             assert phrase == phrase.strip() and phrase[0] not in "“”,;。" and phrase[-1] not in "“”,;。", phrase
+
+
+def test_the_fourth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4):
+    earlier = old + dev2 + heldout + fresh + blind3 + dev4
+    assert len(blind4) == 200 and [list(r) for r in blind4] == [list(old[0])] * len(blind4)
+    assert not {r["source"] for r in earlier} & {r["source"] for r in blind4}
+    assert not {r["text"] for r in earlier} & {r["text"] for r in blind4}
+    assert not {r["id"] for r in earlier} & {r["id"] for r in blind4}
+    assert len({r["id"] for r in blind4}) == 200 and len({r["city"] for r in blind4}) >= 50
+    for r in blind4:
+        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
+        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
+        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
+        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
+        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
+            assert q in r["text"], (r["id"], q)
