@@ -20,9 +20,17 @@ Features per character: the character, its neighbours (±2) and bigrams, its kin
 digit, punctuation), whether the lexicon's problem words, road names and relation words
 cover it, its place in its clause, and whether its clause holds a problem word or a road.
 
-    .venv/bin/python bench/problems_tagger.py          (about 15 s; no database)
+3. Against the problem phrases labelled to convention v2 (fixtures/problems_convention.md;
+   fixtures/locations_problems_v2.jsonl), 5-fold cross-validated on the dev files only: the
+   rules (which follow v2), the CRF alone, and the CRF *stacked* on the rules (each character
+   also carries the rules' B/I/O tag and its neighbours'), to see whether a statistical cutter
+   adds to the rules rather than replaces them. No held-out file is read in this part.
 
-Last line: RESULT cv_set_f1=… cv_item_f1=… dev_rules_set_f1=… heldout_set_crf=… heldout_set_rules=…
+    .venv/bin/python bench/problems_tagger.py          (about 40 s; no database)
+    .venv/bin/python bench/problems_tagger.py --v2     (part 3 only)
+
+Last line (part 3 alone: RESULT v2_rules_set_f1=… v2_crf_set_f1=… v2_stacked_set_f1=… and the same on
+the prose files fresh and dev4): RESULT cv_set_f1=… cv_item_f1=… dev_rules_set_f1=… heldout_set_crf=… heldout_set_rules=…
 heldout_item_crf=… heldout_item_rules=… blind3_set_crf=… blind3_set_rules=… blind3_item_crf=… blind3_item_rules=…
 """
 from __future__ import annotations
@@ -39,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 import pycrfsuite  # noqa: E402
 
-from geodata.location.evaluate import load_records  # noqa: E402
+from geodata.location.evaluate import load_records, with_problems  # noqa: E402
 from geodata.location.lexicon import PROBLEM_WORD, REL, ROAD  # noqa: E402
 from geodata.location.parse import parse  # noqa: E402
 
@@ -158,7 +166,56 @@ def rules(records: list[dict]) -> list[list[str]]:
     return [parse(r["text"]).to_dict().get("problems") or [] for r in records]
 
 
+def stacked_features(text: str, rule_phrases: list[str]) -> list[list[str]]:
+    """`features` plus the rules' own cut: their B/I/O tag here and next door."""
+    tags, out = bio(text, rule_phrases), features(text)
+    n = len(tags)
+    for i, t in enumerate(tags):
+        out[i] += [f"R={t}", f"R-1={tags[i - 1] if i else '#'}", f"R+1={tags[i + 1] if i + 1 < n else '#'}",
+                   f"Rc={t}|{text[i]}"]
+    return out
+
+
+def v2_cross_validated() -> str:
+    """Part 3: rules, CRF and CRF-on-rules against the v2 labels, cross-validated on dev lines."""
+    dev = [r for name in DEV_FILES for r in with_problems(load_records(FIXTURES / name),
+                                                          FIXTURES / "locations_problems_v2.jsonl")]
+    random.Random(SEED).shuffle(dev)
+    ruled = [list(parse(r["text"]).problems) for r in dev]
+    crf: list[list[str] | None] = [None] * len(dev)
+    stacked: list[list[str] | None] = [None] * len(dev)
+    with tempfile.TemporaryDirectory() as tmp:
+        for fold in range(FOLDS):
+            train_ids = [i for i in range(len(dev)) if i % FOLDS != fold]
+            for name, feats, out in (("crf", lambda i: features(dev[i]["text"]), crf),
+                                     ("stacked", lambda i: stacked_features(dev[i]["text"], ruled[i]), stacked)):
+                trainer = pycrfsuite.Trainer(verbose=False)
+                for i in train_ids:
+                    trainer.append(feats(i), bio(dev[i]["text"], dev[i]["problems"]))
+                trainer.set_params(PARAMS)
+                trainer.train(f"{tmp}/{name}{fold}")
+                tagger = pycrfsuite.Tagger()
+                tagger.open(f"{tmp}/{name}{fold}")
+                for i in range(fold, len(dev), FOLDS):
+                    out[i] = phrases(dev[i]["text"], tagger.tag(feats(i)))
+    prose_ids = {r["id"] for name in DEV_FILES[2:] for r in load_records(FIXTURES / name)}
+    prose = [i for i, r in enumerate(dev) if r["id"] in prose_ids]
+    rows = {}
+    for name, pred in (("rules", ruled), ("crf", crf), ("stacked", stacked)):
+        rows[name] = (scores(dev, pred), scores([dev[i] for i in prose], [pred[i] for i in prose]))
+    print(f"3. v2 labels, dev files ({len(dev)} lines; prose files fresh+dev4: {len(prose)}), {FOLDS}-fold "
+          f"cross-validated (whole set F1, phrase F1):")
+    for name, (a, b) in rows.items():
+        print(f"   {name:8s} all {a}   prose {b}")
+    return (f"v2_rules_set_f1={rows['rules'][0][0]} v2_crf_set_f1={rows['crf'][0][0]} "
+            f"v2_stacked_set_f1={rows['stacked'][0][0]} v2_prose_rules_set_f1={rows['rules'][1][0]} "
+            f"v2_prose_crf_set_f1={rows['crf'][1][0]} v2_prose_stacked_set_f1={rows['stacked'][1][0]}")
+
+
 def main() -> None:
+    if "--v2" in sys.argv[1:]:
+        print("RESULT " + v2_cross_validated())
+        return
     t0 = time.perf_counter()
     dev = [r for name in DEV_FILES for r in load_records(FIXTURES / name)]
     first_ids = {r["id"] for r in load_records(FIXTURES / DEV_FILES[0])}
@@ -188,12 +245,13 @@ def main() -> None:
         c, r = crf_held[name], rules_held[name]
         print(f"2. {name} ({len(recs)} lines, no rule written from it): CRF {c}, rules {r}; "
               f"whole set CRF/rules {c[0] / r[0] if r[0] else float('inf'):.2f}×")
+    v2 = v2_cross_validated()
     print(f"   {time.perf_counter() - t0:.0f} s")
     h, b = "heldout", "blind3"
     print(f"RESULT cv_set_f1={cv_all[0]} cv_item_f1={cv_all[1]} dev_rules_set_f1={rules_all[0]} "
           f"heldout_set_crf={crf_held[h][0]} heldout_set_rules={rules_held[h][0]} heldout_item_crf={crf_held[h][1]} "
           f"heldout_item_rules={rules_held[h][1]} blind3_set_crf={crf_held[b][0]} blind3_set_rules={rules_held[b][0]} "
-          f"blind3_item_crf={crf_held[b][1]} blind3_item_rules={rules_held[b][1]}")
+          f"blind3_item_crf={crf_held[b][1]} blind3_item_rules={rules_held[b][1]} {v2}")
 
 
 if __name__ == "__main__":
