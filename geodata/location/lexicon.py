@@ -46,7 +46,13 @@ NAME_CH = r"[\u4e00-\u9fffA-Za-z]"
 # the surface of a way (施工工地路面积尘), 路面馆 a noodle shop on it.
 # 市民路过 is a verb (路过, to pass by), not a road 市民路.
 # 巷子, 路子 are words (an alley, a way), not a road 巷 or 路 and a stray 子.
-_NOT_ROAD_AFTER = r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场|面(?!馆)|过(?!街)|子)"
+# 过街 before 天桥, 地道, 通道 is crossing the street (某商城过街天桥: a footbridge), no road 某商城过街.
+_NOT_ROAD_AFTER = (
+    r"(?!小区|社区|家属|院|楼|村|大厦|中心|人家|店|号楼|公园|广场|市场|面(?!馆)|过(?!街)|子"
+    r"|(?<=过街)(?:天桥|地道|通道)"
+    # 里 inside an estate's name (某格里拉小区, 某丽里花园): no road ending in 里
+    r"|(?<=里)[^\W\d_]{1,2}(?:小区|花园|家园|公寓|大厦))"
+)
 # Atomic group: the shortest name ending in a road suffix is the road (马家堡东路, not
 # 马家堡东路与革新南路); the parser never re-reads it longer.
 ROAD_CORE = rf"(?>{NAME_CH}{{1,10}}?{ROAD_SUFFIX})"

@@ -39,6 +39,7 @@ from geodata.location.constructs import (
 from geodata.location.lexicon import (
     BEIJING_DISTRICTS,
     DISTRICT_NAME,
+    GENERIC_WAYS,
     PROBLEM_WORD,
     ROAD,
     ROAD_NAME_FULL,
@@ -133,10 +134,19 @@ _AREA_AFTER_DISTRICT = re.compile(
 _REPORT_OPENING = ("反映", "反应", "投诉", "举报")
 _DATELINE = re.compile(r"[\u4e00-\u9fff\d]{1,14}讯(?:\s+|[,:])")
 _PLACE_FOLLOWS = re.compile(
-    r"(?:反映|反应|投诉|举报|报料|留言|看到|发现|查看|来到|位于|家住|致电本报)(?:称|说)?|称(?=[,:])"
+    r"(?:反映|反应|投诉|举报|报料|留言|看到|发现|查看|来到|赶往|前往|位于|家住|致电本报)(?:称|说)?|称(?=[,:])"
 )
 _PLACE_FOLLOWS_WINDOW = 120
 _CLAUSE_MARK = re.compile(r"[,:;“”\"]+")
+_AT_ROAD = re.compile(r"(?<=[\u4e00-\u9fff])在(?!于)")
+# what after 在 is no road: a verb (在修路), a way inside a site (在小区过道旁, 在某小区靠近主通道)
+_NOT_A_ROAD_AFTER_AT = re.compile(r"^修|小区|社区|院内")
+_GENERIC_WAY_ENDS = tuple(GENERIC_WAYS)
+
+
+def _road_after_at(name: str) -> bool:
+    return valid_road(name) and not name.endswith(_GENERIC_WAY_ENDS) and not _NOT_A_ROAD_AFTER_AT.search(name)
+
 _AFTER_PLACE_WORD = re.compile(r"[,:“\"\s—]*了?(?:在(?!于))?")  # 来到了…, 看到,在…
 _SUBDISTRICT = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,8}}?)(?P<kind>{SUBDISTRICT_KIND})(?P<belongs>所属)?"
@@ -437,6 +447,8 @@ def _read(text: str) -> ParsedLocation:
         pos = home_at  # 新民晚报讯(记者 徐驰)最近,家住…: the byline and the time before it
     if t.startswith("位于", pos) or home:
         pos += 2
+    elif t.startswith("我是", pos) and _RESIDENT_OF.match(t, pos + 2, end):
+        pos += 2  # 我是某市某区某某小区居民: the writer's own estate, the place of what follows
     elif t.startswith("在", pos) and (m := ROAD.match(t, pos + 1, end)) and valid_road(m.group("road")):
         pos += 1  # 在建业路两侧
     elif t.startswith("在", pos) and _placed_after(t, pos + 1, end):
@@ -478,6 +490,8 @@ def _placed_after(t: str, start: int, end: int) -> bool:
 _REPORTED = re.compile(r"反映|反应|投诉|称(?=[,:])")
 _BORDER_WITH = re.compile(r"[与和][^,;。与和]{2,12}?交界(?:处)?的")
 _KIND_AFTER_TOWN = re.compile(r"街道办事处|街道|地区|办事处")
+# the estate of a resident who writes (我是某某花园的居民): up to 20 characters, then 居民 or 业主
+_RESIDENT_OF = re.compile(r"[^,;。:]{2,20}?的?(?:居民|业主|住户)")
 _HOME_WINDOW = 40  # how far into a report its "家住…" (where the caller lives) is looked for
 
 
@@ -494,6 +508,11 @@ def _with_area_of(r: Reading, home: Reading) -> Reading:
         if home.values.get(key) and not r.values.get(key):
             span = home.spans[key]
             r.put(key, home.values[key], span.start, span.end)
+    if home.values.get("side") and not home.values.get("side_road") and not r.values.get("side"):
+        # the side of a way no road names, told in the words (记者在某小学门口看到,道路一侧
+        # 被摊贩占据): the way's side wherever the place is read
+        span = home.spans["side"]
+        r.put("side", home.values["side"], span.start, span.end)
     return r
 
 
@@ -584,6 +603,7 @@ _LATER_SIDE = re.compile(
 
 
 _SIDE_CHAR = char_search("侧边旁")  # what every _LATER_SIDE match has
+_NAMED_ROAD_SIDE = re.compile(r"的?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北一]侧)(?![约\d])")
 
 
 def _read_later_side(r: Reading, start: int, end: int) -> None:
@@ -604,6 +624,18 @@ def _read_later_side(r: Reading, start: int, end: int) -> None:
             road = r.spans["road"]
             r.put("side_road", r.values["road"], road.start, road.end)
         return
+    # a road read as the anchor, named again with its side: 记者在甲街与乙街交口看到,垃圾车
+    # 停在乙街一侧 (one side, kept as written), 某路的两旁
+    for key in ("road", "road_a", "road_b"):
+        name = r.values.get(key)
+        if not name or r.anchor not in ("road", "intersection"):
+            continue
+        at = t.find(name, start, stop)
+        m = _NAMED_ROAD_SIDE.match(t, at + len(name), stop) if at >= 0 else None
+        if m:
+            r.put("side", m.group("side"), m.start("side"), m.end("side"))
+            r.put("side_road", name, at, at + len(name))
+            return
 
 
 def _read_after_report_words(t: str, pos: int, end: int) -> tuple[Reading, list[Problem]] | None:
@@ -624,6 +656,10 @@ def _read_after_report_words(t: str, pos: int, end: int) -> tuple[Reading, list[
     places = [m.end() for m in _PLACE_FOLLOWS.finditer(t, pos, window_end)]
     places += [m.end() for m in _CLAUSE_MARK.finditer(t, pos, window_end)
                if m.end() not in places and m.end() < window_end]
+    # then after 在 in the sentence's verb when a road follows it: 垃圾主要集中在某某路的西侧,
+    # 堆放垃圾的地方就在某某路上 (where the problem lies, told after what it is)
+    places += [m.end() for m in _AT_ROAD.finditer(t, pos, window_end)
+               if m.end() not in places and (road := ROAD.match(t, m.end(), end)) and _road_after_at(road.group("road"))]
     for place in places:
         start = _AFTER_PLACE_WORD.match(t, place, end).end()
         if start >= end:

@@ -108,6 +108,10 @@ _NOT_A_PLACE = re.compile(
     r"|^[到至]|[至到].*(?:路口|路段)$|.{2}[至到].{2}"
     # a connective that opens a clause (同时沿线网点前)
     r"|^(?:同时|另外|此外|并且|而且|但是|还有)"
+    # a way and its side (道路北侧小吃摊的, 马路两旁店铺前): the side of the way, read as a side
+    r"|^(?:道路|马路|街路)(?:东西|南北)?(?:两侧|两边|两旁|[东西南北一]侧)"
+    # who tells it, not where (据某某办公室调查了解): a source of the report
+    r"|^据"
 )
 
 

@@ -106,6 +106,8 @@ def valid_road(name: str) -> bool:
         and name[0] not in _NOT_NAME_START
         and name not in GENERIC_WAYS
         and not name.endswith(("人行道", "车道", "街道", "报道"))  # 双车道: a lane; 记者…报道: a byline
+        # a way inside a site, no street: 小区消防通道, 楼内过道, 单元楼道
+        and not name.endswith(("消防通道", "过道", "楼道"))
         and not PROBLEM_WORD.search(name)
         and not ("侧" in name and _SIDE_INSIDE.search(name))
         and not _COUNT_OF_WAYS.fullmatch(name)

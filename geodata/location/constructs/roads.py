@@ -55,6 +55,9 @@ _COMPASS_STREET = re.compile(r"[东西南北](?:街|路)(?![道口段侧边头�
 _NUMBERED_HIGHWAY = re.compile(r"(?P<road>[GSXYgsxy]?\d{1,4}(?:国道|省道|县道|乡道))(?P<aux>)(?P<section>[东西南北中]段)?")
 
 
+_FOOTBRIDGE = ("过街天桥", "人行天桥")
+
+
 def _read_road(r: Reading, pos: int, end: int) -> int | None:
     c = r.t[pos]
     m = (_NUMBERED_HIGHWAY.match(r.t, pos, end)
@@ -63,8 +66,10 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
     if m and (_LEAD_IN_NAME.match(m.group("road")) or m.group("road").endswith("上路")):
         m = None  # 途经道路扬尘, 车辆带泥上路: words before a way, or a verb, not a name
     if not m or not valid_road(m.group("road")):
-        if r.anchor is None and (w := _WAY_ALONE.match(r.t, pos, end)) and valid_road(w.group("road")):
-            # "学院路街道，裕京大厦天桥": a bridge or expressway named alone is the road
+        if (r.anchor is None and (w := _WAY_ALONE.match(r.t, pos, end)) and valid_road(w.group("road"))
+                and not w.group("road").endswith(_FOOTBRIDGE)):
+            # "学院路街道，裕京大厦天桥": a bridge or expressway named alone is the road (a
+            # footbridge for crossing, 某商城过街天桥, 某路口人行天桥, is a site: a landmark)
             r.put("road", w.group("road"), w.start("road"), w.end("road"))
             r.anchor, r.anchor_clause, r.target, r.last = "road", r.clause, "road", "road"
             return w.end()

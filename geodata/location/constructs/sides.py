@@ -20,8 +20,9 @@ from geodata.location.constructs.reading import (
 )
 from geodata.location.lexicon import NAME_CH, ROAD_SUFFIX
 
-# 乌山西路靠北侧 (the side the spot is near), 通渭路东西两侧 (both named sides: 两侧)
-ROAD_SIDE = re.compile(rf"(?P<road>{_ROADX})靠?(?:东西|南北)?(?P<side>两侧|[东西南北]侧)(?![约\d])")
+# 乌山西路靠北侧 (the side the spot is near), 通渭路东西两侧 (both named sides: 两侧), 某某路的
+# 西侧 (the road's side after a possessive)
+ROAD_SIDE = re.compile(rf"(?P<road>{_ROADX})的?靠?(?:东西|南北)?(?P<side>两侧|[东西南北]侧)(?![约\d])")
 # Ways whose names end in no road suffix but are roads all the same: bridges, expressways,
 # service roads ("G6辅路"). Read as a road side only when the side ends the clause
 # (天成酒店南侧10米 is a landmark; 科荟桥北侧 is the north side of the bridge road).
@@ -32,7 +33,7 @@ _WAY_NAME = (
 WAY_SIDE_AT_END = re.compile(rf"(?P<road>{_WAY_NAME})(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
 _WAY_ALONE = re.compile(rf"(?P<road>{_WAY_NAME}){_CLAUSE_END}")
 _SIDE_WORD = re.compile(rf"(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
-_WAY_SIDE = re.compile(r"(?:道路|马路|街路|路|沿线)?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)")
+_WAY_SIDE = re.compile(r"(?:道路|马路|街路|路|沿线|(?<=街)道)?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)")
 _ROAD_EDGE = re.compile(rf"路(?P<d>[东西南北])(?![侧面东西南北]|{NAME_CH}{{0,3}}{ROAD_SUFFIX})")
 # 十字路口路东南: the corner of the junction, a direction (not a side of one road)
 _JUNCTION_CORNER = re.compile(r"路(?P<d>[东西][南北]|[南北][东西])(?:角|侧)?")
@@ -90,6 +91,12 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
     if t[pos] not in "路道马街沿中" and not (t[pos] == "两" and r.anchor == "road" and r.last in ("road", "along")):
         return None
     m = _WAY_SIDE.match(t, pos, end)
+    road = r.values.get("road")
+    if (m and road and r.last == "road" and m.start() == pos and t.startswith("道", pos)
+            and road.endswith("街") and len(road) > 2 and r.spans["road"].end == pos):
+        # 某某街道两旁: 街道 is "the street" after the name, not the street's suffix and a
+        # stray 道: the name alone is the road (某某), its sides the side
+        r.put("road", road[:-1], r.spans["road"].start, pos - 1)
     if m and r.values.get("road"):
         r.put("side", m.group("side"), m.start("side"), m.end("side"))
         r.put("side_road", r.values["road"], *_span_tuple(r.spans.get("road")))
