@@ -52,10 +52,20 @@ _LEFT_OUT = re.compile(
     r"|多次通报|仍未整改|至今未|已达[^,;。]{0,8}之久|希望|请|建议"
 )
 
+# Step 2 too: neglect alone, with no thing of its own (没有及时清理, 清扫不及时, 长时间未清扫,
+# 依旧未做改善): how it is (not) dealt with. With a thing it is a problem (垃圾未及时清理).
+_NEGLECT = re.compile(
+    r"(?:长时间|长期|一直|依旧|依然|仍然?|还|也|都|至今|多年)*"
+    r"(?:(?:没有人?|未|无人|没人)做?(?:及时|按时|彻底|得到)?(?:清理|清扫|清运|处理|整改|改善|修复|维修|打扫|清除)+"
+    r"|(?:清理|清扫|清运|处理|维修|修复)+(?:不及时|不彻底))了?"
+)
+
 # Step 3: what the start of an item loses, tried again and again until none applies.
 # (a) reporting, existence and joining words
 _REPORT = re.compile(
     r"(?:时?发现了?|存在|仍有|还有|出现了?|可见|只见|但是?|而且|而|并且|同时|另外|不但|不仅|甚至|也|还|就|都|仍然|依然"
+    # 又 joining a second act or state (既无红绿灯,又无交警 → 无交警)
+    r"|又(?=有|无|没|被|在|将|把)"
     r"|[^,;。]{0,6}?(?:闻到|闻见|看到|看见|见到)了?)(?=.{2})"
 )
 _HAS = re.compile(r"有(?!限|人|待|时|个别|些人)(?=.{2})")
@@ -64,8 +74,11 @@ _PLACE = re.compile(
     r"(?!多处|几处|各处|[一二两三四五六七八九十\d]+处|门前[三四五六]包|[往向到朝])"
     r"(?:[^,;。、有在把将被“”\"]{1,12}?(?:上方|下方|上|内|里|旁边?|边上?|前|后|下|处|门口|门前|两侧|一侧|周边|附近|周围"
     r"|沿线|外围|(?<![往向以])外|[门路街巷]口|出入口)的?"
-    r"|(?:周边|附近|周围|沿线|两侧|一侧|路边|门口|门前|地面|空地|地上)的?)(?=.{3})"
+    r"|(?:周边|附近|周围|沿线|沿路|两侧|一侧|路边|门口|门前|地面|空地|地上)的?)(?=.{3})"
 )
+# (b'') a building site (施工工地路面积尘较多 → 路面积尘较多, 施工现场裸土未苫盖 → 裸土未苫盖);
+# its 施工 is part of its name, not an act
+_SITE = re.compile(r"(?:施工工地|施工现场|施工区域|在建工地)(?:内|里|上)?(?=.{3})")
 # (c) people who only did it, before the act
 _DOER = re.compile(
     r"(?:有人|有的人|一些人|个别人|不少人|(?:市民|居民|商户|商家|店主|店家|业主|工人|环卫工人|施工方|物业|司机)"
@@ -83,12 +96,14 @@ _DOER_BEFORE_ACT = re.compile(
 # (d) determiners and "one"
 _DETERMINER = re.compile(
     r"(?:这个|这些|这里|那里|那个|这|那|个别|一些|该(?:小区|路段|路口|区域|市场|村|工地|处|地|点位?)|一[个只辆座处条块台根家口](?!多)"
-    r"|一(?![大小堆片排串层地些直点下阵股批群份圈道张种天年月周次旦般定起直样段]))(?=.{2})"
+    r"|一(?![大小堆片排串层地些直点下阵股批群份圈道张种天年月周次旦般定起直样段到]))(?=.{2})"
 )
 # (e) time and frequency words
 _TIME = re.compile(
     r"(?:经常|常常|时常|总是|每天|每晚|每到|近期|近日|近几日|最近|现在|目前|平时|平日|夏天|冬天|晚上|早上|上午|中午|下午|傍晚|清晨|凌晨|半夜|后半夜|深夜|夜里"
-    r"|白天(?=[^运])|正在|一到下雨天|下雨天|太阳一晒|天一热)+(?=.{2})"
+    r"|白天(?=[^运])|正在|一到下雨天|下雨天|太阳一晒|天一热"
+    # how long it has gone on (多年来污水直排 → 污水直排, 近一个月来总是积水 → 积水)
+    r"|多年来|近年来|长期以来|一直以来|近[一二两三几半]*个?(?:天|周|星期|月|年)来)+(?=.{2})"
 )
 # Step 4: the name of the kind of thing at the end.
 _KIND_END = re.compile(r"(?:等|的)?(?:现象|问题|情况)$|等$")
@@ -114,7 +129,7 @@ def units(item: str) -> list[tuple[int, int]]:
 
 def left_out(unit: str) -> bool:
     """Step 2: only an effect, neglect or a request."""
-    return _LEFT_OUT.match(unit) is not None
+    return _LEFT_OUT.match(unit) is not None or _NEGLECT.fullmatch(unit) is not None
 
 
 def trim(unit: str) -> tuple[int, int]:
@@ -132,9 +147,9 @@ def trim(unit: str) -> tuple[int, int]:
                     m = h
                     break
         if m is None:
-            p = _PLACE.match(rest)
+            p = _SITE.match(rest) or _PLACE.match(rest)
             after = rest[p.end():] if p else ""
-            if p and not _has_predicate(p.group()) and (_has_predicate(after) or _NUISANCE.search(after)):
+            if p and (p.re is _SITE or not _has_predicate(p.group())) and (_has_predicate(after) or _NUISANCE.search(after)):
                 m = p
         if m is None or m.end() == 0:
             break

@@ -2,15 +2,16 @@
 
 After the place comes what is wrong there: 积存垃圾; 门店前堆物堆料，机动车、非机动车乱停;
 "1.未按…停止土石方作业;2.“门前三包”不到位". Items are separated by punctuation or
-numbered; a shared subject is distributed (机动车、非机动车乱停 is two items); spot
+numbered; a shared vehicle subject is distributed (机动车、非机动车乱停 is two items: the
+catalogue dispatches them apart), other things sharing one predicate stay one item; spot
 words (人行道上有, 排水沟有, “插花地”, 旁边的), counts (2处), licence-plate lists and
 administrative tails (责任辖区…, 多次通报未整改) are not part of an item. Each item keeps
 its wording as written (the labels compare wording) and gets a category when the
 wording is known.
 
 A list joined by 、 is split only between parts that each say what is wrong: 货物、杂物
-乱堆放 is one item (the nouns share 乱堆放), 线缆杂乱、线盒锈蚀严重 two; a list that
-names one 现象 or one 问题 stays one item.
+乱堆放 is one item (the nouns share 乱堆放), 线缆杂乱、线盒锈蚀严重 two, and so is a
+list closed by 现象 or 问题 (垃圾乱放、发霉发臭问题 → 垃圾乱放 | 发霉发臭).
 
 Complaints and reports tell a story around the problem; its clauses are not items: who
 reported or saw it (市民反映, 记者看到), when and for how long (6月初以来, 已经半个多月了),
@@ -56,11 +57,12 @@ _LEAD = re.compile(
     r"(?:\s+|处|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|])|非?机动车道(?:边)?上?|人行道(?:地|边)?上?(?=有|存在)|马路(?!市场)(?:边)?上?"
     r"|绿地上|立杆上|路面上(?=有|存在)|“[^”]{1,5}地”|\"[^\"]{1,5}地\"|附近|有个|有(?!限|人|待|时)|存在|均|近期|时?发现了?|时?看到了?|另外|且"
     r"|但|而|也是|也|就|会有|甚至|还有(?:一些)?|还(?!是|要|没|未|不|有)|仍有|并且|而且|除了有?|既(?=[^,;。]{2})|其中|另有|同样|不仅|只见|目测|现场|同时|的(?!士)|上(?![下班午万千百])|旁边?|边(?![境界坡框角缘])"
-    r"|[快慢]车道上|路口|街口|、|个(?![别体])|(?:导致|造成|致使)了?|出现了|“(?=[^”]*$)"
+    r"|[快慢]车道上|路口|街口|、|个(?![别体])|出现了|“(?=[^”]*$)"
     # the unit of a house number before what is done there (3单元102室经营烧烤)
     r"|(?:\d+(?:组团|栋|幢|号楼|单元|层|室|楼))+(?![与和及、])"
     # (的, 上, 旁, 边, 路口, 、, 个 are what a place reading leaves: 门口的…, 街上水果摊…,
-    # 路旁堆了…, 交叉口有个路牌…; “ opens a quotation the piece does not close)
+    # 路旁堆了…, 交叉口有个路牌…; “ opens a quotation the piece does not close. 导致 and
+    # 造成 stay: a clause they open is an effect, left out by the convention's step 2)
     # who found it (暗访组也发现了…)
     r"|(?:暗访组|督查组|检查组|巡查组)(?:也|还)?(?:发现|看到)了?"
     # a habitual time before the doer (常年有小商贩…, 晚上把厨馀垃圾…)
@@ -182,8 +184,12 @@ _PREDICATE = re.compile(
 # the next part's predicate (货物、杂物乱堆放; 建筑、装修垃圾), not an item of its own.
 # Event names (积尘, 污迹) are nouns here: 积尘、积灰多 is one item.
 _LIST_PREDICATE = re.compile(
-    r"有|在|着|了|被|把|将|乱|未|不|没|无|多|少|堆|堵|占|停|破|损|坏|脏|差|严重|较|很|满|倒|漏|溢|晒|挂|贴|摆"
+    r"有|在|着|了|被|把|将|乱|未|不|没|无|多(?![个处家条辆名种])|少|堆|堵|占|停|破|损|坏|脏|差|严重|较|很|满|倒|漏|溢|晒|挂|贴|摆"
     r"|放|卖|烧|吐|焊|作业|施工|经营|扬尘|裸露|缺|松|陷|移位|褪色|锈蚀|杂乱|横流|[大重]$"
+    # states and acts of their own (垃圾遍地、污水横流; 垃圾乱放、发霉发臭; 占道经营、私拉遮阳布;
+    # 脏乱不堪、单车随意丢弃; 破损、脱落; 卫生死角、杂物乱堆; 垃圾遍地、噪音扰民). 多辆, 多个
+    # count things: 多辆机动车、电动三轮车乱停 is one item
+    r"|遍地|发霉|发臭|不堪|丢|扔|私拉|私搭|私接|脱落|老化|生锈|死角|盲区|扰民"
 )
 # A spot before 的 (旁边的电线零乱, 整条路的路灯…, 在…门口的螺丝头…): where the thing is.
 _SPOT_OF = re.compile(
@@ -318,9 +324,14 @@ def _split_joined(item: str) -> list[str]:
     return [m.group(1), m.group(2)] if m else [item]
 
 
+def _is_vehicle(part: str) -> bool:
+    """A part of a list that names vehicles (共享单车, 货车, 电动车): a thing, never a shop."""
+    return part.endswith("车") or SHARED_SUBJECTS.search(part) is not None
+
+
 def _split_list(item: str, start: int, end: int):
-    """Split at 、: distribute a shared subject, peel off a list of shop names, or cut
-    the list between parts that each say what is wrong.
+    """Split at 、: distribute a shared vehicle subject, peel off a list of shop names, or
+    cut the list between parts that each say what is wrong.
 
     Returns (items as (text, start, end), landmark names as (name, start, end)).
     """
@@ -334,16 +345,21 @@ def _split_list(item: str, start: int, end: int):
     heads = parts[:-1]
     subject = SHARED_SUBJECTS.match(last)
     if subject and all(SHARED_SUBJECTS.fullmatch(h) for h in heads):
+        # 机动车、非机动车乱停: two problems, not one. The convention would quote one phrase
+        # (things sharing a predicate), but the catalogue sends them to different agencies
+        # with different deadlines (机动车乱停放 to the traffic police in 2 h, 非机动车乱停放
+        # to the street office in 24 h): each needs its own item and category.
         predicate = last[subject.end():]
         # each item's span covers the whole list: its words are not contiguous
         return [(h + predicate, start, end) for h in heads] + [(last, start, end)], []
     problem = PROBLEM_WORD.search(last)
     if (problem and problem.start() >= 2 and all(len(h) >= 2 for h in heads)
             and _LIST_PREDICATE.search(last, problem.start())  # 纸屑、纸盒和塑料垃圾 are things
-            and not any(PROBLEM_WORD.search(h) or _PREDICATE.search(h) for h in heads)
+            and not any(PROBLEM_WORD.search(h) or _PREDICATE.search(h) or _is_vehicle(h) for h in heads)
             and "等" not in last[: problem.start()]):
         # 文海汽配、大宝汽配占道修车: the heads are places, the problem is shared (but
-        # 煤气罐、灶台等占道: a list closed by 等 is what is wrong, not where)
+        # 煤气罐、灶台等占道: a list closed by 等 is what is wrong, not where; nor are
+        # vehicles: 共享单车、电动车乱停放 is one item)
         names = [(h, start + o, start + o + len(h)) for h, o in zip(heads, offsets, strict=False)]
         last_start = start + offsets[-1]
         names.append((last[: problem.start()], last_start, last_start + problem.start()))

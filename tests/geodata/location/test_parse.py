@@ -255,6 +255,8 @@ def test_shop_with_direction_word_before_a_relation():
 
 # -- problems -----------------------------------------------------------------------
 def test_shared_subject_is_distributed():
+    # vehicles of different kinds sharing one predicate are separate problems (the catalogue
+    # dispatches 机动车 and 非机动车 parking to different agencies), unlike other shared things
     assert parse("东高地街道，万源北路与东高地南街交叉口向东约50米，路北，三轮车、电动车乱停。").problems == (
         "三轮车乱停", "电动车乱停")
 

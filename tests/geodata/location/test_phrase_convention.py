@@ -28,6 +28,8 @@ def test_joined_parts_are_cut_only_where_each_says_what_is_wrong(item, expected)
     "影响道路通行", "严重影响周边环境", "给来往行人带来不便", "导致行人只能走机动车道", "存在较大安全隐患",
     "居民苦不堪言", "一直无人管理", "多次通报仍未整改", "希望尽快处理", "行人出行很不便", "对小区居民造成困扰",
     "污染周边环境",
+    # neglect alone, with no thing of its own
+    "没有及时清理", "清扫不及时", "长时间未清扫", "依旧未做改善", "至今无人清运", "维修不及时",
 ])
 def test_effects_neglect_and_requests_are_left_out(unit):
     assert left_out(unit) and quoted(unit) == []
@@ -51,8 +53,13 @@ def test_what_is_wrong_at_the_place_is_kept(unit):
     # (d) determiners and "one"
     ("一辆报废汽车长期停放", "报废汽车长期停放"), ("个别摊贩占道", "摊贩占道"), ("这些垃圾桶满溢", "垃圾桶满溢"),
     ("一窨井盖缺失", "窨井盖缺失"),
+    # (a) 又 joining a second state or act
+    ("又无路灯", "无路灯"), ("又有杂物堆放", "杂物堆放"),
+    # (b) 沿路 and a building site only say where
+    ("沿路杂物乱堆", "杂物乱堆"), ("施工现场裸土未苫盖", "裸土未苫盖"), ("施工区域内泥浆外溢", "泥浆外溢"),
     # (e) time words
     ("每天傍晚正在占道经营", "占道经营"), ("最近垃圾堆积", "垃圾堆积"),
+    ("多年来污水直排河沟", "污水直排河沟"), ("近半个月来总是积水", "积水"),
     # step 4: the name of the kind of thing at the end
     ("车辆乱停现象", "车辆乱停"), ("路面积水问题", "路面积水"), ("垃圾乱倒的情况", "垃圾乱倒"),
 ])
@@ -69,6 +76,11 @@ def test_the_start_and_the_end_lose_what_is_not_the_problem(unit, expected):
     "麻将摊点占道",        # 将 of 麻将 is no act
     "雨水井盖往外溢污水",  # 往外 is a direction, not a place
     "夜间施工扰民",        # the night is the fault
+    "垃圾未及时清理",      # neglect of a thing is a problem
+    "垃圾桶清理不及时",
+    "管理不到位",          # the place's state
+    "又脏又臭",            # 又 before a state word is part of it
+    "一到晚上就关门",      # 一到 is "as soon as", not "one"
 ])
 def test_words_that_look_like_a_rule_but_are_the_problem_stay(unit):
     assert quoted(unit) == [unit]

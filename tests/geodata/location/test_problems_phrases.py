@@ -65,11 +65,12 @@ def test_story_clauses_are_not_problems(text, expected):
         # a list closed by 等 keeps 等 and is what is wrong, not where
         ("枯枝落叶、白色垃圾、杂物等", ["枯枝落叶、白色垃圾、杂物"]),
         ("煤气罐、灶台等占道", ["煤气罐、灶台等占道"]),
-        # one 现象, one 问题
+        # a list closed by 现象 or 问题 is cut as any list (convention v2, step 1.2)
         ("有乱摆乱放、垃圾乱堆放现象", ["乱摆乱放", "垃圾乱堆放"]),
-        ("存在垃圾乱放、发霉发臭问题", ["垃圾乱放、发霉发臭"]),
-        # unchanged: a shared vehicle subject is distributed, shop names are peeled off
-        ("机动车、非机动车乱停", ["机动车乱停", "非机动车乱停"]),
+        ("存在垃圾乱放、发霉发臭问题", ["垃圾乱放", "发霉发臭"]),
+        # vehicles sharing one predicate are one item; shop names are peeled off
+        ("机动车、非机动车乱停", ["机动车乱停", "非机动车乱停"]),  # two agencies: two items
+        ("货车、三轮车线外乱停放", ["货车、三轮车线外乱停放"]),
         ("文海汽配、大宝汽配占道修车", ["占道修车"]),
     ],
 )
@@ -168,7 +169,7 @@ def test_what_a_reporter_found_is_the_problem_not_the_reporter():
     # a list named as one kind of thing: one item, without 等问题 / 的现象 / 的情况
     ("存在摊点乱摆、污水横流、车辆乱停的现象", ["摊点乱摆", "污水横流", "车辆乱停"]),
     ("垃圾乱扔、广告乱贴、杂物乱堆等问题突出", ["垃圾乱扔", "广告乱贴", "杂物乱堆"]),
-    ("有垃圾堆放、未及时清理的情况", ["垃圾堆放", "未及时清理"]),
+    ("有垃圾堆放、未及时清理的情况", ["垃圾堆放"]),  # bare neglect is left out
     ("占道经营现象严重", ["占道经营现象严重"]),  # 现象 with no 的 or 等 stays
     # things listed with 、 before a noun are what is there, not shops
     ("有碎纸、纸盒和塑料垃圾", ["碎纸、纸盒和塑料垃圾"]),
@@ -210,7 +211,7 @@ def test_a_footway_or_roadside_as_the_subject(text, expected):
 
 @pytest.mark.parametrize(("text", "expected"), [
     # who answers for it is no problem
-    ("有垃圾堆放、未及时清理的情况,其责任单位为江南区政府", ["垃圾堆放", "未及时清理"]),
+    ("有垃圾堆放、未及时清理的情况,其责任单位为江南区政府", ["垃圾堆放"]),
     ("车辆随意停放阻挡盲道,应由市交警支队负责整治", ["车辆随意停放阻挡盲道"]),
     # a bare name of a place or a thing is no problem; a bare name of waste is
     ("路口有个垃圾桶,旁边扔了几个烂西瓜", ["扔了几个烂西瓜"]),
@@ -316,3 +317,34 @@ def test_an_urgent_need_is_a_wish_and_when_found_is_no_problem():
     assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["垃圾桶过于破旧", "对面大件垃圾被随意丢弃"]
     t = "时发现有施工单位占用道路设置围挡"
     assert [p.text for p in read_problems(t, 0, len(t))[0]] == ["施工单位占用道路设置围挡"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # parts with a state or an act of their own are cut (convention v2, step 1.2)
+        ("菜场门口废纸遍地、臭水横流", ["废纸遍地", "臭水横流"]),
+        ("广告牌破损、脱落", ["广告牌破损", "脱落"]),
+        ("门面脏乱不堪、单车随意丢弃", ["门面脏乱不堪", "单车随意丢弃"]),
+        ("乱摆摊点、私拉电线现象", ["乱摆摊点", "私拉电线"]),
+        ("烧烤摊油烟扰民、占道摆桌", ["烧烤摊油烟扰民", "占道摆桌"]),
+        # 多辆 counts the vehicles: one predicate, one item
+        ("多辆货车、面包车乱停乱放", ["多辆货车、面包车乱停乱放"]),
+    ],
+)
+def test_list_parts_with_a_predicate_of_their_own(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause opened by 导致 / 造成 is an effect, left out (step 2), not trimmed to its end
+        ("水管爆裂,导致路面积水", ["水管爆裂"]),
+        ("窨井堵塞,造成了污水外溢", ["窨井堵塞"]),
+        # …also one part of a list: the other parts stay
+        ("摊贩聚集,导致道路拥堵、果皮遍地", ["摊贩聚集", "果皮遍地"]),
+    ],
+)
+def test_effects_opened_by_a_cause_word_are_left_out(text, expected):
+    assert phrases(text) == expected
