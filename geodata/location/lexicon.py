@@ -153,6 +153,13 @@ _CATEGORY = re.compile(
 JOINABLE_ITEMS = ("道路遗撒", "积存沙石", "积存垃圾", "暴露垃圾", "堆物堆料", "乱堆物堆料")
 
 # A noun that several problem items share: 机动车、非机动车乱停 = two items.
+# Words of what is wrong (a state, an act, a degree), as alternatives for a pattern: an item
+# or a place phrase with one of them says something is wrong or done there.
+PREDICATE_WORDS = (
+    r"有|在(?!于)|着|了|被|把|将|乱|未|不|没|无|多(?![个处家条辆名种])|少|堆|占|停(?!车场)|破|损|坏|脏|差|严重|较|很|满|倒|漏"
+    r"|溢|流|积|晒|挂|贴|摆|放|卖|修|烧|吐|焊|作业|施工|经营|污|臭|扬尘|裸露|缺|松|陷|移位"
+)
+
 SHARED_SUBJECTS = re.compile(
     r"(?:非机动车|机动车|电动自行车|电动车|自行车|共享单车|三轮车|摩托车|车辆)"
 )

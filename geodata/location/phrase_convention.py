@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import re
 
+from geodata.location.lexicon import PREDICATE_WORDS
+
 # A predicate: the words that say something is wrong or done (a state, an act, a degree).
 _PREDICATE = re.compile(
-    r"有|在(?!于)|着|了|被|把|将|乱|未|不|没|无|多(?![个处家条辆名种])|少|堆|堵|占|停(?!车场)|破|损|坏|脏|差|严重"
-    r"|较|很|满|倒|漏|溢|流|积|晒|挂|贴|摆|放|卖|修|烧|吐|焊|作业|施工|经营|污|臭|扬尘|裸露|缺|松|陷|塌|移位|扰"
+    PREDICATE_WORDS + r"|堵|塌|扰"
     r"|丛生|遍地|杂乱|老化|散落|残留|弥漫|飞舞|呈|脱落|生锈|锈蚀|褪色|模糊|渗|冒|滋生|聚集|外溢|直排|私搭|违"
 )
 # What is a nuisance by its name (垃圾, 杂草): a place phrase before one is only where it is.

@@ -42,6 +42,7 @@ from geodata.location.lexicon import (
     FACILITY_END,
     GATE_END,
     JOINABLE_ITEMS,
+    PREDICATE_WORDS,
     PROBLEM_WORD,
     SHARED_SUBJECTS,
     category_of,
@@ -176,10 +177,7 @@ _NUISANCE = re.compile(
     r"|废|破|烂|脏|残|坑|蚊|蝇|噪|油烟|广告|横幅|围挡|灰|尘|泥|沙|渣|水|盲区|死角"
 )
 # Words of what is wrong (a state, an act, a degree): a place with one of them is a problem.
-_PREDICATE = re.compile(
-    r"有|在(?!于)|着|了|被|把|将|乱|未|不|没|无|多(?![个处家条辆名种])|少|堆|占|停(?!车场)|破|损|坏|脏|差|严重|较|很|满|倒|漏"
-    r"|溢|流|积|晒|挂|贴|摆|放|卖|修|烧|吐|焊|作业|施工|经营|污|臭|扬尘|裸露|缺|松|陷|移位"
-)
+_PREDICATE = re.compile(PREDICATE_WORDS)
 # The same for one part of a list joined by 、: a part without one is a noun that shares
 # the next part's predicate (货物、杂物乱堆放; 建筑、装修垃圾), not an item of its own.
 # Event names (积尘, 污迹) are nouns here: 积尘、积灰多 is one item.
