@@ -224,8 +224,6 @@ _QUOTE_OPEN = re.compile(r"\s*“")
 # kind of thing, not what is wrong (车辆乱停等问题突出 → 车辆乱停; 垃圾成堆的现象 → 垃圾成堆).
 _KIND_TAIL = re.compile(r"等(?:问题|现象|情况)(?:突出|严重|较多|普遍)?$|的(?:问题|现象|情况)$")
 _KIND_TAIL_ENDS = frozenset({"问题", "现象", "情况", "突出", "严重", "较多", "普遍"})
-# A list that names one 现象 or 问题 is one item.
-_LIST_AS_ONE = re.compile(r"(?:现象|问题)$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A tag in brackets ([快讯], 【曝光台】).
 _TAG = re.compile(r"[\[【][^\]】]{1,8}[\]】]")
@@ -496,13 +494,12 @@ def read_problems(
             text = text[: text.rindex("的")] if "的" in text[-4:] else text[:-2]  # …扰民的投诉: a title
         if "问题" in text and (m := _ISSUE_TAIL.search(text)) and m.group() != "问题":
             text = text[: m.start()] or text  # a title: …成堆问题办理的情况
-        one_kind = False
         if text[-2:] in _KIND_TAIL_ENDS and (m := _KIND_TAIL.search(text)) and m.start() >= 2:
             # 存在X、Y等问题突出 / 有X、Y的现象: the list without the tail, cut as any list
             text = _strip(text[: m.start()], s)[0]
         elif "、" in text and text.endswith("问题") and (m := _ISSUE_TAIL.search(text)):
             text = text[: m.start()] or text  # 存在垃圾乱放、发霉发臭问题
-        if "、" not in text or one_kind:
+        if "、" not in text:
             # a single item, already stripped (_strip is idempotent)
             _add(problems, text, _make_span(s, max(s, e)), t)
             continue
