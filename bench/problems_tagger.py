@@ -1,45 +1,35 @@
-"""Experiment, measured side by side: the location language's rules for the problem phrases
-against a character CRF (python-crfsuite) trained on the dev sets' labels.
+"""The problem phrases: the rules alone, a character CRF alone, and the CRF stacked on the
+rules as `parse` ships it (`geodata.location.problem_tagger`), measured side by side.
 
-The problems field is the one the rules read worst on lines no rule was written from
-(held-out 0.36, blind3 0.19 for a line's whole set of phrases): where a complaint sentence
-is cut, and which effects and conditions count, differ from writer to writer, and rules
-written from one file carry little to the next. This asks whether a statistical cutter
-does better on unseen lines.
+The problems field is the one the rules read worst on lines no rule was written from:
+where a reporter's sentence is cut, and which effects and conditions count, differ from
+writer to writer. The shipped reader keeps the rules' reading of the district's catalogue
+form and lets a CRF, which sees the rules' own cut as a feature, cut everything else.
 
-1. The CRF, 5-fold cross-validated on the four dev files (dev, dev2, fresh, dev4: 686
-   lines; folds by a seeded shuffle), next to the rules on the same lines (which were
-   written from them: memorised, an upper bound for the rules there). Also on the first
-   dev set's lines, the district's own published form, where the rules are near-perfect.
-2. The CRF trained on all four dev files, and the rules, on the two held-out files (the
-   second set's held-out third and blind3; no rule was written from either, and the CRF
-   never sees them in training). Scores as `geodata.location.evaluate`: a line's whole
-   set of phrases (`set`), and phrase by phrase (`item`).
+1. 5-fold cross-validated on the model's training lines (the dev files, labelled to
+   convention v2, fixtures/problems_convention.md; folds by a seeded shuffle): the rules
+   (`parse_rules`; written from these lines, so flattered here), the CRF on the characters
+   alone, and the stacked CRF as shipped. All lines, and the prose files (fresh, dev4,
+   blind3), where the three differ most.
+2. The held-out files (locations_heldout, locations_blind4; no rule was written from them
+   and the model never trained on them): the rules against `parse` with the shipped model.
 
-Features per character: the character, its neighbours (±2) and bigrams, its kind (Han,
-digit, punctuation), whether the lexicon's problem words, road names and relation words
-cover it, its place in its clause, and whether its clause holds a problem word or a road.
+Scores as `geodata.location.evaluate` counts them: a line's whole set of phrases (`set`),
+and phrase by phrase (`item`).
 
-3. Against the problem phrases labelled to convention v2 (fixtures/problems_convention.md;
-   fixtures/locations_problems_v2.jsonl), 5-fold cross-validated on the dev files only: the
-   rules (which follow v2), the CRF alone, and the CRF *stacked* on the rules (each character
-   also carries the rules' B/I/O tag and its neighbours'), to see whether a statistical cutter
-   adds to the rules rather than replaces them. No held-out file is read in this part.
+    .venv/bin/python bench/problems_tagger.py          (about 1 min; no database)
 
-    .venv/bin/python bench/problems_tagger.py          (about 40 s; no database)
-    .venv/bin/python bench/problems_tagger.py --v2     (part 3 only)
-
-Last line (part 3 alone: RESULT v2_rules_set_f1=… v2_crf_set_f1=… v2_stacked_set_f1=… and the same on
-the prose files fresh and dev4): RESULT cv_set_f1=… cv_item_f1=… dev_rules_set_f1=… heldout_set_crf=… heldout_set_rules=…
-heldout_item_crf=… heldout_item_rules=… blind3_set_crf=… blind3_set_rules=… blind3_item_crf=… blind3_item_rules=…
+Last line: RESULT cv_rules_set_f1=… cv_crf_set_f1=… cv_stacked_set_f1=… cv_prose_rules_set_f1=…
+cv_prose_crf_set_f1=… cv_prose_stacked_set_f1=… heldout_rules_set_f1=… heldout_tagged_set_f1=…
+blind4_rules_set_f1=… blind4_tagged_set_f1=…
 """
 from __future__ import annotations
 
 import random
-import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,114 +37,27 @@ sys.path.insert(0, str(ROOT))
 
 import pycrfsuite  # noqa: E402
 
+from geodata.location import problem_tagger as pt  # noqa: E402
 from geodata.location.evaluate import load_records, with_problems  # noqa: E402
-from geodata.location.lexicon import PROBLEM_WORD, REL, ROAD  # noqa: E402
-from geodata.location.parse import parse  # noqa: E402
+from geodata.location.parse import parse, parse_rules  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
-DEV_FILES = ("locations_dev.jsonl", "locations_dev2.jsonl", "locations_fresh.jsonl", "locations_dev4.jsonl")
-HELD_OUT = (("heldout", "locations_heldout.jsonl"), ("blind3", "locations_blind3.jsonl"))
-PUNCT = set(",，。;；:：!！?？、()（）【】[]“”\"' |-—")
-PARAMS = {"c1": 0.1, "c2": 0.2, "max_iterations": 150, "feature.possible_transitions": True}
+PROSE = ("locations_fresh.jsonl", "locations_dev4.jsonl", "locations_blind3.jsonl")
+HELD_OUT = (("heldout", "locations_heldout.jsonl"), ("blind4", "locations_blind4.jsonl"))
 FOLDS, SEED = 5, 7
-_REL = re.compile(REL)
 
 
-def _covered(pattern: re.Pattern, text: str) -> list[int]:
-    marks = [0] * len(text)
-    for m in pattern.finditer(text):
-        for i in range(m.start(), m.end()):
-            marks[i] = 1
-    return marks
-
-
-def _kind(c: str) -> str:
-    if c in PUNCT:
-        return "P"
-    if c.isdigit():
-        return "D"
-    if "\u4e00" <= c <= "\u9fff":
-        return "H"
-    return "S" if c.isspace() else "O"
-
-
-def features(text: str) -> list[list[str]]:
-    n = len(text)
-    pw, rd, rl = _covered(PROBLEM_WORD, text), _covered(ROAD, text), _covered(_REL, text)
-    out = []
-    for i, c in enumerate(text):
-        f = {"c": c, "t": _kind(c), "pw": pw[i], "rd": rd[i], "rl": rl[i],
-             "b-1": (text[i - 1] if i else "#") + c, "b+1": c + (text[i + 1] if i + 1 < n else "#"),
-             "after_p": int(i == 0 or text[i - 1] in PUNCT), "before_p": int(i == n - 1 or text[i + 1] in PUNCT),
-             "pw-1": pw[i - 1] if i else 0, "pw+1": pw[i + 1] if i + 1 < n else 0, "rd-1": rd[i - 1] if i else 0}
-        for k in (-2, -1, 1, 2):
-            f[f"c{k}"] = text[i + k] if 0 <= i + k < n else "#"
-        out.append(f)
-    start = 0  # clause-level: holds a problem word, a road; place in the clause
-    for i in range(n + 1):
-        if i == n or text[i] in PUNCT:
-            has_pw, has_rd = int(any(pw[start:i])), int(any(rd[start:i]))
-            for j in range(start, i):
-                out[j].update(cl_pw=has_pw, cl_rd=has_rd, cl_pos=min(j - start, 6), cl_rem=min(i - j, 6))
-            start = i + 1
-    return [[f"{k}={v}" for k, v in f.items()] for f in out]
-
-
-def bio(text: str, problems: list[str]) -> list[str]:
-    """B/I/O tags of the labelled phrases, each found after the one before it."""
-    tags, pos = ["O"] * len(text), 0
-    for p in problems:
-        j = text.find(p, pos)
-        j = text.find(p) if j < 0 else j
-        if j < 0:
-            continue
-        tags[j] = "B"
-        for k in range(j + 1, j + len(p)):
-            tags[k] = "I"
-        pos = j + len(p)
-    return tags
-
-
-def phrases(text: str, tags: list[str]) -> list[str]:
-    out, cur = [], None
-    for i, t in enumerate(tags):
-        if t == "B" or (t == "I" and cur is None):
-            if cur is not None:
-                out.append(text[cur:i])
-            cur = i
-        elif t == "O" and cur is not None:
-            out.append(text[cur:i])
-            cur = None
-    if cur is not None:
-        out.append(text[cur:])
-    return [p.strip() for p in out if p.strip()]
-
-
-def train(records: list[dict], path: str) -> None:
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for r in records:
-        trainer.append(features(r["text"]), bio(r["text"], r["problems"] or []))
-    trainer.set_params(PARAMS)
-    trainer.train(path)
-
-
-def predict(path: str, records: list[dict]) -> list[list[str]]:
-    tagger = pycrfsuite.Tagger()
-    tagger.open(path)
-    return [phrases(r["text"], tagger.tag(features(r["text"]))) for r in records]
-
-
-def scores(records: list[dict], predicted: list[list[str]]) -> tuple[float, float]:
+def scores(gold: list[list[str]], predicted: list[list[str]]) -> tuple[float, float]:
     """(whole-set F1, phrase-by-phrase F1), as geodata.location.evaluate counts them."""
     tp = fp = fn = itp = ifp = ifn = 0
-    for r, p in zip(records, predicted, strict=True):
-        gold, got = frozenset(r["problems"] or []), frozenset(p)
-        if gold and got and gold == got:
+    for g, p in zip(gold, predicted, strict=True):
+        gs, ps = frozenset(g), frozenset(p)
+        if gs and ps and gs == ps:
             tp += 1
         else:
-            fp += bool(got)
-            fn += bool(gold)
-        itp, ifp, ifn = itp + len(gold & got), ifp + len(got - gold), ifn + len(gold - got)
+            fp += bool(ps)
+            fn += bool(gs)
+        itp, ifp, ifn = itp + len(gs & ps), ifp + len(ps - gs), ifn + len(gs - ps)
 
     def f1(a: int, b: int, c: int) -> float:
         return 2 * a / (2 * a + b + c) if a else 0.0
@@ -162,96 +65,66 @@ def scores(records: list[dict], predicted: list[list[str]]) -> tuple[float, floa
     return round(f1(tp, fp, fn), 3), round(f1(itp, ifp, ifn), 3)
 
 
-def rules(records: list[dict]) -> list[list[str]]:
-    return [parse(r["text"]).to_dict().get("problems") or [] for r in records]
-
-
-def stacked_features(text: str, rule_phrases: list[str]) -> list[list[str]]:
-    """`features` plus the rules' own cut: their B/I/O tag here and next door."""
-    tags, out = bio(text, rule_phrases), features(text)
-    n = len(tags)
-    for i, t in enumerate(tags):
-        out[i] += [f"R={t}", f"R-1={tags[i - 1] if i else '#'}", f"R+1={tags[i + 1] if i + 1 < n else '#'}",
-                   f"Rc={t}|{text[i]}"]
+def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str) -> list[list[str]]:
+    """Each line's phrases from a CRF trained on the other folds (`keep`: lines whose rules'
+    reading is kept, as `parse` keeps the catalogue form's; None to tag every line)."""
+    order = list(range(len(lines)))
+    random.Random(SEED).shuffle(order)
+    out: list[list[str]] = [[] for _ in lines]
+    for fold in range(FOLDS):
+        test = {order[k] for k in range(len(order)) if k % FOLDS == fold}
+        trainer = pycrfsuite.Trainer(verbose=False)
+        for i, (t, gold, rules) in enumerate(lines):
+            if i not in test:
+                trainer.append(feats(t, rules), pt.tags_of(t, gold))
+        trainer.set_params(pt.PARAMS)
+        trainer.train(f"{tmp}/fold{fold}")
+        tagger = pycrfsuite.Tagger()
+        tagger.open(f"{tmp}/fold{fold}")
+        for i in test:
+            t, _, rules = lines[i]
+            spans = rules if keep[i] else pt.trim(t, pt.spans_of(tagger.tag(feats(t, rules))))
+            out[i] = [t[a:b] for a, b in spans]
     return out
 
 
-def v2_cross_validated() -> str:
-    """Part 3: rules, CRF and CRF-on-rules against the v2 labels, cross-validated on dev lines."""
-    dev = [r for name in DEV_FILES for r in with_problems(load_records(FIXTURES / name),
-                                                          FIXTURES / "locations_problems_v2.jsonl")]
-    random.Random(SEED).shuffle(dev)
-    ruled = [list(parse(r["text"]).problems) for r in dev]
-    crf: list[list[str] | None] = [None] * len(dev)
-    stacked: list[list[str] | None] = [None] * len(dev)
+def main() -> None:
+    t0 = time.perf_counter()
+    lines = pt.training_lines(parse_rules)
+    files = [name for name in pt.TRAINING_FILES for _ in load_records(FIXTURES / name)]
+    assert len(files) == len(lines)
+    kept = []
+    for name in pt.TRAINING_FILES:
+        for r in load_records(FIXTURES / name):
+            items = parse_rules(r["text"]).problem_items
+            kept.append(bool(items) and all(p.category for p in items))
+    gold = [[t[a:b] for a, b in g] for t, g, _ in lines]
+    rules = [[t[a:b] for a, b in r] for t, _, r in lines]
     with tempfile.TemporaryDirectory() as tmp:
-        for fold in range(FOLDS):
-            train_ids = [i for i in range(len(dev)) if i % FOLDS != fold]
-            for name, feats, out in (("crf", lambda i: features(dev[i]["text"]), crf),
-                                     ("stacked", lambda i: stacked_features(dev[i]["text"], ruled[i]), stacked)):
-                trainer = pycrfsuite.Trainer(verbose=False)
-                for i in train_ids:
-                    trainer.append(feats(i), bio(dev[i]["text"], dev[i]["problems"]))
-                trainer.set_params(PARAMS)
-                trainer.train(f"{tmp}/{name}{fold}")
-                tagger = pycrfsuite.Tagger()
-                tagger.open(f"{tmp}/{name}{fold}")
-                for i in range(fold, len(dev), FOLDS):
-                    out[i] = phrases(dev[i]["text"], tagger.tag(feats(i)))
-    prose_ids = {r["id"] for name in DEV_FILES[2:] for r in load_records(FIXTURES / name)}
-    prose = [i for i, r in enumerate(dev) if r["id"] in prose_ids]
+        crf = cross_validated(lines, [False] * len(lines), lambda t, r: pt.char_features(t), tmp)
+        stacked = cross_validated(lines, kept, pt.features, tmp)
+    prose = [i for i, f in enumerate(files) if f in PROSE]
     rows = {}
-    for name, pred in (("rules", ruled), ("crf", crf), ("stacked", stacked)):
-        rows[name] = (scores(dev, pred), scores([dev[i] for i in prose], [pred[i] for i in prose]))
-    print(f"3. v2 labels, dev files ({len(dev)} lines; prose files fresh+dev4: {len(prose)}), {FOLDS}-fold "
-          f"cross-validated (whole set F1, phrase F1):")
+    for name, pred in (("rules", rules), ("crf", crf), ("stacked", stacked)):
+        rows[name] = (scores(gold, pred), scores([gold[i] for i in prose], [pred[i] for i in prose]))
+    print(f"problem phrases against the v2 labels; (whole set F1, phrase F1)\n"
+          f"1. training lines ({len(lines)}; prose files {len(prose)}), {FOLDS}-fold cross-validated:")
     for name, (a, b) in rows.items():
         print(f"   {name:8s} all {a}   prose {b}")
-    return (f"v2_rules_set_f1={rows['rules'][0][0]} v2_crf_set_f1={rows['crf'][0][0]} "
-            f"v2_stacked_set_f1={rows['stacked'][0][0]} v2_prose_rules_set_f1={rows['rules'][1][0]} "
-            f"v2_prose_crf_set_f1={rows['crf'][1][0]} v2_prose_stacked_set_f1={rows['stacked'][1][0]}")
-
-
-def main() -> None:
-    if "--v2" in sys.argv[1:]:
-        print("RESULT " + v2_cross_validated())
-        return
-    t0 = time.perf_counter()
-    dev = [r for name in DEV_FILES for r in load_records(FIXTURES / name)]
-    first_ids = {r["id"] for r in load_records(FIXTURES / DEV_FILES[0])}
-    random.Random(SEED).shuffle(dev)
-    cv: list[list[str] | None] = [None] * len(dev)
-    with tempfile.TemporaryDirectory() as tmp:
-        for fold in range(FOLDS):
-            test = [i for i in range(len(dev)) if i % FOLDS == fold]
-            train([r for i, r in enumerate(dev) if i % FOLDS != fold], f"{tmp}/fold{fold}")
-            for i, p in zip(test, predict(f"{tmp}/fold{fold}", [dev[i] for i in test]), strict=True):
-                cv[i] = p
-        train(dev, f"{tmp}/all")
-        held = {name: load_records(FIXTURES / f) for name, f in HELD_OUT}
-        crf_held = {name: scores(recs, predict(f"{tmp}/all", recs)) for name, recs in held.items()}
-    rules_dev = rules(dev)
-    first = [i for i, r in enumerate(dev) if r["id"] in first_ids]
-    cv_all, rules_all = scores(dev, cv), scores(dev, rules_dev)
-    print(f"problem phrases: rules against a character CRF (python-crfsuite, {PARAMS['c1']}/{PARAMS['c2']}); "
-          f"(whole set F1, phrase F1)")
-    print(f"1. dev files ({len(dev)} lines), CRF {FOLDS}-fold cross-validated: {cv_all}; "
-          f"rules (written from these lines): {rules_all}")
-    print(f"   the first dev set's lines (the district's published form): CRF "
-          f"{scores([dev[i] for i in first], [cv[i] for i in first])}, rules "
-          f"{scores([dev[i] for i in first], [rules_dev[i] for i in first])}")
-    rules_held = {name: scores(recs, rules(recs)) for name, recs in held.items()}
-    for name, recs in held.items():
-        c, r = crf_held[name], rules_held[name]
-        print(f"2. {name} ({len(recs)} lines, no rule written from it): CRF {c}, rules {r}; "
-              f"whole set CRF/rules {c[0] / r[0] if r[0] else float('inf'):.2f}×")
-    v2 = v2_cross_validated()
+    held = {}
+    for name, file in HELD_OUT:
+        recs = with_problems(load_records(FIXTURES / file), FIXTURES / pt.LABELS_FILE)
+        g = [r["problems"] or [] for r in recs]
+        held[name] = (scores(g, [list(parse_rules(r["text"]).problems) for r in recs]),
+                      scores(g, [list(parse(r["text"]).problems) for r in recs]))
+        print(f"2. {name} ({len(recs)} lines, never trained on, no rule written from it): "
+              f"rules {held[name][0]}, shipped (rules + CRF) {held[name][1]}")
     print(f"   {time.perf_counter() - t0:.0f} s")
-    h, b = "heldout", "blind3"
-    print(f"RESULT cv_set_f1={cv_all[0]} cv_item_f1={cv_all[1]} dev_rules_set_f1={rules_all[0]} "
-          f"heldout_set_crf={crf_held[h][0]} heldout_set_rules={rules_held[h][0]} heldout_item_crf={crf_held[h][1]} "
-          f"heldout_item_rules={rules_held[h][1]} blind3_set_crf={crf_held[b][0]} blind3_set_rules={rules_held[b][0]} "
-          f"blind3_item_crf={crf_held[b][1]} blind3_item_rules={rules_held[b][1]} {v2}")
+    print(f"RESULT cv_rules_set_f1={rows['rules'][0][0]} cv_crf_set_f1={rows['crf'][0][0]} "
+          f"cv_stacked_set_f1={rows['stacked'][0][0]} cv_prose_rules_set_f1={rows['rules'][1][0]} "
+          f"cv_prose_crf_set_f1={rows['crf'][1][0]} cv_prose_stacked_set_f1={rows['stacked'][1][0]} "
+          f"heldout_rules_set_f1={held['heldout'][0][0]} heldout_tagged_set_f1={held['heldout'][1][0]} "
+          f"blind4_rules_set_f1={held['blind4'][0][0]} blind4_tagged_set_f1={held['blind4'][1][0]}")
 
 
 if __name__ == "__main__":

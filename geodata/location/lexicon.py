@@ -28,7 +28,7 @@ def normalise_direction(word: str) -> str:
 NUM = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 UNIT = r"(?:公里|千米|米|km|KM|m(?![A-Za-z]))"
 DISTANCE = (
-    rf"(?P<approx1>约|大约|近)?(?P<num>{NUM})多?\s*(?P<unit>{UNIT})"  # 20多米: a little over 20 m
+    rf"(?P<approx1>约|大约|近)?(?P<num>{NUM})[多余]?\s*(?P<unit>{UNIT})"  # 20多米, 20余米: a little over 20 m
     r"(?P<approx2>左右|许)?处?"
 )
 
@@ -65,13 +65,27 @@ GENERIC_WAYS = frozenset({
     "道路", "马路", "人行道", "机动车道", "非机动车道", "车道", "街道", "小巷", "路面",
     "沿线街道", "盲道", "步道", "辅道", "通道", "过道", "巷道", "街里", "沿线", "路线", "电线",
     "标线", "管线", "铁道",
+    # electric lines (线路杂乱), not a way
+    "线路",
 })
 
 # -- junctions ----------------------------------------------------------------------
 JUNCTION = (
     # 交界的十字路口, 交汇的路口: the junction named after the roads meeting
     r"(?:(?:交界|交汇|交会|相交)的?(?:十字|丁字)?路口"
-    r"|交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\))"
+    r"|交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\)"
+    # the roads' meeting and a heading from it, no junction word: 甲街与乙路交汇以南
+    r"|(?:交汇|交会|相交)(?=以?[东西南北]))"
+)
+
+# Cities whose names a writer puts before a street's without 市 (福州某某路, 杭州某某街道):
+# provincial capitals and other large cities. Only a name of 3 or more characters after
+# one is read without it (福州路, 杭州路, 广州大道 are streets' own names).
+CITY_NAMES = (
+    "北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "福州", "厦门", "武汉",
+    "长沙", "成都", "西安", "郑州", "济南", "青岛", "沈阳", "大连", "哈尔滨", "长春", "石家庄",
+    "太原", "合肥", "南昌", "南宁", "昆明", "贵阳", "兰州", "西宁", "银川", "乌鲁木齐", "拉萨",
+    "呼和浩特", "海口", "苏州", "无锡", "宁波", "温州", "东莞", "佛山",
 )
 CONJ = r"(?:与|和|、|/)"
 TRAVEL = r"由[东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
@@ -79,7 +93,7 @@ TRAVEL = r"由[东西南北]向[东西南北]"  # direction of travel on a carri
 # -- landmarks ----------------------------------------------------------------------
 RELATIONS = {
     "门前": "front", "门口": "front", "前": "front", "斜对面": "opposite", "对面": "opposite",
-    "附近": "near", "旁边": "near", "旁": "near", "边上": "near", "周边": "near",
+    "附近": "near", "旁边": "near", "旁": "near", "边上": "near", "周边": "near", "隔壁": "near",
     "门外": "outside", "外": "outside", "下": "under", "底下": "under", "内": "inside",
     "里面": "inside",
     # behind a place, and the outer or inner side of a wall or a fence
@@ -94,7 +108,7 @@ FACILITY_END = (
     # works, toilets, footbridges, stall areas, car parks, kindergartens, hotels, filling stations
     r"|厂|公厕|厕所|天桥|摊区|作坊|停车场|幼儿园|宾馆|加油站"
     # shopping arcades, clubs, and the resettlement areas of many towns
-    r"|商城|会所|安置区)"
+    r"|商城|商贸城|会所|安置区)"
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 

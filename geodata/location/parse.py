@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from operator import itemgetter
 
+from geodata.location import problem_tagger
 from geodata.location.constructs import (
     ROAD_SIDE,
     Mark,
@@ -38,6 +40,8 @@ from geodata.location.constructs import (
 )
 from geodata.location.lexicon import (
     BEIJING_DISTRICTS,
+    CITY_NAMES,
+    DIR,
     DISTRICT_NAME,
     GENERIC_WAYS,
     PROBLEM_WORD,
@@ -46,7 +50,7 @@ from geodata.location.lexicon import (
     ROAD_SUFFIX,
     SUBDISTRICT_KIND,
 )
-from geodata.location.problems import read_problems
+from geodata.location.problems import catalogue_items, read_problems
 from geodata.location.text import fold
 from geodata.location.types import (
     INTERNAL,
@@ -152,7 +156,9 @@ _SUBDISTRICT = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{1,8}}?)(?P<kind>{SUBDISTRICT_KIND})(?P<belongs>所属)?"
 )
 # (also who and where: 记者在山姆小镇; and 小镇, a word in names of estates and malls)
-_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口|记者|在|小$")
+# (来到 is a reporter's walk: 来到某某社区党群服务中心; 经 an office that acted: 经某某街道
+# 现场查看, but a name of two characters may start with 经)
+_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口|记者|在|来到|^经(?=..)|小$")
 # 学院路街道， is a subdistrict named after a road: a name with a road word is one when a
 # comma closes it and it is a kind of area a line starts with.
 _SUBDISTRICT_BAD_BEFORE_COMMA = re.compile(r"沿线|区|的|[东西南北]侧|交叉|路口|与|和")
@@ -290,7 +296,10 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         stop = m.end("kind")
         if m.group("kind") in ("乡", "镇") and (k := _KIND_AFTER_TOWN.match(t, stop, end)):
             stop = k.end()  # 西乡街道, 花乡地区: the town's name, then the kind of area
-        r.put("subdistrict", t[m.start():stop], m.start(), stop)
+        start = m.start()
+        if (city := _CITY_BEFORE_AREA.match(t, start, m.end("name"))) and m.end("name") - city.end() >= 2:
+            start = city.end()  # 昆山市周庄镇: the city before the town is no part of its name
+        r.put("subdistrict", t[start:stop], start, stop)
         pos = max(m.end(), stop)
         # 文峰街道双合店社区田园街: a community inside the subdistrict only narrows it
         c = _SUBDISTRICT.match(t, pos, end) if "社区" in t[pos + 1:pos + 9] else None
@@ -306,9 +315,15 @@ _NOT_AN_AREA_AFTER = re.compile(
     r"(?:人民)?政府|党委|卫生院|派出所|(?:东西|南北)?(?:两侧|两边|两旁|[东西南北]侧)|段"
     # the office's building: 某某街道办事处门前, 某某镇政府对面
     r"|门前|门口|对面"
+    # the community's own office or hall (某某社区党群服务中心, 社区便民服务大厅, 社区居委会): a
+    # building named after the area, the place itself
+    r"|党群|便民服务|居委会|居民委员会"
     # the street itself (某某街道边, 街道上): 街道 is a way here
     r"|(?<=街道)[边上旁]"
 )
+# A city's name before the area's (昆山市 in 昆山市周庄镇): up to 4 characters and 市
+# (or a large city's name without 市: 杭州某某街道)
+_CITY_BEFORE_AREA = re.compile(rf"[\u4e00-\u9fff]{{2,4}}市(?!场)|(?:{'|'.join(CITY_NAMES)})(?![市东西南北中])")
 _TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)")
 
 
@@ -484,7 +499,9 @@ def _placed_after(t: str, start: int, end: int) -> bool:
     stop = read_location(trial, start, end)
     return stop > start and trial.anchor == "landmark" and bool(trial.marks) and (
         trial.marks[0].relation != "at" or trial.marks[0].direction is not None
-        or t.startswith((",", "处"), stop))
+        or t.startswith((",", "处"), stop)
+        # 在某某小区,…: a bare name that fills its clause (the reading went on past the comma)
+        or t.startswith((",", "处"), trial.marks[0].span.end))
 
 
 _REPORTED = re.compile(r"反映|反应|投诉|称(?=[,:])")
@@ -533,6 +550,10 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
         _put_colon_road(r)
     listed = _COLON_BEFORE_LIST.search(t, pos, end) if ":" in t else None
     location_end = listed.start() if listed else end
+    if r.anchor is None and (m := _SIDE_OF_UNNAMED_WAY.match(t, pos, location_end)):
+        # 北侧人行道上,…: the side of the way the spot is on, no road named
+        r.put("side", m.group("side"), m.start("side"), m.end("side"))
+        pos = m.end()
     stop = read_location(r, pos, location_end)
     if listed:
         # "…地块(1#住宅楼等19项):1.…;2.…": all before the colon is the place
@@ -562,12 +583,75 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
         _read_area_after_district(r, pos, end)
     if not r.values.get("side") and _SIDE_CHAR(t, problem_start, end):
         _read_later_side(r, problem_start, end)
+    if r.anchor == "intersection" and not r.values.get("direction") and "处" in t[problem_start:end]:
+        m = _THAT_SPOT_SIDE.search(t, problem_start, min(end, problem_start + _THAT_SPOT_WINDOW))
+        if m:
+            r.put("direction", m.group("d"), m.start("d"), m.end("d"))
+    if not r.values.get("distance_m") and "距" in t[pos:end] and (m := _DISTANCE_FROM.search(t, pos, end)):
+        # 垃圾堆距小学校门也就30米: how far the spot is from a place named in the prose
+        r.put("distance_m", int(m.group("num")), m.start("num"), m.end())
+    if r.anchor is not None and not r.values.get("direction") and ("记者" in t[:problem_start] or "来到" in t[:pos + 4]):
+        _read_spot_after_visit(r, pos, end)
     problems, names = read_problems(t, problem_start, end, first_only=first_only)
     for lm in names:
-        r.marks.append(Mark(lm.name, lm.span))
+        # places named inside the problem's words: after the location, not part of its chain
+        # (体育馆南侧,烧烤、麻辣烫摊位…: the gym's side still places the spot)
+        r.marks.append(Mark(lm.name, lm.span, in_chain=r.anchor is None))
     return problems
 
 
+# A reporter's visit to a place (记者来到某小区, 记者在某路口看到), then, in the next clause,
+# where on it the spot is, with its side: 垃圾堆就位于某书店东侧, 位于小区的东南面, 在二单元
+# 东侧看到, 发现某小区北侧有…, 看到小区大门口靠近南侧的位置. The spot is that landmark,
+# the direction its side; the place visited only led there.
+_VISIT = re.compile(r"记者[^,;。]{0,6}?(?:来到|在|走进)|来到")
+# 位于, a landmark of up to 14 characters, its side (位于某书店东侧, 位于小区的东南面)
+_SPOT_LOCATED = re.compile(rf"位于(?P<name>[^\s,;:。、“”\"]{{1,14}}?)的?(?P<d>{DIR})(?:侧|面|边)(?![约\d])")
+# a clause opening with a landmark and its side (在二单元西侧看到, 发现3号楼北侧有)
+_SPOT_CLAUSE = re.compile(
+    rf"(?:发现|看到|在)?(?P<name>[^\s,;:。、“”\"的]{{1,12}}?)(?:靠近)?(?P<d>{DIR})(?:侧|面|边)(?![约\d])"
+)
+_SPOT_WINDOW = 40  # how far after the visit's clause the spot is looked for
+
+
+def _read_spot_after_visit(r: Reading, pos: int, end: int) -> None:
+    t = r.t
+    comma = t.find(",", pos, end)
+    if comma < 0 or not _VISIT.search(t, max(0, pos - 8), comma):
+        return
+    start = comma + 1
+    m = _SPOT_LOCATED.search(t, start, min(end, start + _SPOT_WINDOW)) or _SPOT_CLAUSE.match(t, start, end)
+    if not m or r.values.get("direction"):
+        return
+    name = m.group("name")
+    if (road := ROAD_NAME_FULL.search(name)) and valid_road(road.group()):
+        return  # 看到某路西侧的人行道: the side of a road, read as a road's side
+    side = r.spans.get("side")
+    if side and side.end <= comma:
+        # the side of the road visited (记者来到某街西侧): no side of the spot
+        for key in ("side", "side_road"):
+            r.values.pop(key, None)
+            r.spans.pop(key, None)
+    r.put("direction", m.group("d"), m.start("d"), m.end("d"))
+    r.marks.append(Mark(name, Span(m.start("name"), m.end("name")), relation="side", direction=m.group("d"),
+                        direction_span=Span(m.start("d"), m.end("d"))))
+    r.anchor, r.anchor_clause = "landmark", r.clause
+
+
+# 距 or 距离, a place of 2-12 characters, a hedge, then whole metres (距小学校门也就30米,
+# 距离该工地不到20米, 在距某污水厂80米远的路边); a length in 公里 describes a road, no spot
+_DISTANCE_FROM = re.compile(
+    r"距离?(?P<name>[^,;。\d]{2,12}?)(?:也就|仅仅?|只有|不足|不到|约|大约)?(?P<num>\d{1,4})[多余]?米"
+)
+# A side opening the place, then the way it is a side of: 北侧人行道上, 南北两侧便道,
+# 东侧的非机动车道 (东侧绿化带 is a landmark's side: no way word follows)
+_SIDE_OF_UNNAMED_WAY = re.compile(
+    r"(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)的?(?=人行道|人行便道|便道|非机动车道|辅路|路边|马路)"
+)
+# The junction read as the anchor, referred to in the next clause with the side the
+# problem is on: 记者在甲路与乙路交叉口看到,该处北侧… (direction 北)
+_THAT_SPOT_SIDE = re.compile(rf"(?<=[,;])(?:该处|此处|该路口处?)(?P<d>{DIR})(?:侧|角|方向)")
+_THAT_SPOT_WINDOW = 12  # how far into the problem text the referring clause may open
 _STREET_AFTER = frozenset("边上旁里口")
 # words that follow a district without naming an area (区内一些乡镇, 区各镇, 全区部分街道)
 _NOT_AN_AREA_NAME = re.compile(r"^内?(?:一些|各|多|全|该|这|那|其|部分|个别|少数)|一些")
@@ -593,12 +677,12 @@ def _read_area_after_district(r: Reading, start: int, end: int) -> None:
 
 # The way's side told after the place, in the problem's words: 占据在马路两侧经营,
 # 街路两侧的商家, ",两侧人行道非常狭窄", ",路两边至今没有路灯", ",道路中段北侧山坡上". A side
-# word counts when the way is named before it (道路, 马路, 街路) or when it opens a clause
+# word counts when the way is named before it (道路, 马路, 街路, 通村路) or when it opens a clause
 # (then after the road only); 小区北侧 is a landmark's side, not the road's. After a way
 # word a side may be one unnamed side (堆放在道路一侧, 位于道路右侧), kept as written.
 _LATER_SIDE = re.compile(
     r"(?:(?<=[,;])路?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)"
-    r"|(?:道路|马路|街路|小路|小巷)(?:中段)?(?:东西|南北)?(?P<way_side>两侧|两边|两旁|[东西南北左右一]侧))(?![约\d])"
+    r"|(?:道路|马路|街路|小路|小巷|村路)(?:中段)?(?:东西|南北)?(?P<way_side>两侧|两边|两旁|[东西南北左右一]侧))(?![约\d])"
 )
 
 
@@ -738,11 +822,46 @@ def parse(text: str) -> ParsedLocation:
     A bug of the parser does not raise either (an import of thousands of lines must not
     stop at one), but it is not passed off as a fault of the text: its error has code
     `INTERNAL` (``loc.internal_error``) and the traceback is logged.
+
+    The problem phrases of prose are cut by `problem_tagger` on top of the rules' reading;
+    `parse_rules` is the rules' reading alone.
     """
+    return _parse(text, tagged=True)
+
+
+def parse_rules(text: str) -> ParsedLocation:
+    """`parse` without the problem tagger: the rules' reading, which the tagger learns on."""
+    return _parse(text, tagged=False)
+
+
+def _with_tagged_problems(loc: ParsedLocation, text: str) -> ParsedLocation:
+    """The line with the tagger's problem phrases, unless every item the rules read is a
+    catalogue wording (the district's own form, which the rules read as it is meant)."""
+    items = loc.problem_items
+    if items and all(p.category for p in items):
+        return loc
+    t = fold(text)
+    problems = tuple(
+        item
+        for a, b in problem_tagger.tag(t, problem_tagger.rule_spans(t, loc))
+        for item in catalogue_items(t[a:b], _make_span(a, b))
+    )
+    if problems == items:
+        return loc
+    spans = [(k, s) for k, s in loc.spans if not k.startswith("problems[")]
+    spans += [(f"problems[{i}]", p.span) for i, p in enumerate(problems)]
+    warnings = [w for w in loc.warnings if w.message != _NO_PROBLEM]
+    if not problems:
+        warnings.append(_make_message(_make_span(0, len(text)), _NO_PROBLEM, None))
+    return replace(loc, problem_items=problems, spans=tuple(spans), warnings=tuple(warnings))
+
+
+def _parse(text: str, *, tagged: bool) -> ParsedLocation:
     if not isinstance(text, str):
         return ParsedLocation(errors=(ParseMessage(Span(0, 0), f"expected str, got {type(text).__name__}"),))
     try:
-        return _read(text)
+        loc = _read(text)
+        return _with_tagged_problems(loc, text) if tagged and _HAS_HAN.search(text) else loc
     except Exception as exc:
         logger.exception("internal parser error on %r", text[:200])
         return ParsedLocation(

@@ -419,6 +419,28 @@ def _add_one(problems: list[Problem], item: str, span) -> None:
         problems.append(_make_problem(item, category_of(item), span))
 
 
+def catalogue_items(phrase: str, span) -> list[Problem]:
+    """One phrase found by other means (the problem tagger) as the catalogue needs its items:
+    vehicles sharing one predicate are one problem each (机动车、非机动车乱停: different
+    agencies, see `_split_list`), and two event names written together are two (道路遗撒积存沙石).
+
+    >>> [p.text for p in catalogue_items("三轮车、电动车乱停", None)]
+    ['三轮车乱停', '电动车乱停']
+    >>> [p.text for p in catalogue_items("道路遗撒积存沙石", None)]
+    ['道路遗撒', '积存沙石']
+    """
+    problems: list[Problem] = []
+    parts = phrase.split("、")
+    subject = SHARED_SUBJECTS.match(parts[-1]) if len(parts) > 1 else None
+    if subject and all(SHARED_SUBJECTS.fullmatch(h) for h in parts[:-1]):
+        predicate = parts[-1][subject.end():]
+        for piece in [h + predicate for h in parts[:-1]] + [parts[-1]]:
+            _add_one(problems, piece, span)
+    else:
+        _add_one(problems, phrase, span)
+    return problems
+
+
 def read_problems(
     t: str, start: int, end: int, *, first_only: bool = False
 ) -> tuple[list[Problem], list[Landmark]]:

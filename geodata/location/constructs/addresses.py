@@ -17,9 +17,10 @@ from geodata.location.constructs.reading import (
 )
 from geodata.location.types import _make_span
 
-# 9号院, 五号院: a compound's number is the address too (its 院 kept, as the labels write it)
+# 9号院, 五号院: a compound's number is the address too (its 院 kept, as the labels write it);
+# so is a building's number right after its road (某路东段12号楼, 某路3-2号楼)
 _HOUSE_NO_AFTER_ROAD = re.compile(
-    r"(?P<no>[东西南北]?\d+(?:[-—~一]\d+)*号(?:院(?!长))?|\d+(?:[-—~]\d+)+|[一二三四五六七八九十]{1,3}号院)"
+    r"(?P<no>[东西南北]?\d+(?:[-—~一]\d+)*号(?:院(?!长)|楼)?|\d+(?:[-—~]\d+)+|[一二三四五六七八九十]{1,3}号院)"
     r"(?!路灯|灯|杆|楼|井|地|\d)"
 )
 _HOUSE_NO_AT_START = re.compile(

@@ -36,11 +36,17 @@ def finish_anchor(r: Reading) -> None:
             # before it (same clause, only its side word between) places it
             prev = chain[-2]
             gap = r.t[prev.span.end:last.span.start]
-            if prev.direction and prev.relation == "side" and len(gap) <= 3 and "," not in gap:
+            if prev.direction and prev.relation == "side" and len(gap) <= len(prev.direction) + 2 and "," not in gap:
                 last = prev
             elif prev.direction and prev.distance_m is not None and gap.endswith("的") and "," not in gap:
                 # 该公园南200米的十里河村: the place is found by the offset from the landmark
                 last = prev
+            elif (prev.direction and "," in gap and last.relation == "inside"
+                  and r.t.startswith("的", last.span.end)):
+                # 在某车站南侧,醒目的广告牌破损: a possessive in the next clause is the problem's
+                # subject, the place is the landmark with its side before the comma
+                last = prev
+                v["anchor_relation"] = last.relation
         v["approximate"] = last.approximate
         if last.direction:
             r.put("direction", last.direction, *_span_tuple(last.direction_span))

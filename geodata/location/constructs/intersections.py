@@ -20,13 +20,16 @@ from geodata.location.constructs.reading import (
     valid_road,
 )
 from geodata.location.lexicon import (
+    CITY_NAMES,
     CONJ,
     DIR,
+    DISTANCE,
     JUNCTION,
     ROAD,
     ROAD_NAME_FULL,
     TRAVEL,
 )
+from geodata.location.text import metres, parse_number
 
 _RN_B = r"[^\s,;:()、/与的|。!?“”\"]"
 _INTER_JUNCTION = re.compile(
@@ -40,19 +43,43 @@ _INTER_BARE = re.compile(
 # 经三路丰产路路西 / 【山海关路新昌路】 / 地点:嘉善路永嘉路: two roads back to back with
 # nothing after them but a side of the way or the clause's end name their junction
 _INTER_ADJACENT = re.compile(rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?=路?[东西南北]侧?(?![\u4e00-\u9fff]*?[路街道])|$|[,;。)\s])")
+# A spot on one road near where another meets it: 长江路近黄河路处, 长江路靠近黄河路处的
+# 东侧人行道, 迎春路靠近花园路的位置 (the junction is the anchor; a side right after it is
+# the side of the first road, the one the spot is on)
+_INTER_NEAR = re.compile(
+    rf"(?P<a>{_RN}{{2,15}}?)(?:靠近|临近|近)(?P<b>{_ROADX})(?P<junc>处|的位置|(?:一|附近)?(?:路口|交叉口)处?)"
+    r"(?:的?(?P<side>[东西南北]侧)(?![约\d]))?"
+)
+# Turning from one road into another: 从甲路向西进入乙巷, 自甲大街进入乙街20余米 (the
+# junction is the anchor, the heading and the distance walked into the second road its
+# offset); a few words of who walks may stand before 从/自 (笔者自…)
+_INTER_ENTER = re.compile(
+    rf"[^,;。:从自]{{0,6}}?(?:从|自|由)(?P<a>{_ROADX})(?:[向往朝]正?(?P<h>{DIR})(?:方向)?)?"
+    rf"(?:进入|拐进|拐入|转入|驶入|走进)(?P<b>{_ROADX})(?:(?P<dist>{DISTANCE})|)"
+)
 _AFTER_KNOWN_ROAD = re.compile(rf"(?P<b>{_RN}{{2,12}}?)(?P<junc>{JUNCTION})处?")
 _ROUNDABOUT = re.compile(rf"(?P<a>{_RN}{{1,10}}?(?:环岛|转盘))")
 _CONJ_CHARS = frozenset("与和、/")
 _CONJ_SEARCH = char_search(_CONJ_CHARS)
 # _read_intersection needs a conjunction, a junction word (口, 处) or a roundabout (环岛,
-# 转盘) within 32 characters, or a road named before the colon
-_INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转"))
+# 转盘), 近 (某路靠近某路处), 入/进 (从某路进入某路) within 32 characters, or a road named before the colon
+_INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转近入进"))
 
 
 # What a road name read from the line's start can carry in front of it: a district
 # (平城区广德街), 新区, or words ending in 在/于 (记者在六顺街, 位于汉口路), in 靠近 (靠近逸夫路
-# 与…), in 市区 (市区淮秀路和…) or in 了 (记者来到了中华大街和…).
-_LEAD_BEFORE_ROAD = re.compile(r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了))(?=.{3})")
+# 与…), in 市区 (市区淮秀路和…) or in 了 (记者来到了中华大街和…), and a walk past it after
+# them (他在经过某路和…); or a large city's name (福州某某路与…).
+_LEAD_BEFORE_ROAD = re.compile(
+    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了))(?:经过|途经|路过)?(?=.{3})"
+    # a large city's name without 市 (福州某某路), not before a compass or water word that
+    # goes on the street's own name (杭州湾大道, 南京西路)
+    rf"|(?:{'|'.join(CITY_NAMES)})(?![东西南北中湾河江])(?=.{{3}})"
+)
+
+
+# who walks past a junction before its first road: 他在经过, 市民在途经
+_WALK_PAST = re.compile(r".{0,8}?在(?:经过|途经|路过)")
 
 
 def _trim_lead(a: str) -> tuple[str, int]:
@@ -99,18 +126,41 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     clause = t[pos:end]
     has_conj = _CONJ_SEARCH(t, pos, end) is not None
-    has_junction = "口" in clause or "处" in clause
+    has_junction = "口" in clause or "处" in clause or "交" in clause  # (交汇以南: no 口 or 处)
     # A与B路口, AB路口, A与B: each tried only when the clause has the words it needs
     if has_junction:
         if has_conj:
             m = _INTER_JUNCTION.match(t, pos, end)
-            if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
+            # (after a walk past it the first road is checked as it is kept: 他在经过某路 as 某路)
+            if m and (valid_road(a := m.group("a")) or (_WALK_PAST.match(a) and valid_road(_trim_lead(a)[0]))) \
+                    and valid_road(b := m.group("b")):
                 return _set_intersection(r, m, a, b, m.end())
         m = _INTER_NO_CONJ.match(t, pos, end)
         if m and m.group("junc") == "口" and not _bare_junction_ok(m.group("a"), m.group("b")):
             m = None
         if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
             return _set_intersection(r, m, a, b, m.end())
+    if "入" in clause or "进" in clause:
+        m = _INTER_ENTER.match(t, pos, end)
+        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
+            stop = _set_intersection(r, m, a, b, m.end())
+            if m.group("h"):
+                r.put("direction", m.group("h"), m.start("h"), m.end("h"))
+            if m.group("dist") and (number := parse_number(m.group("num"))) is not None:
+                r.put("distance_m", metres(number, m.group("unit")), m.start("num"), m.end("unit"))
+                r.offset_approximate = bool(m.group("approx1") or m.group("approx2"))
+            r.offset_relation = "offset" if m.group("h") or m.group("dist") else None
+            r.last = "offset"
+            return stop
+    if "近" in clause:
+        m = _INTER_NEAR.match(t, pos, end)
+        if m and valid_road(_trim_lead(a := m.group("a"))[0]) and valid_road(b := m.group("b")):
+            stop = _set_intersection(r, m, a, b, m.end("junc"))
+            if m.group("side"):
+                r.put("side", m.group("side"), m.start("side"), m.end("side"))
+                r.put("side_road", r.values["road_a"], *_span_of(r, "road_a"))
+                stop = m.end()
+            return stop
     if has_conj:
         m = _INTER_BARE.match(t, pos, end)
         if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
@@ -129,6 +179,11 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     return None
 
 
+def _span_of(r: Reading, key: str) -> tuple[int, int]:
+    span = r.spans[key]
+    return span.start, span.end
+
+
 # what follows a road without being a second road: its service road, or the way itself
 _NOT_A_SECOND_ROAD = ("辅", "主", "道路", "马路", "街路")
 
@@ -144,6 +199,8 @@ def read_adjacent_roads(r: Reading, pos: int, end: int) -> int | None:
 
 
 _NOT_IN_BARE_JUNCTION = re.compile(r"[与和、交]")
+# an end of the first road, no second road: 某某街东头路北 (东头 + 路北, the road's north side)
+_END_OF_ROAD = re.compile(r"[东西南北]头路$")
 _NUMBERED_LANE = re.compile(r"[东西南北]?[一二三四五六七八九十]{1,3}(?:巷|条|弄)")
 
 
@@ -154,7 +211,7 @@ def _bare_junction_ok(a: str, b: str) -> bool:
     >>> _bare_junction_ok("开元大道", "龙祥路"), _bare_junction_ok("南一道", "陈家新村路")
     (True, False)
     """
-    if _NOT_IN_BARE_JUNCTION.search(a) or _NOT_IN_BARE_JUNCTION.search(b):
+    if _NOT_IN_BARE_JUNCTION.search(a) or _NOT_IN_BARE_JUNCTION.search(b) or _END_OF_ROAD.match(b):
         return False
     return not (b.endswith("路") and _NOT_A_ROAD_NAME.search(b[:-1]))
 

@@ -65,6 +65,8 @@ _LANDMARK_ESTATE = re.compile(rf"(?P<name>{_LM}{{1,8}}?(?:花园|家园|新村|�
 # A gate of a site right after its name (某医院北门, 某小区东大门), not 门口/门前 (relations)
 # nor a word that goes on (门诊, 门面).
 _GATE_AFTER_SITE = re.compile(r"(?:[东西南北正后侧]大?门|大门)(?![口前外诊面店市卫])")
+# A site's name and one of its gates, then the clause's end: 某某园一区北门, 某中学大门
+_GATE_CLAUSE = re.compile(rf"(?P<name>{_LM}{{2,14}}?(?:[东西南北正后]大?门|大门)){_CLAUSE_END}")
 _SITE_AT_START = re.compile(rf"(?![\d一二两三四五六七八九十几多每该此这那])(?P<name>{_LM}{{3,12}}?)处(?=[\u4e00-\u9fff])")
 # (a heading "某某回收站 存在问题:" has white space before its label)
 # what names no site at the start of an item (部分路段存在…, 个别商户…, 该区域…)
@@ -245,6 +247,13 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
         if m and _valid_name(m.group("name")):
             _add_mark(r, m.group("name"), pos)
             return m.end()
+    # 4b. a site's gate filling the clause that opens the line (在某某园二区北门,…): the gate
+    # is the place, its site's name however it ends
+    if r.last is None and r.anchor is None and (m := _GATE_CLAUSE.match(t, pos, end)):
+        name = m.group("name")
+        if _valid_landmark(name) and not _NOT_SITE_START.match(name) and not name.startswith(_UNSPECIFIC):
+            _add_mark(r, name, pos)
+            return m.end()
     # 5. a named site that starts the line (金财市场垃圾成堆) or follows its road with no
     # relation word (魏源路金长城网吧): the site is the place
     if r.last is None or (r.last == "road" and r.anchor == "road" and r.clause == r.anchor_clause):
@@ -281,7 +290,17 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
         if m and _valid_name(m.group("name")):
             _add_mark(r, m.group("name"), pos)
             return m.end()
+        if m := _WASTE_SITE_AFTER_DE.match(t, pos, end):
+            # 某路的垃圾中转站边上: the road's waste station, a site named by its kind alone
+            mark = _add_mark(r, m.group("name"), pos)
+            if m.group("rel"):
+                mark.relation = RELATIONS[m.group("rel")]
+            return m.end()
     return None
+
+
+# A waste station named by its kind, after a possessive, and a relation word: 垃圾中转站边上
+_WASTE_SITE_AFTER_DE = re.compile(rf"(?P<name>垃圾(?:中转站|转运站|收集站|收集点|站|房))(?P<rel>{REL})?")
 
 
 class _Shifted:

@@ -33,6 +33,8 @@ from geodata.location.types import _make_span
 
 _ALONG = re.compile(r"沿线(?:街道)?|沿街|一带")
 _TRAVEL = re.compile(TRAVEL)
+# One end of a road, before its side or the clause's end: 东头 in 某某街东头路北, 西头,
+_ROAD_END = re.compile(r"[东西南北]头(?=路[东西南北]|\s*(?:$|[,;。]))")
 _QUALIFIER = re.compile(
     # (人行道 with no 上 or 有 after it is the subject of the problem: 人行道垃圾较多, 人行道没有地砖)
     r"(?:某?处|的?地方|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|]|$|(?:白色|生活|建筑)?垃圾|杂物|杂草)|非?机动车道(?:边)?上|人行道(?:地|边)?上|人行道(?:地|边)?(?=有|存在)|马路(?:边)?上"
@@ -41,7 +43,8 @@ _QUALIFIER = re.compile(
     r"|存在(?:的)?(?:主要)?问题:|存在"
 )
 _REL_ALONE = re.compile(REL)
-_REL_THAT_END = re.compile(rf"(?P<rel>{REL})[那这]?$")
+# a relation word ending a stretch's name: 某医院对面那段, 某医院门口路段 (路 of 路段)
+_REL_THAT_END = re.compile(rf"(?P<rel>{REL})[那这]?路?$")
 _QUALIFIER_FIRST = frozenset("某处的地小路非机人马绿立“\"有存")
 
 
@@ -155,6 +158,9 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             mark.in_chain = False
             r.along, r.last = True, "along"
             return m.end()
+    if last == "road" and r.anchor == "road" and c in "东西南北" and (m := _ROAD_END.match(t, pos, end)):
+        # 某某街东头路北: the end of the road, then its side (路北 is read next)
+        return m.end()
     if (last == "road" or last == "segment") and c in "沿一" and (m := _ALONG.match(t, pos, end)):
         r.along = True
         r.last = "along"

@@ -114,7 +114,14 @@ def valid_road(name: str) -> bool:
         and not _PEOPLE_IN_NAME.search(name)
         and not _PLACE_BY_A_WAY.search(name)
         and not (name[-1] == "里" and _INSIDE_A_SITE.search(name))
+        and not _CLAUSE_IN_NAME.search(name)
     )
+
+
+# words of a clause read into a name ending in a road suffix: a passive (果皮被随意丢弃在路边),
+# a report (小e接到街坊报料), a demonstrative (该小区门口路旁), a causative (使道路变得拥挤)
+# (该道路, 该路 refer to the road named before: kept, as short names after 该 are)
+_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})")
 
 
 # inside a site, not a road ending in 里 (该小区里, 菜市场里; but 慈云寺北里 is a name)

@@ -12,6 +12,7 @@ import re
 from geodata.location.constructs.reading import Mark, Reading, _base_road, valid_road
 from geodata.location.constructs.sides import _WAY_ALONE
 from geodata.location.lexicon import DISTRICT_NAME, ROAD
+from geodata.location.types import _make_span
 
 # Words a report puts before the place, read into a road name when nothing separates
 # them (记者来到宏政街, 点位位于幸福路, 紧挨墙的路): the road starts after the last of them.
@@ -55,6 +56,9 @@ _COMPASS_STREET = re.compile(r"[东西南北](?:街|路)(?![道口段侧边头�
 _NUMBERED_HIGHWAY = re.compile(r"(?P<road>[GSXYgsxy]?\d{1,4}(?:国道|省道|县道|乡道))(?P<aux>)(?P<section>[东西南北中]段)?")
 
 
+# A village's name and 路 (read before 口): 张家庄村路, 王家村路; 新村路 is a street's name
+_VILLAGE_JUNCTION = re.compile(r"[\u4e00-\u9fff]{2,8}(?<!新)村路")
+
 _FOOTBRIDGE = ("过街天桥", "人行天桥")
 
 
@@ -75,6 +79,12 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
             return w.end()
         return None
     name = m.group("road")
+    if r.anchor is None and _VILLAGE_JUNCTION.fullmatch(name) and r.t.startswith("口", m.end("road")):
+        # 张家庄村路口: the mouth of the lane into a village, a place named by the village (no road)
+        stop = m.end("road") + 1
+        r.marks.append(Mark(name + "口", _make_span(m.start("road"), stop)))
+        r.anchor, r.anchor_clause, r.target, r.last = "landmark", r.clause, len(r.marks) - 1, "landmark"
+        return stop
     if r.last == "road_side" and r.anchor == "road" and r.clause == r.anchor_clause:
         # 京藏高速西侧盘桥路: the side places the second road, it is not a road side
         old = r.values.get("road")
