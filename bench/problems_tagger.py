@@ -65,9 +65,10 @@ def scores(gold: list[list[str]], predicted: list[list[str]]) -> tuple[float, fl
     return round(f1(tp, fp, fn), 3), round(f1(itp, ifp, ifn), 3)
 
 
-def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str) -> list[list[str]]:
+def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str, *, stacked: bool) -> list[list[str]]:
     """Each line's phrases from a CRF trained on the other folds (`keep`: lines whose rules'
-    reading is kept, as `parse` keeps the catalogue form's; None to tag every line)."""
+    reading is kept, as `parse` keeps the catalogue form's; `stacked`: as shipped, where the
+    tagger finding nothing leaves the rules' reading)."""
     order = list(range(len(lines)))
     random.Random(SEED).shuffle(order)
     out: list[list[str]] = [[] for _ in lines]
@@ -84,6 +85,8 @@ def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str) -> list[
         for i in test:
             t, _, rules = lines[i]
             spans = rules if keep[i] else pt.trim(t, pt.spans_of(tagger.tag(feats(t, rules))))
+            if stacked and not spans:
+                spans = rules  # as parse does: the tagger finding nothing leaves the rules' reading
             out[i] = [t[a:b] for a, b in spans]
     return out
 
@@ -101,8 +104,8 @@ def main() -> None:
     gold = [[t[a:b] for a, b in g] for t, g, _ in lines]
     rules = [[t[a:b] for a, b in r] for t, _, r in lines]
     with tempfile.TemporaryDirectory() as tmp:
-        crf = cross_validated(lines, [False] * len(lines), lambda t, r: pt.char_features(t), tmp)
-        stacked = cross_validated(lines, kept, pt.features, tmp)
+        crf = cross_validated(lines, [False] * len(lines), lambda t, r: pt.char_features(t), tmp, stacked=False)
+        stacked = cross_validated(lines, kept, pt.features, tmp, stacked=True)
     prose = [i for i, f in enumerate(files) if f in PROSE]
     rows = {}
     for name, pred in (("rules", rules), ("crf", crf), ("stacked", stacked)):

@@ -80,13 +80,18 @@ JUNCTION = (
 
 # Cities whose names a writer puts before a street's without 市 (福州某某路, 杭州某某街道):
 # provincial capitals and other large cities. Only a name of 3 or more characters after
-# one is read without it (福州路, 杭州路, 广州大道 are streets' own names).
+# one is read without it (福州路, 杭州路, 广州大道 are streets' own names), and not one that
+# goes on a name of its own (CITY_NAME_GOES_ON).
 CITY_NAMES = (
     "北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "福州", "厦门", "武汉",
     "长沙", "成都", "西安", "郑州", "济南", "青岛", "沈阳", "大连", "哈尔滨", "长春", "石家庄",
     "太原", "合肥", "南昌", "南宁", "昆明", "贵阳", "兰州", "西宁", "银川", "乌鲁木齐", "拉萨",
     "呼和浩特", "海口", "苏州", "无锡", "宁波", "温州", "东莞", "佛山",
 )
+# What follows a city's name inside a name of its own: a compass or water word (南京西路,
+# 杭州湾大道), a station, a gate, a market, a university (北京站东街, 西安门大街, 上海市场步行街,
+# 北京大学东路), or 市 itself.
+CITY_NAME_GOES_ON = r"[东西南北中湾河江站门市港]|大学|大[街道]"
 CONJ = r"(?:与|和|、|/)"
 TRAVEL = r"由[东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
 

@@ -40,6 +40,7 @@ from geodata.location.constructs import (
 )
 from geodata.location.lexicon import (
     BEIJING_DISTRICTS,
+    CITY_NAME_GOES_ON,
     CITY_NAMES,
     DIR,
     DISTRICT_NAME,
@@ -321,9 +322,10 @@ _NOT_AN_AREA_AFTER = re.compile(
     # the street itself (某某街道边, 街道上): 街道 is a way here
     r"|(?<=街道)[边上旁]"
 )
-# A city's name before the area's (昆山市 in 昆山市周庄镇): up to 4 characters and 市
-# (or a large city's name without 市: 杭州某某街道)
-_CITY_BEFORE_AREA = re.compile(rf"[\u4e00-\u9fff]{{2,4}}市(?!场)|(?:{'|'.join(CITY_NAMES)})(?![市东西南北中])")
+# A city's name before the area's (昆山市 in 昆山市周庄镇): up to 4 characters and 市, or a
+# large city's name without 市 (杭州某某街道) unless it goes on a name of its own (北京站街道)
+_CITY_BEFORE_AREA = re.compile(
+    rf"[\u4e00-\u9fff]{{2,4}}市(?!场)|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})")
 _TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)")
 
 
@@ -609,7 +611,8 @@ _VISIT = re.compile(r"记者[^,;。]{0,6}?(?:来到|在|走进)|来到")
 _SPOT_LOCATED = re.compile(rf"位于(?P<name>[^\s,;:。、“”\"]{{1,14}}?)的?(?P<d>{DIR})(?:侧|面|边)(?![约\d])")
 # a clause opening with a landmark and its side (在二单元西侧看到, 发现3号楼北侧有)
 _SPOT_CLAUSE = re.compile(
-    rf"(?:发现|看到|在)?(?P<name>[^\s,;:。、“”\"的]{{1,12}}?)(?:靠近)?(?P<d>{DIR})(?:侧|面|边)(?![约\d])"
+    # (看到东侧有…, 他说东侧…: a verb, a pronoun or a saying is no landmark)
+    rf"(?:发现|看到|在)?(?!发现|看到|在|他|她|我|说)(?P<name>[^\s,;:。、“”\"的说]{{1,12}}?)(?:靠近)?(?P<d>{DIR})(?:侧|面|边)(?![约\d])"
 )
 _SPOT_WINDOW = 40  # how far after the visit's clause the spot is looked for
 
@@ -641,7 +644,8 @@ def _read_spot_after_visit(r: Reading, pos: int, end: int) -> None:
 # 距 or 距离, a place of 2-12 characters, a hedge, then whole metres (距小学校门也就30米,
 # 距离该工地不到20米, 在距某污水厂80米远的路边); a length in 公里 describes a road, no spot
 _DISTANCE_FROM = re.compile(
-    r"距离?(?P<name>[^,;。\d]{2,12}?)(?:也就|仅仅?|只有|不足|不到|约|大约)?(?P<num>\d{1,4})[多余]?米"
+    # (a height or a clearance is no offset: 树枝距离地面不足3米, 广告牌距地面约5米)
+    r"距(?!离?(?:地面|路面|水面|地表|楼顶|屋顶))离?(?P<name>[^,;。\d]{2,12}?)(?:也就|仅仅?|只有|不足|不到|约|大约)?(?P<num>\d{1,4})[多余]?米"
 )
 # A side opening the place, then the way it is a side of: 北侧人行道上, 南北两侧便道,
 # 东侧的非机动车道 (东侧绿化带 is a landmark's side: no way word follows)
@@ -846,8 +850,8 @@ def _with_tagged_problems(loc: ParsedLocation, text: str) -> ParsedLocation:
         for a, b in problem_tagger.tag(t, problem_tagger.rule_spans(t, loc))
         for item in catalogue_items(t[a:b], _make_span(a, b))
     )
-    if problems == items:
-        return loc
+    if problems == items or not problems:
+        return loc  # (nothing found by the tagger: 横七条东侧,小广告 keeps the rules' item)
     spans = [(k, s) for k, s in loc.spans if not k.startswith("problems[")]
     spans += [(f"problems[{i}]", p.span) for i, p in enumerate(problems)]
     warnings = [w for w in loc.warnings if w.message != _NO_PROBLEM]

@@ -22,7 +22,7 @@ catalogue sends them to two agencies). Elsewhere the model's phrases are the lin
 
 The model is a file shipped with the code (``problem_tagger.crfsuite``, about 0.6 MB), with
 a sidecar holding the digest of what it was trained on (the lines, their labels, the rules'
-reading of them, the features' version and the training parameters). A test recomputes the
+reading of them, each character's features and the training parameters). A test recomputes the
 digest, so a change of labels, rules or features without a rebuild fails. Rebuild (about
 5 s, no database)::
 
@@ -58,8 +58,6 @@ TRAINING_FILES = (
 )
 LABELS_FILE = "locations_problems_v2.jsonl"
 PARAMS = {"c1": 0.1, "c2": 0.2, "max_iterations": 150, "feature.possible_transitions": True}
-# Bump when `features` changes: the digest then asks for a rebuild.
-FEATURES_VERSION = 1
 
 _PUNCT = frozenset(",，。;；:：!！?？、()（）【】[]“”\"' |-—")
 _REL = re.compile(REL)
@@ -183,10 +181,16 @@ def _tagger() -> pycrfsuite.Tagger:
     return tagger
 
 
+# A lone surrogate (broken UTF-16 pasted in) cannot be handed to crfsuite, which reads UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def tag(text: str, rule_spans: Sequence[Span]) -> list[Span]:
     """The problem phrases of a (width-folded) line, as spans, given the rules' spans."""
     if not text:
         return []
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)  # one for one: the spans stay the line's
     return trim(text, spans_of(_tagger().tag(features(text, rule_spans))))
 
 
@@ -224,10 +228,15 @@ def rule_spans(text: str, parsed) -> list[Span]:
 
 
 def digest(lines: Sequence[tuple[str, list[Span], list[Span]]]) -> str:
-    """What a model is trained from, as one hex digest."""
-    payload = json.dumps({"features": FEATURES_VERSION, "params": PARAMS, "lines": lines},
-                         ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    """What a model is trained from, as one hex digest: the parameters, and each line with its
+    labels and the very features the trainer sees (so an edit of the lexicon the features read
+    counts as much as one of the labels or the rules)."""
+    h = hashlib.sha256(json.dumps(PARAMS, sort_keys=True).encode())
+    for text, gold, rules in lines:
+        h.update(json.dumps([text, gold, rules], ensure_ascii=False).encode())
+        for f in features(text, rules):
+            h.update("\x1f".join(f).encode("utf-8", "replace") + b"\x1e")
+    return h.hexdigest()
 
 
 def train(lines: Sequence[tuple[str, list[Span], list[Span]]], path: str | Path) -> None:
@@ -246,7 +255,8 @@ def shipped_digest() -> str | None:
 
 
 def build() -> str:
-    """Train the model from the fixtures and write it, with its digest, beside this module."""
+    """Train the model from the fixtures and write it, with its digest, beside this module (a
+    process's other threads keep the model they opened: a rebuild is for the next start)."""
     from geodata.location.parse import parse_rules
 
     lines = training_lines(parse_rules)

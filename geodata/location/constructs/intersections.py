@@ -20,6 +20,7 @@ from geodata.location.constructs.reading import (
     valid_road,
 )
 from geodata.location.lexicon import (
+    CITY_NAME_GOES_ON,
     CITY_NAMES,
     CONJ,
     DIR,
@@ -69,12 +70,11 @@ _INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转近入进"))
 # What a road name read from the line's start can carry in front of it: a district
 # (平城区广德街), 新区, or words ending in 在/于 (记者在六顺街, 位于汉口路), in 靠近 (靠近逸夫路
 # 与…), in 市区 (市区淮秀路和…) or in 了 (记者来到了中华大街和…), and a walk past it after
-# them (他在经过某路和…); or a large city's name (福州某某路与…).
+# them (他在经过某路和…); or a large city's name (福州某某路与…), unless it goes on a name of
+# its own (西安门大街, 北京站东街).
 _LEAD_BEFORE_ROAD = re.compile(
     r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了))(?:经过|途经|路过)?(?=.{3})"
-    # a large city's name without 市 (福州某某路), not before a compass or water word that
-    # goes on the street's own name (杭州湾大道, 南京西路)
-    rf"|(?:{'|'.join(CITY_NAMES)})(?![东西南北中湾河江])(?=.{{3}})"
+    rf"|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})(?=.{{3}})"
 )
 
 
@@ -154,7 +154,8 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
             return stop
     if "近" in clause:
         m = _INTER_NEAR.match(t, pos, end)
-        if m and valid_road(_trim_lead(a := m.group("a"))[0]) and valid_road(b := m.group("b")):
+        if (m and valid_road(_trim_lead(a := m.group("a"))[0]) and valid_road(b := m.group("b"))
+                and len(b) >= 3):  # (上海路近园路处: 近园路 is the name, no junction with 园路)
             stop = _set_intersection(r, m, a, b, m.end("junc"))
             if m.group("side"):
                 r.put("side", m.group("side"), m.start("side"), m.end("side"))

@@ -56,10 +56,13 @@ _COMPASS_STREET = re.compile(r"[东西南北](?:街|路)(?![道口段侧边头�
 _NUMBERED_HIGHWAY = re.compile(r"(?P<road>[GSXYgsxy]?\d{1,4}(?:国道|省道|县道|乡道))(?P<aux>)(?P<section>[东西南北中]段)?")
 
 
-# A village's name and 路 (read before 口): 张家庄村路, 王家村路; 新村路 is a street's name
-_VILLAGE_JUNCTION = re.compile(r"[\u4e00-\u9fff]{2,8}(?<!新)村路")
 
 _FOOTBRIDGE = ("过街天桥", "人行天桥")
+# A village's name and 路 (read before 口) right after its town or 在: 某某镇张家庄村路口,
+# 在王家村路口 (新村路 is a street's name; 东头村路口 after a subdistrict is a road's junction:
+# Beijing has roads named after villages)
+_VILLAGE_JUNCTION = re.compile(r"[\u4e00-\u9fff]{2,8}(?<!新)村路")
+_BEFORE_VILLAGE = ("镇", "乡", "在")
 
 
 def _read_road(r: Reading, pos: int, end: int) -> int | None:
@@ -79,8 +82,9 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
             return w.end()
         return None
     name = m.group("road")
-    if r.anchor is None and _VILLAGE_JUNCTION.fullmatch(name) and r.t.startswith("口", m.end("road")):
-        # 张家庄村路口: the mouth of the lane into a village, a place named by the village (no road)
+    if (r.anchor is None and r.t[pos - 1:pos] in _BEFORE_VILLAGE and _VILLAGE_JUNCTION.fullmatch(name)
+            and r.t.startswith("口", m.end("road"))):
+        # 某某镇张家庄村路口: the mouth of the lane into a village, a place named by the village
         stop = m.end("road") + 1
         r.marks.append(Mark(name + "口", _make_span(m.start("road"), stop)))
         r.anchor, r.anchor_clause, r.target, r.last = "landmark", r.clause, len(r.marks) - 1, "landmark"

@@ -58,6 +58,15 @@ def test_a_villages_junction_is_a_landmark():
     assert d["road"] is None
 
 
+def test_a_village_named_road_after_a_subdistrict_stays_a_road():
+    # Beijing has roads named after villages: 东头村路口 there is the road's junction
+    for text in ("东头村路口，积存垃圾。", "东铁匠营街道，宋家庄村路口，积存垃圾。"):
+        d = _d(text)
+        assert d["road"].endswith("村路") and d["anchor_kind"] == "road_only", text
+    d = _d("某某镇王庄村路口,堆放着废弃轮胎。")
+    assert d["road"] is None and d["landmarks"][0]["name"] == "王庄村路口"
+
+
 def test_a_street_named_new_village_keeps_its_junction():
     d = _d("新村路口有大量垃圾。")
     assert d["anchor_kind"] != "landmark" or d["landmarks"][0]["name"] != "新村路口"
@@ -226,6 +235,40 @@ def test_a_street_named_after_a_city_keeps_its_name():
     assert (d["road_a"], d["road_b"]) == ("福州路", "江西中路")
     d = _d("南京西路与石门一路交叉口有垃圾")
     assert d["road_a"] == "南京西路"
+
+
+@pytest.mark.parametrize("text, road_a", [
+    ("西城区西安门大街与西什库大街交叉口，机动车乱停。", "西安门大街"),
+    ("北京站东街与北京站西街交叉口，积存垃圾。", "北京站东街"),
+    ("上海市场步行街与中山路交叉口有垃圾", "上海市场步行街"),
+    ("北京大学东路与成府路交叉口,积存垃圾", "北京大学东路"),
+    ("杭州湾大道与滨海路交叉口,垃圾成堆", "杭州湾大道"),
+])
+def test_a_city_name_that_goes_on_a_streets_own_name_is_kept(text, road_a):
+    assert _d(text)["road_a"] == road_a
+
+
+def test_a_city_name_that_goes_on_an_areas_own_name_is_kept():
+    assert _d("北京站街道，毛家湾胡同，积存垃圾。")["subdistrict"] == "北京站街道"
+
+
+def test_a_second_road_near_the_first_has_three_characters_or_more():
+    # 近园路 is a name: no junction of 上海路 with a 园路
+    d = _d("上海路近园路处，积存垃圾。")
+    assert d["road_b"] != "园路"
+
+
+def test_a_height_or_a_clearance_is_no_offset():
+    for text in ("东铁匠营街道，横七条北侧，树枝距离地面不足3米，影响通行。",
+                 "东铁匠营街道，成寿寺路，电线距地面2米，存在隐患。",
+                 "横七条路边广告牌距地面约5米，摇摇欲坠。"):
+        assert _d(text)["distance_m"] is None, text
+    assert _d("记者在东湖路看到,垃圾堆距小学校门也就30米。")["distance_m"] == 30
+
+
+def test_a_verb_after_a_visit_is_no_landmark():
+    d = _d("记者来到蒲黄榆路与横七条交叉口，看到东侧有垃圾。")
+    assert d["anchor_kind"] == "intersection" and not [lm for lm in d["landmarks"] if lm["name"] == "看到"]
 
 
 def test_a_citys_name_before_a_subdistrict_is_dropped():
