@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,3 +25,26 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _requests_done_before_the_flush(request):
+    """After a test with a live server, wait (up to 5 s) until no other connection to the test
+    database is busy: a map request still running when the test's database is flushed holds
+    a lock that deadlocked the flush's TRUNCATE once. (Set up after the live server, so that
+    this runs before its flush.)"""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    yield
+    from django.db import connection
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'")
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
