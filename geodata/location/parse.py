@@ -28,7 +28,7 @@ import re
 from dataclasses import replace
 from operator import itemgetter
 
-from geodata.location import problem_tagger
+from geodata.location import anchor_kind, problem_tagger
 from geodata.location.constructs import (
     ROAD_SIDE,
     Mark,
@@ -827,15 +827,24 @@ def parse(text: str) -> ParsedLocation:
     stop at one), but it is not passed off as a fault of the text: its error has code
     `INTERNAL` (``loc.internal_error``) and the traceback is logged.
 
-    The problem phrases of prose are cut by `problem_tagger` on top of the rules' reading;
-    `parse_rules` is the rules' reading alone.
+    Two models trained on the dev files read on top of the rules: `problem_tagger` cuts the
+    problem phrases of prose, `anchor_kind` promotes a road_only or other reading to landmark
+    where the writer placed the spot by a place. `parse_rules` is the rules' reading alone.
     """
     return _parse(text, tagged=True)
 
 
 def parse_rules(text: str) -> ParsedLocation:
-    """`parse` without the problem tagger: the rules' reading, which the tagger learns on."""
+    """`parse` without the models: the rules' reading, which the models learn on."""
     return _parse(text, tagged=False)
+
+
+def _with_anchor_kind(loc: ParsedLocation, text: str) -> ParsedLocation:
+    """The line with the anchor kind `anchor_kind`'s model reads, where it promotes the rules'."""
+    better = anchor_kind.read(text, loc)
+    if better is None:
+        return loc
+    return replace(loc, anchor_kind=better[0], anchor_relation=better[1])
 
 
 def _with_tagged_problems(loc: ParsedLocation, text: str) -> ParsedLocation:
@@ -865,7 +874,9 @@ def _parse(text: str, *, tagged: bool) -> ParsedLocation:
         return ParsedLocation(errors=(ParseMessage(Span(0, 0), f"expected str, got {type(text).__name__}"),))
     try:
         loc = _read(text)
-        return _with_tagged_problems(loc, text) if tagged and _HAS_HAN.search(text) else loc
+        if tagged and _HAS_HAN.search(text):
+            loc = _with_tagged_problems(_with_anchor_kind(loc, text), text)
+        return loc
     except Exception as exc:
         logger.exception("internal parser error on %r", text[:200])
         return ParsedLocation(

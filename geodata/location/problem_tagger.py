@@ -20,11 +20,11 @@ rules' reading is kept: that is the district's form, where they are right and wh
 convention's one recorded departure lives (机动车、非机动车乱停 stays two problems, as the
 catalogue sends them to two agencies). Elsewhere the model's phrases are the line's problems.
 
-The model is a file shipped with the code (``problem_tagger.crfsuite``, about 0.6 MB), with
-a sidecar holding the digest of what it was trained on (the lines, their labels, the rules'
-reading of them, each character's features and the training parameters). A test recomputes the
-digest, so a change of labels, rules or features without a rebuild fails. Rebuild (about
-5 s, no database)::
+The model is a file shipped with the code (``problem_tagger.crfsuite``, about 0.8 MB), with
+a sidecar holding the digest of what it was trained on (`crf_model.ShippedModel`: each line's
+features, the rules' cut among them, and its labels; the training parameters). A test
+recomputes the digest, so a change of labels, rules or lexicon without a rebuild fails.
+Rebuild (about 5 s, no database)::
 
     .venv/bin/python -m geodata.location.problem_tagger
 
@@ -36,19 +36,13 @@ digest, so a change of labels, rules or features without a rebuild fails. Rebuil
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import pycrfsuite
-
+from geodata.location.crf_model import ShippedModel
 from geodata.location.lexicon import PROBLEM_WORD, REL, ROAD
 
-MODEL_PATH = Path(__file__).with_name("problem_tagger.crfsuite")
-DIGEST_PATH = Path(__file__).with_name("problem_tagger.json")
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # The lines the model learns from: the dev files (no held-out file). locations_blind3 was a
 # blind file until it had been scored too often to stay one; it is a dev file since.
@@ -168,30 +162,14 @@ def trim(text: str, spans: Iterable[Span]) -> list[Span]:
     return out
 
 
-_local = threading.local()
-
-
-def _tagger() -> pycrfsuite.Tagger:
-    """The shipped model, opened once per thread (a crfsuite tagger is not thread-safe)."""
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
-        tagger = pycrfsuite.Tagger()
-        tagger.open(str(MODEL_PATH))
-        _local.tagger = tagger
-    return tagger
-
-
-# A lone surrogate (broken UTF-16 pasted in) cannot be handed to crfsuite, which reads UTF-8.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+MODEL = ShippedModel(Path(__file__).with_name("problem_tagger.crfsuite"), PARAMS)
 
 
 def tag(text: str, rule_spans: Sequence[Span]) -> list[Span]:
     """The problem phrases of a (width-folded) line, as spans, given the rules' spans."""
     if not text:
         return []
-    if _SURROGATE.search(text):
-        text = _SURROGATE.sub("\ufffd", text)  # one for one: the spans stay the line's
-    return trim(text, spans_of(_tagger().tag(features(text, rule_spans))))
+    return trim(text, spans_of(MODEL.tag(features(text, rule_spans))))
 
 
 # -- training ---------------------------------------------------------------------------
@@ -227,48 +205,18 @@ def rule_spans(text: str, parsed) -> list[Span]:
     return out
 
 
-def digest(lines: Sequence[tuple[str, list[Span], list[Span]]]) -> str:
-    """What a model is trained from, as one hex digest: the parameters, and each line with its
-    labels and the very features the trainer sees (so an edit of the lexicon the features read
-    counts as much as one of the labels or the rules)."""
-    h = hashlib.sha256(json.dumps(PARAMS, sort_keys=True).encode())
-    for text, gold, rules in lines:
-        h.update(json.dumps([text, gold, rules], ensure_ascii=False).encode())
-        for f in features(text, rules):
-            h.update("\x1f".join(f).encode("utf-8", "replace") + b"\x1e")
-    return h.hexdigest()
-
-
-def train(lines: Sequence[tuple[str, list[Span], list[Span]]], path: str | Path) -> None:
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for text, gold, rules in lines:
-        trainer.append(features(text, rules), tags_of(text, gold))
-    trainer.set_params(PARAMS)
-    trainer.train(str(path))
-
-
-def shipped_digest() -> str | None:
-    try:
-        return json.loads(DIGEST_PATH.read_text())["digest"]
-    except (OSError, ValueError, KeyError):
-        return None
+def sequences(lines: Sequence[tuple[str, list[Span], list[Span]]]) -> list[tuple[list[list[str]], list[str]]]:
+    """What the trainer sees: each line's features and its labelled B/I/O tags."""
+    return [(features(text, rules), tags_of(text, gold)) for text, gold, rules in lines]
 
 
 def build() -> str:
-    """Train the model from the fixtures and write it, with its digest, beside this module (a
-    process's other threads keep the model they opened: a rebuild is for the next start)."""
+    """Train the model from the fixtures and write it, with its digest, beside this module."""
     from geodata.location.parse import parse_rules
 
     lines = training_lines(parse_rules)
-    tmp = MODEL_PATH.with_suffix(".tmp")
-    train(lines, tmp)
-    tmp.replace(MODEL_PATH)
-    d = digest(lines)
-    DIGEST_PATH.write_text(json.dumps({"digest": d, "lines": len(lines), "files": list(TRAINING_FILES),
-                                       "labels": LABELS_FILE}, indent=1) + "\n")
-    _local.__dict__.pop("tagger", None)
-    return d
+    return MODEL.build(sequences(lines), {"lines": len(lines), "files": list(TRAINING_FILES), "labels": LABELS_FILE})
 
 
 if __name__ == "__main__":
-    print(f"{MODEL_PATH.name}: trained, digest {build()[:12]}")
+    print(f"{MODEL.path.name}: trained, digest {build()[:12]}")

@@ -59,8 +59,9 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # What the parser reached on dev2 (rounded down to 0.01): a change may not lose it.
 # The problems are cut by a model trained on the dev files' v2 phrases
 # (geodata/location/problem_tagger.py): its floor on a training file is what it reached less
-# 0.05, as a rebuild after a change of rules moves a model's training-set score a little.
-DEV2_FLOOR = {"subdistrict": 0.93, "road_pair": 0.95, "anchor_kind": 0.90, "direction": 0.90,
+# 0.05, as a rebuild after a change of rules moves a model's training-set score a little. (The
+# anchor kind's model, geodata/location/anchor_kind.py, only promotes: its floors are kept.)
+DEV2_FLOOR = {"subdistrict": 0.93, "road_pair": 0.95, "anchor_kind": 0.91, "direction": 0.90,
               "distance_m": 0.88, "side": 1.0, "problems": 0.90}
 # What the parser scored on the held-out lines before any rule was written from dev2
 # (rounded down): loose on purpose, it is not a target.
@@ -69,12 +70,12 @@ HELDOUT_FLOOR = {"subdistrict": 0.19, "road_pair": 0.57, "anchor_kind": 0.53, "d
 # The fresh set was labelled blind (its first score was 0.42, 0.58, 0.72, 0.62, 0.40,
 # 0.29, 0.14 in the order below); it has since become a dev set, and this is what the
 # parser reached on it (rounded down): a change may not lose it.
-FRESH_FLOOR = {"subdistrict": 1.0, "road_pair": 0.91, "anchor_kind": 0.89, "direction": 0.85,
+FRESH_FLOOR = {"subdistrict": 1.0, "road_pair": 0.91, "anchor_kind": 0.90, "direction": 0.85,
                "distance_m": 1.0, "side": 1.0, "problems": 0.88}
 # The fourth set is a dev set from the start (its first score, before any rule was written
 # from it: 0.40, 0.25, 0.72, 0.53, 0.66, 0.46, 0.21 in the order below); this is what the
 # parser reached on it (rounded down): a change may not lose it.
-DEV4_FLOOR = {"subdistrict": 0.83, "road_pair": 0.85, "anchor_kind": 0.83, "direction": 0.83,
+DEV4_FLOOR = {"subdistrict": 0.83, "road_pair": 0.85, "anchor_kind": 0.86, "direction": 0.83,
               "distance_m": 0.66, "side": 0.88, "problems": 0.87}
 # The fourth blind set's first score (the parser of 2026-11-30, late night, scored on it once,
 # rounded down; problems against its v2 labels): loose on purpose, it is not a target.
@@ -84,7 +85,7 @@ BLIND4_FLOOR = {"subdistrict": 0.66, "road_pair": 0.74, "anchor_kind": 0.71, "di
 # 0.66, 0.64, 0.72, 0.58, 0.56, 0.14 in the order below); scored after every round of rules of
 # three sessions, it became a dev set on 2026-12-01 (fixtures/SOURCES.md), and this is what the
 # parser reached on it (rounded down; problems as for dev2): a change may not lose it.
-BLIND3_FLOOR = {"subdistrict": 0.96, "road_pair": 0.87, "anchor_kind": 0.78, "direction": 0.83,
+BLIND3_FLOOR = {"subdistrict": 0.96, "road_pair": 0.87, "anchor_kind": 0.83, "direction": 0.83,
                 "distance_m": 0.85, "side": 0.87, "problems": 0.91}
 
 

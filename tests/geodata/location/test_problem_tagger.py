@@ -54,7 +54,7 @@ def test_the_shipped_model_was_trained_on_todays_labels_rules_and_features():
     needs a rebuild: `.venv/bin/python -m geodata.location.problem_tagger`."""
     lines = problem_tagger.training_lines(parse_rules)
     assert len(lines) > 800
-    assert problem_tagger.shipped_digest() == problem_tagger.digest(lines), (
+    assert problem_tagger.MODEL.shipped_digest() == problem_tagger.MODEL.digest(problem_tagger.sequences(lines)), (
         "the problem tagger's model is stale: run .venv/bin/python -m geodata.location.problem_tagger")
 
 
