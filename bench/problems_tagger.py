@@ -84,7 +84,10 @@ def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str, *, stack
         tagger.open(f"{tmp}/fold{fold}")
         for i in test:
             t, _, rules = lines[i]
-            spans = rules if keep[i] else pt.trim(t, pt.spans_of(tagger.tag(feats(t, rules))))
+            if stacked and (keep[i] or not pt.worth_tagging(t, rules)):
+                spans = rules  # as parse does: the catalogue form, or a line with no word of what is wrong
+            else:
+                spans = pt.trim(t, pt.spans_of(tagger.tag(feats(t, rules))))
             if stacked and not spans:
                 spans = rules  # as parse does: the tagger finding nothing leaves the rules' reading
             out[i] = [t[a:b] for a, b in spans]

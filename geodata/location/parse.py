@@ -854,9 +854,12 @@ def _with_tagged_problems(loc: ParsedLocation, text: str) -> ParsedLocation:
     if items and all(p.category for p in items):
         return loc
     t = fold(text)
+    rule_spans = problem_tagger.rule_spans(t, loc)
+    if not problem_tagger.worth_tagging(t, rule_spans):
+        return loc
     problems = tuple(
         item
-        for a, b in problem_tagger.tag(t, problem_tagger.rule_spans(t, loc))
+        for a, b in problem_tagger.tag(t, rule_spans)
         for item in catalogue_items(t[a:b], _make_span(a, b))
     )
     if problems == items or not problems:

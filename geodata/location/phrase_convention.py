@@ -114,6 +114,16 @@ def _has_predicate(text: str) -> bool:
     return _PREDICATE.search(text) is not None
 
 
+def says_something_wrong(text: str) -> bool:
+    """Whether the text has a word of a state, an act or a nuisance at all (横七条与顺八条交叉
+    路口向东60米 has none: it only names a place).
+
+    >>> says_something_wrong("横七条与顺八条交叉路口向东60米"), says_something_wrong("路边杂草")
+    (False, True)
+    """
+    return _PREDICATE.search(text) is not None or _NUISANCE.search(text) is not None
+
+
 def units(item: str) -> list[tuple[int, int]]:
     """Step 1.2: the item cut at a joining word where both sides have a predicate."""
     out, start = [], 0

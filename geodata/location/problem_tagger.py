@@ -42,6 +42,7 @@ from pathlib import Path
 
 from geodata.location.crf_model import ShippedModel
 from geodata.location.lexicon import PROBLEM_WORD, REL, ROAD
+from geodata.location.phrase_convention import says_something_wrong
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # The lines the model learns from: the dev files (no held-out file). locations_blind3 was a
@@ -163,6 +164,15 @@ def trim(text: str, spans: Iterable[Span]) -> list[Span]:
 
 
 MODEL = ShippedModel(Path(__file__).with_name("problem_tagger.crfsuite"), PARAMS)
+
+
+def worth_tagging(text: str, rule_spans: Sequence[Span]) -> bool:
+    """Whether the tagger may find a phrase the rules did not: they read one, or the line has a
+    word of what is wrong (`PROBLEM_WORD`, the convention's states, acts and nuisances). A line
+    that only names a place (横七条与顺八条交叉路口向东60米: an officer's location, a batch of
+    locations) is then read at the rules' speed, 6 times the tagger's; of the 863 training lines,
+    2 with a labelled problem have no such word."""
+    return bool(rule_spans) or PROBLEM_WORD.search(text) is not None or says_something_wrong(text)
 
 
 def tag(text: str, rule_spans: Sequence[Span]) -> list[Span]:

@@ -109,3 +109,15 @@ def test_when_the_tagger_finds_nothing_the_rules_reading_stands():
 def test_a_lone_surrogate_is_read_not_an_internal_error():
     loc = parse("记者看到\ud800,垃圾桶旁边堆着很多刚剪下的树枝,气味难闻")
     assert not loc.internal_error and loc.problems
+
+
+def test_a_line_that_only_names_a_place_is_read_at_the_rules_speed(monkeypatch):
+    # no word of what is wrong anywhere: the tagger is not asked (a batch of locations)
+    def refuse(*args):
+        raise AssertionError("the tagger was asked")
+
+    monkeypatch.setattr(problem_tagger, "tag", refuse)
+    for text in ("横七条与顺八条交叉路口向东60米", "横七条与顺八条交叉路口", "学院路街道，裕京大厦天桥"):
+        assert parse(text) == parse_rules(text)
+    monkeypatch.undo()
+    assert parse("记者看到,垃圾桶旁边堆着很多刚剪下的树枝,气味难闻").problems
