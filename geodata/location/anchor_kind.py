@@ -12,9 +12,11 @@ over the rules' reading of the line (its kind and relation, which fields it read
 landmark's and road's last characters) and the place words in the line's location part (村,
 小区, 门口, 周边, 桥…). It only ever **promotes** a road_only or other reading to landmark:
 the one move that held up, cross-validated on the dev files (`bench/anchor_kind.py`); an
-intersection, an address or a landmark reading stands. The landmarks the rules read are kept
-as they are; a promoted line's relation is its last landmark's, or none when no landmark's
-name was read (the kind then says how the writer placed it, the landmarks what was read).
+intersection, an address or a landmark reading stands, and so does a line where the rules read
+no location at all. The landmarks the rules read are kept as they are (the kind then says how
+the writer placed the spot, the landmarks what was read); a promoted line's relation is its
+last landmark's, else an offset where a distance was read, else the rules' own (none for a
+road's along or segment).
 
 The model ships beside this module (`crf_model.ShippedModel`); rebuild after a change of
 labels, rules or lexicon (a test says when)::
@@ -53,6 +55,10 @@ PLACE_EVIDENCE = re.compile(
     r"门口|门前|大门|楼|院|桥|河|馆|厂|中心|园|场|店"
 )
 _READ_NAMES = ("district", "subdistrict", "road", "road_a", "road_b", "side_road")
+# A place word that goes on a road's name is no place (中关村大街, 魏公村路, 洋桥村路口, 桥东路)
+_ROAD_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:大街|大道|路|街)(?!道)")
+# Relations of a road reading that a place cannot have
+_ROAD_RELATIONS = ("along", "segment")
 
 
 def features(text: str, loc) -> list[str]:
@@ -81,22 +87,36 @@ def unread_place(text: str, loc) -> bool:
         span = loc.span_of(key)
         if span is not None:
             chars[span.start:span.end] = " " * max(0, min(span.end, len(chars)) - span.start)
-    return PLACE_EVIDENCE.search("".join(chars)) is not None
+    masked = "".join(chars)
+    return any(not _ROAD_AFTER.match(masked, m.end()) for m in PLACE_EVIDENCE.finditer(masked))
 
 
 def promoted(text: str, loc, predicted: str) -> bool:
-    """Whether the model's kind replaces the rules' (only road_only or other → landmark, and
-    only with a place the rules did not read as a road or an area)."""
-    return loc.anchor_kind in PROMOTED_FROM and predicted == "landmark" and unread_place(text, loc)
+    """Whether the model's kind replaces the rules' (only road_only or other → landmark, only
+    where the rules read a location, and only with a place they did not read as a road or an
+    area)."""
+    return (loc.anchor_kind in PROMOTED_FROM and predicted == "landmark" and not loc.errors
+            and unread_place(text, loc))
+
+
+def relation(loc) -> str | None:
+    """A promoted line's relation: its last landmark's; else an offset where a distance was
+    read; else the rules' relation unless only a road can have it (along, segment)."""
+    if loc.landmarks:
+        return loc.landmarks[-1].relation
+    if loc.distance_m is not None:
+        return "offset"
+    return None if loc.anchor_relation in _ROAD_RELATIONS else loc.anchor_relation
 
 
 def read(text: str, loc) -> tuple[str, str | None] | None:
-    """(anchor_kind, anchor_relation) where the model promotes the rules' reading, else None."""
-    if loc.anchor_kind not in PROMOTED_FROM or not unread_place(text, loc):
+    """(anchor_kind, anchor_relation) where the model promotes the rules' reading, else None.
+    A line where the rules read no location at all (its error says so) is not promoted."""
+    if loc.anchor_kind not in PROMOTED_FROM or loc.errors or not unread_place(text, loc):
         return None
     if MODEL.tag([features(text, loc)])[0] != "landmark":
         return None
-    return "landmark", (loc.landmarks[-1].relation if loc.landmarks else None)
+    return "landmark", relation(loc)
 
 
 # -- training ---------------------------------------------------------------------------

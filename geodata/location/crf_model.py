@@ -11,8 +11,8 @@ digest from the fixtures, so a change of labels, rules or lexicon without a rebu
 >>> import tempfile, pathlib
 >>> m = ShippedModel(pathlib.Path(tempfile.mkdtemp()) / "toy.crfsuite", {"max_iterations": 20})
 >>> seqs = [([["w=垃圾"], ["w=乱停"]], ["a", "b"])] * 3
->>> m.build(seqs, {"lines": 3}) == m.digest(seqs) == m.shipped_digest()
-True
+>>> m.build(seqs, {"lines": 3}) == m.digest(seqs) == m.shipped_digest(), m.file_matches()
+(True, True)
 >>> m.tag([["w=乱停"], ["w=垃圾"]])
 ['b', 'a']
 """
@@ -60,10 +60,21 @@ class ShippedModel:
         return h.hexdigest()
 
     def shipped_digest(self) -> str | None:
+        return self._sidecar().get("digest")
+
+    def file_matches(self) -> bool:
+        """Whether the model file is the one its sidecar was written with (a merge can keep
+        one and not the other)."""
         try:
-            return json.loads(self.digest_path.read_text())["digest"]
-        except (OSError, ValueError, KeyError):
-            return None
+            return self._sidecar().get("model_sha256") == hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            return False
+
+    def _sidecar(self) -> dict:
+        try:
+            return json.loads(self.digest_path.read_text())
+        except (OSError, ValueError):
+            return {}
 
     def build(self, sequences: Sequences, about: dict) -> str:
         """Train on the sequences and write the model and its digest (with ``about``, what the
@@ -77,6 +88,8 @@ class ShippedModel:
         trainer.train(str(tmp))
         tmp.replace(self.path)
         d = self.digest(sequences)
-        self.digest_path.write_text(json.dumps({"digest": d, **about}, ensure_ascii=False, indent=1) + "\n")
+        sha = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        self.digest_path.write_text(
+            json.dumps({"digest": d, "model_sha256": sha, **about}, ensure_ascii=False, indent=1) + "\n")
         self._local.__dict__.pop("tagger", None)
         return d
