@@ -866,10 +866,8 @@ def _with_tagged_problems(loc: ParsedLocation, text: str) -> ParsedLocation:
         return loc  # (nothing found by the tagger: 横七条东侧,小广告 keeps the rules' item)
     spans = [(k, s) for k, s in loc.spans if not k.startswith("problems[")]
     spans += [(f"problems[{i}]", p.span) for i, p in enumerate(problems)]
-    warnings = [w for w in loc.warnings if w.message != _NO_PROBLEM]
-    if not problems:
-        warnings.append(_make_message(_make_span(0, len(text)), _NO_PROBLEM, None))
-    return replace(loc, problem_items=problems, spans=tuple(spans), warnings=tuple(warnings))
+    warnings = tuple(w for w in loc.warnings if w.message != _NO_PROBLEM)  # (the tagger found some)
+    return replace(loc, problem_items=problems, spans=tuple(spans), warnings=warnings)
 
 
 def _parse(text: str, *, tagged: bool) -> ParsedLocation:
