@@ -61,14 +61,19 @@ _ROAD_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:大街|大道|路|街)(?!道)
 _ROAD_RELATIONS = ("along", "segment")
 
 
+def _place_part(text: str, loc) -> str:
+    """The line's location part: the text before its first problem item."""
+    starts = [p.span.start for p in loc.problem_items if p.span is not None]
+    return text[:min(starts, default=len(text))]
+
+
 def features(text: str, loc) -> list[str]:
     """One line's features from its text and the rules' reading of it (a ParsedLocation)."""
     kind = loc.anchor_kind
     f = [f"rk={kind}", f"rel={loc.anchor_relation}", f"hasA={bool(loc.road_a)}", f"hasRoad={bool(loc.road)}",
          f"nlm={min(len(loc.landmarks), 3)}", f"addr={bool(loc.address)}", f"side={bool(loc.side)}",
          f"dir={bool(loc.direction)}", f"dist={loc.distance_m is not None}", f"sub={bool(loc.subdistrict)}"]
-    starts = [p.span.start for p in loc.problem_items if p.span is not None]
-    place = text[:min(starts, default=len(text))]
+    place = _place_part(text, loc)
     present = [w for w in PLACE_WORDS if w in place]
     f += [f"w={w}" for w in present] + [f"rk_w={kind}|{w}" for w in present]
     if loc.landmarks:
@@ -81,8 +86,7 @@ def features(text: str, loc) -> list[str]:
 
 def unread_place(text: str, loc) -> bool:
     """Whether the location part names a place outside the names the rules read."""
-    starts = [p.span.start for p in loc.problem_items if p.span is not None]
-    chars = list(text[:min(starts, default=len(text))])
+    chars = list(_place_part(text, loc))
     for key in _READ_NAMES:
         span = loc.span_of(key)
         if span is not None:

@@ -138,13 +138,19 @@ def spans_of(tags: Sequence[str]) -> list[Span]:
     return out
 
 
+def _find(text: str, phrase: str, pos: int) -> int:
+    """Where a phrase is: after ``pos`` if it is there, else anywhere (-1: nowhere, or empty)."""
+    if not phrase:
+        return -1
+    j = text.find(phrase, pos)
+    return text.find(phrase) if j < 0 else j
+
+
 def find_spans(text: str, phrases: Iterable[str]) -> list[Span]:
     """Where labelled phrases are in the text, each looked for after the one before it."""
     out, pos = [], 0
     for p in phrases:
-        j = text.find(p, pos)
-        j = text.find(p) if j < 0 else j
-        if j >= 0 and p:
+        if (j := _find(text, p, pos)) >= 0:
             out.append((j, j + len(p)))
             pos = j + len(p)
     return out
@@ -209,7 +215,7 @@ def rule_spans(text: str, parsed) -> list[Span]:
         if s is not None and text[s.start:s.end] == p.text:
             out.append((s.start, s.end))
             pos = s.end
-        elif p.text and (j := text.find(p.text, pos) if p.text in text[pos:] else text.find(p.text)) >= 0:
+        elif (j := _find(text, p.text, pos)) >= 0:
             out.append((j, j + len(p.text)))
             pos = j + len(p.text)
     return out
