@@ -28,7 +28,8 @@ def normalise_direction(word: str) -> str:
 NUM = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 UNIT = r"(?:公里|千米|米|km|KM|m(?![A-Za-z]))"
 DISTANCE = (
-    rf"(?P<approx1>约|大约|近)?(?P<num>{NUM})[多余]?\s*(?P<unit>{UNIT})"  # 20多米, 20余米: a little over 20 m
+    # 20多米, 20余米: a little over 20 m; 200-300米, a range: its near end
+    rf"(?P<approx1>约|大约|近)?(?P<num>{NUM})(?:[-~至到](?:\d+|[一二两三四五六七八九十百千]+))?[多余]?\s*(?P<unit>{UNIT})"
     r"(?P<approx2>左右|许)?处?"
 )
 
@@ -37,7 +38,10 @@ DISTANCE = (
 # (a numbered ring road ends in 环: 东二环, 南三环; not 二环路, 二环东路, 环岛)
 ROAD_SUFFIX = (
     r"(?:大街|大道|胡同|公路|高速|环路|(?<=[二三四五六七])环(?![路岛线]|[东西南北中]路)"
-    r"|路|街|道|巷|里|条|(?<![沿路热红黄专天电管标视防干连界曲直光])线)"
+    # (a name goes on past 街口 and 里 in place names: 新街口北大街, 二里岗街, 三里屯路, 八里庄路;
+    # 街道 is an area, 某某街道, unless the street's own 道路 or its sides follow: 某某街道两旁)
+    r"|路|街(?!口[\u4e00-\u9fff]{0,4}(?:大街|路|街|大道|胡同)|道(?!路|两[侧边旁]|[上边旁]|[东西南北]侧))|道|巷|里(?![屯庄河桥沟营铺堡岗坡台])|条"
+    r"|(?<![沿路热红黄专天电管标视防干连界曲直光])线)"
 )
 # Characters a road name is made of. No ASCII digits (they start house numbers), no
 # 的 (a possessive ends the name), no punctuation.
@@ -74,6 +78,8 @@ JUNCTION = (
     # 交界的十字路口, 交汇的路口: the junction named after the roads meeting
     r"(?:(?:交界|交汇|交会|相交)的?(?:十字|丁字)?路口"
     r"|交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\)"
+    # a street's or lane's own 口 at the clause's end (某路和某街口,): not inside a name (新街口北大街)
+    r"|(?<=[街巷])口(?![\u4e00-\u9fff]{0,5}[路街道巷交口])"
     # the roads' meeting and a heading from it, no junction word: 甲街与乙路交汇以南
     r"|(?:交汇|交会|相交)(?=以?[东西南北]))"
 )

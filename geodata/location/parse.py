@@ -77,7 +77,11 @@ _HAN_NUMERALS = frozenset("一二三四五六七八九十")
 _GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])(?![号楼栋层单元米个处辆家月日时点年期路街条巷])")
 _HAN_ENUMERATOR = re.compile(r"[一二三四五六七八九十]{1,3}、\s*")
 _QUESTION_NUMBER = re.compile(r"问题\d{1,3}[.、]")
-_PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)发现[,:]?")
+_PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)(?:时|中|过程中)?发现[,:]?")
+# A letter's greeting before the text (领导你好!, 尊敬的领导:您好!)
+_GREETING = re.compile(r"(?:尊敬的)?(?:各位)?(?:领导|书记|市长|县长|区长)?(?:[,:])?(?:你好|您好|好)[!,。:]\s*")
+# A picture's number before its caption (图④:, 图3:): no district
+_FIGURE_LABEL = re.compile(r"图\s*[\d①②③④⑤⑥⑦⑧⑨⑩]+|图片\d*")
 _COMPLAINT = re.compile(r".{1,12}?反映[,:]")
 _COLON_PREFIX = re.compile(r"(?P<p>[^\s,;:()|。]{1,12}):(?!\s*\d{1,2}\s*[.、])")
 _COLON_BEFORE_LIST = re.compile(r":(?=\s*\d{1,2}\s*[.、])")
@@ -209,8 +213,8 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
                     r.known_road = prefix
                     r.colon_road = (p_start, p_start + len(prefix))
         sub = _SUBDISTRICT.fullmatch(head)
-        if _PLACE_LABEL.fullmatch(head):
-            pass  # 地点:, 拍摄地点:, 具体位置: label the place that follows
+        if _PLACE_LABEL.fullmatch(head) or _FIGURE_LABEL.fullmatch(head):
+            pass  # 地点:, 拍摄地点:, 具体位置: label the place that follows; 图④: a caption's number
         elif head.startswith("乡镇") and len(head) > 2:
             r.put("subdistrict", head[2:], p_start + 2, p_start + head_end)
         elif sub and not _SUBDISTRICT_BAD.search(sub.group("name")) and not sub.group("belongs"):
@@ -292,6 +296,9 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         pos = m.end()  # 鼓楼区与凤湖路交界的乌山西路: the road by where the district meets the other
     if t.startswith("在", pos) and _KIND_SEARCH(t, pos + 2, pos + 10):
         pos += 1  # 在水阜镇长川村: the place starts after 在
+    elif t[pos:pos + 1] in _BEFORE_AREA and (m := _SUBDISTRICT.match(t, pos + 1, end)) \
+            and len(m.group("name")) >= 2 and _subdistrict_ok(m, t):
+        pos += 1  # 为某某镇…, 从某某镇某路…: the area starts after the word (从化街道 stays)
     m = _SUBDISTRICT.match(t, pos, end) if _KIND_SEARCH(t, pos + 1, pos + 9) else None
     if m and _subdistrict_ok(m, t):
         stop = m.end("kind")
@@ -327,6 +334,10 @@ _NOT_AN_AREA_AFTER = re.compile(
 _CITY_BEFORE_AREA = re.compile(
     rf"[\u4e00-\u9fff]{{2,4}}市(?!场)|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})")
 _TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)")
+
+
+_BEFORE_AREA = frozenset("为从到")
+_NOT_THE_AREA_WHEN_A_UNIT_IS = ("社区",)
 
 
 def _subdistrict_ok(m: re.Match, t: str) -> bool:
@@ -444,6 +455,8 @@ def _read(text: str) -> ParsedLocation:
         problems = _problems_in(r, problem_cells, first_only=False)
         return _result(r, problems, text)
 
+    if "好" in t[pos:pos + 12] and (m := _GREETING.match(t, pos, end)):
+        pos = m.end()
     m = _QUESTION_NUMBER.match(t, pos, end) if t.startswith("问题", pos) else None
     if m:
         pos = m.end()
@@ -577,7 +590,8 @@ def _read_body(r: Reading, pos: int, end: int, *, first_only: bool) -> list[Prob
         m = _RESPONSIBLE_AREA.search(t, problem_start, end)
         if m:
             r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))
-    if not r.values.get("subdistrict") and "责任单位" in t:
+    if "责任单位" in t and (r.values.get("subdistrict") or "社区").endswith(_NOT_THE_AREA_WHEN_A_UNIT_IS):
+        # (a 社区 read at the start only narrows the 街道 the responsible units name)
         m = _RESPONSIBLE_UNIT_AREA.search(t, problem_start)
         if m:
             r.put("subdistrict", m.group("sub"), m.start("sub"), m.end("sub"))

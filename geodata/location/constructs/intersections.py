@@ -25,6 +25,7 @@ from geodata.location.lexicon import (
     CONJ,
     DIR,
     DISTANCE,
+    DISTRICT_NAME,
     JUNCTION,
     ROAD,
     ROAD_NAME_FULL,
@@ -58,13 +59,19 @@ _INTER_ENTER = re.compile(
     rf"[^,;。:从自]{{0,6}}?(?:从|自|由)(?P<a>{_ROADX})(?:[向往朝]正?(?P<h>{DIR})(?:方向)?)?"
     rf"(?:进入|拐进|拐入|转入|驶入|走进)(?P<b>{_ROADX})(?:(?P<dist>{DISTANCE})|)"
 )
+# Turning off one road into another, told by a walker: 香江路右拐南洋路100米 (the junction is
+# the anchor, the distance walked into the second road its offset; left and right give no
+# compass heading)
+_INTER_TURN = re.compile(
+    rf"(?P<a>{_ROADX})(?:向?[左右]拐|[左右]转)(?:进入?|入)?(?P<b>{_ROADX})(?:(?P<dist>{DISTANCE})|)"
+)
 _AFTER_KNOWN_ROAD = re.compile(rf"(?P<b>{_RN}{{2,12}}?)(?P<junc>{JUNCTION})处?")
 _ROUNDABOUT = re.compile(rf"(?P<a>{_RN}{{1,10}}?(?:环岛|转盘))")
 _CONJ_CHARS = frozenset("与和、/")
 _CONJ_SEARCH = char_search(_CONJ_CHARS)
 # _read_intersection needs a conjunction, a junction word (口, 处) or a roundabout (环岛,
 # 转盘), 近 (某路靠近某路处), 入/进 (从某路进入某路) within 32 characters, or a road named before the colon
-_INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转近入进"))
+_INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转拐近入进"))
 
 
 # What a road name read from the line's start can carry in front of it: a district
@@ -73,13 +80,11 @@ _INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转近入进"))
 # them (他在经过某路和…); or a large city's name (福州某某路与…), unless it goes on a name of
 # its own (西安门大街, 北京站东街).
 _LEAD_BEFORE_ROAD = re.compile(
-    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了))(?:经过|途经|路过)?(?=.{3})"
+    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了)|因为?)(?:经过|途经|路过)?(?=.{3})"
     rf"|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})(?=.{{3}})"
 )
 
 
-# who walks past a junction before its first road: 他在经过, 市民在途经
-_WALK_PAST = re.compile(r".{0,8}?在(?:经过|途经|路过)")
 
 
 def _trim_lead(a: str) -> tuple[str, int]:
@@ -97,12 +102,21 @@ def _trim_lead(a: str) -> tuple[str, int]:
 
 
 _HOUSE_NUMBER_END = re.compile(r"\d+(?:-\d+)?号$")
+_DISTRICT_IN_LEAD = re.compile(DISTRICT_NAME)
+_TELLING = ("反映", "反应", "投诉", "举报", "看到", "发现", "来到", "位于", "在", "了", "于")
 # The road named before, referred to (逍林大道:该道路与…交叉口)
 _THAT_ROAD = frozenset({"该道路", "该路", "此路", "这条路"})
 
 
 def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_end: int) -> int:
+    whole = a
     a, cut = _trim_lead(a)
+    if cut and not r.values.get("district"):
+        # 市民反映郑东新区东风南路与…: the district before the junction's first road is kept
+        # (what follows the last word of who tells it)
+        told = max((whole.rfind(w, 0, cut) + len(w) for w in _TELLING if w in whole[:cut]), default=0)
+        if d := _DISTRICT_IN_LEAD.fullmatch(whole, told, cut):
+            r.put("district", d.group(), m.start("a") + d.start(), m.start("a") + d.end())
     if a[-1] == "号" and (h := _HOUSE_NUMBER_END.search(a)) and valid_road(a[:h.start()]):
         a = a[:h.start()]  # 漳浦路29号和闽江路交叉口: the junction of the number's road
     a_len = len(a)
@@ -131,10 +145,13 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     if has_junction:
         if has_conj:
             m = _INTER_JUNCTION.match(t, pos, end)
-            # (after a walk past it the first road is checked as it is kept: 他在经过某路 as 某路)
-            if m and (valid_road(a := m.group("a")) or (_WALK_PAST.match(a) and valid_road(_trim_lead(a)[0]))) \
+            # (the first road is checked as it is kept, without the words before it: 他在经过某路
+            # as 某路, 记者来到了某路 as 某路)
+            if m and (valid_road(a := m.group("a")) or valid_road(_trim_lead(a)[0])) \
                     and valid_road(b := m.group("b")):
                 return _set_intersection(r, m, a, b, m.end())
+        if "字路口" in clause and (m := _SHAPED_JUNCTION.match(t, pos, end)) and valid_road(m.group("a")):
+            return _set_intersection(r, m, m.group("a"), None, m.end())
         m = _INTER_NO_CONJ.match(t, pos, end)
         if m and m.group("junc") == "口" and not _bare_junction_ok(m.group("a"), m.group("b")):
             m = None
@@ -150,6 +167,16 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
                 r.put("distance_m", metres(number, m.group("unit")), m.start("num"), m.end("unit"))
                 r.offset_approximate = bool(m.group("approx1") or m.group("approx2"))
             r.offset_relation = "offset" if m.group("h") or m.group("dist") else None
+            r.last = "offset"
+            return stop
+    if "拐" in clause or "转" in clause:
+        m = _INTER_TURN.match(t, pos, end)
+        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
+            stop = _set_intersection(r, m, a, b, m.end())
+            if m.group("dist") and (number := parse_number(m.group("num"))) is not None:
+                r.put("distance_m", metres(number, m.group("unit")), m.start("num"), m.end("unit"))
+                r.offset_approximate = bool(m.group("approx1") or m.group("approx2"))
+                r.offset_relation = "offset"
             r.last = "offset"
             return stop
     if "近" in clause:
@@ -187,6 +214,9 @@ def _span_of(r: Reading, key: str) -> tuple[int, int]:
 
 # what follows a road without being a second road: its service road, or the way itself
 _NOT_A_SECOND_ROAD = ("辅", "主", "道路", "马路", "街路")
+# a crossing of one road named by its shape (汉江路十字路口, 某街丁字路口): a junction whose
+# other road is not named
+_SHAPED_JUNCTION = re.compile(rf"(?P<a>{_ROADX})(?P<junc>(?:十字|丁字)路口)处?")
 
 
 def read_adjacent_roads(r: Reading, pos: int, end: int) -> int | None:

@@ -114,6 +114,8 @@ _NOT_A_PLACE = re.compile(
     r"|^(?:道路|马路|街路)(?:东西|南北)?(?:两侧|两边|两旁|[东西南北一]侧)"
     # who tells it, not where (据某某办公室调查了解): a source of the report
     r"|^据"
+    # how much or what colour, before the thing itself (大量的建筑垃圾, 银白色的广告墙)
+    r"|^(?:大量|大批|许多|很多|不少|部分|少数|多数|多处|成堆|满地|到处|随处|一大片|一大堆)$|色$"
 )
 
 

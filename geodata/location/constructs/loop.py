@@ -43,6 +43,9 @@ _QUALIFIER = re.compile(
     r"|存在(?:的)?(?:主要)?问题:|存在"
 )
 _REL_ALONE = re.compile(REL)
+# the road named before, referred to, and its side: 该路段人行道西侧, 此路两侧, 这条路的东侧
+_THAT_ROAD_SIDE = re.compile(
+    r"(?:该|此|这)条?(?:路段|道路|路)的?(?:人行道|非机动车道|便道|路边)?(?P<side>两侧|[东西南北]侧)")
 # a relation word ending a stretch's name: 某医院对面那段, 某医院门口路段 (路 of 路段)
 _REL_THAT_END = re.compile(rf"(?P<rel>{REL})[那这]?路?$")
 _QUALIFIER_FIRST = frozenset("某处的地小路非机人马绿立“\"有存")
@@ -96,6 +99,8 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             # 从丰台东路至丰台北路，正阳大街两侧: the stretch is named before its road
             r.pending_segment = (m.group("from"), m.group("to"), _make_span(m.start(), m.end()))
             return m.end()
+        if c == "路" and pos + 1 < end and t[pos + 1] in "东西南北" and (new := _read_road_side(r, pos, end)) is not None:
+            return new  # 路南的广告牌…: the clause opens on the way's side (before a name is read)
         new = skip_lead_in_road(r, pos, end)
         if new is not None:
             return new
@@ -119,6 +124,13 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             return new
         return _read_landmark(r, pos, end)
     last = r.last
+    if c in "该此这" and r.values.get("road") and not r.values.get("side") and (m := _THAT_ROAD_SIDE.match(t, pos, end)):
+        # 泰山路南段,该路段人行道西侧: the side of the road named before
+        road = r.values["road"]
+        r.put("side", m.group("side"), m.start("side"), m.end("side"))
+        r.put("side_road", road, r.spans["road"].start, r.spans["road"].end)
+        r.last = "way_side"
+        return m.end()
     if c in "道马街" and t.startswith(("道路", "马路", "街路"), pos):
         # 道路中段北侧 after its road: the side of that road, before any other reading of 段
         new = _read_road_side(r, pos, end)

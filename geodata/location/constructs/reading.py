@@ -106,6 +106,8 @@ def valid_road(name: str) -> bool:
         and name[0] not in _NOT_NAME_START
         and name not in GENERIC_WAYS
         and not name.endswith(("人行道", "车道", "街道", "报道"))  # 双车道: a lane; 记者…报道: a byline
+        # a strip of the way, no street: 南侧便道, 人行便道, 慢行道, 步行道
+        and not name.endswith(("便道", "慢行道", "步行道"))
         # a way inside a site, no street: 小区消防通道, 楼内过道, 单元楼道
         and not name.endswith(("消防通道", "过道", "楼道"))
         and not PROBLEM_WORD.search(name)
@@ -121,7 +123,8 @@ def valid_road(name: str) -> bool:
 # words of a clause read into a name ending in a road suffix: a passive (果皮被随意丢弃在路边),
 # a report (小e接到街坊报料), a demonstrative (该小区门口路旁), a causative (使道路变得拥挤)
 # (该道路, 该路 refer to the road named before: kept, as short names after 该 are)
-_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})")
+# (and an aspect word: 广告牌占了半条 is a clause, no road ending in 条)
+_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})|了(?!望)")
 
 
 # inside a site, not a road ending in 里 (该小区里, 菜市场里; but 慈云寺北里 is a name)

@@ -16,9 +16,11 @@ from geodata.location.types import _make_span
 
 # Words a report puts before the place, read into a road name when nothing separates
 # them (记者来到宏政街, 点位位于幸福路, 紧挨墙的路): the road starts after the last of them.
-_LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|走到|反映|发现|看到|留言|的)")
+# (经过 a walk past it: 今天晚上经过某路和…; 市区 the town, not the road: 来到市区某某路)
+_LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|经过|走到|反映|发现|看到|留言|的|市区)")
 # A district glued to its road (下城区广福路, 金水区经三路); 小区路, 园区路 are names.
 _DISTRICT_IN_NAME = re.compile(DISTRICT_NAME)
+_TOWN_IN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道)")
 
 
 def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
@@ -39,6 +41,12 @@ def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
         if not r.values.get("district"):
             r.put("district", district.group(), district.start(), district.end())
         start = district.end()
+    # a town or subdistrict glued to its road the same way (来到某某镇兴隆路 → 兴隆路, the town kept)
+    town = _TOWN_IN_NAME.match(t, start, m.end("road"))
+    if town and m.end("road") - town.end() >= 3 and ROAD.fullmatch(t, town.end(), m.end("road")):
+        if not r.values.get("subdistrict"):
+            r.put("subdistrict", town.group(), town.start(), town.end())
+        start = town.end()
     if start == pos or not (inner := ROAD.match(t, start, end)) or not valid_road(inner.group("road")):
         return None
     return start

@@ -116,7 +116,17 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
             r.put("road", _base_road(inner), m.start("x"), m.start("x") + len(_base_road(inner)))
         return m.end()
     if r.anchor in ("road", "address") and _valid_name(inner):
-        r.marks.append(Mark(inner, _make_span(m.start("x"), m.end("x"))))
+        side = _SIDE_IN_PAREN.search(inner)
+        name = inner[:side.start()] if side and side.start() >= 2 else inner
+        mark = Mark(name, _make_span(m.start("x"), m.start("x") + len(name)))
+        if name != inner:
+            # 红星大道(某小区大门东侧): the landmark and the side of it the spot is on
+            mark.relation, mark.direction = "side", side.group("d")
+            mark.direction_span = _make_span(m.start("x") + side.start(), m.start("x") + side.start() + 1)
+        r.marks.append(mark)
         r.target, r.last = len(r.marks) - 1, "landmark"
         return m.end()
     return None
+
+
+_SIDE_IN_PAREN = re.compile(r"(?P<d>[东西南北])侧$")

@@ -35,6 +35,7 @@ _WAY_ALONE = re.compile(rf"(?P<road>{_WAY_NAME}){_CLAUSE_END}")
 _SIDE_WORD = re.compile(rf"(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
 _WAY_SIDE = re.compile(r"(?:道路|马路|街路|路|沿线|(?<=街)道)?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)")
 _ROAD_EDGE = re.compile(rf"路(?P<d>[东西南北])(?![侧面东西南北]|{NAME_CH}{{0,3}}{ROAD_SUFFIX})")
+_AREA_AFTER_EDGE = frozenset("区村镇乡街道")
 # 十字路口路东南: the corner of the junction, a direction (not a side of one road)
 _JUNCTION_CORNER = re.compile(r"路(?P<d>[东西][南北]|[南北][东西])(?:角|侧)?")
 
@@ -79,6 +80,13 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
     if m and valid_road(m.group("road")):
         return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
     if r.anchor is None:
+        if t[pos] == "路" and (pos == 0 or not t[pos - 1].isalnum()) and (m := _ROAD_EDGE.match(t, pos, end)) \
+                and t[m.end():m.end() + 1] not in _AREA_AFTER_EDGE:
+            # 路北的广告墙…, a clause opening on the side of the way it is on (no road named;
+            # 路北区 is a district)
+            r.put("side", m.group("d") + "侧", m.start(), m.end())
+            r.last = "way_side"
+            return m.end()
         return None
     if r.anchor == "intersection" and r.last == "intersection" and t[pos] == "路":
         m = _JUNCTION_CORNER.match(t, pos, end)

@@ -5,7 +5,8 @@ fixtures/locations_fresh.jsonl, labelled blind later from other pages and mostly
 cities (a dev set since; rules are written from it); and fixtures/locations_blind3.jsonl,
 labelled blind from yet other pages (a dev set since 2026-12-01); and
 fixtures/locations_dev4.jsonl, a fourth set weighted to landmark-placed complaints, a dev
-set from the start.
+set from the start; and fixtures/locations_blind4.jsonl, labelled blind by another hand (a
+dev set since the second session of 2026-12-01).
 
 The files are checked for shape (the keys and values of locations_dev.jsonl), for overlap
 (no text in two files), for their size and spread, and for the split rule: within each
@@ -60,8 +61,11 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The problems are cut by a model trained on the dev files' v2 phrases
 # (geodata/location/problem_tagger.py): its floor on a training file is what it reached less
 # 0.05, as a rebuild after a change of rules moves a model's training-set score a little. (The
-# anchor kind's model, geodata/location/anchor_kind.py, only promotes: its floors are kept.)
-DEV2_FLOOR = {"subdistrict": 0.93, "road_pair": 0.95, "anchor_kind": 0.91, "direction": 0.90,
+# anchor kind's model, geodata/location/anchor_kind.py, only promotes: its floors are kept,
+# but for dev2's, 0.91 → 0.89 when blind4 joined its training lines: three dev2 lines with a
+# place beside their road are now promoted, as cross-validation says pays on the whole —
+# bench/anchor_kind.py, rules 0.849 → promoted 0.860.)
+DEV2_FLOOR = {"subdistrict": 0.93, "road_pair": 0.95, "anchor_kind": 0.89, "direction": 0.90,
               "distance_m": 0.88, "side": 1.0, "problems": 0.90}
 # What the parser scored on the held-out lines before any rule was written from dev2
 # (rounded down): loose on purpose, it is not a target.
@@ -77,10 +81,12 @@ FRESH_FLOOR = {"subdistrict": 1.0, "road_pair": 0.91, "anchor_kind": 0.90, "dire
 # parser reached on it (rounded down): a change may not lose it.
 DEV4_FLOOR = {"subdistrict": 0.83, "road_pair": 0.85, "anchor_kind": 0.85, "direction": 0.83,
               "distance_m": 0.66, "side": 0.88, "problems": 0.87}
-# The fourth blind set's first score (the parser of 2026-11-30, late night, scored on it once,
-# rounded down; problems against its v2 labels): loose on purpose, it is not a target.
-BLIND4_FLOOR = {"subdistrict": 0.66, "road_pair": 0.74, "anchor_kind": 0.71, "direction": 0.66,
-                "distance_m": 0.40, "side": 0.70, "problems": 0.41}
+# The fourth blind set was labelled blind (its first score, the parser of 2026-11-30, late
+# night: 0.66, 0.74, 0.71, 0.66, 0.40, 0.70, 0.41 in the order below); scored after every round
+# of two sessions, it became a dev set on 2026-12-01 (second day; fixtures/SOURCES.md), and this
+# is what the parser reached on it (rounded down; problems, trained on, less 0.05).
+BLIND4_FLOOR = {"subdistrict": 0.94, "road_pair": 0.93, "anchor_kind": 0.82, "direction": 0.80,
+                "distance_m": 0.66, "side": 0.82, "problems": 0.91}
 # The third set was labelled blind (its first score, the parser of 2026-11-30, night: 0.64,
 # 0.66, 0.64, 0.72, 0.58, 0.56, 0.14 in the order below); scored after every round of rules of
 # three sessions, it became a dev set on 2026-12-01 (fixtures/SOURCES.md), and this is what the
@@ -267,6 +273,6 @@ def test_the_fourth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fr
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
-def test_parser_does_not_fall_below_its_first_blind4_score(blind4, field):
+def test_parser_keeps_its_blind4_score(blind4, field):
     score = field_f1(parse, with_problems(blind4, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= BLIND4_FLOOR[field], (field, score)
