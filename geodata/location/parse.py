@@ -699,13 +699,13 @@ def _read_area_after_district(r: Reading, start: int, end: int) -> None:
 # (then after the road only); 小区北侧 is a landmark's side, not the road's. After a way
 # word a side may be one unnamed side (堆放在道路一侧, 位于道路右侧), kept as written.
 _LATER_SIDE = re.compile(
-    r"(?:(?<=[,;])路?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)"
+    r"(?:(?<=[,;])路?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧|一侧(?=路边|人行道|便道))"
     r"|(?:道路|马路|街路|小路|小巷|村路)(?:中段)?(?:东西|南北)?(?P<way_side>两侧|两边|两旁|[东西南北左右一]侧))(?![约\d])"
 )
 
 
 _SIDE_CHAR = char_search("侧边旁")  # what every _LATER_SIDE match has
-_NAMED_ROAD_SIDE = re.compile(r"的?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北一]侧)(?![约\d])")
+_NAMED_ROAD_SIDE = re.compile(r"的?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧|(?:另外|另)?一侧)(?![约\d])")
 
 
 def _read_later_side(r: Reading, start: int, end: int) -> None:

@@ -110,3 +110,12 @@ def test_how_much_or_what_colour_is_no_landmark():
 def test_a_checking_time_before_found_is_the_preamble():
     d = _d("城管队员在巡查时发现,光明街与胜利路交会处向北路东,井盖缺失。")
     assert (d["road_a"], d["road_b"], d["direction"], d["side"]) == ("光明街", "胜利路", "北", "东侧")
+
+
+def test_one_unnamed_side_of_a_road_is_kept_as_written():
+    d = _d("记者来到胜利路发现,一侧路边停满了三轮车。")
+    assert (d["road"], d["side"], d["side_road"]) == ("胜利路", "一侧", "胜利路")
+    d = _d("在解放路的另外一侧,有商户把杂物堆在路边。")
+    assert (d["road"], d["side"]) == ("解放路", "另外一侧")
+    # a road's side that places a site: the site is the place
+    assert _d("沿解放路一侧的阳光小区门口,堆满了垃圾。")["side"] is None
