@@ -119,7 +119,9 @@ FACILITY_END = (
     # works, toilets, footbridges, stall areas, car parks, kindergartens, hotels, filling stations
     r"|厂|公厕|厕所|天桥|摊区|作坊|停车场|幼儿园|宾馆|加油站"
     # shopping arcades, clubs, and the resettlement areas of many towns
-    r"|商城|商贸城|会所|安置区)"
+    r"|商城|商贸城|会所|安置区"
+    # stations (揭阳南站, 汽车总站, 某某地铁站)
+    r"|火车站|汽车站|车站|[东西南北]站|总站|公交站|地铁站)"
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 

@@ -80,6 +80,8 @@ _QUESTION_NUMBER = re.compile(r"问题\d{1,3}[.、]")
 _PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)(?:时|中|过程中)?发现[,:]?")
 # A letter's greeting before the text (领导你好!, 尊敬的领导:您好!)
 _GREETING = re.compile(r"(?:尊敬的)?(?:各位)?(?:领导|书记|市长|县长|区长)?(?:[,:])?(?:你好|您好|好)[!,。:]\s*")
+# A column's name before a headline, with a bar: 创建曝光台|, 城事直通车丨
+_COLUMN_TAG = re.compile(r"[^|丨,。:]{0,10}(?:曝光台|曝光|直通车|热线|问政|帮办|在行动|随手拍)\s*[|丨]\s*")
 # A picture's number before its caption (图④:, 图3:): no district
 _FIGURE_LABEL = re.compile(r"图\s*[\d①②③④⑤⑥⑦⑧⑨⑩]+|图片\d*")
 _COMPLAINT = re.compile(r".{1,12}?反映[,:]")
@@ -457,6 +459,8 @@ def _read(text: str) -> ParsedLocation:
 
     if "好" in t[pos:pos + 12] and (m := _GREETING.match(t, pos, end)):
         pos = m.end()
+    if ("|" in t[pos:pos + 14] or "丨" in t[pos:pos + 14]) and (m := _COLUMN_TAG.match(t, pos, end)):
+        pos = m.end()  # 创建曝光台|…: the column's name before its headline
     m = _QUESTION_NUMBER.match(t, pos, end) if t.startswith("问题", pos) else None
     if m:
         pos = m.end()

@@ -119,3 +119,11 @@ def test_one_unnamed_side_of_a_road_is_kept_as_written():
     assert (d["road"], d["side"]) == ("解放路", "另外一侧")
     # a road's side that places a site: the site is the place
     assert _d("沿解放路一侧的阳光小区门口,堆满了垃圾。")["side"] is None
+
+
+def test_a_column_s_name_and_a_station_before_a_headline():
+    d = _d("城市曝光台|南关农贸市场门口垃圾无人清理")
+    assert (d["anchor_kind"], d["landmarks"][0]["name"]) == ("landmark", "南关农贸市场")
+    d = _d("汽车北站部分商铺出摊占道经营")
+    assert d["landmarks"][0]["name"] == "汽车北站"
+    assert _d("他站在路边乱扔垃圾")["landmarks"] == []  # 站 as a verb
