@@ -2,14 +2,16 @@
 
 1. Parser per-field F1 for subdistrict, road pair (either order), anchor_kind, direction,
    distance_m, side and problems, next to a plain regular-expression baseline
-   (geodata.location.baseline), on six labelled files: locations_dev.jsonl (82 real
+   (geodata.location.baseline), on eight labelled files: locations_dev.jsonl (82 real
    lines), locations_dev2.jsonl (the second set's dev part: rules may be written from it)
    and locations_heldout.jsonl (its held-out third: no rule is written from it; see
    fixtures/SOURCES.md), locations_fresh.jsonl (180 lines labelled blind later, from
    other pages and mostly other cities; a dev set since its first scores), locations_dev4.jsonl
-   (185 landmark-heavy lines, a dev set), and locations_blind3.jsonl (177 lines labelled blind from 91 pages no other set used: no
-   rule is written from it), and locations_blind4.jsonl (200 lines from 88 further pages, a
-   fourth blind set: no rule is written from it). A hit counts only when the field is in the label and the value
+   (185 landmark-heavy lines, a dev set), locations_blind3.jsonl (177 lines labelled blind
+   from 91 pages no other set used; a dev set since 2026-12-01), locations_blind4.jsonl (200 lines from 88 further pages, a
+   fourth blind set at first, a dev set since the second session of 2026-12-01), and
+   locations_blind5.jsonl (190 lines from 108 further pages, a fifth blind set: no rule is
+   written from it and the models never train on it). A hit counts only when the field is in the label and the value
    is the same; then the macro average of the seven fields, and the problems scored phrase
    by phrase (each labelled phrase a unit), beside the row that asks for a line's whole set.
    The problems are scored against the phrases labelled to the written convention the parser
@@ -25,7 +27,7 @@
 
     .venv/bin/python bench/locate.py      (needs the demo district: make run, or load_demo)
 Last line: RESULT dev_min_field_f1=… dev2_min_field_f1=… heldout_min_field_f1=… heldout_macro_f1=… fresh_macro_f1=… blind3_macro_f1=…
-blind4_macro_f1=… heldout_problems_v1_f1=… rt_median_m=… rt_p95_m=…
+blind4_macro_f1=… blind5_macro_f1=… heldout_problems_v1_f1=… rt_median_m=… rt_p95_m=…
 parse_per_s=… geocode_per_s=… ratio_to_sql=…
 """
 import gc
@@ -70,7 +72,7 @@ SEED = 20261126
 F1_FILES = (("dev", "locations_dev.jsonl"), ("dev2", "locations_dev2.jsonl"),
             ("heldout", "locations_heldout.jsonl"), ("fresh", "locations_fresh.jsonl"),
             ("dev4", "locations_dev4.jsonl"), ("blind3", "locations_blind3.jsonl"),
-            ("blind4", "locations_blind4.jsonl"))
+            ("blind4", "locations_blind4.jsonl"), ("blind5", "locations_blind5.jsonl"))
 
 
 def f1_tables():
@@ -186,7 +188,7 @@ def main():
     print(f"RESULT dev_min_field_f1={mins['dev']:.3f} dev2_min_field_f1={mins['dev2']:.3f} "
           f"heldout_min_field_f1={mins['heldout']:.3f} heldout_macro_f1={macros['heldout']:.3f} "
           f"fresh_macro_f1={macros['fresh']:.3f} blind3_macro_f1={macros['blind3']:.3f} "
-          f"blind4_macro_f1={macros['blind4']:.3f} heldout_problems_v1_f1={v1['heldout']:.3f} rt_median_m={median:.2f} rt_p95_m={p95:.2f} "
+          f"blind4_macro_f1={macros['blind4']:.3f} blind5_macro_f1={macros['blind5']:.3f} heldout_problems_v1_f1={v1['heldout']:.3f} rt_median_m={median:.2f} rt_p95_m={p95:.2f} "
           f"parse_per_s={parse_per_s:.0f} geocode_per_s={len(batch) / t_project:.0f} "
           f"ratio_to_sql={t_project / t_sql:.2f}")
 

@@ -43,6 +43,7 @@ FRESH = FIXTURES / "locations_fresh.jsonl"
 BLIND3 = FIXTURES / "locations_blind3.jsonl"
 DEV4 = FIXTURES / "locations_dev4.jsonl"
 BLIND4 = FIXTURES / "locations_blind4.jsonl"
+BLIND5 = FIXTURES / "locations_blind5.jsonl"
 PROBLEMS_V2 = FIXTURES / "locations_problems_v2.jsonl"
 PROBLEMS_V2_SECOND = FIXTURES / "locations_problems_v2_second.jsonl"
 
@@ -93,6 +94,10 @@ BLIND4_FLOOR = {"subdistrict": 0.94, "road_pair": 0.93, "anchor_kind": 0.82, "di
 # parser reached on it (rounded down; problems as for dev2): a change may not lose it.
 BLIND3_FLOOR = {"subdistrict": 0.96, "road_pair": 0.87, "anchor_kind": 0.83, "direction": 0.83,
                 "distance_m": 0.85, "side": 0.87, "problems": 0.91}
+# The fifth blind set's first score (the parser of 2026-12-01, second session, after the rules
+# from blind4, scored on it once, rounded down): loose on purpose, it is not a target.
+BLIND5_FLOOR = {"subdistrict": 0.66, "road_pair": 0.70, "anchor_kind": 0.68, "direction": 0.74,
+                "distance_m": 0.72, "side": 0.64, "problems": 0.43}
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +133,11 @@ def dev4():
 @pytest.fixture(scope="module")
 def blind4():
     return load_records(BLIND4)
+
+
+@pytest.fixture(scope="module")
+def blind5():
+    return load_records(BLIND5)
 
 
 def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh, blind3, dev4):
@@ -243,8 +253,9 @@ def test_parser_keeps_its_dev4_score(dev4, field):
     assert _floored(score.f1) >= DEV4_FLOOR[field], (field, score)
 
 
-def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout, fresh, blind3, dev4, blind4):
-    texts = {r["id"]: r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4 + blind4}
+def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout, fresh, blind3, dev4, blind4,
+                                                            blind5):
+    texts = {r["id"]: r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5}
     labels = load_records(PROBLEMS_V2)
     assert sorted(r["id"] for r in labels) == sorted(texts)  # every labelled line, once
     second = load_records(PROBLEMS_V2_SECOND)
@@ -253,7 +264,10 @@ def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout,
         assert set(r) == {"id", "problems", "doubt"}, r["id"]
         for phrase in r["problems"]:
             assert phrase in texts[r["id"]], (r["id"], phrase)
-            assert phrase == phrase.strip() and phrase[0] not in "“”,;。" and phrase[-1] not in "“”,;。", phrase
+            # (a quotation closed inside the phrase may end it: 就像“弹钢琴”)
+            quoted = "“" in phrase and "”" in phrase
+            assert phrase == phrase.strip() and phrase[0] not in ("”,;。" if quoted else "“”,;。"), phrase
+            assert phrase[-1] not in (",;。“" if quoted else "“”,;。"), phrase
 
 
 def test_the_fourth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4):
@@ -276,3 +290,31 @@ def test_the_fourth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fr
 def test_parser_keeps_its_blind4_score(blind4, field):
     score = field_f1(parse, with_problems(blind4, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= BLIND4_FLOOR[field], (field, score)
+
+
+def test_the_fifth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4, blind5):
+    earlier = old + dev2 + heldout + fresh + blind3 + dev4 + blind4
+    assert len(blind5) >= 150 and [list(r) for r in blind5] == [list(old[0])] * len(blind5)
+    assert not {r["source"] for r in earlier} & {r["source"] for r in blind5}
+    assert not {r["text"] for r in earlier} & {r["text"] for r in blind5}
+    assert not {r["id"] for r in earlier} & {r["id"] for r in blind5}
+    assert len({r["id"] for r in blind5}) == len(blind5) and len({r["city"] for r in blind5}) >= 40
+    for r in blind5:
+        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
+        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
+        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
+        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
+        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
+            assert q in r["text"], (r["id"], q)
+
+
+@pytest.mark.parametrize("field", REPORT_FIELDS)
+def test_parser_does_not_fall_below_its_first_blind5_score(blind5, field):
+    score = field_f1(parse, with_problems(blind5, PROBLEMS_V2), [field])[field]
+    assert _floored(score.f1) >= BLIND5_FLOOR[field], (field, score)
+
+
+def test_no_model_trains_on_a_held_out_file():
+    from geodata.location import anchor_kind, problem_tagger
+    for files in (anchor_kind.TRAINING_FILES, problem_tagger.TRAINING_FILES):
+        assert not {"locations_heldout.jsonl", "locations_blind5.jsonl"} & set(files)
