@@ -38,9 +38,12 @@ DISTANCE = (
 # (a numbered ring road ends in 环: 东二环, 南三环; not 二环路, 二环东路, 环岛)
 ROAD_SUFFIX = (
     r"(?:大街|大道|胡同|公路|高速|环路|(?<=[二三四五六七])环(?![路岛线]|[东西南北中]路)"
-    # (a name goes on past 街口 and 里 in place names: 新街口北大街, 二里岗街, 三里屯路, 八里庄路;
+    # (a name goes on past 街口 and a numeral's 里 in place names: 新街口北大街, 二里岗街, 三里屯路,
+    # 八里庄路 — not past 某街口路边, 某街口东侧, 光明里台阶;
     # 街道 is an area, 某某街道, unless the street's own 道路 or its sides follow: 某某街道两旁)
-    r"|路|街(?!口[\u4e00-\u9fff]{0,4}(?:大街|路|街|大道|胡同)|道(?!路|两[侧边旁]|[上边旁]|[东西南北]侧))|道|巷|里(?![屯庄河桥沟营铺堡岗坡台])|条"
+    r"|路|街(?!口(?:(?![往向侧])[\u4e00-\u9fff]){0,4}(?:大街|街|大道|胡同|路(?![边面口旁上东西南北中段侧]))"
+    r"|道(?!路|两[侧边旁]|[上边旁]|[东西南北]侧))"
+    r"|道|巷|(?<![一二三四五六七八九十])里|(?<=[一二三四五六七八九十])里(?![屯庄河桥沟营铺堡岗坡台])|条"
     r"|(?<![沿路热红黄专天电管标视防干连界曲直光])线)"
 )
 # Characters a road name is made of. No ASCII digits (they start house numbers), no
@@ -121,7 +124,7 @@ FACILITY_END = (
     # shopping arcades, clubs, and the resettlement areas of many towns
     r"|商城|商贸城|会所|安置区"
     # stations (揭阳南站, 汽车总站, 某某地铁站)
-    r"|火车站|汽车站|车站|[东西南北]站|总站|公交站|地铁站)"
+    r"|(?:火车站|汽车站|车站|[东西南北]站|总站|公交站|地铁站)(?![台牌点]))"
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 

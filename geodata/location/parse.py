@@ -77,7 +77,7 @@ _HAN_NUMERALS = frozenset("一二三四五六七八九十")
 _GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])(?![号楼栋层单元米个处辆家月日时点年期路街条巷])")
 _HAN_ENUMERATOR = re.compile(r"[一二三四五六七八九十]{1,3}、\s*")
 _QUESTION_NUMBER = re.compile(r"问题\d{1,3}[.、]")
-_PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)(?:时|中|过程中)?发现[,:]?")
+_PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)时?发现[,:]?")
 # A letter's greeting before the text (领导你好!, 尊敬的领导:您好!)
 _GREETING = re.compile(r"(?:尊敬的)?(?:各位)?(?:领导|书记|市长|县长|区长)?(?:[,:])?(?:你好|您好|好)[!,。:]\s*")
 # A column's name before a headline, with a bar: 创建曝光台|, 城事直通车丨
@@ -298,9 +298,9 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         pos = m.end()  # 鼓楼区与凤湖路交界的乌山西路: the road by where the district meets the other
     if t.startswith("在", pos) and _KIND_SEARCH(t, pos + 2, pos + 10):
         pos += 1  # 在水阜镇长川村: the place starts after 在
-    elif t[pos:pos + 1] in _BEFORE_AREA and (m := _SUBDISTRICT.match(t, pos + 1, end)) \
-            and len(m.group("name")) >= 2 and _subdistrict_ok(m, t):
-        pos += 1  # 为某某镇…, 从某某镇某路…: the area starts after the word (从化街道 stays)
+    elif t.startswith("为", pos) and (pos == 0 or t[pos - 1] in ",:") and (m := _SUBDISTRICT.match(t, pos + 1, end)) \
+            and m.group("kind") != "社区" and len(m.group("name")) >= 2 and _subdistrict_ok(m, t):
+        pos += 1  # 经确认,为某某镇…: the area starts after the word (为民街道, 为民新村社区 stay)
     m = _SUBDISTRICT.match(t, pos, end) if _KIND_SEARCH(t, pos + 1, pos + 9) else None
     if m and _subdistrict_ok(m, t):
         stop = m.end("kind")
@@ -335,10 +335,10 @@ _NOT_AN_AREA_AFTER = re.compile(
 # large city's name without 市 (杭州某某街道) unless it goes on a name of its own (北京站街道)
 _CITY_BEFORE_AREA = re.compile(
     rf"[\u4e00-\u9fff]{{2,4}}市(?!场)|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})")
-_TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)")
+# (and 乡村, a word: 美丽乡村大道 is a road's name)
+_TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)|(?<=乡)村")
 
 
-_BEFORE_AREA = frozenset("为从到")
 _NOT_THE_AREA_WHEN_A_UNIT_IS = ("社区",)
 
 

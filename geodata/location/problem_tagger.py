@@ -161,23 +161,21 @@ def find_spans(text: str, phrases: Iterable[str]) -> list[Span]:
 # separator before it, an opening bracket or a separator after it.
 _NOT_AT_START = frozenset(")）]】,，;；:：、。!！?？")
 _NOT_AT_END = frozenset("(（[【,，;；:：、")
-# a bracket whose partner is not in the phrase, and a conjunction joining it to the last one
+# a bracket whose partner is not in the phrase
 _OPENS, _CLOSES = re.compile(r"[(（]"), re.compile(r"[)）]")
-_CONJUNCTIONS = frozenset("和及")
 
 
 def trim(text: str, spans: Iterable[Span]) -> list[Span]:
     """The spans without white space, or a stray bracket or separator, at their edges; spans of
     nothing else are dropped.
 
-    >>> t = "永丰路)路面破损(和建筑垃圾)"
-    >>> [t[a:b] for a, b in trim(t, [(3, 9), (3, 4), (9, 15)])]
+    >>> t = "永丰路)路面破损(建筑垃圾)"
+    >>> [t[a:b] for a, b in trim(t, [(3, 9), (3, 4), (9, 14)])]
     ['路面破损', '建筑垃圾']
     """
     out = []
     for a, b in spans:
         while a < b and (text[a].isspace() or text[a] in _NOT_AT_START
-                         or (text[a] in _CONJUNCTIONS and b - a > 3)
                          or (text[a] in "(（" and not _CLOSES.search(text, a, b))):
             a += 1
         while b > a and (text[b - 1].isspace() or text[b - 1] in _NOT_AT_END

@@ -65,6 +65,8 @@ _INTER_ENTER = re.compile(
 _INTER_TURN = re.compile(
     rf"(?P<a>{_ROADX})(?:向?[左右]拐|[左右]转)(?:进入?|入)?(?P<b>{_ROADX})(?:(?P<dist>{DISTANCE})|)"
 )
+# a lane or a bend after 左转/右转 (延安路左转专用道, 左转弯道), a way into a site (幸福小区道路)
+_NOT_TURNED_INTO = re.compile(r"(?<!大)道$|^弯|小区|院")
 _AFTER_KNOWN_ROAD = re.compile(rf"(?P<b>{_RN}{{2,12}}?)(?P<junc>{JUNCTION})处?")
 _ROUNDABOUT = re.compile(rf"(?P<a>{_RN}{{1,10}}?(?:环岛|转盘))")
 _CONJ_CHARS = frozenset("与和、/")
@@ -171,7 +173,7 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
             return stop
     if "拐" in clause or "转" in clause:
         m = _INTER_TURN.match(t, pos, end)
-        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")):
+        if m and valid_road(a := m.group("a")) and valid_road(b := m.group("b")) and not _NOT_TURNED_INTO.search(b):
             stop = _set_intersection(r, m, a, b, m.end())
             if m.group("dist") and (number := parse_number(m.group("num"))) is not None:
                 r.put("distance_m", metres(number, m.group("unit")), m.start("num"), m.end("unit"))

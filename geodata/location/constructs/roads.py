@@ -20,7 +20,8 @@ from geodata.location.types import _make_span
 _LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|经过|走到|反映|发现|看到|留言|的|市区)")
 # A district glued to its road (下城区广福路, 金水区经三路); 小区路, 园区路 are names.
 _DISTRICT_IN_NAME = re.compile(DISTRICT_NAME)
-_TOWN_IN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道)")
+# (only after a lead word: 美丽乡村大道, 江南水乡大道 are names)
+_TOWN_IN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:镇|街道)")
 
 
 def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
@@ -41,8 +42,8 @@ def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
         if not r.values.get("district"):
             r.put("district", district.group(), district.start(), district.end())
         start = district.end()
-    # a town or subdistrict glued to its road the same way (来到某某镇兴隆路 → 兴隆路, the town kept)
-    town = _TOWN_IN_NAME.match(t, start, m.end("road"))
+    # a town or subdistrict glued to its road after a lead word (来到某某镇兴隆路 → 兴隆路, the town kept)
+    town = _TOWN_IN_NAME.match(t, start, m.end("road")) if lead else None
     if town and m.end("road") - town.end() >= 3 and ROAD.fullmatch(t, town.end(), m.end("road")):
         if not r.values.get("subdistrict"):
             r.put("subdistrict", town.group(), town.start(), town.end())
@@ -50,6 +51,11 @@ def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
     if start == pos or not (inner := ROAD.match(t, start, end)) or not valid_road(inner.group("road")):
         return None
     return start
+
+
+# what follows a street's own mouth (某街口) read as the street: a side or heading, a
+# distance, a clause's end (not 口子, 口腔…)
+_MOUTH_THEN = re.compile(r"[东西南北两]侧|[向往朝]?[东西南北]\d|[向往朝][东西南北]|\d|\s*(?:[,;。]|$)")
 
 
 # A lane numbered off a road, after the road's name: 北八巷, 二条, 东三弄.
@@ -117,6 +123,9 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
     elif base == name and (street := _COMPASS_STREET.match(r.t, m.end("road"), end)):
         base, stop, along = name + street.group(), street.end(), False
     r.put("road", base, m.start("road"), m.start("road") + len(base))
+    if base == name and stop == m.end("road") and name[-1] in "街巷" and r.t.startswith("口", stop) \
+            and _MOUTH_THEN.match(r.t, stop + 1, end):
+        stop += 1  # 文化街口东侧…: the street's mouth, then what is read from the street
     if along:
         r.along = True
     if r.anchor is None:

@@ -37,7 +37,9 @@ _WAY_ALONE = re.compile(rf"(?P<road>{_WAY_NAME}){_CLAUSE_END}")
 _SIDE_WORD = re.compile(rf"(?P<side>两侧|[东西南北]侧){_CLAUSE_END}")
 _WAY_SIDE = re.compile(r"(?:道路|马路|街路|路|沿线|(?<=街)道)?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧)")
 _ROAD_EDGE = re.compile(rf"路(?P<d>[东西南北])(?![侧面东西南北]|{NAME_CH}{{0,3}}{ROAD_SUFFIX})")
-_AREA_AFTER_EDGE = frozenset("区村镇乡街道")
+# what follows the way's side opening a clause (路北的广告墙, 路东有人…, 路南,…): not a name
+# that starts with it (路北派出所, 路南中学, 路北区)
+_AFTER_A_WAY_SIDE = frozenset("的有是,;:")
 # 十字路口路东南: the corner of the junction, a direction (not a side of one road)
 _JUNCTION_CORNER = re.compile(r"路(?P<d>[东西][南北]|[南北][东西])(?:角|侧)?")
 
@@ -83,9 +85,8 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
         return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
     if r.anchor is None:
         if t[pos] == "路" and (pos == 0 or not t[pos - 1].isalnum()) and (m := _ROAD_EDGE.match(t, pos, end)) \
-                and t[m.end():m.end() + 1] not in _AREA_AFTER_EDGE:
-            # 路北的广告墙…, a clause opening on the side of the way it is on (no road named;
-            # 路北区 is a district)
+                and (m.end() >= end or t[m.end()] in _AFTER_A_WAY_SIDE):
+            # 路北的广告墙…, a clause opening on the side of the way it is on (no road named)
             r.put("side", m.group("d") + "侧", m.start(), m.end())
             r.last = "way_side"
             return m.end()

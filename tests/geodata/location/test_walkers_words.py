@@ -127,3 +127,45 @@ def test_a_column_s_name_and_a_station_before_a_headline():
     d = _d("汽车北站部分商铺出摊占道经营")
     assert d["landmarks"][0]["name"] == "汽车北站"
     assert _d("他站在路边乱扔垃圾")["landmarks"] == []  # 站 as a verb
+
+
+# -- near misses found by a review of the rules above ------------------------------------
+@pytest.mark.parametrize("text, road, problem", [
+    ("民主街口路边摆摊设点", "民主街", "摆摊设点"),
+    ("人民街口路面坑洼不平", "人民街", "路面坑洼不平"),
+    ("光明里台阶破损", "光明里", "台阶破损"),
+    ("和平里坡道破损", "和平里", "坡道破损"),
+    ("延安路左转专用道破损", "延安路", "左转专用道破损"),
+    ("解放路南站公交站台破损", "解放路", "南站公交站台破损"),
+])
+def test_a_street_before_its_own_words_keeps_its_name(text, road, problem):
+    d = _d(text)
+    assert (d["road"], d["road_a"], d["problems"]) == (road, None, [problem])
+
+
+def test_a_street_s_mouth_then_a_side_or_an_offset():
+    d = _d("文化街口东侧路面破损")
+    assert (d["road"], d["side"], d["problems"]) == ("文化街", "东侧", ["路面破损"])
+    d = _d("中山街口北侧50米,乱停车")
+    assert (d["road"], d["direction"], d["distance_m"], d["problems"]) == ("中山街", "北", 50, ["乱停车"])
+
+
+@pytest.mark.parametrize("text, subdistrict", [
+    ("从化街口街道,河滨北路东侧,垃圾成堆", "从化街口街道"),
+    ("为民新村社区,垃圾成堆", "为民新村社区"),
+    ("美丽乡村大道两侧垃圾未清理", None),
+])
+def test_names_that_start_with_a_word_or_hold_a_kind_stay_whole(text, subdistrict):
+    assert _d(text)["subdistrict"] == subdistrict
+    if subdistrict is None:
+        assert _d(text)["road"] == "美丽乡村大道"
+
+
+@pytest.mark.parametrize("text, name", [("路北派出所旁乱堆物料", "路北派出所"), ("路南中学门口,垃圾成堆", "路南中学")])
+def test_a_place_named_after_the_way_s_side_is_no_side(text, name):
+    d = _d(text)
+    assert d["side"] is None and d["landmarks"][0]["name"] == name
+
+
+def test_a_phrase_may_start_with_a_word_that_starts_with_a_conjunction():
+    assert _d("人民路东侧,及时清运不到位")["problems"] == ["及时清运不到位"]
