@@ -124,7 +124,10 @@ FACILITY_END = (
     # shopping arcades, clubs, and the resettlement areas of many towns
     r"|商城|商贸城|会所|安置区"
     # stations (揭阳南站, 汽车总站, 某某地铁站)
-    r"|(?:火车站|汽车站|车站|[东西南北]站|总站|公交站|地铁站)(?![台牌点]))"
+    r"|(?:火车站|汽车站|车站|[东西南北]站|总站|公交站|地铁站)(?![台牌点])"
+    # a shop of its kind (某某服装店, 某某便利店), not a verb's 店 (出店, 进店) or 店外/店门
+    r"|(?<=[\u4e00-\u9fff]{2})(?<![出进到开关门])店(?![外门前内口里铺面主员])"
+    r")"
 )
 GATE_END = r"(?:[东西南北正后侧大]门)"
 

@@ -38,6 +38,7 @@ from geodata.location.constructs import (
     read_location,
     valid_road,
 )
+from geodata.location.constructs.reading import _base_road
 from geodata.location.lexicon import (
     BEIJING_DISTRICTS,
     CITY_NAME_GOES_ON,
@@ -185,7 +186,7 @@ _END_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "。.;
 _DISTRICT_FIRST = frozenset(name[0] for name in BEIJING_DISTRICTS)
 _KIND_FIRST = frozenset("街地办乡镇社")
 _KIND_SEARCH = char_search(_KIND_FIRST)
-_ROAD_SUFFIX_END = re.compile(ROAD_SUFFIX + "$")
+_ROAD_SUFFIX_END = re.compile(ROAD_SUFFIX + "(?:[东西南北中]段)?$")
 _TABLE_NUMBER = re.compile(r"\d{1,3}\s*[.、]?")
 _TABLE_ACTION = re.compile(r"拟|已|移交|责令|处理|立案")
 _TRAILING_PAREN = re.compile(r"\([^()]*\)\s*$")
@@ -267,8 +268,10 @@ def _put_colon_road(r: Reading) -> None:
     if cut and not r.values.get("district"):
         r.put("district", name[:cut], start, start + cut)
     if valid_road(name[cut:]):
-        r.put("road", name[cut:], start + cut, stop)
+        road = _base_road(name[cut:])  # 星火路北段: the road, read along its section
+        r.put("road", road, start + cut, start + cut + len(road))
         r.anchor, r.anchor_clause, r.target, r.last = "road", r.clause, "road", "road"
+        r.along = road != name[cut:]
 
 
 def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:

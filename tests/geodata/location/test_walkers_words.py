@@ -169,3 +169,14 @@ def test_a_place_named_after_the_way_s_side_is_no_side(text, name):
 
 def test_a_phrase_may_start_with_a_word_that_starts_with_a_conjunction():
     assert _d("人民路东侧,及时清运不到位")["problems"] == ["及时清运不到位"]
+
+
+def test_a_road_and_its_section_before_a_colon_is_the_place():
+    d = _d("(二)江北区建设路南段:路边堆放建筑垃圾")
+    assert (d["district"], d["road"], d["anchor_relation"], d["problems"]) == ("江北区", "建设路", "along", ["堆放建筑垃圾"])
+
+
+def test_a_shop_after_its_road_is_the_landmark():
+    d = _d("人民路百姓服装店出店经营")
+    assert (d["road"], d["landmarks"][0]["name"], d["problems"]) == ("人民路", "百姓服装店", ["出店经营"])
+    assert _d("门前出店经营")["landmarks"] == []  # 出店 is the act, no shop
