@@ -79,12 +79,12 @@ GENERIC_WAYS = frozenset({
 # -- junctions ----------------------------------------------------------------------
 JUNCTION = (
     # 交界的十字路口, 交汇的路口: the junction named after the roads meeting
-    r"(?:(?:交界|交汇|交会|相交)的?(?:十字|丁字)?路口"
+    r"(?:(?:交界|交汇|交会|相交|交叉)的?(?:十字|丁字)路口|(?:交界|交汇|交会|相交)的?路口"
     r"|交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\)"
     # a street's or lane's own 口 at the clause's end (某路和某街口,): not inside a name (新街口北大街)
     r"|(?<=[街巷])口(?![\u4e00-\u9fff]{0,5}[路街道巷交口])"
     # the roads' meeting and a heading from it, no junction word: 甲街与乙路交汇以南
-    r"|(?:交汇|交会|相交)(?=以?[东西南北]))"
+    r"|(?:交汇|交会|相交|十字)(?=以?[东西南北]))"
 )
 
 # Cities whose names a writer puts before a street's without 市 (福州某某路, 杭州某某街道):

@@ -79,6 +79,12 @@ _GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])(?![号楼栋层单元米
 _HAN_ENUMERATOR = re.compile(r"[一二三四五六七八九十]{1,3}、\s*")
 _QUESTION_NUMBER = re.compile(r"问题\d{1,3}[.、]")
 _PREAMBLE = re.compile(r".{0,40}?(?:检查|巡查|督查|暗访|走访)时?发现[,:]?")
+# The area whose inspectors found the problem, in the preamble: 浦江镇网格监督员巡查发现,
+# 古美路街道城管执法队员检查发现
+_AREA_OF_INSPECTORS = re.compile(
+    r"(?:^|(?<=[,:\s]))(?P<sub>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))"
+    r"(?=[\u4e00-\u9fff]{0,6}?(?:网格|城管|执法|中队|监督员|巡查员|工作人员))"
+)
 # A letter's greeting before the text (领导你好!, 尊敬的领导:您好!)
 _GREETING = re.compile(r"(?:尊敬的)?(?:各位)?(?:领导|书记|市长|县长|区长)?(?:[,:])?(?:你好|您好|好)[!,。:]\s*")
 # A column's name before a headline, with a bar: 创建曝光台|, 城事直通车丨
@@ -89,7 +95,7 @@ _COMPLAINT = re.compile(r".{1,12}?反映[,:]")
 _COLON_PREFIX = re.compile(r"(?P<p>[^\s,;:()|。]{1,12}):(?!\s*\d{1,2}\s*[.、])")
 _COLON_BEFORE_LIST = re.compile(r":(?=\s*\d{1,2}\s*[.、])")
 _DISTRICT = re.compile(
-    "(?P<d>(?:" + "|".join(BEIJING_DISTRICTS) + r")区?|[\u4e00-\u9fff]{2,4}[区县](?=[\u4e00-\u9fff]{1,8}?"
+    "(?P<d>(?:" + "|".join(BEIJING_DISTRICTS) + r")区?|[\u4e00-\u9fff]{2,4}[区县](?=\s?[\u4e00-\u9fff]{1,8}?"
     r"(?:街道|镇|乡|地区|社区)))"
 )
 # A district (after its city) right before a road: the area words 小区, 园区, 景区… end
@@ -240,7 +246,7 @@ def _read_colon_prefixes(r: Reading, pos: int, end: int) -> int:
 _AREA_OF_JURISDICTION = re.compile(
     r"(?:属于|归属|归)?(?P<sub>[^\W\d_A-Za-z于的在由归属]{2,6}?(?:街道办事处|办事处|街道|镇|乡))辖区"
 )
-_PLACE_LABEL = re.compile(r"(?:拍摄|具体|发生|所在|问题)?(?:地点|地址|位置|点位)")
+_PLACE_LABEL = re.compile(r"(?:拍摄|具体|发生|所在|问题|曝光)?(?:地点|地址|位置|点位)")
 
 
 def _whole_location(t: str, start: int, end: int) -> bool:
@@ -287,6 +293,8 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         if name.endswith(("区", "县")) or (nxt and nxt not in "路街道巷里条大环" and ROAD.match(t, m.end(), end)):
             r.put("district", name, m.start(), m.end())
             pos = m.end()
+            while pos < end and t[pos] == " " and _KIND_SEARCH(t, pos + 2, pos + 10):
+                pos += 1  # 斗门区 井岸镇…: a space between the district and its town
     elif "区" in t[pos:end] or "县" in t[pos:end]:
         m = _DISTRICT_BEFORE_ROAD.match(t, pos, end)
         if m and ROAD.match(t, m.end(), end):
@@ -310,6 +318,8 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
         if m.group("kind") in ("乡", "镇") and (k := _KIND_AFTER_TOWN.match(t, stop, end)):
             stop = k.end()  # 西乡街道, 花乡地区: the town's name, then the kind of area
         start = m.start()
+        if (said := _SAID_BEFORE_AREA.match(t, start, m.end("name"))) and m.end("name") - said.end() >= 2:
+            start = said.end()  # 网友说某某镇…, 称某某街道…: who tells it, then the area
         if (city := _CITY_BEFORE_AREA.match(t, start, m.end("name"))) and m.end("name") - city.end() >= 2:
             start = city.end()  # 昆山市周庄镇: the city before the town is no part of its name
         r.put("subdistrict", t[start:stop], start, stop)
@@ -339,6 +349,7 @@ _NOT_AN_AREA_AFTER = re.compile(
 _CITY_BEFORE_AREA = re.compile(
     rf"[\u4e00-\u9fff]{{2,4}}市(?!场)|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})")
 # (and 乡村, a word: 美丽乡村大道 is a road's name)
+_SAID_BEFORE_AREA = re.compile(r"[^\W\d_]{0,4}?(?:说|称|表示|介绍)")
 _TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)|(?<=乡)村")
 
 
@@ -472,7 +483,12 @@ def _read(text: str) -> ParsedLocation:
     pos = _skip_when(t, pos, end)
     m = _PREAMBLE.match(t, pos, end) if "发现" in t[pos:end] else None
     if m:
+        if inspectors := _AREA_OF_INSPECTORS.search(t, pos, m.end()):
+            # 马桥镇网格监督员巡查发现,…: the town whose inspectors found it is the area
+            r.put("subdistrict", inspectors.group("sub"), inspectors.start("sub"), inspectors.end("sub"))
         pos = m.end()
+    if t.startswith("图为", pos) and _HAN.match(t, pos + 2):
+        pos += 2  # 图为某某镇…: a caption's "the picture shows"
     complaint = _COMPLAINT.match(t, pos, end) if "反映" in t[pos:end] else None
     if complaint:
         pos = complaint.end()
@@ -706,12 +722,14 @@ def _read_area_after_district(r: Reading, start: int, end: int) -> None:
 # (then after the road only); 小区北侧 is a landmark's side, not the road's. After a way
 # word a side may be one unnamed side (堆放在道路一侧, 位于道路右侧), kept as written.
 _LATER_SIDE = re.compile(
-    r"(?:(?<=[,;])路?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧|一侧(?=路边|人行道|便道))"
+    r"(?:(?<=[,;、])(?P<lu>路)?的?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧|一侧(?=路边|人行道|便道))"
+    # (the way's own side without 侧 opening a clause: ,看到路东的人行道…, 路南有…)
+    r"|(?<=[,;、])(?:看到|发现|在)?路(?P<edge>[东西南北])(?=的|有|边|[,;])"
     r"|(?:道路|马路|街路|小路|小巷|村路)(?:中段)?(?:东西|南北)?(?P<way_side>两侧|两边|两旁|[东西南北左右一]侧))(?![约\d])"
 )
 
 
-_SIDE_CHAR = char_search("侧边旁")  # what every _LATER_SIDE match has
+_SIDE_CHAR = char_search("侧边旁路")  # what every _LATER_SIDE match has
 _NAMED_ROAD_SIDE = re.compile(r"的?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧|(?:另外|另)?一侧)(?![约\d])")
 
 
@@ -725,10 +743,12 @@ def _read_later_side(r: Reading, start: int, end: int) -> None:
     stop = admin if admin >= 0 else end
     on_road = r.anchor == "road" and bool(r.values.get("road"))
     for m in _LATER_SIDE.finditer(t, start, stop):
-        key = "side" if m.group("side") else "way_side"
-        if key == "side" and not on_road:
+        key = "side" if m.group("side") else "edge" if m.group("edge") else "way_side"
+        if key == "side" and not on_road and not (m.group("lu") and r.anchor == "intersection"):
+            continue  # (路南侧 after a junction's offset: the side of the way walked)
+        if key == "edge" and r.anchor not in ("road", "intersection"):
             continue
-        r.put("side", m.group(key), m.start(key), m.end(key))
+        r.put("side", m.group(key) + ("侧" if key == "edge" else ""), m.start(key), m.end(key))
         if on_road:
             road = r.spans["road"]
             r.put("side_road", r.values["road"], road.start, road.end)

@@ -258,6 +258,8 @@ _WAY_SIDES_LEAD = re.compile(
 
 def _strip(text: str, start: int) -> tuple[str, int]:
     """Remove lead-in and trailing words that are not the problem; keep the offset."""
+    while len(text) > 1 and text[0] in ")）" and not ("(" in text or "（" in text):
+        text, start = text[1:], start + 1  # 永丰路)路面破损: a bracket closed before the problem
     c = text[:1]
     if c in _LEAD_FIRST or c.isspace():
         m = _LEAD.match(text)

@@ -43,13 +43,15 @@ _INTER_BARE = re.compile(
     rf"(?P<a>{_ROADX})(?:{TRAVEL})?(?P<conj>{CONJ})(?P<b>{_ROADX})(?=[向往以朝]?正?{DIR}|的|处|$|[,;。])"
 )
 # 经三路丰产路路西 / 【山海关路新昌路】 / 地点:嘉善路永嘉路: two roads back to back with
-# nothing after them but a side of the way or the clause's end name their junction
-_INTER_ADJACENT = re.compile(rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?=路?[东西南北]侧?(?![\u4e00-\u9fff]*?[路街道])|$|[,;。)\s])")
+# nothing after them but a side of the way, a corner (丰庆路王砦路西南角) or the clause's end
+# name their junction
+_INTER_ADJACENT = re.compile(
+    rf"(?P<a>{_ROADX})(?P<b>{_ROADX})(?=路?[东西南北]侧?(?![\u4e00-\u9fff]*?[路街道])|[东西南北]{{1,2}}角|$|[,;。)\s])")
 # A spot on one road near where another meets it: 长江路近黄河路处, 长江路靠近黄河路处的
 # 东侧人行道, 迎春路靠近花园路的位置 (the junction is the anchor; a side right after it is
 # the side of the first road, the one the spot is on)
 _INTER_NEAR = re.compile(
-    rf"(?P<a>{_RN}{{2,15}}?)(?:靠近|临近|近)(?P<b>{_ROADX})(?P<junc>处|的位置|(?:一|附近)?(?:路口|交叉口)处?)"
+    rf"(?P<a>{_RN}{{2,15}}?)(?:靠近|临近|近)(?P<b>{_ROADX})(?P<junc>处|的位置|(?:一|附近)?(?:路口|交叉口)处?|(?<=[路街])口处?)"
     r"(?:的?(?P<side>[东西南北]侧)(?![约\d]))?"
 )
 # Turning from one road into another: 从甲路向西进入乙巷, 自甲大街进入乙街20余米 (the
@@ -82,7 +84,7 @@ _INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转拐近入进"))
 # them (他在经过某路和…); or a large city's name (福州某某路与…), unless it goes on a name of
 # its own (西安门大街, 北京站东街).
 _LEAD_BEFORE_ROAD = re.compile(
-    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了)|因为?)(?:经过|途经|路过)?(?=.{3})"
+    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了|省会)|因为?|.{0,6}?(?=经过|途经|路过))(?:经过|途经|路过)?(?=.{3})"
     rf"|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})(?=.{{3}})"
 )
 
@@ -121,9 +123,13 @@ def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_e
             r.put("district", d.group(), m.start("a") + d.start(), m.start("a") + d.end())
     if a[-1] == "号" and (h := _HOUSE_NUMBER_END.search(a)) and valid_road(a[:h.start()]):
         a = a[:h.start()]  # 漳浦路29号和闽江路交叉口: the junction of the number's road
+    if a.endswith("口") and valid_road(a[:-1]):
+        a = a[:-1]  # 民治路口与解放东路交叉路口: the first road's own 口 named too
     a_len = len(a)
     if a in _THAT_ROAD and r.known_road:
         a = r.known_road  # (its span stays on the words that refer to it)
+    if b in _THAT_ROAD and not r.known_road:
+        b = None  # 在某路与该路交叉路口: a road named in an earlier line, unknown here
     r.put("road_a", a, m.start("a") + cut, m.start("a") + cut + a_len)
     if b is not None:
         b_start = m.start("b")
@@ -142,7 +148,8 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
     clause = t[pos:end]
     has_conj = _CONJ_SEARCH(t, pos, end) is not None
-    has_junction = "口" in clause or "处" in clause or "交" in clause  # (交汇以南: no 口 or 处)
+    # (交汇以南, 十字以东: no 口 or 处)
+    has_junction = "口" in clause or "处" in clause or "交" in clause or "十字" in clause
     # A与B路口, AB路口, A与B: each tried only when the clause has the words it needs
     if has_junction:
         if has_conj:
@@ -246,5 +253,7 @@ def _bare_junction_ok(a: str, b: str) -> bool:
     """
     if _NOT_IN_BARE_JUNCTION.search(a) or _NOT_IN_BARE_JUNCTION.search(b) or _END_OF_ROAD.match(b):
         return False
+    if b.startswith(("近", "靠近", "临近")):
+        return False  # 富文路近银春路口: a spot on the first road near the second's junction
     return not (b.endswith("路") and _NOT_A_ROAD_NAME.search(b[:-1]))
 

@@ -62,6 +62,8 @@ _LANDMARK_GATE = re.compile(rf"(?P<name>{_LM}{{1,12}}?{GATE_END})")
 _LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
 _LANDMARK_ESTATE = re.compile(rf"(?P<name>{_LM}{{1,8}}?(?:花园|家园|新村|苑|村))(?![\u4e00-\u9fff]{{0,2}}(?:路|街|道|巷))")
 
+# a chunk whose relation word begins with its gate's 门 (某小区北门外): the gate in the name
+_GATE_SPLIT = re.compile(rf"(?P<name>.+?[东西南北正后侧]门)(?P<branch>)(?P<tail>{REL})")
 # A gate of a site right after its name (某医院北门, 某小区东大门), not 门口/门前 (relations)
 # nor a word that goes on (门诊, 门面).
 _GATE_AFTER_SITE = re.compile(r"(?:[东西南北正后侧]大?门|大门)(?![口前外诊面店市卫])")
@@ -102,6 +104,8 @@ _NOT_A_PLACE = re.compile(
     r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线"
     # a measure from a place, no place (这条路距离人民医院…)
     r"|距离"
+    # a gloss of the place told before (即通往某村的方向), a way toward a place
+    r"|^即|通往"
     r"|\d{4}年|\d{1,2}月\d{1,2}日"
     # a length (450米), not a place
     r"|^[\d.约近]+多?(?:米|公里)$"
@@ -187,6 +191,11 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     elif m:
         cm = _LANDMARK_CHUNK.fullmatch(chunk)
         tail = cm.group("tail") if cm else None
+        if tail and tail[0] == "门" and tail[1:] in RELATIONS and cm.group("name")[-1] in "东西南北正后侧" \
+                and not cm.group("branch"):
+            # 某小区北门外的…: the site's north gate, and outside it
+            cm = _GATE_SPLIT.fullmatch(chunk)
+            tail = cm.group("tail")
         if tail and not (tail in RELATIONS or _meaningful_offset(tail)):
             cm = None
         if cm and _valid_landmark(cm.group("name")):
@@ -224,7 +233,11 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     if m and _valid_landmark(m.group("name")) and _good_spaces(m.group("name")):
         name = _landmark_name(m, r)
         if m.group("rel"):
-            _add_mark(r, name, pos, relation=RELATIONS[m.group("rel")])
+            rel = m.group("rel")
+            if rel[0] == "门" and name[-1] in "东西南北正后侧" and not m.group("branch") and rel[1:] in RELATIONS:
+                # 某小区北门外: the site's north gate, and outside it (not 某小区北 and 门外)
+                name, rel = name + "门", rel[1:]
+            _add_mark(r, name, pos, relation=RELATIONS[rel])
             if m.group("rel").endswith("前") and t.startswith("三包", m.end()):
                 # 某商行门前三包不到位: “门前三包” is the duty the shop failed, a problem
                 return m.start("rel") if m.group("rel") == "门前" else m.end() - 2

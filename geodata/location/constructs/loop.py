@@ -53,7 +53,7 @@ _QUALIFIER_FIRST = frozenset("某处的地小路非机人马绿立“\"有存")
 
 # The junction named before (in this line or the one before it), then the corner or side
 # of it the spot is at: 路口东南侧是一片工地, 交叉口,路口南侧道路中央有…
-_JUNCTION_CORNER = re.compile(rf"(?:十字|丁字|交叉)?路口(?:处)?(?P<d>{DIR})(?:侧|角|方向|面|边)")
+_JUNCTION_CORNER = re.compile(rf"(?:该|此|这个?)?(?:十字|丁字|交叉)?路口(?:处)?(?P<d>{DIR})(?:侧|角|方向|面|边)")
 
 
 def read_location(r: Reading, pos: int, end: int) -> int:
@@ -85,7 +85,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
     # necessary conditions of that reader (its first characters, its state), so the
     # result is the same as calling every reader in turn. ``c`` is ``r.t[pos]``.
     t = r.t
-    if (c in "路十丁交" and r.anchor in (None, "intersection") and not r.values.get("direction")
+    if (c in "路十丁交该此这" and r.anchor in (None, "intersection") and not r.values.get("direction")
             and (m := _JUNCTION_CORNER.match(t, pos, end))):
         r.put("direction", m.group("d"), m.start("d"), m.end("d"))
         r.last = "offset"
@@ -170,6 +170,14 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             mark.in_chain = False
             r.along, r.last = True, "along"
             return m.end()
+    if last == "road" and r.anchor == "road" and c in "东西南北" and (pos + 1 >= end or t[pos + 1] in ",;。") \
+            and not r.values.get("side"):
+        # 位于瑞源路东,…: the road's side, no 侧 written, ending its clause
+        road_span = r.spans["road"]
+        r.put("side", c + "侧", pos, pos + 1)
+        r.put("side_road", r.values["road"], road_span.start, road_span.end)
+        r.last = "road_side"
+        return pos + 1
     if last == "road" and r.anchor == "road" and c in "东西南北" and (m := _ROAD_END.match(t, pos, end)):
         # 某某街东头路北: the end of the road, then its side (路北 is read next)
         return m.end()

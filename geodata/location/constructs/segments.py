@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from geodata.location.constructs.intersections import _INTER_JUNCTION
+from geodata.location.constructs.offsets import _read_offset
 from geodata.location.constructs.reading import (
     _LM,
     _RN,
@@ -29,6 +30,27 @@ _SEGMENT = re.compile(
 )
 _SEGMENT_LEAD = re.compile(rf"从(?P<from>{_ROADX})(?:至|到)(?P<to>{_ROADX})段?,?")
 _PAREN = re.compile(r"\((?P<x>[^()]{1,20})\)")
+_SIDE_AFTER = re.compile(r"(?P<side>两侧|[东西南北]侧)")
+
+
+def _read_offset_into(r: Reading, j: re.Match, stop: int) -> int | None:
+    """The junction ``j`` (in a bracket after its road) made the anchor, with the offset
+    written after it up to ``stop``; None, and nothing changed, unless all of it is read."""
+    trial = Reading(r.t)
+    trial.anchor, trial.target, trial.last = "intersection", "top", "intersection"
+    end = _read_offset(trial, j.end(), stop) if j.end() < stop else stop
+    if end != stop:
+        return None
+    r.put("road_a", j.group("a"), j.start("a"), j.end("a"))
+    r.put("road_b", j.group("b"), j.start("b"), j.end("b"))
+    r.values.pop("road", None)
+    for key in ("direction", "distance_m"):
+        if key in trial.values:
+            span = trial.spans[key]
+            r.put(key, trial.values[key], span.start, span.end)
+    r.offset_relation, r.offset_approximate = trial.offset_relation, trial.offset_approximate
+    r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "offset"
+    return stop
 # 永安路(向阳路路口处): the junction with the road in brackets is the place
 _JUNCTION_IN_PAREN = re.compile(rf"(?P<b>{NAME_CH}{{1,12}}?{ROAD_SUFFIX})(?:交叉路口|交叉口|路口|口)处?")
 _NAMED_SECTION = re.compile(rf"靠?近?(?P<name>(?![至到从—\-~]){_LM}{{2,12}}?)段")
@@ -95,6 +117,18 @@ def _read_paren(r: Reading, pos: int, end: int) -> int | None:
     inner = m.group("x")
     if inner in ("路口", "交叉路口"):
         return m.end()
+    j = _INTER_JUNCTION.match(t, m.start("x"), m.end("x")) if r.anchor == "road" and r.last == "road" else None
+    if j and (road := r.values.get("road")) in (a := j.group("a"), b := j.group("b")) and valid_road(a) and valid_road(b):
+        stop = _read_offset_into(r, j, m.end("x"))
+        if stop is not None:
+            # 汉阳路(汉阳路与黄河路交叉口南约100米)西侧: the spot on the road, placed from its
+            # junction with the other; a side right after the bracket is the road's own
+            road_span = r.spans["road"]
+            side = _SIDE_AFTER.match(t, m.end(), end)
+            if side:
+                r.put("side", side.group("side"), side.start("side"), side.end("side"))
+                r.put("side_road", road, road_span.start, road_span.end)
+            return side.end() if side else m.end()
     j = _JUNCTION_IN_PAREN.fullmatch(inner) if r.anchor == "road" and r.last == "road" else None
     if j and valid_road(b := j.group("b")) and b != r.values.get("road"):
         road_span = r.spans["road"]

@@ -24,7 +24,7 @@ from geodata.location.lexicon import NAME_CH, ROAD_SUFFIX
 # 西侧 (the road's side after a possessive)
 # (one unnamed side, 某路一侧, 某路的另外一侧, is kept as written; 某路一侧的某小区 places the
 # site, the site is the place)
-ROAD_SIDE = re.compile(rf"(?P<road>{_ROADX})的?靠?(?:东西|南北)?(?P<side>两侧|[东西南北]侧|(?:另外|另)?一侧(?!的))(?![约\d])")
+ROAD_SIDE = re.compile(rf"(?P<road>{_ROADX})的?靠?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧|(?:另外|另)?一侧(?!的))(?![约\d])")
 # Ways whose names end in no road suffix but are roads all the same: bridges, expressways,
 # service roads ("G6辅路"). Read as a road side only when the side ends the clause
 # (天成酒店南侧10米 is a landmark; 科荟桥北侧 is the north side of the bridge road).

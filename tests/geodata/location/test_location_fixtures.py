@@ -44,6 +44,7 @@ BLIND3 = FIXTURES / "locations_blind3.jsonl"
 DEV4 = FIXTURES / "locations_dev4.jsonl"
 BLIND4 = FIXTURES / "locations_blind4.jsonl"
 BLIND5 = FIXTURES / "locations_blind5.jsonl"
+DEV6 = FIXTURES / "locations_dev6.jsonl"
 PROBLEMS_V2 = FIXTURES / "locations_problems_v2.jsonl"
 PROBLEMS_V2_SECOND = FIXTURES / "locations_problems_v2_second.jsonl"
 
@@ -96,10 +97,18 @@ BLIND4_FLOOR = {"subdistrict": 0.94, "road_pair": 0.93, "anchor_kind": 0.82, "di
 # anchor-kind model)
 BLIND3_FLOOR = {"subdistrict": 0.96, "road_pair": 0.87, "anchor_kind": 0.82, "direction": 0.83,
                 "distance_m": 0.85, "side": 0.87, "problems": 0.91}
+# The sixth set is a dev set from the start (its first score, before any rule was written from
+# it: 0.40, 0.52, 0.67, 0.63, 0.50, 0.44, 0.46 in the order below); this is what the parser
+# reached on it (rounded down; problems, trained on, less 0.05): a change may not lose it.
+DEV6_FLOOR = {"subdistrict": 0.75, "road_pair": 0.76, "anchor_kind": 0.72, "direction": 0.74,
+              "distance_m": 0.84, "side": 0.64, "problems": 0.88}
 # The fifth blind set's first score (the parser of 2026-12-01, second session, after the rules
 # from blind4, scored on it once, rounded down): loose on purpose, it is not a target.
+# Problems 0.43 → 0.41: training the tagger on dev6 too (cross-validation neutral on the other
+# files) moved blind5 from 0.438 to 0.417 and the held-out file from 0.568 to 0.545, about two lines
+# and one; kept in, as decided before, and recorded (fixtures/SOURCES.md).
 BLIND5_FLOOR = {"subdistrict": 0.66, "road_pair": 0.70, "anchor_kind": 0.68, "direction": 0.74,
-                "distance_m": 0.72, "side": 0.64, "problems": 0.43}
+                "distance_m": 0.72, "side": 0.64, "problems": 0.41}
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +149,11 @@ def blind4():
 @pytest.fixture(scope="module")
 def blind5():
     return load_records(BLIND5)
+
+
+@pytest.fixture(scope="module")
+def dev6():
+    return load_records(DEV6)
 
 
 def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh, blind3, dev4):
@@ -256,8 +270,8 @@ def test_parser_keeps_its_dev4_score(dev4, field):
 
 
 def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout, fresh, blind3, dev4, blind4,
-                                                            blind5):
-    texts = {r["id"]: r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5}
+                                                            blind5, dev6):
+    texts = {r["id"]: r["text"] for r in old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5 + dev6}
     labels = load_records(PROBLEMS_V2)
     assert sorted(r["id"] for r in labels) == sorted(texts)  # every labelled line, once
     second = load_records(PROBLEMS_V2_SECOND)
@@ -320,3 +334,25 @@ def test_no_model_trains_on_a_held_out_file():
     from geodata.location import anchor_kind, problem_tagger
     for files in (anchor_kind.TRAINING_FILES, problem_tagger.TRAINING_FILES):
         assert not {"locations_heldout.jsonl", "locations_blind5.jsonl"} & set(files)
+
+
+def test_the_sixth_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4, blind5, dev6):
+    earlier = old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5
+    assert len(dev6) >= 250 and [list(r) for r in dev6] == [list(old[0])] * len(dev6)
+    assert not {r["source"] for r in earlier} & {r["source"] for r in dev6}
+    assert not {r["text"] for r in earlier} & {r["text"] for r in dev6}
+    assert not {r["id"] for r in earlier} & {r["id"] for r in dev6}
+    assert len({r["id"] for r in dev6}) == len(dev6) and len({r["city"] for r in dev6}) >= 50
+    for r in dev6:
+        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
+        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
+        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
+        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
+        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
+            assert q in r["text"], (r["id"], q)
+
+
+@pytest.mark.parametrize("field", REPORT_FIELDS)
+def test_parser_keeps_its_dev6_score(dev6, field):
+    score = field_f1(parse, with_problems(dev6, PROBLEMS_V2), [field])[field]
+    assert _floored(score.f1) >= DEV6_FLOOR[field], (field, score)

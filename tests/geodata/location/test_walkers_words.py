@@ -136,11 +136,15 @@ def test_a_column_s_name_and_a_station_before_a_headline():
     ("光明里台阶破损", "光明里", "台阶破损"),
     ("和平里坡道破损", "和平里", "坡道破损"),
     ("延安路左转专用道破损", "延安路", "左转专用道破损"),
-    ("解放路南站公交站台破损", "解放路", "南站公交站台破损"),
 ])
 def test_a_street_before_its_own_words_keeps_its_name(text, road, problem):
     d = _d(text)
     assert (d["road"], d["road_a"], d["problems"]) == (road, None, [problem])
+
+
+def test_a_bus_stop_s_platform_is_no_station_landmark():
+    d = _d("解放路南站公交站台破损")
+    assert (d["road"], d["landmarks"]) == ("解放路", []) and d["problems"][0].endswith("公交站台破损")
 
 
 def test_a_street_s_mouth_then_a_side_or_an_offset():

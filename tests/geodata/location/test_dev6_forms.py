@@ -1,0 +1,107 @@
+"""Forms met in the sixth set (fixtures/locations_dev6.jsonl, a dev set from the start): a
+junction and its offset in brackets after the road, the area whose inspectors found it, a
+caption's 图为, sides without 侧 and sides of the way named again, a gate in a landmark's name.
+Each rule on a sentence written for the test, with a near miss.
+"""
+
+import pytest
+
+from geodata.location.parse import parse
+
+
+def _d(text: str) -> dict:
+    return parse(text).to_dict()
+
+
+def test_a_junction_and_its_offset_in_brackets_after_the_road():
+    d = _d("长江路(长江路与淮河路交叉口向北约80米)东侧人行道地砖缺失")
+    assert (d["road_a"], d["road_b"], d["direction"], d["distance_m"], d["side"], d["side_road"]) == (
+        "长江路", "淮河路", "北", 80, "东侧", "长江路")
+    assert d["problems"] == ["人行道地砖缺失"]
+    d = _d("长江路(长江路与淮河路交叉口),垃圾成堆")
+    assert (d["road_a"], d["road_b"], d["direction"]) == ("长江路", "淮河路", None)
+    # a bracket that names no junction of this road stays what it was
+    assert _d("长江路(淮河路至黄河路段)北侧,垃圾成堆")["road_a"] is None
+
+
+def test_the_area_whose_inspectors_found_it():
+    d = _d("6月3日10时,城东镇网格监督员巡查发现,青年路88号门前井盖缺失。")
+    assert (d["subdistrict"], d["address"]) == ("城东镇", "青年路88号")
+    d = _d("6月3日10时,工作人员巡查发现,青年路88号门前井盖缺失。")
+    assert d["subdistrict"] is None
+
+
+@pytest.mark.parametrize("text, subdistrict", [
+    ("网友说河口镇李家村西面有一条小路,垃圾倒在路中间", "河口镇"),
+    ("图为石桥镇某村小河边的垃圾", "石桥镇"),
+    ("曝光地点:江北区 石门镇建设路", "石门镇"),
+])
+def test_who_tells_it_or_a_caption_before_the_area(text, subdistrict):
+    assert _d(text)["subdistrict"] == subdistrict
+
+
+def test_junction_words_and_leads():
+    d = _d("在光华路与和平路交叉丁字路口南边,垃圾成堆")
+    assert (d["road_a"], d["road_b"]) == ("光华路", "和平路")
+    d = _d("在省会民主街与建设路交叉口东南角,停着报废车辆")
+    assert (d["road_a"], d["road_b"], d["direction"]) == ("民主街", "建设路", "东南")
+    d = _d("我路过长江路与黄河路交叉口时,发现路面塌陷")
+    assert (d["road_a"], d["road_b"]) == ("长江路", "黄河路")
+    d = _d("新华路口与解放路交叉路口的人行道上停满了车")
+    assert (d["road_a"], d["road_b"]) == ("新华路", "解放路")
+    d = _d("在北二环与建设路十字以东的道路两侧,污水横流")
+    assert (d["road_a"], d["road_b"], d["direction"], d["side"]) == ("北二环", "建设路", "东", "两侧")
+
+
+def test_a_road_named_elsewhere_is_no_second_road():
+    d = _d("在湖滨路与该路交叉路口,小吃店把餐具摆在门外。")
+    assert (d["road_a"], d["road_b"]) == ("湖滨路", None)
+
+
+def test_a_spot_near_another_road_s_own_mouth():
+    d = _d("长江路近黄河路口西南侧护栏破损")
+    assert (d["road_a"], d["road_b"], d["direction"]) == ("长江路", "黄河路", "西南")
+
+
+def test_two_roads_back_to_back_then_a_corner():
+    d = _d("光明路建设街西南角人行道边缘安装有地桩。")
+    assert (d["road_a"], d["road_b"], d["direction"]) == ("光明路", "建设街", "西南")
+    assert d["problems"] == ["人行道边缘安装有地桩"]
+
+
+def test_a_road_blocked_is_no_road():
+    d = _d("平安县福安东路废家具堵路")
+    assert (d["road"], d["road_a"], d["road_b"], d["problems"]) == ("福安东路", None, None, ["废家具堵路"])
+
+
+@pytest.mark.parametrize("text, side", [
+    ("记者途经解放路与和平路交叉路口时,看到路东的人行道破损严重。", "东侧"),
+    ("在解放路与和平路交叉口西行100米、路南侧有一段护栏快要倒了", "南侧"),
+    ("和平路,路的两边停满了车", "两侧"),
+    ("新华路两边沿街商户较多", "两侧"),
+    ("位于城南新区瑞丰路东,路灯不亮。", "东侧"),
+])
+def test_sides_told_without_侧_or_of_the_way_named_again(text, side):
+    assert _d(text)["side"] == side
+
+
+def test_near_misses_for_sides():
+    assert _d("解放路与和平路交叉口,路况很差")["side"] is None
+    d = _d("瑞丰路东段,垃圾成堆")
+    assert (d["side"], d["anchor_relation"]) == (None, "along")
+
+
+def test_a_gate_stays_in_the_name_before_a_relation():
+    d = _d("阳光小区北门外的垃圾桶满了")
+    assert (d["landmarks"][0]["name"], d["landmarks"][0]["relation"]) == ("阳光小区北门", "outside")
+    d = _d("阳光小区门外的垃圾桶满了")
+    assert (d["landmarks"][0]["name"], d["landmarks"][0]["relation"]) == ("阳光小区", "outside")
+
+
+def test_the_corner_of_that_junction():
+    assert _d("该路口西南角,垃圾成堆")["direction"] == "西南"
+
+
+def test_a_gloss_of_the_place_is_no_landmark():
+    d = _d("位于城南新区瑞丰路东,即通往李家庄的方向。")
+    assert d["landmarks"] == [] and d["road"] == "瑞丰路"
