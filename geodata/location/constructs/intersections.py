@@ -15,6 +15,7 @@ from geodata.location.constructs.reading import (
     _RN,
     _ROADX,
     Reading,
+    _base_road,
     _valid_name,
     char_search,
     valid_road,
@@ -81,10 +82,12 @@ _INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转拐近入进"))
 # What a road name read from the line's start can carry in front of it: a district
 # (平城区广德街), 新区, or words ending in 在/于 (记者在六顺街, 位于汉口路), in 靠近 (靠近逸夫路
 # 与…), in 市区 (市区淮秀路和…) or in 了 (记者来到了中华大街和…), and a walk past it after
-# them (他在经过某路和…); or a large city's name (福州某某路与…), unless it goes on a name of
+# them (他在经过某路和…), who tells it (称…) or a city (安丘市…); or a large city's name (福州某某路与…), unless it goes on a name of
 # its own (西安门大街, 北京站东街).
 _LEAD_BEFORE_ROAD = re.compile(
-    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了|省会)|因为?|.{0,6}?(?=经过|途经|路过))(?:经过|途经|路过)?(?=.{3})"
+    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了|省会)|因为?|.{0,6}?(?=经过|途经|路过)"
+    # (who tells it, 称…, and a county-level city, 安丘市…)
+    r"|(?:.{0,8}?称)?[\u4e00-\u9fff]{2,4}市(?!场)|.{0,8}?称)(?:经过|途经|路过)?(?=.{3})"
     rf"|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})(?=.{{3}})"
 )
 
@@ -137,6 +140,7 @@ def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_e
             b, b_start = b[2:], b_start + 2  # 汉口路靠近山东中路路口: the junction near the spot
         elif b.startswith("的") and valid_road(b[1:]) and len(b) > 3:
             b, b_start = b[1:], b_start + 1  # 某某南街的某某路口: that road's junction on the first
+        b = _base_road(b)  # 商场路北段: the road (the labels keep sections out of road names)
         r.put("road_b", b, b_start, b_start + len(b))
     r.anchor, r.anchor_clause, r.target, r.last = "intersection", r.clause, "top", "intersection"
     r.values.pop("road", None)  # a road named before the junction only located it

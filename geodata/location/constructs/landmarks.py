@@ -101,7 +101,7 @@ _NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人�
 # name cut before a conjunction (排水沟及).
 _NOT_A_PLACE = re.compile(
     r"^(?:周边|附近|一带|整条路|整条街|路口|路段|平地|荒地|空地|沿线|两侧|两边|两旁|旁边|对面|老旧)$"
-    r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线"
+    r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线|位于"
     # a measure from a place, no place (这条路距离人民医院…)
     r"|距离"
     # a gloss of the place told before (即通往某村的方向), a way toward a place

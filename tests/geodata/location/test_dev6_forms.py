@@ -105,3 +105,15 @@ def test_the_corner_of_that_junction():
 def test_a_gloss_of_the_place_is_no_landmark():
     d = _d("位于城南新区瑞丰路东,即通往李家庄的方向。")
     assert d["landmarks"] == [] and d["road"] == "瑞丰路"
+
+
+def test_who_tells_it_and_a_county_level_city_before_a_junction():
+    d = _d("市民拨打本报热线,称平安市兴安路与商业路北段一处护栏倒在地上")
+    assert (d["road_a"], d["road_b"]) == ("兴安路", "商业路")
+    # a market's road keeps its name
+    assert _d("某某市场路与和平路交叉口,垃圾")["road_a"] == "某某市场路"
+
+
+def test_a_zebra_crossing_is_no_road():
+    d = _d("记者看到塌陷的路面位于该路口南侧的斑马线上")
+    assert d["road"] is None and d["road_a"] is None
