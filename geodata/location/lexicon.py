@@ -112,6 +112,8 @@ RELATIONS = {
     "里面": "inside",
     # behind a place, and the outer or inner side of a wall or a fence
     "后面": "behind", "后方": "behind", "背后": "behind", "外侧": "outside", "内侧": "inside",
+    # (后身: behind a building, in the north-east's words: 某中队后身)
+    "后身": "behind",
 }
 REL = "(?:" + "|".join(sorted(map(re.escape, RELATIONS), key=len, reverse=True)) + ")"
 # Places such as a green belt belong to the road; the labels keep them in the problem.
@@ -125,6 +127,8 @@ FACILITY_END = (
     r"|商城|商贸城|会所|安置区"
     # stations (揭阳南站, 汽车总站, 某某地铁站)
     r"|(?:火车站|汽车站|车站|[东西南北]站|总站|公交站|地铁站)(?![台牌点])"
+    # schools named with their place (城东中学, 实验小学; not 中学路, 大学路 on their own)
+    r"|(?<=[\u4e00-\u9fff]{2})(?:中学|小学)"
     # a shop of its kind (某某服装店, 某某便利店), not a verb's 店 (出店, 进店) or 店外/店门
     r"|(?<=[\u4e00-\u9fff]{2})(?<![出进到开关门])店(?![外门前内口里铺面主员])"
     r")"

@@ -297,9 +297,10 @@ def _read_district_and_subdistrict(r: Reading, pos: int, end: int) -> int:
                 pos += 1  # 斗门区 井岸镇…: a space between the district and its town
     elif "区" in t[pos:end] or "县" in t[pos:end]:
         m = _DISTRICT_BEFORE_ROAD.match(t, pos, end)
-        if m and ROAD.match(t, m.end(), end):
+        gap = 1 if m and t.startswith(" ", m.end()) else 0  # 香洲区 兰埔路…: a space between them
+        if m and ROAD.match(t, m.end() + gap, end):
             r.put("district", m.group("d"), m.start("d"), m.end("d"))
-            pos = m.end()
+            pos = m.end() + gap
         elif (m := _REGION_BEFORE_ROAD.match(t, pos, end)) and not _NOT_IN_REGION.search(t, pos, m.end()):
             # 在新疆乌鲁木齐天山区后泉路…: province, city and district run together before the
             # road (the district's own name cannot be told from the city's: not kept)
@@ -506,6 +507,8 @@ def _read(text: str) -> ParsedLocation:
         pos += 1  # 在建业路两侧
     elif t.startswith("在", pos) and _placed_after(t, pos + 1, end):
         pos += 1  # 在某车站南侧,…: "at" before a landmark placed by a side or a relation
+    elif (m := _WHO_AT.match(t, pos, end)) and _placed_after(t, m.end(), end):
+        pos = m.end()  # 记者在某小区12号楼附近看到,…: who was there, then the place
     problems = _read_body(r, pos, end, first_only=bool(complaint))
     if home and (report := _REPORTED.search(t, pos, end)):
         # 家住杨浦区政本路的市民…反映,位于政本路232号附近…: where the caller lives only gives
@@ -547,6 +550,8 @@ _BORDER_WITH = re.compile(r"[与和][^,;。与和]{2,12}?交界(?:处)?的")
 _KIND_AFTER_TOWN = re.compile(r"街道办事处|街道|地区|办事处")
 # the estate of a resident who writes (我是某某花园的居民): up to 20 characters, then 居民 or 业主
 _RESIDENT_OF = re.compile(r"[^,;。:]{2,20}?的?(?:居民|业主|住户)")
+# who was at the place, before it (记者在…, 网友们曾在…)
+_WHO_AT = re.compile(r"(?:记者|笔者|小编|网友|市民|居民)(?:们)?(?:来|曾)?在")
 _HOME_WINDOW = 40  # how far into a report its "家住…" (where the caller lives) is looked for
 
 

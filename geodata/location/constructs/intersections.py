@@ -27,6 +27,7 @@ from geodata.location.lexicon import (
     DIR,
     DISTANCE,
     DISTRICT_NAME,
+    FACILITY_END,
     JUNCTION,
     ROAD,
     ROAD_NAME_FULL,
@@ -108,6 +109,7 @@ def _trim_lead(a: str) -> tuple[str, int]:
     return a, 0
 
 
+_SITE_NAME_END = re.compile(FACILITY_END + "$")
 _HOUSE_NUMBER_END = re.compile(r"\d+(?:-\d+)?号$")
 _DISTRICT_IN_LEAD = re.compile(DISTRICT_NAME)
 _TELLING = ("反映", "反应", "投诉", "举报", "看到", "发现", "来到", "位于", "在", "了", "于")
@@ -195,7 +197,8 @@ def _read_intersection(r: Reading, pos: int, end: int) -> int | None:
     if "近" in clause:
         m = _INTER_NEAR.match(t, pos, end)
         if (m and valid_road(_trim_lead(a := m.group("a"))[0]) and valid_road(b := m.group("b"))
-                and len(b) >= 3):  # (上海路近园路处: 近园路 is the name, no junction with 园路)
+                and len(b) >= 3  # (上海路近园路处: 近园路 is the name, no junction with 园路)
+                and not (b.endswith("路") and _SITE_NAME_END.search(b[:-1]))):  # (某中学路口: a site's)
             stop = _set_intersection(r, m, a, b, m.end("junc"))
             if m.group("side"):
                 r.put("side", m.group("side"), m.start("side"), m.end("side"))

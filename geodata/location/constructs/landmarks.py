@@ -141,7 +141,14 @@ def _valid_landmark(name: str) -> bool:
     return _valid_name(name[:facility.start()] if facility else name)
 
 
+_NEAR_WORDS = ("靠近", "临近", "邻近")
+
+
 def _add_mark(r: Reading, name: str, start: int, relation: str = "at") -> Mark:
+    if name.startswith(_NEAR_WORDS) and len(name) > 4:
+        # 靠近某某中学: the place, and near it
+        cut = 2
+        name, start, relation = name[cut:], start + cut, "near" if relation == "at" else relation
     in_chain = r.anchor in (None, "road", "landmark") or r.clause == r.anchor_clause
     mark = Mark(name, _make_span(start, start + len(name)), relation, None, None, None, None, False, in_chain)
     if name in GENERIC_FEATURES or name.startswith(_UNSPECIFIC):

@@ -43,6 +43,9 @@ _QUALIFIER = re.compile(
     r"|存在(?:的)?(?:主要)?问题:|存在"
 )
 _REL_ALONE = re.compile(REL)
+# A numbered lamp post or pole (灯杆132#, 路灯杆15号, 1114号灯杆): what inspectors place a spot by
+_LAMP_POST = re.compile(
+    r"(?P<post>(?:路灯杆|灯杆|电线杆|电杆)\s*(?:号)?\d{1,5}[#号]?|\d{1,5}号(?:路灯杆|灯杆|电线杆|电杆))段?")
 # the road named before, referred to, and its side: 该路段人行道西侧, 此路两侧, 这条路的东侧
 _THAT_ROAD_SIDE = re.compile(
     r"(?:该|此|这)条?(?:路段|道路|路)的?(?:人行道|非机动车道|便道|路边)?(?P<side>两侧|[东西南北]侧)")
@@ -157,6 +160,11 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
                 return new
     if c == "由" and _TRAVEL.match(t, pos, end):
         return pos + 4
+    if last == "road" and r.anchor == "road" and (c in "灯路电杆" or c.isdigit()) and (m := _LAMP_POST.match(t, pos, end)):
+        # 三环路:灯杆132#段…, 某大道1114号灯杆…: a numbered lamp post on the road, the spot itself
+        _add_mark(r, m.group("post"), m.start("post"), relation="at")
+        r.anchor, r.anchor_clause = "landmark", r.clause
+        return m.end()
     if last == "road" and r.anchor == "road" and "段" in t[pos:end]:
         m = _NAMED_SECTION.match(t, pos, end)
         rel = _REL_THAT_END.search(m.group("name")) if m else None

@@ -117,3 +117,43 @@ def test_who_tells_it_and_a_county_level_city_before_a_junction():
 def test_a_zebra_crossing_is_no_road():
     d = _d("记者看到塌陷的路面位于该路口南侧的斑马线上")
     assert d["road"] is None and d["road_a"] is None
+
+
+@pytest.mark.parametrize("text, post", [
+    ("2、环城路:灯杆57#段道路路沿有少许饮料瓶。扣8分。", "灯杆57#"),
+    ("市民反映:滨江大道208号灯杆倾斜,存在安全隐患", "208号灯杆"),
+])
+def test_a_numbered_lamp_post_on_a_road_is_the_spot(text, post):
+    d = _d(text)
+    assert (d["anchor_kind"], d["landmarks"][0]["name"], d["landmarks"][0]["relation"]) == ("landmark", post, "at")
+    assert _d("滨江大道电杆倒了")["anchor_kind"] == "road_only"  # an unnumbered pole is what is wrong
+
+
+def test_behind_a_building_in_the_north_east_s_words():
+    d = _d("和平街派出所后身垃圾挺多。")
+    assert (d["landmarks"][0]["name"], d["landmarks"][0]["relation"]) == ("派出所", "behind")
+
+
+def test_who_was_there_before_the_place():
+    d = _d("5日上午,记者在阳光家园小区8号楼附近看到, 一辆轿车停在便道旁边。")
+    assert (d["landmarks"][0]["name"], d["landmarks"][0]["relation"]) == ("阳光家园小区8号楼", "near")
+
+
+def test_a_district_and_its_road_across_a_space():
+    d = _d("曝光地点:香洲区 兰埔路某某商铺附近")
+    assert (d["district"], d["road"], d["landmarks"][0]["name"]) == ("香洲区", "兰埔路", "某某商铺")
+
+
+def test_near_a_school_s_mouth_is_no_junction_with_a_school_road():
+    d = _d("歧江路靠近城东中学路口,垃圾成堆")
+    assert (d["road_b"], d["landmarks"][0]["name"], d["landmarks"][0]["relation"]) == (None, "城东中学", "near")
+    assert _d("中学路与和平路交叉口,垃圾")["road_a"] == "中学路"
+
+
+def test_an_address_anchors_as_a_landmark_in_the_labels():
+    from pathlib import Path
+
+    from geodata.location.evaluate import load_records
+    fixtures = Path(__file__).resolve().parents[3] / "fixtures"
+    for name in ("locations_dev.jsonl", "locations_blind4.jsonl", "locations_dev6.jsonl", "locations_blind5.jsonl"):
+        assert not [r["id"] for r in load_records(fixtures / name) if r["address"] and r["anchor_kind"] == "other"]
