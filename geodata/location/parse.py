@@ -89,6 +89,8 @@ _AREA_OF_INSPECTORS = re.compile(
 _GREETING = re.compile(r"(?:尊敬的)?(?:各位)?(?:领导|书记|市长|县长|区长)?(?:[,:])?(?:你好|您好|好)[!,。:]\s*")
 # A column's name before a headline, with a bar: 创建曝光台|, 城事直通车丨
 _COLUMN_TAG = re.compile(r"[^|丨,。:]{0,10}(?:曝光台|曝光|直通车|热线|问政|帮办|在行动|随手拍)\s*[|丨]\s*")
+# What is wrong told first, then where it is: 路灯不亮的地方位于某路东, 垃圾堆的位置在…
+_SPOT_IS_AT = re.compile(r"[^,;。:]{1,12}?的(?:地方|位置|地点)(?:位于|就在|在)")
 # A picture's number before its caption (图④:, 图3:): no district
 _FIGURE_LABEL = re.compile(r"图\s*[\d①②③④⑤⑥⑦⑧⑨⑩]+|图片\d*")
 _COMPLAINT = re.compile(r".{1,12}?反映[,:]")
@@ -472,6 +474,8 @@ def _read(text: str) -> ParsedLocation:
         problems = _problems_in(r, problem_cells, first_only=False)
         return _result(r, problems, text)
 
+    if "位" in t[pos:pos + 18] and (m := _SPOT_IS_AT.match(t, pos, end)):
+        pos = m.end()  # 路灯不亮的地方位于…: what is wrong, then where it is
     if "好" in t[pos:pos + 12] and (m := _GREETING.match(t, pos, end)):
         pos = m.end()
     if ("|" in t[pos:pos + 14] or "丨" in t[pos:pos + 14]) and (m := _COLUMN_TAG.match(t, pos, end)):
@@ -730,7 +734,8 @@ _LATER_SIDE = re.compile(
     r"(?:(?<=[,;、])(?P<lu>路)?的?(?:中段)?(?:东西|南北)?(?P<side>两侧|两边|两旁|[东西南北]侧|一侧(?=路边|人行道|便道))"
     # (the way's own side without 侧 opening a clause: ,看到路东的人行道…, 路南有…)
     r"|(?<=[,;、])(?:看到|发现|在)?路(?P<edge>[东西南北])(?=的|有|边|[,;])"
-    r"|(?:道路|马路|街路|小路|小巷|村路)(?:中段)?(?:东西|南北)?(?P<way_side>两侧|两边|两旁|[东西南北左右一]侧))(?![约\d])"
+    r"|(?:道路|马路|街路|小路|小巷|村路|(?<=[把在沿往])路)的?(?:中段)?(?:东西|南北)?"
+    r"(?P<way_side>两侧|两边|两旁|[东西南北左右一]侧))(?![约\d])"
 )
 
 

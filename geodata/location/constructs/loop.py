@@ -43,6 +43,7 @@ _QUALIFIER = re.compile(
     r"|存在(?:的)?(?:主要)?问题:|存在"
 )
 _REL_ALONE = re.compile(REL)
+_SIDE_WORD_AHEAD = re.compile(r"侧|两边|两旁").search
 # A numbered lamp post or pole (灯杆132#, 路灯杆15号, 1114号灯杆): what inspectors place a spot by
 _LAMP_POST = re.compile(
     r"(?P<post>(?:路灯杆|灯杆|电线杆|电杆)\s*(?:号)?\d{1,5}[#号]?|\d{1,5}号(?:路灯杆|灯杆|电线杆|电杆))段?")
@@ -197,7 +198,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         new = read_site_by_road(r, pos, end)  # 某大道旁的某小区: the site is the place
         if new is not None:
             return new
-    if c in "路道马街沿中两" or "侧" in t[pos:end]:
+    if c in "路道马街沿中两" or _SIDE_WORD_AHEAD(t, pos, end):
         new = _read_road_side(r, pos, end)
         if new is not None:
             return new

@@ -72,7 +72,7 @@ def _anchor_road_side(r: Reading, pos: int, end: int) -> int | None:
 
 def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
-    has_side = "侧" in t[pos:end]
+    has_side = "侧" in t[pos:end] or "两边" in t[pos:end] or "两旁" in t[pos:end]
     if has_side and r.anchor == "intersection":
         new = _anchor_road_side(r, pos, end)
         if new is not None:

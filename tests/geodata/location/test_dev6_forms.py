@@ -157,3 +157,21 @@ def test_an_address_anchors_as_a_landmark_in_the_labels():
     fixtures = Path(__file__).resolve().parents[3] / "fixtures"
     for name in ("locations_dev.jsonl", "locations_blind4.jsonl", "locations_dev6.jsonl", "locations_blind5.jsonl"):
         assert not [r["id"] for r in load_records(fixtures / name) if r["address"] and r["anchor_kind"] == "other"]
+
+
+def test_what_is_wrong_told_first_then_where_it_is():
+    d = _d("路灯不亮的地方位于城南新区瑞丰路东,即通往李家庄的方向。")
+    assert (d["road"], d["side"], d["landmarks"]) == ("瑞丰路", "东侧", [])
+
+
+@pytest.mark.parametrize("text, side", [
+    ("福安路的人行道上设了疏导点,现在商贩把路两侧的人行道全部霸占。", "两侧"),
+    ("记者在现场看到,道路的东西两侧人行道上摆有不少大棚", "两侧"),
+    ("市民反映,阳光小区北门外的同泰路两边沿街商户较多", "两侧"),
+])
+def test_both_sides_told_inside_the_sentence(text, side):
+    assert _d(text)["side"] == side
+
+
+def test_a_clause_with_a_verb_is_no_road():
+    assert _d("市民反映,商家占用公共车位以及通道")["road"] is None

@@ -100,8 +100,8 @@ BLIND3_FLOOR = {"subdistrict": 0.96, "road_pair": 0.87, "anchor_kind": 0.82, "di
 # The sixth set is a dev set from the start (its first score, before any rule was written from
 # it: 0.40, 0.52, 0.67, 0.63, 0.50, 0.44, 0.46 in the order below); this is what the parser
 # reached on it (rounded down; problems, trained on, less 0.05): a change may not lose it.
-DEV6_FLOOR = {"subdistrict": 0.75, "road_pair": 0.79, "anchor_kind": 0.72, "direction": 0.72,
-              "distance_m": 0.84, "side": 0.64, "problems": 0.88}
+DEV6_FLOOR = {"subdistrict": 0.75, "road_pair": 0.79, "anchor_kind": 0.79, "direction": 0.72,
+              "distance_m": 0.84, "side": 0.72, "problems": 0.88}
 # The fifth blind set's first score (the parser of 2026-12-01, second session, after the rules
 # from blind4, scored on it once, rounded down): loose on purpose, it is not a target.
 # Problems 0.43 → 0.41: training the tagger on dev6 too (cross-validation neutral on the other
