@@ -44,7 +44,7 @@ ROAD_SUFFIX = (
     r"|路|街(?!口(?:(?![往向侧])[\u4e00-\u9fff]){0,4}(?:大街|街|大道|胡同|路(?![边面口旁上东西南北中段侧]))"
     r"|道(?!路|两[侧边旁]|[上边旁]|[东西南北]侧))"
     r"|道|巷|(?<![一二三四五六七八九十])里|(?<=[一二三四五六七八九十])里(?![屯庄河桥沟营铺堡岗坡台])|条"
-    r"|(?<![沿路热红黄专天电管标视防干连界曲直光马])线)"
+    r"|(?<![沿路热红黄专天电管标视防干连界曲直光])(?<!斑马)线)"
 )
 # Characters a road name is made of. No ASCII digits (they start house numbers), no
 # 的 (a possessive ends the name), no punctuation.

@@ -85,6 +85,8 @@ _AREA_OF_INSPECTORS = re.compile(
     r"(?:^|(?<=[,:\s]))(?P<sub>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))"
     r"(?=[\u4e00-\u9fff]{0,6}?(?:网格|城管|执法|中队|监督员|巡查员|工作人员))"
 )
+# an agency, "each" or "all" before the kind word, no area (市城乡管理局, 各乡镇, 全区街道, 联合街道)
+_NOT_AN_INSPECTORS_AREA = re.compile(r"城乡|[各全我本该区市县局]|联合|管理")
 # A letter's greeting before the text (领导你好!, 尊敬的领导:您好!)
 _GREETING = re.compile(r"(?:尊敬的)?(?:各位)?(?:领导|书记|市长|县长|区长)?(?:[,:])?(?:你好|您好|好)[!,。:]\s*")
 # A column's name before a headline, with a bar: 创建曝光台|, 城事直通车丨
@@ -488,7 +490,8 @@ def _read(text: str) -> ParsedLocation:
     pos = _skip_when(t, pos, end)
     m = _PREAMBLE.match(t, pos, end) if "发现" in t[pos:end] else None
     if m:
-        if inspectors := _AREA_OF_INSPECTORS.search(t, pos, m.end()):
+        if (inspectors := _AREA_OF_INSPECTORS.search(t, pos, m.end())) \
+                and not _NOT_AN_INSPECTORS_AREA.search(inspectors.group("sub")):
             # 马桥镇网格监督员巡查发现,…: the town whose inspectors found it is the area
             r.put("subdistrict", inspectors.group("sub"), inspectors.start("sub"), inspectors.end("sub"))
         pos = m.end()

@@ -88,7 +88,7 @@ _INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转拐近入进"))
 _LEAD_BEFORE_ROAD = re.compile(
     r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了|省会)|因为?|.{0,6}?(?=经过|途经|路过)"
     # (who tells it, 称…, and a county-level city, 安丘市…)
-    r"|(?:.{0,8}?称)?[\u4e00-\u9fff]{2,4}市(?!场)|.{0,8}?称)(?:经过|途经|路过)?(?=.{3})"
+    r"|(?:.{0,8}?称)?[\u4e00-\u9fff]{2,4}(?<!城)市(?!场)|.{0,8}?称)(?:经过|途经|路过)?(?=.{3})"
     rf"|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})(?=.{{3}})"
 )
 
@@ -128,8 +128,8 @@ def _set_intersection(r: Reading, m: re.Match, a: str, b: str | None, junction_e
             r.put("district", d.group(), m.start("a") + d.start(), m.start("a") + d.end())
     if a[-1] == "号" and (h := _HOUSE_NUMBER_END.search(a)) and valid_road(a[:h.start()]):
         a = a[:h.start()]  # 漳浦路29号和闽江路交叉口: the junction of the number's road
-    if a.endswith("口") and valid_road(a[:-1]):
-        a = a[:-1]  # 民治路口与解放东路交叉路口: the first road's own 口 named too
+    if a.endswith("路口") and valid_road(a[:-1]):
+        a = a[:-1]  # 民治路口与解放东路交叉路口: the first road's own 口 named too (新街口 is a name)
     a_len = len(a)
     if a in _THAT_ROAD and r.known_road:
         a = r.known_road  # (its span stays on the words that refer to it)

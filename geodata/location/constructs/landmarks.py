@@ -101,11 +101,11 @@ _NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人�
 # name cut before a conjunction (排水沟及).
 _NOT_A_PLACE = re.compile(
     r"^(?:周边|附近|一带|整条路|整条街|路口|路段|平地|荒地|空地|沿线|两侧|两边|两旁|旁边|对面|老旧)$"
-    r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线|位于"
+    r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线|(?<=.)位于"
     # a measure from a place, no place (这条路距离人民医院…)
     r"|距离"
-    # a gloss of the place told before (即通往某村的方向), a way toward a place
-    r"|^即|通往"
+    # a way toward a place (通往某村的方向): no place itself
+    r"|通往"
     r"|\d{4}年|\d{1,2}月\d{1,2}日"
     # a length (450米), not a place
     r"|^[\d.约近]+多?(?:米|公里)$"
@@ -141,13 +141,18 @@ def _valid_landmark(name: str) -> bool:
     return _valid_name(name[:facility.start()] if facility else name)
 
 
-_NEAR_WORDS = ("靠近", "临近", "邻近")
+_NEAR_WORDS = ("靠近", "临近", "邻近", "近")
+# words before a place's name that only say it is the place (即某小区门口, 位于某小区门口)
+_PLACE_IS = ("即", "位于")
 
 
 def _add_mark(r: Reading, name: str, start: int, relation: str = "at") -> Mark:
+    if name.startswith(_PLACE_IS) and len(name) > 4:
+        cut = 1 if name[0] == "即" else 2
+        name, start = name[cut:], start + cut
     if name.startswith(_NEAR_WORDS) and len(name) > 4:
         # 靠近某某中学: the place, and near it
-        cut = 2
+        cut = 1 if name[0] == "近" else 2
         name, start, relation = name[cut:], start + cut, "near" if relation == "at" else relation
     in_chain = r.anchor in (None, "road", "landmark") or r.clause == r.anchor_clause
     mark = Mark(name, _make_span(start, start + len(name)), relation, None, None, None, None, False, in_chain)
@@ -200,9 +205,9 @@ def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
         tail = cm.group("tail") if cm else None
         if tail and tail[0] == "门" and tail[1:] in RELATIONS and cm.group("name")[-1] in "东西南北正后侧" \
                 and not cm.group("branch"):
-            # 某小区北门外的…: the site's north gate, and outside it
-            cm = _GATE_SPLIT.fullmatch(chunk)
-            tail = cm.group("tail")
+            # 某小区北门外的…: the site's north gate, and outside it (东门外的… alone: no site named)
+            if split := _GATE_SPLIT.fullmatch(chunk):
+                cm, tail = split, split.group("tail")
         if tail and not (tail in RELATIONS or _meaningful_offset(tail)):
             cm = None
         if cm and _valid_landmark(cm.group("name")):

@@ -38,7 +38,7 @@ _ROAD_END = re.compile(r"[东西南北]头(?=路[东西南北]|\s*(?:$|[,;。]))
 _QUALIFIER = re.compile(
     # (人行道 with no 上 or 有 after it is the subject of the problem: 人行道垃圾较多, 人行道没有地砖)
     r"(?:某?处|的?地方|(?:小巷)?路边(?=有|存在|上|的|[,“\"\s|]|$|(?:白色|生活|建筑)?垃圾|杂物|杂草)|非?机动车道(?:边)?上|人行道(?:地|边)?上|人行道(?:地|边)?(?=有|存在)|马路(?:边)?上"
-    r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限)|存在)?|有(?!限)"
+    r"|绿地上|立杆上|路面上|“[^”]{1,5}地”|\"[^\"]{1,5}地\")+(?:有(?!限|人)|存在)?|有(?!限|人)"
     # "X小区 存在问题:…": a list's label after the place, the problems follow its colon
     r"|存在(?:的)?(?:主要)?问题:|存在"
 )
@@ -46,7 +46,7 @@ _REL_ALONE = re.compile(REL)
 _SIDE_WORD_AHEAD = re.compile(r"侧|两边|两旁").search
 # A numbered lamp post or pole (灯杆132#, 路灯杆15号, 1114号灯杆): what inspectors place a spot by
 _LAMP_POST = re.compile(
-    r"(?P<post>(?:路灯杆|灯杆|电线杆|电杆)\s*(?:号)?\d{1,5}[#号]?|\d{1,5}号(?:路灯杆|灯杆|电线杆|电杆))段?")
+    r"(?P<post>(?:路灯杆|灯杆|电线杆|电杆)\s*(?:号)?\d{1,5}[#号]|\d{1,5}号(?:路灯杆|灯杆|电线杆|电杆))段?")
 # the road named before, referred to, and its side: 该路段人行道西侧, 此路两侧, 这条路的东侧
 _THAT_ROAD_SIDE = re.compile(
     r"(?:该|此|这)条?(?:路段|道路|路)的?(?:人行道|非机动车道|便道|路边)?(?P<side>两侧|[东西南北]侧)")
@@ -163,9 +163,10 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
         return pos + 4
     if last == "road" and r.anchor == "road" and (c in "灯路电杆" or c.isdigit()) and (m := _LAMP_POST.match(t, pos, end)):
         # 三环路:灯杆132#段…, 某大道1114号灯杆…: a numbered lamp post on the road, the spot itself
-        _add_mark(r, m.group("post"), m.start("post"), relation="at")
+        rel = _REL_ALONE.match(t, m.end(), end)  # (某路12号灯杆旁: near it)
+        _add_mark(r, m.group("post"), m.start("post"), relation=RELATIONS[rel.group()] if rel else "at")
         r.anchor, r.anchor_clause = "landmark", r.clause
-        return m.end()
+        return rel.end() if rel else m.end()
     if last == "road" and r.anchor == "road" and "段" in t[pos:end]:
         m = _NAMED_SECTION.match(t, pos, end)
         rel = _REL_THAT_END.search(m.group("name")) if m else None

@@ -96,6 +96,7 @@ class Reading:
         self.warnings.append(_make_message(_make_span(start, end), message, None))
 
 
+_PREPOSITIONS = frozenset("沿把往向到在从与和")
 # Words that start a sentence, never a road name: 不知道在哪里 has no road 不知道.
 _NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想距给")  # 距离巷口100米: no road 距离巷; 给路人…: no road 给路
 
@@ -103,6 +104,7 @@ _NOT_NAME_START = frozenset("不没在是这那哪什怎我你他她它请要想
 def valid_road(name: str) -> bool:
     return (
         len(name) >= 2
+        and not (len(name) == 2 and name[0] in _PREPOSITIONS)  # 沿路两旁, 把路两侧: the way itself
         and name[0] not in _NOT_NAME_START
         and name not in GENERIC_WAYS
         and not name.endswith(("人行道", "车道", "街道", "报道"))  # 双车道: a lane; 记者…报道: a byline
@@ -124,7 +126,7 @@ def valid_road(name: str) -> bool:
 # a report (小e接到街坊报料), a demonstrative (该小区门口路旁), a causative (使道路变得拥挤)
 # (该道路, 该路 refer to the road named before: kept, as short names after 该 are)
 # (and an aspect word: 广告牌占了半条 is a clause, no road ending in 条; 废家具堵路 a road blocked)
-_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})|了(?!望)|堵|位于|占用|以及")
+_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})|了(?!望)|堵(?:路|塞|住|死)|位于|占用|以及")
 
 
 # inside a site, not a road ending in 里 (该小区里, 菜市场里; but 慈云寺北里 is a name)

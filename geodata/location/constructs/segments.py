@@ -43,7 +43,6 @@ def _read_offset_into(r: Reading, j: re.Match, stop: int) -> int | None:
         return None
     r.put("road_a", j.group("a"), j.start("a"), j.end("a"))
     r.put("road_b", j.group("b"), j.start("b"), j.end("b"))
-    r.values.pop("road", None)
     for key in ("direction", "distance_m"):
         if key in trial.values:
             span = trial.spans[key]

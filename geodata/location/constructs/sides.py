@@ -78,6 +78,8 @@ def _read_road_side(r: Reading, pos: int, end: int) -> int | None:
         if new is not None:
             return new
     m = ROAD_SIDE.match(t, pos, end) if has_side else None
+    if m and (t[pos] in "与及、" or (t[pos] == "和" and pos and t[pos - 1] not in ", \t;:")):
+        m = None  # 人民路与解放路两边: a conjunction right after a road is no road's first character
     if m and valid_road(m.group("road")):
         return _put_road_side(r, m.group("road"), m.start("road"), m.group("side"), m.start("side"))
     m = WAY_SIDE_AT_END.match(t, pos, end) if has_side else None

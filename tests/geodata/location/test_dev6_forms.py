@@ -175,3 +175,61 @@ def test_both_sides_told_inside_the_sentence(text, side):
 
 def test_a_clause_with_a_verb_is_no_road():
     assert _d("市民反映,商家占用公共车位以及通道")["road"] is None
+
+
+# -- near misses found by a review of the rules above ------------------------------------
+def test_a_gate_alone_before_a_relation_reads_without_error():
+    d = _d("东门外的垃圾桶满溢。")
+    assert d["errors"] == [] or all("internal" not in e["message"] for e in d["errors"])
+    assert d["problems"] == ["垃圾桶满溢"]
+    assert _d("人民路，南门外的垃圾没人清理。")["road"] == "人民路"
+
+
+@pytest.mark.parametrize("text", [
+    "市城乡管理局执法人员检查发现，人民路有垃圾",
+    "近日，各乡镇城管执法中队巡查发现，人民路有垃圾",
+    "区城管局联合街道执法队员检查发现，人民路有垃圾",
+])
+def test_an_agency_s_inspectors_name_no_area(text):
+    assert _d(text)["subdistrict"] is None
+
+
+def test_road_names_with_words_the_rules_watch_for():
+    assert (_d("竹山县堵河路与城关大道交叉口,垃圾")["road_a"]) == "堵河路"
+    assert _d("新街口与中山路交叉口,垃圾")["road_a"] == "新街口"
+    assert _d("新城市花园路与人民路交叉口,垃圾")["road_a"] == "新城市花园路"
+    assert _d("白马线东侧,垃圾")["road"] == "白马线"
+
+
+def test_the_road_stays_beside_its_bracketed_junction():
+    assert _d("汉阳路(汉阳路与黄河路交叉口南约100米)西侧人行道地砖缺失")["road"] == "汉阳路"
+
+
+@pytest.mark.parametrize("text, side_road", [
+    ("人民路与解放路两边，乱停车", None),
+    ("人民路，往路两边扔垃圾", "人民路"),
+    ("建设路，把路两侧都堆满了杂物", "建设路"),
+])
+def test_a_word_before_路_is_no_road_with_sides(text, side_road):
+    assert _d(text)["side_road"] == side_road
+
+
+def test_a_count_of_poles_is_no_numbered_post_and_a_post_keeps_its_relation():
+    assert _d("人民路灯杆3根倾斜")["landmarks"] == []
+    lm = _d("人民路1号灯杆旁,垃圾")["landmarks"][0]
+    assert (lm["name"], lm["relation"]) == ("1号灯杆", "near")
+
+
+@pytest.mark.parametrize("text, name, relation", [
+    ("人民路与解放路交叉口东北角，即新华小区门口，乱停车", "新华小区", "front"),
+    ("建设路位于新华小区门口处，垃圾堆积", "新华小区", "front"),
+    ("人民路近实验中学路口,垃圾", "实验中学", "near"),
+])
+def test_words_before_a_place_s_name_are_stripped_not_the_place(text, name, relation):
+    lm = _d(text)["landmarks"][0]
+    assert (lm["name"], lm["relation"]) == (name, relation)
+
+
+def test_someone_doing_it_is_no_part_of_the_phrase():
+    assert _d("人民路南侧，有人占道经营")["problems"] == ["占道经营"]
+    assert _d("人民路,有垃圾")["problems"] == ["垃圾"]
