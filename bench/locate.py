@@ -2,7 +2,7 @@
 
 1. Parser per-field F1 for subdistrict, road pair (either order), anchor_kind, direction,
    distance_m, side and problems, next to a plain regular-expression baseline
-   (geodata.location.baseline), on nine labelled files: locations_dev.jsonl (82 real
+   (geodata.location.baseline), on ten labelled files: locations_dev.jsonl (82 real
    lines), locations_dev2.jsonl (the second set's dev part: rules may be written from it)
    and locations_heldout.jsonl (its held-out third: no rule is written from it; see
    fixtures/SOURCES.md), locations_fresh.jsonl (180 lines labelled blind later, from
@@ -11,7 +11,8 @@
    from 91 pages no other set used; a dev set since 2026-12-01), locations_blind4.jsonl (200 lines from 88 further pages, a
    fourth blind set at first, a dev set since the second session of 2026-12-01),
    locations_dev6.jsonl (301 lines from 142 further pages, weighted to sides and offsets, a
-   dev set from the start), and
+   dev set from the start), locations_dev7.jsonl (174 lines from 89 further pages, a dev set
+   from the start), and
    locations_blind5.jsonl (190 lines from 108 further pages, a fifth blind set: no rule is
    written from it and the models never train on it). A hit counts only when the field is in the label and the value
    is the same; then the macro average of the seven fields, and the problems scored phrase
@@ -74,7 +75,7 @@ SEED = 20261126
 F1_FILES = (("dev", "locations_dev.jsonl"), ("dev2", "locations_dev2.jsonl"),
             ("heldout", "locations_heldout.jsonl"), ("fresh", "locations_fresh.jsonl"),
             ("dev4", "locations_dev4.jsonl"), ("blind3", "locations_blind3.jsonl"),
-            ("blind4", "locations_blind4.jsonl"), ("dev6", "locations_dev6.jsonl"),
+            ("blind4", "locations_blind4.jsonl"), ("dev6", "locations_dev6.jsonl"), ("dev7", "locations_dev7.jsonl"),
             ("blind5", "locations_blind5.jsonl"))
 
 

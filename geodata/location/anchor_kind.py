@@ -34,6 +34,7 @@ from geodata.location.crf_model import ShippedModel
 TRAINING_FILES = (
     "locations_dev.jsonl", "locations_dev2.jsonl", "locations_fresh.jsonl",
     "locations_dev4.jsonl", "locations_blind3.jsonl", "locations_blind4.jsonl", "locations_dev6.jsonl",
+    "locations_dev7.jsonl",
 )
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PARAMS = {"c1": 0.1, "c2": 0.1, "max_iterations": 200}

@@ -79,8 +79,8 @@ GENERIC_WAYS = frozenset({
 # -- junctions ----------------------------------------------------------------------
 JUNCTION = (
     # 交界的十字路口, 交汇的路口: the junction named after the roads meeting
-    r"(?:(?:交界|交汇|交会|相交|交叉)的?(?:十字|丁字)路口|(?:交界|交汇|交会|相交)的?路口"
-    r"|交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\)"
+    r"(?:(?:交界|交汇|交会|相交|交叉|交接)的?(?:十字|丁字)路口|(?:交界|交汇|交会|相交|交接)的?路口"
+    r"|交叉路口|交叉口|交叉处|交界处|交汇处|交会处|交接处|交口|十字路口|丁字路口|路口|\((?:交叉)?路口\)"
     # a street's or lane's own 口 at the clause's end (某路和某街口,): not inside a name (新街口北大街)
     r"|(?<=[街巷])口(?![\u4e00-\u9fff]{0,5}[路街道巷交口])"
     # the roads' meeting and a heading from it, no junction word: 甲街与乙路交汇以南
@@ -102,7 +102,7 @@ CITY_NAMES = (
 # 北京大学东路), or 市 itself.
 CITY_NAME_GOES_ON = r"[东西南北中湾河江站门市港]|大学|大[街道]"
 CONJ = r"(?:与|和|、|/)"
-TRAVEL = r"由[东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
+TRAVEL = r"[由从][东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
 
 # -- landmarks ----------------------------------------------------------------------
 RELATIONS = {

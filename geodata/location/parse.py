@@ -558,7 +558,7 @@ _KIND_AFTER_TOWN = re.compile(r"街道办事处|街道|地区|办事处")
 # the estate of a resident who writes (我是某某花园的居民): up to 20 characters, then 居民 or 业主
 _RESIDENT_OF = re.compile(r"[^,;。:]{2,20}?的?(?:居民|业主|住户)")
 # who was at the place, before it (记者在…, 网友们曾在…)
-_WHO_AT = re.compile(r"(?:记者|笔者|小编|网友|市民|居民)(?:们)?(?:来|曾)?在")
+_WHO_AT = re.compile(r"(?:记者|笔者|小编|网友|市民|居民)(?:们)?(?:来|曾)?[在从]")
 _HOME_WINDOW = 40  # how far into a report its "家住…" (where the caller lives) is looked for
 
 

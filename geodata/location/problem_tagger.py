@@ -51,6 +51,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TRAINING_FILES = (
     "locations_dev.jsonl", "locations_dev2.jsonl", "locations_fresh.jsonl",
     "locations_dev4.jsonl", "locations_blind3.jsonl", "locations_blind4.jsonl", "locations_dev6.jsonl",
+    "locations_dev7.jsonl",
 )
 LABELS_FILE = "locations_problems_v2.jsonl"
 PARAMS = {"c1": 0.1, "c2": 0.2, "max_iterations": 150, "feature.possible_transitions": True}

@@ -39,7 +39,7 @@ from geodata.location.types import _make_span
 _LANDMARK_DE = re.compile(rf"(?P<chunk>{_LM}{{1,20}}?(?:\([^()]{{1,15}}\))?)(?=的)")
 _LANDMARK_CHUNK = re.compile(
     rf"(?P<name>.+?)(?P<branch>\([^()]{{1,15}}\))?"
-    rf"(?P<tail>{REL}|正?{DIR}(?:角|侧|则|方向|面|边)?(?:[向往以]正?{DIR}(?:方向)?)?(?:仅?{DISTANCE})?)?"
+    rf"(?P<tail>{REL}|正?{DIR}(?:角|侧|则|方向|面|边|岸)?(?:[向往以]正?{DIR}(?:方向)?)?(?:仅?{DISTANCE})?)?"
 )
 # a space inside a name is kept after a Latin letter or digit: "ZamZam 印巴餐厅"
 # (a character class, checked afterwards by _good_spaces: alternation per character is slow)
@@ -62,6 +62,12 @@ _LANDMARK_GATE = re.compile(rf"(?P<name>{_LM}{{1,12}}?{GATE_END})")
 _LANDMARK_FACILITY = re.compile(rf"(?P<name>{_LM}{{2,20}}?{FACILITY_END})")
 _LANDMARK_ESTATE = re.compile(rf"(?P<name>{_LM}{{1,8}}?(?:花园|家园|新村|苑|村))(?![\u4e00-\u9fff]{{0,2}}(?:路|街|道|巷))")
 
+# A village or its committee, then a quarter of it (村东, 村委西; 王村东路与… is a road's name,
+# 村委西路边 the roadside west of the committee)
+_VILLAGE_QUARTER = re.compile(
+    rf"(?P<name>{_LM}{{1,10}}?(?:村委会|村委|居委会|村))村?(?P<d>东北|东南|西北|西南|[东西南北])(?:面|边|侧|头)?"
+    r"(?!(?:路|街|大道|巷)(?![边旁面口上])|[村庄镇乡屯])"
+)
 # a chunk whose relation word begins with its gate's 门 (某小区北门外): the gate in the name
 _GATE_SPLIT = re.compile(rf"(?P<name>.+?[东西南北正后侧]门)(?P<branch>)(?P<tail>{REL})")
 # A gate of a site right after its name (某医院北门, 某小区东大门), not 门口/门前 (relations)
@@ -102,6 +108,10 @@ _NOT_SITE_START = re.compile(r"[在是有对向往以从]|沿|道路|路面|人�
 _NOT_A_PLACE = re.compile(
     r"^(?:周边|附近|一带|整条路|整条街|路口|路段|平地|荒地|空地|沿线|两侧|两边|两旁|旁边|对面|老旧)$"
     r"|[了是为将把被也]|发现|收到|停在|私自|摆摊|反映|记者|看到|热线|(?<=.)位于"
+    # an adverb joins clauses, it names nothing (两岸尤其西岸…)
+    r"|尤其|特别是"
+    # a time, no place (近一年每次下大雨…)
+    r"|每[天次晚年月周]|^[一两几]年"
     # a measure from a place, no place (这条路距离人民医院…)
     r"|距离"
     # a way toward a place (通往某村的方向): no place itself
@@ -181,6 +191,11 @@ def _landmark_name(m: re.Match, r: Reading) -> str:
 
 def _read_landmark(r: Reading, pos: int, end: int) -> int | None:
     t = r.t
+    # 0'. a village or its committee and a quarter of it: 某某村村东沟渠内, 某村委西路边, 某村西北
+    if "村" in t[pos:pos + 14] and (m := _VILLAGE_QUARTER.match(t, pos, end)) and _valid_landmark(m.group("name")):
+        mark = _add_mark(r, m.group("name"), pos, relation="side")
+        mark.direction, mark.direction_span = m.group("d"), _make_span(m.start("d"), m.end("d"))
+        return m.end()
     # 0. a site and 里 (inside it): 某某小区里的垃圾箱, 菜市场里 (里 alone is no relation
     # word: it ends names, 北里, 故里)
     m = _SITE_INSIDE.match(t, pos, end) if "里" in t[pos:pos + 24] else None

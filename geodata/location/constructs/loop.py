@@ -159,7 +159,7 @@ def _read_step(r: Reading, pos: int, end: int, c: str) -> int | None:
             new = _read_paren(r, pos, end)
             if new is not None:
                 return new
-    if c == "由" and _TRAVEL.match(t, pos, end):
+    if c in "由从" and _TRAVEL.match(t, pos, end):
         return pos + 4
     if last == "road" and r.anchor == "road" and (c in "灯路电杆" or c.isdigit()) and (m := _LAMP_POST.match(t, pos, end)):
         # 三环路:灯杆132#段…, 某大道1114号灯杆…: a numbered lamp post on the road, the spot itself

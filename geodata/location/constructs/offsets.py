@@ -30,8 +30,8 @@ for _optional, _branch in (
 del _optional, _branch
 _OFFSET = re.compile(
     # (正北方, a quarter ending its clause: 体育馆正北方,)
-    rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|方(?=[,;。])|面|边|行(?=约|大约|\d))|)|)"
-    rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)|)\)?(?:,{_DIST_START}|仅{_DIST_START}|)"
+    rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|方(?=[,;。])|面|边|岸|行(?=约|大约|\d))|)|)"
+    rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)(?:前行|步行|走|行|)|)\)?(?:,{_DIST_START}|仅{_DIST_START}|)"
     rf"(?:{_DISTANCE_BRANCHES}|)"
 )
 _OFFSET_GROUPS = ("c", "ck", "h", "approx1", "num", "unit", "approx2")
@@ -41,7 +41,7 @@ assert _OFFSET.groups == len(_OFFSET_GROUPS)
 _DIGIT_FIRST = frozenset("0123456789")
 _DISTANCE_AHEAD = re.compile(DISTANCE).match
 _OFFSET_AHEAD = (
-    rf"(?=的?正?{DIR}(?:侧|则|角|方向|方[,;。]|面|边|行?约|行?大约|行?\d|[一二两三四五六七八九十]+[米公])"
+    rf"(?=的?正?{DIR}(?:侧|则|角|方向|方[,;。]|面|边|岸|行?约|行?大约|行?\d|[一二两三四五六七八九十]+[米公])"
     rf"|[向往以]正?{DIR}"
     # a distance alone, from a gate or a lane's mouth (巷口约100米处)
     rf"|(?:约|大约)?\d+多?(?:米|公里)处)"

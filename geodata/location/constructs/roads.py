@@ -16,8 +16,8 @@ from geodata.location.types import _make_span
 
 # Words a report puts before the place, read into a road name when nothing separates
 # them (记者来到宏政街, 点位位于幸福路, 紧挨墙的路): the road starts after the last of them.
-# (经过 a walk past it: 今天晚上经过某路和…; 市区 the town, not the road: 来到市区某某路)
-_LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|经过|走到|反映|发现|看到|留言|的|市区)")
+# (经过 a walk past it: 今天晚上经过某路和…; 市区 the town, not the road: 来到市区某某路; 记者在某街)
+_LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|经过|走到|反映|发现|看到|留言|的|市区|(?:记者|笔者|网友|市民)在)")
 # A district glued to its road (下城区广福路, 金水区经三路); 小区路, 园区路 are names.
 _DISTRICT_IN_NAME = re.compile(DISTRICT_NAME)
 # (only after a lead word: 美丽乡村大道, 江南水乡大道 are names)

@@ -155,7 +155,8 @@ def test_an_address_anchors_as_a_landmark_in_the_labels():
 
     from geodata.location.evaluate import load_records
     fixtures = Path(__file__).resolve().parents[3] / "fixtures"
-    for name in ("locations_dev.jsonl", "locations_blind4.jsonl", "locations_dev6.jsonl", "locations_blind5.jsonl"):
+    for name in ("locations_dev.jsonl", "locations_blind4.jsonl", "locations_dev6.jsonl", "locations_dev7.jsonl",
+                 "locations_blind5.jsonl"):
         assert not [r["id"] for r in load_records(fixtures / name) if r["address"] and r["anchor_kind"] == "other"]
 
 
