@@ -9,8 +9,8 @@ form and lets a CRF, which sees the rules' own cut as a feature, cut everything 
 1. 5-fold cross-validated on the model's training lines (the dev files, labelled to
    convention v2, fixtures/problems_convention.md; folds by a seeded shuffle): the rules
    (`parse_rules`; written from these lines, so flattered here), the CRF on the characters
-   alone, and the stacked CRF as shipped. All lines, and the prose files (fresh, dev4,
-   blind3), where the three differ most.
+   alone, and the stacked CRF as shipped. All lines, and the prose files (fresh, dev4, blind3,
+   blind4, dev6, dev7), where the three differ most.
 2. The held-out files (locations_heldout, locations_blind5; no rule was written from them
    and the model never trained on them): the rules against `parse` with the shipped model.
 
@@ -42,7 +42,8 @@ from geodata.location.evaluate import load_records, with_problems  # noqa: E402
 from geodata.location.parse import parse, parse_rules  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
-PROSE = ("locations_fresh.jsonl", "locations_dev4.jsonl", "locations_blind3.jsonl")
+PROSE = ("locations_fresh.jsonl", "locations_dev4.jsonl", "locations_blind3.jsonl", "locations_blind4.jsonl",
+         "locations_dev6.jsonl", "locations_dev7.jsonl")
 HELD_OUT = (("heldout", "locations_heldout.jsonl"), ("blind5", "locations_blind5.jsonl"))
 FOLDS, SEED = 5, 7
 
