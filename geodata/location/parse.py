@@ -148,7 +148,7 @@ _RESPONSIBLE_UNIT_AREA = re.compile(
 # A 街道, 镇 or 乡 right after its district in a report's prose (长沙市天心区某某街道,
 # 大渡口区某某镇): the area, where the line's start named none.
 _AREA_AFTER_DISTRICT = re.compile(
-    r"(?<=[\u4e00-\u9fff][区县])(?<![小社园城景校院厂片营矿地]区)"
+    r"(?<=[\u4e00-\u9fff][区县])(?<![小社园景校院厂片营矿地]区)(?<![老主市新]城区)"
     r"(?P<sub>(?P<name>[\u4e00-\u9fff]{2,5}?)(?P<kind>街道办事处|街道|镇|乡))"
 )
 
@@ -176,7 +176,7 @@ _SUBDISTRICT = re.compile(
 # (also who and where: 记者在山姆小镇; and 小镇, a word in names of estates and malls)
 # (来到 is a reporter's walk: 来到某某社区党群服务中心; 经 an office that acted: 经某某街道
 # 现场查看, but a name of two characters may start with 经)
-_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口|记者|在|来到|^经(?=..)|小$")
+_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口|记者|在|来到|^经(?=..)|小$|[往向]")
 # 学院路街道， is a subdistrict named after a road: a name with a road word is one when a
 # comma closes it and it is a kind of area a line starts with.
 _SUBDISTRICT_BAD_BEFORE_COMMA = re.compile(r"沿线|区|的|[东西南北]侧|交叉|路口|与|和")
@@ -494,6 +494,10 @@ def _read(text: str) -> ParsedLocation:
                 and not _NOT_AN_INSPECTORS_AREA.search(inspectors.group("sub")):
             # 马桥镇网格监督员巡查发现,…: the town whose inspectors found it is the area
             r.put("subdistrict", inspectors.group("sub"), inspectors.start("sub"), inspectors.end("sub"))
+        elif "区" in t[pos:m.end()] or "县" in t[pos:m.end()]:
+            # 在某区某镇某处,督查发现…, 督察组来到某县某镇某村暗访发现: the area named before the
+            # words of finding
+            _read_area_after_district(r, pos, m.end())
         pos = m.end()
     if t.startswith("图为", pos) and _HAN.match(t, pos + 2):
         pos += 2  # 图为某某镇…: a caption's "the picture shows"

@@ -128,7 +128,7 @@ def valid_road(name: str) -> bool:
 # a report (小e接到街坊报料), a demonstrative (该小区门口路旁), a causative (使道路变得拥挤)
 # (该道路, 该路 refer to the road named before: kept, as short names after 该 are)
 # (and an aspect word: 广告牌占了半条 is a clause, no road ending in 条; 废家具堵路 a road blocked)
-_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})|了(?!望)|堵(?:路|塞|住|死)|位于|占用|以及|村委|居委")
+_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})|了(?!望)|堵(?:路|塞|住|死)|位于|占用|以及|村委|居委|着|方向|往")
 
 
 # inside a site, not a road ending in 里 (该小区里, 菜市场里; but 慈云寺北里 is a name)

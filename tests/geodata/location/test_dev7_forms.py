@@ -46,3 +46,17 @@ def test_ways_described_are_no_names():
     assert d["road_b"] is None and d["road_a"] is None
     assert _d("福马路与埠兴路交叉口,洞口被垃圾占领")["road_a"] == "福马路"
     assert _d("阳光花苑中汇路大门口马路 污水横流")["road_b"] is None
+
+
+@pytest.mark.parametrize("text, subdistrict", [
+    ("在福绵区石和镇某某门业门前,督查发现水沟边上有垃圾焚烧的痕迹", "石和镇"),
+    ("督察组近日来到五河县申集镇南乔村暗访发现,该村卫生环境差。", "申集镇"),
+    ("记者在襄城区卧龙镇新建村的一条村道上发现,数座垃圾堆", "卧龙镇"),
+])
+def test_the_area_named_before_the_words_of_finding(text, subdistrict):
+    assert _d(text)["subdistrict"] == subdistrict
+
+
+def test_a_way_toward_a_town_names_no_area_or_road():
+    d = _d("在县城往浪平镇方向路口,发现群众在路边占道摆摊")
+    assert d["subdistrict"] is None and d["road"] != "县城往浪平镇方向路"
