@@ -102,7 +102,8 @@ CITY_NAMES = (
 # 北京大学东路), or 市 itself.
 CITY_NAME_GOES_ON = r"[东西南北中湾河江站门市港]|大学|大[街道]"
 CONJ = r"(?:与|和|、|/)"
-TRAVEL = r"[由从][东西南北]向[东西南北]"  # direction of travel on a carriageway, not a place
+# direction of travel on a carriageway, not a place (由东向西; 从北向南的 — but 从北向南约100米 walks)
+TRAVEL = r"(?:由[东西南北]向[东西南北]|从[东西南北]向[东西南北](?=的))"
 
 # -- landmarks ----------------------------------------------------------------------
 RELATIONS = {

@@ -85,6 +85,8 @@ _AREA_OF_INSPECTORS = re.compile(
     r"(?:^|(?<=[,:\s]))(?P<sub>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))"
     r"(?=[\u4e00-\u9fff]{0,6}?(?:网格|城管|执法|中队|监督员|巡查员|工作人员))"
 )
+# a preamble that names a stretch, a start or more than one district names no one area
+_NOT_ONE_AREA = re.compile(r"(?<![来看找])[至到]|出发|[区县].*[区县]")
 # an agency, "each" or "all" before the kind word, no area (市城乡管理局, 各乡镇, 全区街道, 联合街道)
 _NOT_AN_INSPECTORS_AREA = re.compile(r"城乡|[各全我本该区市县局]|联合|管理")
 # A letter's greeting before the text (领导你好!, 尊敬的领导:您好!)
@@ -176,7 +178,7 @@ _SUBDISTRICT = re.compile(
 # (also who and where: 记者在山姆小镇; and 小镇, a word in names of estates and malls)
 # (来到 is a reporter's walk: 来到某某社区党群服务中心; 经 an office that acted: 经某某街道
 # 现场查看, but a name of two characters may start with 经)
-_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口|记者|在|来到|^经(?=..)|小$|[往向]")
+_SUBDISTRICT_BAD = re.compile(r"路|大道|大街|沿线|区|的|[东西南北]侧|交叉|路口|记者|在|来到|^经(?=..)|小$|往")
 # 学院路街道， is a subdistrict named after a road: a name with a road word is one when a
 # comma closes it and it is a kind of area a line starts with.
 _SUBDISTRICT_BAD_BEFORE_COMMA = re.compile(r"沿线|区|的|[东西南北]侧|交叉|路口|与|和")
@@ -494,7 +496,7 @@ def _read(text: str) -> ParsedLocation:
                 and not _NOT_AN_INSPECTORS_AREA.search(inspectors.group("sub")):
             # 马桥镇网格监督员巡查发现,…: the town whose inspectors found it is the area
             r.put("subdistrict", inspectors.group("sub"), inspectors.start("sub"), inspectors.end("sub"))
-        elif "区" in t[pos:m.end()] or "县" in t[pos:m.end()]:
+        elif ("区" in t[pos:m.end()] or "县" in t[pos:m.end()]) and not _NOT_ONE_AREA.search(t, pos, m.end()):
             # 在某区某镇某处,督查发现…, 督察组来到某县某镇某村暗访发现: the area named before the
             # words of finding
             _read_area_after_district(r, pos, m.end())

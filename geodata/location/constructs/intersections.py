@@ -86,7 +86,7 @@ _INTERSECTION_HINT = char_search(_CONJ_CHARS | set("口处环转拐近入进"))
 # them (他在经过某路和…), who tells it (称…) or a city (安丘市…); or a large city's name (福州某某路与…), unless it goes on a name of
 # its own (西安门大街, 北京站东街).
 _LEAD_BEFORE_ROAD = re.compile(
-    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|.{0,12}?(?:靠近|市区|了|省会)|因为?|.{0,6}?(?=经过|途经|路过)"
+    r"(?:.{2,12}?[区县]|新区|.{1,12}?[在于]|[沿顺挨]着|(?:记者|笔者|网友|市民)从|.{0,12}?(?:靠近|市区|了|省会)|因为?|.{0,6}?(?=经过|途经|路过)"
     # (who tells it, 称…, and a county-level city, 安丘市…)
     r"|(?:.{0,8}?称)?[\u4e00-\u9fff]{2,4}(?<!城)市(?!场)|.{0,8}?称)(?:经过|途经|路过)?(?=.{3})"
     rf"|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})(?=.{{3}})"

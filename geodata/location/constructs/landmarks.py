@@ -65,8 +65,10 @@ _LANDMARK_ESTATE = re.compile(rf"(?P<name>{_LM}{{1,8}}?(?:花园|家园|新村|�
 # A village or its committee, then a quarter of it (村东, 村委西; 王村东路与… is a road's name,
 # 村委西路边 the roadside west of the committee)
 _VILLAGE_QUARTER = re.compile(
-    rf"(?P<name>{_LM}{{1,10}}?(?:村委会|村委|居委会|村))村?(?P<d>东北|东南|西北|西南|[东西南北])(?:面|边|侧|头)?"
-    r"(?!(?:路|街|大道|巷)(?![边旁面口上])|[村庄镇乡屯])"
+    rf"(?P<name>{_LM}{{1,10}}?(?:村委会|村委|居委会|村))村?(?P<d>东北|东南|西北|西南|[东西南北])(?:面|边|头)?"
+    # (only before what lies in that quarter: a roadside, water, fields, "has", a stop — not a
+    # gate, a stop, a school, a distance or a corner, which the other readings take)
+    r"(?=(?:路|街)(?:边|旁|面|口|上)|桥[下边旁头]|[河沟渠田地坡山林塘有处,;。\s]|$)"
 )
 # a chunk whose relation word begins with its gate's 门 (某小区北门外): the gate in the name
 _GATE_SPLIT = re.compile(rf"(?P<name>.+?[东西南北正后侧]门)(?P<branch>)(?P<tail>{REL})")
@@ -157,11 +159,12 @@ _PLACE_IS = ("即", "位于")
 
 
 def _add_mark(r: Reading, name: str, start: int, relation: str = "at") -> Mark:
-    if name.startswith(_PLACE_IS) and len(name) > 4:
+    if name.startswith(_PLACE_IS) and len(name) > 4 and (name[0] != "即" or r.anchor is not None):
+        # (即 glosses a place told before: 某交叉口东北角,即某小区门口; 即墨古城 is a name)
         cut = 1 if name[0] == "即" else 2
         name, start = name[cut:], start + cut
-    if name.startswith(_NEAR_WORDS) and len(name) > 4:
-        # 靠近某某中学: the place, and near it
+    if name.startswith(_NEAR_WORDS) and len(name) > 4 and (name[0] != "近" or r.last == "road"):
+        # 靠近某某中学, 某路近某中学: the place, and near it (近江家园 is a name)
         cut = 1 if name[0] == "近" else 2
         name, start, relation = name[cut:], start + cut, "near" if relation == "at" else relation
     in_chain = r.anchor in (None, "road", "landmark") or r.clause == r.anchor_clause

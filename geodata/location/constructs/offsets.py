@@ -31,7 +31,7 @@ del _optional, _branch
 _OFFSET = re.compile(
     # (正北方, a quarter ending its clause: 体育馆正北方,)
     rf"的?\(?(?:正?(?P<c>{DIR})(?:(?P<ck>角|侧|则|方向|方(?=[,;。])|面|边|岸|行(?=约|大约|\d))|)|)"
-    rf"(?:,?[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)(?:前行|步行|走|行|)|)\)?(?:,{_DIST_START}|仅{_DIST_START}|)"
+    rf"(?:,?(?:从{DIR}|)[向往以朝]正?(?P<h>{DIR})(?:方向|侧|)(?:前行|步行|走|行|)|)\)?(?:,{_DIST_START}|仅{_DIST_START}|)"
     rf"(?:{_DISTANCE_BRANCHES}|)"
 )
 _OFFSET_GROUPS = ("c", "ck", "h", "approx1", "num", "unit", "approx2")
@@ -42,13 +42,13 @@ _DIGIT_FIRST = frozenset("0123456789")
 _DISTANCE_AHEAD = re.compile(DISTANCE).match
 _OFFSET_AHEAD = (
     rf"(?=的?正?{DIR}(?:侧|则|角|方向|方[,;。]|面|边|岸|行?约|行?大约|行?\d|[一二两三四五六七八九十]+[米公])"
-    rf"|[向往以]正?{DIR}"
+    rf"|(?:从{DIR})?[向往以]正?{DIR}"
     # a distance alone, from a gate or a lane's mouth (巷口约100米处)
     rf"|(?:约|大约)?\d+多?(?:米|公里)处)"
 )
 # A cheap first-character test: an offset cannot start at most positions, and a set
 # lookup costs far less than a failed regular-expression call.
-_OFFSET_FIRST = frozenset("的(正东西南北,向往以朝约大近0123456789零〇一二两三四五六七八九十百")
+_OFFSET_FIRST = frozenset("的(正东西南北,向往以朝约大近从0123456789零〇一二两三四五六七八九十百")
 
 
 _LENGTH_AFTER = re.compile(r"的?(?:路段|长|距离|范围)")
@@ -69,6 +69,8 @@ def _read_offset(r: Reading, pos: int, end: int) -> int | None:
     c, ck, h, approx1, num, unit, approx2 = m.groups()  # _OFFSET_GROUPS, in order
     if not ((c and (ck or num)) or h or num):
         return None
+    if first == "从" and not num:
+        return None  # 从北向南的机动车道: the direction of travel, no heading walked
     distance = None
     if num and _LENGTH_AFTER.match(t, m.end(), end):
         return None  # (北二环到联盟路)450米的路段上: the length of a stretch, no offset

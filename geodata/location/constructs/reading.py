@@ -109,7 +109,7 @@ def valid_road(name: str) -> bool:
         and name not in GENERIC_WAYS
         and not name.endswith(("人行道", "车道", "街道", "报道"))  # 双车道: a lane; 记者…报道: a byline
         # a strip of the way, no street: 南侧便道, 人行便道, 慢行道, 步行道
-        and not name.endswith(("便道", "慢行道", "步行道"))
+        and not name.endswith(("便道", "慢行道", "步行道", "河道"))  # (某村村委东河道: a river's bed)
         and not (name.endswith("马路") and name[-3:-2] in "口前外边旁")  # (大门口马路: the street there; 福马路)
         and "的" not in name[1:]  # (拐往某村的路口: a way described, no name; a leading 的 is cut off later)
         # a way inside a site, no street: 小区消防通道, 楼内过道, 单元楼道
@@ -128,7 +128,7 @@ def valid_road(name: str) -> bool:
 # a report (小e接到街坊报料), a demonstrative (该小区门口路旁), a causative (使道路变得拥挤)
 # (该道路, 该路 refer to the road named before: kept, as short names after 该 are)
 # (and an aspect word: 广告牌占了半条 is a clause, no road ending in 条; 废家具堵路 a road blocked)
-_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})|了(?!望)|堵(?:路|塞|住|死)|位于|占用|以及|村委|居委|着|方向|往")
+_CLAUSE_IN_NAME = re.compile(r"被|接到|丢弃|^使|^该(?=.{3})|了(?!望)|堵(?:路|塞|住|死)|位于|占用|以及|方向|进入|驶入")
 
 
 # inside a site, not a road ending in 里 (该小区里, 菜市场里; but 慈云寺北里 is a name)

@@ -17,7 +17,7 @@ from geodata.location.types import _make_span
 # Words a report puts before the place, read into a road name when nothing separates
 # them (记者来到宏政街, 点位位于幸福路, 紧挨墙的路): the road starts after the last of them.
 # (经过 a walk past it: 今天晚上经过某路和…; 市区 the town, not the road: 来到市区某某路; 记者在某街)
-_LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|经过|走到|反映|发现|看到|留言|的|市区|(?:记者|笔者|网友|市民)在)")
+_LEAD_IN_NAME = re.compile(r".*(?:来到|位于|途经|路过|经过|走到|反映|发现|看到|留言|的|市区|(?:记者|笔者|网友|市民)在|[沿顺挨]着)")
 # A district glued to its road (下城区广福路, 金水区经三路); 小区路, 园区路 are names.
 _DISTRICT_IN_NAME = re.compile(DISTRICT_NAME)
 # (only after a lead word: 美丽乡村大道, 江南水乡大道 are names)
@@ -58,6 +58,9 @@ def skip_lead_in_road(r: Reading, pos: int, end: int) -> int | None:
 _MOUTH_THEN = re.compile(r"[东西南北两]侧|[向往朝]?[东西南北]\d|[向往朝][东西南北]|\d|\s*(?:[,;。]|$)")
 
 
+_COMMITTEE_QUARTER = re.compile(r"(?:村委会?|居委会?|村)[东西南北]路$")
+
+
 # A lane numbered off a road, after the road's name: 北八巷, 二条, 东三弄.
 _NUMBERED_LANE = re.compile(r"[东西南北]?[一二三四五六七八九十]{1,3}(?:巷|条|弄)(?![\u4e00-\u9fff]{0,3}(?:路|街|巷|小区|村))")
 # A street named off another by a compass word, right after it: 三义街北街, 新华路东街
@@ -86,6 +89,8 @@ def _read_road(r: Reading, pos: int, end: int) -> int | None:
     m = m or ROAD.match(r.t, pos, end)
     if m and (_LEAD_IN_NAME.match(m.group("road")) or m.group("road").endswith("上路")):
         m = None  # 途经道路扬尘, 车辆带泥上路: words before a way, or a verb, not a name
+    if m and r.t[m.end():m.end() + 1] in ("边", "旁") and _COMMITTEE_QUARTER.search(m.group("road")):
+        m = None  # 某村村委西路边: west of the committee, by the road (某村委西路与… is a road's name)
     if not m or not valid_road(m.group("road")):
         if (r.anchor is None and (w := _WAY_ALONE.match(r.t, pos, end)) and valid_road(w.group("road"))
                 and not w.group("road").endswith(_FOOTBRIDGE)):

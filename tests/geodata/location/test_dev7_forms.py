@@ -60,3 +60,44 @@ def test_the_area_named_before_the_words_of_finding(text, subdistrict):
 def test_a_way_toward_a_town_names_no_area_or_road():
     d = _d("在县城往浪平镇方向路口,发现群众在路边占道摆摊")
     assert d["subdistrict"] is None and d["road"] != "县城往浪平镇方向路"
+
+
+# -- near misses found by a review of the rules above ------------------------------------
+@pytest.mark.parametrize("text, name, relation, direction, distance", [
+    ("幸福新村东门外，堆放垃圾", "幸福新村东门", "outside", None, None),
+    ("张庄村东约200米处,垃圾", "张庄村", "offset", "东", 200),
+    ("张庄村东南角,垃圾", "张庄村", "corner", "东南", None),
+])
+def test_a_village_s_gate_offset_or_corner_is_no_quarter(text, name, relation, direction, distance):
+    lm = _d(text)["landmarks"][0]
+    assert (lm["name"], lm["relation"], lm["direction"], lm["distance_m"]) == (name, relation, direction, distance)
+
+
+def test_a_quarter_keeps_what_lies_in_it():
+    names = [lm["name"] for lm in _d("王庄村东面的沟渠内有垃圾")["landmarks"]]
+    assert names[0] == "王庄村" and "沟渠" in names
+
+
+@pytest.mark.parametrize("text, key, value", [
+    ("向阳街道人民路北侧，暴露垃圾", "subdistrict", "向阳街道"),
+    ("沿着人民路北侧，堆放垃圾", "road", "人民路"),
+    ("张庄村委西路与建设路交叉口,垃圾", "road_a", "张庄村委西路"),
+    ("往来街与解放路交叉口,垃圾", "road_a", "往来街"),
+    ("即墨古城南门,垃圾", "landmark", "即墨古城南门"),
+    ("近江家园东区门口,垃圾", "landmark", "近江家园东区"),
+    ("记者从人民路与解放路交叉口向东走约50米,垃圾", "road_a", "人民路"),
+])
+def test_names_with_the_words_the_rules_watch_for(text, key, value):
+    d = _d(text)
+    assert (d["landmarks"][0]["name"] if key == "landmark" else d[key]) == value
+
+
+def test_a_walk_from_one_heading_to_another_with_a_distance_is_an_offset():
+    d = _d("人民路与解放路交叉口从北向南约100米,垃圾")
+    assert (d["direction"], d["distance_m"]) == ("南", 100)
+    assert _d("漏水点位于团结街从北向南的机动车道上,水流上涌")["direction"] is None
+
+
+def test_a_preamble_naming_a_start_or_two_districts_names_no_area():
+    assert _d("督查组从朝阳区来广营乡出发，在海淀区检查发现，学院路北侧积存垃圾")["subdistrict"] is None
+    assert _d("在樊城区牛首镇至太平店镇沿线检查发现,路边垃圾较多")["subdistrict"] is None

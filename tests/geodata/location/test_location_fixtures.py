@@ -108,7 +108,7 @@ DEV6_FLOOR = {"subdistrict": 0.75, "road_pair": 0.79, "anchor_kind": 0.79, "dire
 # The seventh set, a dev set from the start (its first score, before any rule was written from
 # it: 0.84, 0.76, 0.73, 0.59, 0.80, 0.72, 0.42 in the order below); what the parser reached on it
 # (rounded down; problems, trained on, less 0.05).
-DEV7_FLOOR = {"subdistrict": 0.92, "road_pair": 0.85, "anchor_kind": 0.78, "direction": 0.80,
+DEV7_FLOOR = {"subdistrict": 0.92, "road_pair": 0.85, "anchor_kind": 0.77, "direction": 0.80,
               "distance_m": 0.85, "side": 0.66, "problems": 0.89}
 # The fifth blind set's first score (the parser of 2026-12-01, second session, after the rules
 # from blind4, scored on it once, rounded down): loose on purpose, it is not a target.
