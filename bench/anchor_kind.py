@@ -5,14 +5,14 @@ model on top, measured side by side.
    shuffle): the rules' kind (`parse_rules`; written from these lines, so flattered here),
    the model's kind on every line, and the model only promoting a road_only or other
    reading to landmark, as `parse` ships it. Accuracy over all lines and per file.
-2. The held-out files (locations_heldout, locations_blind5; no rule was written from them
+2. The held-out files (locations_heldout, locations_blind5, locations_blind6; no rule was written from them
    and the model never trained on them): the rules against `parse`, as
    `geodata.location.evaluate` counts the field (F1).
 
     .venv/bin/python bench/anchor_kind.py          (about 10 s; no database)
 
 Last line: RESULT cv_rules_acc=… cv_model_acc=… cv_promoted_acc=… heldout_rules_f1=… heldout_shipped_f1=…
-blind5_rules_f1=… blind5_shipped_f1=…
+blind5_rules_f1=… blind5_shipped_f1=… blind6_rules_f1=… blind6_shipped_f1=…
 """
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ from geodata.location.evaluate import field_f1, load_records  # noqa: E402
 from geodata.location.parse import parse, parse_rules  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
-HELD_OUT = (("heldout", "locations_heldout.jsonl"), ("blind5", "locations_blind5.jsonl"))
+HELD_OUT = (("heldout", "locations_heldout.jsonl"), ("blind5", "locations_blind5.jsonl"),
+            ("blind6", "locations_blind6.jsonl"))
 FOLDS, SEED = 5, 7
 
 
@@ -80,7 +81,8 @@ def main() -> None:
     print(f"   {time.perf_counter() - t0:.0f} s")
     print(f"RESULT cv_rules_acc={acc(rules)} cv_model_acc={acc(model)} cv_promoted_acc={acc(shipped)} "
           f"heldout_rules_f1={held['heldout'][0]:.3f} heldout_shipped_f1={held['heldout'][1]:.3f} "
-          f"blind5_rules_f1={held['blind5'][0]:.3f} blind5_shipped_f1={held['blind5'][1]:.3f}")
+          f"blind5_rules_f1={held['blind5'][0]:.3f} blind5_shipped_f1={held['blind5'][1]:.3f} "
+          f"blind6_rules_f1={held['blind6'][0]:.3f} blind6_shipped_f1={held['blind6'][1]:.3f}")
 
 
 if __name__ == "__main__":

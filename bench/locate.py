@@ -2,7 +2,7 @@
 
 1. Parser per-field F1 for subdistrict, road pair (either order), anchor_kind, direction,
    distance_m, side and problems, next to a plain regular-expression baseline
-   (geodata.location.baseline), on ten labelled files: locations_dev.jsonl (82 real
+   (geodata.location.baseline), on eleven labelled files: locations_dev.jsonl (82 real
    lines), locations_dev2.jsonl (the second set's dev part: rules may be written from it)
    and locations_heldout.jsonl (its held-out third: no rule is written from it; see
    fixtures/SOURCES.md), locations_fresh.jsonl (180 lines labelled blind later, from
@@ -14,7 +14,8 @@
    dev set from the start), locations_dev7.jsonl (174 lines from 89 further pages, a dev set
    from the start), and
    locations_blind5.jsonl (190 lines from 108 further pages, a fifth blind set: no rule is
-   written from it and the models never train on it). A hit counts only when the field is in the label and the value
+   written from it and the models never train on it), and locations_blind6.jsonl (a sixth blind
+   set, labelled at the end of 2026-12-01's second session, held out the same way). A hit counts only when the field is in the label and the value
    is the same; then the macro average of the seven fields, and the problems scored phrase
    by phrase (each labelled phrase a unit), beside the row that asks for a line's whole set.
    The problems are scored against the phrases labelled to the written convention the parser
@@ -30,7 +31,7 @@
 
     .venv/bin/python bench/locate.py      (needs the demo district: make run, or load_demo)
 Last line: RESULT dev_min_field_f1=… dev2_min_field_f1=… heldout_min_field_f1=… heldout_macro_f1=… fresh_macro_f1=… blind3_macro_f1=…
-blind4_macro_f1=… blind5_macro_f1=… heldout_problems_v1_f1=… rt_median_m=… rt_p95_m=…
+blind4_macro_f1=… blind5_macro_f1=… blind6_macro_f1=… heldout_problems_v1_f1=… rt_median_m=… rt_p95_m=…
 parse_per_s=… geocode_per_s=… ratio_to_sql=…
 """
 import gc
@@ -76,7 +77,7 @@ F1_FILES = (("dev", "locations_dev.jsonl"), ("dev2", "locations_dev2.jsonl"),
             ("heldout", "locations_heldout.jsonl"), ("fresh", "locations_fresh.jsonl"),
             ("dev4", "locations_dev4.jsonl"), ("blind3", "locations_blind3.jsonl"),
             ("blind4", "locations_blind4.jsonl"), ("dev6", "locations_dev6.jsonl"), ("dev7", "locations_dev7.jsonl"),
-            ("blind5", "locations_blind5.jsonl"))
+            ("blind5", "locations_blind5.jsonl"), ("blind6", "locations_blind6.jsonl"))
 
 
 def f1_tables():
@@ -192,7 +193,7 @@ def main():
     print(f"RESULT dev_min_field_f1={mins['dev']:.3f} dev2_min_field_f1={mins['dev2']:.3f} "
           f"heldout_min_field_f1={mins['heldout']:.3f} heldout_macro_f1={macros['heldout']:.3f} "
           f"fresh_macro_f1={macros['fresh']:.3f} blind3_macro_f1={macros['blind3']:.3f} "
-          f"blind4_macro_f1={macros['blind4']:.3f} blind5_macro_f1={macros['blind5']:.3f} heldout_problems_v1_f1={v1['heldout']:.3f} rt_median_m={median:.2f} rt_p95_m={p95:.2f} "
+          f"blind4_macro_f1={macros['blind4']:.3f} blind5_macro_f1={macros['blind5']:.3f} blind6_macro_f1={macros['blind6']:.3f} heldout_problems_v1_f1={v1['heldout']:.3f} rt_median_m={median:.2f} rt_p95_m={p95:.2f} "
           f"parse_per_s={parse_per_s:.0f} geocode_per_s={len(batch) / t_project:.0f} "
           f"ratio_to_sql={t_project / t_sql:.2f}")
 

@@ -11,7 +11,7 @@ form and lets a CRF, which sees the rules' own cut as a feature, cut everything 
    (`parse_rules`; written from these lines, so flattered here), the CRF on the characters
    alone, and the stacked CRF as shipped. All lines, and the prose files (fresh, dev4, blind3,
    blind4, dev6, dev7), where the three differ most.
-2. The held-out files (locations_heldout, locations_blind5; no rule was written from them
+2. The held-out files (locations_heldout, locations_blind5, locations_blind6; no rule was written from them
    and the model never trained on them): the rules against `parse` with the shipped model.
 
 Scores as `geodata.location.evaluate` counts them: a line's whole set of phrases (`set`),
@@ -21,7 +21,8 @@ and phrase by phrase (`item`).
 
 Last line: RESULT cv_rules_set_f1=… cv_crf_set_f1=… cv_stacked_set_f1=… cv_prose_rules_set_f1=…
 cv_prose_crf_set_f1=… cv_prose_stacked_set_f1=… heldout_rules_set_f1=… heldout_tagged_set_f1=…
-blind5_rules_set_f1=… blind5_tagged_set_f1=…
+blind5_rules_set_f1=… blind5_tagged_set_f1=… blind6_rules_set_f1=…
+blind6_tagged_set_f1=…
 """
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ from geodata.location.parse import parse, parse_rules  # noqa: E402
 FIXTURES = ROOT / "fixtures"
 PROSE = ("locations_fresh.jsonl", "locations_dev4.jsonl", "locations_blind3.jsonl", "locations_blind4.jsonl",
          "locations_dev6.jsonl", "locations_dev7.jsonl")
-HELD_OUT = (("heldout", "locations_heldout.jsonl"), ("blind5", "locations_blind5.jsonl"))
+HELD_OUT = (("heldout", "locations_heldout.jsonl"), ("blind5", "locations_blind5.jsonl"),
+            ("blind6", "locations_blind6.jsonl"))
 FOLDS, SEED = 5, 7
 
 
@@ -131,7 +133,8 @@ def main() -> None:
           f"cv_stacked_set_f1={rows['stacked'][0][0]} cv_prose_rules_set_f1={rows['rules'][1][0]} "
           f"cv_prose_crf_set_f1={rows['crf'][1][0]} cv_prose_stacked_set_f1={rows['stacked'][1][0]} "
           f"heldout_rules_set_f1={held['heldout'][0][0]} heldout_tagged_set_f1={held['heldout'][1][0]} "
-          f"blind5_rules_set_f1={held['blind5'][0][0]} blind5_tagged_set_f1={held['blind5'][1][0]}")
+          f"blind5_rules_set_f1={held['blind5'][0][0]} blind5_tagged_set_f1={held['blind5'][1][0]} "
+          f"blind6_rules_set_f1={held['blind6'][0][0]} blind6_tagged_set_f1={held['blind6'][1][0]}")
 
 
 if __name__ == "__main__":

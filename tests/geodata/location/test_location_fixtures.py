@@ -46,6 +46,7 @@ BLIND4 = FIXTURES / "locations_blind4.jsonl"
 BLIND5 = FIXTURES / "locations_blind5.jsonl"
 DEV6 = FIXTURES / "locations_dev6.jsonl"
 DEV7 = FIXTURES / "locations_dev7.jsonl"
+BLIND6 = FIXTURES / "locations_blind6.jsonl"
 PROBLEMS_V2 = FIXTURES / "locations_problems_v2.jsonl"
 PROBLEMS_V2_SECOND = FIXTURES / "locations_problems_v2_second.jsonl"
 
@@ -110,6 +111,11 @@ DEV6_FLOOR = {"subdistrict": 0.75, "road_pair": 0.79, "anchor_kind": 0.79, "dire
 # (rounded down; problems, trained on, less 0.05).
 DEV7_FLOOR = {"subdistrict": 0.92, "road_pair": 0.85, "anchor_kind": 0.77, "direction": 0.80,
               "distance_m": 0.85, "side": 0.66, "problems": 0.89}
+# The sixth blind set's first score (the parser at the end of 2026-12-01's second session, scored
+# on it once, rounded down): loose on purpose, it is not a target. (The session's first parser
+# scored 0.705 macro on it, the last 0.721.)
+BLIND6_FLOOR = {"subdistrict": 0.88, "road_pair": 0.64, "anchor_kind": 0.82, "direction": 0.80,
+                "distance_m": 0.66, "side": 0.80, "problems": 0.42}
 # The fifth blind set's first score (the parser of 2026-12-01, second session, after the rules
 # from blind4, scored on it once, rounded down): loose on purpose, it is not a target.
 # Problems 0.43 → 0.41: training the tagger on dev6 too (cross-validation neutral on the other
@@ -169,6 +175,11 @@ def dev6():
 @pytest.fixture(scope="module")
 def dev7():
     return load_records(DEV7)
+
+
+@pytest.fixture(scope="module")
+def blind6():
+    return load_records(BLIND6)
 
 
 def test_every_record_has_the_keys_of_the_first_dev_set(old, dev2, heldout, fresh, blind3, dev4):
@@ -285,8 +296,8 @@ def test_parser_keeps_its_dev4_score(dev4, field):
 
 
 def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout, fresh, blind3, dev4, blind4,
-                                                            blind5, dev6, dev7):
-    every = old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5 + dev6 + dev7
+                                                            blind5, dev6, dev7, blind6):
+    every = old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5 + dev6 + dev7 + blind6
     texts = {r["id"]: r["text"] for r in every}
     labels = load_records(PROBLEMS_V2)
     assert sorted(r["id"] for r in labels) == sorted(texts)  # every labelled line, once
@@ -349,7 +360,7 @@ def test_parser_does_not_fall_below_its_first_blind5_score(blind5, field):
 def test_no_model_trains_on_a_held_out_file():
     from geodata.location import anchor_kind, problem_tagger
     for files in (anchor_kind.TRAINING_FILES, problem_tagger.TRAINING_FILES):
-        assert not {"locations_heldout.jsonl", "locations_blind5.jsonl"} & set(files)
+        assert not {"locations_heldout.jsonl", "locations_blind5.jsonl", "locations_blind6.jsonl"} & set(files)
         assert {"locations_dev6.jsonl", "locations_dev7.jsonl"} <= set(files)
 
 
@@ -396,3 +407,26 @@ def test_the_seventh_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, 
 def test_parser_keeps_its_dev7_score(dev7, field):
     score = field_f1(parse, with_problems(dev7, PROBLEMS_V2), [field])[field]
     assert _floored(score.f1) >= DEV7_FLOOR[field], (field, score)
+
+
+def test_the_sixth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4, blind5,
+                                                         dev6, dev7, blind6):
+    earlier = old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5 + dev6 + dev7
+    assert len(blind6) >= 100 and [list(r) for r in blind6] == [list(old[0])] * len(blind6)
+    assert not {r["source"] for r in earlier} & {r["source"] for r in blind6}
+    assert not {r["text"] for r in earlier} & {r["text"] for r in blind6}
+    assert not {r["id"] for r in earlier} & {r["id"] for r in blind6}
+    assert len({r["id"] for r in blind6}) == len(blind6) and len({r["city"] for r in blind6}) >= 30
+    for r in blind6:
+        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
+        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
+        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
+        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
+        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
+            assert q in r["text"], (r["id"], q)
+
+
+@pytest.mark.parametrize("field", REPORT_FIELDS)
+def test_parser_does_not_fall_below_its_first_blind6_score(blind6, field):
+    score = field_f1(parse, with_problems(blind6, PROBLEMS_V2), [field])[field]
+    assert _floored(score.f1) >= BLIND6_FLOOR[field], (field, score)
