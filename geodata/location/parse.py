@@ -355,8 +355,9 @@ _NOT_AN_AREA_AFTER = re.compile(
 # large city's name without 市 (杭州某某街道) unless it goes on a name of its own (北京站街道)
 _CITY_BEFORE_AREA = re.compile(
     rf"[\u4e00-\u9fff]{{2,4}}市(?!场)|(?:{'|'.join(CITY_NAMES)})(?!{CITY_NAME_GOES_ON})")
-# (and 乡村, a word: 美丽乡村大道 is a road's name)
+# who tells it, before the area (网友说某某镇…, 称某某街道…)
 _SAID_BEFORE_AREA = re.compile(r"[^\W\d_]{0,4}?(?:说|称|表示|介绍)")
+# (and 乡村, a word: 美丽乡村大道 is a road's name)
 _TOWN_ROAD_AFTER = re.compile(r"[路街巷道](?!道|办)|(?<=乡)村")
 
 

@@ -127,6 +127,23 @@ BLIND5_FLOOR = {"subdistrict": 0.66, "road_pair": 0.70, "anchor_kind": 0.67, "di
                 "distance_m": 0.72, "side": 0.64, "problems": 0.41}
 
 
+def _assert_a_new_set_that_quotes_its_lines(earlier, new, first, *, size, exact, cities):
+    """A labelled set from pages, texts and ids no earlier set has, in the first set's keys, each
+    value one the scheme allows and every name and phrase quoted from its line."""
+    assert (len(new) == size if exact else len(new) >= size) and [list(r) for r in new] == [list(first)] * len(new)
+    assert not {r["source"] for r in earlier} & {r["source"] for r in new}
+    assert not {r["text"] for r in earlier} & {r["text"] for r in new}
+    assert not {r["id"] for r in earlier} & {r["id"] for r in new}
+    assert len({r["id"] for r in new}) == len(new) and len({r["city"] for r in new}) >= cities
+    for r in new:
+        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
+        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
+        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
+        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
+        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
+            assert q in r["text"], (r["id"], q)
+
+
 @pytest.fixture(scope="module")
 def old():
     return load_records(OLD_DEV)
@@ -315,18 +332,7 @@ def test_the_v2_problem_labels_cover_every_line_and_quote_it(old, dev2, heldout,
 
 def test_the_fourth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4):
     earlier = old + dev2 + heldout + fresh + blind3 + dev4
-    assert len(blind4) == 200 and [list(r) for r in blind4] == [list(old[0])] * len(blind4)
-    assert not {r["source"] for r in earlier} & {r["source"] for r in blind4}
-    assert not {r["text"] for r in earlier} & {r["text"] for r in blind4}
-    assert not {r["id"] for r in earlier} & {r["id"] for r in blind4}
-    assert len({r["id"] for r in blind4}) == 200 and len({r["city"] for r in blind4}) >= 50
-    for r in blind4:
-        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
-        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
-        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
-        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
-        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
-            assert q in r["text"], (r["id"], q)
+    _assert_a_new_set_that_quotes_its_lines(earlier, blind4, old[0], size=200, exact=True, cities=50)
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
@@ -337,18 +343,7 @@ def test_parser_keeps_its_blind4_score(blind4, field):
 
 def test_the_fifth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4, blind5):
     earlier = old + dev2 + heldout + fresh + blind3 + dev4 + blind4
-    assert len(blind5) >= 150 and [list(r) for r in blind5] == [list(old[0])] * len(blind5)
-    assert not {r["source"] for r in earlier} & {r["source"] for r in blind5}
-    assert not {r["text"] for r in earlier} & {r["text"] for r in blind5}
-    assert not {r["id"] for r in earlier} & {r["id"] for r in blind5}
-    assert len({r["id"] for r in blind5}) == len(blind5) and len({r["city"] for r in blind5}) >= 40
-    for r in blind5:
-        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
-        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
-        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
-        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
-        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
-            assert q in r["text"], (r["id"], q)
+    _assert_a_new_set_that_quotes_its_lines(earlier, blind5, old[0], size=150, exact=False, cities=40)
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
@@ -366,18 +361,7 @@ def test_no_model_trains_on_a_held_out_file():
 
 def test_the_sixth_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4, blind5, dev6):
     earlier = old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5
-    assert len(dev6) >= 250 and [list(r) for r in dev6] == [list(old[0])] * len(dev6)
-    assert not {r["source"] for r in earlier} & {r["source"] for r in dev6}
-    assert not {r["text"] for r in earlier} & {r["text"] for r in dev6}
-    assert not {r["id"] for r in earlier} & {r["id"] for r in dev6}
-    assert len({r["id"] for r in dev6}) == len(dev6) and len({r["city"] for r in dev6}) >= 50
-    for r in dev6:
-        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
-        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
-        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
-        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
-        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
-            assert q in r["text"], (r["id"], q)
+    _assert_a_new_set_that_quotes_its_lines(earlier, dev6, old[0], size=250, exact=False, cities=50)
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
@@ -389,18 +373,7 @@ def test_parser_keeps_its_dev6_score(dev6, field):
 def test_the_seventh_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4, blind5, dev6,
                                                      dev7):
     earlier = old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5 + dev6
-    assert len(dev7) >= 150 and [list(r) for r in dev7] == [list(old[0])] * len(dev7)
-    assert not {r["source"] for r in earlier} & {r["source"] for r in dev7}
-    assert not {r["text"] for r in earlier} & {r["text"] for r in dev7}
-    assert not {r["id"] for r in earlier} & {r["id"] for r in dev7}
-    assert len({r["id"] for r in dev7}) == len(dev7) and len({r["city"] for r in dev7}) >= 40
-    for r in dev7:
-        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
-        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
-        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
-        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
-        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
-            assert q in r["text"], (r["id"], q)
+    _assert_a_new_set_that_quotes_its_lines(earlier, dev7, old[0], size=150, exact=False, cities=40)
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
@@ -412,18 +385,7 @@ def test_parser_keeps_its_dev7_score(dev7, field):
 def test_the_sixth_blind_set_is_new_and_quotes_its_lines(old, dev2, heldout, fresh, blind3, dev4, blind4, blind5,
                                                          dev6, dev7, blind6):
     earlier = old + dev2 + heldout + fresh + blind3 + dev4 + blind4 + blind5 + dev6 + dev7
-    assert len(blind6) >= 100 and [list(r) for r in blind6] == [list(old[0])] * len(blind6)
-    assert not {r["source"] for r in earlier} & {r["source"] for r in blind6}
-    assert not {r["text"] for r in earlier} & {r["text"] for r in blind6}
-    assert not {r["id"] for r in earlier} & {r["id"] for r in blind6}
-    assert len({r["id"] for r in blind6}) == len(blind6) and len({r["city"] for r in blind6}) >= 30
-    for r in blind6:
-        assert r["source"].startswith("http") and r["genre"] in GENRES and r["anchor_kind"] in ANCHOR_KINDS, r["id"]
-        assert r["published"] is None or DATE.fullmatch(r["published"]), r["id"]
-        assert r["direction"] in DIRECTIONS and isinstance(r["landmarks"], list), r["id"]
-        quoted = [r[k] for k in ("subdistrict", "road_a", "road_b", "road", "address") if r[k]]
-        for q in quoted + [lm["name"] for lm in r["landmarks"]] + list(r["problems"]):
-            assert q in r["text"], (r["id"], q)
+    _assert_a_new_set_that_quotes_its_lines(earlier, blind6, old[0], size=100, exact=False, cities=30)
 
 
 @pytest.mark.parametrize("field", REPORT_FIELDS)
