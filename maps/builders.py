@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import folium
 
 from maps.assets import folium_assets
+from maps.elements import TextTooltip
 
 __all__ = [
     "ROAD_STYLES",
@@ -397,7 +398,7 @@ def network_map(
         style_function=lambda f: area_style(f["properties"].get("kind"), f["properties"].get("generated")),
         highlight_function=lambda f: {"weight": 4, "opacity": 1},
         tooltip=(
-            folium.GeoJsonTooltip(fields=["name", "kind_label"], aliases=["名称", "类型"], sticky=True)
+            TextTooltip(fields=["name", "kind_label"], aliases=["名称", "类型"], sticky=True)
             if area_feats
             else None
         ),
@@ -409,7 +410,7 @@ def network_map(
         style_function=lambda f: road_style(f["properties"].get("highway")),
         highlight_function=lambda f: {"weight": 8, "opacity": 1, "color": "#1f618d"},
         tooltip=(
-            folium.GeoJsonTooltip(
+            TextTooltip(
                 fields=["name", "highway_label", "length"], aliases=["道路", "等级", "长度"], sticky=True
             )
             if road_feats
@@ -425,7 +426,7 @@ def network_map(
         style_function=lambda f: dict(_INTERSECTION_STYLE),
         highlight_function=lambda f: {"radius": 7, "fillColor": "#f4d03f"},
         tooltip=(
-            folium.GeoJsonTooltip(fields=["name", "roads"], aliases=["路口", "相交道路"], sticky=True)
+            TextTooltip(fields=["name", "roads"], aliases=["路口", "相交道路"], sticky=True)
             if inter_feats
             else None
         ),

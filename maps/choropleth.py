@@ -23,7 +23,7 @@ from typing import Any
 import folium
 
 from .builders import render_html
-from .elements import HtmlLegend, TileLayers, legend_html, local_map
+from .elements import HtmlLegend, TextTooltip, TileLayers, legend_html, local_map
 
 __all__ = ["PALETTE", "NO_DATA_COLOR", "class_breaks", "class_of", "choropleth_map", "render_html"]
 
@@ -110,7 +110,7 @@ def choropleth_map(*, areas: Mapping[str, Any], values: Mapping[Any, float | Non
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features}, name=label, style_function=style,
         highlight_function=lambda f: {"weight": 3, "color": "#222"},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "value_text"], aliases=["区域", label], sticky=True)
+        tooltip=TextTooltip(fields=["name", "value_text"], aliases=["区域", label], sticky=True)
         if features else None,
     ).add_to(m)
     rows = []

@@ -29,6 +29,7 @@ import folium
 
 from maps.assets import folium_assets
 from maps.builders import BACKGROUND_COLOR, geojson_bounds, render_html
+from maps.elements import TextTooltip
 
 __all__ = ["SHARE_CLASSES", "AGE_CLASSES", "LAYER_SHARE", "LAYER_AGE", "LAYER_GAPS", "share_style", "age_style",
            "coverage_map", "render_html"]
@@ -192,7 +193,7 @@ def coverage_map(*, segments: Mapping[str, Any] | None, gaps: Mapping[str, Any] 
                               (LAYER_AGE, lambda f: age_style(f["properties"].get("hours_since")), False)):
         group = folium.FeatureGroup(name=name, overlay=False, control=True, show=show)
         folium.GeoJson(fc, style_function=style, highlight_function=lambda f: {"weight": 9},
-                       tooltip=folium.GeoJsonTooltip(fields=tooltip_fields[0], aliases=tooltip_fields[1], sticky=True)
+                       tooltip=TextTooltip(fields=tooltip_fields[0], aliases=tooltip_fields[1], sticky=True)
                        if seg_feats else None).add_to(group)
         group.add_to(m)
 
@@ -200,7 +201,7 @@ def coverage_map(*, segments: Mapping[str, Any] | None, gaps: Mapping[str, Any] 
     folium.GeoJson({"type": "FeatureCollection", "features": gap_feats},
                    style_function=lambda f: {"color": GAP_COLOR, "weight": 3, "opacity": 1, "dashArray": "6 5",
                                              "className": "cov-gap"},
-                   tooltip=folium.GeoJsonTooltip(fields=["road", "length_m"], aliases=["未覆盖", "长度（米）"])
+                   tooltip=TextTooltip(fields=["road", "length_m"], aliases=["未覆盖", "长度（米）"])
                    if gap_feats else None, pane=GAP_PANE).add_to(gap_group)
     gap_group.add_to(m)
 

@@ -22,7 +22,7 @@ from folium.template import Template
 
 from .assets import folium_assets, tile_layer_js
 
-__all__ = ["BACKGROUND_COLOR", "DEFAULT_LOCATION", "local_map", "TileLayers", "HtmlLegend", "legend_html"]
+__all__ = ["BACKGROUND_COLOR", "DEFAULT_LOCATION", "local_map", "TileLayers", "HtmlLegend", "legend_html", "TextTooltip"]
 
 BACKGROUND_COLOR = "#f5f4f0"
 #: 丰台区, where a map with nothing to show opens (lat, lon).
@@ -148,3 +148,44 @@ class HtmlLegend(folium.MacroElement):
         self._name = "HtmlLegend"
         self.html = html
         self.position = position
+
+
+# folium's GeoJsonTooltip builds its table as HTML from the feature's properties (div.innerHTML),
+# so a road name from an imported file or a location an officer typed would run as markup on the
+# app's own origin. This is the same tooltip with every value and alias escaped first.
+_ESCAPE_JS = """
+    let esc = s => String(s).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;',
+                                                        '"': '&quot;', "'": '&#39;'}[c]));
+    let handleObject = feature => {
+        if (feature === null || feature === undefined) {
+            return '';
+        } else if (typeof(feature)=='object') {
+            return esc(JSON.stringify(feature));
+        } else {
+            return esc(feature);
+        }
+    }"""
+_BASE = folium.features.GeoJsonDetail.base_template
+_ORIGINAL_JS = _BASE[_BASE.index("let handleObject"):_BASE.index("let fields")]
+_SAFE_BASE = _BASE.replace(_ORIGINAL_JS, _ESCAPE_JS.strip() + "\n    ", 1).replace("${aliases[i]", "${esc(aliases[i])", 1)
+# (a folium whose template no longer has these pieces must fail here, not ship unescaped tooltips)
+assert "return esc(feature)" in _SAFE_BASE and "${esc(aliases[i])" in _SAFE_BASE, "folium's tooltip template changed"
+
+
+class TextTooltip(folium.GeoJsonTooltip):
+    """A GeoJsonTooltip that shows its fields as text, never as markup (the template is
+    folium's own, GeoJsonTooltip's, with the values escaped).
+
+    >>> m = local_map(bounds=None, static_url=lambda p: "/static/" + p)
+    >>> feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.3, 39.9]},
+    ...            "properties": {"text": "<img src=x onerror=alert(1)>"}}
+    >>> _ = folium.GeoJson({"type": "FeatureCollection", "features": [feature]},
+    ...                    tooltip=TextTooltip(fields=["text"])).add_to(m)
+    >>> script = m.get_root().render()
+    >>> "return esc(feature)" in script, "${esc(aliases[i])" in script
+    (True, True)
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}\n{{ this._parent.get_name() }}.bindTooltip("
+        + _SAFE_BASE + ",{{ this.tooltip_options | tojavascript }});\n{% endmacro %}\n")

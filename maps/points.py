@@ -21,6 +21,7 @@ import folium
 
 from .assets import folium_assets
 from .builders import BACKGROUND_COLOR, TILE_LAYER_NAME, geojson_bounds, render_html
+from .elements import TextTooltip
 
 __all__ = ["NumberedPoint", "numbered_points_map", "render_html"]
 
@@ -58,7 +59,7 @@ def numbered_points_map(*, points: Sequence[NumberedPoint], static_url: Callable
         name=LAYER_POINTS,
         marker=folium.CircleMarker(radius=7),
         style_function=lambda f: dict(_POINT_STYLE),
-        tooltip=folium.GeoJsonTooltip(fields=["text"], labels=False, sticky=True) if features else None,
+        tooltip=TextTooltip(fields=["text"], labels=False, sticky=True) if features else None,
     ).add_to(m)
     if bounds is not None and len(features) > 1:
         m.fit_bounds(bounds, padding=(30, 30), max_zoom=17)
