@@ -22,6 +22,7 @@ through `problem_phrase` (the catalogue's formal names → the words the paper p
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -51,7 +52,33 @@ _SUBJECTS = ("电动自行车", "共享单车", "非机动车", "机动车", "�
 
 # Half-width punctuation a typed or described location may carry → the paper's.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
-_TRAILING = "，。；、 \t\n"
+_TRAILING = "，。；、.\u3000 \t\n"
+# Full-width punctuation: no space goes next to it on a printed line.
+_CLOSE_TO = "，。；：、（）！？“”"
+_SPACES = re.compile(r"\s+")
+_BREAK = re.compile(r"[ \t\u3000]*[\r\n\u2028\u2029\x0b\x0c\x85]+[ \t\u3000]*")
+_SPACE_BY_CJK = re.compile(rf"\s(?=[\u4e00-\u9fff{_CLOSE_TO}])|(?<=[\u4e00-\u9fff{_CLOSE_TO}])\s")
+
+
+def tidy(text: str) -> str:
+    r"""Text as one printed line: no line break or control character (a location typed on a
+    tablet may carry them; one would split the published list's line in two, and Word refuses
+    them), one space at most, and none beside Chinese words or full-width punctuation.
+
+    >>> tidy("学院路与清华东路交叉路口向南50米\r\n学院路西侧"), tidy("向南50米， 学院路西侧\u3000。\x0b")
+    ('学院路与清华东路交叉路口向南50米，学院路西侧', '向南50米，学院路西侧。')
+    >>> tidy("向南50米，\n学院路西侧")
+    '向南50米，学院路西侧'
+
+    (A line break between words parts them as a comma would.)
+    >>> tidy("B1 出口  A座")
+    'B1出口A座'
+    """
+    text = _BREAK.sub(lambda m: "" if m.start() == 0 or m.end() == len(text) or text[m.start() - 1] in _CLOSE_TO
+                      or text[m.end()] in _CLOSE_TO else "，", text)
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+    text = _SPACES.sub(" ", text.strip())
+    return _SPACE_BY_CJK.sub("", text).strip()
 
 
 @dataclass(frozen=True)
@@ -94,7 +121,7 @@ def join_problems(phrases: Iterable[str]) -> str:
     """
     items: list[str] = []
     for p in phrases:
-        p = p.strip().translate(_FULL_WIDTH).strip(_TRAILING)
+        p = tidy(p).translate(_FULL_WIDTH).strip(_TRAILING)
         if p and p not in items:
             items.append(p)
     # Items with a shared subject and the same predicate, next to each other, are one group.
@@ -112,22 +139,36 @@ def join_problems(phrases: Iterable[str]) -> str:
     return separator.join(texts)
 
 
+_DISTRICT = re.compile(r"(?:[\u4e00-\u9fff]{2,4}市)?[\u4e00-\u9fff]{1,4}区")
+
+
 def clean_location(location: str, subdistrict: str = "") -> str:
     """A location text as the line prints it: full-width punctuation, without the
     subdistrict (the line writes it once) or a closing mark.
 
     >>> clean_location("西罗园街道，马家堡东路与革新南路交叉路口向东120米,革新南路南侧。", "西罗园街道")
     '马家堡东路与革新南路交叉路口向东120米，革新南路南侧'
+    >>> clean_location("北京市海淀区学院路街道，学院路西侧.", "学院路街道")
+    '学院路西侧'
     """
-    text = location.strip().translate(_FULL_WIDTH)
-    if subdistrict and text.startswith(subdistrict):
-        text = text[len(subdistrict):].lstrip("，、 ")
+    text = tidy(location).translate(_FULL_WIDTH)
+    if subdistrict:
+        at = text.find(subdistrict)
+        # the subdistrict at the start, maybe after its district or city (海淀区学院路街道，…)
+        if at == 0 or (0 < at <= 8 and _DISTRICT.fullmatch(text[:at])):
+            text = text[at + len(subdistrict):].lstrip("，、 ")
     return text.strip(_TRAILING)
 
 
 def _strip_problems(location: str, problems: Sequence[str]) -> str:
-    """A location text that already ends with the problem (as typed) loses it."""
-    for p in sorted(problems, key=len, reverse=True):
+    """A location text that already ends with the problem (as typed, in the list's words or
+    the catalogue's: 积存垃圾 or 积存垃圾渣土) loses it.
+
+    >>> _strip_problems("学院路西侧，积存垃圾渣土", ["积存垃圾"])
+    '学院路西侧'
+    """
+    names = [n for p in problems for n in (p, *(k for k, v in PUBLISHED_PHRASES.items() if v == p))]
+    for p in sorted(names, key=len, reverse=True):
         if p and location.endswith("，" + p):
             return location[: -len(p) - 1]
     return location
@@ -152,25 +193,27 @@ def line_body(entry: Entry) -> str:
     return text
 
 
-_NUMBER = re.compile(r"^\s*\d+\s*[.．、]\s*")
+# A list number typed before a line (2. / 2．/ 2、); not the start of its words: 12、13号楼之间,
+# 1.5米宽便道 (a separator with a digit right after it is part of the words).
+_NUMBER = re.compile(r"^\s*\d+\s*[.．、](?!\d)\s*")
 
 
 def strip_number(line: str) -> str:
     """A line's words without a number typed in front of them.
 
-    >>> strip_number(" 2．西罗园街道，积存垃圾。")
-    '西罗园街道，积存垃圾。'
+    >>> strip_number(" 2．西罗园街道，积存垃圾。"), strip_number("12、13号楼之间，积存垃圾。")
+    ('西罗园街道，积存垃圾。', '12、13号楼之间，积存垃圾。')
     """
     return _NUMBER.sub("", line.strip()).strip()
 
 
 def numbered(position: int, body: str) -> str:
-    """`N. body`, a body that was edited keeping no number of its own.
+    """`N. body`: a line's body (generated, or edited and kept without a number) numbered.
 
-    >>> numbered(3, "2. 西罗园街道，积存垃圾。")
-    '3. 西罗园街道，积存垃圾。'
+    >>> numbered(3, "1.5米宽便道上，积存垃圾。")
+    '3. 1.5米宽便道上，积存垃圾。'
     """
-    return f"{position}. {strip_number(body)}"
+    return f"{position}. {body}"
 
 
 def place_of(entry: Entry) -> tuple[str, str]:
@@ -229,18 +272,22 @@ def issue_number(year: int, sequence: int) -> str:
     return f"{year}年第{sequence}期"
 
 
-def followup_for(*, latest_reinspection_passed: bool | None, status: str) -> str | None:
-    """The follow-up of a published problem: 已整改 when its latest re-inspection passed
-    or it was verified or closed, 整改不到位 when that re-inspection failed, else none.
+# What happened to a published problem since it was on a list (the latest of these decides).
+PASSED, FAILED, DONE, REOPENED = "passed", "failed", "done", "reopened"
 
-    >>> followup_for(latest_reinspection_passed=False, status="closed")
-    '整改不到位'
-    >>> followup_for(latest_reinspection_passed=None, status="verified"), followup_for(
-    ...     latest_reinspection_passed=None, status="dispatched")
-    ('已整改', None)
+
+def followup_for(*, latest_since: str | None, status: str) -> str | None:
+    """The follow-up of a published problem, from the latest thing that happened to it since it
+    was published: a re-inspection failed → 整改不到位; one passed, or the problem was verified
+    or closed (DONE, and still is) → 已整改; it was reopened (重启), or nothing happened → none.
+
+    >>> followup_for(latest_since=FAILED, status="closed"), followup_for(latest_since=DONE, status="verified")
+    ('整改不到位', '已整改')
+    >>> followup_for(latest_since=REOPENED, status="reopened"), followup_for(latest_since=None, status="closed")
+    (None, None)
     """
-    if latest_reinspection_passed is False:
+    if latest_since == FAILED:
         return FOLLOWUP_NOT_RECTIFIED
-    if latest_reinspection_passed is True or status in ("verified", "closed"):
+    if latest_since == PASSED or (latest_since == DONE and status in ("verified", "closed")):
         return FOLLOWUP_RECTIFIED
     return None

@@ -59,12 +59,28 @@ def latest_exposures(area_ids):
     return latest
 
 
+def frozen_lines(text: str) -> list[str]:
+    """The numbered lines of a frozen text: a new line starts at the next number ("2. "), so a
+    line break inside a line (frozen before lines were kept to one line) stays in its line.
+
+    >>> frozen_lines("1. 甲街道，A路\\nB路西侧，积存垃圾。\\n2. 乙街道，C路，堆物堆料。")
+    ['1. 甲街道，A路\\nB路西侧，积存垃圾。', '2. 乙街道，C路，堆物堆料。']
+    """
+    lines: list[str] = []
+    for piece in text.split("\n"):
+        if lines and not piece.startswith(f"{len(lines) + 1}. "):
+            lines[-1] += "\n" + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
 def publication_document(publication: Publication) -> ListDocument:
     """The publication as the exporters take it: the frozen text of a published list, the
     current preview of a draft; each line with its problem's point (WGS84)."""
     items = list(publication_items(publication))
     if publication.is_published:
-        texts = publication.text.split("\n")
+        texts = frozen_lines(publication.text)
     else:
         texts = [numbered(i.position, i.body) for i in items]
     lines = []

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
 from core.domain.verbs import Verb
 from core.errors import Conflict, Forbidden, NotFound, ServiceError
+from core.models import AuditEvent
 from geodata.models import Area
 from geodata.selectors.areas import area_descendant_ids
 from org.domain import permissions
@@ -26,6 +28,10 @@ from patrol.models import Problem, Reinspection
 from patrol.models.problems import Source
 
 from ..domain.listing import (
+    DONE,
+    FAILED,
+    PASSED,
+    REOPENED,
     Entry,
     followup_for,
     issue_number,
@@ -34,6 +40,7 @@ from ..domain.listing import (
     numbered,
     problem_phrase,
     strip_number,
+    tidy,
 )
 from ..models import Publication, PublicationItem, PublicationStatus
 from ..selectors.publications import latest_exposures, publication_items
@@ -41,7 +48,7 @@ from ..selectors.publications import latest_exposures, publication_items
 MAX_LINE = 500
 # Left out of a list unless asked for by status: a report that was not a problem.
 _NOT_LISTED = (Status.REJECTED, Status.DUPLICATE)
-# pg_advisory_xact_lock's first key: numbering publications (the second is the area).
+# pg_advisory_xact_lock's key (with 0): one publish at a time.
 _NUMBERING_LOCK = 7010
 
 
@@ -58,14 +65,46 @@ def entry_for(problem: Problem, followup: str | None = None) -> Entry:
                  followup)
 
 
-def _latest_reinspection_passed(problem_ids: Iterable[int]) -> dict[int, bool]:
-    """The result of each problem's latest completed re-inspection."""
-    out: dict[int, bool] = {}
-    for r in (Reinspection.objects.filter(problem_id__in=list(problem_ids), done_at__isnull=False)
-              .order_by("done_at", "id").only("problem_id", "passed")):
-        if r.passed is not None:
-            out[r.problem_id] = r.passed
-    return out
+def _latest_since(exposed: dict[int, PublicationItem]) -> dict[int, str]:
+    """For each exposed problem, what happened last since its latest publication: a re-inspection
+    completed (PASSED / FAILED), the problem verified or closed from an open state (DONE), or
+    reopened (REOPENED), as its audit trail records the transitions."""
+    since = {pid: item.publication.published_at for pid, item in exposed.items()}
+    latest: dict[int, tuple] = {}
+
+    def note(pid: int, at, what: str) -> None:
+        if at > since[pid] and (pid not in latest or at >= latest[pid][0]):
+            latest[pid] = (at, what)
+
+    for r in (Reinspection.objects.filter(problem_id__in=list(since), done_at__isnull=False, passed__isnull=False)
+              .only("problem_id", "passed", "done_at")):
+        note(r.problem_id, r.done_at, PASSED if r.passed else FAILED)
+    dealt = [Status.VERIFIED, Status.CLOSED]
+    moves = (AuditEvent.objects.filter(subject_type=Problem._meta.label_lower, verb=Verb.TRANSITIONED,
+                                       subject_id__in=[str(pid) for pid in since])
+             .filter((Q(after__status__in=dealt) & ~Q(before__status__in=dealt)) | Q(after__status=Status.REOPENED))
+             .only("subject_id", "at", "after"))
+    for e in moves:
+        note(int(e.subject_id), e.at, REOPENED if e.after.get("status") == Status.REOPENED else DONE)
+    return {pid: what for pid, (_, what) in latest.items()}
+
+
+def _stale(items: Sequence[PublicationItem]) -> str | None:
+    """Why a draft's problems are no longer what it was drafted from (a list published since
+    exposed one of them, or one is no longer a problem), or None."""
+    ids = [i.problem_id for i in items]
+    exposed = (PublicationItem.objects.filter(problem_id__in=ids, publication__status=PublicationStatus.PUBLISHED)
+               .select_related("publication").order_by("publication__published_at", "id"))
+    latest = {e.problem_id: e for e in exposed}
+    for i in items:
+        now = latest.get(i.problem_id)
+        if (now.pk if now else None) != i.followup_of_id:
+            where = now.publication.number if now else "（无）"
+            return f"问题#{i.problem_id}的曝光情况已变（最近一次：{where}），请重新生成草稿"
+        if i.followup_of_id is None and i.problem.status in _NOT_LISTED and i.problem.status not in (
+                i.publication.statuses or ()):
+            return f"问题#{i.problem_id}已{STATUS_LABELS[i.problem.status]}，请重新生成草稿"
+    return None
 
 
 def _order_key(problem: Problem):
@@ -78,7 +117,8 @@ def draft_create(*, actor, area_id: int, period_from: dt.date, period_to: dt.dat
     local time, both included), of the given sources and statuses (empty: all sources; all
     statuses but 不予立案 and 重复上报), ordered by subdistrict then time found. Problems on
     an earlier published list are not listed again as new; those re-inspected since come
-    back as follow-ups (复查: 已整改 / 整改不到位) after the new ones."""
+    back as follow-ups (复查: 已整改 / 整改不到位) after the new ones: what happened to each
+    since its latest publication decides (`_latest_since`, `followup_for`)."""
     area = Area.objects.filter(pk=area_id).first()
     if area is None:
         raise ServiceError("区域不存在", field="area")
@@ -101,11 +141,11 @@ def draft_create(*, actor, area_id: int, period_from: dt.date, period_to: dt.dat
     qs = qs.filter(source__in=list(sources)) if sources else qs
     qs = qs.filter(status__in=list(statuses)) if statuses else qs.exclude(status__in=_NOT_LISTED)
     new = sorted(qs, key=_order_key)
-    passed = _latest_reinspection_passed(exposed)
+    happened = _latest_since(exposed)
     followups = []
     for problem_id, item in exposed.items():
-        marker = followup_for(latest_reinspection_passed=passed.get(problem_id), status=item.problem.status)
-        if marker and marker != item.followup:
+        marker = followup_for(latest_since=happened.get(problem_id), status=item.problem.status)
+        if marker:
             followups.append((item, marker))
     followups.sort(key=lambda pair: _order_key(pair[0].problem))
     with transaction.atomic():
@@ -146,11 +186,11 @@ def line_edit(*, actor, item_id: int, text: str) -> PublicationItem:
     """Change a line's wording (without its number). The generated text stays; the edit
     and who made it are kept on the item and, before and after, in the audit log. Text
     equal to the generated one reverts the edit."""
-    body = strip_number(text)
+    if any(c in text.strip() for c in "\r\n\u2028\u2029"):
+        raise ServiceError("一个条目只能有一行文字", field="text")
+    body = strip_number(tidy(text))
     if not body:
         raise ServiceError("请填写条目文字", field="text")
-    if "\n" in body or "\r" in body:
-        raise ServiceError("一个条目只能有一行文字", field="text")
     if len(body) > MAX_LINE:
         raise ServiceError(f"条目文字不能超过{MAX_LINE}字", field="text")
     with transaction.atomic():
@@ -214,10 +254,16 @@ def publish(*, actor, publication_id: int) -> Publication:
             raise ServiceError("清单没有条目，不能发布", field="publication")
         if [i.position for i in items] != list(range(1, len(items) + 1)):
             raise Conflict("条目序号不连续，请重新排序", field="publication")
+        with connection.cursor() as cur:
+            # one publish at a time: the numbering per area, and the re-check below across areas (a
+            # district's list and a subdistrict's can hold the same problem)
+            cur.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_NUMBERING_LOCK])
+        every = list(PublicationItem.objects.filter(publication=pub).select_related("problem", "publication"))
+        why = _stale(every)
+        if why:
+            raise Conflict(why, field="publication")
         now = timezone.now()
         year = timezone.localtime(now).year
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NUMBERING_LOCK, pub.area_id])
         last = (Publication.objects.filter(area_id=pub.area_id, year=year, status=PublicationStatus.PUBLISHED)
                 .order_by("-sequence").values_list("sequence", flat=True).first())
         sequence = (last or 0) + 1

@@ -7,7 +7,9 @@ from publishing.domain.listing import (
     format_list,
     join_problems,
     line_body,
+    numbered,
     problem_phrase,
+    strip_number,
 )
 
 # The four lines of the source page (Fengtai district paper), as printed.
@@ -72,3 +74,22 @@ def test_numbering_runs_from_one_without_gaps():
 
 def test_clean_location_keeps_a_subdistrict_it_was_not_told_about():
     assert clean_location("西罗园街道，马家堡东路", "右安门街道") == "西罗园街道，马家堡东路"
+
+
+@pytest.mark.parametrize("typed", [
+    "学院路与清华东路交叉路口向南50米，学院路西侧.",            # a half-width full stop
+    "学院路与清华东路交叉路口向南50米, 学院路西侧",             # a space after a half-width comma
+    "学院路与清华东路交叉路口向南50米，学院路西侧\u3000。",     # an ideographic space before the stop
+    "学院路与清华东路交叉路口向南50米，学院路西侧，积存垃圾渣土",  # the catalogue's name typed after it
+    "海淀区学院路街道，学院路与清华东路交叉路口向南50米，学院路西侧",  # the district before the subdistrict
+    "学院路与清华东路交叉路口向南50米\r\n学院路西侧",           # a line break typed on the tablet
+])
+def test_a_location_as_officers_type_it_prints_in_the_published_style(typed):
+    assert line_body(Entry("学院路街道", typed, ("积存垃圾",))) == (
+        "学院路街道，学院路与清华东路交叉路口向南50米，学院路西侧，积存垃圾。")
+
+
+def test_a_number_that_begins_the_words_of_a_line_is_kept():
+    assert strip_number("12、13号楼之间，积存垃圾。") == "12、13号楼之间，积存垃圾。"
+    assert strip_number("3. 12、13号楼之间，积存垃圾。") == "12、13号楼之间，积存垃圾。"  # (a space parts them)
+    assert numbered(1, "1.5米宽便道上，积存垃圾。") == "1. 1.5米宽便道上，积存垃圾。"

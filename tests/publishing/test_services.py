@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.errors import Conflict, Forbidden, ServiceError
 from core.models import AuditEvent
 from patrol.models import Reinspection
+from patrol.services.problems import problem_transition
 from publishing.models import Publication, PublicationItem
 from publishing.selectors.publications import problem_exposures
 from publishing.services.publications import draft_create, line_edit, publication_text, publish, reorder
@@ -171,9 +172,9 @@ def test_the_next_list_reports_the_follow_up_of_re_inspected_problems(publisher,
 
 
 def test_a_verified_problem_is_reported_rectified_without_a_re_inspection(publisher, subdistrict, make_problem):
-    p = make_problem("学院路与清华东路交叉路口向南50米，学院路西侧")
+    p = make_problem("学院路与清华东路交叉路口向南50米，学院路西侧", status="rectified")
     publish(actor=publisher, publication_id=draft_create(actor=publisher, area_id=subdistrict.pk, **WEEK).pk)
-    type(p).objects.filter(pk=p.pk).update(status="verified")
+    problem_transition(actor=user("supervisor1"), problem_id=p.pk, target="verified")
     item = draft_create(actor=publisher, area_id=subdistrict.pk, **WEEK).items.get()
     assert (item.problem_id, item.followup) == (p.pk, "已整改")
 
