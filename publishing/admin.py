@@ -10,6 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -18,8 +20,9 @@ from org.admin import RoleAdmin, may
 from patrol.domain.workflow import STATUS_CHOICES
 from patrol.models.problems import Source
 
+from .domain.listing import strip_number, tidy
 from .models import Publication, PublicationItem
-from .services.publications import draft_create, line_edit, publication_text, publish, reorder
+from .services.publications import MAX_LINE, draft_create, line_edit, publication_text, publish, reorder
 
 
 class DraftForm(forms.ModelForm):
@@ -34,8 +37,29 @@ class DraftForm(forms.ModelForm):
         fields = ("title", "area", "period_from", "period_to")
 
 
+class LineFormSet(BaseInlineFormSet):
+    """The lines of a draft, checked all together before any is saved: a save that cannot
+    keep every change keeps none, and says which line is wrong."""
+
+    def clean(self):
+        super().clean()
+        for f in self.forms:
+            data = getattr(f, "cleaned_data", None) or {}
+            if "position" in f.changed_data and data.get("position") is None:
+                f.add_error("position", "请填写序号")
+            if "edited_text" in f.changed_data and data.get("edited_text"):
+                text = data["edited_text"]
+                if any(c in text.strip() for c in "\r\n\u2028\u2029"):
+                    f.add_error("edited_text", "一个条目只能有一行文字")
+                elif not strip_number(tidy(text)):
+                    f.add_error("edited_text", "请填写条目文字")
+                elif len(strip_number(tidy(text))) > MAX_LINE:
+                    f.add_error("edited_text", f"条目文字不能超过{MAX_LINE}字")
+
+
 class ItemInline(admin.TabularInline):
     model = PublicationItem
+    formset = LineFormSet
     fk_name = "publication"
     extra = 0
     can_delete = False
@@ -126,17 +150,24 @@ class PublicationAdmin(RoleAdmin):
             return super().save_formset(request, form, formset, change)
         pub = form.instance
         try:
-            for f in formset.forms:
-                if "edited_text" in f.changed_data:
-                    item = f.instance
-                    line_edit(actor=request.user, item_id=item.pk,
-                              text=f.cleaned_data["edited_text"] or item.generated_text)
-            if any("position" in f.changed_data for f in formset.forms):
-                order = sorted(formset.forms, key=lambda f: (f.cleaned_data["position"], f.instance.pk))
-                reorder(actor=request.user, publication_id=pub.pk, item_ids=[f.instance.pk for f in order])
+            with transaction.atomic():  # every line's change, or none
+                for f in formset.forms:
+                    if "edited_text" in f.changed_data:
+                        item = f.instance
+                        line_edit(actor=request.user, item_id=item.pk,
+                                  text=f.cleaned_data["edited_text"] or item.generated_text)
+                if any("position" in f.changed_data for f in formset.forms):
+                    order = sorted(formset.forms, key=lambda f: (f.cleaned_data["position"], f.instance.pk))
+                    reorder(actor=request.user, publication_id=pub.pk, item_ids=[f.instance.pk for f in order])
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            request._publication_not_saved = True
+            messages.error(request, f"未保存：{exc.message}")
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if level == messages.SUCCESS and getattr(request, "_publication_not_saved", False):
+            return  # (the change was refused: no "成功修改" beside the error)
+        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.action(description="发布所选清单（发布后不能修改）")
     def publish_selected(self, request, queryset):

@@ -46,7 +46,8 @@ class Publication(models.Model):
         ordering = ["-published_at", "-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(period_from__lte=models.F("period_to")),
-                                   name="publication_period_ordered"),
+                                   name="publication_period_ordered",
+                                   violation_error_message="起始日期不能晚于截止日期"),
             # A published list has everything a reader checks: number, time, publisher,
             # text and its checksum; a draft has none of them.
             models.CheckConstraint(
@@ -97,7 +98,8 @@ class PublicationItem(models.Model):
                                     deferrable=models.Deferrable.DEFERRED),
             models.UniqueConstraint(fields=["publication", "problem"], name="publication_item_problem_unique"),
             models.CheckConstraint(condition=Q(position__isnull=True) | Q(position__gte=1),
-                                   name="publication_item_position_positive"),
+                                   name="publication_item_position_positive",
+                                   violation_error_message="序号须为正整数"),
             # a line of its own (numbered), or merged into the line of another item
             models.CheckConstraint(condition=Q(position__isnull=False, merged_into__isnull=True)
                                    | Q(position__isnull=True, merged_into__isnull=False),

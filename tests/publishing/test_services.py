@@ -138,6 +138,28 @@ def test_a_draft_without_a_checksum_cannot_claim_to_be_published(publisher, subd
         Publication.objects.filter(pk=pub.pk).update(status="published")
 
 
+def test_a_draft_cannot_be_published_with_a_checksum_that_is_not_its_text_s(publisher, subdistrict, make_problem):
+    make_problem("学院路与清华东路交叉路口向南50米，学院路西侧")
+    pub = draft_create(actor=publisher, area_id=subdistrict.pk, **WEEK)
+    claim = dict(status="published", year=2026, sequence=7, number="2026年第7期", text="1. 随便写的一行。",
+                 published_by=publisher, published_at=timezone.now())
+    with pytest.raises(DatabaseError, match="checksum"), transaction.atomic():
+        Publication.objects.filter(pk=pub.pk).update(checksum="0" * 64, **claim)
+    text_sum = hashlib.sha256(claim["text"].encode()).hexdigest()
+    Publication.objects.filter(pk=pub.pk).update(checksum=text_sum, **claim)  # (the database checks the sum only)
+    assert Publication.objects.get(pk=pub.pk).checksum == text_sum
+
+
+def test_truncate_of_the_published_lists_is_refused_outside_a_test_database(db):
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_database()")
+        assert cur.fetchone()[0].startswith("test_")  # here the trigger lets test runs empty the tables
+        cur.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "WHERE NOT t.tgisinternal AND (t.tgtype & 32) <> 0 AND c.relname LIKE 'publishing_%'")
+        assert sorted(cur.fetchall()) == [("publishing_publication", "publishing_publication_no_truncate"),
+                                          ("publishing_publicationitem", "publishing_item_no_truncate")]
+
+
 def test_numbers_count_per_area_and_year(publisher, subdistrict, make_problem):
     make_problem("学院路与清华东路交叉路口向南50米，学院路西侧")
     first = publish(actor=publisher, publication_id=draft_create(actor=publisher, area_id=subdistrict.pk, **WEEK).pk)
