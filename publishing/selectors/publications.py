@@ -2,6 +2,7 @@
 a draft would list."""
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
 from geodata.services.geometry import to_wgs84
@@ -47,11 +48,19 @@ def problem_exposures(problem):
             .select_related("publication").order_by("publication__published_at", "id"))
 
 
+def in_areas(area_ids, prefix: str = "") -> Q:
+    """Problems that lie in one of the areas: by their subdistrict, community or grid (a list
+    may be drawn up for any of the three)."""
+    ids = list(area_ids)
+    return (Q(**{f"{prefix}subdistrict_id__in": ids}) | Q(**{f"{prefix}community_id__in": ids})
+            | Q(**{f"{prefix}grid_id__in": ids}))
+
+
 def latest_exposures(area_ids):
     """For each problem in `area_ids` on a published list: its latest published item."""
     latest: dict[int, PublicationItem] = {}
-    items = (PublicationItem.objects.filter(publication__status=PublicationStatus.PUBLISHED,
-                                            problem__subdistrict_id__in=area_ids)
+    items = (PublicationItem.objects.filter(in_areas(area_ids, "problem__"),
+                                            publication__status=PublicationStatus.PUBLISHED)
              .select_related("problem__category", "problem__subdistrict", "publication")
              .order_by("publication__published_at", "id"))
     for item in items:

@@ -43,7 +43,7 @@ from ..domain.listing import (
     tidy,
 )
 from ..models import Publication, PublicationItem, PublicationStatus
-from ..selectors.publications import latest_exposures, publication_items
+from ..selectors.publications import in_areas, latest_exposures, publication_items
 
 MAX_LINE = 500
 # Left out of a list unless asked for by status: a report that was not a problem.
@@ -135,7 +135,7 @@ def draft_create(*, actor, area_id: int, period_from: dt.date, period_to: dt.dat
         raise ServiceError("请填写标题", field="title")
     area_ids = area_descendant_ids(area.pk)
     exposed = latest_exposures(area_ids)
-    qs = (Problem.objects.filter(subdistrict_id__in=area_ids, created_at__date__gte=period_from,
+    qs = (Problem.objects.filter(in_areas(area_ids), created_at__date__gte=period_from,
                                  created_at__date__lte=period_to)
           .exclude(pk__in=list(exposed)).select_related("category", "subdistrict"))
     qs = qs.filter(source__in=list(sources)) if sources else qs

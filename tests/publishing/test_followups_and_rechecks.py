@@ -117,3 +117,14 @@ def test_a_line_break_or_control_character_typed_in_a_location_stays_inside_its_
     client.force_login(publisher)
     for fmt in ("txt", "html", "pdf", "docx"):
         assert client.get(f"/api/v1/publications/{pub.pk}/export.{fmt}").status_code == 200, fmt
+
+
+def test_a_list_of_a_grid_holds_the_grid_s_problems(publisher, subdistrict, make_problem):
+    from geodata.models import Area, AreaKind
+
+    grid = Area.objects.filter(kind=AreaKind.GRID, name__startswith="演示网格").first()
+    inside, elsewhere = make_problem(PLACE, minute=1), make_problem("学院路与成府路交叉路口向北20米，学院路东侧", minute=2)
+    type(inside).objects.filter(pk=inside.pk).update(grid=grid)
+    type(elsewhere).objects.filter(pk=elsewhere.pk).update(grid=None)
+    draft = draft_create(actor=publisher, area_id=grid.pk, **WEEK)
+    assert [i.problem_id for i in draft.items.all()] == [inside.pk]
