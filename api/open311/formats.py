@@ -40,6 +40,7 @@ give back only the text and the photo link, never the contact details:
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
@@ -214,12 +215,23 @@ def render_json(doc) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
+# What XML 1.0 cannot hold (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates):
+# ElementTree writes them as they are, and one such character in one request would make the
+# whole list unreadable to every XML client. Shown as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _text(value) -> str:
+    """A value as XML text.
+
+    >>> _text("路边\x1b垃圾"), _text(True), _text(None)
+    ('路边\ufffd垃圾', 'true', '')
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(element: ET.Element, value) -> None:

@@ -59,6 +59,21 @@ class Open311Error(Exception):
         self.description = description
 
 
+def _refuse_unreadable_text(request, kwargs) -> None:
+    """A parameter with a NUL (PostgreSQL refuses it in any string) or with text that was not
+    UTF-8 (a GBK form decodes to U+FFFD and would be stored as garbage) is refused, named."""
+    values = [*kwargs.items(), *((k, v) for k, vs in request.query_params.lists() for v in vs)]
+    if request.method == "POST":
+        values += [(k, v) for k, vs in request.data.lists() for v in vs] if hasattr(request.data, "lists") else []
+    for name, value in values:
+        if not isinstance(value, str):
+            continue  # (an uploaded file)
+        if "\x00" in value:
+            raise Open311Error(400, f"{name}: 不能包含 NUL 字符")
+        if "\ufffd" in value:
+            raise Open311Error(400, f"{name}: 不是 UTF-8 文本，请以 UTF-8 编码提交")
+
+
 def _respond(fmt: str, root: str, doc, status: int = 200, headers: dict | None = None) -> HttpResponse:
     return HttpResponse(formats.render(fmt, root, doc), status=status, content_type=formats.CONTENT_TYPES[fmt],
                         headers=headers)
@@ -92,6 +107,7 @@ class Open311View(APIView):
         super().initial(request, *args, **kwargs)
         if fmt not in formats.CONTENT_TYPES:
             raise Open311Error(400, f"format: 不支持 {fmt!r}，请用 .xml 或 .json")
+        _refuse_unreadable_text(request, kwargs)
         # The whole service (JURISDICTION_ID, or none given), or one district or street
         # office by its area code: then only its requests are listed, and new ones must
         # lie inside it.

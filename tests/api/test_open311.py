@@ -485,3 +485,42 @@ def test_wrong_method_is_a_405_in_spec_format(client):
 ])
 def test_odd_numbers_and_dates_are_client_errors_not_crashes(client, path):
     assert client.get(path).status_code in (400, 404)
+
+
+# -- text a client should not send, and what it cannot break (found by a review) -------------
+def test_a_control_character_in_one_request_leaves_every_xml_document_well_formed(client, api_key):
+    create(client, "json", api_key, description="好的请求")
+    bad = create(client, "json", api_key, description="坏\x1b请求 & <b>", address_string="学院路\x0b清华东路口")
+    for url in (f"{BASE}/requests.xml", f"{BASE}/requests/{bad}.xml", f"{BASE}/foo%01bar.xml"):
+        ET.fromstring(client.get(url).content)  # (raises on a document that is not XML)
+    (one,) = records(client.get(f"{BASE}/requests/{bad}.xml"), "xml")
+    assert one["description"].startswith("坏\ufffd请求 & <b>")
+
+
+@pytest.mark.parametrize("url", ["/services/%00.json", "/services/a%00.xml", "/discovery.json?jurisdiction_id=%00",
+                                 "/services.xml?jurisdiction_id=a%00", "/requests/1.json?jurisdiction_id=%00",
+                                 "/requests.xml?service_code=%00"])
+def test_a_nul_in_a_parameter_is_a_400_in_spec_format(client, url):
+    client.raise_request_exception = False
+    response = client.get(BASE + url)
+    code, description = error(response, "json" if ".json" in url else "xml")
+    assert code == 400 and "NUL" in description
+
+
+def test_a_nul_in_a_posted_field_is_a_400_and_nothing_is_created(client, api_key):
+    before = Problem.objects.count()
+    response = post_request(client, "xml", api_key=api_key, service_code="0102", description="x",
+                            jurisdiction_id="\x00", **INSIDE)
+    assert error(response, "xml")[0] == 400 and Problem.objects.count() == before
+
+
+def test_a_form_that_is_not_utf8_is_refused_not_stored_garbled(client, api_key):
+    from urllib.parse import quote
+
+    before = Problem.objects.count()
+    body = urlencode({"api_key": api_key, "service_code": "0102", **INSIDE}) + "&description=" + quote(
+        "路边垃圾".encode("gbk"))
+    response = client.post(f"{BASE}/requests.json", body, content_type="application/x-www-form-urlencoded")
+    code, description = error(response, "json")
+    assert code == 400 and description.startswith("description:") and "UTF-8" in description
+    assert Problem.objects.count() == before
