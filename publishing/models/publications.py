@@ -10,7 +10,7 @@ with a message. A problem that is an item of a published list is exposed (曝光
 `publishing.selectors.problem_exposures`.
 """
 from django.conf import settings
-from django.db import models
+from django.contrib.gis.db import models
 from django.db.models import Q
 
 
@@ -87,6 +87,9 @@ class PublicationItem(models.Model):
     merged_into = models.ForeignKey("self", verbose_name="并入条目", null=True, blank=True,
                                     on_delete=models.CASCADE, related_name="merged",
                                     help_text="同一地点的几个问题写成一行：其余问题并入第一条")
+    # Where the problem was when the list was published: its map shows this point, not the
+    # problem's point of today (a network update re-snaps problems).
+    point = models.PointField("发布时位置", srid=settings.STORAGE_SRID, null=True, blank=True)
 
     class Meta:
         verbose_name = "清单条目"

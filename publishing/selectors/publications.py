@@ -86,7 +86,8 @@ def frozen_lines(text: str) -> list[str]:
 
 def publication_document(publication: Publication) -> ListDocument:
     """The publication as the exporters take it: the frozen text of a published list, the
-    current preview of a draft; each line with its problem's point (WGS84)."""
+    current preview of a draft; each line with its problem's point (WGS84; a published list's
+    as it was when published)."""
     items = list(publication_items(publication))
     if publication.is_published:
         texts = frozen_lines(publication.text)
@@ -94,7 +95,8 @@ def publication_document(publication: Publication) -> ListDocument:
         texts = [numbered(i.position, i.body) for i in items]
     lines = []
     for text, item in zip(texts, items, strict=False):
-        lon, lat = to_wgs84(item.problem.geom).coords[0] if item.problem.geom else (None, None)
+        point = item.point or item.problem.geom  # (a published item keeps its point of the day)
+        lon, lat = to_wgs84(point).coords[0] if point else (None, None)
         lines.append(ListLine(text, lat, lon))
     published = timezone.localtime(publication.published_at).date() if publication.published_at else None
     return ListDocument(title=publication.title, number=publication.number, area=publication.area.name,

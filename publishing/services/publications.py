@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from core import audit
@@ -245,8 +245,8 @@ def publication_text(publication: Publication) -> str:
 
 def publish(*, actor, publication_id: int) -> Publication:
     """Freeze a draft: its text (numbered 1..N), its number (年第N期, counted per area and
-    year), the time and publisher, and the SHA-256 of the text. Its problems are then
-    exposed (曝光)."""
+    year), the time and publisher, the SHA-256 of the text, and each problem's point. Its
+    problems are then exposed (曝光)."""
     with transaction.atomic():
         pub = _draft_for_update(actor, publication_id)
         items = list(publication_items(pub))
@@ -268,6 +268,9 @@ def publish(*, actor, publication_id: int) -> Publication:
                 .order_by("-sequence").values_list("sequence", flat=True).first())
         sequence = (last or 0) + 1
         text = "\n".join(numbered(i.position, i.body) for i in items)
+        # each item keeps where its problem is now (the items are frozen with the list below)
+        PublicationItem.objects.filter(publication=pub).update(
+            point=Subquery(Problem.objects.filter(pk=OuterRef("problem_id")).values("geom")[:1]))
         pub.status, pub.year, pub.sequence = PublicationStatus.PUBLISHED, year, sequence
         pub.number, pub.text, pub.checksum = issue_number(year, sequence), text, checksum(text)
         pub.published_by, pub.published_at = actor, now

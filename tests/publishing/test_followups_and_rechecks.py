@@ -128,3 +128,17 @@ def test_a_list_of_a_grid_holds_the_grid_s_problems(publisher, subdistrict, make
     type(elsewhere).objects.filter(pk=elsewhere.pk).update(grid=None)
     draft = draft_create(actor=publisher, area_id=grid.pk, **WEEK)
     assert [i.problem_id for i in draft.items.all()] == [inside.pk]
+
+
+def test_a_published_list_keeps_the_points_its_problems_had(publisher, subdistrict, make_problem):
+    import shapely
+
+    from geodata.services.geometry import to_storage
+
+    p = make_problem(PLACE)
+    pub = published(publisher, subdistrict)
+    (before,) = publication_document(pub).lines
+    type(p).objects.filter(pk=p.pk).update(geom=to_storage(shapely.Point(116.35, 40.0)))  # e.g. re-snapped
+    (after,) = publication_document(pub).lines
+    assert (after.lat, after.lon) == (before.lat, before.lon)
+    assert abs(before.lat - 39.99912) < 1e-6 and abs(before.lon - 116.34636) < 1e-6
