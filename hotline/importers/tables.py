@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_ROWS = 200_000
@@ -34,10 +36,14 @@ class Table:
     rows: list[tuple[int, list[object]]]  # (row number as Excel shows it, cells)
     kind: str  # "xlsx" or "csv"
     encoding: str = ""  # for csv
-    sheet: str = ""  # for xlsx
+    sheet: str = ""  # for xlsx: the sheet read
+    sheets: tuple[str, ...] = ()  # for xlsx: every sheet of the workbook
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> Table:
+def read_table(data: bytes, filename: str, *, max_bytes: int | None = None,
+               header_score: Callable[[list[object]], int] | None = None) -> Table:
+    """`header_score`: how much a row looks like the header (hotline.domain.columns.header_score),
+    to find the sheet of a workbook that holds the orders."""
     name = (filename or "").lower()
     if not data:
         raise TableError("文件是空的")
@@ -46,7 +52,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> T
     if data.startswith(OLE_MAGIC):
         raise TableError("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 后再导入")
     if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
+        return _read_xlsx(data, header_score)
     if name.endswith((".xlsx", ".xlsm")):
         raise TableError("文件扩展名是 .xlsx，但内容不是 Excel 文件（可能已损坏或被改名）")
     if name.endswith((".csv", ".txt")) or not name:
@@ -54,7 +60,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> T
     raise TableError("只能导入 Excel（.xlsx）或 CSV 文件")
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, header_score: Callable[[list[object]], int] | None) -> Table:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -63,21 +69,85 @@ def _read_xlsx(data: bytes) -> Table:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
         raise TableError(f"Excel 文件已损坏，无法打开（{type(exc).__name__}）") from exc
     try:
-        ws = wb.worksheets[0] if wb.worksheets else None
-        if ws is None:
+        if not wb.worksheets:
             raise TableError("Excel 文件中没有工作表")
+        ws = _sheet_with_orders(wb, header_score)
+        down = _merged_down(data, getattr(ws, "_worksheet_path", ""))
+        anchors: dict[tuple[int, int], object] = {}
+        # Read-only sheets trust the size the file states (<dimension>): WPS writes "A1", other
+        # writers leave a stale range, and openpyxl then drops every cell outside it without a word.
+        ws.reset_dimensions()
         rows: list[tuple[int, list[object]]] = []
-        for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+        for number, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
             if number > MAX_ROWS + 10:
                 raise TableError(f"行数超过 {MAX_ROWS}，请按月拆分后导入")
             cells = list(values)
-            if any(v is not None and str(v).strip() != "" for v in cells):
-                rows.append((number, cells))
-        return Table(rows=rows, kind="xlsx", sheet=ws.title)
+            for column, top in down.get(number + 1, ()):
+                if top == number:  # the top of a merged range: its value fills the cells below
+                    anchors[(top, column)] = cells[column - 1] if column <= len(cells) else None
+            if not any(v is not None and str(v).strip() != "" for v in cells):
+                continue  # an empty row stays empty, even inside a merged range
+            for column, top in down.get(number, ()):
+                cells += [None] * (column - len(cells))
+                cells[column - 1] = anchors.get((top, column))
+            rows.append((number, cells))
+        return Table(rows=rows, kind="xlsx", sheet=ws.title, sheets=tuple(s.title for s in wb.worksheets))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise TableError(f"Excel 文件已损坏，无法读取（{type(exc).__name__}）") from exc
     finally:
         wb.close()
+
+
+def _sheet_with_orders(wb, header_score: Callable[[list[object]], int] | None):
+    """The sheet that holds the orders: the active one, or else the first whose first ten rows
+    hold a header (`header_score` ≥ 3); the active one when none does (its message then says
+    which columns are missing). Exports often put a 填表说明 sheet first."""
+    sheets = list(wb.worksheets)
+    active = wb.active if wb.active in sheets else sheets[0]
+    if header_score is None:
+        return active
+    for ws in [active, *(s for s in sheets if s is not active)]:
+        ws.reset_dimensions()
+        seen = 0
+        for values in ws.iter_rows(min_row=1, min_col=1, values_only=True):
+            if not any(v is not None and str(v).strip() != "" for v in values):
+                continue
+            if header_score(list(values)) >= 3:
+                return ws
+            seen += 1
+            if seen >= 10:
+                break
+    return active
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_down(data: bytes, path: str) -> dict[int, list[tuple[int, int]]]:
+    """row → [(column, top row)] for the cells below the top of a merged range, in the range's
+    first column (1-based), read from the sheet's <mergeCells> (a read-only sheet has no
+    `merged_cells`).
+
+    A merged cell is filled down from the top of its range: in Excel the user sees the value
+    (often one 承办单位 merged over its orders) on every row of the range, so that is what each
+    of those orders says; refusing the rows as empty would make them unmerge by hand what they
+    can see is filled. Only down the first column: a value merged across columns is shown in
+    one field, not copied into the next one."""
+    from openpyxl.utils import column_index_from_string
+
+    if not path:
+        return {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read(path.lstrip("/"))
+    except KeyError:
+        return {}
+    down: dict[int, list[tuple[int, int]]] = {}
+    for c1, r1, _c2, r2 in _MERGE.findall(xml):
+        column, top, bottom = column_index_from_string(c1.decode()), int(r1), int(r2)
+        for row in range(top + 1, min(bottom, MAX_ROWS + 10) + 1):
+            down.setdefault(row, []).append((column, top))
+    return down
 
 
 def _decode(data: bytes) -> tuple[str, str]:

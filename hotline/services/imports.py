@@ -94,17 +94,21 @@ def complaints_import(*, data: bytes, filename: str, actor=None, mapping: str | 
     try:
         explicit = parse_mapping(mapping) if isinstance(mapping, str) else dict(mapping or {})
         if table is None:
-            table = read_table(data, filename, max_bytes=settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024)
+            table = read_table(data, filename, max_bytes=settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024,
+                               header_score=header_score)
     except (TableError, ValueError) as exc:
         result.fatal = str(exc).rstrip("。")
         return result
+    sheet = f"读取的是工作表“{table.sheet}”（文件共有 {len(table.sheets)} 个工作表）" if len(table.sheets) > 1 else ""
+    if sheet:
+        result.warnings.append(sheet)
     header, rows = split_header(table.rows, header_score)
     if not header:
-        result.fatal = "文件中没有任何内容"
+        result.fatal = "文件中没有任何内容" + (f"（{sheet}）" if sheet else "")
         return result
     col_map = resolve_mapping(header, explicit)
     if col_map.errors:
-        result.fatal = "；".join(col_map.errors)
+        result.fatal = "；".join(col_map.errors) + (f"（{sheet}）" if sheet else "")
         return result
     if not rows:
         result.fatal = "文件只有表头，没有数据行"

@@ -42,7 +42,8 @@ def import_or_queue(*, data: bytes, filename: str, actor=None, mapping: str | No
                dry_run=dry_run, source=source)
     try:
         explicit = parse_mapping(mapping or "")
-        table = read_table(data, filename, max_bytes=settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024)
+        table = read_table(data, filename, max_bytes=settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024,
+                           header_score=header_score)
     except (TableError, ValueError):
         return complaints_import(**now)  # refused at once, with its message
     header, rows = split_header(table.rows, header_score)

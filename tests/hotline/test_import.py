@@ -215,3 +215,81 @@ def test_an_order_saved_meanwhile_by_another_import_leaves_this_import_unsaved(m
     assert not result.ok and "同时进行的另一次导入" in result.fatal
     assert list(Complaint.objects.values_list("order_no", flat=True)) == ["X1"]
     assert ImportBatch.objects.count() == 1
+
+
+# -- how an .xlsx is read: its stated size, its sheets, its merged cells ---------------------------------
+def _restate_dimension(data: bytes, ref: str) -> bytes:
+    """The same workbook, its first sheet claiming the size `ref` (WPS writes "A1"; some writers
+    leave the size the sheet had before rows were added)."""
+    import re
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body, n = re.subn(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), body)
+                assert n == 1
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("ref", ["A1", "A1:M3", "B2:C3"])
+def test_every_row_and_column_is_read_whatever_size_the_sheet_claims(ref):
+    data = _restate_dimension(xlsx_bytes([order(f"W{i}", "2026-03-03 09:00") for i in range(6)]), ref)
+    result = _import(data, "wps.xlsx")
+    assert result.ok, result.lines()
+    assert (result.total, result.created) == (6, 6)
+    assert Complaint.objects.filter(order_no__startswith="W", unit_name="学院路街道").count() == 6
+
+
+def _workbook(*sheets, active=0) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.active = active
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_the_orders_are_read_from_the_sheet_that_holds_them_and_the_report_names_it():
+    notes = ("填表说明", [["本表由12345平台导出，请勿修改表头"]])
+    orders = ("工单明细", [HEADERS, order("SH1", "2026-03-03 09:00")])
+    for active in (0, 1):  # the notes may be the active sheet, or the orders
+        Complaint.objects.all().delete()
+        result = _import(_workbook(notes, orders, active=active), "two-sheets.xlsx")
+        assert result.ok and result.created == 1, result.lines()
+        assert "读取的是工作表“工单明细”（文件共有 2 个工作表）" in result.lines()
+    # No sheet holds the orders: the refusal says which sheet it read.
+    result = _import(_workbook(notes, ("统计", [["合计", 3]])), "no-orders.xlsx")
+    assert not result.ok and "缺少必需的列“工单编号”" in result.fatal
+    assert "读取的是工作表“填表说明”" in result.fatal
+
+
+def test_a_unit_merged_over_several_orders_is_each_orders_unit():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    ws.append(order("MG1", "2026-03-03 09:00", unit="学院路街道"))
+    ws.append(order("MG2", "2026-03-03 10:00", unit=None))
+    ws.append(order("MG3", "2026-03-03 11:00", unit=None))
+    ws.append(order("MG4", "2026-03-03 12:00", unit="清华园街道", content="反映噪音扰民", callback="已回访"))
+    ws.merge_cells("F2:F4")  # one unit over three orders
+    ws.merge_cells("C5:D5")  # content merged across the address: the address stays empty
+    ws.merge_cells("L5:L7")  # merged down into empty rows: they stay empty, no orders
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = _import(buf.getvalue(), "merged.xlsx")
+    assert result.errors == () and result.total == 4, result.lines()
+    units = dict(Complaint.objects.values_list("order_no", "unit_name"))
+    assert units == {"MG1": "学院路街道", "MG2": "学院路街道", "MG3": "学院路街道", "MG4": "清华园街道"}
+    mg4 = Complaint.objects.get(order_no="MG4")
+    assert (mg4.content, mg4.address, mg4.callback) == ("反映噪音扰民", "", "已回访")
