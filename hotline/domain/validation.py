@@ -30,10 +30,12 @@ from dataclasses import dataclass
 
 from .columns import Mapping
 
-MAX_ORDER_NO = 40
-MAX_CONTENT = 4000
-MAX_ADDRESS = 300
-MAX_NAME = 100
+MAX_CONTENT = 4000  # 诉求内容 and 回访情况 (text columns of no width: the platform's own bound)
+# The longest text each field may hold. These are the widths of the model's columns, and
+# hotline.services.imports passes the model's own, so that a longer value is a row error with
+# its row and column, never a failed save.
+MAX_LENGTHS: dict[str, int] = {"order_no": 40, "content": MAX_CONTENT, "address": 300, "category": 100,
+                               "unit": 100, "team": 100, "handler": 100, "callback": MAX_CONTENT}
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,22 @@ def parse_flag(value: object, key: str) -> tuple[bool | None, bool]:
     return None, False
 
 
-def validate_rows(rows: list[tuple[int, list[object]]], mapping: Mapping) -> ValidationReport:
-    """Every row checked; errors for each bad cell, and for order numbers seen twice."""
+def validate_rows(rows: list[tuple[int, list[object]]], mapping: Mapping,
+                  max_lengths: dict[str, int] | None = None) -> ValidationReport:
+    """Every row checked; errors for each bad cell, and for order numbers seen twice.
+
+    `max_lengths`: the longest text of each field (default MAX_LENGTHS); a longer cell is an
+    error of its row, not cut.
+
+    >>> from hotline.domain.columns import resolve_mapping
+    >>> m = resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "回访情况"])
+    >>> report = validate_rows([(2, ["A1", "2026-03-02", "噪音", "学院路街道" * 3, "回" * 9])], m,
+    ...                        {**MAX_LENGTHS, "unit": 10, "callback": 8})
+    >>> for e in report.errors: print(e.text)
+    第2行，“承办单位”列：超过 10 个字符（15 个）（值：“学院路街道学院路街道学院路街道”）
+    第2行，“回访情况”列：超过 8 个字符（9 个）（值：“回回回回回回回回回”）
+    """
+    limits = {**MAX_LENGTHS, **(max_lengths or {})}
     good: list[OrderRow] = []
     errors: list[RowError] = []
     first_row: dict[str, int] = {}
@@ -185,37 +201,38 @@ def validate_rows(rows: list[tuple[int, list[object]]], mapping: Mapping) -> Val
         def err(key: str, message: str, value: object = "", _n=number, _e=row_errors) -> None:
             _e.append(RowError(_n, mapping.header_of(key), message, _text(value)[:60]))
 
-        order_no = _text(cell(cells, "order_no"))
+        texts = {key: _text(cell(cells, key)) for key in limits}
+
+        def too_long(key: str, _t=texts, _err=err) -> bool:
+            if len(_t[key]) <= limits[key]:
+                return False
+            _err(key, f"超过 {limits[key]} 个字符（{len(_t[key])} 个）", _t[key])
+            return True
+
+        order_no = texts["order_no"]
         if not order_no:
             err("order_no", "工单编号不能为空")
-        elif len(order_no) > MAX_ORDER_NO:
-            err("order_no", f"工单编号超过 {MAX_ORDER_NO} 个字符", order_no)
-        elif order_no in first_row:
-            err("order_no", f"工单编号与第{first_row[order_no]}行重复", order_no)
-        else:
-            first_row[order_no] = number
+        elif not too_long("order_no"):
+            if order_no in first_row:
+                err("order_no", f"工单编号与第{first_row[order_no]}行重复", order_no)
+            else:
+                first_row[order_no] = number
         raw_time = cell(cells, "received_at")
         received_at = parse_datetime(raw_time)
         if _text(raw_time) == "":
             err("received_at", "受理时间不能为空")
         elif received_at is None:
             err("received_at", "不是有效的日期时间", raw_time)
-        content = _text(cell(cells, "content"))
-        if not content:
+        if not texts["content"]:
             err("content", "诉求内容不能为空")
-        elif len(content) > MAX_CONTENT:
-            err("content", f"诉求内容超过 {MAX_CONTENT} 字", content)
-        address = _text(cell(cells, "address"))
-        if len(address) > MAX_ADDRESS:
-            err("address", f"诉求地址超过 {MAX_ADDRESS} 字", address)
-        unit = _text(cell(cells, "unit"))
-        if not unit:
+        else:
+            too_long("content")
+        if not texts["unit"]:
             err("unit", "承办单位不能为空")
-        texts = {}
-        for key in ("category", "team", "handler"):
-            texts[key] = _text(cell(cells, key))
-            if len(texts[key]) > MAX_NAME:
-                err(key, f"超过 {MAX_NAME} 个字符", texts[key])
+        else:
+            too_long("unit")
+        for key in ("address", "category", "team", "handler", "callback"):
+            too_long(key)
         flags: dict[str, bool | None] = {}
         for key in ("responded", "resolved", "satisfied", "difficult"):
             raw = cell(cells, key)
@@ -226,10 +243,10 @@ def validate_rows(rows: list[tuple[int, list[object]]], mapping: Mapping) -> Val
             errors.extend(row_errors)
             continue
         good.append(OrderRow(
-            row=number, order_no=order_no, received_at=received_at, content=content, address=address,
-            category=texts["category"], unit=unit, team=texts["team"], handler=texts["handler"],
-            responded=flags["responded"], resolved=flags["resolved"], satisfied=flags["satisfied"],
-            callback=_text(cell(cells, "callback"))[:MAX_CONTENT], difficult=bool(flags["difficult"])))
+            row=number, order_no=order_no, received_at=received_at, content=texts["content"],
+            address=texts["address"], category=texts["category"], unit=texts["unit"], team=texts["team"],
+            handler=texts["handler"], responded=flags["responded"], resolved=flags["resolved"],
+            satisfied=flags["satisfied"], callback=texts["callback"], difficult=bool(flags["difficult"])))
     return ValidationReport(rows=tuple(good), errors=tuple(errors), total=len(rows))
 
 

@@ -113,7 +113,7 @@ def complaints_import(*, data: bytes, filename: str, actor=None, mapping: str | 
     if not rows:
         result.fatal = "文件只有表头，没有数据行"
         return result
-    report = validate_rows(rows, col_map)
+    report = validate_rows(rows, col_map, model_max_lengths())
     result.errors, result.total = report.errors, report.total
     result.skipped = len(report.bad_rows)
     if report.errors and not partial:
@@ -187,6 +187,15 @@ def _write(*, data, filename, actor, source, report, result, new_rows, changed_r
 
 
 _MODEL_FIELDS = COMPARED
+# Row field → the model field it is saved in, for the text fields whose column has a width.
+_TEXT_FIELDS = {"order_no": "order_no", "address": "address", "category": "category", "unit": "unit_name",
+                "team": "team_name", "handler": "handler_name"}
+
+
+def model_max_lengths() -> dict[str, int]:
+    """The longest text each field may hold, read from the model (validation's MAX_LENGTHS
+    for the rest): a widened or narrowed column changes the check with it."""
+    return {key: Complaint._meta.get_field(name).max_length for key, name in _TEXT_FIELDS.items()}
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -286,6 +286,17 @@ def test_a_file_with_a_bad_row_is_a_422_naming_it_and_nothing_is_saved(openapi):
     assert [(e["row"], e["column"], e["value"]) for e in report["errors"]] == [(4, "受理时间", "2026-02-30 08:00")]
 
 
+def test_a_unit_longer_than_its_column_is_a_422_naming_the_cell(openapi):  # noqa: F811
+    before = _counts()
+    rows = [GOOD[0], order("N4", "2026-11-27 11:00", unit="乙" * 101)]
+    body = assert_conforms(openapi, client_for("supervisor1").post(IMPORT, {"file": _upload(rows)},
+                                                                   format="multipart"),
+                           IMPORT, "post", 422, PROBLEM_JSON)
+    assert _counts() == before
+    assert [(e["row"], e["column"], e["message"]) for e in body["report"]["errors"]] == [
+        (3, "承办单位", "超过 100 个字符（101 个）")]
+
+
 def test_a_file_that_is_no_table_is_a_422_with_the_reason():
     before = _counts()
     upload = SimpleUploadedFile("a.xlsx", b"%PDF-1.4 not a workbook", content_type="application/octet-stream")

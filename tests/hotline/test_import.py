@@ -293,3 +293,16 @@ def test_a_unit_merged_over_several_orders_is_each_orders_unit():
     assert units == {"MG1": "学院路街道", "MG2": "学院路街道", "MG3": "学院路街道", "MG4": "清华园街道"}
     mg4 = Complaint.objects.get(order_no="MG4")
     assert (mg4.content, mg4.address, mg4.callback) == ("反映噪音扰民", "", "已回访")
+
+
+def test_a_unit_longer_than_its_column_is_named_not_a_failed_save():
+    from hotline.services.imports import model_max_lengths
+
+    assert model_max_lengths()["unit"] == Complaint._meta.get_field("unit_name").max_length == 100
+    rows = [order("LU1", "2026-03-03 09:00"), order("LU2", "2026-03-03 10:00", unit="甲" * 101)]
+    result = _import(xlsx_bytes(rows), "long.xlsx")
+    assert not result.ok and [(e.row, e.column) for e in result.errors] == [(3, "承办单位")]
+    assert not Complaint.objects.exists()
+    result = _import(csv_bytes(rows), "long.csv", partial=True)
+    assert result.ok and (result.created, result.skipped) == (1, 1)
+    assert list(Complaint.objects.values_list("order_no", flat=True)) == ["LU1"]

@@ -77,3 +77,23 @@ def test_yes_no_words_and_not_assessed():
     assert parse_flag("未回访", "satisfied") == (None, True)
     assert parse_flag(None, "satisfied") == (None, True)
     assert parse_flag("满意", "resolved") == (None, False)  # a satisfaction word is no resolution
+
+
+def test_text_longer_than_its_column_is_an_error_of_its_row_never_cut():
+    rows = _rows(
+        order("L1", "2026-03-02 08:15", unit="甲" * 100, callback="回" * 4000),  # row 2: at the bounds
+        order("L2", "2026-03-02 08:15", unit="甲" * 101),  # row 3
+        order("L3", "2026-03-02 08:15", callback="回" * 5000),  # row 4: the callback, as the content
+        order("L4", "2026-03-02 08:15", team="科" * 101, handler="人" * 101),  # row 5
+    )
+    report = validate_rows(rows, resolve_mapping(HEADERS))
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (3, "承办单位", "超过 100 个字符（101 个）"),
+        (4, "回访情况", "超过 4000 个字符（5000 个）"),
+        (5, "承办科室", "超过 100 个字符（101 个）"),
+        (5, "承办人", "超过 100 个字符（101 个）"),
+    ]
+    assert [(r.order_no, len(r.unit), len(r.callback)) for r in report.rows] == [("L1", 100, 4000)]
+    # The bounds are the caller's (the import passes its model's column widths).
+    narrow = validate_rows(_rows(order("L5", "2026-03-02", unit="学院路街道")), resolve_mapping(HEADERS), {"unit": 4})
+    assert narrow.errors[0].text == "第2行，“承办单位”列：超过 4 个字符（5 个）（值：“学院路街道”）"

@@ -111,6 +111,19 @@ def test_a_good_upload_imports_and_counts(client):
     assert Complaint.objects.get().batch.imported_by.username == "supervisor1"
 
 
+def test_a_unit_longer_than_its_column_is_reported_on_the_page_and_skipped_when_asked(client):
+    data = xlsx_bytes([_order("LU1", "2026-03-03 09:00", "学院路街道"), _order("LU2", "2026-03-03 10:00", "甲" * 101)])
+    c = _client(client, "supervisor1")
+    response = c.post("/hotline/import/", {"file": SimpleUploadedFile("long.xlsx", data)})
+    html = response.content.decode()
+    assert response.status_code == 200 and "未导入任何数据" in html
+    assert "<td class=\"num\">3</td><td>承办单位</td><td>超过 100 个字符（101 个）</td>" in html
+    assert not Complaint.objects.exists()
+    response = c.post("/hotline/import/", {"file": SimpleUploadedFile("long.xlsx", data), "partial": "on"})
+    assert response.status_code == 200 and "新增 1 条" in response.content.decode()
+    assert list(Complaint.objects.values_list("order_no", flat=True)) == ["LU1"]
+
+
 def test_a_file_that_is_not_a_table_is_refused_on_the_page(client):
     response = _client(client, "supervisor1").post(
         "/hotline/import/", {"file": SimpleUploadedFile("photo.xlsx", b"\x89PNG\r\n...")})
