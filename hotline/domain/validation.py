@@ -87,13 +87,26 @@ class ValidationReport:
 
 
 def _text(value: object) -> str:
+    """A cell's text as the file writes it (only the spaces around it dropped): 诉求内容,
+    诉求地址 and 承办单位 are kept in the export's own punctuation (，：（）), not rewritten."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an order number Excel stored as a number
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
+
+
+def match_key(text: str) -> str:
+    """How a name is compared, never stored: full-width letters, digits and brackets as
+    half-width (NFKC) and no spaces, so that a unit written 西红门地区(西红门镇) finds the area
+    named 西红门地区（西红门镇）.
+
+    >>> match_key(" 西红门地区(西红门镇)") == match_key("西红门地区（西红门镇）"), match_key("学院路 街道")
+    (True, '学院路街道')
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
@@ -119,7 +132,7 @@ def parse_datetime(value: object) -> dt.datetime | None:
         if _SERIAL_MIN <= value <= _SERIAL_MAX:
             return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).replace(microsecond=0)
         return None
-    s = _text(value)
+    s = unicodedata.normalize("NFKC", _text(value))
     if re.fullmatch(r"\d{5}(\.\d+)?", s):
         return parse_datetime(float(s))
     m = _CJK_DATE.match(s.replace(" ", " "))
@@ -159,7 +172,7 @@ def parse_flag(value: object, key: str) -> tuple[bool | None, bool]:
     """
     if isinstance(value, bool):
         return value, True
-    s = _text(value).lower()
+    s = unicodedata.normalize("NFKC", _text(value)).lower()
     if s in _UNASSESSED:
         return None, True
     if s in _YES:
@@ -202,6 +215,8 @@ def validate_rows(rows: list[tuple[int, list[object]]], mapping: Mapping,
             _e.append(RowError(_n, mapping.header_of(key), message, _text(value)[:60]))
 
         texts = {key: _text(cell(cells, key)) for key in limits}
+        # An identifier, compared with the saved orders: full-width digits are the same number.
+        texts["order_no"] = unicodedata.normalize("NFKC", texts["order_no"]).strip()
 
         def too_long(key: str, _t=texts, _err=err) -> bool:
             if len(_t[key]) <= limits[key]:

@@ -27,7 +27,7 @@ from org.models import Agency
 
 from ..domain.addresses import expected_subdistrict, location_candidates, place_consistent
 from ..domain.columns import header_score, parse_mapping, resolve_mapping
-from ..domain.validation import OrderRow, RowError, split_header, validate_rows
+from ..domain.validation import OrderRow, RowError, match_key, split_header, validate_rows
 from ..importers.tables import Table, TableError, read_table
 from ..models import Complaint, ImportBatch
 from .linking import complaints_link_nearest
@@ -221,12 +221,14 @@ def _existing(order_numbers) -> dict[str, tuple[int, tuple]]:
 
 
 def _units() -> tuple[dict[str, int], dict[str, int]]:
+    """Subdistricts and agencies by their name's match_key: the export's 承办单位 may bracket
+    or space a name otherwise than the platform does."""
     areas: dict[str, int] = {}
     for pk, name in Area.objects.filter(kind=AreaKind.SUBDISTRICT).order_by("pk").values_list("pk", "name"):
-        areas.setdefault(name, pk)
+        areas.setdefault(match_key(name), pk)
     agencies: dict[str, int] = {}
     for pk, name in Agency.objects.order_by("pk").values_list("pk", "name"):
-        agencies.setdefault(name, pk)
+        agencies.setdefault(match_key(name), pk)
     return areas, agencies
 
 
@@ -237,7 +239,7 @@ def _fill(c: Complaint, r: OrderRow, batch: ImportBatch, units) -> None:
     c.unit_name, c.team_name, c.handler_name = r.unit, r.team, r.handler
     c.responded, c.resolved, c.satisfied, c.callback, c.difficult = (
         r.responded, r.resolved, r.satisfied, r.callback, r.difficult)
-    c.unit_area_id, c.unit_agency_id = areas.get(r.unit), agencies.get(r.unit)
+    c.unit_area_id, c.unit_agency_id = areas.get(match_key(r.unit)), agencies.get(match_key(r.unit))
     c.batch = batch
 
 

@@ -306,3 +306,24 @@ def test_a_unit_longer_than_its_column_is_named_not_a_failed_save():
     result = _import(csv_bytes(rows), "long.csv", partial=True)
     assert result.ok and (result.created, result.skipped) == (1, 1)
     assert list(Complaint.objects.values_list("order_no", flat=True)) == ["LU1"]
+
+
+def test_the_text_is_kept_as_written_and_a_unit_finds_its_area_however_it_brackets_it():
+    district = Area.objects.get(kind=AreaKind.DISTRICT, code="110108")
+    xueyuan = Area.objects.get(kind=AreaKind.SUBDISTRICT, name="学院路街道")
+    xihongmen = Area.objects.create(name="西红门地区（西红门镇）", kind=AreaKind.SUBDISTRICT, parent=district,
+                                    geom=xueyuan.geom, source="test", generated=True)
+    content = "反映：门前积存垃圾，希望尽快清理（急）！"
+    rows = [order("ＮＦ１", "２０２６-03-03 09:00", unit="西红门地区（西红门镇）", content=content,
+                  address="学院路１５号", team="城管科（一组）", callback="已回访：满意。", satisfied="满意"),
+            order("NF2", "2026-03-03 10:00", unit="西红门地区(西红门镇)", responded="Ｙ")]
+    assert _import(csv_bytes(rows), "nf.csv").ok
+    nf1 = Complaint.objects.get(order_no="NF1")  # an order number is an identifier: matched as half-width
+    assert (nf1.content, nf1.address, nf1.unit_name, nf1.team_name, nf1.callback) == (
+        content, "学院路１５号", "西红门地区（西红门镇）", "城管科（一组）", "已回访：满意。")
+    assert timezone.localtime(nf1.received_at).replace(tzinfo=None) == dt.datetime(2026, 3, 3, 9)
+    nf2 = Complaint.objects.get(order_no="NF2")
+    assert (nf2.unit_name, nf2.responded) == ("西红门地区(西红门镇)", True)
+    assert nf1.unit_area_id == nf2.unit_area_id == xihongmen.pk
+    # The same file again changes nothing.
+    assert _import(csv_bytes(rows), "nf.csv").unchanged == 2
