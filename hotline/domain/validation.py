@@ -111,7 +111,8 @@ def match_key(text: str) -> str:
 
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                      "%Y/%m/%d", "%Y%m%d%H%M%S", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d")
-_CJK_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[时:](\d{1,2})(?:分|:(\d{1,2}))?)?秒?$")
+# 2026年3月2日, … 8时15分, … 8时15分30秒, … 8点15分, … 8:15, … 8:15:30
+_CJK_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[时点:](\d{1,2})(?:[分:](?:(\d{1,2})秒?)?)?)?$")
 # Excel day serials between 2000-01-01 and 2099-12-31 (a number in a CSV that Excel wrote).
 _SERIAL_MIN, _SERIAL_MAX = 36526, 73050
 
@@ -121,16 +122,19 @@ def parse_datetime(value: object) -> dt.datetime | None:
 
     >>> parse_datetime("2026年3月2日 8时15分"), parse_datetime("2026/3/2 8:15")
     (datetime.datetime(2026, 3, 2, 8, 15), datetime.datetime(2026, 3, 2, 8, 15))
-    >>> parse_datetime(46083.5)
-    datetime.datetime(2026, 3, 2, 12, 0)
+    >>> parse_datetime(46083.5), parse_datetime("46083.3444444444")
+    (datetime.datetime(2026, 3, 2, 12, 0), datetime.datetime(2026, 3, 2, 8, 16))
+    >>> parse_datetime("2026年3月2日 8时15分30秒")
+    datetime.datetime(2026, 3, 2, 8, 15, 30)
     """
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None, microsecond=0)
+        return _to_second(value.replace(tzinfo=None))
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if _SERIAL_MIN <= value <= _SERIAL_MAX:
-            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).replace(microsecond=0)
+            # A serial keeps 15 significant digits: 08:16 is 46083.3444444444, a hair before it.
+            return dt.datetime(1899, 12, 30) + dt.timedelta(seconds=round(float(value) * 86400))
         return None
     s = unicodedata.normalize("NFKC", _text(value))
     if re.fullmatch(r"\d{5}(\.\d+)?", s):
@@ -149,6 +153,11 @@ def parse_datetime(value: object) -> dt.datetime | None:
         except ValueError:
             continue
     return None
+
+
+def _to_second(value: dt.datetime) -> dt.datetime:
+    """To the nearest second (a time read from a serial may be a few microseconds short)."""
+    return (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
 
 
 _YES = {"是", "y", "yes", "true", "1", "√", "✓"}

@@ -327,3 +327,10 @@ def test_the_text_is_kept_as_written_and_a_unit_finds_its_area_however_it_bracke
     assert nf1.unit_area_id == nf2.unit_area_id == xihongmen.pk
     # The same file again changes nothing.
     assert _import(csv_bytes(rows), "nf.csv").unchanged == 2
+
+
+def test_an_order_whose_time_a_csv_writes_as_an_excel_serial_is_unchanged_on_reimport():
+    assert _import(xlsx_bytes([order("SR1", dt.datetime(2026, 3, 2, 8, 16))]), "a.xlsx").created == 1
+    again = _import(csv_bytes([order("SR1", "46083.3444444444")]), "b.csv")  # 08:16 as Excel saves it
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert timezone.localtime(Complaint.objects.get().received_at).replace(tzinfo=None) == dt.datetime(2026, 3, 2, 8, 16)

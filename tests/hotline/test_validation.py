@@ -63,6 +63,13 @@ def test_missing_required_columns_and_unknown_mapping_fields_are_explained():
     ("2026年3月2日", dt.datetime(2026, 3, 2)),
     (dt.datetime(2026, 3, 2, 8, 15, 30), dt.datetime(2026, 3, 2, 8, 15, 30)),
     (46083, dt.datetime(2026, 3, 2)),  # Excel's day serial: 1899-12-30 + 46083 days
+    ("2026年3月2日 8时15分30秒", dt.datetime(2026, 3, 2, 8, 15, 30)),
+    ("2026年03月02日 08时15分", dt.datetime(2026, 3, 2, 8, 15)),
+    ("2026年3月2日 8:15:30", dt.datetime(2026, 3, 2, 8, 15, 30)),
+    # A serial as a CSV keeps it (15 digits) lies a hair before the minute: rounded, not cut.
+    ("46083.3444444444", dt.datetime(2026, 3, 2, 8, 16)),
+    (46083.34444444444, dt.datetime(2026, 3, 2, 8, 16)),
+    (dt.datetime(2026, 3, 2, 8, 15, 59, 999_990), dt.datetime(2026, 3, 2, 8, 16)),
     ("下周三", None),
     ("2026-13-01", None),
 ])
