@@ -11,6 +11,8 @@ names are recognised; anything else is given as an explicit mapping ("工单编�
 (0, 1, 5, ())
 >>> resolve_mapping(["单号", "受理时间", "诉求内容", "承办单位"]).errors[0]
 '缺少必需的列“工单编号”（可用 --mapping 指定，如 工单编号=文件中的列名）'
+>>> resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "受理时间"]).errors[0]
+'列名“受理时间”出现了2次（第2列、第5列），无法确定使用哪一列，请删除或改名多余的列'
 >>> parse_mapping("工单编号=编号, received_at=时间")
 {'order_no': '编号', 'received_at': '时间'}
 """
@@ -129,11 +131,18 @@ def resolve_mapping(headers: list[object], explicit: dict[str, str] | None = Non
     for field in FIELDS:
         if field.required and field.key not in columns and field.key not in (explicit or {}):
             errors.append(f"缺少必需的列“{field.label}”（可用 --mapping 指定，如 {field.label}=文件中的列名）")
-    seen: dict[str, int] = {}
+    # A header the file has twice is ambiguous when a field is read from it (the first would
+    # be taken, the other ignored without a word): refused, naming the columns.
+    where: dict[str, list[int]] = {}
     for i, name in enumerate(norm):
-        if name and name in seen and i in columns.values():
-            errors.append(f"列名“{headers[i]}”出现了两次（第{seen[name] + 1}列和第{i + 1}列），请改名或用列映射指定")
-        seen.setdefault(name, i)
+        if name:
+            where.setdefault(name, []).append(i)
+    used = set(columns.values())
+    for at in where.values():
+        if len(at) > 1 and at[0] in used:
+            cols = "、".join(f"第{i + 1}列" for i in at)
+            errors.append(f"列名“{str(headers[at[0]]).strip()}”出现了{len(at)}次（{cols}），无法确定使用哪一列，"
+                          "请删除或改名多余的列")
     return Mapping(columns=columns, headers=tuple("" if h is None else str(h) for h in headers), errors=tuple(errors))
 
 

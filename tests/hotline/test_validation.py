@@ -104,3 +104,30 @@ def test_text_longer_than_its_column_is_an_error_of_its_row_never_cut():
     # The bounds are the caller's (the import passes its model's column widths).
     narrow = validate_rows(_rows(order("L5", "2026-03-02", unit="学院路街道")), resolve_mapping(HEADERS), {"unit": 4})
     assert narrow.errors[0].text == "第2行，“承办单位”列：超过 4 个字符（5 个）（值：“学院路街道”）"
+
+
+def test_a_header_written_twice_is_refused_when_a_field_would_be_read_from_it():
+    m = resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "受理时间"])
+    assert m.errors == ("列名“受理时间”出现了2次（第2列、第5列），无法确定使用哪一列，请删除或改名多余的列",)
+    # Full-width or starred spellings of the same header are the same header.
+    m = resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "*承办单位", "备注", "备注"])
+    assert m.errors == ("列名“承办单位”出现了2次（第4列、第5列），无法确定使用哪一列，请删除或改名多余的列",)
+    # A repeated column no field reads (two 备注) is no ambiguity; nor one an explicit mapping avoids.
+    assert resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "备注", "备注"]).errors == ()
+    m = resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "受理时间", "来电时间"],
+                        parse_mapping("受理时间=来电时间"))
+    assert m.errors == () and m.columns["received_at"] == 5
+    # An explicit mapping to a header written twice is just as ambiguous.
+    m = resolve_mapping(["工单编号", "受理时间", "诉求内容", "街道", "街道"], parse_mapping("承办单位=街道"))
+    assert m.errors == ("列名“街道”出现了2次（第4列、第5列），无法确定使用哪一列，请删除或改名多余的列",)
+
+
+def test_a_file_with_a_header_written_twice_is_refused_and_says_which_columns(db):
+    from hotline.services.imports import complaints_import
+
+    from .conftest import csv_bytes
+
+    result = complaints_import(data=csv_bytes([["D1", "2026-03-02", "噪音", "学院路街道", "2026-03-03"]],
+                                              headers=["工单编号", "受理时间", "诉求内容", "承办单位", "受理时间"]),
+                               filename="twice.csv")
+    assert not result.ok and "列名“受理时间”出现了2次（第2列、第5列）" in result.fatal
