@@ -3,7 +3,9 @@
 
 Who may: any active officer reads (as the /hotline/ pages: web/access.py `officer_page()`),
 the list and detail only the complaints of their jurisdiction (hotline/selectors/complaints.py);
-importing needs `import_complaints` (supervisors, district admins), as /hotline/import/ does.
+importing needs `import_complaints` (supervisors, district admins), as /hotline/import/ does,
+and a street office's supervisor writes only orders of the offices of their jurisdiction (other
+rows are errors of the report: hotline/selectors/complaints.py `importable_area_ids`).
 Views validate the query or form, call one selector or the import service, and render; the
 shapes below declare every answer for /api/v1/schema/ (closed: no undeclared key).
 """

@@ -40,6 +40,23 @@ def _visible(officer) -> tuple[QuerySet[Complaint], list[int]]:
     return Complaint.objects.filter(seen), areas
 
 
+def importable_area_ids(user) -> set[int] | None:
+    """The street offices whose orders `user` may import (create or update), as area ids;
+    None: any order (a district-level officer, a superuser, or no user: the command line).
+
+    An office's supervisor writes only orders its own offices are responsible for: the
+    ranking of every other office is computed from the same orders. Forbidden (403) for a
+    signed-in user without an officer profile who is no superuser."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser and not hasattr(user, "officer"):
+        return None
+    officer = officer_of(user)
+    if Area.objects.filter(pk=officer.jurisdiction_id, parent__isnull=True).exists():
+        return None
+    return set(jurisdiction_area_ids(officer))
+
+
 @dataclass(frozen=True)
 class ComplaintFilter:
     received_from: dt.date | None = None  # inclusive, local days

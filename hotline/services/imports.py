@@ -3,7 +3,9 @@
 `complaints_import(...)` is the one write: the file is read (hotline.importers.tables), the
 header mapped (hotline.domain.columns) and every row checked (hotline.domain.validation).
 With any error, nothing is saved unless `partial=True` (then the good rows are, and the
-bad ones are named as skipped). Orders are matched by their number: a re-import updates
+bad ones are named as skipped). An importer whose jurisdiction is a street office, not the
+district, may write only the orders of its offices: a row of another office's order, or
+naming another office as 承办单位, is an error of that row. Orders are matched by their number: a re-import updates
 what changed and leaves the rest untouched, never doubling a complaint. New and changed
 addresses are located with the location language (outside the transaction: it reads only
 the network index); then, in one transaction, the batch, the complaints, their areas and
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -30,6 +32,7 @@ from ..domain.columns import header_score, parse_mapping, resolve_mapping
 from ..domain.validation import OrderRow, RowError, match_key, split_header, validate_rows
 from ..importers.tables import Table, TableError, read_table
 from ..models import Complaint, ImportBatch
+from ..selectors.complaints import importable_area_ids
 from .linking import complaints_link_nearest
 
 # Row fields → model fields (what a re-import compares to decide updated / unchanged).
@@ -114,6 +117,13 @@ def complaints_import(*, data: bytes, filename: str, actor=None, mapping: str | 
         result.fatal = "文件只有表头，没有数据行"
         return result
     report = validate_rows(rows, col_map, model_max_lengths())
+    scope = importable_area_ids(actor)
+    if scope is not None:
+        denied = _outside(report.rows, scope, col_map)
+        if denied:
+            bad = {e.row for e in denied}
+            report = replace(report, rows=tuple(r for r in report.rows if r.row not in bad),
+                             errors=tuple(sorted((*report.errors, *denied), key=lambda e: e.row)))
     result.errors, result.total = report.errors, report.total
     result.skipped = len(report.bad_rows)
     if report.errors and not partial:
@@ -217,6 +227,38 @@ def _existing(order_numbers) -> dict[str, tuple[int, tuple]]:
     for i in range(0, len(numbers), 5000):
         for row in Complaint.objects.filter(order_no__in=numbers[i:i + 5000]).values_list("order_no", "pk", *COMPARED):
             out[row[0]] = (row[1], tuple(row[2:]))
+    return out
+
+
+def _outside(rows, scope: set[int], mapping) -> list[RowError]:
+    """The rows an importer whose offices are `scope` may not write: an order already saved
+    for an office outside it, or a 承办单位 that is no office of it (a unit the platform does
+    not know is the district's)."""
+    areas, _agencies = _units()
+    agency_areas = _agency_areas()
+    owners: dict[str, tuple[str, int | None]] = {}
+    numbers = [r.order_no for r in rows]
+    for i in range(0, len(numbers), 5000):
+        for no, unit, area, agency_area in (Complaint.objects.filter(order_no__in=numbers[i:i + 5000])
+                                            .values_list("order_no", "unit_name", "unit_area_id",
+                                                         "unit_agency__area_id")):
+            owners[no] = (unit, area or agency_area)
+    out = []
+    for r in rows:
+        key = match_key(r.unit)
+        if r.order_no in owners and owners[r.order_no][1] not in scope:
+            out.append(RowError(r.row, mapping.header_of("order_no"),
+                                f"该工单已由辖区外的“{owners[r.order_no][0]}”承办，您无权修改", r.order_no))
+        elif (areas.get(key) or agency_areas.get(key)) not in scope:
+            out.append(RowError(r.row, mapping.header_of("unit"), "承办单位不在您的辖区内，您无权导入其工单",
+                                r.unit[:60]))
+    return out
+
+
+def _agency_areas() -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name, area in Agency.objects.filter(area__isnull=False).order_by("pk").values_list("name", "area_id"):
+        out.setdefault(match_key(name), area)
     return out
 
 

@@ -15,6 +15,7 @@ from hotline.models import Complaint, ImportBatch
 from hotline.selectors.metrics import ranking
 from hotline.services.imports import complaints_import
 from tests.hotline.conftest import csv_bytes, order
+from tests.patrol.conftest import other_subdistrict  # noqa: F401 - fixture
 
 from .test_geojson_contract import assert_conforms, client_for, openapi  # noqa: F401 - fixture
 
@@ -242,7 +243,8 @@ def test_a_bad_ranking_query(openapi, orders, params, status, field, says):  # n
 
 
 # -- import -------------------------------------------------------------------------------------------
-GOOD = [order("N1", "2026-11-27 09:00"), order("N2", "2026-11-27 10:00", unit="清华园街道")]
+# 学院路街道's: supervisor1 imports only the orders of the offices of its jurisdiction.
+GOOD = [order("N1", "2026-11-27 09:00"), order("N2", "2026-11-27 10:00", unit="学院路街道")]
 
 
 def _upload(rows, name="12345.csv") -> SimpleUploadedFile:
@@ -265,7 +267,7 @@ def test_a_good_file_is_imported_and_the_same_again_changes_nothing(openapi):  #
     again = assert_conforms(openapi, supervisor.post(IMPORT, {"file": _upload(GOOD)}, format="multipart"),
                             IMPORT, "post", 200)
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
-    changed = [GOOD[0], order("N2", "2026-11-27 10:00", unit="清华园街道", satisfied="不满意")]
+    changed = [GOOD[0], order("N2", "2026-11-27 10:00", unit="学院路街道", satisfied="不满意")]
     third = client_for("admin").post(IMPORT, {"file": _upload(changed)}, format="multipart").json()
     assert (third["created"], third["updated"], third["unchanged"]) == (0, 1, 1)
     assert Complaint.objects.get(order_no="N2").satisfied is False and Complaint.objects.count() == 2
@@ -295,6 +297,22 @@ def test_a_unit_longer_than_its_column_is_a_422_naming_the_cell(openapi):  # noq
     assert _counts() == before
     assert [(e["row"], e["column"], e["message"]) for e in body["report"]["errors"]] == [
         (3, "承办单位", "超过 100 个字符（101 个）")]
+
+
+def test_an_office_supervisor_may_not_rewrite_another_offices_order(openapi, other_subdistrict):  # noqa: F811
+    admin, supervisor = client_for("admin"), client_for("supervisor1")  # supervisor1: 学院路街道 only
+    assert admin.post(IMPORT, {"file": _upload([order("X1", "2026-11-27 09:00", unit=other_subdistrict.name)])},
+                      format="multipart").status_code == 201
+    x1 = Complaint.objects.get(order_no="X1")
+    assert supervisor.get(f"{LIST}{x1.pk}/").status_code == 404  # not theirs to read either
+    before = _counts()
+    rewrite = [order("X1", "2026-11-27 09:00", unit=other_subdistrict.name, resolved="未解决", satisfied="不满意")]
+    body = assert_conforms(openapi, supervisor.post(IMPORT, {"file": _upload(rewrite)}, format="multipart"),
+                           IMPORT, "post", 422, PROBLEM_JSON)
+    assert body["errors"]["file"] == ["第2行，“工单编号”列：该工单已由辖区外的“测试街道”承办，您无权修改（值：“X1”）"]
+    assert _counts() == before
+    x1.refresh_from_db()
+    assert (x1.resolved, x1.satisfied) == (True, True)
 
 
 def test_a_file_that_is_no_table_is_a_422_with_the_reason():

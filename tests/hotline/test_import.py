@@ -53,7 +53,7 @@ def test_the_demo_export_imports_whole_and_locates_complaints_on_the_demo_networ
 
 def test_a_gbk_csv_is_read(user):
     rows = [order("G1", "2026-03-02 08:15", address="学院路与清华东路交叉口东北角", content="反映路口积存垃圾"),
-            order("G2", "2026/3/3 9:00", unit="清华园街道", satisfied="不满意")]
+            order("G2", "2026/3/3 9:00", satisfied="不满意")]
     result = _import(csv_bytes(rows, encoding="gbk"), "导出.csv", actor=user)
     assert result.ok, result.lines()
     g1 = Complaint.objects.get(order_no="G1")
@@ -334,3 +334,44 @@ def test_an_order_whose_time_a_csv_writes_as_an_excel_serial_is_unchanged_on_rei
     again = _import(csv_bytes([order("SR1", "46083.3444444444")]), "b.csv")  # 08:16 as Excel saves it
     assert (again.updated, again.unchanged) == (0, 1)
     assert timezone.localtime(Complaint.objects.get().received_at).replace(tzinfo=None) == dt.datetime(2026, 3, 2, 8, 16)
+
+
+# -- who may write which orders ------------------------------------------------------------------------
+def _people():
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    return users.get(username="admin"), users.get(username="supervisor1"), users.get(username="other_supervisor")
+
+
+def test_an_office_supervisor_writes_only_the_orders_of_its_own_offices(other_subdistrict):
+    district, xueyuan_sup, other_sup = _people()  # the district; 学院路街道; 测试街道
+    assert _import(csv_bytes([order("J1", "2026-03-03 09:00", unit="测试街道"),
+                              order("J2", "2026-03-03 10:00", unit="学院路街道")]), "d.csv", actor=district).ok
+    before = list(Complaint.objects.order_by("order_no").values_list("order_no", "unit_name", "resolved", "satisfied"))
+    rows = [order("J1", "2026-03-03 09:00", unit="测试街道", resolved="未解决", satisfied="不满意"),  # row 2
+            order("J1B", "2026-03-03 09:00", unit="学院路街道"),  # row 3: its own office, fine
+            order("J2", "2026-03-03 10:00", unit="测试街道"),  # row 4: its own order, moved to another office
+            order("J3", "2026-03-03 11:00", unit="测试街道"),  # row 5: a new order of another office
+            order("J4", "2026-03-03 12:00", unit="甲街道")]  # row 6: an office the platform does not know
+    result = _import(csv_bytes(rows), "x.csv", actor=xueyuan_sup)
+    assert not result.ok and "未导入任何数据" in result.headline
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "工单编号", "该工单已由辖区外的“测试街道”承办，您无权修改"),
+        (4, "承办单位", "承办单位不在您的辖区内，您无权导入其工单"),
+        (5, "承办单位", "承办单位不在您的辖区内，您无权导入其工单"),
+        (6, "承办单位", "承办单位不在您的辖区内，您无权导入其工单"),
+    ]
+    after = list(Complaint.objects.order_by("order_no").values_list("order_no", "unit_name", "resolved", "satisfied"))
+    assert after == before
+    # Moving another office's order into its own office is just as much a rewrite.
+    result = _import(csv_bytes([order("J1", "2026-03-03 09:00", unit="学院路街道")]), "y.csv", actor=xueyuan_sup)
+    assert not result.ok and result.errors[0].column == "工单编号"
+    # Skipping bad rows, as asked, saves only its own.
+    result = _import(csv_bytes(rows), "x.csv", actor=xueyuan_sup, partial=True)
+    assert result.ok and (result.created, result.updated, result.skipped) == (1, 0, 4)
+    assert Complaint.objects.get(order_no="J1").resolved is True
+    # The office whose order it is may change it, and the district any order.
+    assert _import(csv_bytes(rows[:1]), "o.csv", actor=other_sup).updated == 1
+    assert Complaint.objects.get(order_no="J1").resolved is False
+    assert _import(csv_bytes(rows), "d2.csv", actor=district).errors == ()

@@ -101,7 +101,7 @@ def test_an_upload_with_errors_shows_the_report_and_imports_nothing(client):
 
 
 def test_a_good_upload_imports_and_counts(client):
-    data = xlsx_bytes([_order("G1", "2026-03-03 09:00", "甲街道")])
+    data = xlsx_bytes([_order("G1", "2026-03-03 09:00", "学院路街道")])
     c = _client(client, "supervisor1")
     response = c.post("/hotline/import/", {"file": SimpleUploadedFile("good.xlsx", data)})
     assert response.status_code == 200 and "新增 1 条" in response.content.decode()

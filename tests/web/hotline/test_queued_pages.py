@@ -17,7 +17,7 @@ def _client(client, username):
     return client
 
 
-def _order(no, when, unit="甲街道"):
+def _order(no, when, unit="学院路街道"):  # supervisor1's office
     return [no, when, "反映问题", "", "城市管理", unit, "城市管理办公室", "王工", "是", "已解决", "满意", "", ""]
 
 
