@@ -111,6 +111,16 @@ def test_a_good_upload_imports_and_counts(client):
     assert Complaint.objects.get().batch.imported_by.username == "supervisor1"
 
 
+def test_a_score_of_zero_is_shown_as_zero_not_as_no_score(client):
+    rows = [_order("Z1", "2026-03-03 09:00", "甲街道", resolved="未解决", satisfied="不满意")]
+    rows[0][8] = "否"  # not responded either: every rate 0.00
+    assert complaints_import(data=xlsx_bytes(rows), filename="z.xlsx").ok
+    html = _client(client, "officer1").get("/hotline/ranking/?period=week&at=2026-W10").content.decode()
+    row = html.split('data-unit="甲街道"')[1].split("</tr>")[0]
+    assert "<strong>0.00</strong>" in row and '<td class="num">1</td>' in row
+    assert "<span>0.00</span>" in html.split('id="score-bars"')[1]
+
+
 def test_a_unit_longer_than_its_column_is_reported_on_the_page_and_skipped_when_asked(client):
     data = xlsx_bytes([_order("LU1", "2026-03-03 09:00", "学院路街道"), _order("LU2", "2026-03-03 10:00", "甲" * 101)])
     c = _client(client, "supervisor1")
