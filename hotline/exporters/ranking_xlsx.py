@@ -13,6 +13,20 @@ from ..selectors.metrics import GROUP_LABELS, Ranking
 FLAG_FILL = PatternFill("solid", fgColor="FDE2E1")
 
 
+# What Excel reads as the start of a formula when a cell's text begins with it.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _as_text(cell) -> None:
+    """A name taken from an uploaded export (承办单位, 科室, 承办人) stays text: openpyxl stores a
+    string beginning with "=" as a formula (Cell.data_type "f"), which Excel would run. The
+    cell is made a string cell again, with Excel's quote prefix (the apostrophe a user types
+    before such text) so that editing it in Excel keeps it text too."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _num(d: Decimal | None) -> float | None:
     return None if d is None else float(d)
 
@@ -43,6 +57,8 @@ def ranking_xlsx(r: Ranking) -> bytes:
             values += [_num(m.rates.get(k)), _num(m.changes.get(k))]
         values += [_num(m.score), _num(m.score_change), m.difficult, "；".join(row.reasons) if row.flagged else ""]
         ws.append(values)
+        for cell in ws[ws.max_row]:
+            _as_text(cell)
         if row.flagged:
             for cell in ws[ws.max_row]:
                 cell.fill = FLAG_FILL

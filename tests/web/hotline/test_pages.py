@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from hotline.models import Complaint
 from hotline.services.imports import complaints_import
-from tests.hotline.conftest import xlsx_bytes
+from tests.hotline.conftest import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,21 @@ def test_a_good_upload_imports_and_counts(client):
     assert "新增 0 条，更新 0 条，未变 1 条" in response.content.decode()
     assert Complaint.objects.count() == 1
     assert Complaint.objects.get().batch.imported_by.username == "supervisor1"
+
+
+def test_names_from_the_uploaded_file_are_exported_as_text_never_as_formulas(client):
+    evil = '=HYPERLINK("http://evil.example","点此")'
+    rows = [_order("FX1", "2026-03-03 09:00", "学院路街道", team=evil),
+            _order("FX2", "2026-03-03 10:00", "学院路街道", team="+86 热线组"),
+            _order("FX3", "2026-03-03 11:00", "学院路街道", team="城市管理办公室")]
+    assert complaints_import(data=csv_bytes(rows), filename="fx.csv").ok  # a CSV keeps "=" as typed
+    response = _client(client, "officer1").get("/hotline/ranking.xlsx?period=week&at=2026-W10&group=team&unit=学院路街道")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    names = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=2) for r in range(4, ws.max_row + 1)}
+    assert set(names) == {evil, "+86 热线组", "城市管理办公室"}
+    assert names[evil].data_type == "s" and names[evil].quotePrefix
+    assert names["+86 热线组"].data_type == "s" and names["+86 热线组"].quotePrefix
+    assert not names["城市管理办公室"].quotePrefix
 
 
 def test_a_score_of_zero_is_shown_as_zero_not_as_no_score(client):
