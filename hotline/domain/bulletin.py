@@ -81,7 +81,8 @@ class Bulletin:
 
 def weekly_bulletin(*, district: str, period_label: str, total: UnitMetrics, ranking: list[RankedUnit],
                     previous_volume: int | None = None, top: int = 3, when: str = "本周") -> Bulletin:
-    """The bulletin's paragraphs: volume, rates, the best units, the flagged ones.
+    """The bulletin's paragraphs: volume, rates, the best units (the first `top` not flagged),
+    the flagged ones.
 
     >>> from hotline.domain.metrics import Tally, rank_units, unit_metrics, DEFAULT_WEIGHTS
     >>> a = unit_metrics("甲街道", Tally(4, 4, 4, 4, 4, 4, 4), Tally(5, 5, 5, 5, 5, 5, 5), DEFAULT_WEIGHTS)
@@ -91,7 +92,7 @@ def weekly_bulletin(*, district: str, period_label: str, total: UnitMetrics, ran
     >>> print(bulletin.paragraphs[0])
     本周共受理诉求4件，同比减少1件，下降20.00%；比上周减少1件。
     >>> print(bulletin.paragraphs[2])
-    综合得分排名前列的是：甲街道（100.00分）、乙街道（55.00分）。
+    综合得分排名前列的是：甲街道（100.00分）。
     >>> print(bulletin.paragraphs[3])
     列为重点治理的是：乙街道（第2名，55.00分；综合得分排名后1位），请相关单位认真分析诉求原因，限期整改。
     """
@@ -103,8 +104,9 @@ def weekly_bulletin(*, district: str, period_label: str, total: UnitMetrics, ran
         first = first[:-1] + f"；{tail}。"
     paragraphs = [first, rates_sentence(total)]
     scored = [r for r in ranking if r.rank is not None]
-    if scored:
-        best = "、".join(f"{r.metrics.name}（{_num(r.metrics.score)}分）" for r in scored[:top])
+    leaders = [r for r in scored if not r.flagged][:top]  # a unit flagged for governance is no model
+    if leaders:
+        best = "、".join(f"{r.metrics.name}（{_num(r.metrics.score)}分）" for r in leaders)
         paragraphs.append(f"综合得分排名前列的是：{best}。")
     flagged = [r for r in scored if r.flagged]
     if flagged:

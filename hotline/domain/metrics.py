@@ -161,6 +161,11 @@ def rank_units(units: list[UnitMetrics], *, flag_bottom: int = 0, flag_below: De
     one is last, not both), and every unit scoring below `flag_below`, are flagged 重点治理;
     a unit with no assessed order has no score and is listed last, unranked.
 
+    Units of equal score are flagged by rank together or not at all: a tie reaching past the
+    last `flag_bottom` is flagged whole while that keeps the flagged to half of the ranked
+    units, else none of it is (nor any tie above it). So when every unit scores the same, none
+    is last and none is flagged by rank.
+
     >>> mk = lambda n, s: UnitMetrics(n, 1, Change(0, None), {}, {}, None if s is None else Decimal(s), None)
     >>> rows = rank_units([mk("甲", "90"), mk("乙", "95"), mk("丙", "90"), mk("丁", None), mk("戊", "70")],
     ...                   flag_bottom=1, flag_below=Decimal("85"))
@@ -170,19 +175,27 @@ def rank_units(units: list[UnitMetrics], *, flag_bottom: int = 0, flag_below: De
     ('综合得分排名后1位', '综合得分低于85分')
     >>> [r.flagged for r in rank_units([mk("甲", "90"), mk("乙", "80")], flag_bottom=2)]
     [False, True]
+    >>> [r.flagged for r in rank_units([mk("甲", "90"), mk("乙", "90")], flag_bottom=2)]
+    [False, False]
+    >>> five = [mk("甲", "99"), mk("乙", "95"), mk("丙", "90"), mk("丁", "80"), mk("戊", "80")]
+    >>> [r.metrics.name for r in rank_units(five, flag_bottom=1) if r.flagged]  # 2 of 5: within half
+    ['丁', '戊']
+    >>> [r.metrics.name for r in rank_units(five[1:], flag_bottom=1) if r.flagged]  # 2 of 4: within half
+    ['丁', '戊']
+    >>> [r.metrics.name for r in rank_units(five[2:], flag_bottom=1) if r.flagged]  # 2 of 3: more than half
+    []
     """
     scored = sorted((u for u in units if u.score is not None), key=lambda u: (-u.score, u.name))
     unscored = sorted((u for u in units if u.score is None), key=lambda u: u.name)
     ranked: list[RankedUnit] = []
     bottom = min(flag_bottom, len(scored) // 2)
-    last_rank_from = len(scored) - bottom + 1 if bottom > 0 else None
+    last = _last_ranks(scored, bottom, len(scored) // 2)
     rank = 0
     for i, u in enumerate(scored, start=1):
         if i == 1 or u.score != scored[i - 2].score:
             rank = i
         reasons = []
-        # A tie straddling the cut flags every unit of the tie: they scored the same.
-        if last_rank_from is not None and _last_rank_of(scored, u.score) >= last_rank_from:
+        if i - 1 in last:
             reasons.append(f"综合得分排名后{bottom}位")
         if flag_below is not None and u.score < flag_below:
             reasons.append(f"综合得分低于{flag_below:f}分")
@@ -191,8 +204,20 @@ def rank_units(units: list[UnitMetrics], *, flag_bottom: int = 0, flag_below: De
     return ranked
 
 
-def _last_rank_of(scored: list[UnitMetrics], score: Decimal) -> int:
-    return max(i for i, u in enumerate(scored, start=1) if u.score == score)
+def _last_ranks(scored: list[UnitMetrics], bottom: int, cap: int) -> set[int]:
+    """Indexes into `scored` (best first) of the units flagged by rank: whole ties from the
+    bottom up, while fewer than `bottom` are taken and the total stays within `cap`."""
+    out: set[int] = set()
+    end = len(scored)
+    while end > 0 and len(out) < bottom:
+        start = end - 1
+        while start > 0 and scored[start - 1].score == scored[end - 1].score:
+            start -= 1
+        if len(out) + end - start > cap:
+            break  # this tie would flag more than half: none of it is last
+        out.update(range(start, end))
+        end = start
+    return out
 
 
 # --- Periods -------------------------------------------------------------------------------

@@ -33,9 +33,26 @@ def test_the_bulletin_says_volume_rates_best_and_flagged_in_the_papers_style():
     assert b.paragraphs == (
         "本周共受理诉求15件，同比减少2件，下降11.76%；比上周减少3件。",
         "响应率93.33%，同比下降6.67个百分点；解决率80.00%，同比下降2.35个百分点；满意率73.33%，同比下降9.02个百分点。",
-        "综合得分排名前列的是：甲街道（91.00分）、乙街道（53.00分）。",
+        "综合得分排名前列的是：甲街道（91.00分）。",  # not 乙街道: flagged, it is no model
         "列为重点治理的是：乙街道（第2名，53.00分；综合得分排名后1位，综合得分低于85分），请相关单位认真分析诉求原因，限期整改。",
     )
+
+
+def test_a_flagged_unit_is_never_among_the_best_and_a_tie_of_all_flags_none():
+    units = [unit_metrics(n, Tally(4, 4, 4, k, 4, k, 4), Tally(), W) for n, k in
+             (("甲街道", 4), ("乙街道", 3), ("丙街道", 2), ("丁街道", 1))]
+    b = weekly_bulletin(district="海淀区", period_label="第48周", total=units[0],
+                        ranking=rank_units(units, flag_bottom=2, flag_below=D("60")))
+    assert b.paragraphs[2] == "综合得分排名前列的是：甲街道（100.00分）、乙街道（77.50分）。"
+    assert b.paragraphs[3].startswith("列为重点治理的是：丙街道（第3名") and "丁街道（第4名" in b.paragraphs[3]
+    # Everyone below the threshold: no one is named among the best.
+    b = weekly_bulletin(district="海淀区", period_label="第48周", total=units[0],
+                        ranking=rank_units(units, flag_bottom=2, flag_below=D("101")))
+    assert not any(p.startswith("综合得分排名前列") for p in b.paragraphs)
+    # Everyone tied: none is last, none flagged.
+    tied = [unit_metrics(n, Tally(2, 2, 2, 2, 2, 2, 2), Tally(), W) for n in ("甲街道", "乙街道", "丙街道", "丁街道")]
+    b = weekly_bulletin(district="海淀区", period_label="第48周", total=tied[0], ranking=rank_units(tied, flag_bottom=2))
+    assert b.paragraphs[-1] == "本期无列为重点治理的单位。"
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")

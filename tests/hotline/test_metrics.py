@@ -82,11 +82,27 @@ def test_a_tiny_district_is_scored_and_ranked_by_hand():
     assert rows[2].reasons == ("综合得分排名后1位", "综合得分低于70分")
 
 
-def test_equal_scores_share_a_rank_and_a_tie_at_the_cut_is_flagged_together():
-    units = [unit_metrics(n, Tally(1, 1, 1, r, 1, r, 1), Tally(), W) for n, r in (("甲", 1), ("乙", 0), ("丙", 0))]
-    rows = rank_units(units, flag_bottom=1)
-    # 甲 100; 乙 and 丙 both (100×10)/100 = 10.00: rank 2 twice, both flagged (the cut falls in the tie).
-    assert [(r.rank, r.metrics.name, r.flagged) for r in rows] == [(1, "甲", False), (2, "丙", True), (2, "乙", True)]
+def test_equal_scores_share_a_rank_and_a_tie_at_the_cut_is_flagged_together_within_half():
+    def units(*pairs):
+        return [unit_metrics(n, Tally(1, 1, 1, r, 1, r, 1), Tally(), W) for n, r in pairs]
+
+    # 甲, 丁 100; 乙 and 丙 both (100×10)/100 = 10.00: rank 3 twice, both flagged (the cut falls in
+    # the tie, and two of four is half).
+    rows = rank_units(units(("甲", 1), ("丁", 1), ("乙", 0), ("丙", 0)), flag_bottom=1)
+    assert [(r.rank, r.metrics.name, r.flagged) for r in rows] == [
+        (1, "丁", False), (1, "甲", False), (3, "丙", True), (3, "乙", True)]
+    # Of three, flagging the tie would flag two, more than half: neither is flagged by rank.
+    rows = rank_units(units(("甲", 1), ("乙", 0), ("丙", 0)), flag_bottom=1)
+    assert [(r.rank, r.metrics.name, r.flagged) for r in rows] == [(1, "甲", False), (2, "丙", False), (2, "乙", False)]
+
+
+def test_when_every_unit_scores_the_same_none_is_last():
+    tied = [unit_metrics(n, Tally(k, k, k, k, k, k, k), Tally(), W) for n, k in (("甲", 2), ("乙", 3), ("丙", 5))]
+    for flag_bottom in (1, 2, 3):
+        rows = rank_units(tied, flag_bottom=flag_bottom)
+        assert [(r.rank, r.flagged) for r in rows] == [(1, False)] * 3
+    # A threshold still flags whoever is below it, tie or not.
+    assert all(r.flagged for r in rank_units(tied, flag_bottom=2, flag_below=D("100.01")))
 
 
 def test_weeks_are_iso_weeks_and_last_year_is_the_same_week_number():

@@ -126,6 +126,18 @@ def test_names_from_the_uploaded_file_are_exported_as_text_never_as_formulas(cli
     assert not names["城市管理办公室"].quotePrefix
 
 
+def test_when_every_office_scores_the_same_none_is_flagged_on_the_page_or_in_the_bulletin(client):
+    rows = [_order(f"T{i}", "2026-03-04 09:00", unit) for i, unit in enumerate(("甲街道", "乙街道", "丙街道", "丁街道"))]
+    assert complaints_import(data=xlsx_bytes(rows), filename="t.xlsx").ok
+    c = _client(client, "officer1")
+    ranking = c.get("/hotline/ranking/?period=week&at=2026-W10").content.decode()
+    for unit in ("甲街道", "乙街道", "丙街道", "丁街道"):
+        row = ranking.split(f'<tr data-unit="{unit}"')[1].split("</tr>")[0]
+        assert row.startswith('>') and row.split('<td class="num">')[1].startswith("1</td>")  # rank 1, not flagged
+    bulletin = c.get("/hotline/bulletin/?period=week&at=2026-W10").content.decode()
+    assert "本期无列为重点治理的单位" in bulletin and "列为重点治理的是" not in bulletin
+
+
 def test_a_score_of_zero_is_shown_as_zero_not_as_no_score(client):
     rows = [_order("Z1", "2026-03-03 09:00", "甲街道", resolved="未解决", satisfied="不满意")]
     rows[0][8] = "否"  # not responded either: every rate 0.00
