@@ -37,6 +37,8 @@ from datetime import date, timedelta
 KINDS = ("complaint", "problem", "open_problem")
 RECENT_DAYS = 120
 REPEAT_WEEKS = 8
+SEASON_LAG_DAYS = 364  # last year's same weekday
+SEASON_SLACK_DAYS = 10  # the same weeks: ± this many days around it
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def rank(events: Iterable[Event], *, at: date, weights: Weights = Weights(), lim
     open_now: Counter = Counter()
     weeks: dict[Hashable, set[int]] = defaultdict(set)
     season: Counter = Counter()
-    last_year = at - timedelta(days=364)
+    last_year = at - timedelta(days=SEASON_LAG_DAYS)
     for e in events:
         if e.kind not in KINDS:
             raise ValueError(f"unknown event kind {e.kind!r}")
@@ -96,7 +98,7 @@ def rank(events: Iterable[Event], *, at: date, weights: Weights = Weights(), lim
         if e.kind == "complaint":
             if age <= REPEAT_WEEKS * 7:
                 weeks[e.cell].add((age - 1) // 7)
-            if abs((e.day - last_year).days) <= 10:  # the same weeks last year (±10 days)
+            if abs((e.day - last_year).days) <= SEASON_SLACK_DAYS:  # the same weeks last year
                 season[e.cell] += 1
     cells = set(recent) | set(open_now) | set(weeks) | set(season)
     ranked = []

@@ -21,12 +21,18 @@ from org.selectors import user_jurisdiction_area_ids
 from patrol.domain.workflow import OPEN_STATES
 from patrol.models import Problem
 
+from ..domain import hotspots as forecast
 from ..domain.hotspots import Event, Weights, backtest, mean_capture, rank, tune
 from ..models import Complaint
 
-HISTORY_DAYS = 400  # a year and the weeks around it: the season term looks one year back
-FOCUS_SIZE = 10  # segments a shift can make its focus
+FOCUS_SIZE = 10  # segments a shift can make its focus (and the k the weights are tuned for)
 FOCUS_CACHE_S = 3600
+HELD_OUT_WEEKS = 8  # the last whole weeks: the forecast is scored on them, never tuned on them
+TUNING_WEEKS = 16  # the weeks before those: the weights are tuned on them
+# The season term of a tuning week looks a year back from it, so the history reaches a year
+# and the slack before the earliest tuning week (which starts up to 13 days + 23 weeks before
+# tomorrow). With less, the season term is zero in every tuning week and is tuned away.
+HISTORY_DAYS = forecast.SEASON_LAG_DAYS + forecast.SEASON_SLACK_DAYS + 7 * (HELD_OUT_WEEKS + TUNING_WEEKS) + 7
 
 
 def _monday(day: date) -> date:
@@ -73,30 +79,44 @@ class Focus:
 
 def next_week_focus(user, *, today: date | None = None, k: int = FOCUS_SIZE, evaluate: bool = True) -> Focus:
     """The k segments to walk first in the seven days from tomorrow. The weights are tuned on
-    past weeks before the last eight and scored on those eight (never on what they were tuned on).
+    past weeks before the last eight; with `evaluate`, the forecast is also scored on those
+    eight (never on what it was tuned on). The weights do not depend on `k` or `evaluate`, so
+    the field app's shorter list is the start of the dashboard's, for the same user and day.
 
     Kept for an hour per jurisdiction and day (the tuning ranks 72 weight sets over 16 weeks:
     seconds at district size, not something to repeat on every page view)."""
     today = today or timezone.localdate()
-    key = f"hotline.focus:{','.join(map(str, sorted(user_jurisdiction_area_ids(user))))}:{today}:{k}:{evaluate}"
+    areas = ",".join(map(str, sorted(user_jurisdiction_area_ids(user))))
+    key = f"hotline.focus:{areas}:{today}:{k}:{evaluate}"
     cached = cache.get(key)
     if cached is None:
-        cached = _next_week_focus(user, today=today, k=k, evaluate=evaluate)
+        cached = _next_week_focus(user, today=today, k=k, evaluate=evaluate,
+                                  weights_key=f"hotline.focus-weights:{areas}:{today}")
         cache.set(key, cached, FOCUS_CACHE_S)
     return cached
 
 
-def _next_week_focus(user, *, today: date, k: int, evaluate: bool) -> Focus:
+def _weeks(events: list[Event], start: date) -> tuple[list[date], list[date]]:
+    """(tuning weeks, held-out weeks): Mondays of whole weeks that ended by `start`."""
+    if not events:
+        return [], []
+    first = _monday(min(e.day for e in events)) + timedelta(days=7)
+    weeks = (start - first).days // 7  # whole weeks that ended by tomorrow
+    mondays = [first + timedelta(days=7 * i) for i in range(max(0, weeks))]
+    return mondays[:-HELD_OUT_WEEKS][-TUNING_WEEKS:], mondays[-HELD_OUT_WEEKS:]
+
+
+def _next_week_focus(user, *, today: date, k: int, evaluate: bool, weights_key: str | None = None) -> Focus:
     start = today + timedelta(days=1)
     events = segment_events(user, until=start)
-    weights, evaluated = Weights(), {"model": None, "last_week": None, "most_often": None, "weeks": 0, "k": k}
+    train, test = _weeks(events, start)
+    weights = cache.get(weights_key) if weights_key else None
+    if weights is None:
+        weights = tune(events, weeks=train, k=FOCUS_SIZE) if len(train) >= 4 else Weights()
+        if weights_key:
+            cache.set(weights_key, weights, FOCUS_CACHE_S)
+    evaluated = {"model": None, "last_week": None, "most_often": None, "weeks": 0, "k": k}
     if evaluate and events:
-        first = _monday(min(e.day for e in events)) + timedelta(days=7)
-        weeks = (start - first).days // 7  # whole weeks that ended by tomorrow
-        mondays = [first + timedelta(days=7 * i) for i in range(max(0, weeks))]
-        train, test = mondays[:-8], mondays[-8:]
-        if len(train) >= 4:
-            weights = tune(events, weeks=train[-16:], k=k)
         evaluated = mean_capture(backtest(events, weeks=test, k=k, weights=weights)) | {"k": k}
     ranked = rank(events, at=start, weights=weights, limit=k)
     rows = {s.id: s for s in RoadSegment.objects.filter(id__in=[r.cell for r in ranked]).select_related("road")
