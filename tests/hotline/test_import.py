@@ -375,3 +375,17 @@ def test_an_office_supervisor_writes_only_the_orders_of_its_own_offices(other_su
     assert _import(csv_bytes(rows[:1]), "o.csv", actor=other_sup).updated == 1
     assert Complaint.objects.get(order_no="J1").resolved is False
     assert _import(csv_bytes(rows), "d2.csv", actor=district).errors == ()
+
+
+def test_local_days_and_iso_weeks_hold_across_midnight_and_the_new_year():
+    from hotline.domain.metrics import parse_period_key
+
+    rows = [order("B1", "2026-03-08 23:30"), order("B2", "2026-03-09 00:10"),  # Sunday of W10, Monday of W11
+            order("B3", "2025-12-29 00:05"), order("B4", "2026-01-04 23:59"),  # both in 2026-W01
+            order("B5", "2024-12-30 08:00"), order("B6", "2025-12-28 23:59")]  # 2025-W01, 2025-W52
+    assert _import(csv_bytes(rows), "b.csv").ok
+    w10, w11, w01 = (ranking(parse_period_key("week", key)) for key in ("2026-W10", "2026-W11", "2026-W01"))
+    assert (w10.total.volume, w11.total.volume, w01.total.volume) == (1, 1, 2)
+    assert w01.total.volume_change.count == 1 and w01.previous_volume == 1
+    empty = ranking(parse_period_key("week", "2030-W01"))
+    assert empty.rows == [] and empty.total.score is None

@@ -138,6 +138,25 @@ def test_when_every_office_scores_the_same_none_is_flagged_on_the_page_or_in_the
     assert "本期无列为重点治理的单位" in bulletin and "列为重点治理的是" not in bulletin
 
 
+def test_the_ranking_note_states_the_flagging_rule_and_a_whole_threshold_as_a_number(client, settings):
+    settings.HOTLINE_FLAG_BELOW = 90.0
+    assert complaints_import(data=xlsx_bytes([_order("F1", "2026-03-03 09:00", "学院路街道")]), filename="f.xlsx").ok
+    html = _client(client, "officer1").get("/hotline/ranking/?period=week&at=2026-W10").content.decode()
+    assert "及得分低于 90 分的单位列为重点治理（按排名至多一半；得分相同的单位同列或同不列）。" in html
+
+
+@pytest.mark.parametrize("url", [
+    "/hotline/ranking/?period=week&at=2030-W01", "/hotline/ranking.xlsx?period=month&at=2030-02",
+    "/hotline/bulletin/?period=week&at=2030-W01", "/hotline/bulletin.pdf?period=week&at=2030-W01",
+    "/hotline/ranking/?period=year&at=2030", "/hotline/bulletin/?period=year&at=2030",
+    "/hotline/ranking/?period=week&at=2026-W53", "/hotline/ranking/?period=week&at=2025-W53",
+    "/hotline/ranking/?period=week&at=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96-W10",  # full-width digits
+    "/hotline/ranking/?period=week&at=2026-W10&group=handler&unit=%E4%B8%8D%E5%AD%98%E5%9C%A8",  # no such unit
+])
+def test_an_empty_or_odd_period_is_a_page_or_a_bad_request_never_an_error(client, url):
+    assert _client(client, "officer1").get(url).status_code in (200, 400)
+
+
 def test_a_score_of_zero_is_shown_as_zero_not_as_no_score(client):
     rows = [_order("Z1", "2026-03-03 09:00", "甲街道", resolved="未解决", satisfied="不满意")]
     rows[0][8] = "否"  # not responded either: every rate 0.00
