@@ -54,13 +54,15 @@ _GOOD_FIXES = ("SELECT extract(epoch FROM t), ST_X(geom), ST_Y(geom), accuracy_m
 
 def good_fixes_of(*, shift_id: int, officer_id: int, t_from: dt.datetime, t_to: dt.datetime) -> list[Fix]:
     """A member's unflagged fixes of a shift within [t_from, t_to], in time order, one per
-    device time (the same instant sent in two batches counts once)."""
+    device time (the same instant sent in two batches counts once: the one first by
+    position). Sorted on (t, x, y) only: the device's optional fields may be None in one
+    copy of an instant and numbers in another, and comparing those would raise."""
     with connection.cursor() as cur:
         cur.execute(_GOOD_FIXES, [shift_id, officer_id, t_from, t_to])
         rows = cur.fetchall()
     out: list[Fix] = []
     seen: set[float] = set()
-    for t, x, y, acc, spd, hdg in sorted((float(r[0]), *r[1:]) for r in rows):
+    for t, x, y, acc, spd, hdg in sorted(((float(r[0]), *r[1:]) for r in rows), key=lambda r: r[:3]):
         if t in seen:
             continue
         seen.add(t)

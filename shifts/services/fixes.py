@@ -116,10 +116,18 @@ def compute_flags(fixes: Sequence[FixIn], xy: Sequence[tuple[float, float] | Non
                         now=time.time() if now is None else now)
 
 
+def _none_first(row: tuple) -> tuple:
+    """A sort key for rows whose optional fields may be None: None before any number (the
+    plain tuples' order wherever that order is defined, so the keys of batches stored
+    before are unchanged; comparing None with a number would raise)."""
+    return tuple((v is not None, 0.0 if v is None else v) for v in row)
+
+
 def batch_key(*, shift_id: int, officer_id: int, device_id: str, fixes: Sequence[FixIn]) -> str:
     """The content hash a batch is known by: its fixes in time order, so a shuffled copy
     of a batch is the same batch."""
-    rows = sorted((f.t.timestamp(), f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading_deg) for f in fixes)
+    rows = sorted(((f.t.timestamp(), f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading_deg) for f in fixes),
+                  key=_none_first)
     text = json.dumps([shift_id, officer_id, device_id, rows], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -192,3 +192,33 @@ def test_an_update_is_one_audit_event_on_the_shift():
     assert r.rows_written > 0 and events.count() == before + 1
     after = events.order_by("-id").first().after["coverage"]
     assert after["batch"] == first and after["rows_written"] == r.rows_written
+
+
+def test_one_instant_stored_with_and_without_accuracy_is_read_once_and_breaks_nothing():
+    """The same fixes stored twice, once without an accuracy (a GPX) and once with one (the
+    logger's CSV export): reading them compared None with a number and every coverage read
+    of the shift (and of its day) failed with a TypeError."""
+    from shifts.selectors.coverage import good_fixes_of
+    from shifts.services import fixes as fixes_service
+
+    shift = on_duty_shift()
+    (officer,) = members(1)
+    shift.members.add(officer)
+    start = dt.datetime.fromtimestamp(T0, dt.UTC)
+    walk = [FixIn(t=start + dt.timedelta(seconds=5 * i), lat=39.99912 + i * 5e-5, lon=116.34636) for i in range(20)]
+    with_accuracy = [dataclasses.replace(f, accuracy_m=5.0) for f in walk]
+    xy = fixes_service.project(walk)
+    for batch in (walk, with_accuracy):  # stored as two batches, as two imports before deduplication did
+        key = fixes_service.batch_key(shift_id=shift.pk, officer_id=officer.pk, device_id="x", fixes=batch)
+        claimed = fixes_service._claim(
+            actor=None, shift=shift, officer=officer, device_id="x", source="import", key=key, received=20,
+            flagged=0, flags_computed=True, t_min=batch[0].t, t_max=batch[-1].t, after={}, partitions=[],
+            queue_coverage=False)
+        fixes_service.copy_into_fixes(fixes_service.copy_buffer(
+            shift_id=shift.pk, officer_id=officer.pk, batch_id=claimed[0], device_id="x", fixes=batch, xy=xy,
+            flags=None, srid=4548))
+    read = good_fixes_of(shift_id=shift.pk, officer_id=officer.pk, t_from=start - dt.timedelta(hours=1),
+                         t_to=start + dt.timedelta(hours=1))
+    assert [f.t for f in read] == [f.t.timestamp() for f in walk]  # one per instant
+    end(shift)  # the full recompute reads them too
+    assert coverage_update(shift_id=shift.pk).fixes == 20
