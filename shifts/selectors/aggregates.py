@@ -33,8 +33,8 @@ from shifts.domain.distance import patrolled_m
 from shifts.domain.intervals import is_covered
 
 from ..models import SegmentCoverage, Shift, ShiftStatus
-from .coverage import _to_wgs84, good_fixes_of
-from .handover import EVER, _planned_segments
+from .coverage import _to_wgs84, good_fixes_of, planned_segments
+from .handover import EVER
 from .shifts import shifts_visible
 
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # as shifts are planned (services.shifts)
@@ -149,7 +149,7 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
     now = now or timezone.now()
     area = _visible_area(officer, choice.area_id)
     shifts = chosen_shifts(user, choice)
-    planned_by_shift: dict[int, set[int]] = {s.pk: set(_planned_segments(s).values_list("id", flat=True))
+    planned_by_shift: dict[int, set[int]] = {s.pk: set(planned_segments(s).values_list("id", flat=True))
                                              for s in shifts}
     in_area = set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True)) \
         if area is not None else None

@@ -141,11 +141,27 @@ def shift_coverage_geojson(shift: Shift) -> dict:
         "segments_touched": summary.segments_touched, "covered_m": round(summary.covered_m, 1)}}
 
 
+def planned_segments(shift: Shift):
+    """The segments a shift was planned to cover: those planned explicitly, else the
+    segments meeting its planned areas (one answer for the coverage summary, the handover
+    and the report)."""
+    planned = shift.segments.all()
+    if planned.exists():
+        return planned
+    areas = list(shift.areas.all())
+    if not areas:
+        return RoadSegment.objects.none()
+    ids: set[int] = set()
+    for area in areas:
+        ids |= set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True))
+    return RoadSegment.objects.filter(id__in=ids)
+
+
 def coverage_summary_of(shift: Shift, rows: list[SegmentCoverage] | None = None) -> CoverageSummary:
     if rows is None:
         rows = list(SegmentCoverage.objects.filter(shift=shift))
     by_segment = {r.segment_id: r for r in rows}
-    planned = dict(shift.segments.values_list("id", "length_m"))
+    planned = dict(planned_segments(shift).values_list("id", "length_m"))
     planned_m = float(sum(planned.values()))
     covered_planned = 0.0
     covered_count = 0

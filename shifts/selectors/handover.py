@@ -13,7 +13,6 @@ import datetime as dt
 from django.utils import timezone
 
 from geodata.highways import highway_rank
-from geodata.models import RoadSegment
 from geodata.selectors.areas import area_descendant_ids
 from patrol.domain.workflow import OPEN_STATES
 from patrol.models import Outcome, Problem
@@ -21,22 +20,9 @@ from shifts.domain.coverage import is_covered
 from shifts.domain.distance import patrolled_m
 
 from ..models import SegmentCoverage, Shift
-from .coverage import good_fixes_of
+from .coverage import good_fixes_of, planned_segments
 
 EVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
-
-
-def _planned_segments(shift: Shift):
-    planned = shift.segments.all()
-    if planned.exists():
-        return planned
-    areas = list(shift.areas.all())
-    if not areas:
-        return RoadSegment.objects.none()
-    ids: set[int] = set()
-    for area in areas:
-        ids |= set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True))
-    return RoadSegment.objects.filter(id__in=ids)
 
 
 def shift_handover(shift: Shift) -> dict:
@@ -46,7 +32,7 @@ def shift_handover(shift: Shift) -> dict:
     patrolled = sum(patrolled_m(good_fixes_of(shift_id=shift.pk, officer_id=officer_id, t_from=EVER[0],
                                               t_to=EVER[1]))
                     for officer_id in shift.members.values_list("id", flat=True))
-    planned = list(_planned_segments(shift).select_related("road").only(
+    planned = list(planned_segments(shift).select_related("road").only(
         "id", "length_m", "highway", "road__name"))
     shares = dict(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "share"))
     covered = [s for s in planned if is_covered(shares.get(s.id, 0.0))]

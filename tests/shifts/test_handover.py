@@ -8,6 +8,7 @@ from geodata.models import RoadSegment
 from shifts.domain.simulate import simulate_member
 from shifts.selectors.handover import shift_handover
 
+from .coverage_helpers import DAY as T0_DAY
 from .coverage_helpers import T0, batches_of, demo_network, end, fix_ins, members, on_duty_shift, send
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,28 @@ def test_the_handover_report_tells_what_was_covered_and_what_was_not(django_user
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["covered_segments"] == report["covered_segments"] and "from" in body and "to" in body
+
+
+def test_a_shift_planned_by_areas_has_one_answer_to_what_was_planned(django_user_model):
+    """The coverage summary read only the explicitly planned segments: a shift planned by
+    areas had 0 planned segments there and 8 in the handover and the report."""
+    from django.contrib.auth import get_user_model
+
+    from geodata.models import Area, AreaKind
+    from org.models import Team
+    from shifts.services.shifts import shift_create, shift_start
+
+    area = Area.objects.filter(kind=AreaKind.GRID).order_by("pk").first()
+    lead = get_user_model().objects.get(username="lead1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=T0_DAY, period="morning",
+                         area_ids=[area.pk])
+    shift_start(actor=lead, shift_id=shift.pk)
+    end(shift)
+    client = APIClient()
+    client.force_authenticate(lead)
+    summary = client.get(f"/api/v1/shifts/{shift.pk}/coverage").json()["summary"]
+    handover = client.get(f"/api/v1/shifts/{shift.pk}/handover").json()
+    totals = client.get(f"/api/v1/coverage/report?shift={shift.pk}").json()["totals"]
+    assert handover["planned_segments"] > 0
+    assert summary["segments_planned"] == handover["planned_segments"] == totals["segments_planned"]
+    assert summary["planned_m"] / 1000 == pytest.approx(handover["planned_km"], abs=0.001)
