@@ -46,7 +46,8 @@ start), with the first and last time it was seen and the number of passes. The m
    sample assigned to another segment between them and no more than `hole_s` without
    any, form a run: [min measure, max measure] (a run reaching within `tolerance_m` of
    the segment's end takes the unsmoothed measure there, so rounded corners do not
-   shorten segments). Runs of one segment whose times follow each other within
+   shorten segments); a run of no length (one sample: a lone fix, a touch at a
+   junction) covers nothing and is dropped. Runs of one segment whose times follow each other within
    `pass_gap_s` are one **visit**; each visit's runs are merged, then the visits with
    `merge_intervals` (overlapping intervals, or gaps under `merge_gap_m` = 2 samples,
    merge; passes add up across visits).
@@ -515,6 +516,12 @@ def intervals_from_path(path: _Path, index: SegmentIndex, *, tolerance_m: float 
         r_len = index.lengths[r_seg]
         at_end = (r_lo <= tolerance_m) | (r_hi >= r_len - tolerance_m)
         keep_run = (r_hi - r_lo >= min_run_m) | at_end
+        r_seg, r_lo, r_hi, r_t0, r_t1 = r_seg[keep_run], r_lo[keep_run], r_hi[keep_run], r_t0[keep_run], r_t1[keep_run]
+    # a run of one sample (a lone fix, a track touching a segment's end at a junction) has
+    # no length: it covers nothing and is no pass. Dropped per run, before the runs form
+    # visits, so that computing batches split at gaps and merging still equals the whole.
+    if not (r_hi > r_lo).all():
+        keep_run = r_hi > r_lo
         r_seg, r_lo, r_hi, r_t0, r_t1 = r_seg[keep_run], r_lo[keep_run], r_hi[keep_run], r_t0[keep_run], r_t1[keep_run]
     if len(r_seg) == 0:
         return {}

@@ -100,7 +100,10 @@ def reference_intervals(path: _Path, index: SegmentIndex, *, tolerance_m: float 
                 lo = min(lo, float(mr[run].min()))
             if hi >= length - tolerance_m:
                 hi = max(hi, float(mr[run].max()))
-            ivs.append((lo, hi, float(st[pi[run]].min()), float(st[pi[run]].max())))
+            if hi > lo:  # a run of no length (one sample) covers nothing
+                ivs.append((lo, hi, float(st[pi[run]].min()), float(st[pi[run]].max())))
+        if not ivs:
+            continue
         # visits: runs in time order whose times follow within pass_gap_s; one pass each
         ivs.sort(key=lambda r: (r[2], r[3]))
         visits: list[list[tuple]] = []

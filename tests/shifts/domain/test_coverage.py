@@ -225,3 +225,12 @@ def test_a_batch_cut_mid_track_with_context_merges_to_nearly_the_whole():
     a, b = coverage_summary(whole, lengths), coverage_summary(merged, lengths)
     assert all(abs(a[k].covered_m - b[k].covered_m) <= 10 for k in lengths)
     assert all(a[k].passes == b[k].passes for k in lengths)  # the context's repaint adds no pass
+
+
+def test_a_lone_fix_covers_nothing():
+    """One fix (or one good fix between signal gaps) made an interval of zero length on
+    the segment under it, which then counted as a pass and a touched segment."""
+    road = {1: LineString([(0, 0), (400, 0)])}
+    assert covered_intervals([Fix(1.75e9, 100, 0)], road) == {}
+    lone = [Fix(1.75e9, 100, 0), Fix(1.75e9 + 1000, 200, 0), Fix(1.75e9 + 2000, 300, 0)]  # 1000 s apart: three pieces
+    assert covered_intervals(lone, road) == {}
