@@ -76,6 +76,7 @@ class TrackRead:
 
     points: tuple[TrackPoint, ...]
     problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # an optional value ignored (``第 3 行: ele_m 无法识别，已忽略``): the point is kept
 
     @property
     def error(self) -> str | None:
@@ -92,13 +93,24 @@ class TrackRead:
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+# Times a track can have: from the GPS epoch to 2100. Outside, a value is no time of a
+# track (a unit misread, a year 1 or 58 756) and could not be stored.
+T_FIRST, T_LAST = 315_964_800.0, 4_102_444_800.0  # 1980-01-06, 2100-01-01 (UTC)
+# Epoch numbers by size: seconds until ~5138, then milli-, micro-, nanoseconds
+_EPOCH_UNITS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))
+# what spreadsheets write when they resave a time: 2024-5-1 8:00:00, 2024/5/1 8:00
+_LOOSE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?)?$")
+
+
 def parse_time(text: str, *, naive_tz=BEIJING) -> float:
-    """UTC epoch seconds from ISO 8601 (naive: `naive_tz`) or epoch seconds/milliseconds.
+    """UTC epoch seconds from ISO 8601 (naive: `naive_tz`; also spreadsheets' unpadded
+    ``2024-5-1 8:00:00``) or epoch seconds / milli- / micro- / nanoseconds (told apart
+    by size). A time outside 1980–2100 is a ValueError.
 
     >>> parse_time("2024-05-01T00:00:00Z"), parse_time("2024-05-01 08:00:00"), parse_time("1714521600000")
     (1714521600.0, 1714521600.0, 1714521600.0)
-    >>> parse_time("2024/05/01 08:00:00+08:00")
-    1714521600.0
+    >>> parse_time("2024/05/01 08:00:00+08:00"), parse_time("2024-5-1 8:00:00"), parse_time("1714521600000000")
+    (1714521600.0, 1714521600.0, 1714521600.0)
     """
     s = text.strip()
     if not s:
@@ -107,14 +119,26 @@ def parse_time(text: str, *, naive_tz=BEIJING) -> float:
         v = float(s)
         if not math.isfinite(v):
             raise ValueError("not finite")
-        return v / 1000.0 if abs(v) >= 1e11 else v
-    s = s.replace("/", "-")
-    if s.endswith(("Z", "z")):
-        s = s[:-1] + "+00:00"
-    dt = datetime.fromisoformat(s)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=naive_tz)
-    return dt.timestamp()
+        v = next((v / div for size, div in _EPOCH_UNITS if abs(v) >= size), v)
+    else:
+        s = s.replace("/", "-")
+        if s.endswith(("Z", "z")):
+            s = s[:-1] + "+00:00"
+        try:
+            dt = datetime.fromisoformat(s)
+        except ValueError:
+            m = _LOOSE.match(s)
+            if not m:
+                raise
+            y, mo, d, h, mi, sec, frac = m.groups()
+            dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0),
+                          int((frac or "0").ljust(6, "0")))
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=naive_tz)
+        v = dt.timestamp()
+    if not T_FIRST <= v < T_LAST:
+        raise ValueError("out of range")
+    return v
 
 
 def _float(text: str | None) -> float | None:
@@ -175,8 +199,12 @@ def read_gpx(data: bytes | str) -> TrackRead:
     """
     problems: list[str] = []
     points: list[TrackPoint] = []
+    notes: list[str] = []
     if isinstance(data, str):
         data = data.encode("utf-8")
+    data, why = _as_expat_encoding(data)
+    if why:
+        return TrackRead((), (why,))
     parser = expat.ParserCreate(namespace_separator="}")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -219,7 +247,7 @@ def read_gpx(data: bytes | str) -> TrackRead:
         if tag == "trkseg":
             state["in_seg"] = False
         elif tag == "trkpt" and pt is not None:
-            _finish_gpx_point(pt, points, problems)
+            _finish_gpx_point(pt, points, problems, notes)
             state["pt"] = None
         elif pt is not None:
             text = "".join(state["text"]).strip()
@@ -243,10 +271,46 @@ def read_gpx(data: bytes | str) -> TrackRead:
         _add(problems, f"文件无法读取: {exc.__class__.__name__}")
     if not points and not problems:
         _add(problems, "文件中没有 trkpt 轨迹点")
-    return TrackRead(tuple(points), tuple(problems))
+    return TrackRead(tuple(points), tuple(problems), tuple(notes))
 
 
-def _finish_gpx_point(pt: dict, points: list[TrackPoint], problems: list[str]) -> None:
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
+
+
+def _as_expat_encoding(data: bytes) -> tuple[bytes, str | None]:
+    """`data` in an encoding expat reads, and None; or why it cannot be read. Expat reads
+    UTF-8, UTF-16 and Latin-1 only, while Chinese loggers declare ``GBK`` or ``GB2312``:
+    such a document is decoded as declared (GB2312 and GBK as GB18030, their superset)
+    and given to expat as UTF-8, its declaration rewritten.
+
+    >>> _as_expat_encoding('<?xml version="1.0" encoding="GBK"?><gpx>巡查</gpx>'.encode("gbk"))
+    (b'<?xml version="1.0" encoding="UTF-8"?><gpx>\\xe5\\xb7\\xa1\\xe6\\x9f\\xa5</gpx>', None)
+    >>> _as_expat_encoding(b'<?xml version="1.0" encoding="KLINGON"?><gpx/>')[1]
+    '不支持的文件编码 KLINGON，请另存为 UTF-8'
+    """
+    m = _DECLARED.match(data[:500])
+    if m is None:
+        return data, None
+    declared = m.group(1).decode("ascii")
+    name = declared.lower()
+    if name in _EXPAT_ENCODINGS:
+        return data, None
+    codec = "gb18030" if name.replace("-", "").replace("_", "") in {"gbk", "gb2312", "cp936", "gb18030"} else name
+    try:
+        text = data.decode(codec)
+    except LookupError:
+        return data, f"不支持的文件编码 {declared}，请另存为 UTF-8"
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return data, f"第 {line} 行: 文件内容不是声明的 {declared} 编码，请另存为 UTF-8"
+    head = m.group(0).decode("ascii", "replace")
+    declaration = head[head.index("<"):]
+    fixed = declaration[: declaration.rindex(declared)] + "UTF-8" + declaration[declaration.rindex(declared) + len(declared):]
+    return text.replace(declaration, fixed, 1).lstrip("\ufeff").encode("utf-8"), None
+
+
+def _finish_gpx_point(pt: dict, points: list[TrackPoint], problems: list[str], notes: list[str]) -> None:
     where = f"第 {pt['line']} 行"
     try:
         lat, lon = _float(pt["lat"]), _float(pt["lon"])
@@ -272,7 +336,7 @@ def _finish_gpx_point(pt: dict, points: list[TrackPoint], problems: list[str]) -
         try:
             v = _float(raw)
         except ValueError:
-            _add(problems, f"{where}: {key} 无法识别，已忽略")
+            _add(notes, f"{where}: {key} 无法识别，已忽略")
             v = None
         extras[key] = None if v is None else v * scale
     accuracy = extras["accuracy_m"] if extras["accuracy_m"] is not None else extras["hdop"]
@@ -303,7 +367,24 @@ def _column_of(name: str) -> str | None:
     return None
 
 
+def _utf16(data: bytes) -> str | None:
+    """The codec of UTF-16 text (Excel's "Unicode text"): by its BOM, or by the NUL bytes
+    that ASCII characters leave on one side."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:2000]
+    if len(head) >= 4 and head.count(b"\x00") >= len(head) // 4:
+        return "utf-16-le" if head[1::2].count(b"\x00") > head[0::2].count(b"\x00") else "utf-16-be"
+    return None
+
+
 def _decode(data: bytes) -> str:
+    wide = _utf16(data)
+    if wide:
+        try:
+            return data.decode(wide).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            pass
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
@@ -323,6 +404,7 @@ def read_csv(data: bytes | str) -> TrackRead:
     text = _decode(data) if isinstance(data, bytes) else data
     text = text.replace("\x00", "")
     problems: list[str] = []
+    notes: list[str] = []
     points: list[TrackPoint] = []
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip()), "")
@@ -349,15 +431,16 @@ def read_csv(data: bytes | str) -> TrackRead:
                     continue
                 columns = {"time": 0, "lat": 1, "lon": 2}
                 _add(problems, f"第 {line} 行: 没有表头，按 时间,纬度,经度 的顺序读取")
-            _csv_row(row, line, columns, points, problems)
+            _csv_row(row, line, columns, points, problems, notes)
     except csv.Error as exc:
         _add(problems, f"第 {reader.line_num} 行: CSV 格式错误（{exc}），其后的内容未读取")
     if not points and not problems:
         _add(problems, "文件中没有数据行")
-    return TrackRead(tuple(points), tuple(problems))
+    return TrackRead(tuple(points), tuple(problems), tuple(notes))
 
 
-def _csv_row(row: list[str], line: int, columns: dict[str, int], points: list[TrackPoint], problems: list[str]) -> None:
+def _csv_row(row: list[str], line: int, columns: dict[str, int], points: list[TrackPoint], problems: list[str],
+             notes: list[str]) -> None:
     where = f"第 {line} 行"
 
     def cell(col: str) -> str | None:
@@ -387,7 +470,7 @@ def _csv_row(row: list[str], line: int, columns: dict[str, int], points: list[Tr
         try:
             values[col] = _float(cell(col))
         except ValueError:
-            _add(problems, f"{where}: {col} 无法识别，已忽略")
+            _add(notes, f"{where}: {col} 无法识别，已忽略")
             values[col] = None
     accuracy = values["accuracy"] if values["accuracy"] is not None else (
         None if values["hdop"] is None else values["hdop"] * HDOP_TO_M)

@@ -135,3 +135,54 @@ def test_a_csv_in_gbk_with_a_bad_row_a_gap_and_a_repeated_time(tmp_path):
     assert len(stored) == 4 and stored[0].t == T0  # naive CSV times are Beijing time
     flags = [sorted(f.flags or []) for f in stored]
     assert flags[2] == ["duplicate"] and flags[3] == ["poor_accuracy"]  # kept, flagged
+
+
+def _gpx_of(n, *, declaration='<?xml version="1.0" encoding="UTF-8"?>', extra=""):
+    return (f'{declaration}\n<gpx version="1.1" creator="国产记录仪"><trk><name>巡查</name><trkseg>\n'
+            + "\n".join(f'<trkpt lat="{LAT + i * 4e-5:.6f}" lon="{LON}">{extra}'
+                        f'<time>{(T0 + dt.timedelta(seconds=5 * i)).strftime("%Y-%m-%dT%H:%M:%SZ")}</time></trkpt>'
+                        for i in range(n)) + "\n</trkseg></trk></gpx>\n")
+
+
+def test_epoch_microseconds_are_imported_at_their_time(tmp_path):
+    """µs were read as ms and the command died with `ValueError: year 58756 is out of range`."""
+    shift = _shift()
+    t0 = int(T0.timestamp()) * 1_000_000
+    path = tmp_path / "track.csv"
+    path.write_text("time,lat,lon\n" + "".join(f"{t0 + 5_000_000 * i},{LAT + i * 4e-5},{LON}\n" for i in range(5)))
+    out, _ = _run(path, shift)
+    assert "已导入 5 个定位点" in out
+    assert list(Fix.objects.filter(shift=shift).order_by("t").values_list("t", flat=True)) == [
+        T0 + dt.timedelta(seconds=5 * i) for i in range(5)]
+
+
+def test_a_file_name_longer_than_a_device_name_is_cut(tmp_path):
+    """The file name is the default device name; over 100 characters the insert failed
+    with a DataError (a traceback, nothing said)."""
+    shift = _shift()
+    path = tmp_path / ("2026-10-15_执法一队_王队员_巡查轨迹_Garmin-eTrex-32x_" + "x" * 70 + ".gpx")
+    path.write_text(_gpx_of(5))
+    out, _ = _run(path, shift)
+    assert "已导入 5 个定位点" in out
+    (device,) = set(Fix.objects.filter(shift=shift).values_list("device_id", flat=True))
+    assert len(device) == 100 and device.startswith("2026-10-15_执法一队") and device.endswith(".gpx")
+    with pytest.raises(CommandError, match="设备名称过长"):
+        _run(path, shift, "--device", "d" * 101)
+
+
+def test_a_gpx_declared_gbk_is_imported(tmp_path):
+    """Expat reads no GBK: the file was refused with `文件无法读取: ValueError`."""
+    shift = _shift()
+    path = tmp_path / "track.gpx"
+    path.write_bytes(_gpx_of(5, declaration='<?xml version="1.0" encoding="GBK"?>').encode("gbk"))
+    out, _ = _run(path, shift)
+    assert "已导入 5 个定位点" in out and Fix.objects.filter(shift=shift).count() == 5
+
+
+def test_an_ignored_optional_value_does_not_stop_the_import(tmp_path):
+    """`<ele>NaN</ele>` was reported as ignored and then refused the whole file."""
+    shift = _shift()
+    path = tmp_path / "track.gpx"
+    path.write_text(_gpx_of(5, extra="<ele>NaN</ele>"))
+    out, err = _run(path, shift)
+    assert "已导入 5 个定位点" in out and "跳过" not in out and "ele_m 无法识别，已忽略" in err

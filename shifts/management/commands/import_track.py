@@ -12,13 +12,30 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ServiceError
+from shifts.models import FixBatch
 from shifts.services.fixes import FixIn, track_import
 
 FORMATS = ("gpx", "csv")
+DEVICE_MAX = FixBatch._meta.get_field("device_id").max_length
+
+
+def device_of(file: Path) -> str:
+    """The default device name, the file's name, cut to what a batch stores (a long name
+    keeps its start and its extension).
+
+    >>> device_of(Path("a" * 120 + ".gpx")) == "a" * (DEVICE_MAX - 5) + "….gpx"
+    True
+    """
+    name = file.name
+    if len(name) <= DEVICE_MAX:
+        return name
+    tail = "…" + file.suffix[:10]
+    return name[: DEVICE_MAX - len(tail)] + tail
 
 
 def read_track(path: Path, fmt: str):
-    """(TrackPoints, problems) from shifts.domain.tracks_io, imported when needed."""
+    """(TrackPoints, problems, notes) from shifts.domain.tracks_io, imported when needed
+    (notes: optional values ignored; they do not stop the import)."""
     try:
         tracks_io = importlib.import_module("shifts.domain.tracks_io")
     except ImportError as exc:
@@ -26,13 +43,16 @@ def read_track(path: Path, fmt: str):
     reader = getattr(tracks_io, f"read_{fmt}")
     result = reader(path.read_bytes())  # the reader finds the encoding (UTF-8, GBK …)
     if hasattr(result, "points"):
-        return list(result.points), list(result.problems)
+        return list(result.points), list(result.problems), list(getattr(result, "notes", ()))
     points, problems = result
-    return list(points), list(problems)
+    return list(points), list(problems), []
 
 
 def to_fix(p) -> FixIn:
-    t = p.t if isinstance(p.t, dt.datetime) else dt.datetime.fromtimestamp(float(p.t), tz=dt.UTC)
+    try:
+        t = p.t if isinstance(p.t, dt.datetime) else dt.datetime.fromtimestamp(float(p.t), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise CommandError(f"定位时间 {p.t} 无法换算（超出可表示的范围）") from exc
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)  # GPX times are UTC
     return FixIn(t=t, lat=float(p.lat), lon=float(p.lon), accuracy_m=p.accuracy_m, speed_mps=p.speed_mps,
@@ -57,15 +77,20 @@ class Command(BaseCommand):
         fmt = format or file.suffix.lower().lstrip(".")
         if fmt not in FORMATS:
             raise CommandError(f"无法判断文件格式（{file.suffix}），请用 --format gpx|csv")
-        points, problems = read_track(file, fmt)
+        points, problems, *notes = read_track(file, fmt)
+        notes = notes[0] if notes else []
         for problem in problems:
             self.stderr.write(f"{file.name}: {problem}")
+        for note in notes:
+            self.stderr.write(f"{file.name}: {note}")
         if problems and not keep_good:
             raise CommandError(f"{len(problems)} 处问题，未导入任何定位点（--keep-good 可只导入可用的行）")
         if not points:
             raise CommandError("文件中没有可用的定位点")
+        if len(device) > DEVICE_MAX:
+            raise CommandError(f"设备名称过长（{len(device)} 个字符，最多 {DEVICE_MAX} 个）")
         try:
-            r = track_import(shift_id=shift, username=officer, device_id=device or file.name,
+            r = track_import(shift_id=shift, username=officer, device_id=device or device_of(file),
                              fixes=[to_fix(p) for p in points])
         except ServiceError as exc:
             raise CommandError(exc.message) from exc

@@ -185,3 +185,49 @@ def test_gpx_points_round_trip(points):
             and not (lat == 0 and lon == 0)]
     assert [(p.lat, p.lon, p.t) for p in r.points] == good
     assert len(r.problems) == len(points) - len(good)
+
+
+def test_epoch_numbers_are_read_in_their_unit_and_impossible_times_are_row_errors():
+    """Epoch microseconds were taken as milliseconds (a year ~58 000), and the import
+    crashed converting them; a year 1 was read as a valid point."""
+    text = ("time,lat,lon\n"
+            f"{T0},39.99,116.35\n{T0 * 1000},39.99,116.35\n{T0 * 1_000_000},39.99,116.35\n"
+            f"{T0 * 1_000_000_000},39.99,116.35\n0001-01-01T00:00:00+08:00,39.99,116.35\n"
+            "2200-01-01T00:00:00Z,39.99,116.35\n")
+    r = read_csv(text)
+    assert [p.t for p in r.points] == [T0] * 4
+    assert r.problems == ("第 6 行: 时间无法识别", "第 7 行: 时间无法识别")
+    gpx = '<gpx><trk><trkseg><trkpt lat="39.99" lon="116.35"><time>1e15</time></trkpt></trkseg></trk></gpx>'
+    assert read_gpx(gpx).points[0].t == 1e9  # 1e15 µs: 2001-09-09
+
+
+def test_a_gpx_declared_gbk_is_read_and_an_unknown_encoding_is_named():
+    body = ('<gpx version="1.1" creator="国产记录仪"><trk><name>巡查</name><trkseg>'
+            '<trkpt lat="39.99" lon="116.35"><time>2024-05-01T00:00:00Z</time></trkpt></trkseg></trk></gpx>')
+    for declared, codec in (("GBK", "gbk"), ("gb2312", "gb2312"), ("GB18030", "gb18030")):
+        r = read_gpx(f'<?xml version="1.0" encoding="{declared}"?>\n{body}'.encode(codec))
+        assert (len(r.points), r.problems) == (1, ()), declared
+    r = read_gpx(f'<?xml version="1.0" encoding="x-unknown"?>\n{body}'.encode())
+    assert r.problems == ("不支持的文件编码 x-unknown，请另存为 UTF-8",) and r.error
+    r = read_gpx(f'<?xml version="1.0" encoding="GBK"?>\n{body}'.encode("utf-16-le"))
+    assert r.error and not r.points
+
+
+def test_a_bad_optional_value_is_a_note_not_a_problem():
+    """`<ele>NaN</ele>` kept the point and said the value was ignored, yet counted as a
+    problem, and a problem stops an import."""
+    gpx = ('<gpx><trk><trkseg><trkpt lat="39.99" lon="116.35"><ele>NaN</ele><time>2024-05-01T00:00:00Z</time>'
+           '</trkpt></trkseg></trk></gpx>')
+    r = read_gpx(gpx)
+    assert (len(r.points), r.problems, r.notes) == (1, (), ("第 1 行: ele_m 无法识别，已忽略",))
+    r = read_csv("time,lat,lon,speed\n2024-05-01 08:00:00,39.99,116.35,fast\n")
+    assert (len(r.points), r.problems, r.notes) == (1, (), ("第 2 行: speed 无法识别，已忽略",))
+
+
+def test_spreadsheet_times_and_utf16_csv_are_read():
+    """Excel/WPS resave times unpadded (2024-5-1 8:00:00) and "Unicode text" is UTF-16:
+    both were refused on every row."""
+    text = "时间,纬度,经度\n2024-5-1 8:00:00,39.99,116.35\n2024/5/1 8:00:05,39.99,116.35\n2024-5-1 8:01,39.99,116.35\n"
+    for data in (text, text.encode("utf-16"), text.encode("utf-16-le"), text.encode("utf-16-be")):
+        r = read_csv(data)
+        assert ([p.t for p in r.points], r.problems) == ([T0, T0 + 5, T0 + 60], ()), data[:4]
