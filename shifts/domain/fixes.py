@@ -28,6 +28,14 @@ FLAGS = frozenset({"poor_accuracy", "impossible_speed", "clock", "duplicate"})
 EPOCH_2000 = 946_684_800.0  # 2000-01-01T00:00:00Z: a fix older than this is a clock error
 DEFAULT_MAX_SPEED_MPS = 15.0  # 54 km/h: patrols walk, cycle or ride e-bikes
 DEFAULT_FUTURE_TOLERANCE_S = 300.0
+# Loggers write whole seconds: two fixes of one second are up to a second apart, so up to
+# max_speed_mps × this apart in space, and then they are one instant, not a clock error
+TIME_RESOLUTION_S = 1.0
+# A GPS jump of several fixes (the receiver locked onto a reflection and back): a run of at
+# most this many fixes and seconds, entered and left by impossible speeds, whose two sides
+# agree with each other
+MAX_EXCURSION_FIXES = 10
+MAX_EXCURSION_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +126,30 @@ def _impossible(t: np.ndarray, x: np.ndarray, y: np.ndarray, i: np.ndarray, j: n
     return impossible, known
 
 
+def _flag_excursions(t: np.ndarray, x: np.ndarray, y: np.ndarray, jump: np.ndarray, speed: np.ndarray,
+                     idx: np.ndarray, max_speed: float, max_gap_s: float) -> None:
+    """Set `speed` for the fixes of short excursions (two or more fixes; one is the
+    single-outlier rule's): `jump[k]`, reaching fix k from k - 1 is impossible; an
+    excursion is k..j-1 with jumps at k and j, j - k ≤ MAX_EXCURSION_FIXES, fixes k..j-1
+    within MAX_EXCURSION_S, and k - 1 to j possible (the track comes back)."""
+    jumps = np.flatnonzero(jump)
+    if len(jumps) < 2:
+        return
+    for k in jumps.tolist():
+        if k == 0 or speed[idx[k - 1]]:
+            continue
+        for j in jumps[(jumps > k) & (jumps <= k + MAX_EXCURSION_FIXES)].tolist():
+            if t[j - 1] - t[k] > MAX_EXCURSION_S:
+                break
+            dt = t[j] - t[k - 1]
+            if 0 < dt <= max_gap_s and np.hypot(x[j] - x[k - 1], y[j] - y[k - 1]) <= max_speed * dt:
+                # back on the track: the first return ends the excursion (one fix: the
+                # single-outlier rule's), unless the fix it returns to is an outlier itself
+                if j >= k + 2 and not speed[idx[j]]:
+                    speed[idx[k:j]] = True
+                break
+
+
 def flag_fixes(fixes: Sequence[Fix], *, max_accuracy_m: float = 30.0,
                max_speed_mps: float = DEFAULT_MAX_SPEED_MPS, now: float | None = None,
                future_tolerance_s: float = DEFAULT_FUTURE_TOLERANCE_S,
@@ -127,10 +159,12 @@ def flag_fixes(fixes: Sequence[Fix], *, max_accuracy_m: float = 30.0,
     - ``poor_accuracy``: the device's accuracy is worse than `max_accuracy_m`, or the
       position is not a finite number;
     - ``clock``: the time is before 2000, more than `future_tolerance_s` after `now`
-      (when given), not finite, or shared with another fix at a different position
-      (all fixes of such a timestamp are flagged: nothing says which one is right);
-    - ``duplicate``: the same time and position as an earlier fix in track order (the
-      first copy stays good);
+      (when given), not finite, or shared with another fix farther away than one
+      `TIME_RESOLUTION_S` of travel at `max_speed_mps` (all fixes of such a timestamp are
+      flagged: nothing says which one is right);
+    - ``duplicate``: the same time as an earlier fix in track order, at the same position
+      or within one `TIME_RESOLUTION_S` of travel of the timestamp's first fix (a logger
+      writing 2 fixes a second in whole seconds: one instant; the first copy stays good);
     - ``impossible_speed``: reaching it from its neighbours needs more than
       `max_speed_mps`. Neighbours are the nearest fixes in track order that are not
       flagged otherwise and are at most `max_gap_s` away in time (a fix after a long
@@ -138,11 +172,19 @@ def flag_fixes(fixes: Sequence[Fix], *, max_accuracy_m: float = 30.0,
       impossible against both neighbours while the neighbours agree with each other, or,
       at the end of a run, impossible against its one neighbour and that neighbour's
       next one (which agree with each other). So of A, X, B with X 900 m off, only X.
+      And a short excursion: a run of up to `MAX_EXCURSION_FIXES` fixes within
+      `MAX_EXCURSION_S`, entered and left by impossible speeds while the fixes on its two
+      sides agree with each other (A, X1, X2, B: X1 and X2).
 
     >>> [sorted(f) for f in flag_fixes([Fix(1e9, 0, 0, accuracy_m=80), Fix(5e9, 0, 0)], now=2e9)]
     [['poor_accuracy'], ['clock']]
     >>> [sorted(f) for f in flag_fixes([Fix(1.7e9, 0, 0), Fix(1.7e9, 50, 0)])]
     [['clock'], ['clock']]
+    >>> [sorted(f) for f in flag_fixes([Fix(1.7e9, 0, 0), Fix(1.7e9, 0.7, 0), Fix(1.7e9 + 1, 1.4, 0)])]
+    [[], ['duplicate'], []]
+    >>> walk = [Fix(1.7e9 + 5 * i, 6.5 * i, 150.0 if i in (4, 5) else 0.0) for i in range(10)]
+    >>> [i for i, f in enumerate(flag_fixes(walk)) if f]
+    [4, 5]
     """
     if not fixes:
         return []
@@ -181,11 +223,16 @@ def flag_columns(t: np.ndarray, x: np.ndarray, y: np.ndarray, accuracy_m: np.nda
     same_pos = np.zeros(n, dtype=bool)
     same_pos[1:] = (x[1:] == x[:-1]) & (y[1:] == y[:-1])
     duplicate = same_t & same_pos
-    # a timestamp shared by different positions: flag every fix of that timestamp
-    conflict = same_t & ~same_pos
-    if conflict.any():
-        bad_t = np.unique(t[conflict])
-        clock |= np.isin(t, bad_t)
+    # a timestamp shared by positions farther apart than one tick of travel: flag every fix
+    # of that timestamp; nearer, the later ones are copies of the instant
+    if (same_t & ~same_pos).any():
+        first = np.maximum.accumulate(np.where(same_t, 0, np.arange(n)))  # each fix's timestamp's first
+        with np.errstate(invalid="ignore"):
+            apart = np.hypot(x - x[first], y - y[first]) > max_speed_mps * TIME_RESOLUTION_S
+        conflict = same_t & ~same_pos & apart
+        if conflict.any():
+            clock |= np.isin(t, np.unique(t[conflict]))
+        duplicate |= same_t & ~clock
     other = poor | clock | duplicate
 
     # speed over the fixes not flagged otherwise, in track order
@@ -210,6 +257,7 @@ def flag_columns(t: np.ndarray, x: np.ndarray, y: np.ndarray, accuracy_m: np.nda
         # impossible against both and against both second neighbours as well
         both_far = imp_prev & imp_next & known_pn & imp_pn & imp_nn & imp_pp & known_nn & known_pp
         speed[idx[middle | start | end | both_far]] = True
+        _flag_excursions(tt, xx, yy, imp_prev & known_prev, speed, idx, max_speed_mps, max_gap_s)
 
     out: list[frozenset[str]] = [frozenset()] * n
     for pos in np.flatnonzero(poor | clock | duplicate | speed).tolist():  # most fixes have none

@@ -1,8 +1,11 @@
 """Flags of GPS fixes: bad fixes are named, never dropped, and the flags do not depend on
 the order fixes arrive in."""
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shapely import LineString
 
+from shifts.domain.coverage import covered_intervals
 from shifts.domain.fixes import FLAGS, Fix, flag_fixes, good_fixes, track_order
 
 T = 1_750_000_000.0  # 2025-06-15
@@ -99,3 +102,37 @@ def test_a_single_wild_fix_in_a_steady_walk_is_flagged_or_harmless(offsets):
     assert [i for i, f in enumerate(flags) if f] in ([], [k])
     if abs(offsets[0]) > 100:
         assert flags[k] == {"impossible_speed"}
+
+
+def test_a_logger_writing_two_fixes_a_second_in_whole_seconds_keeps_one_per_second():
+    """2 Hz with whole-second times: every timestamp twice, 0.7 m apart. Every fix was
+    flagged `clock` and the track painted nothing."""
+    fixes = [Fix(T + i // 2, 0.7 * i, 0.0) for i in range(400)]
+    flags = flag_fixes(fixes)
+    assert [sorted(f) for f in flags[:4]] == [[], ["duplicate"], [], ["duplicate"]]
+    assert sum(1 for f in flags if not f) == 200
+    # farther apart than a second's travel at the speed limit: still a clock conflict
+    assert [sorted(f) for f in flag_fixes([Fix(T, 0, 0), Fix(T, 40, 0), Fix(T + 1, 1, 0)])] == [
+        ["clock"], ["clock"], []]
+
+
+@pytest.mark.parametrize("run", [2, 3, 8])
+def test_a_jump_of_several_fixes_away_and_back_is_flagged(run):
+    """A jump of two or more fixes agreed with itself, so none was flagged and the
+    coverage painted a road 150 m away that nobody walked."""
+    fixes = [Fix(T + 5 * i, 6.5 * i, 152.0 if 20 <= i < 20 + run else 2.0) for i in range(60)]
+    flags = flag_fixes(fixes)
+    assert [i for i, f in enumerate(flags) if f] == list(range(20, 20 + run))
+    assert all(flags[i] == {"impossible_speed"} for i in range(20, 20 + run))
+    segs = {1: LineString([(0, 0), (400, 0)]), 7: LineString([(0, 150), (400, 150)])}
+    cov = covered_intervals(fixes, segs)
+    assert 7 not in cov and len(cov[1]) == 1  # and road 1 has no hole where the jump was
+
+
+def test_a_long_departure_is_not_an_excursion():
+    """Riding off at a legal speed and a single outlier on either side stay as they were."""
+    fixes = [Fix(T + 5 * i, 6.5 * i, 0.0) for i in range(30)]
+    fixes[10] = Fix(T + 50, 65, 900)  # one outlier
+    fixes[13] = Fix(T + 65, 84.5, 900)  # another, two fixes later
+    flags = flag_fixes(fixes)
+    assert [i for i, f in enumerate(flags) if f] == [10, 13]
