@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 
-FLAGS = frozenset({"poor_accuracy", "impossible_speed", "clock", "duplicate"})
+FLAGS = frozenset({"poor_accuracy", "impossible_speed", "clock", "duplicate", "off_shift", "outside_area"})
 
 EPOCH_2000 = 946_684_800.0  # 2000-01-01T00:00:00Z: a fix older than this is a clock error
 DEFAULT_MAX_SPEED_MPS = 15.0  # 54 km/h: patrols walk, cycle or ride e-bikes
@@ -153,7 +154,8 @@ def _flag_excursions(t: np.ndarray, x: np.ndarray, y: np.ndarray, jump: np.ndarr
 def flag_fixes(fixes: Sequence[Fix], *, max_accuracy_m: float = 30.0,
                max_speed_mps: float = DEFAULT_MAX_SPEED_MPS, now: float | None = None,
                future_tolerance_s: float = DEFAULT_FUTURE_TOLERANCE_S,
-               max_gap_s: float = 120.0) -> list[frozenset[str]]:
+               max_gap_s: float = 120.0, window: tuple[float, float] | None = None,
+               area=None) -> list[frozenset[str]]:
     """Each fix's flags, in the order of `fixes` (an empty set: a good fix).
 
     - ``poor_accuracy``: the device's accuracy is worse than `max_accuracy_m`, or the
@@ -165,6 +167,10 @@ def flag_fixes(fixes: Sequence[Fix], *, max_accuracy_m: float = 30.0,
     - ``duplicate``: the same time as an earlier fix in track order, at the same position
       or within one `TIME_RESOLUTION_S` of travel of the timestamp's first fix (a logger
       writing 2 fixes a second in whole seconds: one instant; the first copy stays good);
+    - ``off_shift``: a valid time (no ``clock`` flag) outside `window` (UTC epoch seconds,
+      when given: the shift's time with its grace), e.g. another day's track;
+    - ``outside_area``: a position outside `area` (a shapely geometry in the fixes' CRS,
+      when given: the district with a margin);
     - ``impossible_speed``: reaching it from its neighbours needs more than
       `max_speed_mps`. Neighbours are the nearest fixes in track order that are not
       flagged otherwise and are at most `max_gap_s` away in time (a fix after a long
@@ -190,14 +196,15 @@ def flag_fixes(fixes: Sequence[Fix], *, max_accuracy_m: float = 30.0,
         return []
     cols = _sort_keys(fix_columns(fixes)).T
     return flag_columns(*cols, max_accuracy_m=max_accuracy_m, max_speed_mps=max_speed_mps, now=now,
-                        future_tolerance_s=future_tolerance_s, max_gap_s=max_gap_s)
+                        future_tolerance_s=future_tolerance_s, max_gap_s=max_gap_s, window=window, area=area)
 
 
 def flag_columns(t: np.ndarray, x: np.ndarray, y: np.ndarray, accuracy_m: np.ndarray, speed_mps: np.ndarray,
                  heading_deg: np.ndarray, *, max_accuracy_m: float = 30.0,
                  max_speed_mps: float = DEFAULT_MAX_SPEED_MPS, now: float | None = None,
                  future_tolerance_s: float = DEFAULT_FUTURE_TOLERANCE_S,
-                 max_gap_s: float = 120.0) -> list[frozenset[str]]:
+                 max_gap_s: float = 120.0, window: tuple[float, float] | None = None,
+                 area=None) -> list[frozenset[str]]:
     """`flag_fixes` over the fixes' fields as float arrays (None and NaN as +inf): for a caller that has the columns already (the ingestion: no
     `Fix` per row).
 
@@ -233,7 +240,14 @@ def flag_columns(t: np.ndarray, x: np.ndarray, y: np.ndarray, accuracy_m: np.nda
         if conflict.any():
             clock |= np.isin(t, np.unique(t[conflict]))
         duplicate |= same_t & ~clock
-    other = poor | clock | duplicate
+    off_shift = np.zeros(n, dtype=bool)
+    if window is not None:
+        off_shift = ~clock & ((t < window[0]) | (t > window[1]))
+    outside = np.zeros(n, dtype=bool)
+    if area is not None:
+        finite = np.isfinite(x) & np.isfinite(y)
+        outside[finite] = ~shapely.contains_xy(area, x[finite], y[finite])
+    other = poor | clock | duplicate | off_shift | outside
 
     # speed over the fixes not flagged otherwise, in track order
     idx = np.flatnonzero(~other)
@@ -260,7 +274,7 @@ def flag_columns(t: np.ndarray, x: np.ndarray, y: np.ndarray, accuracy_m: np.nda
         _flag_excursions(tt, xx, yy, imp_prev & known_prev, speed, idx, max_speed_mps, max_gap_s)
 
     out: list[frozenset[str]] = [frozenset()] * n
-    for pos in np.flatnonzero(poor | clock | duplicate | speed).tolist():  # most fixes have none
+    for pos in np.flatnonzero(other | speed).tolist():  # most fixes have none
         original = order[pos]
         flags = []
         if poor[pos]:
@@ -271,6 +285,10 @@ def flag_columns(t: np.ndarray, x: np.ndarray, y: np.ndarray, accuracy_m: np.nda
             flags.append("duplicate")
         if speed[pos]:
             flags.append("impossible_speed")
+        if off_shift[pos]:
+            flags.append("off_shift")
+        if outside[pos]:
+            flags.append("outside_area")
         out[original] = frozenset(flags)
     return out
 

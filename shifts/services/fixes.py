@@ -32,11 +32,12 @@ import math
 import struct
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from core import audit
 from core.domain.verbs import Verb
@@ -51,6 +52,15 @@ from .partitions import EXISTS_SQL, fixes_partition_ensure, local_day, partition
 
 MAX_BATCH = 2000  # fixes per API request
 AREA_MARGIN_DEG = 1.0
+# A fix counts for its shift when recorded from GRACE before the shift's start to GRACE
+# after its end (planned or actual, whichever is wider): device clocks drift, members log
+# on early, and tablets buffer and go offline, so the last fixes arrive after the end.
+SHIFT_GRACE = dt.timedelta(minutes=30)
+# A fix counts when within this distance of the shift's district (GPS noise at the border,
+# a member stepping across it); beyond, it is flagged outside_area.
+DISTRICT_MARGIN_M = 2000.0
+FLAG_LABELS = {"off_shift": "不在班次时段内", "outside_area": "超出辖区范围", "clock": "设备时间错误",
+               "duplicate": "重复", "poor_accuracy": "定位精度差", "impossible_speed": "速度不可能"}
 
 
 @dataclass(frozen=True)
@@ -68,10 +78,46 @@ class FixIn:
 class BatchResult:
     batch_id: int
     received: int
-    stored: int
+    stored: int  # new fixes stored (a fix stored before for the member is not stored again)
     flagged: int
     duplicate: bool
     flags_computed: bool
+    flag_counts: dict[str, int] = field(default_factory=dict)  # of the stored fixes, by flag
+
+
+def shift_window(shift: Shift, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The times a fix of `shift` may be recorded at: its planned and actual times, the
+    wider of each, with SHIFT_GRACE either side (a shift on duty lasts until now)."""
+    start = min(shift.starts_at, shift.started_at or shift.starts_at)
+    end = max(shift.ends_at, shift.ended_at or shift.ends_at)
+    if shift.status == ShiftStatus.ON_DUTY:
+        end = max(end, now or timezone.now())
+    return start - SHIFT_GRACE, end + SHIFT_GRACE
+
+
+def district_outline(shift: Shift):
+    """The district of the shift's team, widened by DISTRICT_MARGIN_M (shapely, storage
+    CRS, prepared), or None when the team's area hangs under no district."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "WITH RECURSIVE up AS (SELECT id, parent_id, kind FROM geodata_area WHERE id = %s "
+            "UNION ALL SELECT a.id, a.parent_id, a.kind FROM geodata_area a JOIN up ON a.id = up.parent_id) "
+            "SELECT a.id, md5(ST_AsBinary(a.geom)) FROM up JOIN geodata_area a ON a.id = up.id "
+            "WHERE up.parent_id IS NULL AND up.kind = 'district'", [shift.team.area_id])
+        row = cur.fetchone()
+    return None if row is None else _outline(row[0], row[1])
+
+
+@functools.lru_cache(maxsize=8)
+def _outline(area_id: int, digest: str):
+    import shapely
+
+    from geodata.models import Area
+
+    geom = shapely.from_wkb(bytes(Area.objects.values_list("geom", flat=True).get(pk=area_id).wkb))
+    outline = geom.buffer(DISTRICT_MARGIN_M, quad_segs=4)
+    shapely.prepare(outline)
+    return outline
 
 
 @functools.lru_cache(maxsize=4)
@@ -94,7 +140,8 @@ def project(fixes: Sequence[FixIn]) -> list[tuple[float, float] | None]:
 
 
 def compute_flags(fixes: Sequence[FixIn], xy: Sequence[tuple[float, float] | None], *,
-                  now: float | None = None) -> list[frozenset[str]] | None:
+                  now: float | None = None, window: tuple[float, float] | None = None,
+                  area=None) -> list[frozenset[str]] | None:
     """shifts.domain.fixes.flag_fixes over the batch, or None when that module is absent.
     (Its `flag_columns`, on arrays made straight from the batch: no `Fix` per row.)"""
     try:
@@ -113,7 +160,7 @@ def compute_flags(fixes: Sequence[FixIn], xy: Sequence[tuple[float, float] | Non
     y = np.array([p[1] if p is not None else inf for p in xy], dtype=float)
     return flag_columns(column(t), x, y, column([f.accuracy_m for f in fixes]),
                         column([f.speed_mps for f in fixes]), column([f.heading_deg for f in fixes]),
-                        now=time.time() if now is None else now)
+                        now=time.time() if now is None else now, window=window, area=area)
 
 
 def _none_first(row: tuple) -> tuple:
@@ -201,7 +248,7 @@ def _insert_select(table: str, values: dict[str, object], computed: dict[str, st
 
 
 def _claim(*, actor, shift: Shift, officer: Officer, device_id: str, source: str, key: str, received: int,
-           flagged: int, flags_computed: bool, t_min: dt.datetime, t_max: dt.datetime, after: dict,
+           stored: int | None = None, flagged: int, flags_computed: bool, t_min: dt.datetime, t_max: dt.datetime, after: dict,
            partitions: Sequence[str], queue_coverage: bool) -> tuple[int, list[str]] | None:
     """Claim the batch by its key and, in the same statement, append its audit event and
     queue its coverage job, and say which of `partitions` do not exist: one round trip
@@ -214,7 +261,8 @@ def _claim(*, actor, shift: Shift, officer: Officer, device_id: str, source: str
 
     from ..tasks import coverage_for_batch
 
-    params: list = [shift.pk, officer.pk, device_id, source, key, received, received, flagged, flags_computed,
+    params: list = [shift.pk, officer.pk, device_id, source, key, received, received if stored is None else stored,
+                    flagged, flags_computed,
                     t_min, t_max, getattr(actor, "pk", None)]
     ev = audit.event(actor=actor, verb=Verb.FIXES_RECEIVED, subject=(FixBatch._meta.label_lower, 0),
                      context=shift, after=after)
@@ -252,32 +300,93 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
         raise ServiceError("批次中没有定位点", field="fixes")
     if any(f.t.tzinfo is None for f in fixes):
         raise ServiceError("定位时间须带时区", field="fixes")
+    received = len(fixes)
     key = batch_key(shift_id=shift.pk, officer_id=officer.pk, device_id=device_id, fixes=fixes)
     xy = project(fixes)
-    flags = compute_flags(fixes, xy, now=now)
-    flagged = sum(1 for f in flags if f) if flags is not None else 0
+    lo, hi = shift_window(shift, None if now is None else dt.datetime.fromtimestamp(now, dt.UTC))
+    flags = compute_flags(fixes, xy, now=now, window=(lo.timestamp(), hi.timestamp()),
+                          area=district_outline(shift))
+    if flags is not None:
+        _refuse_if_none_counts(fixes, flags, lo, hi)
     t_min, t_max = min(f.t for f in fixes), max(f.t for f in fixes)
     # partitions for the shift's days only; a wild device time lands in the default one
     near = {local_day(shift.starts_at) + dt.timedelta(days=d) for d in (-1, 0)} | {
         local_day(shift.ends_at) + dt.timedelta(days=d) for d in (0, 1)}
     days = {partition_name(day): day for day in sorted({local_day(f.t) for f in fixes} & near)}
-    after = {"officer": officer.pk, "device_id": device_id, "source": source, "received": len(fixes),
-             "stored": len(fixes), "flagged": flagged, "flags_computed": flags is not None,
-             "t_min": t_min.isoformat(), "t_max": t_max.isoformat()}
     with transaction.atomic():
+        new = _not_stored_before(shift=shift, officer=officer, fixes=fixes, xy=xy, t_min=t_min, t_max=t_max)
+        if new is not None:  # some were: only the others are stored
+            fixes, xy = [fixes[i] for i in new], [xy[i] for i in new]
+            flags = None if flags is None else [flags[i] for i in new]
+        counts: dict[str, int] = {}
+        for f in flags or ():
+            for name in f:
+                counts[name] = counts.get(name, 0) + 1
+        flagged = sum(1 for f in flags if f) if flags is not None else 0
+        after = {"officer": officer.pk, "device_id": device_id, "source": source, "received": received,
+                 "stored": len(fixes), "flagged": flagged, "flags_computed": flags is not None,
+                 "t_min": t_min.isoformat(), "t_max": t_max.isoformat()}
         claimed = _claim(actor=actor, shift=shift, officer=officer, device_id=device_id, source=source, key=key,
-                         received=len(fixes), flagged=flagged, flags_computed=flags is not None, t_min=t_min,
-                         t_max=t_max, after=after, partitions=list(days), queue_coverage=queue_coverage)
+                         received=received, stored=len(fixes), flagged=flagged, flags_computed=flags is not None,
+                         t_min=t_min, t_max=t_max, after=after, partitions=list(days), queue_coverage=queue_coverage)
         if claimed is None:  # this very batch was stored before
             first = FixBatch.objects.get(key=key)
-            return BatchResult(first.pk, len(fixes), 0, first.flagged, True, first.flags_computed)
+            return BatchResult(first.pk, received, 0, first.flagged, True, first.flags_computed)
         batch_id, missing = claimed
         for name in missing:  # the day's first batch (or a day made ahead was dropped)
             fixes_partition_ensure(days[name])
-        buf = copy_buffer(shift_id=shift.pk, officer_id=officer.pk, batch_id=batch_id, device_id=device_id,
-                          fixes=fixes, xy=xy, flags=flags, srid=settings.STORAGE_SRID)
-        copy_into_fixes(buf)
-    return BatchResult(batch_id, len(fixes), len(fixes), flagged, False, flags is not None)
+        if fixes:
+            buf = copy_buffer(shift_id=shift.pk, officer_id=officer.pk, batch_id=batch_id, device_id=device_id,
+                              fixes=fixes, xy=xy, flags=flags, srid=settings.STORAGE_SRID)
+            copy_into_fixes(buf)
+    return BatchResult(batch_id, received, len(fixes), flagged, False, flags is not None, counts)
+
+
+def _not_stored_before(*, shift: Shift, officer: Officer, fixes: Sequence[FixIn],
+                       xy: Sequence[tuple[float, float] | None], t_min: dt.datetime,
+                       t_max: dt.datetime) -> list[int] | None:
+    """Indices of the fixes the member has not stored for the shift before (same device
+    time and position, to the microsecond and the millimetre, from any batch or device:
+    an overlapping re-send, the same file under another name or format), or None when
+    none was. Holds a lock on (shift, member) to the end of the transaction, so two
+    overlapping batches at once are compared one after the other. Fixes are read only
+    when an earlier batch of the member overlaps this one's time span (a tablet's next
+    batch does not)."""
+    lock = (int(shift.pk) * 1_000_003 + int(officer.pk)) % (1 << 62)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT pg_advisory_xact_lock(%s), EXISTS (SELECT 1 FROM {FixBatch._meta.db_table} "
+                    "WHERE shift_id = %s AND officer_id = %s AND t_min <= %s AND t_max >= %s)",
+                    [lock, shift.pk, officer.pk, t_max, t_min])
+        if not cur.fetchone()[1]:
+            return None
+        cur.execute("SELECT extract(epoch FROM t)::float8, ST_X(geom), ST_Y(geom) FROM shifts_fix "
+                    "WHERE shift_id = %s AND officer_id = %s AND t >= %s AND t <= %s",
+                    [shift.pk, officer.pk, t_min, t_max])
+        seen = {_fix_key(t, None if x is None else (x, y)) for t, x, y in cur.fetchall()}
+    if not seen:
+        return None
+    new = [i for i, f in enumerate(fixes) if _fix_key(f.t.timestamp(), xy[i]) not in seen]
+    return None if len(new) == len(fixes) else new
+
+
+def _fix_key(t: float, p: tuple[float, float] | None) -> tuple:
+    return (round(t, 6), None if p is None else (round(p[0], 3), round(p[1], 3)))
+
+
+def _refuse_if_none_counts(fixes: Sequence[FixIn], flags: Sequence[frozenset[str]], lo: dt.datetime,
+                           hi: dt.datetime) -> None:
+    """A batch wholly outside the district, or wholly recorded outside the shift, is a
+    mistake (another city's file, another day's track, the wrong shift): refused, with
+    what is wrong, rather than stored as fixes that can never count."""
+    if all("outside_area" in f for f in flags):
+        raise ServiceError(f"定位点不在本班组所在区范围内（距区界超过 {DISTRICT_MARGIN_M / 1000:g} 公里），未接收",
+                           field="fixes.0.lat")
+    if all("off_shift" in f for f in flags):
+        local = timezone.localtime
+        first, last = min(f.t for f in fixes), max(f.t for f in fixes)
+        raise Conflict(f"定位时间（{local(first):%Y-%m-%d %H:%M}–{local(last):%H:%M}）不在班次时段内"
+                       f"（{local(lo):%Y-%m-%d %H:%M}–{local(hi):%Y-%m-%d %H:%M}，含前后 "
+                       f"{int(SHIFT_GRACE.total_seconds() // 60)} 分钟），未接收", field="fixes")
 
 
 def fixes_receive(*, actor, shift_id: int, device_id: str, fixes: Sequence[FixIn]) -> BatchResult:
@@ -294,7 +403,10 @@ def fixes_receive(*, actor, shift_id: int, device_id: str, fixes: Sequence[FixIn
         raise Forbidden(why)
     if not member:
         raise ServiceError("您不是该班次的成员，不能上传该班次的轨迹", field="id")
-    if shift.status != ShiftStatus.ON_DUTY:
+    # an ended shift still takes the fixes recorded during it (a tablet's last batches,
+    # sent after the lead ended the shift); fixes recorded outside it are flagged, and a
+    # batch of nothing else is refused (fixes_ingest)
+    if shift.status == ShiftStatus.PLANNED:
         raise Conflict(f"班次{shift.get_status_display()}，不接收定位点", field="status")
     if len(fixes) > MAX_BATCH:
         raise ServiceError(f"每批最多 {MAX_BATCH} 个定位点", field="fixes")

@@ -1,5 +1,6 @@
 """Storing GPS fixes: COPY into day partitions keeps exactly what was sent, flagged fixes
 are kept, a batch sent again stores nothing, partitions appear on demand and go whole."""
+import dataclasses
 import datetime as dt
 import random
 import sys
@@ -32,6 +33,7 @@ def _shift(day=DAY, start=True):
                          period="morning")
     if start:
         shift_start(actor=_user("lead1"), shift_id=shift.pk)
+        shift.refresh_from_db()  # on duty, as fixes_ingest's callers read it
     return shift
 
 
@@ -129,8 +131,9 @@ def test_who_may_send_fixes():
     with pytest.raises(Conflict):
         fixes_receive(actor=_user("officer1"), shift_id=planned.pk, device_id="t", fixes=_walk(2))
     shift_end(actor=_user("lead1"), shift_id=shift.pk)
-    with pytest.raises(Conflict):
-        fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="t", fixes=_walk(2))
+    with pytest.raises(Conflict, match="不在班次时段内"):  # an ended shift takes no fixes recorded outside it
+        fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="t",
+                      fixes=_walk(2, day=DAY - dt.timedelta(days=1)))
     assert not Fix.objects.filter(shift_id__in=[shift.pk, planned.pk]).exists()
 
 
@@ -306,3 +309,76 @@ def test_two_batches_of_a_new_day_at_once_create_its_partition_once():
     finally:
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {partitions.partition_name(day)}")
+
+
+def _api(username):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(_user(username))
+    return client
+
+
+def _post(client, shift, fixes, device="tablet-07"):
+    import uuid
+
+    body = {"device_id": device, "fixes": [{"t": f.t.isoformat(), "lat": f.lat, "lon": f.lon,
+                                            "accuracy_m": f.accuracy_m} for f in fixes]}
+    return client.post(f"/api/v1/shifts/{shift.pk}/fixes", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+
+
+def test_fixes_recorded_during_a_shift_are_taken_after_it_ended():
+    """The tablet buffers 30 s and may be offline when the lead ends the shift: its last
+    batch, recorded during the shift, was refused with 409 (班次已结束) and lost."""
+    shift = _shift()
+    walk = _walk(40)
+    officer = _api("officer1")
+    assert _post(officer, shift, walk[:20]).status_code == 201
+    shift_end(actor=_user("lead1"), shift_id=shift.pk, queue_coverage=False)
+    r = _post(officer, shift, walk[20:])
+    assert r.status_code == 201 and r.json()["stored"] == 20
+    assert Fix.objects.filter(shift=shift, flags__isnull=True).count() == 40
+    r = _post(officer, shift, _walk(5, day=DAY - dt.timedelta(days=1)))  # recorded the day before
+    assert r.status_code == 409 and "不在班次时段内" in r.json()["detail"]
+
+
+def test_fixes_of_another_day_are_flagged_and_a_batch_of_nothing_else_refused():
+    shift = _shift()
+    officer = Officer.objects.get(user__username="officer1")
+    mixed = _walk(10, day=DAY - dt.timedelta(days=1)) + _walk(10)
+    r = fixes_ingest(actor=None, shift=shift, officer=officer, device_id="gps", fixes=mixed, source="import")
+    assert (r.stored, r.flagged, r.flag_counts) == (20, 10, {"off_shift": 10})
+    assert Fix.objects.filter(shift=shift, flags=["off_shift"]).count() == 10
+    with pytest.raises(Conflict, match="不在班次时段内"):
+        fixes_ingest(actor=None, shift=shift, officer=officer, device_id="gps", source="import",
+                     fixes=_walk(10, day=DAY - dt.timedelta(days=1), t0="09:00"))
+
+
+def test_fixes_outside_the_district_are_flagged_and_a_batch_of_nothing_else_refused():
+    """100 km south of the district (inside the storage CRS's area of use) was stored as
+    good fixes: 201, flagged 0."""
+    shift = _shift()
+    far = [dataclasses.replace(f, lat=f.lat - 0.9) for f in _walk(20)]
+    r = _post(_api("officer1"), shift, far)
+    assert r.status_code == 422 and r.json()["field"] == "fixes.0.lat" and "区范围" in r.json()["detail"]
+    assert not Fix.objects.filter(shift=shift).exists()
+    walk = _walk(20)
+    walk[5:8] = [dataclasses.replace(f, lat=f.lat - 0.9) for f in walk[5:8]]
+    r = _post(_api("officer1"), shift, walk)
+    assert r.status_code == 201 and r.json()["flagged"] == 3
+    assert Fix.objects.filter(shift=shift, flags=["outside_area"]).count() == 3
+
+
+def test_fixes_sent_again_in_another_batch_are_stored_once():
+    """Only identical batches were recognised: an overlapping re-send (A, then A + B) or
+    the same fixes from another device name stored every fix again."""
+    shift = _shift()
+    walk = _walk(40)
+    officer = _api("officer1")
+    assert _post(officer, shift, walk[:20]).json()["stored"] == 20
+    r = _post(officer, shift, walk)
+    assert r.status_code == 201 and (r.json()["received"], r.json()["stored"]) == (40, 20)
+    r = _post(officer, shift, list(reversed(walk)), device="tablet-08")
+    assert r.status_code == 201 and r.json()["stored"] == 0
+    assert Fix.objects.filter(shift=shift).count() == 40
+    assert sum(FixBatch.objects.filter(shift=shift).values_list("stored", flat=True)) == 40

@@ -186,3 +186,63 @@ def test_an_ignored_optional_value_does_not_stop_the_import(tmp_path):
     path.write_text(_gpx_of(5, extra="<ele>NaN</ele>"))
     out, err = _run(path, shift)
     assert "已导入 5 个定位点" in out and "跳过" not in out and "ele_m 无法识别，已忽略" in err
+
+
+def test_a_logger_writing_two_fixes_a_second_in_whole_seconds_paints_its_road(tmp_path):
+    """Every fix of such a file was flagged `clock`, nothing was painted, and the import
+    said 已导入 400 个定位点 all the same."""
+    from pyproj import Transformer
+
+    from shifts.selectors.coverage import segment_index
+    from shifts.services.coverage import coverage_update
+
+    index = segment_index()
+    i = int(index.lengths.argmax())
+    sid, geom = int(index.ids[i]), index.geoms[i]
+    to_wgs = Transformer.from_crs(4548, 4326, always_xy=True)
+    pts = [geom.interpolate(min(0.7 * k, geom.length)) for k in range(400)]  # 1.4 m/s at 2 Hz
+    lon, lat = to_wgs.transform([p.x for p in pts], [p.y for p in pts])
+    body = "".join(f'<trkpt lat="{b:.7f}" lon="{a:.7f}"><time>'
+                   f'{(T0 + dt.timedelta(seconds=k // 2)).strftime("%Y-%m-%dT%H:%M:%SZ")}</time></trkpt>'
+                   for k, (a, b) in enumerate(zip(lon, lat, strict=True)))
+    path = tmp_path / "logger.gpx"
+    path.write_text(f'<gpx version="1.1"><trk><trkseg>{body}</trkseg></trk></gpx>')
+    shift = _shift()
+    out, _ = _run(path, shift)
+    assert "已导入 400 个定位点" in out and "其中 200 个被标记（重复 200）" in out
+    coverage_update(shift_id=shift.pk)
+    from shifts.models import SegmentCoverage
+    assert SegmentCoverage.objects.get(shift=shift, segment_id=sid).covered_m > 200
+
+
+def test_a_file_nothing_of_which_would_count_is_refused(tmp_path):
+    """A track of another day, or of another city, was imported and reported as success."""
+    shift = _shift()
+    path = tmp_path / "yesterday.gpx"
+    path.write_text(_gpx_of(5).replace("2026-10-15T", "2026-10-14T"))
+    with pytest.raises(CommandError, match="不在班次时段内"):
+        _run(path, shift)
+    path = tmp_path / "tianjin.csv"
+    path.write_text("time,lat,lon\n" + "".join(f"2026-10-15 09:00:{5 * i:02d},{39.08 + i * 4e-5},117.20\n"
+                                               for i in range(10)))
+    with pytest.raises(CommandError, match="区范围"):
+        _run(path, shift)
+    path = tmp_path / "half.gpx"  # half of it yesterday: imported, and it says how many do not count
+    half = _gpx_of(10).split("\n")
+    half[2:7] = [line.replace("2026-10-15T", "2026-10-14T") for line in half[2:7]]
+    path.write_text("\n".join(half))
+    out, _ = _run(path, shift)
+    assert "已导入 10 个定位点" in out and "其中 5 个被标记（不在班次时段内 5）" in out
+    assert not Fix.objects.filter(shift=shift, t__lt=T0).exclude(flags=["off_shift"]).exists()
+
+
+def test_the_same_track_under_another_name_or_format_is_stored_once(tmp_path):
+    shift = _shift()
+    (tmp_path / "track.gpx").write_text(_gpx_of(30))
+    (tmp_path / "track (1).gpx").write_text(_gpx_of(30))
+    (tmp_path / "track.csv").write_text("time,lat,lon,accuracy\n" + "".join(
+        f"{(T0 + dt.timedelta(seconds=5 * i)).isoformat()},{LAT + i * 4e-5:.6f},{LON},5\n" for i in range(30)))
+    assert "已导入 30 个定位点" in _run(tmp_path / "track.gpx", shift)[0]
+    assert "此前已全部导入" in _run(tmp_path / "track (1).gpx", shift)[0]
+    assert "此前已全部导入" in _run(tmp_path / "track.csv", shift)[0]
+    assert Fix.objects.filter(shift=shift).count() == 30

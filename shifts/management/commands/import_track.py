@@ -10,10 +10,11 @@ import importlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from core.errors import ServiceError
 from shifts.models import FixBatch
-from shifts.services.fixes import FixIn, track_import
+from shifts.services.fixes import FLAG_LABELS, FixIn, track_import
 
 FORMATS = ("gpx", "csv")
 DEVICE_MAX = FixBatch._meta.get_field("device_id").max_length
@@ -59,6 +60,12 @@ def to_fix(p) -> FixIn:
                  heading_deg=p.heading_deg)
 
 
+def _reasons(r) -> str:
+    """The flags of a batch's stored fixes, most first: 不在班次时段内 120，重复 3."""
+    counts = sorted(getattr(r, "flag_counts", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    return "，".join(f"{FLAG_LABELS.get(name, name)} {n}" for name, n in counts)
+
+
 class Command(BaseCommand):
     help = "导入 GPX/CSV 轨迹文件为某班次某成员的定位点（有问题的行会逐行列出；默认全部不导入，--keep-good 只导入可用的行）"
 
@@ -90,13 +97,20 @@ class Command(BaseCommand):
         if len(device) > DEVICE_MAX:
             raise CommandError(f"设备名称过长（{len(device)} 个字符，最多 {DEVICE_MAX} 个）")
         try:
-            r = track_import(shift_id=shift, username=officer, device_id=device or device_of(file),
-                             fixes=[to_fix(p) for p in points])
+            with transaction.atomic():
+                r = track_import(shift_id=shift, username=officer, device_id=device or device_of(file),
+                                 fixes=[to_fix(p) for p in points])
+                if r.stored and r.flagged == r.stored:  # nothing would count: not a success
+                    raise CommandError(f"全部 {r.stored} 个定位点都被标记（{_reasons(r)}），不计入覆盖，未导入")
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         if r.duplicate:
             self.stdout.write(f"该轨迹此前已导入（批次 {r.batch_id}），未重复存储")
+        elif not r.stored:
+            self.stdout.write(f"这些定位点此前已全部导入（批次 {r.batch_id} 未存储新的定位点）")
         else:
             self.stdout.write(f"已导入 {r.stored} 个定位点（批次 {r.batch_id}），其中 {r.flagged} 个被标记"
+                              + (f"（{_reasons(r)}）" if r.flagged and r.flag_counts else "")
+                              + (f"；{r.received - r.stored} 个此前已导入，未重复存储" if r.received > r.stored else "")
                               + ("" if r.flags_computed else "（定位质量判定模块不可用，未标记）")
                               + (f"；跳过 {len(problems)} 处有问题的行" if problems else ""))
