@@ -33,6 +33,14 @@ pytestmark = pytest.mark.django_db
 SEEDS = (1, 2, 3, 4)
 
 
+@pytest.fixture(autouse=True)
+def two_shifts_in_the_same_hours(settings):
+    """Several tests compare a morning and an evening shift given the same simulated
+    tracks: the evening is planned in the morning's hours, since fixes recorded outside
+    their shift do not count for it (flagged off_shift)."""
+    settings.SHIFT_PERIODS = {"morning": ("07:00", "15:00"), "evening": ("07:00", "15:00")}
+
+
 def test_covered_segments_match_the_truth_batch_by_batch(capsys):
     # four scenarios of six members for two hours (as the pure tests), every member's fixes in 5-minute
     # batches, coverage added batch by batch (the worker's way); F1 pooled over the
