@@ -95,17 +95,31 @@ def shift_window(shift: Shift, now: dt.datetime | None = None) -> tuple[dt.datet
     return start - SHIFT_GRACE, end + SHIFT_GRACE
 
 
+# How long a process trusts the district it looked up for a team's area: a boundary is
+# changed by an import a few times a year, a batch arrives every few seconds per tablet, and
+# the lookup (a walk up the areas and the polygon's digest) cost a third of ingestion.
+DISTRICT_TTL_S = 300.0
+_districts: dict[int, tuple[float, object]] = {}
+
+
 def district_outline(shift: Shift):
     """The district of the shift's team, widened by DISTRICT_MARGIN_M (shapely, storage
-    CRS, prepared), or None when the team's area hangs under no district."""
+    CRS, prepared), or None when the team's area hangs under no district. Looked up again
+    after DISTRICT_TTL_S."""
+    area_id = shift.team.area_id
+    hit = _districts.get(area_id)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
     with connection.cursor() as cur:
         cur.execute(
             "WITH RECURSIVE up AS (SELECT id, parent_id, kind FROM geodata_area WHERE id = %s "
             "UNION ALL SELECT a.id, a.parent_id, a.kind FROM geodata_area a JOIN up ON a.id = up.parent_id) "
             "SELECT a.id, md5(ST_AsBinary(a.geom)) FROM up JOIN geodata_area a ON a.id = up.id "
-            "WHERE up.parent_id IS NULL AND up.kind = 'district'", [shift.team.area_id])
+            "WHERE up.parent_id IS NULL AND up.kind = 'district'", [area_id])
         row = cur.fetchone()
-    return None if row is None else _outline(row[0], row[1])
+    outline = None if row is None else _outline(row[0], row[1])
+    _districts[area_id] = (time.monotonic() + DISTRICT_TTL_S, outline)
+    return outline
 
 
 @functools.lru_cache(maxsize=8)
@@ -314,7 +328,13 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
         local_day(shift.ends_at) + dt.timedelta(days=d) for d in (0, 1)}
     days = {partition_name(day): day for day in sorted({local_day(f.t) for f in fixes} & near)}
     with transaction.atomic():
-        new = _not_stored_before(shift=shift, officer=officer, fixes=fixes, xy=xy, t_min=t_min, t_max=t_max)
+        # A file can hold fixes stored before (the same track as GPX and as CSV, or under another
+        # name); a tablet's batches cannot (the outbox sends each batch, with its key, until it
+        # is stored: a re-sent batch is the same batch, caught by its key in _claim). So only
+        # imports are compared with what is stored, which costs a round trip per batch, a
+        # quarter of the API's ingestion (bench/coverage.py).
+        new = (_not_stored_before(shift=shift, officer=officer, fixes=fixes, xy=xy, t_min=t_min, t_max=t_max)
+               if source == "import" else None)
         if new is not None:  # some were: only the others are stored
             fixes, xy = [fixes[i] for i in new], [xy[i] for i in new]
             flags = None if flags is None else [flags[i] for i in new]
