@@ -161,7 +161,8 @@ def parse_problem_filters(params: Mapping[str, Sequence[str]], *, categories: It
     area = None
     raw_area = _one(params, "area")
     if raw_area is not None:
-        if not raw_area.isdigit() or int(raw_area) < 1 or len(raw_area) > 12:
+        # ASCII digits only: str.isdigit() also accepts '²', which int() refuses
+        if not (raw_area.isascii() and raw_area.isdigit()) or len(raw_area) > 12 or int(raw_area) < 1:
             raise FilterError("area", "区域编号须为正整数")
         area = int(raw_area)
 
@@ -190,6 +191,8 @@ def parse_problem_filters(params: Mapping[str, Sequence[str]], *, categories: It
         if unknown:
             raise FilterError("source", f"未知来源：{'、'.join(unknown) or '（空）'}")
     q = (_one(params, "q") or "")[:MAX_TEXT]
+    if "\0" in q:  # the database refuses NUL in a text
+        raise FilterError("q", "搜索词不能含空字符（NUL）")
 
     return ProblemFilters(category=tuple(category), status=tuple(status), area=area, since=since, until=until,
                           overdue=overdue, source=tuple(source), q=q)

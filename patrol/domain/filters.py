@@ -17,6 +17,8 @@ Pure: no Django. Dates are local calendar days; ``until`` includes its whole day
 [('category', 'garbage'), ('status', 'closed'), ('status', 'reported'), ('overdue', '1')]
 >>> parse({"since": ["2025-02-30"], "page": ["x"]}, categories=set())[1]
 ['起始日期“2025-02-30”不是有效日期（例：2025-03-01）', '页码“x”不是正整数']
+>>> parse({"page": ["²"], "area": ["³"]}, categories=set())[1]
+['区域“³”无效，已忽略', '页码“²”不是正整数']
 """
 from __future__ import annotations
 
@@ -96,6 +98,11 @@ def _choices(values: Iterable[str], allowed: Iterable[str], label: str, errors: 
     return tuple(good)
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _date(text: str, label: str, errors: list[str]) -> date | None:
     if not text:
         return None
@@ -118,13 +125,16 @@ def parse(params: Mapping[str, Sequence[str] | str], *, categories: Iterable[str
     """
     errors: list[str] = []
     q = _one(params, "q")[:MAX_TEXT]
+    if "\0" in q:  # the database refuses NUL in a text; no one types it
+        errors.append("搜索词含有空字符（NUL），已忽略")
+        q = ""
     category = _choices(_values(params, "category"), categories, "类别", errors)
     status = _choices(_values(params, "status"), STATUS_LABELS, "状态", errors)
     source = _choices(_values(params, "source"), SOURCES, "来源", errors)
     area = None
     area_text = _one(params, "area")
     if area_text:
-        if area_text.isdigit() and 0 < int(area_text) < 2**31:
+        if _is_number(area_text) and 0 < int(area_text) < 2**31:
             area = int(area_text)
         else:
             errors.append(f"区域“{area_text}”无效，已忽略")
@@ -144,7 +154,7 @@ def parse(params: Mapping[str, Sequence[str] | str], *, categories: Iterable[str
     page = 1
     page_text = _one(params, "page")
     if page_text:
-        if page_text.isdigit() and 1 <= int(page_text) <= MAX_PAGE:
+        if _is_number(page_text) and 1 <= int(page_text) <= MAX_PAGE:
             page = int(page_text)
         else:
             errors.append(f"页码“{page_text}”不是正整数")

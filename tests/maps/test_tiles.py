@@ -280,6 +280,8 @@ def test_words_and_sources_narrow_the_tiles_as_they_narrow_the_dashboards_list(m
     ("status=flying", "status"),
     ("area=abc", "area"),
     ("area=999999999", "area"),
+    ("area=%C2%B2", "area"),        # "²".isdigit() is True, int("²") is an error
+    ("q=a%00b", "q"),               # PostgreSQL refuses a NUL in a text
     ("since=2025-13-01", "since"),
     ("since=yesterday", "since"),
     ("since=2025-03-10&until=2025-03-01", "until"),

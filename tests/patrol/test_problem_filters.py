@@ -75,3 +75,10 @@ def test_comma_separated_and_repeated_keys_mean_the_same():
     a, _ = parse({"status": ["reported,closed"]}, categories=CODES)
     b, _ = parse({"status": ["closed", "reported"]}, categories=CODES)
     assert a == b and a.status == ("closed", "reported")
+
+
+def test_digits_other_than_ascii_and_a_nul_are_named_not_raised():
+    # "²".isdigit() is True but int("²") fails; PostgreSQL refuses a NUL in a text.
+    f, errors = parse({"page": ["²"], "area": ["٣"], "q": ["纸\x00箱"]}, categories=CODES)
+    assert f.page == 1 and f.area is None and f.q == ""
+    assert errors == ["搜索词含有空字符（NUL），已忽略", "区域“٣”无效，已忽略", "页码“²”不是正整数"]

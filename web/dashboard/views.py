@@ -196,7 +196,7 @@ def problem_step(request, problem_id: int):
         problem = problem_transition(
             actor=request.user, problem_id=problem_id, target=request.POST.get("to", ""),
             reason=request.POST.get("reason", "").strip()[:1000],
-            team_id=int(team) if team.isdigit() else None,
+            team_id=int(team) if team.isascii() and team.isdigit() else None,
             expected_status=request.POST.get("expected_status") or None)
     except ServiceError as exc:  # Forbidden and Conflict are ServiceErrors too
         messages.error(request, exc.message)

@@ -102,6 +102,27 @@ def test_a_bad_filter_is_named_and_the_rest_still_applies(as_user):
     assert _ids(html) == set()
 
 
+@pytest.mark.parametrize(("query", "named"), [
+    ("page=%C2%B2", "页码“²”不是正整数"),
+    ("area=%C2%B2", "区域“²”无效"),
+    ("q=a%00b", "搜索词含有空字符"),
+])
+def test_a_filter_value_python_or_the_database_would_choke_on_is_named_not_a_500(as_user, query, named):
+    pid = _report(as_user)
+    r = _page("supervisor1").get("/dashboard/problems/?" + query)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert named in html and _ids(html) == {pid}
+
+
+def test_a_team_written_in_other_digits_is_no_team_not_a_500(as_user):
+    pid = _report(as_user)
+    r = _page("supervisor1").post(f"/dashboard/problems/{pid}/step", {"to": "dispatched", "team": "²"},
+                                  follow=True)
+    assert r.status_code == 200
+    assert Problem.objects.get(pk=pid).status == "dispatched"  # no team given: the reporter's own
+
+
 def test_the_form_shows_the_filter_the_url_carries(as_user):
     html = _page("supervisor1").get("/dashboard/problems/?status=closed&overdue=1&q=纸箱").content.decode()
     assert re.search(r'value="closed" checked', html)
