@@ -215,7 +215,7 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
             error = {"forbidden": Forbidden, "conflict": Conflict}.get(why.kind, ServiceError)
             raise error(str(why), field=why.field)
         source = problem.status
-        changes = {}
+        before, changes = {"status": source}, {}
         if target == Status.DISPATCHED:
             team = Team.objects.filter(pk=team_id).first() if team_id else problem.team
             if team is None:
@@ -231,13 +231,30 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
                 raise ServiceError("标记重复需要指定本辖区内的原问题", field="duplicate_of")
             if original.status == Status.DUPLICATE:
                 raise ServiceError(f"问题 {original.pk} 本身是重复上报，请指向最初的问题", field="duplicate_of")
+            if problem.pk in _duplicate_chain(original):
+                raise ServiceError(f"问题 {original.pk} 已指向本问题为原问题，不能互为重复", field="duplicate_of")
             problem.duplicate_of = original
             changes["duplicate_of"] = original.pk
+        if source == Status.DUPLICATE and problem.duplicate_of_id is not None:
+            # A reopened duplicate is a problem of its own again: it is no one's duplicate.
+            before["duplicate_of"], changes["duplicate_of"] = problem.duplicate_of_id, None
+            problem.duplicate_of = None
         problem.status = target
         problem.save(update_fields=["status", "team", "duplicate_of", "updated_at"])
         audit.record(actor=actor, verb=Verb.TRANSITIONED, subject=problem, reason=reason,
-                     before={"status": source}, after={"status": target, **changes})
+                     before=before, after={"status": target, **changes})
     return problem
+
+
+def _duplicate_chain(problem: Problem, limit: int = 100) -> set[int]:
+    """The ids `problem` points at through duplicate_of, itself included (a link left by
+    older data must not let two problems become each other's duplicate)."""
+    seen = {problem.pk}
+    next_id = problem.duplicate_of_id
+    while next_id is not None and next_id not in seen and len(seen) < limit:
+        seen.add(next_id)
+        next_id = Problem.objects.filter(pk=next_id).values_list("duplicate_of_id", flat=True).first()
+    return seen
 
 
 # The location is not editable here: text and point must agree, so a moved problem is a new report.

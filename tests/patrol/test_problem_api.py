@@ -146,6 +146,37 @@ def test_duplicate_is_suggested_within_30_m_for_the_same_category(as_user):
     assert r.status_code == 200 and r.json()["duplicate_of"] == first
 
 
+def _step(client, pid, **body):
+    return client.post(f"/api/v1/problems/{pid}/transition", body, format="json")
+
+
+def test_a_reopened_duplicate_is_no_ones_duplicate_and_the_pair_cannot_swap(as_user):
+    lead, sup = as_user("lead1"), as_user("supervisor1")
+    a = new_problem(as_user("officer1")).json()["id"]
+    b = new_problem(as_user("officer1")).json()["id"]
+    assert _step(lead, a, to="duplicate", duplicate_of=b, reason="同一处").status_code == 200
+    r = _step(sup, a, to="reopened", reason="并非重复")
+    assert r.status_code == 200 and r.json()["duplicate_of"] is None
+    event = AuditEvent.objects.filter(subject_id=str(a), after__status="reopened").get()
+    assert event.before == {"status": "duplicate", "duplicate_of": b}
+    assert event.after == {"status": "reopened", "duplicate_of": None}
+    assert _step(lead, a, to="dispatched").status_code == 200
+    # B may now be a duplicate of A, and the rows do not point at each other.
+    assert _step(lead, b, to="duplicate", duplicate_of=a, reason="同一处").status_code == 200
+    assert Problem.objects.get(pk=a).duplicate_of_id is None
+
+
+def test_a_duplicate_whose_original_leads_back_to_it_is_refused(as_user):
+    # A link left by data written before reopening cleared it must still not close a loop.
+    lead = as_user("lead1")
+    a = new_problem(as_user("officer1")).json()["id"]
+    b = new_problem(as_user("officer1")).json()["id"]
+    Problem.objects.filter(pk=a).update(duplicate_of_id=b, status="dispatched")
+    r = _step(lead, b, to="duplicate", duplicate_of=a, reason="同一处")
+    assert r.status_code == 422 and r.json()["field"] == "duplicate_of"
+    assert Problem.objects.get(pk=b).duplicate_of_id is None
+
+
 def test_list_shows_only_the_jurisdiction(as_user, other_subdistrict):
     pid = new_problem(as_user("officer1")).json()["id"]
     mine = [p["id"] for p in as_user("officer2").get("/api/v1/problems/").json()["results"]]
