@@ -114,10 +114,26 @@ class ProblemCreateInput(serializers.Serializer):
         return attrs
 
 
+# Why a key a client may send elsewhere is not editable here (a PATCH that dropped it silently
+# would look saved).
+NOT_EDITABLE = {
+    "status": "状态请通过 transition 接口变更",
+    "lat": "位置不能修改：位置不同即为新问题，请重新上报",
+    "lon": "位置不能修改：位置不同即为新问题，请重新上报",
+    "location_text": "位置不能修改：位置不同即为新问题，请重新上报",
+}
+
+
 class ProblemUpdateInput(serializers.Serializer):
     category = serializers.CharField(required=False, max_length=50)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     affected_households = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
+
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self.initial_data, "keys", lambda: ())()) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({key: NOT_EDITABLE.get(key, f"不能修改字段 {key}") for key in unknown})
+        return attrs
 
 
 class TransitionInput(serializers.Serializer):

@@ -107,6 +107,8 @@ EXTRA_RULES = {
         "anyOf": [{"required": ["lat", "lon"]},
                   {"required": ["location_text"], "properties": {"location_text": {"pattern": VISIBLE_TEXT}}}],
     },
+    # PATCH refuses a key it cannot edit (400 naming it) rather than ignore it.
+    "PatchedProblemUpdateInputRequest": {"additionalProperties": False},
 }
 
 # Where the id a write answers with can be used next (OpenAPI links): generated clients and

@@ -95,9 +95,14 @@ def test_inspections_and_the_catalogue_answer_as_declared(openapi):  # noqa: F81
      "/api/v1/problems/"),
     ("officer1", "get", "/api/v1/problems/999999/", None, 404, "/api/v1/problems/{id}/"),
     ("officer1", "get", "/api/v1/problems/", {"page": 999}, 404, "/api/v1/problems/"),
+    ("officer1", "patch", "/api/v1/problems/{pid}/", {"status": "closed"}, 400, "/api/v1/problems/{id}/"),
 ])
 def test_errors_answer_as_declared(openapi, user, method, path, body, status, declared_path):  # noqa: F811
     from rest_framework.test import APIClient
     client = client_for(user) if user else APIClient()
-    response = getattr(client, method)(path, body, format="json") if method == "post" else client.get(path, body)
+    if "{pid}" in path:
+        pid = client.post("/api/v1/problems/", {"category": "积存垃圾渣土", "lat": LAT, "lon": LON},
+                          format="json").json()["id"]
+        path = path.format(pid=pid)
+    response = client.get(path, body) if method == "get" else getattr(client, method)(path, body, format="json")
     assert_conforms(openapi, response, declared_path, method, status, "application/problem+json")

@@ -210,3 +210,17 @@ def test_a_burst_heating_main_records_affected_households(as_user):
     assert r.status_code == 201, r.json()
     assert r.json()["affected_households"] == 741
     _ = (LAT, LON)
+
+
+def test_a_patch_naming_a_field_it_cannot_edit_is_refused_and_saves_nothing(as_user):
+    officer = as_user("officer1")
+    pid = new_problem(officer).json()["id"]
+    before = Problem.objects.get(pk=pid)
+    r = officer.patch(f"/api/v1/problems/{pid}/", {"description": "新描述", "location_text": "学院路东侧",
+                                                   "status": "closed"}, format="json")
+    assert r.status_code == 400, r.json()
+    assert set(r.json()["errors"]) == {"location_text", "status"}
+    assert "transition" in r.json()["errors"]["status"][0]
+    after = Problem.objects.get(pk=pid)
+    assert (after.description, after.location_text, after.status) == \
+        (before.description, before.location_text, "reported")
