@@ -13,8 +13,9 @@ environment variable), counted in Django's default cache. A throttled request is
 The client IP is ``REMOTE_ADDR``, or the address the trusted proxies put in
 X-Forwarded-For (``NUM_PROXIES``); a header the client writes itself is never believed.
 
-Bodies: a JSON or form body declared longer than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413
-before it is read (``ContentNegotiation``), and Django's other limits (multipart fields'
+Bodies: a JSON or form body declared longer than ``DATA_UPLOAD_MAX_MEMORY_SIZE``, and a
+multipart body (files) declared longer than ``API_UPLOAD_MAX_BYTES``, is a 413 before it is
+read (``ContentNegotiation``), and Django's other limits (multipart fields'
 size, ``DATA_UPLOAD_MAX_NUMBER_FIELDS``, ``DATA_UPLOAD_MAX_NUMBER_FILES``) become API errors
 (413, 400 naming the limit) instead of Django's HTML 400 page.
 """
@@ -75,13 +76,17 @@ class RequestTooLarge(exceptions.APIException):
 
 
 def check_declared_length(request) -> None:
-    """A 413 for a JSON or form body declared longer than DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """A 413 for a JSON or form body declared longer than DATA_UPLOAD_MAX_MEMORY_SIZE, or a
+    multipart one longer than API_UPLOAD_MAX_BYTES.
 
     Multipart bodies carry files, which Django streams to disk and the services size-check
-    (photos: 10 MB); Django applies the limit to their form fields (``MultiPartParser`` below).
+    (photos: 10 MB); Django applies DATA_UPLOAD_MAX_MEMORY_SIZE to their form fields only
+    (``MultiPartParser`` below), so the whole body has its own, larger cap. Django reads no
+    multipart body without a Content-Length, and never past it.
     """
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if limit is None or (request.content_type or "").startswith("multipart/"):
+    multipart = (request.content_type or "").startswith("multipart/")
+    limit = settings.API_UPLOAD_MAX_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None:
         return
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)

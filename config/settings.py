@@ -239,6 +239,11 @@ HOTLINE_SCORE_WEIGHTS = {"response": 10, "resolution": 45, "satisfaction": 45}
 HOTLINE_FLAG_BOTTOM = int(os.environ.get("HOTLINE_FLAG_BOTTOM", "2"))  # the last N ranks: 重点治理
 HOTLINE_FLAG_BELOW = float(os.environ.get("HOTLINE_FLAG_BELOW", "85"))  # and every score below this
 HOTLINE_MAX_UPLOAD_MB = int(os.environ.get("HOTLINE_MAX_UPLOAD_MB", "10"))
+# A multipart body (one photo, at most 10 MB, or one 12345 export) declared longer than this is a
+# 413 before a byte of it is read (api/limits.py). Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not
+# count files, so without it any size was streamed to disk and, under an Idempotency-Key, hashed.
+# The largest file an endpoint takes, plus 1 MB for the form's other fields and boundaries.
+API_UPLOAD_MAX_BYTES = (max(10, HOTLINE_MAX_UPLOAD_MB) + 1) * 1024 * 1024
 # A file of more data rows than this is imported by the background worker (hotline.tasks), not in the request.
 HOTLINE_INLINE_MAX_ROWS = int(os.environ.get("HOTLINE_INLINE_MAX_ROWS", "5000"))
 HOTLINE_LOCATED_MAX_UNCERTAINTY_M = 300  # a point less precise than this does not count as located

@@ -8,6 +8,7 @@ carries `Idempotent-Replayed: true`.
 from __future__ import annotations
 
 import functools
+import hashlib
 
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import OpenApiParameter
@@ -25,20 +26,28 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
+CHUNK = 64 * 1024
+
+
+def _file_digest(upload: UploadedFile) -> dict:
+    """A file by content, read a chunk at a time (the whole body's size is capped before it
+    is read: api/limits.py). The same value core.commands.fingerprint gives bytes, so keys
+    stored before hash alike."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    while chunk := upload.read(CHUNK):  # not chunks(): an in-memory file yields itself whole
+        digest.update(chunk)
+    upload.seek(0)
+    return {"sha256": digest.hexdigest()}
+
+
 def _body(request) -> dict:
     data = request.data
     if hasattr(data, "getlist"):  # form or multipart: every value of every key, files by content
         out = {}
         for key in sorted(data.keys()):
-            values = []
-            for value in data.getlist(key):
-                if isinstance(value, UploadedFile):
-                    content = value.read()
-                    value.seek(0)
-                    values.append(content)
-                else:
-                    values.append(value)
-            out[key] = values
+            out[key] = [_file_digest(value) if isinstance(value, UploadedFile) else value
+                        for value in data.getlist(key)]
         return out
     return data if isinstance(data, (dict, list)) else {"_": str(data)}
 
