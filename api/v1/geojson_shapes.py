@@ -277,6 +277,7 @@ class ProblemProperties(ClosedShape):
     created_at = serializers.DateTimeField()
     deadline = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField()
+    team = serializers.IntegerField(allow_null=True, help_text="承办班组编号（队员只能处置本班组承办的问题）")
 
 
 class ProblemFeature(ClosedShape):

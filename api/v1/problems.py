@@ -18,10 +18,10 @@ from core.domain.verbs import VERB_LABELS
 from core.models import AuditEvent
 from geodata.services.geometry import to_wgs84
 from org.selectors import officer_of
-from patrol.domain.workflow import STATUS_LABELS, allowed_targets, is_overdue
+from patrol.domain.workflow import STATUS_LABELS, is_overdue
 from patrol.models import Category, Outcome, Problem, ProblemPhoto
 from patrol.models.problems import PhotoKind, Source
-from patrol.selectors.problems import problems_visible_to
+from patrol.selectors.problems import allowed_steps, problems_visible_to
 from patrol.services import followups, outcomes, photos, problems
 
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
@@ -83,8 +83,7 @@ def problem_data(request, p: Problem, *, detail: bool = False) -> dict:
         "created_at": p.created_at.isoformat(), "updated_at": p.updated_at.isoformat(),
     }
     if detail:
-        officer = officer_of(request.user)
-        data["allowed_transitions"] = allowed_targets(p.status, officer.role)
+        data["allowed_transitions"] = allowed_steps(officer_of(request.user), p)
         data["events"] = [event_data(e) for e in AuditEvent.objects.for_subject("patrol.problem", p.pk)
                           .select_related("actor").order_by("id")]
         data["outcomes"] = [outcome_detail(request, o)

@@ -91,8 +91,18 @@ def transition_for(source: str, target: str) -> Transition | None:
     return _BY_PAIR.get((source, target))
 
 
-def allowed_targets(source: str, role: str) -> list[str]:
-    return [t.target for t in TRANSITIONS if t.source == source and role in t.roles]
+def allowed_targets(source: str, role: str, *, same_jurisdiction: bool, assigned_to_own_team: bool) -> list[str]:
+    """The steps `check_transition` lets this person take from `source`, the reason aside (a
+    step that needs one is listed; the reason is asked for when it is taken).
+
+    >>> allowed_targets("dispatched", "officer", same_jurisdiction=True, assigned_to_own_team=False)
+    []
+    >>> allowed_targets("dispatched", "officer", same_jurisdiction=True, assigned_to_own_team=True)
+    ['in_progress']
+    """
+    return [t.target for t in TRANSITIONS if t.source == source
+            and check_transition(source, t.target, role=role, same_jurisdiction=same_jurisdiction,
+                                 assigned_to_own_team=assigned_to_own_team, reason="-") is None]
 
 
 class Refusal(str):

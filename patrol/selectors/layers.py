@@ -57,7 +57,7 @@ _FILTERS = {
 _STATEMENT = """
 SET LOCAL jit = off;
 WITH page AS (
-    SELECT p.id, p.geom, p.category_id, p.status, p.location_text, p.created_at, p.deadline
+    SELECT p.id, p.geom, p.category_id, p.status, p.location_text, p.created_at, p.deadline, p.team_id
     FROM patrol_problem p
     WHERE {where}
     ORDER BY p.created_at DESC, p.id DESC
@@ -91,6 +91,7 @@ SELECT convert_to(json_build_object(
                 'location_text', s.location_text,
                 'created_at', s.created_at,
                 'deadline', s.deadline,
+                'team', s.team_id,
                 'overdue', COALESCE(s.status = ANY(%(open_states)s) AND s.deadline < now(), false)
             )
         ) ORDER BY s.created_at DESC, s.id DESC)

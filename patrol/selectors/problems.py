@@ -4,15 +4,23 @@ from __future__ import annotations
 from django.contrib.gis.geos import Point as GeosPoint
 from django.contrib.gis.measure import D
 
-from org.selectors import jurisdiction_area_ids, officer_of
+from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of
 
-from ..domain.workflow import OPEN_STATES
+from ..domain.workflow import OPEN_STATES, allowed_targets
 from ..models import Problem
 
 
 def problems_visible_to(user):
     officer = officer_of(user)
     return Problem.objects.filter(subdistrict_id__in=jurisdiction_area_ids(officer))
+
+
+def allowed_steps(officer, problem: Problem) -> list[str]:
+    """The status changes this officer may make to this problem: exactly those the service
+    (problem_transition) accepts, given a reason where one is needed."""
+    return allowed_targets(problem.status, officer.role,
+                           same_jurisdiction=in_jurisdiction(officer, problem.subdistrict),
+                           assigned_to_own_team=officer.team_id is not None and officer.team_id == problem.team_id)
 
 
 def open_problems_near(*, point: GeosPoint, radius_m: float, category_id: int, exclude_id: int | None = None):

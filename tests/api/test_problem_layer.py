@@ -98,6 +98,17 @@ def test_body_is_geojson_in_wgs84_with_seven_decimals(officer, make, categories)
     assert props["location_text"] == "测试位置 +0/+0"
     assert datetime.fromisoformat(props["created_at"]) == p.created_at  # ISO 8601 with offset
     assert props["deadline"] is None and props["overdue"] is False
+    assert props["team"] is None  # no team holds it yet; the field app offers officers steps by it
+
+
+def test_each_problem_names_the_team_that_holds_it(officer, make):
+    from org.models import Team
+
+    team = Team.objects.get(name="执法一队")
+    p = make()
+    Problem.objects.filter(pk=p.pk).update(team=team)
+    (feature,) = json.loads(officer.get(URL, {"bbox": DEMO_BBOX}).content)["features"]
+    assert feature["properties"]["team"] == team.pk
 
 
 def test_bbox_keeps_only_problems_inside_it(officer, make):

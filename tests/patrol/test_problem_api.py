@@ -224,3 +224,22 @@ def test_a_patch_naming_a_field_it_cannot_edit_is_refused_and_saves_nothing(as_u
     after = Problem.objects.get(pk=pid)
     assert (after.description, after.location_text, after.status) == \
         (before.description, before.location_text, "reported")
+
+
+def test_the_steps_a_problem_offers_are_the_ones_the_server_accepts(as_user):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    assert _step(as_user("lead1"), pid, to="dispatched").status_code == 200  # to 执法一队, officer1's team
+    other_team = as_user("officer2")  # 执法二队
+    assert other_team.get(f"/api/v1/problems/{pid}/").json()["allowed_transitions"] == []
+    assert _step(other_team, pid, to="in_progress").status_code == 403
+    own_team = as_user("officer1")
+    offered = own_team.get(f"/api/v1/problems/{pid}/").json()["allowed_transitions"]
+    assert offered == ["in_progress"]
+    assert _step(own_team, pid, to="in_progress").status_code == 200
+    for user in ("officer1", "officer2", "lead1", "supervisor1", "publisher1"):
+        client = as_user(user)
+        for target in client.get(f"/api/v1/problems/{pid}/").json()["allowed_transitions"]:
+            fresh = new_problem(as_user("officer1")).json()["id"]
+            for who, to in (("lead1", "dispatched"), ("officer1", "in_progress")):
+                assert _step(as_user(who), fresh, to=to).status_code == 200
+            assert _step(client, fresh, to=target, reason="原因").status_code == 200, (user, target)

@@ -59,11 +59,12 @@ def test_officers_act_only_on_their_own_teams_problems(t):
 
 
 def test_publishers_change_nothing():
-    assert all(allowed_targets(s, "publisher") == [] for s in ALL_STATES)
+    assert all(allowed_targets(s, "publisher", same_jurisdiction=True, assigned_to_own_team=True) == [] for s in ALL_STATES)
 
 
 def test_closed_reaches_only_reopened():
-    assert allowed_targets(Status.CLOSED, "supervisor") == [Status.REOPENED]
+    assert allowed_targets(Status.CLOSED, "supervisor", same_jurisdiction=True, assigned_to_own_team=True) == [
+        Status.REOPENED]
 
 
 def test_unknown_target_state_is_named():
@@ -76,3 +77,14 @@ def test_overdue_only_while_open_and_past_deadline():
     assert not is_overdue(Status.IN_PROGRESS, now + timedelta(hours=1), now)
     assert not is_overdue(Status.CLOSED, now - timedelta(hours=1), now)
     assert not is_overdue(Status.REPORTED, None, now)
+
+
+@pytest.mark.parametrize(("same_jurisdiction", "own_team"), list(itertools.product([True, False], repeat=2)))
+def test_the_steps_offered_are_exactly_those_check_transition_allows(same_jurisdiction, own_team):
+    # A step offered then refused (an officer of another team offered 开始处置) is worse than none.
+    for source, role in itertools.product(ALL_STATES, ROLES):
+        offered = allowed_targets(source, role, same_jurisdiction=same_jurisdiction, assigned_to_own_team=own_team)
+        allowed = [target for target in ALL_STATES
+                   if check_transition(source, target, role=role, same_jurisdiction=same_jurisdiction,
+                                       assigned_to_own_team=own_team, reason="原因") is None]
+        assert sorted(offered) == sorted(allowed), (source, role)

@@ -26,13 +26,12 @@ from patrol.domain.workflow import (
     OPEN_STATES,
     STATUS_LABELS,
     Status,
-    allowed_targets,
     is_overdue,
     transition_for,
 )
 from patrol.models import Category
 from patrol.selectors import problem_list as selectors
-from patrol.selectors.problems import problems_visible_to
+from patrol.selectors.problems import allowed_steps, problems_visible_to
 from patrol.services.problems import problem_transition
 from shifts.selectors.shifts import shifts_visible
 from web.access import officer_page
@@ -176,7 +175,7 @@ def problem_detail(request, problem_id: int):
 def _steps(officer, problem) -> list[dict]:
     """The workflow steps this person may take from the problem's status (patrol.domain.workflow)."""
     steps = []
-    for target in allowed_targets(problem.status, officer.role):
+    for target in allowed_steps(officer, problem):
         if target == Status.DUPLICATE:
             continue  # needs the original's number: the API and the admin do it
         t = transition_for(problem.status, target)

@@ -193,6 +193,13 @@ def test_a_supervisor_dispatches_from_the_problems_page_and_a_stale_page_is_refu
     assert Problem.objects.get(pk=pid).status == "dispatched"
 
 
+def test_an_officer_of_another_team_is_offered_no_step_on_this_teams_problem(as_user):
+    pid = _report(as_user)  # officer1's: 执法一队
+    as_user("lead1").post(f"/api/v1/problems/{pid}/transition", {"to": "dispatched"}, format="json")
+    assert 'data-step="in_progress"' not in _page("officer2").get(f"/dashboard/problems/{pid}/").content.decode()
+    assert 'data-step="in_progress"' in _page("officer1").get(f"/dashboard/problems/{pid}/").content.decode()
+
+
 def test_an_officer_sees_no_supervisor_steps_and_cannot_post_one(as_user):
     pid = _report(as_user)
     page = _page("officer1")

@@ -12,9 +12,11 @@
   const STATUS_LABELS = {reported: "已上报", dispatched: "已派遣", in_progress: "处置中", rectified: "已整改",
                          verified: "已核查", closed: "已办结", rejected: "不予立案", duplicate: "重复上报",
                          reopened: "已重启"};
-  // What an officer or team lead may do in the field, by status (patrol/domain/workflow.py, FIELD roles).
+  // What an officer or team lead may do in the field, by status (patrol/domain/workflow.py, FIELD roles);
+  // an officer only on a problem their own team holds (the layer's `team`), as the server checks.
   const FIELD_STEPS = {reported: ["in_progress", "现场处置"], dispatched: ["in_progress", "开始处置"],
                        in_progress: ["rectified", "整改完毕"]};
+  const FIELD_ROLES = ["officer", "team_lead"];
   const FIX_BATCH_MS = 30000;
   const state = {position: null, pin: null, pinMoved: false, category: null, photos: [], nearby: [], shifts: [],
                  onDutyShift: null, fixes: [], wakeLock: null, outcomeFor: null, outcomeKinds: new Set()};
@@ -277,6 +279,13 @@
     renderNearby();
   }
 
+  function fieldStep(p) {
+    const step = FIELD_STEPS[p.status];
+    if (!step || !FIELD_ROLES.includes(config.officer.role)) return null;
+    if (config.officer.role === "officer" && p.team !== config.officer.team) return null;
+    return step;
+  }
+
   function renderNearby() {
     nearbyLayer.clearLayers();
     state.nearby.forEach((p) => {
@@ -284,7 +293,7 @@
                                        fillOpacity: 0.9}).bindTooltip(`#${p.id} ${p.category_name}`).addTo(nearbyLayer);
     });
     $("nearby-list").innerHTML = state.nearby.map((p) => {
-      const step = FIELD_STEPS[p.status];
+      const step = fieldStep(p);
       return `<li data-problem="${p.id}">
         <div class="title">#${p.id} ${esc(p.category_name)} <span class="badge">${esc(p.status_label || STATUS_LABELS[p.status])}</span>
           ${p.overdue ? '<span class="badge overdue">超期</span>' : ""}</div>
