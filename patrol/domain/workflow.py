@@ -136,7 +136,7 @@ def check_transition(source: str, target: str, *, role: str, same_jurisdiction: 
     if role in t.own_team_only_for and not assigned_to_own_team:
         return Refusal(f"只有承办班组的队员可以执行“{t.label}”", "forbidden", "status")
     if t.needs_reason and not reason.strip():
-        return Refusal(f"“{t.label}”需要填写原因", "conflict", "reason")
+        return Refusal(f"“{t.label}”需要填写原因", "invalid", "reason")  # input missing, as a team for 派遣
     return None
 
 

@@ -104,7 +104,7 @@ def test_full_workflow_with_audit_trail(as_user):
 @pytest.mark.parametrize(("user", "body", "code", "field"), [
     ("officer1", {"to": "dispatched"}, 403, "status"),          # officers do not dispatch
     ("lead1", {"to": "closed"}, 409, "status"),                 # no such step from reported
-    ("supervisor1", {"to": "rejected"}, 409, "reason"),         # a rejection needs a reason
+    ("supervisor1", {"to": "rejected"}, 422, "reason"),         # a rejection needs a reason (input, not state)
     ("publisher1", {"to": "dispatched"}, 403, "status"),        # publishers change nothing
     ("lead1", {"to": "duplicate", "reason": "重复"}, 422, "duplicate_of"),
 ])

@@ -49,7 +49,9 @@ def test_undefined_transitions_are_refused_for_everyone(source, target):
 @pytest.mark.parametrize("t", [t for t in TRANSITIONS if t.needs_reason], ids=lambda t: f"{t.source}->{t.target}")
 def test_transitions_that_need_a_reason_refuse_without_one(t):
     role = next(iter(t.roles))
-    assert "需要填写原因" in check_transition(t.source, t.target, role=role, same_jurisdiction=True, reason="  ")
+    why = check_transition(t.source, t.target, role=role, same_jurisdiction=True, reason="  ")
+    assert "需要填写原因" in why
+    assert (why.kind, why.field) == ("invalid", "reason")  # missing input, not a conflict with the state
 
 
 @pytest.mark.parametrize("t", [t for t in TRANSITIONS if t.own_team_only_for], ids=lambda t: f"{t.source}->{t.target}")
