@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import uuid
 
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import OpenApiParameter
@@ -58,8 +59,18 @@ def client_key(request, *, body_field: str | None = None) -> str | None:
         return check_key(key)  # a header sent empty or malformed is a 400, not "no key"
     if body_field and isinstance(request.data, dict):
         value = request.data.get(body_field)
-        key = str(value) if value not in (None, "") else None
+        key = str(value) if value not in (None, "") and _is_uuid(value) else None
     return key or None
+
+
+def _is_uuid(value) -> bool:
+    """The body's field is a key only when valid (as its UUIDField reads it): anything else is
+    that field's 400 from the view, not an error in a header the client never sent."""
+    try:
+        uuid.UUID(hex=str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def exactly_once(*, body_field: str | None = None):

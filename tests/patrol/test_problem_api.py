@@ -64,6 +64,9 @@ DROP = object()
     ({"lat": DROP, "lon": DROP, "location_text": "今天天气很好"}, "location_text", 422),  # unreadable text
     ({"lat": DROP, "lon": DROP}, "location", 400),           # no location at all
     ({"client_id": "not-a-uuid"}, "client_id", 400),
+    ({"client_id": "abc def"}, "client_id", 400),            # not a key either: still the body's field,
+    ({"client_id": "编号"}, "client_id", 400),                # never the Idempotency-Key header not sent
+    ({"client_id": "x" * 150}, "client_id", 400),
     ({"affected_households": -3}, "affected_households", 400),
 ])
 def test_bad_input_names_the_field_and_saves_nothing(as_user, extra, field, code):
@@ -74,6 +77,7 @@ def test_bad_input_names_the_field_and_saves_nothing(as_user, extra, field, code
     r = as_user("officer1").post("/api/v1/problems/", body, format="json")
     assert r.status_code == code, r.json()
     assert field in r.json()["errors"], r.json()
+    assert r.json()["field"] == field, r.json()
     assert (Problem.objects.count(), AuditEvent.objects.count()) == before
 
 
