@@ -55,14 +55,14 @@ def escalation_respond(*, actor, escalation_id: int, response: str) -> Escalatio
         raise ServiceError("请填写答复内容", field="response")
     with transaction.atomic():
         esc = Escalation.objects.select_for_update().filter(pk=escalation_id).first()
-        if esc is None:
-            raise NotFound("吹哨记录不存在", field="id")
-        problem = Problem.objects.select_related("subdistrict").get(pk=esc.problem_id)
-        own_department = officer.agency_id == esc.department_id
-        why = permissions.denial(officer.role, "respond_escalation",
-                                 in_jurisdiction=in_jurisdiction(officer, problem.subdistrict))
+        problem = Problem.objects.select_related("subdistrict").get(pk=esc.problem_id) if esc else None
+        own_department = esc is not None and officer.agency_id == esc.department_id
+        if esc is None or not (own_department or in_jurisdiction(officer, problem.subdistrict)):
+            # one outside the jurisdiction (and not blown to the own department) is not confirmed
+            raise NotFound("吹哨记录不存在或不在您的辖区内", field="id")
+        why = permissions.denial(officer.role, "respond_escalation")
         if why and not (own_department and officer.role != Role.PUBLISHER):
-            raise Forbidden(why if "辖区" in why else "只有被吹哨的职能部门或区级管理员可以答复")
+            raise Forbidden("只有被吹哨的职能部门或区级管理员可以答复")
         if esc.responded_at is not None:
             raise Conflict("该吹哨已答复", field="response")
         esc.response, esc.responded_at = response, timezone.now()
@@ -95,10 +95,10 @@ def reinspection_complete(*, actor, reinspection_id: int, passed: bool, notes: s
     with transaction.atomic():
         r = Reinspection.objects.select_for_update().select_related("problem__subdistrict").filter(
             pk=reinspection_id).first()
-        if r is None:
-            raise NotFound("复查记录不存在", field="id")
-        why = permissions.denial(officer.role, "complete_reinspection",
-                                 in_jurisdiction=in_jurisdiction(officer, r.problem.subdistrict))
+        if r is None or not in_jurisdiction(officer, r.problem.subdistrict):
+            # one outside the jurisdiction is answered as not there: its id is not confirmed
+            raise NotFound("复查记录不存在或不在您的辖区内", field="id")
+        why = permissions.denial(officer.role, "complete_reinspection")
         if why:
             raise Forbidden(why)
         if officer.role == "officer" and officer.team_id != r.team_id:
@@ -115,11 +115,11 @@ def reinspection_complete(*, actor, reinspection_id: int, passed: bool, notes: s
 def reinspections_for_team(*, actor, team_id: int, pending_only: bool = True):
     """A team's re-inspection list, as far as the actor's jurisdiction reaches."""
     officer = officer_of(actor)
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise NotFound("班组不存在", field="team")
-    if not in_jurisdiction(officer, team.area) and not in_jurisdiction(officer, team.agency.area or team.area):
-        raise Forbidden("该班组不在您的辖区内")
+    team = Team.objects.select_related("area", "agency__area").filter(pk=team_id).first()
+    if team is None or (not in_jurisdiction(officer, team.area)
+                        and not in_jurisdiction(officer, team.agency.area or team.area)):
+        # a team outside the jurisdiction is answered as not there: its id is not confirmed
+        raise NotFound("班组不存在或不在您的辖区内", field="team")
     qs = Reinspection.objects.filter(team=team, problem__subdistrict_id__in=jurisdiction_area_ids(officer)) \
         .select_related("problem", "team")
     return qs.filter(done_at__isnull=True) if pending_only else qs

@@ -56,13 +56,14 @@ def outcome_record(*, actor, kinds: list[str], target_kind: str, count: int, pro
     areas = []
     if problem_id is not None:
         problem = Problem.objects.select_related("subdistrict").filter(pk=problem_id).first()
-        if problem is None:
-            raise NotFound("问题不存在", field="problem")
+        # one outside the jurisdiction is answered as not there: its id is not confirmed
+        if problem is None or not in_jurisdiction(officer, problem.subdistrict):
+            raise NotFound("问题不存在或不在您的辖区内", field="problem")
         areas.append(problem.subdistrict)
     if inspection_id is not None:
         inspection = Inspection.objects.select_related("area").filter(pk=inspection_id).first()
-        if inspection is None:
-            raise NotFound("联合检查不存在", field="inspection")
+        if inspection is None or not in_jurisdiction(officer, inspection.area):
+            raise NotFound("联合检查不存在或不在您的辖区内", field="inspection")
         areas.append(inspection.area)
         if problem is not None and problem.inspection_id not in (None, inspection.pk):
             raise ServiceError("该问题属于另一次联合检查", field="inspection")

@@ -98,10 +98,11 @@ def outcome_photo_add(*, actor, outcome_id: int, data: bytes) -> OutcomePhoto:
     """Evidence for an outcome (a fine, a seizure): stored like problem photos."""
     officer = officer_of(actor)
     outcome = Outcome.objects.select_related("problem__subdistrict", "inspection__area").filter(pk=outcome_id).first()
-    if outcome is None:
-        raise NotFound("处置结果不存在", field="id")
-    area = outcome.problem.subdistrict if outcome.problem_id else outcome.inspection.area
-    why = permissions.denial(officer.role, "record_outcome", in_jurisdiction=in_jurisdiction(officer, area))
+    area = None if outcome is None else outcome.problem.subdistrict if outcome.problem_id else outcome.inspection.area
+    if outcome is None or not in_jurisdiction(officer, area):
+        # elsewhere is answered as "not there": an id outside the jurisdiction is not confirmed
+        raise NotFound("处置结果不存在或不在您的辖区内", field="id")
+    why = permissions.denial(officer.role, "record_outcome")
     if why:
         raise Forbidden(why)
     jpeg, thumb, _, _ = prepare_image(data)

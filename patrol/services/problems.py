@@ -142,10 +142,9 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
     inspection = None
     if inspection_id is not None:
         inspection = Inspection.objects.select_related("area").filter(pk=inspection_id).first()
-        if inspection is None:
-            raise ServiceError(f"联合检查 {inspection_id} 不存在", field="inspection")
-        if not in_jurisdiction(officer, inspection.area):
-            raise Forbidden("该联合检查不在您的辖区内", field="inspection")
+        # one outside the jurisdiction is answered as one that is not there: its id is not confirmed
+        if inspection is None or not in_jurisdiction(officer, inspection.area):
+            raise ServiceError(f"联合检查 {inspection_id} 不存在或不在您的辖区内", field="inspection")
     placement = place(lon=lon, lat=lat, text=location_text)
     areas = areas_covering(placement.point)
     subdistrict = areas.get(AreaKind.SUBDISTRICT)
