@@ -24,6 +24,9 @@ MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 LONG_SIDE = 2048
 THUMB_SIDE = 320
+# Modes of 16-bit greyscale (a PNG from a scanner or a thermal camera): convert("RGB") clips
+# their 0–65535 values at 255, turning every grey white; they are scaled to 8 bits first.
+SIXTEEN_BIT = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
 
 
 def prepare_image(data: bytes) -> tuple[bytes, bytes, int, int]:
@@ -41,9 +44,14 @@ def prepare_image(data: bytes) -> tuple[bytes, bytes, int, int]:
                 raise ServiceError("照片像素过多", field="photo")
             probe.verify()
         with Image.open(io.BytesIO(data)) as img:
-            img = ImageOps.exif_transpose(img).convert("RGB")
+            img = ImageOps.exif_transpose(img)
+            if img.mode in SIXTEEN_BIT:
+                img = img.convert("I").point(lambda v: v / 256).convert("L")
+            img = img.convert("RGB")
     except ServiceError:
         raise
+    except Image.DecompressionBombError as exc:  # past Pillow's own limit, before ours is read
+        raise ServiceError("照片像素过多", field="photo") from exc
     except Exception as exc:  # Pillow raises many kinds on damaged files (OSError, ValueError, TypeError…)
         raise ServiceError("文件不是有效的图片", field="photo") from exc
     img.thumbnail((LONG_SIDE, LONG_SIDE))

@@ -67,6 +67,32 @@ def test_non_images_are_a_422_and_save_nothing(as_user, data, name):
     assert ProblemPhoto.objects.count() == 0
 
 
+def test_a_16_bit_grey_png_keeps_its_greys(as_user):
+    # convert("RGB") clips 16-bit values at 255: mid-grey (32768 of 65535) came out white.
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    out = io.BytesIO()
+    Image.new("I;16", (40, 20), 32768).save(out, "PNG")
+    assert Image.open(io.BytesIO(out.getvalue())).mode == "I;16"
+    assert upload(client, pid, out.getvalue(), name="grey.png", content_type="image/png").status_code == 201
+    with Image.open(ProblemPhoto.objects.get().image.path) as stored:
+        r, g, b = stored.getpixel((10, 10))
+    assert 120 <= r <= 136 and r == g == b
+
+
+def test_a_picture_past_pillows_own_pixel_limit_is_too_many_pixels_not_invalid(as_user, monkeypatch):
+    # Pillow refuses to open one over 2 × MAX_IMAGE_PIXELS (a decompression bomb) before our
+    # MAX_PIXELS check is reached; lowered here so that the file stays small.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    client = as_user("officer1")
+    pid = new_problem(client).json()["id"]
+    out = io.BytesIO()
+    Image.new("L", (100, 100)).save(out, "PNG")
+    r = upload(client, pid, out.getvalue(), name="huge.png", content_type="image/png")
+    assert r.status_code == 422 and r.json()["errors"] == {"photo": ["照片像素过多"]}
+    assert not ProblemPhoto.objects.exists()
+
+
 def test_oversized_photo_is_a_422(as_user):
     client = as_user("officer1")
     pid = new_problem(client).json()["id"]
