@@ -124,7 +124,7 @@ NOT_EDITABLE = {
 
 
 class ProblemUpdateInput(serializers.Serializer):
-    category = serializers.CharField(required=False, max_length=50)
+    category = serializers.CharField(required=False, max_length=50, help_text="类别代码或名称，如 0102 / 积存垃圾渣土")
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     affected_households = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
 

@@ -133,10 +133,7 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
         existing = Problem.objects.filter(client_id=client_id).first()
         if existing is not None:
             return _same_author(existing, actor), False
-    category = Category.objects.filter(code=category_code, active=True).first() or \
-        Category.objects.filter(name=category_code, active=True).first()
-    if category is None:
-        raise ServiceError(f"未知问题类别 {category_code!r}", field="category")
+    category = _category(category_code)
     if source not in Source.values:
         raise ServiceError(f"未知来源 {source!r}", field="source")
     inspection = None
@@ -178,6 +175,15 @@ def problem_create(*, actor, category_code: str, lon: float | None = None, lat: 
                 return _same_author(existing, actor), False
         raise
     return problem, True
+
+
+def _category(code_or_name: str) -> Category:
+    """An active category by its code (0102) or its name (积存垃圾渣土), as a person types either."""
+    category = Category.objects.filter(code=code_or_name, active=True).first() or \
+        Category.objects.filter(name=code_or_name, active=True).first()
+    if category is None:
+        raise ServiceError(f"未知问题类别 {code_or_name!r}", field="category")
+    return category
 
 
 def _same_author(problem: Problem, actor) -> Problem:
@@ -276,9 +282,7 @@ def problem_update(*, actor, problem_id: int, **fields) -> Problem:
             raise Forbidden(why)
         before, after = {}, {}
         if "category" in fields:
-            category = Category.objects.filter(code=fields.pop("category"), active=True).first()
-            if category is None:
-                raise ServiceError("未知问题类别", field="category")
+            category = _category(fields.pop("category"))
             before["category"], after["category"] = problem.category.code, category.code
             problem.category = category
             problem.deadline = problem.created_at + timedelta(hours=category.deadline_hours)

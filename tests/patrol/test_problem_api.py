@@ -247,3 +247,15 @@ def test_the_steps_a_problem_offers_are_the_ones_the_server_accepts(as_user):
             for who, to in (("lead1", "dispatched"), ("officer1", "in_progress")):
                 assert _step(as_user(who), fresh, to=to).status_code == 200
             assert _step(client, fresh, to=target, reason="原因").status_code == 200, (user, target)
+
+
+@pytest.mark.parametrize("category", ["0102", "暴露垃圾"])
+def test_a_patch_takes_a_category_by_code_or_by_name_as_create_does(as_user, category):
+    officer = as_user("officer1")
+    pid = new_problem(officer).json()["id"]  # created by name: 积存垃圾渣土
+    r = officer.patch(f"/api/v1/problems/{pid}/", {"category": category}, format="json")
+    assert r.status_code == 200, r.json()
+    assert (r.json()["category"], r.json()["category_name"]) == ("0102", "暴露垃圾")
+    r = officer.patch(f"/api/v1/problems/{pid}/", {"category": "不存在的类别"}, format="json")
+    assert r.status_code == 422 and r.json()["field"] == "category"
+    assert Problem.objects.get(pk=pid).category.code == "0102"
