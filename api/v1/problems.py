@@ -94,10 +94,29 @@ def problem_data(request, p: Problem, *, detail: bool = False) -> dict:
 
 
 # -- input ---------------------------------------------------------------------------------
+class JsonNumberField(serializers.FloatField):
+    """A number (the schema's `number`): DRF's FloatField also reads JSON true as 1.0."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """A whole number in a query string, in ASCII digits: DRF's IntegerField also reads "1.0"
+    as 1, which the paginator (reading the parameter itself) then takes for no page at all."""
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, str) and data.isascii() and data.isdigit()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ProblemCreateInput(serializers.Serializer):
     category = serializers.CharField(max_length=50, help_text="类别代码或名称，如 0102 / 积存垃圾渣土")
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    lat = JsonNumberField(required=False, min_value=-90, max_value=90)
+    lon = JsonNumberField(required=False, min_value=-180, max_value=180)
     location_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.PATROL)
@@ -200,8 +219,8 @@ class ProblemListQuery(serializers.Serializer):
                                    required=False, help_text="状态，可重复")
     category = serializers.ListField(child=serializers.CharField(max_length=10), required=False,
                                      help_text="类别代码，可重复")
-    page = serializers.IntegerField(min_value=1, required=False, help_text="页码")
-    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False, help_text="每页条数（≤500）")
+    page = QueryIntegerField(min_value=1, required=False, help_text="页码")
+    page_size = QueryIntegerField(min_value=1, max_value=500, required=False, help_text="每页条数（≤500）")
 
 
 def _list_query(params) -> dict:

@@ -259,3 +259,29 @@ def test_a_patch_takes_a_category_by_code_or_by_name_as_create_does(as_user, cat
     r = officer.patch(f"/api/v1/problems/{pid}/", {"category": "不存在的类别"}, format="json")
     assert r.status_code == 422 and r.json()["field"] == "category"
     assert Problem.objects.get(pk=pid).category.code == "0102"
+
+
+@pytest.mark.parametrize("query", ["page=1.0", "page_size=1.0", "page=%C2%B2", "page_size=+2", "page= 1"])
+def test_a_page_or_page_size_that_is_no_whole_number_is_a_400_naming_it(as_user, query):
+    # The validator read "1.0" as 1, then the paginator read the raw text: 404 for a page,
+    # and for a page size the default, silently.
+    client = as_user("officer1")
+    new_problem(client)
+    r = client.get("/api/v1/problems/?" + query)
+    assert r.status_code == 400, r.json()
+    assert r.json()["field"] == query.split("=")[0]
+
+
+def test_the_page_size_asked_for_is_the_page_size_given(as_user):
+    client = as_user("officer1")
+    ids = [new_problem(client).json()["id"] for _ in range(3)]
+    body = client.get("/api/v1/problems/?page_size=1&page=2").json()
+    assert body["count"] == 3 and [p["id"] for p in body["results"]] == [ids[1]]
+
+
+@pytest.mark.parametrize("field", ["lat", "lon"])
+def test_a_json_boolean_is_no_coordinate(as_user, field):
+    before = Problem.objects.count()
+    r = new_problem(as_user("officer1"), **{field: True})
+    assert r.status_code == 400 and r.json()["field"] == field, r.json()
+    assert Problem.objects.count() == before
