@@ -143,12 +143,12 @@ def read_osm(path: Path, *, progress: Callable[[int], None] | None = None) -> Os
                                roundabout=tags.get("junction") in {"roundabout", "circular"},
                                nodes=nodes, coords=coords)
                     )
-            elif obj.is_node() and "name" in tags:
+            elif obj.is_node() and (name := (tags.get("name") or "").strip()):
                 kind = _landmark_kind(tags)
                 if kind and obj.location.valid():
-                    data.landmarks.append(OsmLandmark(key=f"n{obj.id}", name=tags.get("name").strip(), kind=kind[0],
+                    data.landmarks.append(OsmLandmark(key=f"n{obj.id}", name=name, kind=kind[0],
                                                       category=kind[1], point=(obj.location.lon, obj.location.lat)))
-            elif obj.is_area() and "name" in tags and "highway" not in tags:
+            elif obj.is_area() and (name := (tags.get("name") or "").strip()) and "highway" not in tags:
                 kind = _landmark_kind(tags)
                 key = f"{'w' if obj.from_way() else 'r'}{obj.orig_id()}"
                 if not kind or key in seen_areas:
@@ -158,9 +158,11 @@ def read_osm(path: Path, *, progress: Callable[[int], None] | None = None) -> Os
                     continue
                 seen_areas.add(key)
                 inside = footprint.point_on_surface()
-                data.landmarks.append(OsmLandmark(key=key, name=tags.get("name").strip(), kind=kind[0],
+                data.landmarks.append(OsmLandmark(key=key, name=name, kind=kind[0],
                                                   category=kind[1], point=(inside.x, inside.y), footprint=footprint))
-    except RuntimeError as exc:  # pyosmium reports format errors as RuntimeError
+    # pyosmium reports format errors as RuntimeError, a coordinate it cannot read (lon="abc")
+    # as InvalidLocationError, which is not one
+    except (RuntimeError, osmium.InvalidLocationError) as exc:
         raise OsmReadError(f"无法读取OSM文件 {path.name}: {exc}") from exc
     if count == 0:
         raise OsmReadError(f"OSM文件中没有任何要素: {path.name}")

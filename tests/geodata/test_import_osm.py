@@ -148,3 +148,35 @@ def test_finnish_pbf_files_import(fixtures_dir, name, named_ways):
     assert any("STORAGE_SRID" in w for w in report.warnings)
     again = network_import(path=path, source=name)
     assert not again.changed
+
+
+def small_osm(tmp_path, body, name="small.osm"):
+    p = tmp_path / name
+    p.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="t">\n' + body + "\n</osm>\n",
+                 encoding="utf-8")
+    return p
+
+
+ROW = "".join(f'<node id="{i}" version="1" lat="{40.0 + i * 0.0001:.7f}" lon="{116.30 + i * 0.0001:.7f}"/>'
+              for i in range(1, 10))
+
+
+def small_way(way_id, name, refs):
+    return (f'<way id="{way_id}" version="1">' + "".join(f'<nd ref="{r}"/>' for r in refs)
+            + f'<tag k="highway" v="residential"/><tag k="name" v="{name}"/></way>')
+
+
+def test_a_coordinate_that_is_not_a_number_is_a_clear_error(tmp_path):
+    body = ('<node id="1" version="1" lat="40.0" lon="116.3"/><node id="2" version="1" lat="40.001" lon="abc"/>'
+            + small_way(10, "甲路", [1, 2]))
+    with pytest.raises(CommandError, match="无法读取OSM文件 .*wrong format for coordinate"):
+        call_command("import_osm", str(small_osm(tmp_path, body)), "--source", "bad-coord", "--no-progress")
+
+
+def test_a_landmark_whose_name_is_only_spaces_is_skipped(tmp_path):
+    body = (ROW + small_way(10, "甲路", [1, 2, 3])
+            + '<node id="50" version="1" lat="40.0" lon="116.3"><tag k="amenity" v="toilets"/><tag k="name" v="  "/>'
+              '</node><node id="51" version="1" lat="40.0" lon="116.3"><tag k="amenity" v="toilets"/>'
+              '<tag k="name" v=" 公厕 "/></node>')
+    network_import(path=small_osm(tmp_path, body), source="blank-landmark")
+    assert list(Landmark.objects.filter(source="blank-landmark").values_list("key", "name")) == [("n51", "公厕")]
