@@ -137,7 +137,7 @@ def load_segments():
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("SELECT id, ST_AsBinary(geom) FROM geodata_roadsegment ORDER BY id")
+        cur.execute("SELECT id, ST_AsBinary(geom) FROM geodata_roadsegment WHERE retired_at IS NULL ORDER BY id")
         rows = cur.fetchall()
     geoms = shapely.from_wkb([bytes(w) for _, w in rows])
     return {int(i): g for (i, _), g in zip(rows, geoms, strict=True)}
@@ -597,7 +597,8 @@ def stage_compare(args, out: Path) -> dict:
             WITH hits AS (
                 SELECT s.id AS seg, ST_Length(s.geom) AS len,
                        ST_LineLocatePoint(s.geom, f.geom) * ST_Length(s.geom) AS m
-                FROM bench_cov_fix f JOIN geodata_roadsegment s ON ST_DWithin(f.geom, s.geom, %(tol)s)
+                FROM bench_cov_fix f JOIN geodata_roadsegment s
+                     ON ST_DWithin(f.geom, s.geom, %(tol)s) AND s.retired_at IS NULL
             ), ordered AS (
                 SELECT seg, len, m, lag(m) OVER (PARTITION BY seg ORDER BY m) AS prev FROM hits
             )

@@ -63,8 +63,8 @@ WITH q AS (
 ), anchor AS (
     SELECT DISTINCT ON (q.ord) q.ord, q.brg, q.dist, i.id AS inter_id, i.geom AS ig
     FROM q
-    JOIN geodata_road ra ON ra.name_normalized = q.a
-    JOIN geodata_road rb ON rb.name_normalized = q.b
+    JOIN geodata_road ra ON ra.name_normalized = q.a AND ra.retired_at IS NULL
+    JOIN geodata_road rb ON rb.name_normalized = q.b AND rb.retired_at IS NULL
     JOIN geodata_intersection_roads ia ON ia.road_id = ra.id
     JOIN geodata_intersection_roads ib ON ib.road_id = rb.id AND ib.intersection_id = ia.intersection_id
     JOIN geodata_intersection i ON i.id = ia.intersection_id

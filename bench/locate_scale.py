@@ -149,7 +149,7 @@ def workload(cfg: dict, dbname: str, n: int, batch: int, rng: random.Random):
     conn = pg_connect(cfg, dbname)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT count(*) FROM geodata_roadsegment")
+            cur.execute("SELECT count(*) FROM geodata_roadsegment WHERE retired_at IS NULL")
             segments = cur.fetchone()[0]
             # intersections of exactly two roads (a crossing of the grid), sampled evenly
             cur.execute("""
@@ -165,7 +165,8 @@ def workload(cfg: dict, dbname: str, n: int, batch: int, rng: random.Random):
                 SELECT ST_Y(p), ST_X(p) FROM (
                     SELECT ST_Transform(ST_Translate(ST_LineInterpolatePoint(geom, random()),
                                                      (random() - 0.5) * 24, (random() - 0.5) * 24), 4326) AS p
-                    FROM geodata_roadsegment TABLESAMPLE BERNOULLI (5) REPEATABLE (7) LIMIT %s) s""", [n])
+                    FROM geodata_roadsegment TABLESAMPLE BERNOULLI (5) REPEATABLE (7)
+                    WHERE retired_at IS NULL LIMIT %s) s""", [n])
             points = cur.fetchall()
     finally:
         conn.close()

@@ -62,7 +62,7 @@ class AreaAdmin(AuditedGISAdmin):
 
 class SegmentInline(admin.TabularInline):
     model = RoadSegment
-    fields = ("key", "length_m", "start_node", "end_node", "highway", "oneway")
+    fields = ("key", "length_m", "start_node", "end_node", "highway", "oneway", "retired_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -70,16 +70,16 @@ class SegmentInline(admin.TabularInline):
 
 @admin.register(Road)
 class RoadAdmin(AuditedGISAdmin):
-    list_display = ("name", "highway", "length_m", "source")
-    list_filter = ("highway", "source")
+    list_display = ("name", "highway", "length_m", "source", "retired_at")
+    list_filter = ("highway", "source", ("retired_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "name_normalized")
     inlines = [SegmentInline]
 
 
 @admin.register(RoadSegment)
 class RoadSegmentAdmin(AuditedGISAdmin):
-    list_display = ("key", "road", "length_m", "highway", "oneway")
-    list_filter = ("highway", "oneway")
+    list_display = ("key", "road", "length_m", "highway", "oneway", "retired_at")
+    list_filter = ("highway", "oneway", ("retired_at", admin.EmptyFieldListFilter))
     search_fields = ("road__name", "key")
     raw_id_fields = ("road",)
 

@@ -84,7 +84,7 @@ def build_index() -> NetworkIndex:
     instances (at 124,500 segments, instantiating models and converting each geometry
     through GEOS took most of a 30-second build), put in build order in Python (not by the
     database's collation), the order `NetworkIndex.patched` keeps."""
-    roads, segments = _road_records(Road.objects.all(), RoadSegment.objects.all())
+    roads, segments = _road_records(Road.objects.live(), RoadSegment.objects.live())
     area_rows = list(Area.objects.filter(kind__in=[AreaKind.SUBDISTRICT, AreaKind.COMMUNITY, AreaKind.GRID])
                      .values_list("id", "name", "kind", AsHexWKB("geom")))
     return NetworkIndex(
@@ -227,8 +227,8 @@ def _patch(index: NetworkIndex, changed: dict[str, set[int]], fp) -> NetworkInde
     lm_ids = changed.get("geodata_landmark", set())
     if len(road_ids) > PATCH_MAX_ROWS or len(inter_ids) > PATCH_MAX_ROWS:
         return None
-    roads, segments = _road_records(Road.objects.filter(id__in=road_ids),
-                                    RoadSegment.objects.filter(road_id__in=road_ids))
+    roads, segments = _road_records(Road.objects.live().filter(id__in=road_ids),
+                                    RoadSegment.objects.live().filter(road_id__in=road_ids))
     inters = _intersection_records(Intersection.objects.filter(id__in=inter_ids),
                                    Intersection.roads.through.objects.filter(intersection_id__in=inter_ids))
     landmarks = _landmark_records(Landmark.objects.filter(id__in=lm_ids))

@@ -3,6 +3,17 @@ from django.dispatch import Signal
 
 # Sent by `network_import` inside its transaction, after the network is written and only
 # when something changed; keyword arguments: source, moved_segment_ids (segments kept
-# with a new geometry), deleted_segment_ids. A receiver may return one line for the import's report; an
-# exception it raises rolls the whole import back.
+# with a new geometry), removed_segment_ids (segments no longer in the file: already
+# retired, out of the live network, and deleted after the receivers ran unless
+# `segments_in_use` keeps them). A receiver moves what it can onto the live network and
+# may return one line for the import's report; an exception it raises rolls the whole
+# import back.
 network_changed = Signal()
+
+# Sent by `network_import` inside its transaction after `network_changed`, before it
+# deletes the segments no longer in the file; keyword arguments: source, segment_ids. A
+# receiver returns (ids, line): the ids among `segment_ids` that records of its app keep as
+# history (coverage patrolled on them, plans of shifts that ended), which are then kept
+# retired instead of deleted, and a line for the import's report saying what was kept
+# (or None).
+segments_in_use = Signal()

@@ -1,8 +1,10 @@
 """How hotline records follow what other apps do."""
 from django.dispatch import receiver
 
+from geodata.signals import network_changed
 from patrol.signals import problem_created
 
+from .services.network import complaints_resnap
 from .tasks import link_complaints
 
 
@@ -10,3 +12,9 @@ from .tasks import link_complaints
 def _link_complaints(sender, problem_id: int, **kwargs):
     # a job, not the request: the request that reported the problem is already answered
     link_complaints.enqueue(problem_id)
+
+
+@receiver(network_changed, dispatch_uid="hotline.complaints_resnap")
+def _resnap_complaints(sender, moved_segment_ids=(), removed_segment_ids=(), **kwargs):
+    n = complaints_resnap(segment_ids=[*moved_segment_ids, *removed_segment_ids])
+    return f"12345诉求重新关联路段 {n} 条（路段被删除或几何改变）" if n else None

@@ -110,7 +110,7 @@ WITH {_BOUNDS}, roads AS (
     SELECT s.id, s.road_id AS road, r.name, s.highway,
            ST_AsMVTGeom(ST_Transform(s.geom, 3857), b.env, %(extent)s, {BUFFER}, true) AS geom
     FROM geodata_roadsegment s JOIN geodata_road r ON r.id = s.road_id, bounds b
-    WHERE s.geom && b.box {{highways}}
+    WHERE s.geom && b.box AND s.retired_at IS NULL {{highways}}
 ), areas AS (
     -- clipped and simplified to the tile's resolution in the storage CRS before the transform:
     -- a district boundary is megabytes, a tile needs a few hundred points of it

@@ -36,8 +36,8 @@ PROBLEMS_MAX_AGE = 15
 def home(request):
     context = {
         "counts": [
-            ("道路", Road.objects.count()),
-            ("路段", RoadSegment.objects.count()),
+            ("道路", Road.objects.live().count()),
+            ("路段", RoadSegment.objects.live().count()),
             ("路口", Intersection.objects.count()),
             ("地标", Landmark.objects.count()),
             ("街道", Area.objects.filter(kind=AreaKind.SUBDISTRICT).count()),

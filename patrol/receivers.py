@@ -7,6 +7,6 @@ from .services.problems import problems_resnap
 
 
 @receiver(network_changed, dispatch_uid="patrol.problems_resnap")
-def _resnap_problems(sender, moved_segment_ids=(), deleted_segment_ids=(), **kwargs):
-    n = problems_resnap(segment_ids=moved_segment_ids)
+def _resnap_problems(sender, moved_segment_ids=(), removed_segment_ids=(), **kwargs):
+    n = problems_resnap(segment_ids=[*moved_segment_ids, *removed_segment_ids])
     return f"问题重新关联路段 {n} 个（路段被删除或几何改变）" if n else None

@@ -13,6 +13,15 @@ Pure geometry and topology (no Django):
 
 Lengths are geodesic (WGS84 ellipsoid), so they are right whatever the storage CRS.
 
+Nodes at one position (JOSM's "Duplicated nodes", a common error in OSM) would give
+zero-length lines, which no database accepts: a way whose nodes all lie at one position is
+left out, and a zero-length piece between two junctions is joined to the piece after it
+(or, at the way's end, to the one before), each with a warning in `Network.warnings`.
+
+Road keys are `osm:{smallest way id}` for a network built from nothing; an import into a
+source that already has roads keeps their keys (`assign_road_keys`), so that a road whose
+smallest way is deleted or split in OSM is still the same row.
+
 >>> ways = [
 ...     OsmWay(1, 0, "甲路", "primary", False, False, (1, 2, 3), ((116.0, 40.0), (116.001, 40.0), (116.002, 40.0))),
 ...     OsmWay(2, 0, "乙路", "secondary", False, False, (4, 2, 5), ((116.001, 39.999), (116.001, 40.0), (116.001, 40.001))),
@@ -23,8 +32,9 @@ Lengths are geodesic (WGS84 ellipsoid), so they are right whatever the storage C
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pyproj import Geod, Transformer
@@ -36,6 +46,8 @@ from ..names import normalize_name
 from .osm import OsmWay
 
 GEOD = Geod(ellps="WGS84")
+# The longest name an intersection is given (the database column's length).
+INTERSECTION_NAME_MAX = 200
 
 @dataclass(frozen=True)
 class RoadSpec:
@@ -77,6 +89,7 @@ class Network:
     roads: tuple[RoadSpec, ...]
     segments: tuple[SegmentSpec, ...]
     intersections: tuple[IntersectionSpec, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def geodesic_length(coords) -> float:
@@ -138,12 +151,34 @@ def _group_roads(ways: list[OsmWay], projected: list[LineString], road_gap_m: fl
     return sorted(uf.groups().values(), key=lambda g: min(ways[i].id for i in g))
 
 
+def _distinct(coords) -> tuple[tuple[float, float], ...]:
+    """`coords` without a position repeated in a row."""
+    out = [coords[0]]
+    for c in coords[1:]:
+        if c != out[-1]:
+            out.append(c)
+    return tuple(out)
+
+
 def build_network(
     ways: list[OsmWay], *, road_gap_m: float = 300.0, merge_m: float = 80.0, near_m: float = 40.0
 ) -> Network:
+    """The roads, segments and intersections of `ways`.
+
+    >>> w = OsmWay(7, 0, "零长路", "residential", False, False, (1, 2), ((116.0, 40.0), (116.0, 40.0)))
+    >>> build_network([w]).warnings
+    ('路线 零长路（way 7）的节点都在同一位置，长度为零，已跳过',)
+    """
+    warnings: list[str] = []
+    kept = []
+    for w in sorted(ways, key=lambda w: (w.id, w.part)):
+        if len(set(w.coords)) < 2:
+            warnings.append(f"路线 {w.name}（way {w.id}）的节点都在同一位置，长度为零，已跳过")
+        else:
+            kept.append(w)
+    ways = kept
     if not ways:
-        return Network((), (), ())
-    ways = sorted(ways, key=lambda w: (w.id, w.part))
+        return Network((), (), (), tuple(warnings))
     to_local = _local_projection(ways)
     projected = []
     for w in ways:
@@ -176,9 +211,18 @@ def build_network(
     seq_of_way: dict[int, int] = defaultdict(int)
     for i, w in enumerate(ways):
         start = 0
+        joined = False
         for j in range(1, len(w.nodes)):
             if j == len(w.nodes) - 1 or use_count[w.nodes[j]] > 1:
-                coords = w.coords[start:j + 1]
+                coords = _distinct(w.coords[start:j + 1])
+                if len(coords) < 2:  # junction nodes at one position: a piece of no length
+                    joined = True
+                    if j < len(w.nodes) - 1:
+                        continue  # the next piece begins where this one began
+                    # the way's last piece: the one before ends at the way's last node (the
+                    # way has some length, so there is one before)
+                    segments[-1] = replace(segments[-1], end_node=w.nodes[j])
+                    break
                 seq = seq_of_way[w.id]
                 seq_of_way[w.id] += 1
                 segments.append(SegmentSpec(
@@ -187,6 +231,8 @@ def build_network(
                     highway=w.highway, oneway=w.oneway,
                 ))
                 start = j
+        if joined:
+            warnings.append(f"路线 {w.name}（way {w.id}）有位置相同的路口节点，零长度的一段已并入相邻路段")
 
     # Intersections: junction nodes where differently named roads meet, merged.
     node_roads: dict[int, set[str]] = defaultdict(set)
@@ -206,7 +252,78 @@ def build_network(
     )
     intersections = _merge_junctions(candidates, node_roads, node_coord, node_local, node_roundabout,
                                      roads_by_key, merge_m, near_m)
-    return Network(tuple(roads), tuple(segments), tuple(intersections))
+    return Network(tuple(roads), tuple(segments), tuple(intersections), tuple(warnings))
+
+
+def assign_road_keys(network: Network, existing: Mapping[str, Iterable[int]]) -> Network:
+    """`network` with its roads keyed as the rows they continue: `existing` maps the keys of
+    the roads already imported from the source to their OSM way ids. A road takes the key of
+    the existing road it shares the most ways with (each existing key goes to one road at
+    most, the largest overlaps first); a road sharing none gets `osm:{smallest way id}`, or,
+    where an existing road holds that key, the key with a number added.
+
+    >>> ways = [OsmWay(1, 0, "甲路", "primary", False, False, (1, 2), ((116.0, 40.0), (116.001, 40.0))),
+    ...         OsmWay(3, 0, "甲路", "primary", False, False, (2, 3), ((116.001, 40.0), (116.002, 40.0)))]
+    >>> net = build_network(ways[1:])  # way 1 was deleted in OSM
+    >>> [r.key for r in net.roads], [r.key for r in assign_road_keys(net, {"osm:1": [1, 3]}).roads]
+    (['osm:3'], ['osm:1'])
+    >>> [s.road_key for s in assign_road_keys(net, {"osm:1": [1, 3]}).segments]
+    ['osm:1']
+    """
+    owner: dict[int, str] = {}
+    for key, way_ids in existing.items():
+        for w in way_ids:
+            owner[w] = key
+    pairs = []
+    for n, r in enumerate(network.roads):
+        for key, shared in Counter(owner[w] for w in r.way_ids if w in owner).items():
+            pairs.append((-shared, n, key))
+    new_keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, n, key in sorted(pairs):
+        if n not in new_keys and key not in taken:
+            new_keys[n] = key
+            taken.add(key)
+    reserved = set(existing) | taken
+    for n, r in enumerate(network.roads):
+        if n in new_keys:
+            continue
+        key, k = r.key, 1
+        while key in reserved:
+            k += 1
+            key = f"{r.key}-{k}"
+        new_keys[n] = key
+        reserved.add(key)
+    rekey = {r.key: new_keys[n] for n, r in enumerate(network.roads)}
+    if all(old == new for old, new in rekey.items()):
+        return network
+    return replace(
+        network,
+        roads=tuple(replace(r, key=rekey[r.key]) for r in network.roads),
+        segments=tuple(replace(s, road_key=rekey[s.road_key]) for s in network.segments),
+        intersections=tuple(replace(i, road_keys=tuple(rekey[k] for k in i.road_keys))
+                            for i in network.intersections),
+    )
+
+
+def intersection_name(names: list[str], roundabout: bool, limit: int = INTERSECTION_NAME_MAX) -> str:
+    """"A、B与C交叉口", or, where that is longer than `limit`, as many names as fit and the
+    number of roads ("A、B等5条道路交叉口").
+
+    >>> intersection_name(["学院路", "清华东路"], False)
+    '学院路与清华东路交叉口'
+    >>> intersection_name(["甲" * 9, "乙" * 9, "丙" * 9], True, limit=30)
+    '甲甲甲甲甲甲甲甲甲、乙乙乙乙乙乙乙乙乙等3条道路环岛'
+    """
+    suffix = "环岛" if roundabout else "交叉口"
+    name = (names[0] if len(names) == 1 else "、".join(names[:-1]) + "与" + names[-1]) + suffix
+    if len(name) <= limit:
+        return name
+    tail = f"等{len(names)}条道路{suffix}"
+    for k in range(len(names) - 1, 0, -1):
+        if len(name := "、".join(names[:k]) + tail) <= limit:
+            return name
+    return names[0][:limit - len(tail)] + tail
 
 
 def _merge_junctions(candidates, node_roads, node_coord, node_local, node_roundabout, roads_by_key, merge_m,
@@ -242,10 +359,8 @@ def _merge_junctions(candidates, node_roads, node_coord, node_local, node_rounda
         lon = float(np.mean([node_coord[n][0] for n in nodes]))
         lat = float(np.mean([node_coord[n][1] for n in nodes]))
         roundabout = any(node_roundabout[n] for n in nodes)
-        joined = names[0] if len(names) == 1 else "、".join(names[:-1]) + "与" + names[-1]
-        name = joined + ("环岛" if roundabout else "交叉口")
         out.append(IntersectionSpec(
-            key=f"n{nodes[0]}", name=name, point=(lon, lat), road_keys=tuple(ordered), road_names=tuple(names),
+            key=f"n{nodes[0]}", name=intersection_name(names, roundabout), point=(lon, lat), road_keys=tuple(ordered), road_names=tuple(names),
             node_ids=nodes, roundabout=roundabout,
         ))
     return sorted(out, key=lambda i: i.key)

@@ -5,11 +5,23 @@ are one road). A RoadSegment is the piece of one OSM way between two junction no
 of linear referencing (segment + measure + side) and of patrol coverage. An Intersection is
 the one place a reader means by "A与B交叉路口": the several junction points where two dual
 carriageways cross are merged into it.
+
+A road or segment that a re-import no longer finds is deleted, unless records of other apps
+keep it as history (coverage patrolled on it, shifts that planned it): then it is *retired*
+(`retired_at` set) and kept as it was, out of the live network (`.live()`: the locator,
+new plans, coverage of new fixes, tiles and layers read only live rows). A later import
+that finds it again brings it back.
 """
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q
+
+
+class NetworkQuerySet(models.QuerySet):
+    def live(self):
+        """The rows of the network as it is now: without the retired ones."""
+        return self.filter(retired_at__isnull=True)
 
 
 class Road(models.Model):
@@ -21,6 +33,10 @@ class Road(models.Model):
     geom = models.MultiLineStringField("几何", srid=settings.STORAGE_SRID)
     length_m = models.FloatField("长度(米)")
     osm_way_ids = ArrayField(models.BigIntegerField(), default=list)
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True,
+                                      help_text="no longer in its source; kept for the history on its segments")
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = "道路"
@@ -46,6 +62,10 @@ class RoadSegment(models.Model):
     osm_way_id = models.BigIntegerField(db_index=True)
     highway = models.CharField("OSM道路等级", max_length=40)
     oneway = models.BooleanField("单行", default=False)
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True,
+                                      help_text="no longer in its source; kept for the coverage and plans on it")
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = "路段"

@@ -38,7 +38,7 @@ def _wgs84_geojson():
 
 
 def roads_geojson(*, bbox: BBox | None = None) -> dict:
-    qs = Road.objects.all()
+    qs = Road.objects.live()
     if bbox:
         qs = qs.filter(geom__bboverlaps=_bbox_polygon(bbox))
     rows = qs.annotate(geojson=_wgs84_geojson()).values("id", "name", "highway", "length_m", "geojson")
@@ -75,5 +75,5 @@ def demo_extent() -> BBox | None:
     """The WGS84 bounds of the roads (what the home map should frame)."""
     from django.contrib.gis.db.models import Extent
 
-    ext = Road.objects.annotate(g=Transform("geom", settings.WGS84_SRID)).aggregate(e=Extent("g"))["e"]
+    ext = Road.objects.live().annotate(g=Transform("geom", settings.WGS84_SRID)).aggregate(e=Extent("g"))["e"]
     return tuple(ext) if ext else None

@@ -76,7 +76,8 @@ RESNAP_M = 50.0  # a problem further than this from every segment is on no segme
 def problems_resnap(*, segment_ids=()) -> int:
     """Put problems back on the road network after it changed under them: those whose
     segment was deleted (the foreign key went NULL; a measure is left) and those on
-    `segment_ids` (segments whose geometry changed). Each gets the nearest segment within
+    `segment_ids` (segments whose geometry changed, or that left the live network). Each
+    gets the nearest live segment within
     RESNAP_M of its point, of the road it was on (or the roads its text names) if one is
     that close, else of any road, and the measure along it (or none). The point itself,
     the text and the side as written are left alone. Returns how many problems changed."""
@@ -87,7 +88,7 @@ def problems_resnap(*, segment_ids=()) -> int:
     problems = Problem.objects.filter(stale).select_related("segment").only(
         "id", "geom", "location_text", "segment_id", "measure_m", "segment__road_id")
     for p in problems.iterator(chunk_size=500):
-        near = (RoadSegment.objects.filter(geom__dwithin=(p.geom, RESNAP_M))
+        near = (RoadSegment.objects.live().filter(geom__dwithin=(p.geom, RESNAP_M))
                 .annotate(d=Distance("geom", p.geom)).order_by("d", "id").only("id", "geom", "road_id"))
         own = _roads_of(p)
         seg = (near.filter(road_id__in=own).first() if own else None) or near.first()
@@ -111,7 +112,7 @@ def _roads_of(p: Problem) -> set[int]:
     names |= {n.removesuffix("辅路") for n in names}  # 学清路辅路 is a line of 学清路
     if not names:
         return set()
-    return set(Road.objects.filter(name__in=names).values_list("id", flat=True))
+    return set(Road.objects.live().filter(name__in=names).values_list("id", flat=True))
 
 
 def _geos(point) -> GEOSGeometry:

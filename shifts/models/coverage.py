@@ -14,7 +14,9 @@ from django.db.models import Q
 class SegmentCoverage(models.Model):
     shift = models.ForeignKey("shifts.Shift", verbose_name="班次", on_delete=models.CASCADE,
                               related_name="coverage")
-    segment = models.ForeignKey("geodata.RoadSegment", verbose_name="路段", on_delete=models.CASCADE,
+    # PROTECT: coverage is history; a re-import retires a segment that has some instead of
+    # deleting it (geodata.services.network_import), and nothing else may take it away
+    segment = models.ForeignKey("geodata.RoadSegment", verbose_name="路段", on_delete=models.PROTECT,
                                 related_name="+")
     intervals = models.JSONField("覆盖区间", default=list,
                                  help_text="[起点米, 终点米, 首次时间, 末次时间, 遍数]，时间为 UTC 秒")

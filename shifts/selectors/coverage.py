@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from shapely import from_wkb
 from shapely.ops import substring
 
@@ -30,13 +31,13 @@ _cache: dict[str, object] = {}
 
 
 def segment_index() -> SegmentIndex:
-    """The patrolled segments (storage CRS) with their STRtree, rebuilt when the network's
+    """The patrolled segments of the live network (storage CRS) with their STRtree, rebuilt when the network's
     change log says the network changed (geodata.geocoding's fingerprint)."""
     fp = _fingerprint()
     with _lock:
         if _cache.get("fp") == fp and "index" in _cache:
             return _cache["index"]  # type: ignore[return-value]
-        rows = RoadSegment.objects.exclude(highway__in=NOT_PATROLLED).values_list("id", "geom")
+        rows = RoadSegment.objects.live().exclude(highway__in=NOT_PATROLLED).values_list("id", "geom")
         index = SegmentIndex({sid: from_wkb(bytes(g.wkb)) for sid, g in rows})
         _cache.update(index=index, fp=fp)
         return index
@@ -151,9 +152,13 @@ def planned_segments(shift: Shift):
     areas = list(shift.areas.all())
     if not areas:
         return RoadSegment.objects.none()
+    # the live network in the areas, and the retired segments there this shift patrolled
+    # before a re-import took them out of it
+    covered = SegmentCoverage.objects.filter(shift=shift).values("segment_id")
     ids: set[int] = set()
     for area in areas:
-        ids |= set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True))
+        ids |= set(RoadSegment.objects.filter(geom__intersects=area.geom)
+                   .filter(Q(retired_at__isnull=True) | Q(pk__in=covered)).values_list("id", flat=True))
     return RoadSegment.objects.filter(id__in=ids)
 
 

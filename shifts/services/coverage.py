@@ -135,7 +135,9 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, actor=None) -
             gone: list[int] = []
         else:
             merged = {sid: ivs for sid, ivs in new.items() if ivs}
-            gone = [sid for sid in existing if sid not in merged]
+            # rows of segments no longer in the live network (retired by a re-import) are
+            # history the fixes can no longer be painted onto: kept as they are
+            gone = [sid for sid in existing if sid not in merged and sid in lengths]
 
         now = timezone.now()
         summary = coverage_summary(merged, {sid: lengths.get(sid, 0.0) for sid in merged})

@@ -124,7 +124,7 @@ def _halves(sub: Area) -> dict[str, list[int]]:
 def _planned_segments(area_ids: list[int], patrolled: set[int]) -> list[int]:
     ids: set[int] = set()
     for area in Area.objects.filter(pk__in=area_ids):
-        ids |= set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True))
+        ids |= set(RoadSegment.objects.live().filter(geom__intersects=area.geom).values_list("id", flat=True))
     return sorted(ids & patrolled)
 
 

@@ -86,8 +86,8 @@ def shift_create(*, actor, team_id: int, date: dt.date, period: str, area_ids=()
         raise ServiceError("计划区域中有不存在的区域", field="areas")
     if any(not in_jurisdiction(officer, a) for a in areas):
         raise ServiceError("计划区域须在您的辖区内", field="areas")
-    if RoadSegment.objects.filter(pk__in=segment_ids).count() != len(segment_ids):
-        raise ServiceError("计划路段中有不存在的路段", field="segments")
+    if RoadSegment.objects.live().filter(pk__in=segment_ids).count() != len(segment_ids):
+        raise ServiceError("计划路段中有不存在或已停用的路段", field="segments")
     if member_ids is None:
         members = list(Officer.objects.filter(team=team, active=True).values_list("pk", flat=True))
     else:

@@ -46,6 +46,7 @@ def test_an_import_of_the_network_is_one_audit_event(fixtures_dir):
     from core.models import AuditEvent
     from geodata.services.network_import import network_import
     before = AuditEvent.objects.filter(verb="imported", subject_type="geodata.network").count()
-    report = network_import(path=fixtures_dir / "osm" / "beijing_haidian_xueyuanlu.osm", source="另一来源")
+    report = network_import(path=fixtures_dir / "osm" / "beijing_haidian_xueyuanlu.osm", source="另一来源",
+                            allow_overlap=True)
     assert report.changed
     assert AuditEvent.objects.filter(verb="imported", subject_type="geodata.network").count() == before + 1

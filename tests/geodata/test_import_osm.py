@@ -132,7 +132,7 @@ def test_failure_midway_rolls_back_everything(monkeypatch):
     monkeypatch.setattr(ni, "_write_landmarks", boom)
     # A different source: roads, segments and intersections would all be new rows.
     with pytest.raises(RuntimeError):
-        network_import(path=DEMO_OSM, source="second-copy")
+        network_import(path=DEMO_OSM, source="second-copy", allow_overlap=True)
     assert snapshot() == before
 
 
@@ -166,6 +166,39 @@ def small_way(way_id, name, refs):
             + f'<tag k="highway" v="residential"/><tag k="name" v="{name}"/></way>')
 
 
+def test_duplicated_nodes_are_imported_without_the_zero_length_piece(tmp_path, capsys):
+    body = ('<node id="1" version="1" lat="40.0" lon="116.3"/><node id="2" version="1" lat="40.0" lon="116.3"/>'
+            '<node id="3" version="1" lat="40.001" lon="116.3"/><node id="4" version="1" lat="40.0" lon="116.301"/>'
+            '<node id="5" version="1" lat="40.002" lon="116.3"/><node id="6" version="1" lat="40.002" lon="116.3"/>'
+            + small_way(10, "甲路", [1, 2, 3]) + small_way(11, "乙路", [2, 4]) + small_way(12, "零长路", [5, 6]))
+    call_command("import_osm", str(small_osm(tmp_path, body)), "--source", "dup-nodes", "--no-progress")
+    err = capsys.readouterr().err
+    assert "零长路（way 12）" in err and "way 10" in err
+    assert sorted(Road.objects.filter(source="dup-nodes").values_list("name", flat=True)) == ["乙路", "甲路"]
+    assert all(s.length_m > 0 for s in RoadSegment.objects.filter(source="dup-nodes"))
+
+
+def test_a_file_whose_only_way_has_no_length_is_refused_clearly(tmp_path):
+    body = ('<node id="1" version="1" lat="40.0" lon="116.3"/><node id="2" version="1" lat="40.0" lon="116.3"/>'
+            + small_way(10, "零长路", [1, 2]))
+    with pytest.raises(CommandError, match="没有可导入的道路.*长度为零"):
+        call_command("import_osm", str(small_osm(tmp_path, body)), "--source", "zero", "--no-progress")
+
+
+def test_a_road_name_longer_than_its_column_is_cut_with_a_warning(tmp_path):
+    name = "很长的路名" * 30
+    report = network_import(path=small_osm(tmp_path, ROW + small_way(10, name, [1, 2, 3])), source="long-name")
+    assert Road.objects.get(source="long-name").name == name[:120]
+    assert any("150 个字符" in w and "截断" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("source", ["s" * 101, "  "])
+def test_a_source_that_does_not_fit_is_refused(tmp_path, source):
+    path = small_osm(tmp_path, ROW + small_way(10, "甲路", [1, 2, 3]))
+    with pytest.raises(CommandError, match="数据来源标识须为 1 至 100 个字符"):
+        call_command("import_osm", str(path), "--source", source, "--no-progress")
+
+
 def test_a_coordinate_that_is_not_a_number_is_a_clear_error(tmp_path):
     body = ('<node id="1" version="1" lat="40.0" lon="116.3"/><node id="2" version="1" lat="40.001" lon="abc"/>'
             + small_way(10, "甲路", [1, 2]))
@@ -180,3 +213,24 @@ def test_a_landmark_whose_name_is_only_spaces_is_skipped(tmp_path):
               '<tag k="name" v=" 公厕 "/></node>')
     network_import(path=small_osm(tmp_path, body), source="blank-landmark")
     assert list(Landmark.objects.filter(source="blank-landmark").values_list("key", "name")) == [("n51", "公厕")]
+
+
+def test_a_renamed_copy_of_an_imported_extract_is_refused(tmp_path, capsys):
+    copy = tmp_path / "beijing_haidian_xueyuanlu-2026-12-01.osm"
+    copy.write_bytes(DEMO_OSM.read_bytes())
+    before = Road.objects.filter(name="学院路").count()
+    with pytest.raises(CommandError, match=f"已在来源 '{DEMO_SOURCE}' 中.*--source {DEMO_SOURCE}"):
+        call_command("import_osm", str(copy), "--no-progress")
+    assert Road.objects.filter(name="学院路").count() == before
+    call_command("import_osm", str(copy), "--no-progress", "--allow-overlap")  # said on purpose: imported, warned
+    assert Road.objects.filter(name="学院路").count() == before + 1
+    assert "也在来源" in capsys.readouterr().err
+
+
+def test_a_small_overlap_with_another_source_is_a_warning(tmp_path):
+    first = small_osm(tmp_path, ROW + small_way(10, "甲路", [1, 2, 3]) + small_way(11, "乙路", [4, 5]), "a.osm")
+    second = small_osm(tmp_path, ROW + small_way(11, "乙路", [4, 5]) + small_way(12, "丙路", [6, 7])
+                       + small_way(13, "丁路", [8, 9]), "b.osm")
+    network_import(path=first, source="west")
+    report = network_import(path=second, source="east")  # neighbouring extracts share a border way
+    assert any("1 条OSM路线" in w and "'west'" in w for w in report.warnings)

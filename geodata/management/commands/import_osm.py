@@ -11,10 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--source", help="数据来源标识（默认取文件名），同一来源重复导入会替换旧数据")
+        parser.add_argument("--source", help="数据来源标识（默认取文件名第一个“.”之前的部分，最长 100 个字符），"
+                                             "同一来源重复导入会更新旧数据")
+        parser.add_argument("--allow-overlap", action="store_true",
+                            help="允许导入与其他来源大部分路线相同的文件（默认拒绝：同一份数据换了文件名会使路网重复）")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, file: Path, source=None, no_progress=False, **options):
+    def handle(self, *args, file: Path, source=None, no_progress=False, allow_overlap=False, **options):
         bars: dict[str, tqdm] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -29,7 +32,7 @@ class Command(BaseCommand):
             bars[stage].refresh()
 
         try:
-            report = network_import(path=file, source=source, progress=progress)
+            report = network_import(path=file, source=source, progress=progress, allow_overlap=allow_overlap)
         except NetworkImportError as exc:
             raise CommandError(str(exc)) from exc
         finally:

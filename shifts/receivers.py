@@ -1,0 +1,18 @@
+"""How shifts follow changes in the apps they refer to."""
+from django.dispatch import receiver
+
+from geodata.signals import network_changed, segments_in_use
+
+from .selectors.network import segments_with_history
+from .services.network import plans_follow_network
+
+
+@receiver(network_changed, dispatch_uid="shifts.plans_follow_network")
+def _plans_follow_network(sender, removed_segment_ids=(), **kwargs):
+    n = plans_follow_network(segment_ids=removed_segment_ids)
+    return f"未结束的班次 {n} 个：计划中已不在路网的路段换成了沿线的新路段" if n else None
+
+
+@receiver(segments_in_use, dispatch_uid="shifts.segments_with_history")
+def _segments_with_history(sender, segment_ids=(), **kwargs):
+    return segments_with_history(segment_ids)

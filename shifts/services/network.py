@@ -1,0 +1,62 @@
+"""Shift plans follow the road network when an import changes it (geodata.signals.network_changed).
+
+A segment that leaves the network stays in the plans of shifts that ended (their record,
+like their coverage, is history: geodata keeps the segment, retired). A shift not yet
+ended is to patrol the network as it is now: the segment is replaced in its plan by the
+live segments that lie along it (a way split or re-drawn in OSM), and kept beside them
+only where the shift already has coverage on it.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+
+from core import audit
+from core.domain.verbs import Verb
+from geodata.models import RoadSegment
+
+from ..models import SegmentCoverage, Shift, ShiftStatus
+
+ALONG_M = 5.0  # a live segment within this of the old one, along at least half of the shorter of the two, replaces it
+ALONG_SHARE = 0.5
+
+
+def _replacements(old: RoadSegment) -> set[int]:
+    zone = old.geom.buffer(ALONG_M)
+    out = set()
+    for seg in RoadSegment.objects.live().filter(geom__dwithin=(old.geom, ALONG_M)).only("id", "geom"):
+        if seg.geom.intersection(zone).length >= ALONG_SHARE * min(seg.geom.length, old.geom.length):
+            out.add(seg.pk)
+    return out
+
+
+def plans_follow_network(*, segment_ids) -> int:
+    """Replace the segments `segment_ids` (no longer in the live network) in the plans of
+    shifts not yet ended by the live segments along them. Returns how many shifts changed."""
+    ids = set(segment_ids)
+    if not ids:
+        return 0
+    through = Shift.segments.through
+    links = list(through.objects.filter(roadsegment_id__in=ids)
+                 .exclude(shift__status=ShiftStatus.ENDED).values_list("shift_id", "roadsegment_id"))
+    if not links:
+        return 0
+    olds = {s.pk: s for s in RoadSegment.objects.filter(pk__in={sid for _, sid in links}).only("id", "geom")}
+    replace = {sid: _replacements(seg) for sid, seg in olds.items()}
+    by_shift: dict[int, set[int]] = {}
+    for shift_id, sid in links:
+        by_shift.setdefault(shift_id, set()).add(sid)
+    changed = 0
+    with transaction.atomic():
+        for shift in Shift.objects.select_for_update().filter(pk__in=by_shift).order_by("pk"):
+            before = set(shift.segments.values_list("id", flat=True))
+            covered = set(SegmentCoverage.objects.filter(shift=shift, segment_id__in=by_shift[shift.pk])
+                          .values_list("segment_id", flat=True))
+            after = (before - (by_shift[shift.pk] - covered)).union(*(replace[s] for s in by_shift[shift.pk]))
+            if after == before:
+                continue
+            shift.segments.set(sorted(after))
+            audit.record(actor=None, verb=Verb.UPDATED, subject=shift,
+                         before={"segments": sorted(before)}, after={"segments": sorted(after)},
+                         reason="路网重新导入：计划路段已不在路网中")
+            changed += 1
+    return changed
