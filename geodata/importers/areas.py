@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, box, shape
 from shapely.validation import explain_validity
@@ -49,13 +50,27 @@ def _as_multipolygon(geom) -> MultiPolygon | None:
     return None
 
 
+def _check_lonlat(name: str, geom) -> None:
+    """Every vertex of `geom` a longitude and latitude (the file's, before any datum conversion)."""
+    xy = shapely.get_coordinates(geom)
+    lon, lat = xy[:, 0], xy[:, 1]
+    bad = ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+    if not bad.any():
+        return
+    x, y = xy[int(np.argmax(bad))]
+    if int(bad.sum()) == len(xy) and np.isfinite(x) and np.isfinite(y):
+        raise AreaReadError(f"要素 {name} 的坐标不是经纬度 ({x:.1f}, {y:.1f})；请先转换为 WGS84/GCJ-02/BD-09 经纬度")
+    raise AreaReadError(f"要素 {name} 的坐标超出经纬度范围：{int(bad.sum())} 个顶点越界，如 ({x}, {y})"
+                        "（经度须在 -180 至 180，纬度须在 -90 至 90 之间）")
+
+
 def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str = "wgs84") -> list[AreaRecord]:
     """Read every polygon feature of a GeoJSON file as an area in WGS84."""
     path = Path(path)
     if crs not in DATUMS:
         raise AreaReadError(f"未知坐标系 {crs!r}，可选: {', '.join(DATUMS)}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark is allowed
     except FileNotFoundError as exc:
         raise AreaReadError(f"文件不存在: {path}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -65,9 +80,15 @@ def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str
         features = [data]
     if not features:
         raise AreaReadError(f"{path.name} 中没有要素 (需要 FeatureCollection)")
+    if not isinstance(features, list):
+        raise AreaReadError(f"{path.name} 的 features 不是列表，而是 {type(features).__name__}")
     records = []
     for i, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            raise AreaReadError(f"第 {i} 个要素不是 GeoJSON Feature（是 {json.dumps(feature, ensure_ascii=False)[:40]}）")
         props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            raise AreaReadError(f"第 {i} 个要素的 properties 不是对象（是 {type(props).__name__}）")
         name = str(props.get(name_field) or "").strip()
         if not name:
             raise AreaReadError(f"第 {i} 个要素没有名称字段 {name_field!r}；可用字段: {', '.join(props) or '无'}")
@@ -79,6 +100,7 @@ def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str
         multi = _as_multipolygon(geom)
         if multi is None or multi.is_empty:
             raise AreaReadError(f"要素 {name} 的几何是 {geom.geom_type}，需要 Polygon 或 MultiPolygon")
+        _check_lonlat(name, multi)
         if crs != "wgs84":
             multi = convert_geometry(multi, crs, "wgs84")
         warnings = []
@@ -89,9 +111,6 @@ def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str
                 raise AreaReadError(f"要素 {name} 的几何无效且无法修复: {reason}")
             warnings.append(f"要素 {name} 的几何无效 ({reason})，已自动修复")
             multi = repaired
-        lon, lat = multi.representative_point().coords[0]
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise AreaReadError(f"要素 {name} 的坐标不是经纬度 ({lon:.1f}, {lat:.1f})；请先转换为 WGS84/GCJ-02/BD-09 经纬度")
         records.append(AreaRecord(name=name, code=code, geom=multi, warnings=tuple(warnings)))
     return records
 

@@ -15,6 +15,15 @@ def areas_covering(point: GeosPoint) -> dict[str, Area]:
     return found
 
 
+def areas_by_code_or_name(text: str, kinds=None) -> list[Area]:
+    """The areas whose code is `text`, or, where none has it, whose name is (of `kinds` if
+    given): several where one name is used at several levels or places."""
+    qs = Area.objects.defer("geom").order_by("kind", "id")
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return list(qs.filter(code=text)) or list(qs.filter(name=text))
+
+
 def area_ancestor_ids(area: Area) -> list[int]:
     """The area's id and those of all areas above it (one recursive query)."""
     return _walk(_UP, area.pk)

@@ -1,8 +1,14 @@
 """Writing administrative areas into the tree (district → subdistrict → community → grid).
 
-Idempotent: an area is matched on (kind, code) when it has a code, otherwise on
-(kind, name, parent). The parent is given, or found as the area of the parent kind that
-contains most of the new area.
+Idempotent: an area is matched on (kind, code) when it has a code, otherwise (or when no
+area of its kind has that code) on (kind, name, parent): a name stays unique under its
+parent, so an area of the same name there is the same area, re-coded (its code is updated,
+with a warning). A file without codes leaves the codes already stored alone. The parent is
+given, or found as the area of the parent kind that contains most of the new area.
+
+A file is refused, naming the features, when two of its features are the same area (one
+code, or one name under one parent: the second would overwrite the first), when a name or
+code is longer than its column, or when a renamed area would take the name of another.
 """
 from __future__ import annotations
 
@@ -53,14 +59,48 @@ def _find_parent(geom, kind: str) -> Area | None:
     return None
 
 
+NAME_MAX = Area._meta.get_field("name").max_length
+CODE_MAX = Area._meta.get_field("code").max_length
+SOURCE_MAX = Area._meta.get_field("source").max_length
+
+
+def _check_lengths(records: list[AreaRecord], source: str) -> None:
+    if len(source) > SOURCE_MAX:
+        raise AreaImportError(f"来源说明有 {len(source)} 个字符，最长 {SOURCE_MAX} 个")
+    for i, rec in enumerate(records, start=1):
+        if len(rec.name) > NAME_MAX:
+            raise AreaImportError(f"第 {i} 个要素的名称“{rec.name[:20]}…”有 {len(rec.name)} 个字符，最长 {NAME_MAX} 个")
+        if len(rec.code) > CODE_MAX:
+            raise AreaImportError(f"要素 {rec.name} 的代码 {rec.code[:20]}… 有 {len(rec.code)} 个字符，最长 {CODE_MAX} 个")
+
+
+def _check_one_feature_each(placed: list[tuple[int, AreaRecord, object, Area | None]]) -> None:
+    """Two features of the file that are one area: the second would overwrite the first."""
+    by_code: dict[str, int] = {}
+    by_name: dict[tuple[str, int | None], int] = {}
+    for i, rec, _, parent in placed:
+        if rec.code:
+            if rec.code in by_code:
+                raise AreaImportError(f"第 {by_code[rec.code]} 个和第 {i} 个要素的代码都是 {rec.code}：同一区划不能出现两次")
+            by_code[rec.code] = i
+        key = (rec.name, parent.pk if parent else None)
+        if key in by_name:
+            raise AreaImportError(
+                f"第 {by_name[key]} 个和第 {i} 个要素都叫 {rec.name}（上级：{parent.name if parent else '无'}）："
+                "同一上级下的名称必须唯一，否则后一个会覆盖前一个；请改正文件")
+        by_name[key] = i
+
+
 def areas_import(
     *, records: list[AreaRecord], kind: str, source: str, parent: Area | None = None, generated: bool = False
 ) -> AreaImportReport:
     if kind not in AreaKind.values:
         raise AreaImportError(f"未知级别 {kind!r}，可选: {', '.join(AreaKind.values)}")
+    _check_lengths(records, source)
     report = AreaImportReport()
     with transaction.atomic():
-        for rec in records:
+        placed = []
+        for i, rec in enumerate(records, start=1):
             report.warnings.extend(rec.warnings)
             geom = to_storage(rec.geom)
             the_parent = parent if parent is not None else _find_parent(geom, kind)
@@ -69,15 +109,31 @@ def areas_import(
                     f"{rec.name}: 找不到包含它的上级区划（{'/'.join(AreaKind(k).label for k in PARENT_KINDS[kind])}），"
                     "请先导入上级区划或用 --parent 指定"
                 )
-            lookup = {"kind": kind, "code": rec.code} if rec.code else {"kind": kind, "name": rec.name,
-                                                                        "parent": the_parent}
-            values = dict(name=rec.name, code=rec.code, parent=the_parent, geom=geom, source=source,
-                          generated=generated)
-            obj = Area.objects.filter(**lookup).first()
+            placed.append((i, rec, geom, the_parent))
+        _check_one_feature_each(placed)
+        matched: set[int] = set()
+        for _, rec, geom, the_parent in placed:
+            obj = Area.objects.filter(kind=kind, code=rec.code).first() if rec.code else None
+            if obj is None:
+                obj = Area.objects.filter(kind=kind, name=rec.name, parent=the_parent).first()
+                if obj is not None and rec.code and obj.code:
+                    report.warnings.append(f"{rec.name}: 代码由 {obj.code} 改为 {rec.code}")
+            values = dict(name=rec.name, parent=the_parent, geom=geom, source=source, generated=generated)
+            if rec.code:
+                values["code"] = rec.code
             if obj is None:
                 Area.objects.create(kind=kind, **values)
                 report.counts.created += 1
                 continue
+            if obj.pk in matched:  # pragma: no cover - _check_one_feature_each refuses this first
+                raise AreaImportError(f"{rec.name}: 与文件中另一个要素是同一区划")
+            matched.add(obj.pk)
+            if obj.name != rec.name or obj.parent_id != (the_parent.pk if the_parent else None):
+                other = Area.objects.filter(kind=kind, name=rec.name, parent=the_parent).exclude(pk=obj.pk).first()
+                if other is not None:
+                    raise AreaImportError(
+                        f"{rec.name}（代码 {rec.code}）: 代码相同的 {obj.name} 要改为此名，但同一上级下已有 {other.name}"
+                        f"（代码 {other.code or '无'}）")
             dirty = [k for k, v in values.items()
                      if (bytes(obj.geom.ewkb) != bytes(v.ewkb) if k == "geom" else getattr(obj, k) != v)]
             if dirty:

@@ -101,3 +101,113 @@ def test_self_intersecting_polygon_is_repaired_with_a_warning():
 def test_unknown_datum_is_refused(tmp_path):
     with pytest.raises(AreaReadError, match="未知坐标系"):
         read_areas(tmp_path / "x.geojson", name_field="n", crs="mars")
+
+
+SQUARE = [[[116.33, 39.99], [116.36, 39.99], [116.36, 40.01], [116.33, 40.01], [116.33, 39.99]]]
+SMALL = [[[116.34, 39.995], [116.35, 39.995], [116.35, 40.005], [116.34, 40.005], [116.34, 39.995]]]
+IN_XUEYUANLU = [[[116.345, 39.998], [116.350, 39.998], [116.350, 40.003], [116.345, 40.003], [116.345, 39.998]]]
+IN_XUEYUANLU_2 = [[[116.351, 39.998], [116.356, 39.998], [116.356, 40.003], [116.351, 40.003], [116.351, 39.998]]]
+
+
+def feature(props, coords):
+    return {"type": "Feature", "properties": props, "geometry": {"type": "Polygon", "coordinates": coords}}
+
+
+def areas_file(tmp_path, features, name="a.geojson"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                    encoding="utf-8")
+    return path
+
+
+def state():
+    return sorted(Area.objects.values_list("id", "kind", "name", "code", "parent_id"))
+
+
+@pytest.mark.parametrize(("features", "message"), [
+    ([None], "第 1 个要素不是 GeoJSON Feature"),
+    ({"a": 1}, "features 不是列表"),
+    ([feature({"n": "甲区"}, SQUARE), "x"], "第 2 个要素不是 GeoJSON Feature"),
+    ([{"type": "Feature", "properties": ["n"], "geometry": None}], "第 1 个要素的 properties 不是对象"),
+    ([feature({"n": "甲区"}, [[[116.3, 40], [116.4, 40], [116.4, 95], [116.3, 40.1], [116.3, 40]]])],
+     "要素 甲区 的坐标超出经纬度范围"),
+    ([feature({"n": "甲" * 101}, SQUARE)], "有 101 个字符，最长 100 个"),
+    ([feature({"n": "甲区", "c": "1" * 41}, SQUARE)], "有 41 个字符，最长 40 个"),
+    ([feature({"n": "新村区"}, SQUARE), feature({"n": "新村区"}, SMALL)], "第 1 个和第 2 个要素都叫 新村区"),
+    ([feature({"n": "同名区", "c": "990001"}, SQUARE), feature({"n": "同名区", "c": "990002"}, SMALL)],
+     "第 1 个和第 2 个要素都叫 同名区"),
+    ([feature({"n": "甲区", "c": "990001"}, SQUARE), feature({"n": "乙区", "c": "990001"}, SMALL)],
+     "第 1 个和第 2 个要素的代码都是 990001"),
+])
+def test_malformed_or_conflicting_features_are_refused_by_name(tmp_path, features, message):
+    path = tmp_path / "bad.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                    encoding="utf-8")
+    before = state()
+    with pytest.raises(CommandError, match=message):
+        call_command("import_areas", str(path), "--kind", "district", "--name-field", "n", "--code-field", "c")
+    assert state() == before
+
+
+def test_a_source_longer_than_its_column_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="来源说明有 201 个字符，最长 200 个"):
+        call_command("import_areas", str(areas_file(tmp_path, [feature({"n": "甲区"}, SQUARE)])), "--kind", "district",
+                     "--name-field", "n", "--source", "s" * 201)
+
+
+def test_a_district_whose_code_changed_is_updated_not_doubled(tmp_path, capsys):
+    args = ("--kind", "district", "--name-field", "n", "--code-field", "c")
+    call_command("import_areas", str(areas_file(tmp_path, [feature({"n": "改码区", "c": "990001"}, SQUARE)])), *args)
+    call_command("import_areas", str(areas_file(tmp_path, [feature({"n": "改码区", "c": "990009"}, SQUARE)], "b.geojson")),
+                 *args)
+    out = capsys.readouterr()
+    assert list(Area.objects.filter(name="改码区").values_list("code", flat=True)) == ["990009"]
+    assert "代码由 990001 改为 990009" in out.err and "新增 0，更新 1" in out.out
+
+
+def test_a_subdistrict_whose_code_changed_is_updated(tmp_path):
+    args = ("--kind", "subdistrict", "--name-field", "n", "--code-field", "c", "--parent", "110108")
+    call_command("import_areas", str(areas_file(tmp_path, [feature({"n": "测试街道", "c": "110108999"}, IN_XUEYUANLU)])),
+                 *args)
+    call_command("import_areas", str(areas_file(tmp_path, [feature({"n": "测试街道", "c": "110108998"}, IN_XUEYUANLU)],
+                                                "b.geojson")), *args)
+    assert list(Area.objects.filter(name="测试街道").values_list("code", flat=True)) == ["110108998"]
+
+
+def test_two_communities_of_one_name_under_one_subdistrict_are_refused(tmp_path):
+    path = areas_file(tmp_path, [feature({"n": "同名社区", "c": "110108001001"}, IN_XUEYUANLU),
+                                 feature({"n": "同名社区", "c": "110108001002"}, IN_XUEYUANLU_2)])
+    with pytest.raises(CommandError, match="都叫 同名社区（上级：学院路街道）"):
+        call_command("import_areas", str(path), "--kind", "community", "--name-field", "n", "--code-field", "c",
+                     "--parent", "学院路街道")
+
+
+def test_a_renamed_area_may_not_take_the_name_of_another(tmp_path):
+    args = ("--kind", "district", "--name-field", "n", "--code-field", "c")
+    call_command("import_areas", str(areas_file(tmp_path, [feature({"n": "甲测区", "c": "990101"}, SQUARE),
+                                                           feature({"n": "乙测区", "c": "990102"}, SMALL)])), *args)
+    before = state()
+    with pytest.raises(CommandError, match="已有 乙测区"):
+        call_command("import_areas", str(areas_file(tmp_path, [feature({"n": "乙测区", "c": "990101"}, SQUARE)],
+                                                    "b.geojson")), *args)
+    assert state() == before
+
+
+def test_a_file_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "bom.geojson"
+    data = {"type": "FeatureCollection", "features": [feature({"n": "甲区"}, SQUARE)]}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data, ensure_ascii=False).encode())
+    assert [r.name for r in read_areas(path, name_field="n")] == ["甲区"]
+
+
+def test_a_parent_name_used_at_two_levels_must_be_given_by_code(tmp_path):
+    haidian = Area.objects.get(kind=AreaKind.DISTRICT, code="110108")
+    Area.objects.create(kind=AreaKind.SUBDISTRICT, name="海淀区", parent=haidian, geom=haidian.geom)  # a 海淀 street
+    path = areas_file(tmp_path, [feature({"n": "测试社区"}, IN_XUEYUANLU)])
+    # a community hangs under a subdistrict: the district of that name is not a candidate
+    call_command("import_areas", str(path), "--kind", "community", "--name-field", "n", "--parent", "海淀区")
+    assert Area.objects.get(name="测试社区").parent.kind == AreaKind.SUBDISTRICT
+    Area.objects.create(kind=AreaKind.SUBDISTRICT, name="海淀区", parent=Area.objects.get(code="110106"),
+                        geom=haidian.geom)
+    with pytest.raises(CommandError, match="有 2 个区划叫 '海淀区'.*请用代码指定上级"):
+        call_command("import_areas", str(path), "--kind", "community", "--name-field", "n", "--parent", "海淀区")

@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from geodata.importers.areas import AreaReadError, read_areas
-from geodata.models import Area, AreaKind
-from geodata.services.area_import import AreaImportError, areas_import
+from geodata.models import AreaKind
+from geodata.selectors.areas import areas_by_code_or_name
+from geodata.services.area_import import PARENT_KINDS, AreaImportError, areas_import
 
 
 class Command(BaseCommand):
@@ -23,9 +24,15 @@ class Command(BaseCommand):
     def handle(self, *args, file, kind, name_field, code_field, crs, parent, source, **options):
         parent_area = None
         if parent:
-            parent_area = (Area.objects.filter(code=parent).first() or Area.objects.filter(name=parent).first())
-            if parent_area is None:
-                raise CommandError(f"找不到上级区划 {parent!r}")
+            found = areas_by_code_or_name(parent, kinds=PARENT_KINDS[kind])
+            if not found:
+                raise CommandError(f"找不到上级区划 {parent!r}（{AreaKind(kind).label}的上级须为"
+                                   f"{'/'.join(AreaKind(k).label for k in PARENT_KINDS[kind]) or '无'}）")
+            if len(found) > 1:
+                raise CommandError(f"有 {len(found)} 个区划叫 {parent!r}（"
+                                   + "、".join(f"{a.get_kind_display()} {a.code or '无代码'}" for a in found)
+                                   + "），请用代码指定上级")
+            parent_area = found[0]
         try:
             records = read_areas(file, name_field=name_field, code_field=code_field, crs=crs)
             report = areas_import(records=records, kind=kind, source=source or file.name, parent=parent_area)
