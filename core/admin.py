@@ -1,16 +1,21 @@
 """管理后台 page of the audit log (操作日志): searched and read by the roles that may view
 it (org.domain.permissions: "view_audit"), never added to, changed or deleted here (the
 database refuses that too: core.0001's triggers).
+
+A viewer sees the events said of records in their jurisdiction (core.selectors
+.events_in_areas); a district-wide viewer also those said of what lies in no area (the
+catalogue, the ground, the system's imports); a superuser the whole log.
 """
 from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html
 
-from org.admin import RoleAdmin
+from org.admin import RoleAdmin, district_wide_viewer, scope_ids
 
 from .domain.verbs import VERB_LABELS
 from .models import AuditEvent
+from .selectors import events_in_areas
 
 
 @admin.register(AuditEvent)
@@ -28,6 +33,12 @@ class AuditEventAdmin(RoleAdmin):
               "reason", "request_id")
     readonly_fields = fields
     show_full_result_count = False  # the log grows without end: no second COUNT(*) per page
+
+    def in_scope(self, request, queryset):
+        ids = scope_ids(request)
+        if ids is None:
+            return queryset
+        return events_in_areas(ids, queryset, unlinked=district_wide_viewer(request))
 
     @admin.display(description="操作", ordering="verb")
     def verb_label(self, obj):

@@ -26,7 +26,7 @@ from . import services
 from .domain.permissions import can
 from .domain.roles import ROLE_LABELS
 from .models import Agency, Officer, Team
-from .selectors import jurisdiction_area_ids
+from .selectors import district_wide, jurisdiction_area_ids
 
 admin.site.site_header = "街面巡查平台 管理后台"
 admin.site.site_title = "街面巡查平台 管理后台"
@@ -65,13 +65,30 @@ def scope_ids(request) -> list[int] | None:
     return request._admin_scope
 
 
+def district_wide_viewer(request) -> bool:
+    """Whether the viewer sees the whole district: a superuser, or an officer whose
+    jurisdiction is the district itself (not one of its subdistricts)."""
+    if request.user.is_superuser:
+        return True
+    if not hasattr(request, "_admin_district_wide"):
+        request._admin_district_wide = district_wide(viewer_officer(request))
+    return request._admin_district_wide
+
+
 class RoleAdmin(admin.ModelAdmin):
     """A ModelAdmin whose pages are open by role (`view_action`, `edit_action`; None
     means read-only) and whose rows are limited to the viewer's jurisdiction
-    (`scope_lookups`: the lookups that reach an area id, any one of which may match)."""
+    (`scope_lookups`: the lookups that reach an area id, any one of which may match).
+
+    Fails closed: rows that reach no area (a page without `scope_lookups`, or, with
+    `unlinked_to_district`, rows whose lookups are all empty) belong to the district as a
+    whole, so only a district-wide viewer (`district_wide_viewer`) sees them; a viewer
+    limited to a subdistrict sees none of them. A page whose rows are public by design says
+    so by overriding `in_scope`."""
     view_action = "manage_people"
     edit_action: str | None = "manage_people"
     scope_lookups: tuple[str, ...] = ()
+    unlinked_to_district = False
 
     def has_module_permission(self, request):
         return may(request, self.view_action)
@@ -93,13 +110,17 @@ class RoleAdmin(admin.ModelAdmin):
 
     def in_scope(self, request, queryset):
         ids = scope_ids(request)
-        if ids is None or not self.scope_lookups:
+        if ids is None:
             return queryset
+        if not self.scope_lookups:
+            return queryset if district_wide_viewer(request) else queryset.none()
         from django.db.models import Q
 
         condition = Q()
         for lookup in self.scope_lookups:
             condition |= Q(**{f"{lookup}__in": ids})
+        if self.unlinked_to_district and district_wide_viewer(request):
+            condition |= Q(**{f"{lookup}__isnull": True for lookup in self.scope_lookups})
         return queryset.filter(condition)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -43,6 +43,12 @@ def jurisdiction_area_ids(officer: Officer) -> list[int]:
     return area_descendant_ids(officer.jurisdiction_id)
 
 
+def district_wide(officer: Officer | None) -> bool:
+    """Whether the officer's jurisdiction is a whole district (an area without a parent): what
+    belongs to no subdistrict (the category catalogue, system events) is theirs to see and set."""
+    return officer is not None and Area.objects.filter(pk=officer.jurisdiction_id, parent__isnull=True).exists()
+
+
 _USER_JURISDICTION = descendants_sql(
     f"SELECT jurisdiction_id FROM {Officer._meta.db_table} WHERE user_id = %s AND active")
 

@@ -35,6 +35,9 @@ class CategoryAdmin(RoleAdmin):
         # The catalogue is versioned (patrol.domain.categories); new codes come with it.
         return False
 
+    def in_scope(self, request, queryset):
+        return queryset  # the catalogue lies in no area and is public (/api/v1/categories/)
+
     def save_model(self, request, obj, form, change):
         # The changeform runs in a transaction: the edit and its event commit together.
         changed = [f for f in form.changed_data if f in _CATEGORY_EDITABLE]
