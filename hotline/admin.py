@@ -1,5 +1,12 @@
 """管理后台 for 12345 complaints and their imports: read-only (imports go through the upload
-page or `manage.py import_hotline`, one audit event each), open to those who import them."""
+page or `manage.py import_hotline`, one audit event each), open to those who import them.
+
+Rows are limited to the viewer's jurisdiction as the API limits complaints
+(hotline.selectors.complaints): a complaint whose street office or located subdistrict lies
+in it, and, for a district-wide viewer, the complaints linked to no area. An import batch or
+queued import is its importer's: a subdistrict's supervisor sees those imported by someone of
+their jurisdiction; those of the command line, the demo or a superuser only the district's
+viewers (their reports quote rows of the whole file)."""
 from django.contrib.gis import admin
 
 from org.admin import RoleAdmin
@@ -17,6 +24,8 @@ class ComplaintAdmin(RoleAdmin, admin.GISModelAdmin):
     search_fields = ("order_no", "content", "address", "unit_name")
     date_hierarchy = "received_at"
     raw_id_fields = ("problem", "segment", "batch", "unit_area", "unit_agency", "area")
+    scope_lookups = ("unit_area_id", "area_id")
+    unlinked_to_district = True
 
 
 @admin.register(ImportBatch)
@@ -26,6 +35,8 @@ class ImportBatchAdmin(RoleAdmin):
     list_display = ("imported_at", "filename", "source", "imported_by", "total", "created", "updated", "unchanged",
                     "skipped", "located")
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
+    scope_lookups = ("imported_by__officer__jurisdiction_id",)
+    unlinked_to_district = True
 
 
 @admin.register(QueuedImport)
@@ -36,6 +47,8 @@ class QueuedImportAdmin(RoleAdmin):
     list_filter = ("status",)
     exclude = ("data",)  # the file itself: up to 10 MB
     readonly_fields = [f.name for f in QueuedImport._meta.fields if f.name != "data"]
+    scope_lookups = ("created_by__officer__jurisdiction_id",)
+    unlinked_to_district = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("data")

@@ -4,7 +4,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from tests.patrol.conftest import other_subdistrict  # noqa: F401  (a second office, with its own supervisor)
+from tests.patrol.conftest import as_user, other_subdistrict  # noqa: F401  (a second office, with its own supervisor)
 
 HEADERS = ["工单编号", "受理时间", "诉求内容", "诉求地址", "诉求类别", "承办单位", "承办科室", "承办人",
            "是否响应", "是否解决", "是否满意", "回访情况", "疑难"]
