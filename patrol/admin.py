@@ -1,4 +1,5 @@
-"""管理后台 pages of patrol: the category catalogue (district administrators edit it) and
+"""管理后台 pages of patrol: the category catalogue (district administrators read it; those of
+the whole district edit it, patrol.services.catalogue.may_edit_catalogue) and
 read-only pages of problems, outcomes and joint inspections.
 
 Problems, outcomes and inspections change only through their services (the API), where
@@ -13,7 +14,7 @@ from django.contrib import admin
 from org.admin import RoleAdmin
 
 from .models import Category, Inspection, Outcome, Problem
-from .services.catalogue import category_update
+from .services.catalogue import category_update, may_edit_catalogue
 
 _CATEGORY_EDITABLE = ("name", "big_class", "big_class_code", "agency_name", "deadline_hours", "active")
 
@@ -34,6 +35,10 @@ class CategoryAdmin(RoleAdmin):
     def has_add_permission(self, request):
         # The catalogue is versioned (patrol.domain.categories); new codes come with it.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # One catalogue serves the whole district: not for an admin of one subdistrict.
+        return super().has_change_permission(request, obj) and may_edit_catalogue(request.user)
 
     def in_scope(self, request, queryset):
         return queryset  # the catalogue lies in no area and is public (/api/v1/categories/)

@@ -3,6 +3,9 @@ from django.db import transaction
 
 from core import audit
 from core.domain.verbs import Verb
+from core.errors import Forbidden
+from org.domain.permissions import denial
+from org.selectors import district_wide, officer_of
 
 from ..domain.categories import CATALOGUE_VERSION, all_categories
 from ..models import Category
@@ -40,8 +43,34 @@ def categories_load() -> dict[str, int]:
     return counts
 
 
+def may_edit_catalogue(actor) -> bool:
+    """Whether `actor` may edit the catalogue: it serves every subdistrict of the district, so a
+    superuser or a district administrator whose jurisdiction is the whole district, not a
+    district administrator limited to one subdistrict."""
+    try:
+        catalogue_editor_check(actor)
+    except Forbidden:
+        return False
+    return True
+
+
+def catalogue_editor_check(actor) -> None:
+    """Forbidden unless `actor` may edit the catalogue (`may_edit_catalogue`)."""
+    if actor is not None and actor.is_authenticated and actor.is_active and actor.is_superuser:
+        return
+    officer = officer_of(actor)
+    why = denial(officer.role, "manage_people")
+    if why:
+        raise Forbidden(why)
+    if not district_wide(officer):
+        raise Forbidden("问题类别目录全区通用，只有全区辖区的区级管理员可以修改")
+
+
 def category_update(*, actor, category: Category, changes: dict) -> Category:
-    """A district administrator's edit of one catalogue entry, with its audit event."""
+    """A district administrator's edit of one catalogue entry, with its audit event.
+
+    Forbidden for anyone but a superuser or a district-wide district administrator."""
+    catalogue_editor_check(actor)
     changed = {k: v for k, v in changes.items() if getattr(category, k) != v}
     if not changed:
         return category

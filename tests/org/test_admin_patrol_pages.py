@@ -109,3 +109,29 @@ def test_an_officer_cannot_open_the_problem_pages_without_staff_status():
     client = Client()
     client.force_login(get_user_model().objects.get(username="officer1"))
     assert client.get("/admin/patrol/problem/").status_code == 302
+
+
+def test_a_district_admin_of_one_subdistrict_reads_but_cannot_edit_the_catalogue():
+    from core.errors import Forbidden
+    from patrol.services.catalogue import category_update
+
+    sub = Area.objects.get(kind=AreaKind.SUBDISTRICT, name="学院路街道")
+    user = get_user_model().objects.create_user("xy_admin", password="x", is_staff=True)
+    Officer.objects.create(user=user, name="街道管理员", role=Role.DISTRICT_ADMIN, jurisdiction=sub,
+                           agency=Agency.objects.get(name="学院路街道城管办"))
+    client = Client()
+    client.force_login(user)
+    category = Category.objects.get(name="积存垃圾渣土")
+    before = (category.name, category.deadline_hours, category.active)
+    listing = client.get("/admin/patrol/category/", {"q": "积存垃圾"})
+    assert listing.status_code == 200 and category in listing.context["cl"].result_list
+    page = client.get(f"/admin/patrol/category/{category.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # read-only
+    response = client.post(f"/admin/patrol/category/{category.pk}/change/",
+                           _category_body(category, name="改名", deadline_hours=1, active=""))
+    assert response.status_code == 403
+    with pytest.raises(Forbidden):
+        category_update(actor=user, category=category, changes={"deadline_hours": 1})
+    category.refresh_from_db()
+    assert (category.name, category.deadline_hours, category.active) == before
+    assert not AuditEvent.objects.filter(subject_type="patrol.category", subject_id=str(category.pk)).exists()
