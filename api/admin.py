@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
 from core import audit
@@ -58,7 +59,9 @@ class CredentialAdmin(admin.ModelAdmin):
         return False  # revoke instead: the row records who could call, until when
 
     # -- where: a district admin issues and sees credentials only for accounts whose officer
-    # profile lies inside their own jurisdiction (a superuser: all of them)
+    # profile lies inside their own jurisdiction (a superuser: all of them), and never for a
+    # superuser's account: a credential acts as its account, and a superuser's login is the
+    # superuser's to manage (org.services.officer_update refuses the same for passwords)
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         ids = scope_ids(request)
@@ -68,6 +71,8 @@ class CredentialAdmin(admin.ModelAdmin):
         if db_field.name == "user":
             ids = scope_ids(request)
             users = get_user_model().objects.filter(is_active=True).order_by("username")
+            if not request.user.is_superuser:
+                users = users.filter(is_superuser=False)
             kwargs["queryset"] = users if ids is None else users.filter(
                 officer__active=True, officer__jurisdiction_id__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -101,6 +106,8 @@ class CredentialAdmin(admin.ModelAdmin):
             audit.record(actor=request.user, verb=Verb.UPDATED, subject=obj,
                          after={f: form.cleaned_data.get(f) for f in form.changed_data})
             return
+        if obj.user.is_superuser and not request.user.is_superuser:
+            raise PermissionDenied("超级管理员账号的密钥只能由超级管理员签发")
         secret = obj.new_secret()
         super().save_model(request, obj, form, change)  # the admin's add view runs in one transaction
         obj.record_issued(by=request.user)

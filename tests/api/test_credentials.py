@@ -229,3 +229,25 @@ def test_a_district_admin_issues_keys_only_for_accounts_of_their_jurisdiction(cl
     choices = {label for _, label in page.context["adminform"].form.fields["user"].choices}
     assert "officer1" in choices  # 学院路街道
     assert "admin" not in choices  # the district's administrator: outside a street office's reach
+
+
+@pytest.mark.parametrize("model", [ApiToken, ApiKey])
+def test_a_district_admin_cannot_issue_a_credential_that_acts_as_a_superuser(model):
+    from geodata.models import Area, AreaKind
+    from org.models import Agency, Officer, Role
+    district_admin = get_user_model().objects.create_user("hd_admin", password="x", is_staff=True)
+    Officer.objects.create(user=district_admin, name="区管理员", role=Role.DISTRICT_ADMIN,
+                           agency=Agency.objects.get(name="海淀区城市管理委员会"),
+                           jurisdiction=Area.objects.get(kind=AreaKind.DISTRICT, code="110108"))
+    root = user("admin")
+    assert root.is_superuser and root.officer.jurisdiction.code == "110108"  # in the admin's jurisdiction
+    client = admin_client("hd_admin")
+    base = f"/admin/api/{model._meta.model_name}/"
+    choices = {label for _, label in client.get(base + "add/").context["adminform"].form.fields["user"].choices}
+    assert "officer1" in choices and "admin" not in choices
+    response = client.post(base + "add/", {"name": "冒充", "user": root.pk})
+    assert response.status_code == 200  # the form refuses the choice
+    assert not model.objects.filter(name="冒充").exists()
+    # a superuser still may
+    response = admin_client("admin").post(base + "add/", {"name": "超级", "user": root.pk})
+    assert response.status_code == 302 and model.objects.get(name="超级").user == root
