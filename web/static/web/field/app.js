@@ -290,7 +290,7 @@
     nearbyLayer.clearLayers();
     state.nearby.forEach((p) => {
       L.circleMarker([p.lat, p.lon], {radius: 9, color: "#111", weight: 2, fillColor: p.overdue ? "#b00020" : "#e07b00",
-                                       fillOpacity: 0.9}).bindTooltip(`#${p.id} ${p.category_name}`).addTo(nearbyLayer);
+                                       fillOpacity: 0.9}).bindTooltip(`#${p.id} ${esc(p.category_name)}`).addTo(nearbyLayer);
     });
     $("nearby-list").innerHTML = state.nearby.map((p) => {
       const step = fieldStep(p);
