@@ -2,8 +2,9 @@
 its write (it refuses to run outside one, so a service that forgets its transaction fails
 its tests instead of leaving a write without its event).
 
-The request id comes from core.middleware (the `X-Request-ID` a client sent, or a new
-one), so one tablet request can be followed from the access log to the rows it wrote.
+The request id comes from core.middleware (made by the server, never the client's, and
+sent back in `X-Request-ID`), so one tablet request can be followed from the access log to
+the rows it wrote.
 """
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """The audit log is append-only in the database itself, and is written inside the
 transaction of the write it records."""
+import re
+
 import pytest
 from django.db import DatabaseError, connection, models, transaction
 from django.test import Client
@@ -77,17 +79,24 @@ def test_recording_outside_a_transaction_is_a_bug():
         audit.record(actor=None, verb=Verb.IMPORTED, subject=("test.thing", 2))
 
 
-def test_a_request_id_reaches_the_events_of_the_request(db):
+def test_the_servers_request_id_reaches_the_events_of_the_request(db):
+    """The id in the log is made by the server, never the client's (which could reuse another
+    request's id); a client's own sane id comes back beside it, to match logs."""
     from django.contrib.auth import get_user_model
     client = Client()
     client.force_login(get_user_model().objects.get(username="officer1"))
     r = client.post("/api/v1/problems/", {"category": "积存垃圾渣土", "lat": 39.99912, "lon": 116.34636},
                     content_type="application/json", HTTP_X_REQUEST_ID="tablet-7-000123")
-    assert r.status_code == 201 and r["X-Request-ID"] == "tablet-7-000123"
+    assert r.status_code == 201 and r["X-Client-Request-ID"] == "tablet-7-000123"
+    assert re.fullmatch(r"[0-9a-f]{32}", r["X-Request-ID"])
     event = AuditEvent.objects.for_subject("patrol.problem", r.json()["id"]).get()
-    assert event.request_id == "tablet-7-000123" and event.actor.username == "officer1"
-    assert client.get("/api/v1/categories/", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"] != \
-        "bad id with spaces"
+    assert event.request_id == r["X-Request-ID"] and event.actor.username == "officer1"
+    again = client.post("/api/v1/problems/", {"category": "积存垃圾渣土", "lat": 39.99912, "lon": 116.34636},
+                        content_type="application/json", HTTP_X_REQUEST_ID=r["X-Request-ID"])  # a reused id
+    assert again.status_code == 201 and again["X-Request-ID"] != r["X-Request-ID"]
+    assert AuditEvent.objects.filter(request_id=r["X-Request-ID"]).count() == 1
+    bad = client.get("/api/v1/categories/", HTTP_X_REQUEST_ID="bad id with spaces")
+    assert bad["X-Request-ID"] != "bad id with spaces" and "X-Client-Request-ID" not in bad
 
 
 def test_every_api_error_is_problem_json_naming_the_field(db):
@@ -100,7 +109,7 @@ def test_every_api_error_is_problem_json_naming_the_field(db):
     assert r.status_code == 422 and r["Content-Type"] == "application/problem+json"
     body = r.json()
     assert (body["status"], body["code"], body["field"], body["request_id"]) == (422, "unprocessable", "category",
-                                                                                 "req-1")
+                                                                                 r["X-Request-ID"])
     assert body["errors"]["category"] == [body["detail"]]
     for response, status in ((APIClient().get("/api/v1/problems/"), 401),
                              (client.get("/api/v1/problems/999999/"), 404),

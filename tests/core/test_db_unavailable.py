@@ -58,7 +58,7 @@ def test_a_lost_connection_is_a_503_with_retry_after(url):
     body = r.json()
     assert body["detail"] == MESSAGE and body["status"] == 503 and body["code"] == "database_unavailable"
     assert body["field"] is None and body["errors"] == {"non_field_errors": [MESSAGE]}
-    assert body["request_id"] == r["X-Request-ID"] == "abc-1"  # the request id middleware still wraps it
+    assert body["request_id"] == r["X-Request-ID"] and r["X-Client-Request-ID"] == "abc-1"  # still wrapped
 
 
 @WITH
