@@ -2,7 +2,9 @@
 
 DATABASE_URL   postgis://user:pass@host:port/name (default: the local cluster that
                scripts/bootstrap.sh provisions)
-SECRET_KEY     required when DEBUG is off outside local use; a fixed dev key otherwise
+SECRET_KEY     set it in any deployment (required with SECURE_DEPLOYMENT); without it, a
+               random key made for this installation on its first start and kept in
+               SECRET_KEY_FILE (default var/secret_key, mode 0600)
 DEBUG          "1"/"true" to turn on
 ALLOWED_HOSTS  comma-separated
 STORAGE_SRID   the one metric CRS geometries are stored in (default EPSG:4548,
@@ -27,7 +29,15 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "local-only-insecure-key-set-SECRET_KEY-in-deployment"
+# A deployment sets SECRET_KEY; local use (`make run`) gets a random key of its own, made once
+# (config/secret_key.py). `check --deploy` warns about the latter and refuses a published key.
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+if SECRET_KEY_FROM_ENVIRONMENT or env_bool("SECURE_DEPLOYMENT", False):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")  # SECURE_DEPLOYMENT below refuses an empty one
+else:
+    from config.secret_key import installation_secret_key
+
+    SECRET_KEY = installation_secret_key(Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / "var" / "secret_key"))
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 STORAGE_SRID = int(os.environ.get("STORAGE_SRID", "4548"))
