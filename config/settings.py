@@ -124,9 +124,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # django_tasks_database_dbtaskresult table and run by `manage.py db_worker` (make run starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Passwords (officer logins set in the admin or the officer sheet, the admin's own): at least
+# 8 characters, not like the username or name, not a common password, not only digits.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (org/login.py, /login/ and /admin/login/): after this many failed attempts
+# for one username, or from one client IP, within LOGIN_LOCKOUT_MINUTES, further attempts are
+# refused until the window has passed. Counted in the database, so every worker sees them.
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
+LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "20"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
 LANGUAGE_CODE = "zh-hans"
 # The pages are written in Chinese only: LocaleMiddleware must not switch Django's own words

@@ -25,12 +25,14 @@ from geodata.models import Area
 from . import services
 from .domain.permissions import can
 from .domain.roles import ROLE_LABELS
+from .login import ThrottledAdminAuthenticationForm
 from .models import Agency, Officer, Team
 from .selectors import district_wide, jurisdiction_area_ids
 
 admin.site.site_header = "街面巡查平台 管理后台"
 admin.site.site_title = "街面巡查平台 管理后台"
 admin.site.index_title = "人员、类别与记录"
+admin.site.login_form = ThrottledAdminAuthenticationForm  # failed sign-ins lock out (org.login)
 
 
 # -- who is looking ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ defined once, in org.domain.roles.
 """
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .domain.roles import ROLE_CHOICES, ROLE_LABELS, Role
 
@@ -69,3 +70,18 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{ROLE_LABELS.get(self.role, self.role)}）"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in (web /login/ or /admin/login/): counted per username and per client
+    IP to lock out guessing (org.login); rows older than the lockout window are pruned."""
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "登录失败"
+        verbose_name_plural = "登录失败"
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -5,13 +5,15 @@ complaints next. A jurisdiction is an area of the tree and everything below it.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection
 
 from core.errors import Forbidden
 from geodata.models import Area
 from geodata.selectors.areas import area_ancestor_ids, area_descendant_ids, descendants_sql
 
-from .models import Officer
+from .models import LoginFailure, Officer
 
 
 def officer_of(user) -> Officer:
@@ -70,3 +72,26 @@ def user_jurisdiction_area_ids(user) -> list[int]:
 def team_serves(team, area: Area) -> bool:
     """Whether a team's area of responsibility includes `area` (a problem's subdistrict)."""
     return team.area_id in area_ancestor_ids(area)
+
+
+def login_window_start():
+    from django.conf import settings
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
+def login_locked(username: str, ip: str | None) -> bool:
+    """Whether sign-ins for `username`, or from `ip`, are locked: too many failures of either
+    within the lockout window (settings.LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_IP)."""
+    from django.conf import settings
+
+    recent = LoginFailure.objects.filter(at__gte=login_window_start())
+    if username and recent.filter(username=login_key(username)).count() >= settings.LOGIN_FAILURES_PER_USERNAME:
+        return True
+    return bool(ip) and recent.filter(ip=ip).count() >= settings.LOGIN_FAILURES_PER_IP
+
+
+def login_key(username: str) -> str:
+    """The name failures are counted under: case and surrounding spaces do not make a new one."""
+    return username.strip().lower()[:150]

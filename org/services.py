@@ -26,8 +26,8 @@ from geodata.models import Area
 from .domain import officer_sheet
 from .domain.permissions import denial
 from .domain.roles import ROLE_LABELS, Role
-from .models import Agency, Officer, Team
-from .selectors import jurisdiction_area_ids, officer_of
+from .models import Agency, LoginFailure, Officer, Team
+from .selectors import jurisdiction_area_ids, login_key, login_window_start, officer_of
 
 # Roles whose login may enter the admin (the pages check the role again); publishers
 # draft and publish the 未诉先办 lists there (publishing.admin).
@@ -342,3 +342,16 @@ def _resolve(row: officer_sheet.OfficerRow, scope: list[int] | None, errors: lis
     if len(errors) > before or bad:
         return None
     return area, agency, team
+
+
+# -- sign-in throttling (org.login) ------------------------------------------------------------
+
+def login_failure_record(*, username: str, ip: str | None) -> None:
+    """Count one failed sign-in; failures older than the lockout window are dropped."""
+    LoginFailure.objects.filter(at__lt=login_window_start()).delete()
+    LoginFailure.objects.create(username=login_key(username), ip=ip or None)
+
+
+def login_failures_clear(*, username: str) -> None:
+    """A successful sign-in: the username's failures no longer count (its IP's still do)."""
+    LoginFailure.objects.filter(username=login_key(username)).delete()

@@ -2,8 +2,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .login import LoginView
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", include("web.dashboard.urls")),
     path("field/", include("web.field.urls")),

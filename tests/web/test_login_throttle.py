@@ -1,0 +1,58 @@
+"""Failed sign-ins are throttled on the pages' login and the 管理后台's: per username and per
+client IP, in the database (every worker counts the same), with a Chinese reason."""
+import pytest
+from django.test import Client, override_settings
+
+from org.models import LoginFailure
+
+pytestmark = pytest.mark.django_db
+
+LOCKED = "登录失败次数过多"
+
+
+def _post(url: str, username: str, password: str, ip: str = "10.0.0.1"):
+    return Client(REMOTE_ADDR=ip).post(url, {"username": username, "password": password})
+
+
+@pytest.mark.parametrize("url, username", [("/login/", "supervisor1"), ("/admin/login/", "admin")])
+@override_settings(LOGIN_FAILURES_PER_USERNAME=5, LOGIN_FAILURES_PER_IP=100)
+def test_a_username_is_locked_after_too_many_wrong_passwords(url, username):
+    for i in range(5):
+        response = _post(url, username, f"guess{i}")
+        assert response.status_code == 200 and LOCKED not in response.content.decode()
+    # locked now: even the right password, and from another address
+    locked = _post(url, username, "patrol-demo", ip="10.0.0.2")
+    assert locked.status_code in (200, 429) and LOCKED in locked.content.decode()
+    assert "_auth_user_id" not in locked.wsgi_request.session
+    if url == "/login/":
+        assert locked.status_code == 429
+    # other users sign in as before
+    assert _post(url, "admin" if username != "admin" else "supervisor1", "patrol-demo").status_code in (200, 302)
+    LoginFailure.objects.all().delete()  # the window has passed
+    assert _post(url, username, "patrol-demo").status_code == 302
+
+
+@override_settings(LOGIN_FAILURES_PER_USERNAME=100, LOGIN_FAILURES_PER_IP=10)
+def test_one_address_trying_many_usernames_is_locked():
+    for i in range(10):
+        assert _post("/login/", f"user{i}", "wrong", ip="10.9.9.9").status_code == 200
+    response = _post("/login/", "supervisor1", "patrol-demo", ip="10.9.9.9")
+    assert response.status_code == 429 and LOCKED in response.content.decode()
+    assert _post("/login/", "supervisor1", "patrol-demo", ip="10.9.9.8").status_code == 302
+
+
+@override_settings(LOGIN_FAILURES_PER_USERNAME=3, LOGIN_FAILURES_PER_IP=100)
+def test_a_successful_sign_in_clears_the_usernames_failures_and_case_does_not_dodge_them():
+    _post("/login/", "supervisor1", "wrong")
+    _post("/login/", "SUPERVISOR1", "wrong")
+    assert _post("/login/", "supervisor1", "patrol-demo").status_code == 302
+    assert not LoginFailure.objects.filter(username="supervisor1").exists()
+    for _ in range(3):
+        _post("/login/", " Supervisor1", "wrong")
+    assert _post("/login/", "supervisor1", "patrol-demo").status_code == 429
+
+
+def test_the_default_limits_stop_a_hundred_guesses():
+    codes = [_post("/login/", "supervisor1", f"guess{i}").status_code for i in range(100)]
+    assert 429 in codes and codes.count(200) <= 20
+    assert _post("/login/", "supervisor1", "patrol-demo").status_code == 429
