@@ -8,8 +8,9 @@ saying which.
 """
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, TokenAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
 
 from .models import ApiKey, ApiToken
 
@@ -43,3 +44,39 @@ class ApiKeyAuthentication(BaseAuthentication):
         if api_key is None or not api_key.active or not api_key.user.is_active:
             return None
         return (api_key.user, api_key)
+
+
+#: The header the field app sends with each queued item: the officer (org.Officer id) who made it.
+FIELD_OFFICER_HEADER = "X-Field-Officer"
+
+
+class OtherOfficer(exceptions.AuthenticationFailed):
+    """A 401 with its own code: the session is someone else's than the item's officer."""
+    problem_code = "other_officer"
+
+
+class FieldSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication, plus the field app's check of who made what it sends.
+
+    The tablet's outbox keeps each item with the officer who made it and sends it with
+    ``X-Field-Officer: <officer id>``. A browser holds one session for all its tabs: when
+    another tab signed in as someone else, the session no longer belongs to the item's
+    officer, and the item is refused (401, code ``other_officer``) rather than written under
+    the other person's name; the app keeps it until its officer signs in again. Requests
+    without the header (the dashboard, API clients) are not affected.
+    """
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        claimed = request._request.headers.get(FIELD_OFFICER_HEADER)
+        if result is None or claimed is None:
+            return result
+        officer = getattr(result[0], "officer", None)
+        if officer is None or str(officer.pk) != claimed.strip():
+            raise OtherOfficer("本浏览器当前登录的是另一账号：这条记录须由记录它的账号登录后发送")
+        return result
+
+
+class FieldSessionScheme(SessionScheme):
+    """In the OpenAPI schema the session is the session (cookieAuth), as before."""
+    target_class = "api.auth.FieldSessionAuthentication"

@@ -180,7 +180,7 @@ REST_FRAMEWORK = {
     # "WWW-Authenticate: Token" (a 403 when the session came first), and so is a revoked token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.auth.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.auth.FieldSessionAuthentication",  # the session, and the field app's X-Field-Officer
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # /api/v1/ speaks JSON; the photo uploads take multipart (their views say so), Open311

@@ -52,11 +52,12 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or NON_FIELD: [str(detail)]}
 
 
-def problem(status: int, errors: dict[str, list[str]], *, headers: dict | None = None) -> Response:
+def problem(status: int, errors: dict[str, list[str]], *, headers: dict | None = None,
+            code: str | None = None) -> Response:
     field = next((f for f in errors if f != NON_FIELD), None)
     detail = next((m for messages in errors.values() for m in messages), TITLES.get(status, ""))
     body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status,
-            "code": CODES.get(status, "error"), "detail": detail, "field": field, "errors": errors,
+            "code": code or CODES.get(status, "error"), "detail": detail, "field": field, "errors": errors,
             "request_id": current_request_id() or None}
     return Response(body, status=status, headers=headers, content_type=PROBLEM_JSON)
 
@@ -82,7 +83,8 @@ def handle(exc, context):
         errors = _flatten(exc.detail)
     else:
         errors = {NON_FIELD: [str(exc.detail)]}
-    return problem(status, errors, headers=headers or None)
+    # An exception may name a finer code than its status's (api.auth.OtherOfficer).
+    return problem(status, errors, headers=headers or None, code=getattr(exc, "problem_code", None))
 
 
 __all__ = ["Conflict", "Forbidden", "NotFound", "PROBLEM_JSON", "handle", "problem"]

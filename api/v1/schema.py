@@ -22,7 +22,8 @@ PROBLEM_SCHEMA = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "code": {"type": "string", "description": "invalid / unprocessable / not_authenticated / forbidden / "
-                                                  "not_found / conflict / too_large / throttled …"},
+                                                  "not_found / conflict / too_large / throttled / "
+                                                  "other_officer（X-Field-Officer 与当前登录账号不符）…"},
         "detail": {"type": "string"},
         "field": {"type": ["string", "null"], "description": "出错的字段；空：整个请求"},
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
