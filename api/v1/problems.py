@@ -18,6 +18,7 @@ from core.domain.verbs import VERB_LABELS
 from core.models import AuditEvent
 from geodata.services.geometry import to_wgs84
 from org.selectors import officer_of
+from patrol.domain.outcomes import FINE_DECIMAL_PLACES, FINE_MAX_DIGITS, MAX_CASE_NUMBER, MAX_SEIZED_ITEMS
 from patrol.domain.workflow import STATUS_LABELS, is_overdue
 from patrol.models import Category, Outcome, Problem, ProblemPhoto
 from patrol.models.problems import PhotoKind, Source
@@ -173,10 +174,11 @@ class OutcomeInput(serializers.Serializer):
     kinds = serializers.ListField(child=serializers.CharField(max_length=10), min_length=1, max_length=4)
     target_kind = serializers.CharField(max_length=30)
     count = serializers.IntegerField(min_value=1, max_value=100000)
-    fine_amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    fine_amount = serializers.DecimalField(max_digits=FINE_MAX_DIGITS, decimal_places=FINE_DECIMAL_PLACES,
+                                           required=False, allow_null=True)
     points = serializers.IntegerField(required=False, allow_null=True)
-    seized_items = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    case_number = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    seized_items = serializers.CharField(required=False, allow_blank=True, max_length=MAX_SEIZED_ITEMS, default="")
+    case_number = serializers.CharField(required=False, allow_blank=True, max_length=MAX_CASE_NUMBER, default="")
     notes = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     corrects = serializers.IntegerField(required=False, allow_null=True)
 

@@ -48,6 +48,12 @@ FIELD_LABELS = {
 
 # A driving licence holds 12 points per scoring period; no single offence takes more.
 MAX_LICENCE_POINTS = 12
+# The particulars' sizes (Outcome's columns; the API refuses longer ones, the field app's
+# dialog does not let them be typed): a case number, the seized items, a fine of ≤ 10 digits.
+MAX_CASE_NUMBER = 50
+MAX_SEIZED_ITEMS = 500
+FINE_MAX_DIGITS = 10
+FINE_DECIMAL_PLACES = 2
 
 
 def _by_label(enum, label: str, what: str):

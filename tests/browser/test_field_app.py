@@ -342,3 +342,103 @@ def test_a_shared_tablet_never_sends_one_officers_work_under_anothers_name(live_
     assert watch.off_host() == set(), f"requests left the machine: {watch.off_host()}"
     assert watch.errors == []
     context.close()
+
+
+ITEMS = "async () => (await window.fieldApp.outbox.list()).map(i => [i.kind, i.state, i.status || null, i.message])"
+LONG_CASE_NUMBER = "京海城执罚字〔2025〕第0001234号-学院路街道综合行政执法队-补充编号ABCDEFGHIJ-补充编号ABCDEFGHIJ"
+
+
+def test_an_item_the_server_refuses_as_invalid_is_kept_to_fix_and_does_not_hold_up_the_rest(live_server, browser):
+    _demo()
+    officer = get_user_model().objects.get(username="officer1")
+    near, _ = problem_create(actor=officer, category_code="0502", lat=HERE["latitude"], lon=HERE["longitude"],
+                             description="门店在便道摆放货架")
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    # The dialog takes no more than the server does.
+    page.locator("[data-tab=nearby][role=tab]").click()
+    page.locator(f"#nearby-list [data-outcome='{near.id}']").click()
+    page.locator("#outcome-kinds button", has_text="立案处罚").click()
+    assert page.locator("#outcome-particulars input[name=case_number]").get_attribute("maxlength") == "50"
+    page.locator("#outcome-cancel").click()
+    # An outcome queued with a case number too long (an older release's dialog), then a report.
+    page.evaluate("""([problem, caseNumber]) => window.fieldApp.outbox.add("outcome", {problem, body: {
+        problem, kinds: ["立案处罚"], target_kind: "店外经营", count: 1, case_number: caseNumber}})""",
+                  [near.id, LONG_CASE_NUMBER])
+    _report(page, "积存垃圾渣土", "400之后排队的上报")
+    _eventually(lambda: Problem.objects.filter(description="400之后排队的上报").exists())
+    page.locator("[data-tab=outbox][role=tab]").click()
+    conflict = page.locator("#outbox-list li.conflict")
+    conflict.wait_for()
+    assert page.evaluate(ITEMS) == [["outcome", "conflict", 400, "请确保这个字段不能超过 50 个字符。"]]
+    assert "请确保这个字段不能超过 50 个字符" in conflict.inner_text()
+    # The officer fixes the case number and sends it again.
+    conflict.locator("[data-edit]").click()
+    page.locator("#outcome-dialog[open]").wait_for()
+    case_number = page.locator("#outcome-particulars input[name=case_number]")
+    assert case_number.input_value() == LONG_CASE_NUMBER
+    assert "50" in page.locator("#outcome-error").inner_text()  # the server's words, in the dialog
+    case_number.fill("京海城执罚字〔2025〕第0001234号")
+    page.locator("#outcome-save").click()
+    _wait_pending(page, 0)
+    assert Outcome.objects.get(problem=near).case_number == "京海城执罚字〔2025〕第0001234号"
+    assert watch.off_host() == set()
+    assert len(watch.errors) == 1 and "400" in watch.errors[0], watch.errors  # the refused answer
+    context.close()
+
+
+def test_a_tab_never_sends_its_officers_work_under_the_session_another_tab_signed_in(live_server, browser):
+    _demo()
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    tab1 = context.new_page()
+    _sign_in(tab1, live_server.url, "officer1", "/field/")
+    _open_app(tab1)
+    tab2 = context.new_page()
+    tab2.goto(f"{live_server.url}/dashboard/")
+    tab2.locator("form[action='/logout/'] button").click()
+    _sign_in(tab2, live_server.url, "officer2", "/field/")
+    # Back in tab 1, still 王队员's page, a report: held, not written under officer2's name.
+    _report(tab1, "积存垃圾渣土", "标签页一上报")
+    tab1.wait_for_function("document.getElementById('position-status').textContent.includes('另一账号')")
+    assert tab1.evaluate(ITEMS) == [["report", "pending", None, "本机当前登录的是另一账号：记录它的账号重新登录后发送"]]
+    assert not Problem.objects.filter(description="标签页一上报").exists()
+    # officer1 signs in again: sent, under officer1's name.
+    tab2.goto(f"{live_server.url}/dashboard/")
+    tab2.locator("form[action='/logout/'] button").click()
+    _sign_in(tab2, live_server.url, "officer1", "/field/")
+    tab1.evaluate("window.fieldApp.flush()")
+    _eventually(lambda: Problem.objects.filter(description="标签页一上报").exists())
+    assert Problem.objects.get(description="标签页一上报").reporter.username == "officer1"
+    assert watch.off_host() == set()
+    context.close()
+
+
+def test_a_full_device_says_so_and_keeps_the_gps_fixes_in_memory(live_server, browser):
+    _demo()
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.evaluate("""() => { window.realAdd = IDBObjectStore.prototype.add;
+        IDBObjectStore.prototype.add = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); }; }""")
+    _report(page, "积存垃圾渣土", "存储已满时上报")
+    page.wait_for_function("document.getElementById('report-error').textContent.includes('本机存储已满')")
+    assert page.locator("#note").input_value() == "存储已满时上报"  # the form is kept to try again
+    fixes = """async () => { const s = window.fieldApp.state; s.onDutyShift = {id: 1};
+        s.fixes = [{t: new Date().toISOString(), lat: 39.999, lon: 116.346, accuracy_m: 5, speed_mps: null, heading_deg: null},
+                   {t: new Date().toISOString(), lat: 39.9991, lon: 116.346, accuracy_m: 5, speed_mps: null, heading_deg: null}];
+        await window.fieldApp.batchFixes();
+        return {inMemory: s.fixes.length, inOutbox: (await window.fieldApp.outbox.list()).length,
+                status: document.getElementById('position-status').textContent}; }"""
+    full = page.evaluate(fixes)
+    assert full["inMemory"] == 2 and full["inOutbox"] == 0 and "本机存储已满" in full["status"], full
+    # Room again: the next batch saves them, and only then are they taken out of memory.
+    page.evaluate("""async () => { IDBObjectStore.prototype.add = window.realAdd;
+        window.fieldApp.flush = () => null; await window.fieldApp.batchFixes(); }""")
+    after = page.evaluate("""async () => ({inMemory: window.fieldApp.state.fixes.length,
+        queued: (await window.fieldApp.outbox.list()).filter(i => i.kind === 'fixes').map(i => i.payload.fixes.length)})""")
+    assert after == {"inMemory": 0, "queued": [2]}, after
+    assert watch.off_host() == set()
+    context.close()

@@ -23,7 +23,15 @@ from django.views.decorators.cache import never_cache
 from hotline.selectors.hotspots import next_week_focus
 from org.domain.permissions import can
 from org.domain.roles import ROLE_LABELS
-from patrol.domain.outcomes import OutcomeKind, TargetKind
+from patrol.domain.outcomes import (
+    FINE_DECIMAL_PLACES,
+    FINE_MAX_DIGITS,
+    MAX_CASE_NUMBER,
+    MAX_LICENCE_POINTS,
+    MAX_SEIZED_ITEMS,
+    OutcomeKind,
+    TargetKind,
+)
 from patrol.selectors.field import category_usage
 from web.access import officer_page
 
@@ -48,6 +56,15 @@ SHELL_ASSETS = [
 
 
 FIELD_FOCUS = 5  # focus segments shown on the tablet
+
+_FINE_STEP = 10 ** -FINE_DECIMAL_PLACES
+PARTICULAR_LIMITS = {
+    "fine_amount": {"min": _FINE_STEP, "max": round(10 ** (FINE_MAX_DIGITS - FINE_DECIMAL_PLACES) - _FINE_STEP,
+                                                      FINE_DECIMAL_PLACES), "step": _FINE_STEP},
+    "points": {"min": 1, "max": MAX_LICENCE_POINTS, "step": 1},
+    "seized_items": {"maxlength": MAX_SEIZED_ITEMS},
+    "case_number": {"maxlength": MAX_CASE_NUMBER},
+}
 
 
 @cache
@@ -76,6 +93,9 @@ def app(request):
                        for c, common in field_category_order(category_usage(officer))],
         "outcome_kinds": [{"label": k.label, "penalty": k.is_penalty, "requires": list(k.requires)} for k in OutcomeKind],
         "target_kinds": [{"label": t.label, "measure": t.measure} for t in TargetKind],
+        # The server's limits on the particulars, as input attributes: what the dialog lets be
+        # typed is what the API takes (a refused outcome waits in the outbox as a conflict).
+        "particulars": PARTICULAR_LIMITS,
         "urls": {
             "problems": reverse("problems"), "problem": reverse("problem", args=[0]),
             "photos": reverse("problem-photos", args=[0]), "outcomes": reverse("problem-outcomes", args=[0]),

@@ -19,7 +19,8 @@
   const FIELD_ROLES = ["officer", "team_lead"];
   const FIX_BATCH_MS = 30000;
   const state = {position: null, pin: null, pinMoved: false, category: null, photos: [], nearby: [], shifts: [],
-                 onDutyShift: null, fixes: [], wakeLock: null, outcomeFor: null, outcomeKinds: new Set()};
+                 onDutyShift: null, fixes: [], batching: false, wakeLock: null, outcomeFor: null, outcomeEdit: null,
+                 outcomeKinds: new Set()};
   let outbox = null;
   let reportMap = null, reportPin = null, nearbyMap = null, nearbyLayer = null;
 
@@ -87,7 +88,8 @@
           <span class="muted">${esc(new Date(item.created).toLocaleString("zh-CN"))}</span></div>
         ${item.officer !== config.officer.id ? '<div class="muted">由其他账号记录：该账号在本机登录后发送</div>' : ""}
         ${item.message ? `<div class="${item.state === "conflict" ? "error" : "muted"}">${esc(item.message)}</div>` : ""}
-        ${item.state === "conflict" ? `<div class="actions"><button type="button" data-retry="${item.id}">重试</button>
+        ${item.state === "conflict" ? `<div class="actions">${item.kind === "outcome"
+          ? `<button type="button" data-edit="${item.id}">修改后重发</button>` : ""}<button type="button" data-retry="${item.id}">重试</button>
           <button type="button" data-discard="${item.id}">放弃这条记录</button></div>` : ""}
       </li>`).join("");
   }
@@ -95,6 +97,13 @@
   async function flush() {
     if (!online()) return;
     await outbox.flush();
+  }
+
+  /** What to tell the officer when the outbox could not keep a record (the device is full). */
+  function notSaved(err) {
+    return err && err.name === "QuotaExceededError"
+      ? "本机存储已满，记录未能保存：请联网发送待发送的记录，或清理本机空间后再试"
+      : `记录未能保存在本机（${err && err.message ? err.message : err}）：请重试`;
   }
 
   // -- position, the report map and the location text ------------------------------------------
@@ -221,7 +230,12 @@
     const payload = {category: state.category, category_name: cat ? cat.name : state.category,
                      lat: Number(state.pin.lat.toFixed(7)), lon: Number(state.pin.lon.toFixed(7)),
                      description: $("note").value.trim(), source: "patrol"};
-    await outbox.add("report", payload, state.photos);
+    try {
+      await outbox.add("report", payload, state.photos);
+    } catch (err) {
+      $("report-error").textContent = notSaved(err);  // the form is kept as it is
+      return;
+    }
     state.photos = [];
     $("photo-previews").innerHTML = "";
     $("photo-input").value = "";
@@ -306,8 +320,9 @@
   }
 
   // -- outcomes and steps -----------------------------------------------------------------------
-  function openOutcome(problemId) {
+  function openOutcome(problemId, editing) {
     state.outcomeFor = problemId;
+    state.outcomeEdit = editing ? editing.id : null;  // an outbox item refused by the server, being fixed
     state.outcomeKinds = new Set();
     $("outcome-problem").textContent = `#${problemId}`;
     $("outcome-kinds").innerHTML = config.outcome_kinds.map((k) =>
@@ -317,7 +332,22 @@
     $("outcome-count").value = "1";
     $("outcome-particulars").innerHTML = "";
     $("outcome-error").textContent = "";
+    if (editing) {
+      const body = editing.payload.body;
+      body.kinds.forEach(toggleKind);
+      $("outcome-target").value = body.target_kind;
+      $("outcome-count").value = String(body.count);
+      $("outcome-particulars").querySelectorAll("input").forEach((input) => {
+        if (body[input.name] != null) input.value = body[input.name];
+      });
+      $("outcome-error").textContent = editing.message || "";
+    }
     $("outcome-dialog").showModal();
+  }
+
+  async function editItem(id) {
+    const item = (await outbox.list()).find((i) => i.id === id);
+    if (item && item.kind === "outcome") openOutcome(item.payload.problem, item);
   }
 
   const PARTICULARS = {fine_amount: ["罚款金额（元）", "number"], points: ["扣分", "number"],
@@ -327,8 +357,10 @@
     if (state.outcomeKinds.has(label)) state.outcomeKinds.delete(label); else state.outcomeKinds.add(label);
     document.querySelectorAll("[data-kind]").forEach((b) => b.setAttribute("aria-pressed", String(state.outcomeKinds.has(b.dataset.kind))));
     const needed = config.outcome_kinds.filter((k) => state.outcomeKinds.has(k.label)).flatMap((k) => k.requires);
+    const limits = (name) => Object.entries((config.particulars || {})[name] || {})
+      .map(([attr, value]) => ` ${attr}="${esc(value)}"`).join("");
     $("outcome-particulars").innerHTML = needed.map((name) =>
-      `<label>${PARTICULARS[name][0]} <input name="${name}" type="${PARTICULARS[name][1]}" required></label>`).join("");
+      `<label>${PARTICULARS[name][0]} <input name="${name}" type="${PARTICULARS[name][1]}"${limits(name)} required></label>`).join("");
   }
 
   async function saveOutcome(event) {
@@ -339,16 +371,30 @@
     const body = {problem: state.outcomeFor, kinds: config.outcome_kinds.map((k) => k.label).filter((l) => state.outcomeKinds.has(l)),
                   target_kind: $("outcome-target").value, count};
     for (const input of $("outcome-particulars").querySelectorAll("input")) {
-      if (!input.value.trim()) { $("outcome-error").textContent = `请填写${input.parentElement.firstChild.textContent.trim()}`; return; }
+      const label = input.parentElement.firstChild.textContent.trim();
+      if (!input.value.trim()) { $("outcome-error").textContent = `请填写${label}`; return; }
+      if (!input.checkValidity()) { $("outcome-error").textContent = `${label}：${input.validationMessage}`; return; }
       body[input.name] = input.type === "number" ? Number(input.value) : input.value.trim();
     }
-    await outbox.add("outcome", {problem: state.outcomeFor, body});
+    try {
+      if (state.outcomeEdit) await outbox.amend(state.outcomeEdit, {problem: state.outcomeFor, body});
+      else await outbox.add("outcome", {problem: state.outcomeFor, body});
+    } catch (err) {
+      $("outcome-error").textContent = notSaved(err);
+      return;
+    }
+    state.outcomeEdit = null;
     $("outcome-dialog").close();
     flush();
   }
 
   async function step(problemId, to, from) {
-    await outbox.add("transition", {problem: problemId, body: {to, expected_status: from}});
+    try {
+      await outbox.add("transition", {problem: problemId, body: {to, expected_status: from}});
+    } catch (err) {
+      $("nearby-status").textContent = notSaved(err);
+      return;
+    }
     const p = state.nearby.find((x) => x.id === problemId);
     if (p) { p.status = to; p.status_label = STATUS_LABELS[to]; renderNearby(); }
     flush();
@@ -407,14 +453,29 @@
   }
 
   async function batchFixes() {
-    if (!state.onDutyShift || !state.fixes.length) return;
-    const fixes = state.fixes.splice(0, 2000);
-    await outbox.add("fixes", {shift: state.onDutyShift.id, device_id: deviceId(), fixes});
+    if (!state.onDutyShift || !state.fixes.length || state.batching) return;
+    state.batching = true;
+    // Saved first, then taken out of memory: a full device keeps them here for the next batch.
+    const fixes = state.fixes.slice(0, 2000);
+    try {
+      await outbox.add("fixes", {shift: state.onDutyShift.id, device_id: deviceId(), fixes});
+      state.fixes.splice(0, fixes.length);
+    } catch (err) {
+      $("position-status").textContent = `定位点暂未保存（${state.fixes.length} 个）：${notSaved(err)}`;
+      return;
+    } finally {
+      state.batching = false;
+    }
     flush();
   }
 
   async function shiftAction(kind, id) {
-    await outbox.add(kind, {shift: id});
+    try {
+      await outbox.add(kind, {shift: id});
+    } catch (err) {
+      $("shift-status").textContent = notSaved(err);
+      return;
+    }
     await flush();
     loadShifts();
   }
@@ -430,6 +491,7 @@
       else if (t.dataset.step) step(Number(t.dataset.step), t.dataset.to, t.dataset.from);
       else if (t.dataset.kind && t.closest("#outcome-kinds")) toggleKind(t.dataset.kind);
       else if (t.dataset.retry) outbox.retry(Number(t.dataset.retry));
+      else if (t.dataset.edit) editItem(Number(t.dataset.edit));
       else if (t.dataset.discard && confirm("放弃后这条记录将从本机删除，且不会发送。确定放弃？")) outbox.discard(Number(t.dataset.discard));
       else if (t.dataset.shiftStart) shiftAction("shift_start", Number(t.dataset.shiftStart));
       else if (t.dataset.shiftEnd) shiftAction("shift_end", Number(t.dataset.shiftEnd));
@@ -437,7 +499,7 @@
     $("photo-input").addEventListener("change", (e) => addPhotos(Array.from(e.target.files)));
     $("report-submit").addEventListener("click", submitReport);
     $("outcome-form").addEventListener("submit", saveOutcome);
-    $("outcome-cancel").addEventListener("click", () => $("outcome-dialog").close());
+    $("outcome-cancel").addEventListener("click", () => { state.outcomeEdit = null; $("outcome-dialog").close(); });
     $("count-minus").addEventListener("click", () => { $("outcome-count").value = Math.max(1, (parseInt($("outcome-count").value, 10) || 1) - 1); });
     $("count-plus").addEventListener("click", () => { $("outcome-count").value = (parseInt($("outcome-count").value, 10) || 0) + 1; });
     window.addEventListener("online", () => { showNet(); flush(); describeSoon(); });
@@ -452,6 +514,9 @@
       csrf: config.csrf, urls: config.urls, officer: config.officer.id,
       onChange: () => { showCount(); renderOutbox(); },
       onSignedOut: () => { $("position-status").textContent = "登录已过期：请重新登录后发送待发送的记录"; },
+      onOtherOfficer: () => {
+        $("position-status").textContent = `本浏览器已由另一账号登录：${config.officer.name}的记录暂不发送，请以${config.officer.name}的账号重新登录`;
+      },
     });
     categoryButtons();
     renderFocus();

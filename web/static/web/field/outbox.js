@@ -9,16 +9,22 @@
  * Items are sent oldest first, one at a time. What happens to an item after an answer:
  *   2xx                      → done, removed (a report first records its new problem id, then
  *                               sends each photo under its own key, then is removed);
- *   no answer / 5xx / 429    → stays pending; sending stops until the next attempt;
+ *   no answer / 5xx / 408 / 429 → stays pending (a 5xx with the server's words); sending stops
+ *                               until the next attempt;
  *   401 (signed out)         → stays pending; the app asks the officer to sign in again;
  *   another officer's item   → stays pending until that officer signs in on this tablet (a shared
- *                               tablet never sends one person's work under another's name);
- *   409, 422, 403, 404       → the server refused it (e.g. the problem was closed meanwhile):
- *                               kept as a conflict with the server's words, shown to the
- *                               officer, who may retry it or set it aside. Never dropped silently.
+ *                               tablet never sends one person's work under another's name). Each
+ *                               item carries its officer and is sent with `X-Field-Officer`; when
+ *                               the browser's session now belongs to someone else (another tab
+ *                               signed in as them) the server answers 401 `other_officer` and the
+ *                               item waits, as when signed out;
+ *   any other 4xx (400, 403, 404, 409, 413, 422 …) → the item's own problem (a field too long,
+ *                               the problem closed meanwhile): kept as a conflict with the
+ *                               server's words, shown to the officer, who may retry it or set it
+ *                               aside; the items behind it are sent. Never dropped silently.
  *
  * FieldOutbox.open() → outbox with add(kind, payload, photos), list(), count(), flush(),
- * retry(id), discard(id); it calls onChange() after every change.
+ * retry(id), amend(id, payload), discard(id); it calls onChange() after every change.
  */
 (function () {
   "use strict";
@@ -61,6 +67,12 @@
 
   class Unreachable extends Error {}
   class SignedOut extends Error {}
+  class OtherOfficer extends Error {}  // the session is now another officer's (another tab signed in)
+
+  /** The header naming who made an item; the API refuses it under anyone else's session. */
+  const OFFICER_HEADER = "X-Field-Officer";
+  // Answers that say "not now", not "not this": the item waits and is sent again as it is.
+  const TRY_LATER = [408, 429];
 
   class Refused extends Error {
     constructor(status, message) { super(message); this.status = status; }
@@ -68,16 +80,20 @@
 
   async function answer(response) {
     if (response.ok) return response.status === 204 ? {} : response.json();
-    let message = `服务器拒绝（${response.status}）`;
+    const status = response.status;
+    let message = status >= 500 ? `服务器暂时无法处理（${status}）` : `服务器拒绝（${status}）`;
+    let code = "";
     try {
       const body = await response.json();
+      code = body.code || "";
       const detail = body.detail || body.title;
-      const fields = body.errors ? Object.values(body.errors).flat().join("；") : "";
+      const fields = body.errors ? Object.values(body.errors).flat().filter((m) => m !== detail).join("；") : "";
       message = [detail, fields].filter(Boolean).join("：") || message;
     } catch (e) { /* not JSON: keep the status line */ }
-    if (response.status === 401) throw new SignedOut(message);
-    if ([403, 404, 409, 410, 413, 422].includes(response.status)) throw new Refused(response.status, message);
-    throw new Unreachable(message);  // 5xx, 429, 503: try again later
+    if (status === 401 && code === "other_officer") throw new OtherOfficer(message);
+    if (status === 401) throw new SignedOut(message);
+    if (status >= 400 && status < 500 && !TRY_LATER.includes(status)) throw new Refused(status, message);
+    throw new Unreachable(message);  // 5xx, 408, 429: try again later
   }
 
   class Outbox {
@@ -87,6 +103,7 @@
       this.urls = options.urls;
       this.onChange = options.onChange || (() => {});
       this.onSignedOut = options.onSignedOut || (() => {});
+      this.onOtherOfficer = options.onOtherOfficer || this.onSignedOut;
       this.officer = options.officer;  // a shared tablet: each item is sent only by who did it
       this.flushing = null;
     }
@@ -123,6 +140,15 @@
       return this.flush();
     }
 
+    /** A refused item with its payload corrected by the officer: pending again, same key (a
+     *  refused request kept nothing on the server, so the key is still free). */
+    async amend(id, payload) {
+      const item = await request(this.tx("readonly").get(id));
+      if (!item) return;
+      item.payload = payload; item.state = "pending"; item.message = ""; delete item.status;
+      await this.put(item);
+    }
+
     discard(id) { return this.remove(id); }
 
     async remember(name, value) {
@@ -155,26 +181,36 @@
           if (err instanceof Refused) {
             item.state = "conflict"; item.message = err.message; item.status = err.status;
             await this.put(item);
-            continue;
+            continue;  // this item's own problem: the ones behind it still go
           }
-          if (err instanceof SignedOut) this.onSignedOut(err.message);
-          item.message = err instanceof SignedOut ? "需要重新登录后发送" : "等待网络";
+          if (err instanceof OtherOfficer) {
+            this.onOtherOfficer(err.message);
+            item.message = "本机当前登录的是另一账号：记录它的账号重新登录后发送";
+          } else if (err instanceof SignedOut) {
+            this.onSignedOut(err.message);
+            item.message = "需要重新登录后发送";
+          } else {
+            item.message = err.noAnswer ? "等待网络" : `${err.message}，稍后自动重发`;
+          }
           await this.put(item);
-          break;  // no network (or signed out): the rest waits too
+          break;  // no network, server busy, signed out or someone else's session: the rest waits too
         }
       }
       return sent;
     }
 
-    async _post(url, key, body, isForm) {
+    async _post(url, key, body, isForm, officer) {
       const headers = {"Idempotency-Key": key, "X-CSRFToken": csrfToken(this.csrf), "Accept": "application/json"};
       if (!isForm) headers["Content-Type"] = "application/json";
+      if (officer != null) headers[OFFICER_HEADER] = String(officer);
       let response;
       try {
         response = await fetch(url, {method: "POST", headers, body: isForm ? body : JSON.stringify(body),
                                      credentials: "same-origin"});
       } catch (e) {
-        throw new Unreachable("没有网络");
+        const err = new Unreachable("没有网络");
+        err.noAnswer = true;
+        throw err;
       }
       return answer(response);
     }
@@ -186,7 +222,7 @@
       switch (item.kind) {
         case "report": {
           if (!item.result) {
-            item.result = await this._post(this.urls.problems, item.key, p);
+            item.result = await this._post(this.urls.problems, item.key, p, false, item.officer);
             await this.put(item);
           }
           for (let i = 0; i < item.photos.length; i += 1) {
@@ -196,7 +232,7 @@
             form.append("kind", "before");
             form.append("photo", photo.blob, `photo-${i + 1}.jpg`);
             try {
-              await this._post(this.url("photos", item.result.id), `${item.key}-photo-${i + 1}`, form, true);
+              await this._post(this.url("photos", item.result.id), `${item.key}-photo-${i + 1}`, form, true, item.officer);
             } catch (err) {
               if (err instanceof Refused) err.message = `问题 #${item.result.id} 已上报，但照片${i + 1}未能上传：${err.message}`;
               throw err;
@@ -207,15 +243,16 @@
           return item.result;
         }
         case "outcome":
-          return this._post(this.url("outcomes", p.problem), item.key, p.body);
+          return this._post(this.url("outcomes", p.problem), item.key, p.body, false, item.officer);
         case "transition":
-          return this._post(this.url("transition", p.problem), item.key, p.body);
+          return this._post(this.url("transition", p.problem), item.key, p.body, false, item.officer);
         case "shift_start":
-          return this._post(this.url("shift_start", p.shift), item.key, {});
+          return this._post(this.url("shift_start", p.shift), item.key, {}, false, item.officer);
         case "shift_end":
-          return this._post(this.url("shift_end", p.shift), item.key, {});
+          return this._post(this.url("shift_end", p.shift), item.key, {}, false, item.officer);
         case "fixes":
-          return this._post(this.url("shift_fixes", p.shift), item.key, {device_id: p.device_id, fixes: p.fixes});
+          return this._post(this.url("shift_fixes", p.shift), item.key, {device_id: p.device_id, fixes: p.fixes},
+                            false, item.officer);
         default:
           throw new Refused(0, `未知的记录类型 ${item.kind}`);
       }
