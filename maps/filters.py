@@ -49,6 +49,9 @@ FILTER_NAMES = ("category", "status", "area", "since", "until", "overdue", "sour
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
+# PostgreSQL takes UTC offsets up to ±15:59 (Python's datetime up to ±23:59); every zone in
+# use lies within -12:00…+14:00, so a larger one is refused as a typing error, not sent on.
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"0", "false", "off", "no"}
 
@@ -125,6 +128,8 @@ def _moment(name: str, text: str, tz: tzinfo, *, end: bool) -> datetime:
             raise FilterError(name, f"日期时间不存在：{text}") from None
         if not 2000 <= value.year <= 2100:
             raise FilterError(name, "日期须在 2000–2100 年之间")
+        if value.tzinfo is not None and abs(value.utcoffset()) > MAX_UTC_OFFSET:
+            raise FilterError(name, f"时区偏移须在 -15:59 至 +15:59 之间（如 +08:00）：{text}")
         return value if value.tzinfo else value.replace(tzinfo=tz)
     raise FilterError(name, "需要 ISO 日期（2025-03-01）或日期时间（2025-03-01T08:00:00+08:00）")
 

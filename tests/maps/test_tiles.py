@@ -285,6 +285,9 @@ def test_words_and_sources_narrow_the_tiles_as_they_narrow_the_dashboards_list(m
     ("since=2025-13-01", "since"),
     ("since=yesterday", "since"),
     ("since=2025-03-10&until=2025-03-01", "until"),
+    ("since=2025-03-01T08:00:00-23:59", "since"),   # Python reads offsets to ±23:59, PostgreSQL to ±15:59
+    ("since=2025-03-01T08:00:00%2B16:00", "since"),
+    ("until=2025-03-01T08:00:00-20:00", "until"),
     ("overdue=maybe", "overdue"),
     ("source=rumour", "source"),
 ])

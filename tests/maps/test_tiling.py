@@ -92,6 +92,9 @@ def test_dates_are_whole_local_days_and_datetimes_are_instants():
     f = parse({"since": ["2026-03-01T08:30:00+08:00"], "until": ["2026-03-01T09:00:00Z"]})
     assert f.since.utcoffset().total_seconds() == 8 * 3600 and f.until.utcoffset().total_seconds() == 0
     assert parse({"since": ["2026-03-01T08:30"]}).since == datetime(2026, 3, 1, 8, 30, tzinfo=SHANGHAI)
+    # The zones in use (-12:00 … +14:00) and PostgreSQL's own limit, ±15:59, are taken.
+    for offset in ("+14:00", "-12:00", "+15:59", "-15:59"):
+        assert parse({"since": [f"2026-03-01T08:30:00{offset}"]}).since is not None
 
 
 @pytest.mark.parametrize("params, field", [
