@@ -123,6 +123,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Background jobs (django-tasks, README "Background jobs"): queued in this database's
 # django_tasks_database_dbtaskresult table and run by `manage.py db_worker` (make run starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job that fails, or whose worker dies, runs again (core.jobs; all jobs are idempotent) after
+# BACKOFF, 2×, 4× … seconds (at most BACKOFF_MAX), until it has run JOBS_MAX_ATTEMPTS times in
+# all; then it stays FAILED with the reason. Default: 5 attempts, 60 s first wait, 1 h at most.
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
+JOBS_RETRY_BACKOFF_SECONDS = int(os.environ.get("JOBS_RETRY_BACKOFF_SECONDS", "60"))
+JOBS_RETRY_BACKOFF_MAX_SECONDS = int(os.environ.get("JOBS_RETRY_BACKOFF_MAX_SECONDS", "3600"))
 
 # Passwords (officer logins set in the admin or the officer sheet, the admin's own): at least
 # 8 characters, not like the username or name, not a common password, not only digits.

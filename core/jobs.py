@@ -1,34 +1,111 @@
 """Background jobs' housekeeping (django-tasks' database backend, README "Background jobs").
 
 A worker claims a job by setting its row to RUNNING (in a transaction, with the row locked
-and skipped by the other workers) and sets it to SUCCESSFUL or FAILED when done. A worker
-that dies in between (killed, the machine lost) leaves the row RUNNING, and the backend
-never looks at it again: no job is lost from the table, but none is retried by itself.
-`jobs_requeue_stale` puts such rows back to READY, so that the next free worker runs them.
+and skipped by the other workers, its id appended to ``worker_ids``) and sets it to
+SUCCESSFUL or FAILED when done. The backend never retries by itself; this module does,
+boundedly (core.domain.jobs: an attempt is a claim, ``len(worker_ids)``):
+
+- a job that raised is set back to READY with ``run_after`` a backoff later
+  (`jobs_retry_failed`, on the backend's ``task_finished`` signal), until
+  ``settings.JOBS_MAX_ATTEMPTS`` attempts; then it stays FAILED, its traceback ending with
+  why it is not retried;
+- a worker that dies mid-job (killed, the machine lost) leaves the row RUNNING;
+  `jobs_requeue_stale` puts such rows back to READY (at once: they have waited its
+  `older_than` already), and once the job has
+  taken ``JOBS_MAX_ATTEMPTS`` workers with it, sets it FAILED (``core.jobs.WorkerLost``,
+  with the count) instead of requeuing a job that kills its worker forever.
+
 A job still running on a live worker longer than the limit would run twice; the jobs of
 this project are idempotent (coverage merges), so that costs time, not correctness.
+`job_given_up` is sent when a job is finally FAILED, so that an app can mark its own record
+(a queued 12345 import) failed too.
 """
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus, normalize_json
 from django_tasks_db.models import DBTaskResult
 
+from .domain.jobs import next_step
+
+#: Sent (sender=DBTaskResult) with `job` (the row, now FAILED for good) and `reason` (text).
+job_given_up = Signal()
+
+WORKER_LOST = "core.jobs.WorkerLost"
+
+
+def _step(attempts: int) -> tuple[str, int]:
+    return next_step(attempts=attempts, max_attempts=settings.JOBS_MAX_ATTEMPTS,
+                     base_seconds=settings.JOBS_RETRY_BACKOFF_SECONDS, cap_seconds=settings.JOBS_RETRY_BACKOFF_MAX_SECONDS)
+
+
+def _retry(job: DBTaskResult, delay: int, note: str) -> None:
+    job.status, job.run_after, job.finished_at = TaskResultStatus.READY, timezone.now() + dt.timedelta(seconds=delay), None
+    job.traceback = f"{job.traceback.rstrip()}\n{note}\n".lstrip()
+    job.save(update_fields=["status", "run_after", "finished_at", "traceback"])
+
+
+def _give_up(job: DBTaskResult, reason: str) -> None:
+    # in the same transaction: the job's FAILED and the app's own record commit together
+    job_given_up.send(sender=DBTaskResult, job=job, reason=reason)
+
+
+def jobs_retry_failed(*, job_id) -> str | None:
+    """A job that has just FAILED: back to READY after a backoff while attempts remain
+    ("retry"), else left FAILED with the reason appended ("give_up"); None when the row is
+    not FAILED (any more)."""
+    with transaction.atomic():
+        job = DBTaskResult.objects.select_for_update().filter(id=job_id, status=TaskResultStatus.FAILED).first()
+        if job is None:
+            return None
+        attempts = len(job.worker_ids)
+        step, delay = _step(attempts)
+        if step == "retry":
+            _retry(job, delay, f"第 {attempts} 次运行失败，{delay} 秒后自动重试")
+            return step
+        reason = f"已运行 {attempts} 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS={settings.JOBS_MAX_ATTEMPTS}）"
+        job.traceback = f"{job.traceback.rstrip()}\n{reason}\n".lstrip()
+        job.save(update_fields=["traceback"])
+        _give_up(job, reason)
+        return step
+
+
+def on_task_finished(sender, task_result, **kwargs) -> None:
+    """django-tasks' task_finished receiver (core.apps): a failed job of the database backend is retried."""
+    if task_result.status == TaskResultStatus.FAILED:
+        jobs_retry_failed(job_id=task_result.id)
+
 
 def jobs_requeue_stale(*, older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
-    """Ids of the jobs RUNNING since longer than `older_than`, set back to READY (unless
-    `dry_run`)."""
+    """Ids of the jobs RUNNING since longer than `older_than` (their worker died), set back
+    to READY after a backoff, or FAILED (``core.jobs.WorkerLost``) once they have taken
+    JOBS_MAX_ATTEMPTS workers with them (nothing changed when `dry_run`)."""
     cutoff = timezone.now() - older_than
     with transaction.atomic():
-        stale = (DBTaskResult.objects.select_for_update(skip_locked=True)
-                 .filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff))
-        ids = [str(pk) for pk in stale.values_list("id", flat=True)]
-        if ids and not dry_run:
-            DBTaskResult.objects.filter(id__in=ids).update(status=TaskResultStatus.READY)
-    return ids
+        stale = list(DBTaskResult.objects.select_for_update(skip_locked=True)
+                     .filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff))
+        if not dry_run:
+            for job in stale:
+                attempts = len(job.worker_ids)
+                step, delay = _step(attempts)
+                if step == "retry":  # the wait was `older_than` already: ready at once
+                    job.status = TaskResultStatus.READY
+                    job.traceback = f"{job.traceback.rstrip()}\n第 {attempts} 次运行时工作进程退出（未结束），已重新排队\n".lstrip()
+                    job.save(update_fields=["status", "traceback"])
+                    continue
+                reason = (f"工作进程在运行该任务时退出 {attempts} 次，不再重新排队"
+                          f"（JOBS_MAX_ATTEMPTS={settings.JOBS_MAX_ATTEMPTS}）")
+                job.status, job.finished_at, job.exception_class_path = (TaskResultStatus.FAILED, timezone.now(),
+                                                                         WORKER_LOST)
+                job.traceback = f"{job.traceback.rstrip()}\n{reason}\n".lstrip()
+                job.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
+                _give_up(job, reason)
+    return [str(job.pk) for job in stale]
 
 
 def job_row(task, *args) -> DBTaskResult:

@@ -1,10 +1,12 @@
 """How hotline records follow what other apps do."""
 from django.dispatch import receiver
 
+from core.jobs import job_given_up
 from geodata.signals import network_changed
 from patrol.signals import problem_created
 
 from .services.network import complaints_resnap
+from .services.queued import queued_given_up
 from .tasks import link_complaints
 
 
@@ -18,3 +20,10 @@ def _link_complaints(sender, problem_id: int, **kwargs):
 def _resnap_complaints(sender, moved_segment_ids=(), removed_segment_ids=(), **kwargs):
     n = complaints_resnap(segment_ids=[*moved_segment_ids, *removed_segment_ids])
     return f"12345诉求重新关联路段 {n} 条（路段被删除或几何改变）" if n else None
+
+
+@receiver(job_given_up, dispatch_uid="hotline.queued_given_up")
+def _import_given_up(sender, job, reason: str, **kwargs):
+    # the status page shows the import, not the job: it must not say "running" for ever
+    if job.task_path == "hotline.tasks.import_queued" and job.args_kwargs.get("args"):
+        queued_given_up(job.args_kwargs["args"][0], reason)

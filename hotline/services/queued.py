@@ -114,6 +114,14 @@ def queued_requeue(q: QueuedImport) -> QueuedImport:
     return q
 
 
+def queued_given_up(queued_id: int, reason: str) -> int:
+    """The import's job will not run again (core.jobs gave up: its worker died too often):
+    an import still queued or running is marked failed with why (its file kept, so it can be
+    queued again). Returns the rows changed."""
+    return QueuedImport.objects.filter(pk=queued_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
+        status=Status.FAILED, finished_at=timezone.now(), message=reason[:2000])
+
+
 def queued_prune(*, older_than: dt.timedelta, dry_run: bool = False) -> int:
     """Queued imports uploaded longer ago than `older_than` and finished (done or failed)
     deleted, with any file they still hold; their batches and complaints stay."""
