@@ -89,6 +89,20 @@ def _one(params, key: str) -> str:
     return values[-1] if values else ""
 
 
+def _text(params, key: str) -> str:
+    """A free text (the search): the last value as typed, commas and all (a location text
+    such as "学院路,12号" is one search, not a list).
+
+    >>> _text({"q": ["学院路,12号 "]}, "q")
+    '学院路,12号'
+    """
+    raw = params.get(key)
+    if raw is None:
+        return ""
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return str(items[-1]).strip() if items else ""
+
+
 def _choices(values: Iterable[str], allowed: Iterable[str], label: str, errors: list[str]) -> tuple[str, ...]:
     allowed = set(allowed)
     good = sorted({v for v in values if v in allowed})
@@ -124,7 +138,7 @@ def parse(params: Mapping[str, Sequence[str] | str], *, categories: Iterable[str
     `categories` are the category codes that exist. Never raises on user input.
     """
     errors: list[str] = []
-    q = _one(params, "q")[:MAX_TEXT]
+    q = _text(params, "q")[:MAX_TEXT]
     if "\0" in q:  # the database refuses NUL in a text; no one types it
         errors.append("搜索词含有空字符（NUL），已忽略")
         q = ""

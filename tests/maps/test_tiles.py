@@ -273,6 +273,13 @@ def test_words_and_sources_narrow_the_tiles_as_they_narrow_the_dashboards_list(m
     assert problem_ids(officer, "source=hotline&source=media") == {a.pk, c.pk}
     listed = officer.get("/dashboard/problems/?q=纸箱&source=hotline").content.decode()
     assert f'data-problem="{a.pk}"' in listed and f'data-problem="{b.pk}"' not in listed
+    # A search with a comma is one search, on the list as on the map (not cut to its last part).
+    Problem.objects.filter(pk=c.pk).update(location_text="学院路,12号")
+    Problem.objects.filter(pk=b.pk).update(location_text="成府路12号")
+    assert problem_ids(officer, "q=学院路,12号") == {c.pk}
+    listed = officer.get("/dashboard/problems/", {"q": "学院路,12号"}).content.decode()
+    assert f'data-problem="{c.pk}"' in listed and f'data-problem="{b.pk}"' not in listed
+    assert 'value="学院路,12号"' in listed
 
 
 @pytest.mark.parametrize("query, field", [
