@@ -13,7 +13,7 @@ from core.errors import Forbidden
 from geodata.models import Area
 from geodata.selectors.areas import area_ancestor_ids, area_descendant_ids, descendants_sql
 
-from .models import LoginFailure, Officer
+from .models import LoginFailure, Officer, Team
 
 
 def officer_of(user) -> Officer:
@@ -95,3 +95,8 @@ def login_locked(username: str, ip: str | None) -> bool:
 def login_key(username: str) -> str:
     """The name failures are counted under: case and surrounding spaces do not make a new one."""
     return username.strip().lower()[:150]
+
+
+def teams_serving(area: Area):
+    """The teams `team_serves` accepts for `area`, by name: what a dispatch form may offer."""
+    return Team.objects.filter(area_id__in=area_ancestor_ids(area)).order_by("name")

@@ -19,8 +19,7 @@ from core.domain.verbs import VERB_LABELS
 from core.errors import ServiceError
 from core.models import AuditEvent
 from geodata.selectors.layers import demo_extent
-from org.models import Team
-from org.selectors import jurisdiction_area_ids
+from org.selectors import teams_serving
 from patrol.domain.filters import SORTS, SOURCES, parse, to_query
 from patrol.domain.workflow import (
     OPEN_STATES,
@@ -167,7 +166,8 @@ def problem_detail(request, problem_id: int):
         "trail": trail,
         "point": _wgs84(problem.geom),
         "steps": _steps(request.officer, problem),
-        "teams": list(Team.objects.filter(area_id__in=jurisdiction_area_ids(request.officer)).order_by("name")),
+        # what the service accepts (org.selectors.team_serves): teams whose area holds the problem's subdistrict
+        "teams": list(teams_serving(problem.subdistrict)),
     }
     return render(request, "web/dashboard/problem.html", context)
 

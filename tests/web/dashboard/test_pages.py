@@ -193,6 +193,26 @@ def test_a_supervisor_dispatches_from_the_problems_page_and_a_stale_page_is_refu
     assert Problem.objects.get(pk=pid).status == "dispatched"
 
 
+def test_the_dispatch_form_offers_exactly_the_teams_the_service_accepts(as_user, other_subdistrict):
+    from org.models import Team
+    from org.selectors import team_serves
+
+    pid = _report(as_user)
+    problem = Problem.objects.select_related("subdistrict").get(pk=pid)
+    page = _page("admin")  # the district's: its jurisdiction holds 测试一队's subdistrict too
+    html = page.get(f"/dashboard/problems/{pid}/").content.decode()
+    select = re.search(r'<select name="team"[^>]*>(.*?)</select>', html, re.S).group(1)
+    offered = {int(n) for n in re.findall(r'<option value="(\d+)"', select)}
+    serving = {t.pk for t in Team.objects.all() if team_serves(t, problem.subdistrict)}
+    assert offered == serving and serving
+    assert Team.objects.get(name="测试一队").pk not in offered
+    for team_id in offered:  # each one offered is taken by the service
+        assert page.post(f"/dashboard/problems/{pid}/step", {"to": "dispatched", "team": team_id,
+                                                            "expected_status": "reported"}).status_code == 302
+        assert Problem.objects.get(pk=pid).team_id == team_id
+        Problem.objects.filter(pk=pid).update(status="reported")
+
+
 def test_an_officer_of_another_team_is_offered_no_step_on_this_teams_problem(as_user):
     pid = _report(as_user)  # officer1's: 执法一队
     as_user("lead1").post(f"/api/v1/problems/{pid}/transition", {"to": "dispatched"}, format="json")
