@@ -442,3 +442,28 @@ def test_a_full_device_says_so_and_keeps_the_gps_fixes_in_memory(live_server, br
     assert after == {"inMemory": 0, "queued": [2]}, after
     assert watch.off_host() == set()
     context.close()
+
+
+def test_after_signing_out_the_app_opened_offline_is_not_the_previous_officers(live_server, browser):
+    _demo()
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # now through the worker: the page is kept
+    _open_app(page)
+    assert page.evaluate("caches.match('/field/').then(r => !!r)")
+    page.goto(f"{live_server.url}/dashboard/")
+    page.locator("form[action='/logout/'] button").click()
+    page.wait_for_url(f"{live_server.url}/login/")
+    _eventually(lambda: not page.evaluate("caches.match('/field/').then(r => !!r)"), timeout=10)  # dropped
+    # The tablet goes offline straight away and the app is opened: not as 王队员.
+    context.set_offline(True)
+    try:
+        page.goto(f"{live_server.url}/field/")
+        opened_as = page.evaluate("(document.getElementById('field-config') || {}).textContent || ''")
+    except Exception:  # noqa: BLE001 - no page at all (net::ERR_FAILED): nobody's
+        opened_as = ""
+    assert "王队员" not in opened_as
+    context.close()

@@ -20,11 +20,17 @@ self.addEventListener("activate", (event) => {
   )).then(() => self.clients.claim()));
 });
 
+// The kept page is the signed-in officer's (their name, their CSRF token): it is replaced by
+// each fresh one, and dropped as soon as the server sends the app elsewhere (to sign in: the
+// session is over). The sign-in page drops it too (static web/field/signed-out.js), so an
+// offline start after a sign-out never opens as the officer who left.
 async function pageFirstFromNetwork(request) {
   const cache = await caches.open(RELEASE);
   try {
     const response = await fetch(request);
     if (response.ok && !response.redirected) await cache.put(APP_URL, response.clone());
+    else if (response.redirected || response.type === "opaqueredirect" || response.status === 401 ||
+             response.status === 403) await cache.delete(APP_URL);
     return response;
   } catch (err) {
     const kept = await cache.match(APP_URL);
