@@ -17,8 +17,8 @@ from core.errors import Forbidden
 from geodata.models import Area, AreaKind, Intersection, Landmark, Road, RoadSegment
 from geodata.selectors.layers import demo_extent
 from org.selectors import user_jurisdiction_area_ids
-from patrol.domain.categories import all_categories
 from patrol.domain.workflow import STATUS_LABELS
+from patrol.models import Category
 
 from .builders import network_tiles_map, render_html
 from .filters import FilterError, ProblemFilters, parse_problem_filters
@@ -111,12 +111,16 @@ def roads_tile_view(request, z: int, x: int, y: int):
     return _tile_response(request, roads_tile(tile), public=True, max_age=ROADS_MAX_AGE)
 
 
-_CATEGORY_CODES = frozenset(c.code for c in all_categories())
+def _known_category_codes() -> frozenset[str]:
+    """The category codes the database holds, an older catalogue's too: old problems carry
+    them, and the dashboard's list takes them (one small query; a cache would refuse a
+    category the admin has just added)."""
+    return frozenset(Category.objects.values_list("code", flat=True))
 
 
 def read_problem_filters(query) -> ProblemFilters:
     """The filters of a request's query string (raises FilterError)."""
-    return parse_problem_filters(dict(query.lists()), categories=_CATEGORY_CODES, statuses=STATUS_LABELS,
+    return parse_problem_filters(dict(query.lists()), categories=_known_category_codes(), statuses=STATUS_LABELS,
                                  tz=ZoneInfo(settings.TIME_ZONE))
 
 

@@ -384,3 +384,12 @@ def test_network_map_page_carries_no_geometry(client):
     assert page.status_code == 200
     assert b"/tiles/roads/{z}/{x}/{y}.pbf" in page.content
     assert b"FeatureCollection" not in page.content and len(page.content) < 20_000
+
+
+def test_a_category_of_an_older_catalogue_narrows_the_tiles_as_it_narrows_the_list(make, officer, categories):
+    old = Category.objects.create(code="0199", name="旧目录类别", active=False,
+                                  **{f.name: getattr(categories[0], f.name) for f in Category._meta.fields
+                                     if f.name not in ("id", "code", "name", "active")})
+    p = make(category=old)
+    make()
+    assert problem_ids(officer, "category=0199") == {p.pk}  # (it was a 400: only the static catalogue's codes)

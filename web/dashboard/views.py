@@ -2,6 +2,7 @@
 
 Thin: read the filter from the URL (patrol.domain.filters), ask the selectors, render.
 """
+import dataclasses
 import json
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.domain.verbs import VERB_LABELS
 from core.errors import ServiceError
 from core.models import AuditEvent
+from geodata.models import Area
 from geodata.selectors.layers import demo_extent
 from org.selectors import teams_serving
 from patrol.domain.filters import SORTS, SOURCES, parse, to_query
@@ -39,7 +41,12 @@ from web.charts import paired_bars
 
 def _filter(request):
     codes = set(Category.objects.values_list("code", flat=True))
-    return parse(dict(request.GET.lists()), categories=codes)
+    f, errors = parse(dict(request.GET.lists()), categories=codes)
+    if f.area is not None and not Area.objects.filter(pk=f.area).exists():
+        # said, as the map's tiles say it (they refuse the filter), not an empty list
+        errors = [*errors, f"区域 {f.area} 不存在，已忽略"]
+        f = dataclasses.replace(f, area=None)
+    return f, errors
 
 
 def _query(pairs) -> str:

@@ -106,6 +106,7 @@ def test_a_bad_filter_is_named_and_the_rest_still_applies(as_user):
     ("page=%C2%B2", "页码“²”不是正整数"),
     ("area=%C2%B2", "区域“²”无效"),
     ("q=a%00b", "搜索词含有空字符"),
+    ("area=999999", "区域 999999 不存在"),  # (the map's tiles refuse it too: said, not an empty list)
 ])
 def test_a_filter_value_python_or_the_database_would_choke_on_is_named_not_a_500(as_user, query, named):
     pid = _report(as_user)
