@@ -37,7 +37,8 @@ def installation_secret_key(path: Path) -> str:
         try:
             os.link(tmp, path)  # fails if another process made it first: theirs is kept
         except FileExistsError:
-            pass
+            if not path.read_text(encoding="ascii").strip():
+                os.replace(tmp, path)  # an empty file (a full disk, a hand edit) is no key: ours
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_text(encoding="ascii").strip()

@@ -9,6 +9,8 @@ the API's rate limits use (REMOTE_ADDR, or X-Forwarded-For from NUM_PROXIES trus
 """
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
@@ -24,7 +26,17 @@ def locked_message() -> str:
 
 
 def client_ip(request) -> str | None:
-    return BaseThrottle().get_ident(request) or None if request is not None else None
+    """The client's address as the API's rate limits see it, when it is an IP address: behind
+    proxies (NUM_PROXIES) it comes from X-Forwarded-For, where a client or a proxy may write
+    anything ("unknown"); that is no address to count failures under (the username's count
+    still holds)."""
+    if request is None:
+        return None
+    ident = (BaseThrottle().get_ident(request) or "").strip()
+    try:
+        return str(ipaddress.ip_address(ident))
+    except ValueError:
+        return None
 
 
 class ThrottledLoginMixin:

@@ -73,3 +73,12 @@ def test_two_processes_starting_at_once_share_one_key(tmp_path):
     with ThreadPoolExecutor(8) as pool:
         keys = set(pool.map(lambda _: installation_secret_key(path), range(16)))
     assert keys == {path.read_text().strip()}
+
+
+def test_an_empty_key_file_is_replaced_by_a_key(tmp_path):
+    from config.secret_key import installation_secret_key
+
+    path = tmp_path / "secret_key"
+    path.write_text("")  # (a full disk, a hand edit)
+    key = installation_secret_key(path)
+    assert len(key) >= 50 and path.read_text().strip() == key

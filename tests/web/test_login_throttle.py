@@ -56,3 +56,17 @@ def test_the_default_limits_stop_a_hundred_guesses():
     codes = [_post("/login/", "supervisor1", f"guess{i}").status_code for i in range(100)]
     assert 429 in codes and codes.count(200) <= 20
     assert _post("/login/", "supervisor1", "patrol-demo").status_code == 429
+
+
+@pytest.mark.parametrize("forwarded", ["unknown", "not-an-address", ""])
+def test_behind_a_proxy_a_forwarded_for_that_is_no_address_is_counted_by_username_only(forwarded):
+    import copy
+
+    from django.conf import settings
+
+    rest = copy.deepcopy(settings.REST_FRAMEWORK) | {"NUM_PROXIES": 1}
+    with override_settings(REST_FRAMEWORK=rest):
+        response = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).post(
+            "/login/", {"username": "supervisor1", "password": "wrong"})
+    assert response.status_code == 200  # (the inet column refused "unknown": a 500)
+    assert list(LoginFailure.objects.values_list("username", "ip")) == [("supervisor1", None)]
