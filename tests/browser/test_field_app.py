@@ -67,6 +67,12 @@ def _sign_in(page, base: str, username: str, next_url: str):
     page.wait_for_url(f"{base}{next_url}")
 
 
+def _sign_out(page, base: str):
+    """Sign out as a user does: the dashboard's 退出 button (logout is POST-only)."""
+    page.goto(f"{base}/dashboard/")
+    page.locator("form[action='/logout/'] button").click()
+
+
 def _open_app(page):
     page.wait_for_function("window.fieldApp && window.fieldApp.outbox")
     page.evaluate("window.fieldApp.ready")
@@ -396,8 +402,7 @@ def test_a_tab_never_sends_its_officers_work_under_the_session_another_tab_signe
     _sign_in(tab1, live_server.url, "officer1", "/field/")
     _open_app(tab1)
     tab2 = context.new_page()
-    tab2.goto(f"{live_server.url}/dashboard/")
-    tab2.locator("form[action='/logout/'] button").click()
+    _sign_out(tab2, live_server.url)
     _sign_in(tab2, live_server.url, "officer2", "/field/")
     # Back in tab 1, still 王队员's page, a report: held, not written under officer2's name.
     _report(tab1, "积存垃圾渣土", "标签页一上报")
@@ -405,8 +410,7 @@ def test_a_tab_never_sends_its_officers_work_under_the_session_another_tab_signe
     assert tab1.evaluate(ITEMS) == [["report", "pending", None, "本机当前登录的是另一账号：记录它的账号重新登录后发送"]]
     assert not Problem.objects.filter(description="标签页一上报").exists()
     # officer1 signs in again: sent, under officer1's name.
-    tab2.goto(f"{live_server.url}/dashboard/")
-    tab2.locator("form[action='/logout/'] button").click()
+    _sign_out(tab2, live_server.url)
     _sign_in(tab2, live_server.url, "officer1", "/field/")
     tab1.evaluate("window.fieldApp.flush()")
     _eventually(lambda: Problem.objects.filter(description="标签页一上报").exists())
@@ -454,8 +458,7 @@ def test_after_signing_out_the_app_opened_offline_is_not_the_previous_officers(l
     page.reload()  # now through the worker: the page is kept
     _open_app(page)
     assert page.evaluate("caches.match('/field/').then(r => !!r)")
-    page.goto(f"{live_server.url}/dashboard/")
-    page.locator("form[action='/logout/'] button").click()
+    _sign_out(page, live_server.url)
     page.wait_for_url(f"{live_server.url}/login/")
     _eventually(lambda: not page.evaluate("caches.match('/field/').then(r => !!r)"), timeout=10)  # dropped
     # The tablet goes offline straight away and the app is opened: not as 王队员.
