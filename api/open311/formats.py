@@ -40,11 +40,11 @@ give back only the text and the photo link, never the contact details:
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.domain.xml_text import xml_text
 from patrol.domain.workflow import OPEN_STATES, STATUS_LABELS
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -215,12 +215,6 @@ def render_json(doc) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
-# What XML 1.0 cannot hold (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates):
-# ElementTree writes them as they are, and one such character in one request would make the
-# whole list unreadable to every XML client. Shown as U+FFFD.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def _text(value) -> str:
     """A value as XML text.
 
@@ -231,7 +225,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _NOT_XML.sub("\ufffd", str(value))
+    return xml_text(str(value))  # (one control character would make the whole list unreadable)
 
 
 def _fill(element: ET.Element, value) -> None:

@@ -4,21 +4,19 @@ font named on each run, not only the Latin one)."""
 from __future__ import annotations
 
 import io
-import re
+
+from core.domain.xml_text import xml_text
 
 from .document import ListDocument
 
 WORD_FONT = "宋体"  # what Word on the district's machines has; readers substitute elsewhere
-# What XML 1.0 cannot hold (python-docx refuses it): shown as U+FFFD, so that a list frozen with
-# such a character still exports, and the mark shows where the text differs from the print.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _run(paragraph, text: str, *, size: float, bold: bool = False):
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    run = paragraph.add_run(_NOT_XML.sub("\ufffd", text))
+    run = paragraph.add_run(xml_text(text))  # (python-docx refuses a control character)
     run.font.size, run.font.bold, run.font.name = Pt(size), bold, WORD_FONT
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), WORD_FONT)
     return run
