@@ -18,14 +18,20 @@ Scores as `geodata.location.evaluate` counts them: a line's whole set of phrases
 and phrase by phrase (`item`).
 
     .venv/bin/python bench/problems_tagger.py          (about 1 min; no database)
+    .venv/bin/python bench/problems_tagger.py --curve  (+2 min: the learning curve)
+
+3. With --curve, the learning curve: the stacked model cross-validated again with the same folds,
+   trained on a quarter, half and three quarters of each fold's training lines, and what a
+   straight line through (log2 lines, set F1) says it would take to reach 0.80.
 
 Last line: RESULT cv_rules_set_f1=… cv_crf_set_f1=… cv_stacked_set_f1=… cv_prose_rules_set_f1=…
 cv_prose_crf_set_f1=… cv_prose_stacked_set_f1=… heldout_rules_set_f1=… heldout_tagged_set_f1=…
 blind5_rules_set_f1=… blind5_tagged_set_f1=… blind6_rules_set_f1=…
-blind6_tagged_set_f1=…
+blind6_tagged_set_f1=… [curve_gain_per_doubling=… curve_lines_for_080=…]
 """
 from __future__ import annotations
 
+import math
 import random
 import sys
 import tempfile
@@ -68,19 +74,22 @@ def scores(gold: list[list[str]], predicted: list[list[str]]) -> tuple[float, fl
     return round(f1(tp, fp, fn), 3), round(f1(itp, ifp, ifn), 3)
 
 
-def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str, *, stacked: bool) -> list[list[str]]:
+def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str, *, stacked: bool,
+                    share: float = 1.0) -> list[list[str]]:
     """Each line's phrases from a CRF trained on the other folds (`keep`: lines whose rules'
     reading is kept, as `parse` keeps the catalogue form's; `stacked`: as shipped, where the
-    tagger finding nothing leaves the rules' reading)."""
+    tagger finding nothing leaves the rules' reading; `share`: train on only the first part of
+    the other folds, in the shuffled order, for a learning curve)."""
     order = list(range(len(lines)))
     random.Random(SEED).shuffle(order)
     out: list[list[str]] = [[] for _ in lines]
     for fold in range(FOLDS):
         test = {order[k] for k in range(len(order)) if k % FOLDS == fold}
+        train = [i for i in order if i not in test]
         trainer = pycrfsuite.Trainer(verbose=False)
-        for i, (t, gold, rules) in enumerate(lines):
-            if i not in test:
-                trainer.append(feats(t, rules), pt.tags_of(t, gold))
+        for i in train[:round(len(train) * share)]:
+            t, gold, rules = lines[i]
+            trainer.append(feats(t, rules), pt.tags_of(t, gold))
         trainer.set_params(pt.PARAMS)
         trainer.train(f"{tmp}/fold{fold}")
         tagger = pycrfsuite.Tagger()
@@ -95,6 +104,26 @@ def cross_validated(lines, keep: list[bool], feats: Callable, tmp: str, *, stack
                 spans = rules  # as parse does: the tagger finding nothing leaves the rules' reading
             out[i] = [t[a:b] for a, b in spans]
     return out
+
+
+def learning_curve(lines, kept: list[bool], gold: list[list[str]], tmp: str,
+                   full: float) -> tuple[float, int]:
+    """Print the stacked model's cross-validated set F1 trained on shares of the training
+    lines; return the gain per doubling of the lines (least squares over log2 of their
+    number) and how many training lines that line puts at 0.80."""
+    n_train = len(lines) - len(lines) // FOLDS
+    points = []
+    for share in (0.25, 0.5, 0.75):
+        f1 = scores(gold, cross_validated(lines, kept, pt.features, tmp, stacked=True, share=share))[0]
+        points.append((math.log2(n_train * share), f1))
+        print(f"   {round(n_train * share):5d} training lines: set F1 {f1}")
+    points.append((math.log2(n_train), full))
+    print(f"   {n_train:5d} training lines: set F1 {full}")
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+    needed = round(2 ** (mx + (0.80 - my) / slope)) if slope > 0 else 0
+    return round(slope, 3), needed
 
 
 def main() -> None:
@@ -128,13 +157,21 @@ def main() -> None:
                       scores(g, [list(parse(r["text"]).problems) for r in recs]))
         print(f"2. {name} ({len(recs)} lines, never trained on, no rule written from it): "
               f"rules {held[name][0]}, shipped (rules + CRF) {held[name][1]}")
+    curve = ""
+    if "--curve" in sys.argv[1:]:
+        print("3. learning curve (stacked, same folds):")
+        with tempfile.TemporaryDirectory() as tmp:
+            slope, needed = learning_curve(lines, kept, gold, tmp, rows["stacked"][0][0])
+        print(f"   gain per doubling of the lines {slope}; a straight line reaches 0.80 at about "
+              f"{needed:,} training lines ({needed / len(lines):.0f}x today's)")
+        curve = f" curve_gain_per_doubling={slope} curve_lines_for_080={needed}"
     print(f"   {time.perf_counter() - t0:.0f} s")
     print(f"RESULT cv_rules_set_f1={rows['rules'][0][0]} cv_crf_set_f1={rows['crf'][0][0]} "
           f"cv_stacked_set_f1={rows['stacked'][0][0]} cv_prose_rules_set_f1={rows['rules'][1][0]} "
           f"cv_prose_crf_set_f1={rows['crf'][1][0]} cv_prose_stacked_set_f1={rows['stacked'][1][0]} "
           f"heldout_rules_set_f1={held['heldout'][0][0]} heldout_tagged_set_f1={held['heldout'][1][0]} "
           f"blind5_rules_set_f1={held['blind5'][0][0]} blind5_tagged_set_f1={held['blind5'][1][0]} "
-          f"blind6_rules_set_f1={held['blind6'][0][0]} blind6_tagged_set_f1={held['blind6'][1][0]}")
+          f"blind6_rules_set_f1={held['blind6'][0][0]} blind6_tagged_set_f1={held['blind6'][1][0]}{curve}")
 
 
 if __name__ == "__main__":
