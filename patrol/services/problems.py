@@ -25,10 +25,10 @@ from org.domain.roles import FIELD
 from org.models import Team
 from org.selectors import in_jurisdiction, officer_of, team_serves
 
-from ..domain.workflow import STATUS_LABELS, Status, check_transition
+from ..domain.workflow import FINAL_STATES, STATUS_LABELS, Status, check_transition
 from ..models import Category, Inspection, Problem
 from ..models.problems import Source
-from ..selectors.problems import open_problems_near
+from ..selectors.problems import deadline_clock_start, open_problems_near
 from ..signals import problem_created
 
 DUPLICATE_RADIUS_M = 30.0
@@ -245,8 +245,14 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
             # A reopened duplicate is a problem of its own again: it is no one's duplicate.
             before["duplicate_of"], changes["duplicate_of"] = problem.duplicate_of_id, None
             problem.duplicate_of = None
+        if target == Status.REOPENED:
+            # A reopened problem is on the street again: the category's time runs afresh from
+            # now (the old deadline has long passed and would count it overdue at once).
+            deadline = timezone.now() + timedelta(hours=problem.category.deadline_hours)
+            before["deadline"], changes["deadline"] = problem.deadline, deadline
+            problem.deadline = deadline
         problem.status = target
-        problem.save(update_fields=["status", "team", "duplicate_of", "updated_at"])
+        problem.save(update_fields=["status", "team", "duplicate_of", "deadline", "updated_at"])
         audit.record(actor=actor, verb=Verb.TRANSITIONED, subject=problem, reason=reason,
                      before=before, after={"status": target, **changes})
     return problem
@@ -281,12 +287,19 @@ def problem_update(*, actor, problem_id: int, **fields) -> Problem:
                                  status=problem.status)
         if why:
             raise Forbidden(why)
+        if problem.status in FINAL_STATES:
+            # What was closed, rejected or marked duplicate is on the record as it was decided
+            # (published lists, reports); a correction goes through 重启, which the trail shows.
+            raise Conflict(f"“{STATUS_LABELS[problem.status]}”的问题不能修改，如需修改请先重启", field="status")
         before, after = {}, {}
         if "category" in fields:
             category = _category(fields.pop("category"))
             before["category"], after["category"] = problem.category.code, category.code
             problem.category = category
-            problem.deadline = problem.created_at + timedelta(hours=category.deadline_hours)
+            deadline = deadline_clock_start(problem) + timedelta(hours=category.deadline_hours)
+            if deadline != problem.deadline:
+                before["deadline"], after["deadline"] = problem.deadline, deadline
+            problem.deadline = deadline
         for name, value in fields.items():
             before[name], after[name] = getattr(problem, name), value
             setattr(problem, name, value)

@@ -285,3 +285,54 @@ def test_a_json_boolean_is_no_coordinate(as_user, field):
     r = new_problem(as_user("officer1"), **{field: True})
     assert r.status_code == 400 and r.json()["field"] == field, r.json()
     assert Problem.objects.count() == before
+
+
+def _close(as_user, pid):
+    for user, to in (("lead1", "dispatched"), ("officer1", "in_progress"), ("officer1", "rectified"),
+                     ("supervisor1", "verified"), ("supervisor1", "closed")):
+        assert _step(as_user(user), pid, to=to).status_code == 200, (user, to)
+
+
+@pytest.mark.parametrize("user", ["lead1", "supervisor1"])
+def test_a_closed_problem_cannot_be_edited_until_it_is_reopened(as_user, user):
+    pid = new_problem(as_user("officer1")).json()["id"]
+    _close(as_user, pid)
+    events = AuditEvent.objects.count()
+    r = as_user(user).patch(f"/api/v1/problems/{pid}/", {"description": "改写", "category": "0102"}, format="json")
+    assert r.status_code == 409, r.json()
+    assert r.json()["field"] == "status" and "先重启" in r.json()["detail"]
+    problem = Problem.objects.get(pk=pid)
+    assert (problem.description, problem.category.name) == ("路边积存垃圾", "积存垃圾渣土")
+    assert AuditEvent.objects.count() == events
+    assert _step(as_user("supervisor1"), pid, to="reopened", reason="分类有误").status_code == 200
+    r = as_user(user).patch(f"/api/v1/problems/{pid}/", {"description": "改写"}, format="json")
+    assert r.status_code == 200 and Problem.objects.get(pk=pid).description == "改写"
+
+
+def test_a_reopened_problem_gets_a_fresh_deadline_and_a_category_change_keeps_that_start(as_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    pid = new_problem(as_user("officer1")).json()["id"]
+    _close(as_user, pid)
+    # it was reported ten days ago: its deadline has long passed
+    ten_days = dt.timedelta(days=10)
+    Problem.objects.filter(pk=pid).update(created_at=timezone.now() - ten_days,
+                                          deadline=timezone.now() - ten_days + dt.timedelta(hours=24))
+    old = Problem.objects.get(pk=pid)
+    hours = old.category.deadline_hours
+    before = timezone.now()
+    assert _step(as_user("supervisor1"), pid, to="reopened", reason="居民再次反映").status_code == 200
+    problem = Problem.objects.get(pk=pid)
+    assert before + dt.timedelta(hours=hours) <= problem.deadline <= timezone.now() + dt.timedelta(hours=hours)
+    assert as_user("supervisor1").get(f"/api/v1/problems/{pid}/").json()["overdue"] is False
+    reopen = AuditEvent.objects.get(subject_id=str(pid), after__status="reopened")
+    assert reopen.after["deadline"] and reopen.before["deadline"]
+    # a new category counts its hours from the reopening, not from the report ten days ago
+    r = as_user("lead1").patch(f"/api/v1/problems/{pid}/", {"category": "0102"}, format="json")
+    assert r.status_code == 200, r.json()
+    problem = Problem.objects.get(pk=pid)
+    assert problem.deadline == reopen.at + dt.timedelta(hours=problem.category.deadline_hours)
+    edit = AuditEvent.objects.filter(subject_id=str(pid), verb="updated").latest("id")
+    assert "deadline" in edit.after
