@@ -162,8 +162,9 @@ def test_a_reopened_duplicate_is_no_ones_duplicate_and_the_pair_cannot_swap(as_u
     r = _step(sup, a, to="reopened", reason="并非重复")
     assert r.status_code == 200 and r.json()["duplicate_of"] is None
     event = AuditEvent.objects.filter(subject_id=str(a), after__status="reopened").get()
-    assert event.before == {"status": "duplicate", "duplicate_of": b}
-    assert event.after == {"status": "reopened", "duplicate_of": None}
+    assert {k: event.before[k] for k in ("status", "duplicate_of")} == {"status": "duplicate", "duplicate_of": b}
+    assert {k: event.after[k] for k in ("status", "duplicate_of")} == {"status": "reopened", "duplicate_of": None}
+    assert set(event.after) == {"status", "duplicate_of", "deadline"}  # reopening sets a fresh deadline
     assert _step(lead, a, to="dispatched").status_code == 200
     # B may now be a duplicate of A, and the rows do not point at each other.
     assert _step(lead, b, to="duplicate", duplicate_of=a, reason="同一处").status_code == 200
