@@ -4,13 +4,13 @@ An event is said of a subject and, for records that belong to another, of that r
 (its context: a photo's problem, an item's publication). It lies in an area when its subject
 or its context is a record that lies there today, by the same lookups the other admin pages
 scope their rows with (a problem by its subdistrict, an officer by their jurisdiction, a
-credential by its account's officer). Events of anything else (the category catalogue, the
+credential or an account (a failed sign-in's, org.services) by the account's officer). Events of anything else (the category catalogue, the
 ground, imports of the system), and of records that reach no area (a batch the command line
-imported, a superuser's token), lie in no subdistrict: they are the district's, for
+imported, a superuser's token, a sign-in under a name no account has), lie in no subdistrict: they are the district's, for
 district-wide viewers only (`unlinked=True`; org.admin.RoleAdmin does the same for rows).
 
 >>> sorted(AREA_LOOKUPS)[:3]
-['api.apikey', 'api.apitoken', 'hotline.importbatch']
+['api.apikey', 'api.apitoken', 'auth.user']
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ AREA_LOOKUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "api.apikey": ("api.ApiKey", ("user__officer__jurisdiction_id",)),
     "api.apitoken": ("api.ApiToken", ("user__officer__jurisdiction_id",)),
     "hotline.importbatch": ("hotline.ImportBatch", ("imported_by__officer__jurisdiction_id",)),
+    "auth.user": ("auth.User", ("officer__jurisdiction_id",)),
 }
 
 

@@ -6,6 +6,10 @@ LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_IP, LOGIN_LOCKOUT_MINUTES) every
 refused with `LOCKED` before the password is even checked, the right one included, until the
 window has passed. A successful sign-in clears its username's count. The client IP is the one
 the API's rate limits use (REMOTE_ADDR, or X-Forwarded-For from NUM_PROXIES trusted proxies).
+
+Each counted failure, and the failure that starts a lockout, is in the audit log (`login_failed`,
+`login_locked`: the name as typed, that IP, the request id, never the password); attempts
+refused while locked are not (org.services.login_failure_record says why).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ complaints next. A jurisdiction is an area of the tree and everything below it.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 
@@ -90,6 +90,33 @@ def login_locked(username: str, ip: str | None) -> bool:
     if username and recent.filter(username=login_key(username)).count() >= settings.LOGIN_FAILURES_PER_USERNAME:
         return True
     return bool(ip) and recent.filter(ip=ip).count() >= settings.LOGIN_FAILURES_PER_IP
+
+
+def login_failures_of(*, username: str = "", ip: str | None = None) -> tuple[int, datetime | None]:
+    """How many failed sign-ins count now against `username` (or, given instead, `ip`), and
+    when the first of them was: the lock lasts until that one leaves the window."""
+    from django.db.models import Count, Min
+
+    recent = LoginFailure.objects.filter(at__gte=login_window_start())
+    recent = recent.filter(username=login_key(username)) if username else recent.filter(ip=ip)
+    found = recent.aggregate(n=Count("id"), first=Min("at"))
+    return found["n"], found["first"]
+
+
+def login_account(username: str):
+    """The account a sign-in under `username` is counted against (org.login counts names
+    without regard to case), or None when no account has that name."""
+    from django.contrib.auth import get_user_model
+
+    name = username.strip()
+    if not name:
+        return None
+    from django.db.models import Case, Value, When
+
+    # The account with exactly this name first, as Django's sign-in itself looks it up.
+    exact_first = Case(When(username=name, then=Value(0)), default=Value(1))
+    return (get_user_model().objects.filter(username__iexact=name).only("id", "username")
+            .order_by(exact_first, "pk").first())
 
 
 def login_key(username: str) -> str:

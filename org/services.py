@@ -12,7 +12,9 @@ themselves check the role (org.admin), not Django's model permissions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -27,7 +29,14 @@ from .domain import officer_sheet
 from .domain.permissions import denial
 from .domain.roles import ROLE_LABELS, Role
 from .models import Agency, LoginFailure, Officer, Team
-from .selectors import jurisdiction_area_ids, login_key, login_window_start, officer_of
+from .selectors import (
+    jurisdiction_area_ids,
+    login_account,
+    login_failures_of,
+    login_key,
+    login_window_start,
+    officer_of,
+)
 
 # Roles whose login may enter the admin (the pages check the role again); publishers
 # draft and publish the 未诉先办 lists there (publishing.admin).
@@ -346,10 +355,49 @@ def _resolve(row: officer_sheet.OfficerRow, scope: list[int] | None, errors: lis
 
 # -- sign-in throttling (org.login) ------------------------------------------------------------
 
+# The longest name a failed sign-in keeps in the audit log: the longest a username can be
+# (auth.User.username, and the sign-in forms' limit); anything past it names no account.
+TYPED_USERNAME_MAX = 150
+
+
 def login_failure_record(*, username: str, ip: str | None) -> None:
-    """Count one failed sign-in; failures older than the lockout window are dropped."""
-    LoginFailure.objects.filter(at__lt=login_window_start()).delete()
-    LoginFailure.objects.create(username=login_key(username), ip=ip or None)
+    """Count one failed sign-in, and append it to the audit log (`login_failed`); the failure
+    that locks the name, or the address, appends the lockout too (`login_locked`).
+
+    The event is said of the name tried, as it is counted (`org.login`, org.selectors.login_key),
+    and, when an account has that name, of the account (context `auth.user`): so the log's
+    readers see it where they see the account (an officer's: their jurisdiction's; a name no
+    account has: the district's). It keeps the name as typed (at most TYPED_USERNAME_MAX
+    characters), the client IP the throttling counts, the request id; never the password,
+    which is not passed here. Nobody is known to have done it: the actor is None.
+
+    Attempts refused while locked are neither counted nor logged (org.login): they are refused
+    before the password is checked, so they cost nothing to send, and an append-only log must
+    not grow at a stranger's pace; the lockout event says when the lock began and until when.
+    """
+    key = login_key(username)
+    typed = username[:TYPED_USERNAME_MAX]
+    account = login_account(username)
+    with transaction.atomic():
+        LoginFailure.objects.filter(at__lt=login_window_start()).delete()
+        LoginFailure.objects.create(username=key, ip=ip or None)
+        who = {"username": typed, "ip": ip or ""}
+        subject = ("org.login", key[:64])
+        audit.record(actor=None, verb=Verb.LOGIN_FAILED, subject=subject, context=account, after=who)
+        minutes = settings.LOGIN_LOCKOUT_MINUTES
+        failures, first = login_failures_of(username=key) if key else (0, None)
+        if failures == settings.LOGIN_FAILURES_PER_USERNAME:  # this failure locked the name
+            audit.record(actor=None, verb=Verb.LOGIN_LOCKED, subject=subject, context=account,
+                         after={**who, "locked": "username", "failures": failures,
+                                "until": first + timedelta(minutes=minutes)},
+                         reason=f"同一用户名 {minutes} 分钟内登录失败 {failures} 次，锁定该用户名")
+        if ip:
+            failures, first = login_failures_of(ip=ip)
+            if failures == settings.LOGIN_FAILURES_PER_IP:  # and this one the address
+                audit.record(actor=None, verb=Verb.LOGIN_LOCKED, subject=("org.login_ip", ip),
+                             after={**who, "locked": "ip", "failures": failures,
+                                    "until": first + timedelta(minutes=minutes)},
+                             reason=f"同一 IP {minutes} 分钟内登录失败 {failures} 次，锁定该 IP")
 
 
 def login_failures_clear(*, username: str) -> None:

@@ -34,6 +34,8 @@ class Verb:
     PRUNED = "pruned"  # old data removed by a retention command
     REORDERED = "reordered"
     PUBLISHED = "published"  # a list was published (immutable from then on)
+    LOGIN_FAILED = "login_failed"  # a sign-in was refused: wrong password, unknown name (org.login)
+    LOGIN_LOCKED = "login_locked"  # too many failures: a name or an address is locked out for a while
 
 
 VERB_LABELS: dict[str, str] = {
@@ -59,6 +61,8 @@ VERB_LABELS: dict[str, str] = {
     Verb.PRUNED: "清理过期数据",
     Verb.REORDERED: "调整顺序",
     Verb.PUBLISHED: "发布",
+    Verb.LOGIN_FAILED: "登录失败",
+    Verb.LOGIN_LOCKED: "登录锁定",
 }
 VERBS: frozenset[str] = frozenset(VERB_LABELS)
 VERB_CHOICES: list[tuple[str, str]] = list(VERB_LABELS.items())
