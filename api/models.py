@@ -98,16 +98,16 @@ class HashedSecret(models.Model):
         return None
 
     @classmethod
-    def revoke(cls, *, ids, by=None) -> int:
+    def revoke(cls, *, ids, by=None, reason: str = "") -> int:
         """Revoke the credentials with these ids that are still active; returns how many.
-        Each revocation is one audit event."""
+        Each revocation is one audit event (with `reason`, when the system revokes them)."""
         with transaction.atomic():
             rows = list(cls.objects.select_for_update().filter(pk__in=list(ids), active=True))
             now = timezone.now()
             for row in rows:
                 cls.objects.filter(pk=row.pk).update(active=False, revoked_at=now)
                 audit.record(actor=by, verb=Verb.KEY_REVOKED, subject=row, before={"active": True},
-                             after={"active": False, "revoked_at": now})
+                             after={"active": False, "revoked_at": now}, reason=reason)
         return len(rows)
 
     @property
