@@ -1,8 +1,10 @@
 """How much one client may ask of the APIs: request rates (throttles) and body sizes (parsers).
 
 Rates are per scope in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (settings, each from an
-environment variable), counted in Django's default cache. A throttled request is answered
-429 with ``Retry-After``.
+environment variable), counted in PostgreSQL (api.rate_counts: one statement per counted
+request), so that all the server's workers count a client together; Django's default cache,
+which Django REST framework counts in, is one process's memory. A throttled request is
+answered 429 with ``Retry-After``.
 
 - ``anon``: the public /api/v1/ reads (locate, describe, the ground layers), per client IP,
   for callers who are not signed in; signed-in officers are not counted.
@@ -28,7 +30,9 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from .domain.rates import wait_s
 from .models import ApiKey
+from .rate_counts import rate_count_hit
 
 
 # -- rates -------------------------------------------------------------------------------------
@@ -38,6 +42,22 @@ class _RatesFromSettings:
     @property
     def THROTTLE_RATES(self):  # noqa: N802 (DRF's name)
         return api_settings.DEFAULT_THROTTLE_RATES
+
+    # Counted in the database (api.rate_counts), not in DRF's cache: DRF's `cache`, `history`
+    # and `throttle_success` are not used. Who counts as one client is still DRF's
+    # `get_cache_key`, below and in AnonRateThrottle.
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        self.count = rate_count_hit(key=key, now=self.now, limit=self.num_requests, duration=self.duration)
+        return self.count.allowed
+
+    def wait(self):
+        return wait_s(self.count, now=self.now, limit=self.num_requests, duration=self.duration)
 
 
 class AnonymousThrottle(_RatesFromSettings, AnonRateThrottle):

@@ -4,6 +4,8 @@ Two kinds, one way of keeping them:
 - ``ApiKey``: an external system writes through Open311 GeoReport v2 (the form's ``api_key``);
 - ``ApiToken``: a tablet or script calls /api/v1/ as a user (``Authorization: Token <key>``).
 
+And ``RateCount``, what the API's rate limits have counted of each client (api.rate_counts).
+
 A secret is shown once, when it is issued (``issue`` returns it beside the row); the
 database keeps its first characters (``prefix``, to recognise it in the admin and to find
 the row) and its SHA-256 digest. A secret that leaks from a backup or a database dump is
@@ -150,3 +152,22 @@ class ApiToken(HashedSecret):
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() >= self.TOUCH_EVERY:
             type(self).objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class RateCount(models.Model):
+    """One client's count against one of the API's rates (api.limits; the counting is
+    api.domain.rates, the statement api.rate_counts). In the database, not in a process's
+    memory, so that every worker of the server counts the same requests. The table is
+    UNLOGGED (migration 0003): counts are worth nothing after a crash, and are not written
+    to the WAL on every request."""
+    key = models.CharField(max_length=200, primary_key=True)  # scope and client (DRF's cache key)
+    origin = models.FloatField()  # seconds since the epoch
+    window_no = models.IntegerField()
+    hits = models.IntegerField()
+    prev_hits = models.IntegerField()
+    allowed = models.BooleanField()
+    expires = models.FloatField(db_index=True)  # from then on the row counts nothing: pruned
+
+    class Meta:
+        verbose_name = "请求计数"
+        verbose_name_plural = "请求计数"

@@ -195,9 +195,8 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.limits.ContentNegotiation",
     "EXCEPTION_HANDLER": "api.v1.errors.handle",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # Requests per client (api/limits.py says who counts as one), in Django's default cache:
-    # per process (LocMemCache), so with several gunicorn workers a client gets up to the
-    # rate once per worker.
+    # Requests per client (api/limits.py says who counts as one), counted in PostgreSQL
+    # (api/rate_counts.py), so every gunicorn worker counts a client's requests together.
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
         "open311_read": os.environ.get("THROTTLE_OPEN311_READ", "120/min"),

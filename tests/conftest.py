@@ -41,7 +41,8 @@ def _network_index_checks_every_call():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, the 未诉先办 forecast kept per day)."""
+    """Each test starts with an empty cache (the 未诉先办 forecast kept per day; rate limits count in
+    the database, api.rate_counts, and go with the test's transaction)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -497,6 +497,7 @@ def test_a_control_character_in_one_request_leaves_every_xml_document_well_forme
     assert one["description"].startswith("坏\ufffd请求 & <b>")
 
 
+@db  # every Open311 read is counted against its rate, in the database (api.rate_counts)
 @pytest.mark.parametrize("url", ["/services/%00.json", "/services/a%00.xml", "/discovery.json?jurisdiction_id=%00",
                                  "/services.xml?jurisdiction_id=a%00", "/requests/1.json?jurisdiction_id=%00",
                                  "/requests.xml?service_code=%00"])
