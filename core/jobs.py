@@ -18,7 +18,8 @@ boundedly (core.domain.jobs: an attempt is a claim, ``len(worker_ids)``):
 A job still running on a live worker longer than the limit would run twice; the jobs of
 this project are idempotent (coverage merges), so that costs time, not correctness.
 `job_given_up` is sent when a job is finally FAILED, so that an app can mark its own record
-(a queued 12345 import) failed too.
+(a queued 12345 import) failed too; `job_retried` when it is put back to READY to run again,
+so that the record says it waits for a retry (when, after how many attempts), not that it failed.
 """
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ from .domain.jobs import next_step
 
 #: Sent (sender=DBTaskResult) with `job` (the row, now FAILED for good) and `reason` (text).
 job_given_up = Signal()
+#: Sent (sender=DBTaskResult) with `job` (the row, now READY again), `attempts` (runs so far),
+#: `run_after` (when it runs again; None: at once) and `note` (why), in the retry's transaction.
+job_retried = Signal()
 
 WORKER_LOST = "core.jobs.WorkerLost"
 
@@ -48,6 +52,7 @@ def _retry(job: DBTaskResult, delay: int, note: str) -> None:
     job.status, job.run_after, job.finished_at = TaskResultStatus.READY, timezone.now() + dt.timedelta(seconds=delay), None
     job.traceback = f"{job.traceback.rstrip()}\n{note}\n".lstrip()
     job.save(update_fields=["status", "run_after", "finished_at", "traceback"])
+    job_retried.send(sender=DBTaskResult, job=job, attempts=len(job.worker_ids), run_after=job.run_after, note=note)
 
 
 def _give_up(job: DBTaskResult, reason: str) -> None:
@@ -94,9 +99,11 @@ def jobs_requeue_stale(*, older_than: dt.timedelta, dry_run: bool = False) -> li
                 attempts = len(job.worker_ids)
                 step, delay = _step(attempts)
                 if step == "retry":  # the wait was `older_than` already: ready at once
+                    note = f"第 {attempts} 次运行时工作进程退出（未结束），已重新排队"
                     job.status = TaskResultStatus.READY
-                    job.traceback = f"{job.traceback.rstrip()}\n第 {attempts} 次运行时工作进程退出（未结束），已重新排队\n".lstrip()
+                    job.traceback = f"{job.traceback.rstrip()}\n{note}\n".lstrip()
                     job.save(update_fields=["status", "traceback"])
+                    job_retried.send(sender=DBTaskResult, job=job, attempts=attempts, run_after=None, note=note)
                     continue
                 reason = (f"工作进程在运行该任务时退出 {attempts} 次，不再重新排队"
                           f"（JOBS_MAX_ATTEMPTS={settings.JOBS_MAX_ATTEMPTS}）")

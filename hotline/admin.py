@@ -43,7 +43,8 @@ class ImportBatchAdmin(RoleAdmin):
 class QueuedImportAdmin(RoleAdmin):
     view_action = "import_complaints"
     edit_action = None
-    list_display = ("created_at", "filename", "created_by", "rows", "status", "started_at", "finished_at", "batch")
+    list_display = ("created_at", "filename", "created_by", "rows", "status", "attempts", "retry_at", "started_at",
+                    "finished_at", "batch")
     list_filter = ("status",)
     exclude = ("data",)  # the file itself: up to 10 MB
     readonly_fields = [f.name for f in QueuedImport._meta.fields if f.name != "data"]

@@ -1,12 +1,12 @@
 """How hotline records follow what other apps do."""
 from django.dispatch import receiver
 
-from core.jobs import job_given_up
+from core.jobs import job_given_up, job_retried
 from geodata.signals import network_changed
 from patrol.signals import problem_created
 
 from .services.network import complaints_resnap
-from .services.queued import queued_given_up
+from .services.queued import queued_given_up, queued_retry_waiting
 from .tasks import link_complaints
 
 
@@ -27,3 +27,10 @@ def _import_given_up(sender, job, reason: str, **kwargs):
     # the status page shows the import, not the job: it must not say "running" for ever
     if job.task_path == "hotline.tasks.import_queued" and job.args_kwargs.get("args"):
         queued_given_up(job.args_kwargs["args"][0], reason)
+
+
+@receiver(job_retried, dispatch_uid="hotline.queued_retry_waiting")
+def _import_retried(sender, job, run_after, note: str, **kwargs):
+    # the job runs again later: the page says 等待重试 (when, the last error), not 失败
+    if job.task_path == "hotline.tasks.import_queued" and job.args_kwargs.get("args"):
+        queued_retry_waiting(job.args_kwargs["args"][0], retry_at=run_after, note=note)

@@ -29,6 +29,7 @@ from hotline.domain.metrics import PERIOD_KINDS, RATES, Period, UnitMetrics, par
 from hotline.models import Complaint, QueuedImport, QueuedImportStatus
 from hotline.selectors.complaints import ComplaintFilter, complaint_get, complaint_list
 from hotline.selectors.metrics import GROUP_LABELS, Ranking, default_period, ranking
+from hotline.selectors.queued import queued_status_text
 from hotline.services.imports import ImportResult
 from hotline.services.queued import import_or_queue, queued_result
 from org.domain.permissions import ACTION_LABELS, can
@@ -198,7 +199,8 @@ class ImportAcceptedOut(ClosedShape):
     """文件较大，已排队由后台任务导入：用 url 查询进度和结果。"""
 
     id = serializers.IntegerField(help_text="排队导入编号")
-    status = _choices(QueuedImportStatus.choices, help_text="queued：排队中；running：导入中；done：已完成；failed：出错")
+    status = _choices(QueuedImportStatus.choices, help_text="queued：排队中；running：导入中；retry：上次运行失败，等待自动重试；done：已完成；"
+                                                                "failed：失败（已不再自动重试）")
     url = serializers.URLField(help_text="查询进度和结果：GET /api/v1/complaints/imports/{id}")
 
 
@@ -213,7 +215,11 @@ class QueuedImportOut(ImportAcceptedOut):
     created_at = serializers.DateTimeField(help_text="上传时间")
     started_at = serializers.DateTimeField(allow_null=True, help_text="开始导入的时间")
     finished_at = serializers.DateTimeField(allow_null=True, help_text="结束的时间")
-    message = serializers.CharField(allow_null=True, help_text="出错（failed）时的原因；此时未导入任何数据")
+    status_text = serializers.CharField(help_text="状态的一句中文说明，与状态页相同（如“等待重试：第 1 次运行失败，将于 14:05:12 自动重试（最多运行 5 次）…”）")
+    attempts = serializers.IntegerField(min_value=0, help_text="后台任务本次排队以来已运行的次数")
+    max_attempts = serializers.IntegerField(min_value=1, help_text="后台任务最多运行的次数（JOBS_MAX_ATTEMPTS）")
+    retry_at = serializers.DateTimeField(allow_null=True, help_text="等待重试（retry）时再次运行的时间；null：尽快或不在等待重试")
+    message = serializers.CharField(allow_null=True, help_text="失败（failed）时的原因，等待重试（retry）时上次的错误；此时未导入任何数据")
     report = ImportReportOut(allow_null=True, help_text="完成（done）后的结果或校验报告，与同步导入的应答相同；"
                                                         "report.ok 为 false 时未导入任何数据。未完成为 null")
 
@@ -289,7 +295,9 @@ def queued_data(q: QueuedImport, request) -> dict:
         "uploaded_by": q.created_by.username if q.created_by else None, "created_at": q.created_at.isoformat(),
         "started_at": q.started_at.isoformat() if q.started_at else None,
         "finished_at": q.finished_at.isoformat() if q.finished_at else None,
-        "message": q.message or None if q.status == QueuedImportStatus.FAILED else None,
+        "status_text": queued_status_text(q), "attempts": q.attempts, "max_attempts": settings.JOBS_MAX_ATTEMPTS,
+        "retry_at": q.retry_at.isoformat() if q.retry_at and q.status == QueuedImportStatus.RETRY else None,
+        "message": q.message or None if q.status in (QueuedImportStatus.FAILED, QueuedImportStatus.RETRY) else None,
         "report": import_data(result) if result is not None else None,
     }
 
@@ -443,7 +451,7 @@ class ComplaintImport(APIView):
 
 
 class ComplaintImportStatus(APIView):
-    @extend_schema(summary="后台导入的进度和结果（排队中、导入中、已完成附结果或校验报告、出错附原因）",
+    @extend_schema(summary="后台导入的进度和结果（排队中、导入中、等待重试附上次的错误、已完成附结果或校验报告、失败附原因）",
                    responses={200: QueuedImportOut}, operation_id="complaints_import_status")
     def get(self, request, pk: int):
         _may_import(request)

@@ -14,6 +14,9 @@ An attempt is a worker taking the job (django-tasks-db appends the worker's id t
 ('retry', 120)
 >>> next_step(attempts=5, max_attempts=5, base_seconds=60, cap_seconds=3600)
 ('give_up', 0)
+
+What a page says of a record whose job waits for its next attempt (`retry_wait_text`): not
+"failed" — that word is for a job given up after its last attempt.
 """
 from __future__ import annotations
 
@@ -28,3 +31,18 @@ def next_step(*, attempts: int, max_attempts: int, base_seconds: int, cap_second
     if attempts < max_attempts:
         return "retry", retry_delay(attempts, base_seconds=base_seconds, cap_seconds=cap_seconds)
     return "give_up", 0
+
+
+def retry_wait_text(*, attempts: int, max_attempts: int, retry_at: str = "", error: str = "") -> str:
+    """A job waiting to run again after its `attempts`-th attempt failed, as a page shows it:
+    when it runs again (`retry_at`, already formatted in local time; empty: at once), how many
+    runs it has in all, and the last error.
+
+    >>> retry_wait_text(attempts=2, max_attempts=5, retry_at="14:05:12", error="连接中断")
+    '等待重试：第 2 次运行失败，将于 14:05:12 自动重试（最多运行 5 次）。上次的错误：连接中断'
+    >>> retry_wait_text(attempts=1, max_attempts=5)
+    '等待重试：第 1 次运行失败，即将自动重试（最多运行 5 次）'
+    """
+    when = f"将于 {retry_at} 自动重试" if retry_at else "即将自动重试"
+    text = f"等待重试：第 {attempts} 次运行失败，{when}（最多运行 {max_attempts} 次）"
+    return f"{text}。上次的错误：{error}" if error else text

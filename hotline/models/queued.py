@@ -4,8 +4,11 @@ The upload page and the API store the file here and queue `hotline.tasks.import_
 (README "12345 hotline", "Background jobs"); the job imports it with the same service as
 a small file (hotline.services.imports.complaints_import, all or nothing) and keeps what
 the page and the API show: the whole report as JSON (hotline.services.queued
-`result_json`). The file's bytes are cleared once the job has finished (kept when it
-failed, so it can be run again); `manage.py hotline_imports_prune` removes old rows.
+`result_json`). A run that fails leaves the import waiting for the job's next attempt
+(等待重试: core.jobs retries a failed job a few times, further apart each time); only when the
+job is given up is the import failed (失败). The file's bytes are cleared once the job has
+finished (kept when it failed, so it can be run again); `manage.py hotline_imports_prune`
+removes old rows.
 """
 from django.conf import settings
 from django.db import models
@@ -14,8 +17,9 @@ from django.db import models
 class QueuedImportStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "导入中"
+    RETRY = "retry", "等待重试"
     DONE = "done", "已完成"
-    FAILED = "failed", "出错"
+    FAILED = "failed", "失败"
 
 
 class QueuedImport(models.Model):
@@ -32,11 +36,14 @@ class QueuedImport(models.Model):
     created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
     status = models.CharField("状态", max_length=10, choices=QueuedImportStatus.choices,
                               default=QueuedImportStatus.QUEUED)
-    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0, help_text="后台任务本次排队以来已运行的次数")
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    retry_at = models.DateTimeField("重试时间", null=True, blank=True,
+                                    help_text="等待重试时，后台任务再次运行的时间（空：尽快）")
     result = models.JSONField("导入结果", null=True, blank=True, help_text="与导入页面相同的结论、计数和每个问题")
-    message = models.TextField("出错信息", blank=True, default="", help_text="任务本身出错（非校验问题）时的原因")
+    message = models.TextField("出错信息", blank=True, default="",
+                               help_text="任务本身出错（非校验问题）时的原因：等待重试时为上次的错误")
     batch = models.ForeignKey("hotline.ImportBatch", verbose_name="导入批次", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
 

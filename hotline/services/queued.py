@@ -13,8 +13,10 @@ one transaction with the row locked, imports the file with the same service (all
 and stores the outcome: status done, the whole report as JSON, the batch; the file's bytes
 are cleared. The import and "done" commit together, so a job run twice (requeued, or two
 workers) imports once: a second run finds the row done, or locked by the first, and does
-nothing. An exception marks the row failed with its message (the file is kept, the job can be
-queued again) and is raised again, so the worker records the job as failed with its traceback.
+nothing. An exception marks the row failed with its message (the file is kept) and is raised
+again, so the worker records the job as failed with its traceback; core.jobs then either puts
+the job back for a later attempt (`queued_retry_waiting`: the row says 等待重试, when, and the
+last error) or gives it up (`queued_given_up`: failed for good, to be queued again by hand).
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, Left, Now
 from django.utils import timezone
 
 from ..domain.columns import header_score, parse_mapping, resolve_mapping
@@ -76,7 +79,8 @@ def queued_run(queued_id: int) -> dict:
         if q.status == Status.DONE:
             return {"import": queued_id, "skipped": "done"}
         QueuedImport.objects.filter(pk=queued_id).update(status=Status.RUNNING, started_at=timezone.now(),
-                                                         finished_at=None, message="", attempts=F("attempts") + 1)
+                                                         finished_at=None, retry_at=None, message="",
+                                                         attempts=F("attempts") + 1)
     try:
         with transaction.atomic():
             q = (QueuedImport.objects.select_for_update(skip_locked=True, of=("self",)).select_related("created_by")
@@ -101,12 +105,12 @@ def queued_run(queued_id: int) -> dict:
 
 
 def queued_requeue(q: QueuedImport) -> QueuedImport:
-    """A failed import queued again (its file was kept)."""
+    """A failed import queued again (its file was kept), as a new job with its own attempts."""
     from ..tasks import import_queued
 
     with transaction.atomic():
         n = QueuedImport.objects.filter(pk=q.pk, status=Status.FAILED, data__isnull=False).update(
-            status=Status.QUEUED, started_at=None, finished_at=None, message="")
+            status=Status.QUEUED, started_at=None, finished_at=None, retry_at=None, message="", attempts=0)
         if not n:
             raise ValueError("只有出错且文件仍保留的导入可以重新排队")
         import_queued.enqueue(q.pk)
@@ -114,12 +118,27 @@ def queued_requeue(q: QueuedImport) -> QueuedImport:
     return q
 
 
+def queued_retry_waiting(queued_id: int, *, retry_at: dt.datetime | None, note: str) -> int:
+    """The import's job failed (or its worker died) and core.jobs put it back to run again at
+    `retry_at` (None: at once): the import waits for that retry, it has not failed. The last
+    error stays in `message` (`note` when the run left none: its worker died). Returns the rows
+    changed (none once the import is done)."""
+    return QueuedImport.objects.filter(
+        pk=queued_id, status__in=[Status.QUEUED, Status.RUNNING, Status.FAILED, Status.RETRY]).update(
+        status=Status.RETRY, retry_at=retry_at, finished_at=None,
+        message=Case(When(message="", then=Value(note[:2000])), default=F("message"), output_field=TextField()))
+
+
 def queued_given_up(queued_id: int, reason: str) -> int:
-    """The import's job will not run again (core.jobs gave up: its worker died too often):
-    an import still queued or running is marked failed with why (its file kept, so it can be
-    queued again). Returns the rows changed."""
-    return QueuedImport.objects.filter(pk=queued_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
-        status=Status.FAILED, finished_at=timezone.now(), message=reason[:2000])
+    """The import's job will not run again (core.jobs gave up: its last attempt failed, or its
+    worker died too often): the import is failed with why, after the last run's error if it left
+    one (its file kept, so it can be queued again). Returns the rows changed."""
+    return QueuedImport.objects.filter(
+        pk=queued_id, status__in=[Status.QUEUED, Status.RUNNING, Status.RETRY, Status.FAILED]).update(
+        status=Status.FAILED, finished_at=Coalesce(F("finished_at"), Now()), retry_at=None,
+        message=Left(Case(When(message="", then=Value(reason)),
+                          default=Concat(F("message"), Value("；"), Value(reason), output_field=TextField()),
+                          output_field=TextField()), 2000))
 
 
 def queued_prune(*, older_than: dt.timedelta, dry_run: bool = False) -> int:

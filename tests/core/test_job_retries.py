@@ -92,10 +92,14 @@ def test_a_job_that_kills_its_worker_is_requeued_a_bounded_number_of_times():
         if job.status != "READY":
             break
         job.claim(f"worker-{i}")  # taken, and the worker is killed (OOM) mid-import
-        QueuedImport.objects.filter(pk=q.pk).update(status="running")
+        QueuedImport.objects.filter(pk=q.pk).update(status="running", message="")  # as the run does
         DBTaskResult.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(minutes=30))
         assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == [str(job.pk)]
         requeued += 1
+        q.refresh_from_db()
+        if requeued < 3:  # back in the queue, at once: the import waits for that run, it is not running
+            assert (q.status, q.retry_at) == ("retry", None)
+            assert f"第 {requeued} 次运行时工作进程退出（未结束），已重新排队" in q.message
     job.refresh_from_db()
     assert requeued == 3 and job.status == "FAILED" and job.exception_class_path == WORKER_LOST
     assert "工作进程在运行该任务时退出 3 次" in job.traceback

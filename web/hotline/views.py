@@ -24,6 +24,7 @@ from hotline.exporters.bulletin_pdf import bulletin_pdf
 from hotline.exporters.ranking_xlsx import ranking_xlsx
 from hotline.models import ImportBatch, QueuedImport
 from hotline.selectors.metrics import GROUP_LABELS, bulletin_of, default_period, ranking, unit_names
+from hotline.selectors.queued import queued_status_text
 from hotline.services.queued import import_or_queue, queued_requeue, queued_result
 from org.domain.permissions import can
 from web.access import officer_page
@@ -178,6 +179,7 @@ def import_status_page(request, pk: int):
     return render(request, "web/hotline/import_status.html", {
         "nav": "hotline", "q": q, "result": queued_result(q), "may_import": True,
         "may_retry": q.status == "failed" and QueuedImport.objects.filter(pk=q.pk, data__isnull=False).exists(),
+        "status_text": queued_status_text(q),
         "refresh_seconds": REFRESH_SECONDS, "ranking_url": reverse("hotline-ranking")})
 
 

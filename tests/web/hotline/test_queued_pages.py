@@ -3,7 +3,10 @@ job has run, the same report block as the import page; who may see it."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from hotline.models import Complaint, QueuedImport
 from hotline.tasks import import_queued
@@ -79,7 +82,7 @@ def test_a_failed_job_can_be_queued_again_from_its_page(client, monkeypatch):
         import_queued.call(q.pk)
     monkeypatch.undo()
     html = c.get(f"/hotline/import/{q.pk}/").content.decode()
-    assert "出错" in html and "磁盘已满" in html and 'name="retry"' in html
+    assert "失败" in html and "磁盘已满" in html and 'name="retry"' in html
     response = c.post(f"/hotline/import/{q.pk}/", {"retry": "1"})
     assert response.status_code == 302 and "排队中" in c.get(f"/hotline/import/{q.pk}/").content.decode()
     import_queued.call(q.pk)
@@ -103,3 +106,47 @@ def test_a_small_upload_is_still_imported_in_the_request(client):
         "/hotline/import/", {"file": SimpleUploadedFile("small.xlsx", xlsx_bytes(GOOD))})
     assert response.status_code == 200 and "新增 5 条" in response.content.decode()
     assert not QueuedImport.objects.exists() and 'id="queued-imports"' not in response.content.decode()
+
+
+def _worker(monkeypatch):
+    # the worker closes stale connections between jobs; the test's one holds its transaction
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3, JOBS_MAX_ATTEMPTS=2, JOBS_RETRY_BACKOFF_SECONDS=600)
+def test_a_run_that_failed_waits_for_its_retry_and_fails_only_when_retries_are_spent(client, monkeypatch):
+    c = _client(client, "supervisor1")
+    c.post("/hotline/import/", {"file": SimpleUploadedFile("big.xlsx", xlsx_bytes(GOOD))})
+    q = QueuedImport.objects.get()
+
+    def boom(**kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
+    _worker(monkeypatch)  # the first run fails: the job waits 600 s for its second
+    job = DBTaskResult.objects.get()
+    assert job.status == "READY"
+    q.refresh_from_db()
+    assert q.status == "retry"  # not "failed": the job runs again
+    assert (q.attempts, q.retry_at) == (1, job.run_after)
+    html = c.get(f"/hotline/import/{q.pk}/").content.decode()
+    due = timezone.localtime(job.run_after).strftime("%H:%M:%S")
+    assert f"等待重试：第 1 次运行失败，将于 {due} 自动重试（最多运行 2 次）。上次的错误：RuntimeError: 数据库连接中断" in html
+    assert "失败" not in html.replace("第 1 次运行失败", "") and 'name="retry"' not in html  # not failed, no requeue
+    assert '<meta http-equiv="refresh"' in html
+    assert "等待重试" in c.get("/hotline/import/").content.decode()
+    body = c.get(f"/api/v1/complaints/imports/{q.pk}").json()
+    assert (body["status"], body["attempts"], body["max_attempts"], body["message"]) == (
+        "retry", 1, 2, "RuntimeError: 数据库连接中断")
+    assert body["retry_at"] == job.run_after.isoformat() and body["status_text"].startswith("等待重试：第 1 次运行失败")
+
+    DBTaskResult.objects.filter(pk=job.pk).update(run_after=timezone.now())
+    _worker(monkeypatch)  # the second and last run fails too: given up
+    q.refresh_from_db()
+    assert (q.status, q.attempts, q.retry_at) == ("failed", 2, None)
+    html = c.get(f"/hotline/import/{q.pk}/").content.decode()
+    assert "失败" in html and "等待重试" not in html and 'name="retry"' in html
+    assert "RuntimeError: 数据库连接中断；已运行 2 次均失败，不再自动重试" in html
+    assert '<meta http-equiv="refresh"' not in html and not Complaint.objects.exists()
+    assert c.get(f"/api/v1/complaints/imports/{q.pk}").json()["status"] == "failed"
