@@ -2,7 +2,7 @@
 # One idempotent bootstrap behind both README commands (`make run`, `make test`):
 #   1. Debian packages (PostgreSQL 15 + PostGIS 3, GDAL/GEOS/PROJ, Chromium, CJK font),
 #   2. the virtualenv with requirements.txt,
-#   3. a database: $DATABASE_URL when set, otherwise a local PostGIS cluster started here.
+#   3. a database: $DATABASE_URL when set (created when missing), otherwise a local PostGIS cluster started here.
 # Safe to run any number of times; each step does nothing when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +44,8 @@ fi
 # --- 3. database ----------------------------------------------------------------------
 if [ -n "${DATABASE_URL:-}" ]; then
   log "using DATABASE_URL from the environment"
+  db=$(.venv/bin/python scripts/ensure_database.py)  # creates it when missing; exits 1 with why
+  if [ "$db" = created ]; then log "created its database (with postgis)"; fi
   exit 0
 fi
 
