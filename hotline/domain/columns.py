@@ -10,7 +10,7 @@ names are recognised; anything else is given as an explicit mapping ("工单编�
 >>> m.columns["order_no"], m.columns["received_at"], m.columns["unit"], m.errors
 (0, 1, 5, ())
 >>> resolve_mapping(["单号", "受理时间", "诉求内容", "承办单位"]).errors[0]
-'缺少必需的列“工单编号”（可用 --mapping 指定，如 工单编号=文件中的列名）'
+'缺少必需的列“工单编号”（可在“列映射”中指定，如 工单编号=文件中的列名）'
 >>> resolve_mapping(["工单编号", "受理时间", "诉求内容", "承办单位", "受理时间"]).errors[0]
 '列名“受理时间”出现了2次（第2列、第5列），无法确定使用哪一列，请删除或改名多余的列'
 >>> parse_mapping("工单编号=编号, received_at=时间")
@@ -130,7 +130,7 @@ def resolve_mapping(headers: list[object], explicit: dict[str, str] | None = Non
                 break
     for field in FIELDS:
         if field.required and field.key not in columns and field.key not in (explicit or {}):
-            errors.append(f"缺少必需的列“{field.label}”（可用 --mapping 指定，如 {field.label}=文件中的列名）")
+            errors.append(f"缺少必需的列“{field.label}”（可在“列映射”中指定，如 {field.label}=文件中的列名）")
     # A header the file has twice is ambiguous when a field is read from it (the first would
     # be taken, the other ignored without a word): refused, naming the columns.
     where: dict[str, list[int]] = {}

@@ -67,7 +67,7 @@ def _read_xlsx(data: bytes, header_score: Callable[[list[object]], int] | None) 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
-        raise TableError(f"Excel 文件已损坏，无法打开（{type(exc).__name__}）") from exc
+        raise TableError("Excel 文件已损坏，无法打开（请在 Excel 中打开后重新另存为 .xlsx）") from exc
     try:
         if not wb.worksheets:
             raise TableError("Excel 文件中没有工作表")
@@ -93,7 +93,7 @@ def _read_xlsx(data: bytes, header_score: Callable[[list[object]], int] | None) 
             rows.append((number, cells))
         return Table(rows=rows, kind="xlsx", sheet=ws.title, sheets=tuple(s.title for s in wb.worksheets))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise TableError(f"Excel 文件已损坏，无法读取（{type(exc).__name__}）") from exc
+        raise TableError("Excel 文件已损坏，无法读取（请在 Excel 中打开后重新另存为 .xlsx）") from exc
     finally:
         wb.close()
 

@@ -2,6 +2,7 @@
 complaints located on the demo network, and the year-on-year pair of the source."""
 import datetime as dt
 import io
+import re
 import zipfile
 from decimal import Decimal as D
 
@@ -153,6 +154,18 @@ def test_bad_files_get_a_clear_message_and_change_nothing(data, name, says):
     assert not result.ok and says in result.fatal, result.fatal
     assert result.headline.startswith("无法导入：")
     assert not Complaint.objects.exists() and not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    (_corrupt_xlsx(), "x.xlsx"), (_zip_without_workbook(), "x.xlsx"),
+    (csv_bytes([["a", "b"]], headers=["单号", "日期"]), "x.csv"),
+])
+def test_a_refusal_names_no_python_class_and_no_command_line_option(data, name):
+    # the page and the API show it too: 列映射 is the option's name on the page, in the API and the command
+    fatal = _import(data, name).fatal
+    assert "--" not in fatal and not re.search(r"[A-Z][a-z]+[A-Z][A-Za-z]*", fatal), fatal  # BadZipFile …
+    if "缺少必需的列" in fatal:
+        assert "可在“列映射”中指定，如 工单编号=文件中的列名" in fatal
 
 
 def test_a_file_over_the_size_limit_is_refused(settings):
