@@ -37,6 +37,10 @@ from .imports import ImportResult, complaints_import
 Status = QueuedImportStatus
 
 
+class QueuedFileGone(ValueError):
+    """The stored upload is no longer there (cleared by hand): said to the uploader as it is."""
+
+
 def import_or_queue(*, data: bytes, filename: str, actor=None, mapping: str | None = None, partial: bool = False,
                     dry_run: bool = False, source: str = "upload") -> ImportResult | QueuedImport:
     """The import's result when done in the request; the queued import when the file is left to
@@ -88,7 +92,7 @@ def queued_run(queued_id: int) -> dict:
             if q is None:  # another run took it meanwhile, or finished it
                 return {"import": queued_id, "skipped": "running elsewhere"}
             if q.data is None:
-                raise ValueError("文件内容已被清除，请重新上传")
+                raise QueuedFileGone("文件内容已被清除，请重新上传")
             result = complaints_import(data=bytes(q.data), filename=q.filename, actor=q.created_by,
                                        mapping=q.mapping or None, partial=q.partial, dry_run=q.dry_run,
                                        source=q.source)
@@ -96,7 +100,9 @@ def queued_run(queued_id: int) -> dict:
             q.batch_id, q.data = result.batch_id, None
             q.save(update_fields=["status", "finished_at", "result", "batch", "data"])
     except Exception as exc:
-        message = f"{type(exc).__name__}: {exc}"[:2000]
+        # the page shows it to the uploader: our own reason as it is; anything else is the
+        # system's, in its own words (for the administrator), said to be one
+        message = (str(exc) if isinstance(exc, QueuedFileGone) else f"系统错误（{type(exc).__name__}: {exc}）")[:2000]
         QueuedImport.objects.filter(pk=queued_id).update(status=Status.FAILED, finished_at=timezone.now(),
                                                          message=message)
         raise

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -154,3 +155,24 @@ def test_queued_imports_are_read_only_in_the_admin(user, client):
     assert listing.status_code == 200 and "big.csv" in listing.content.decode()
     page = client.get(f"/admin/hotline/queuedimport/{q.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+def test_what_a_failed_run_says_is_chinese_with_the_technical_cause_kept_for_the_administrator(user, monkeypatch):
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+    QueuedImport.objects.filter(pk=q.pk).update(data=None)  # its file cleared by hand
+    with pytest.raises(ValueError):
+        import_queued.call(q.pk)
+    q.refresh_from_db()
+    assert q.message == "文件内容已被清除，请重新上传"  # no "ValueError:" before it
+
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big2.csv", actor=user)
+
+    def down(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("hotline.services.queued.complaints_import", down)
+    with pytest.raises(OperationalError):
+        import_queued.call(q.pk)
+    q.refresh_from_db()
+    assert q.message == "系统错误（OperationalError: server closed the connection unexpectedly）"

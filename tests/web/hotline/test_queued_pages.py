@@ -132,13 +132,13 @@ def test_a_run_that_failed_waits_for_its_retry_and_fails_only_when_retries_are_s
     assert (q.attempts, q.retry_at) == (1, job.run_after)
     html = c.get(f"/hotline/import/{q.pk}/").content.decode()
     due = timezone.localtime(job.run_after).strftime("%H:%M:%S")
-    assert f"等待重试：第 1 次运行失败，将于 {due} 自动重试（最多运行 2 次）。上次的错误：RuntimeError: 数据库连接中断" in html
+    assert f"等待重试：第 1 次运行失败，将于 {due} 自动重试（最多运行 2 次）。上次的错误：系统错误（RuntimeError: 数据库连接中断）" in html
     assert "失败" not in html.replace("第 1 次运行失败", "") and 'name="retry"' not in html  # not failed, no requeue
     assert '<meta http-equiv="refresh"' in html
     assert "等待重试" in c.get("/hotline/import/").content.decode()
     body = c.get(f"/api/v1/complaints/imports/{q.pk}").json()
     assert (body["status"], body["attempts"], body["max_attempts"], body["message"]) == (
-        "retry", 1, 2, "RuntimeError: 数据库连接中断")
+        "retry", 1, 2, "系统错误（RuntimeError: 数据库连接中断）")
     assert body["retry_at"] == job.run_after.isoformat() and body["status_text"].startswith("等待重试：第 1 次运行失败")
 
     DBTaskResult.objects.filter(pk=job.pk).update(run_after=timezone.now())
@@ -147,6 +147,6 @@ def test_a_run_that_failed_waits_for_its_retry_and_fails_only_when_retries_are_s
     assert (q.status, q.attempts, q.retry_at) == ("failed", 2, None)
     html = c.get(f"/hotline/import/{q.pk}/").content.decode()
     assert "失败" in html and "等待重试" not in html and 'name="retry"' in html
-    assert "RuntimeError: 数据库连接中断；已运行 2 次均失败，不再自动重试" in html
+    assert "系统错误（RuntimeError: 数据库连接中断）；已运行 2 次均失败，不再自动重试" in html
     assert '<meta http-equiv="refresh"' not in html and not Complaint.objects.exists()
     assert c.get(f"/api/v1/complaints/imports/{q.pk}").json()["status"] == "failed"
