@@ -312,7 +312,8 @@ def _rejected(result: ImportResult) -> Response:
     """A refused file: problem+json (as every /api/v1/ error) carrying the whole report."""
     messages = [result.fatal] if result.fatal else [e.text for e in result.errors]
     body = {"type": "about:blank", "title": TITLES[422], "status": 422, "code": CODES[422],
-            "detail": result.headline, "field": "file", "errors": {"file": messages or [result.headline]},
+            "detail": result.headline, "field": result.fatal_field,
+            "errors": {result.fatal_field: messages or [result.headline]},
             "request_id": current_request_id() or None, "report": import_data(result)}
     return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY, content_type=PROBLEM_JSON)
 

@@ -53,6 +53,37 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class ErrorGroup:
+    """The bad cells of one column that are wrong in the same way, with the rows they are in."""
+    column: str
+    message: str
+    count: int
+    rows: tuple[int, ...]  # the first few, in file order
+
+    @property
+    def rows_text(self) -> str:
+        text = "、".join(str(r) for r in self.rows)
+        return text + ("等" if self.count > len(self.rows) else "")
+
+
+def group_errors(errors, *, rows_shown: int = 10) -> list[ErrorGroup]:
+    """A long report told in a few lines: the errors grouped by column and what is wrong, the
+    largest group first (a file of another office's orders is thousands of rows of one reason).
+
+    >>> errs = [RowError(2, "承办单位", "不在您的辖区", "甲"), RowError(3, "受理时间", "不是有效的日期时间", "x"),
+    ...         RowError(4, "承办单位", "不在您的辖区", "乙")]
+    >>> [(g.column, g.count, g.rows_text) for g in group_errors(errs, rows_shown=1)]
+    [('承办单位', 2, '2等'), ('受理时间', 1, '3')]
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for e in errors:
+        groups.setdefault((e.column, e.message), []).append(e.row)
+    out = [ErrorGroup(column, message, len(rows), tuple(rows[:rows_shown]))
+           for (column, message), rows in groups.items()]
+    return sorted(out, key=lambda g: -g.count)  # stable: equal counts keep the file's order
+
+
+@dataclass(frozen=True)
 class OrderRow:
     """One work order as read from the file, checked."""
     row: int

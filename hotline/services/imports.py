@@ -29,7 +29,15 @@ from org.models import Agency
 
 from ..domain.addresses import expected_subdistrict, location_candidates, place_consistent
 from ..domain.columns import header_score, parse_mapping, resolve_mapping
-from ..domain.validation import OrderRow, RowError, match_key, split_header, validate_rows
+from ..domain.validation import (
+    ErrorGroup,
+    OrderRow,
+    RowError,
+    group_errors,
+    match_key,
+    split_header,
+    validate_rows,
+)
 from ..importers.tables import Table, TableError, read_table
 from ..models import Complaint, ImportBatch
 from ..selectors.complaints import importable_area_ids
@@ -39,6 +47,7 @@ from .linking import complaints_link_nearest
 COMPARED = ("received_at", "content", "address", "category", "unit_name", "team_name", "handler_name",
             "responded", "resolved", "satisfied", "callback", "difficult")
 MAX_REPORTED_ERRORS = 1000  # kept on a partial batch; a page shows them all from the result
+ERRORS_SHOWN = 200  # listed cell by cell on a page; a file of another office's orders has thousands
 
 
 @dataclass
@@ -46,6 +55,7 @@ class ImportResult:
     ok: bool
     filename: str
     fatal: str = ""  # the whole file was refused (not a table, wrong headers …)
+    fatal_field: str = "file"  # what the refusal is about: the file, or the mapping given with it
     errors: tuple[RowError, ...] = ()
     total: int = 0
     created: int = 0
@@ -75,7 +85,8 @@ class ImportResult:
             return f"无法导入：{self.fatal}。未导入任何数据。"
         if self.errors and not self.partial:
             return (f"校验发现 {len(self.errors)} 处问题（涉及 {self.bad_rows} 行，共 {self.total} 行），"
-                    "未导入任何数据。请修改后重新上传，或选择“跳过错误行导入”。")
+                    "未导入任何数据。请修改后重新导入，或跳过错误行导入（页面上勾选该项，"
+                    "命令行加 --partial，接口传 partial=true）。")
         verb = "试运行（未写入）：将" if self.dry_run else "导入完成："
         text = f"{verb}新增 {self.created} 条，更新 {self.updated} 条，未变 {self.unchanged} 条"
         if self.skipped:
@@ -83,6 +94,19 @@ class ImportResult:
         if self.located is not None and self.attempted_location:
             text += f"；定位 {self.located}/{self.attempted_location} 条（{self.located_share:.0%}）"
         return text + "。"
+
+    @property
+    def error_groups(self) -> list[ErrorGroup]:
+        return group_errors(self.errors)
+
+    @property
+    def errors_shown(self) -> tuple[RowError, ...]:
+        """The errors a page lists one by one; the rest are told by `error_groups`."""
+        return self.errors[:ERRORS_SHOWN]
+
+    @property
+    def errors_not_shown(self) -> int:
+        return max(0, len(self.errors) - ERRORS_SHOWN)
 
     def lines(self) -> list[str]:
         return [self.headline, *[e.text for e in self.errors], *self.warnings]
@@ -96,6 +120,10 @@ def complaints_import(*, data: bytes, filename: str, actor=None, mapping: str | 
     result = ImportResult(ok=False, filename=filename, dry_run=dry_run, partial=partial)
     try:
         explicit = parse_mapping(mapping) if isinstance(mapping, str) else dict(mapping or {})
+    except ValueError as exc:
+        result.fatal, result.fatal_field = str(exc).rstrip("。"), "mapping"
+        return result
+    try:
         if table is None:
             table = read_table(data, filename, max_bytes=settings.HOTLINE_MAX_UPLOAD_MB * 1024 * 1024,
                                header_score=header_score)

@@ -163,7 +163,7 @@ def queued_result(q: QueuedImport) -> ImportResult | None:
 
 
 # -- the report kept as JSON ------------------------------------------------------------------------
-_COUNTS = ("ok", "filename", "fatal", "total", "created", "updated", "unchanged", "skipped", "located",
+_COUNTS = ("ok", "filename", "fatal", "fatal_field", "total", "created", "updated", "unchanged", "skipped", "located",
            "attempted_location", "dry_run", "partial", "batch_id")
 
 

@@ -323,6 +323,15 @@ def test_a_file_that_is_no_table_is_a_422_with_the_reason():
     assert response.json()["report"]["fatal"] and _counts() == before
 
 
+@pytest.mark.parametrize("mapping", ["工单编号", '{"工单编号": '])
+def test_a_malformed_mapping_is_a_422_naming_the_mapping_not_the_file(openapi, mapping):  # noqa: F811
+    before = _counts()
+    body = assert_conforms(openapi, client_for("supervisor1").post(
+        IMPORT, {"file": _upload(GOOD), "mapping": mapping}, format="multipart"), IMPORT, "post", 422, PROBLEM_JSON)
+    assert body["field"] == "mapping" and list(body["errors"]) == ["mapping"]
+    assert "列映射" in body["errors"]["mapping"][0] and _counts() == before
+
+
 def test_a_dry_run_counts_and_writes_nothing(openapi):  # noqa: F811
     before = _counts()
     body = assert_conforms(openapi, client_for("supervisor1").post(

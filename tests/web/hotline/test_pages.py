@@ -100,6 +100,24 @@ def test_an_upload_with_errors_shows_the_report_and_imports_nothing(client):
     assert not Complaint.objects.exists()
 
 
+def test_a_file_of_thousands_of_bad_rows_is_summed_up_and_listed_only_in_part(client):
+    # 300 rows whose time is no time, 5 whose 承办单位 is too long: two kinds of error
+    rows = [_order(f"T{i}", "不是日期", "甲街道") for i in range(300)]
+    rows += [_order(f"U{i}", "2026-03-03 09:00", "甲" * 101) for i in range(5)]
+    response = _client(client, "supervisor1").post("/hotline/import/", {"file": SimpleUploadedFile("b.xlsx",
+                                                                                                   xlsx_bytes(rows))})
+    html = response.content.decode()
+    assert response.status_code == 200 and "未导入任何数据" in html
+    summary = html.split('id="validation-summary"')[1].split("</table>")[0]
+    assert "<td>受理时间</td><td>不是有效的日期时间</td><td class=\"num\">300</td><td>2、3、4、5、6、7、8、9、10、11等</td>" \
+        in summary
+    assert summary.index("受理时间") < summary.index("承办单位")  # the largest group first
+    listed = html.split('id="validation-report"')[1].split("</table>")[0]
+    assert listed.count("<tr>") == 1 + 200  # the header and the first 200 cells
+    assert "另有 105 处未逐条列出" in html
+    assert not Complaint.objects.exists()
+
+
 def test_a_good_upload_imports_and_counts(client):
     data = xlsx_bytes([_order("G1", "2026-03-03 09:00", "学院路街道")])
     c = _client(client, "supervisor1")
