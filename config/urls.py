@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from api.v1.media import PhotoFile
 
@@ -10,6 +12,9 @@ urlpatterns = [
     path("", include("web.urls")),
     path("", include("maps.urls")),
     # Problem and evidence photos, to users of the jurisdiction only (api.v1.media).
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, exported HTML opened
+    # from the server): the app's own icon instead of a 404 in every console.
+    path("favicon.ico", RedirectView.as_view(url=static("web/field/icon-192.png"), permanent=True)),
     re_path(r"^media/photos/(?P<name>[0-9a-f]{32}\.jpg)$", PhotoFile.as_view(), name="photo-file"),
 ]
 
