@@ -388,6 +388,7 @@ def stage_prepare(args, out: Path) -> dict:
         speed_mps = models.FloatField(null=True)
         heading_deg = models.FloatField(null=True)
         flags = ArrayField(models.TextField(), null=True)
+        starts_piece = models.BooleanField(null=True)
 
         class Meta:
             app_label = "shifts"

@@ -8,7 +8,9 @@ start), with the first and last time it was seen and the number of passes. The m
    but never paint anything).
 2. **Pieces.** The track is broken where two consecutive good fixes are more than
    `max_gap_s` apart or would need more than `max_speed_mps`: nothing is painted across
-   a signal gap.
+   a signal gap. It is broken too before a fix that `starts_piece` (the device stopped
+   recording there: a GPX file's next ``trkseg``), whatever the pause; a flagged fix's
+   break moves on to the next good one (`fixes.piece_starts`).
 3. **Stops.** Standing still, a GPS receiver wanders 10–40 m around the spot, and the
    straight lines between those fixes would paint every road nearby. A stop is a run of
    fixes whose smoothed position (a moving mean over `stop_smooth_s`, which cuts the noise
@@ -82,6 +84,7 @@ differ from one computation by a few metres.
 """
 from __future__ import annotations
 
+import operator
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -91,7 +94,7 @@ import shapely
 from shapely import LineString
 
 from . import coverage_kernels as kernels
-from .fixes import DEFAULT_MAX_SPEED_MPS, Fix, flag_fixes, order_and_positions
+from .fixes import DEFAULT_MAX_SPEED_MPS, Fix, flag_fixes, order_and_positions, piece_starts
 from .intervals import (  # noqa: F401 - the coverage API in one place for callers
     Interval,
     SegmentCoverage,
@@ -320,6 +323,21 @@ def _pieces(t: np.ndarray, x: np.ndarray, y: np.ndarray, max_gap_s: float, max_s
     return kernels.path_pieces(t, x, y, float(max_gap_s), float(max_speed))
 
 
+def _split_pieces(piece: np.ndarray, breaks: np.ndarray) -> np.ndarray:
+    """`piece` numbered again with a new piece also where `breaks` is set.
+
+    >>> _split_pieces(np.array([0, 0, 0, 1, 1]), np.array([False, False, True, False, True])).tolist()
+    [0, 0, 1, 2, 3]
+    """
+    new = breaks.copy()
+    new[1:] |= piece[1:] != piece[:-1]
+    new[:1] = False
+    return np.cumsum(new, dtype=np.int64)
+
+
+_STARTS_PIECE = operator.attrgetter("starts_piece")
+
+
 def _piece_bounds(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For every point, the index of its piece's first point and one past its last."""
     n = len(piece)
@@ -413,6 +431,9 @@ def track_path(fixes: Sequence[Fix], *, flags: Sequence[frozenset[str]] | None =
     good = order[~flagged[order]] if len(order) else order
     t, x, y = cols[good, 0], cols[good, 1], cols[good, 2]
     piece = _pieces(t, x, y, max_gap_s, max_speed_mps)
+    if any(map(_STARTS_PIECE, fixes)):  # the device stopped recording: no path across, however short the pause
+        marks = np.fromiter(map(_STARTS_PIECE, fixes), dtype=bool, count=len(fixes))
+        piece = _split_pieces(piece, piece_starts(marks[order], ~flagged[order]))
     lo, hi = _piece_bounds(piece)
     sx, sy = _moving_mean(t, x, y, lo, hi, stop_smooth_s / 2, narrow_ends=False)
     stops = _stops(t, sx, sy, lo, hi, stop_radius_m, stop_min_s)

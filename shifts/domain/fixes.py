@@ -42,6 +42,8 @@ MAX_EXCURSION_S = 60.0
 @dataclass(frozen=True, slots=True)
 class Fix:
     """One GPS point: `t` UTC epoch seconds, `x`, `y` metres in the storage CRS.
+    `starts_piece`: the path is not joined from the fix before it, however near in time
+    and place (the device stopped recording between them: a new GPX ``trkseg``).
 
     >>> Fix(1.7e9, 441_000.0, 4_428_000.0, accuracy_m=8.0).accuracy_m
     8.0
@@ -53,6 +55,7 @@ class Fix:
     accuracy_m: float | None = None
     speed_mps: float | None = None
     heading_deg: float | None = None
+    starts_piece: bool = False
 
 
 def fix_columns(fixes: Sequence[Fix]) -> np.ndarray:
@@ -290,6 +293,46 @@ def flag_columns(t: np.ndarray, x: np.ndarray, y: np.ndarray, accuracy_m: np.nda
         if outside[pos]:
             flags.append("outside_area")
         out[original] = frozenset(flags)
+    return out
+
+
+def piece_starts(marks: np.ndarray, good: np.ndarray) -> np.ndarray:
+    """For each good fix, in track order: whether the path breaks before it. `marks` and
+    `good` are per fix in track order (a mark: the device started recording again at that
+    fix). A mark on a flagged fix moves on to the next good one: a receiver's first fix
+    after a restart is often a poor one, and the gap before it is still no walk. The first
+    good fix breaks nothing (what came before it is not in the call).
+
+    >>> piece_starts(np.array([False, False, True, False, False]), np.array([True, True, False, True, True])).tolist()
+    [False, False, True, False]
+    """
+    at = np.flatnonzero(good)
+    out = np.zeros(len(at), dtype=bool)
+    if len(at) > 1:
+        seen = np.cumsum(marks)
+        out[1:] = seen[at[1:]] > seen[at[:-1]]
+    return out
+
+
+def path_breaks(t: np.ndarray, part: np.ndarray, good: np.ndarray) -> np.ndarray:
+    """Per fix, in the order given: whether the path breaks before it, for fixes read from
+    a file whose track is recorded in parts (`part`: the GPX ``trkseg`` or a CSV's segment
+    column, any numbers). In time order, a fix whose part differs from the one before starts
+    a new recording; the break is put on the first good fix from there (`piece_starts`), so
+    that it is stored where coverage, which reads good fixes only, finds it.
+
+    >>> path_breaks(np.array([10.0, 0.0, 5.0, 15.0]), np.array([1, 0, 0, 1]), np.array([False, True, True, True])).tolist()
+    [False, False, False, True]
+    """
+    n = len(t)
+    out = np.zeros(n, dtype=bool)
+    if n < 2:
+        return out
+    order = np.argsort(t, kind="stable")
+    p = part[order]
+    marks = np.r_[False, p[1:] != p[:-1]]
+    good_in_order = good[order]
+    out[order[good_in_order]] = piece_starts(marks, good_in_order)
     return out
 
 

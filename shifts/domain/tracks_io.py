@@ -7,7 +7,8 @@ silently dropped. A file without a single usable point is an error (`TrackRead.e
 takes any transformer) and flags the fixes (`fixes.flag_fixes`): duplicate timestamps, gaps
 and jumps are not the reader's business.
 
-GPX: every ``trkpt`` of every ``trk``/``trkseg`` (segments numbered from 0 across the file),
+GPX: every ``trkpt`` of every ``trk``/``trkseg`` (segments numbered from 0 across the file;
+a new segment is where the device stopped recording, and the path breaks there: `to_fixes`),
 with ``time``, ``ele``, ``hdop``, and speed / course / accuracy wherever a logger puts them
 (GPX 1.0 elements, Garmin's ``TrackPointExtension``, plain ``<extensions><speed>``). GPX
 times are UTC by the standard; a time without an offset is taken as UTC. Documents with a
@@ -37,7 +38,7 @@ from xml.parsers import expat
 
 import numpy as np
 
-from .fixes import Fix
+from .fixes import Fix, path_breaks
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 HDOP_TO_M = 5.0  # accuracy from HDOP: a typical user-equivalent range error of 5 m
@@ -500,11 +501,13 @@ def read_track(data: bytes | str, filename: str = "") -> TrackRead:
 
 def to_fixes(points: Sequence[TrackPoint], transformer: Callable[[np.ndarray, np.ndarray], tuple]) -> list[Fix]:
     """Fixes in the storage CRS: `transformer(lon_array, lat_array) -> (x_array, y_array)`
-    (e.g. pyproj's ``Transformer.from_crs(4326, 4548, always_xy=True).transform``).
+    (e.g. pyproj's ``Transformer.from_crs(4326, 4548, always_xy=True).transform``). A point
+    whose track segment differs from the point before it in time starts a piece: the
+    device stopped recording there, and coverage does not join the two.
 
-    >>> p = [TrackPoint(1.7e9, 40.0, 116.0, 5.0)]
-    >>> to_fixes(p, lambda lon, lat: (lon * 1000, lat * 1000))
-    [Fix(t=1700000000.0, x=116000.0, y=40000.0, accuracy_m=5.0, speed_mps=None, heading_deg=None)]
+    >>> p = [TrackPoint(1.7e9, 40.0, 116.0, 5.0), TrackPoint(1.7e9 + 5, 40.0, 116.0, 5.0, segment_index=1)]
+    >>> to_fixes(p, lambda lon, lat: (lon * 1000, lat * 1000))[1]
+    Fix(t=1700000005.0, x=116000.0, y=40000.0, accuracy_m=5.0, speed_mps=None, heading_deg=None, starts_piece=True)
     """
     if not points:
         return []
@@ -512,5 +515,7 @@ def to_fixes(points: Sequence[TrackPoint], transformer: Callable[[np.ndarray, np
     lat = np.array([p.lat for p in points], dtype=float)
     x, y = transformer(lon, lat)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    return [Fix(p.t, float(x[i]), float(y[i]), p.accuracy_m, p.speed_mps, p.heading_deg)
+    starts = path_breaks(np.array([p.t for p in points], dtype=float),
+                         np.array([p.segment_index for p in points], dtype=np.int64), np.ones(len(points), dtype=bool))
+    return [Fix(p.t, float(x[i]), float(y[i]), p.accuracy_m, p.speed_mps, p.heading_deg, bool(starts[i]))
             for i, p in enumerate(points)]

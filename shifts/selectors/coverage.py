@@ -3,6 +3,7 @@
 in a time window, and a shift's stored coverage as GeoJSON (WGS84)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import threading
@@ -48,26 +49,29 @@ def segment_lengths(index: SegmentIndex) -> dict[int, float]:
     return {int(k): float(v) for k, v in zip(index.ids, index.lengths, strict=True)}
 
 
-_GOOD_FIXES = ("SELECT extract(epoch FROM t), ST_X(geom), ST_Y(geom), accuracy_m, speed_mps, heading_deg "
-               "FROM shifts_fix WHERE shift_id = %s AND officer_id = %s AND flags IS NULL AND geom IS NOT NULL "
-               "AND t >= %s AND t <= %s ORDER BY t")
+_GOOD_FIXES = ("SELECT extract(epoch FROM t), ST_X(geom), ST_Y(geom), accuracy_m, speed_mps, heading_deg, "
+               "starts_piece FROM shifts_fix WHERE shift_id = %s AND officer_id = %s AND flags IS NULL "
+               "AND geom IS NOT NULL AND t >= %s AND t <= %s ORDER BY t")
 
 
 def good_fixes_of(*, shift_id: int, officer_id: int, t_from: dt.datetime, t_to: dt.datetime) -> list[Fix]:
     """A member's unflagged fixes of a shift within [t_from, t_to], in time order, one per
     device time (the same instant sent in two batches counts once: the one first by
-    position). Sorted on (t, x, y) only: the device's optional fields may be None in one
-    copy of an instant and numbers in another, and comparing those would raise."""
+    position, starting a piece when any copy does). Sorted on (t, x, y) only: the device's
+    optional fields may be None in one copy of an instant and numbers in another, and
+    comparing those would raise."""
     with connection.cursor() as cur:
         cur.execute(_GOOD_FIXES, [shift_id, officer_id, t_from, t_to])
         rows = cur.fetchall()
     out: list[Fix] = []
     seen: set[float] = set()
-    for t, x, y, acc, spd, hdg in sorted(((float(r[0]), *r[1:]) for r in rows), key=lambda r: r[:3]):
+    for t, x, y, acc, spd, hdg, starts in sorted(((float(r[0]), *r[1:]) for r in rows), key=lambda r: r[:3]):
         if t in seen:
+            if starts and not out[-1].starts_piece:
+                out[-1] = dataclasses.replace(out[-1], starts_piece=True)
             continue
         seen.add(t)
-        out.append(Fix(t, x, y, accuracy_m=acc, speed_mps=spd, heading_deg=hdg))
+        out.append(Fix(t, x, y, accuracy_m=acc, speed_mps=spd, heading_deg=hdg, starts_piece=bool(starts)))
     return out
 
 

@@ -65,13 +65,17 @@ FLAG_LABELS = {"off_shift": "不在班次时段内", "outside_area": "超出辖�
 
 @dataclass(frozen=True)
 class FixIn:
-    """One fix as sent: device time (aware), WGS84 position, what the device said."""
+    """One fix as sent: device time (aware), WGS84 position, what the device said, and for
+    a file's fix the track segment it was recorded in (`trkseg`: GPX ``trkseg``, a CSV's
+    segment column; None from a tablet): where it changes the device stopped recording,
+    and coverage does not join the path across (`fixes.path_breaks`)."""
     t: dt.datetime
     lat: float
     lon: float
     accuracy_m: float | None = None
     speed_mps: float | None = None
     heading_deg: float | None = None
+    trkseg: int | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,22 @@ def compute_flags(fixes: Sequence[FixIn], xy: Sequence[tuple[float, float] | Non
                         now=time.time() if now is None else now, window=window, area=area)
 
 
+def compute_breaks(fixes: Sequence[FixIn], flags: Sequence[frozenset[str]] | None) -> list[bool] | None:
+    """Per fix, whether the path breaks before it (shifts.domain.fixes.path_breaks over the
+    fixes' `trkseg`, put on good fixes by `flags`), or None when no fix says its track
+    segment (a tablet's batch: nothing to compute) or that module is absent."""
+    if all(f.trkseg is None for f in fixes):
+        return None
+    try:
+        from shifts.domain.fixes import path_breaks
+    except ImportError:
+        return None
+    t = np.array([f.t.timestamp() for f in fixes], dtype=float)
+    part = np.array([-1 if f.trkseg is None else f.trkseg for f in fixes], dtype=np.int64)
+    good = np.ones(len(fixes), dtype=bool) if flags is None else np.array([not f for f in flags], dtype=bool)
+    return path_breaks(t, part, good).tolist()
+
+
 def _none_first(row: tuple) -> tuple:
     """A sort key for rows whose optional fields may be None: None before any number (the
     plain tuples' order wherever that order is defined, so the keys of batches stored
@@ -209,13 +229,14 @@ def _ewkb(x: float, y: float, srid: int) -> str:
 
 
 COPY_COLUMNS = ("shift_id", "officer_id", "batch_id", "device_id", "t", "geom", "accuracy_m", "speed_mps",
-                "heading_deg", "flags")
+                "heading_deg", "flags", "starts_piece")
 
 
 def copy_buffer(*, shift_id: int, officer_id: int, batch_id: int, device_id: str, fixes: Sequence[FixIn],
                 xy: Sequence[tuple[float, float] | None], flags: Sequence[frozenset[str]] | None,
-                srid: int) -> io.StringIO:
-    """The rows of a batch in COPY's text format (tab-separated, \\N for null)."""
+                srid: int, breaks: Sequence[bool] | None = None) -> io.StringIO:
+    """The rows of a batch in COPY's text format (tab-separated, \\N for null; `starts_piece`
+    is true where `breaks` says so, else null)."""
     head = f"{int(shift_id)}\t{int(officer_id)}\t{int(batch_id)}\t{_text(device_id)}\t"
     out = io.StringIO()
     write = out.write
@@ -224,8 +245,9 @@ def copy_buffer(*, shift_id: int, officer_id: int, batch_id: int, device_id: str
         geom = _ewkb(p[0], p[1], srid) if p is not None else "\\N"
         fl = flags[i] if flags is not None else None
         flag_text = "{" + ",".join(sorted(fl)) + "}" if fl else "\\N"
+        starts = "t" if breaks is not None and breaks[i] else "\\N"
         write(f"{head}{f.t.isoformat()}\t{geom}\t{_number(f.accuracy_m)}\t{_number(f.speed_mps)}\t"
-              f"{_number(f.heading_deg)}\t{flag_text}\n")
+              f"{_number(f.heading_deg)}\t{flag_text}\t{starts}\n")
     out.seek(0)
     return out
 
@@ -322,6 +344,7 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
                           area=district_outline(shift))
     if flags is not None:
         _refuse_if_none_counts(fixes, flags, lo, hi)
+    breaks = compute_breaks(fixes, flags)
     t_min, t_max = min(f.t for f in fixes), max(f.t for f in fixes)
     # partitions for the shift's days only; a wild device time lands in the default one
     near = {local_day(shift.starts_at) + dt.timedelta(days=d) for d in (-1, 0)} | {
@@ -338,6 +361,7 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
         if new is not None:  # some were: only the others are stored
             fixes, xy = [fixes[i] for i in new], [xy[i] for i in new]
             flags = None if flags is None else [flags[i] for i in new]
+            breaks = None if breaks is None else [breaks[i] for i in new]
         counts: dict[str, int] = {}
         for f in flags or ():
             for name in f:
@@ -357,7 +381,7 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
             fixes_partition_ensure(days[name])
         if fixes:
             buf = copy_buffer(shift_id=shift.pk, officer_id=officer.pk, batch_id=batch_id, device_id=device_id,
-                              fixes=fixes, xy=xy, flags=flags, srid=settings.STORAGE_SRID)
+                              fixes=fixes, xy=xy, flags=flags, srid=settings.STORAGE_SRID, breaks=breaks)
             copy_into_fixes(buf)
     return BatchResult(batch_id, received, len(fixes), flagged, False, flags is not None, counts)
 

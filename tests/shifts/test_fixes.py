@@ -14,6 +14,7 @@ from core.errors import Conflict, Forbidden, ServiceError
 from core.models import AuditEvent
 from org.models import Officer, Team
 from shifts.models import Fix, FixBatch
+from shifts.services import fixes as fixes_service
 from shifts.services import partitions
 from shifts.services.fixes import FixIn, fixes_ingest, fixes_receive
 from shifts.services.shifts import shift_create, shift_end, shift_start
@@ -229,6 +230,33 @@ def test_one_statement_claims_the_batch_records_its_event_and_queues_its_job_as_
     again = fixes_receive(actor=_user("officer1"), shift_id=shift.pk, device_id="tablet-07", fixes=sent[::-1])
     assert again.duplicate and again.batch_id == r.batch_id
     assert DBTaskResult.objects.count() == 2 and AuditEvent.objects.filter(verb="fixes_received").count() == 1
+
+
+def test_a_batch_is_one_statement_and_its_copy_whatever_its_track_segments():
+    """Ingestion's round trips per batch (bench/coverage.py): the claim, the COPY, the commit.
+    A file's track segments (where the path breaks) are worked out in Python and written by
+    the same COPY; a file adds only its comparison with the fixes stored before."""
+    shift = _shift()
+    officer = Officer.objects.get(user__username="officer1")
+    fixes_ingest(actor=None, shift=shift, officer=officer, device_id="g", fixes=_walk(5), source="api")  # the day's partition
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        if not sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):  # the test's transaction
+            statements.append(sql)
+        return execute(sql, params, many, context)
+
+    copies = []
+    real_copy = fixes_service.copy_into_fixes
+    with pytest.MonkeyPatch.context() as mp, connection.execute_wrapper(count):
+        mp.setattr(fixes_service, "copy_into_fixes", lambda buf: (copies.append(1), real_copy(buf)))
+        fixes_ingest(actor=None, shift=shift, officer=officer, device_id="g", fixes=_walk(60, t0="09:00"),
+                     source="api")
+        assert (len(statements), len(copies)) == (1, 1), statements
+        walk = [dataclasses.replace(f, trkseg=i // 20) for i, f in enumerate(_walk(60, t0="10:00"))]
+        r = fixes_ingest(actor=None, shift=shift, officer=officer, device_id="g", fixes=walk, source="import")
+    assert (len(statements), len(copies)) == (3, 2), statements
+    assert Fix.objects.filter(batch_id=r.batch_id, starts_piece=True).count() == 2
 
 
 def test_a_batch_without_coverage_queues_no_job():

@@ -246,3 +246,65 @@ def test_the_same_track_under_another_name_or_format_is_stored_once(tmp_path):
     assert "此前已全部导入" in _run(tmp_path / "track (1).gpx", shift)[0]
     assert "此前已全部导入" in _run(tmp_path / "track.csv", shift)[0]
     assert Fix.objects.filter(shift=shift).count() == 30
+
+
+def _walk_with_a_pause(geom, *, pause_s=60, speed=1.3):
+    """Along `geom` at `speed`, a fix every 5 s, the device stopped for `pause_s` in the
+    middle of it (walking on): [(t, x, y, part)] and where along the segment the pause was."""
+    stop_at = 0.4 * geom.length
+    out, d, t, part = [], 0.0, 0.0, 0
+    while d <= geom.length:
+        p = geom.interpolate(d)
+        out.append((t, p.x, p.y, part))
+        if part == 0 and d + 5 * speed > stop_at:
+            t, d, part = t + pause_s, d + pause_s * speed, 1
+        else:
+            t, d = t + 5, d + 5 * speed
+    return out, (stop_at, stop_at + pause_s * speed)
+
+
+@pytest.mark.parametrize("kind", ["gpx", "csv"])
+def test_no_coverage_is_painted_where_the_device_stopped_recording(kind, tmp_path):
+    """A pause under 2 minutes between two GPX trksegs (or two values of a CSV's segment
+    column), at a walking pace, was bridged: the path joined the last fix before it to the
+    first after it, and the metres between were covered though nobody was seen there. The
+    first fix after the pause is a poor one (the receiver's cold start): the break moves on
+    to the next good fix."""
+    from pyproj import Transformer
+
+    from shifts.models import SegmentCoverage
+    from shifts.selectors.coverage import segment_index
+    from shifts.services.coverage import coverage_update
+
+    index = segment_index()
+    i = int(index.lengths.argmax())
+    sid, geom = int(index.ids[i]), index.geoms[i]
+    walk, (gap_from, gap_to) = _walk_with_a_pause(geom)
+    lon, lat = Transformer.from_crs(4548, 4326, always_xy=True).transform([w[1] for w in walk],
+                                                                          [w[2] for w in walk])
+    first_after = next(k for k, w in enumerate(walk) if w[3] == 1)
+    rows = []
+    for k, ((t, _, _, part), a, b) in enumerate(zip(walk, lon, lat, strict=True)):
+        when = T0 + dt.timedelta(seconds=t)
+        hdop = 20 if k == first_after else 1  # 100 m: flagged poor_accuracy
+        rows.append((part, when, a, b, hdop))
+    if kind == "gpx":
+        segs = ["".join(f'<trkpt lat="{b:.7f}" lon="{a:.7f}"><time>{w:%Y-%m-%dT%H:%M:%SZ}</time><hdop>{h}</hdop>'
+                        "</trkpt>" for p, w, a, b, h in rows if p == part) for part in (0, 1)]
+        text = '<gpx version="1.1"><trk>' + "".join(f"<trkseg>{s}</trkseg>" for s in segs) + "</trk></gpx>"
+    else:
+        text = "time,lat,lon,hdop,segment\n" + "".join(f"{w.isoformat()},{b:.7f},{a:.7f},{h},{p}\n"
+                                                        for p, w, a, b, h in rows)
+    path = tmp_path / f"paused.{kind}"
+    path.write_text(text)
+    shift = _shift()
+    out, _ = _run(path, shift)
+    assert f"已导入 {len(walk)} 个定位点" in out
+    starts = list(Fix.objects.filter(shift=shift, starts_piece=True).values_list("t", flat=True))
+    assert starts == [T0 + dt.timedelta(seconds=walk[first_after + 1][0])]  # on the first good fix after it
+
+    coverage_update(shift_id=shift.pk)
+    intervals = SegmentCoverage.objects.get(shift=shift, segment_id=sid).intervals
+    middle = (gap_from + gap_to) / 2
+    assert not any(a < middle < b for a, b, *_ in intervals), (gap_from, gap_to, intervals)
+    assert intervals[0][0] < 10 and intervals[-1][1] > geom.length - 10  # the rest of it is covered

@@ -57,7 +57,7 @@ def to_fix(p) -> FixIn:
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)  # GPX times are UTC
     return FixIn(t=t, lat=float(p.lat), lon=float(p.lon), accuracy_m=p.accuracy_m, speed_mps=p.speed_mps,
-                 heading_deg=p.heading_deg)
+                 heading_deg=p.heading_deg, trkseg=getattr(p, "segment_index", None))
 
 
 def _reasons(r) -> str:

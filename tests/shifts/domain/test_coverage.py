@@ -174,6 +174,21 @@ def test_a_signal_gap_paints_nothing_across_it():
     assert [(round(i.start_m, -1), round(i.end_m, -1)) for i in cov[1]] == [(0, 130), (260, 400)]
 
 
+def test_a_stop_of_the_device_paints_nothing_across_it_however_short():
+    # walking at 1.2 m/s, the device off for 50 s between x = 180 and x = 240: no signal gap
+    # (under max_gap_s) and a plausible speed, but no walk was recorded there
+    before = [Fix(T + 5 * i, 6.0 * i, 2.0) for i in range(31)]
+    after = [Fix(T + 200 + 5 * i, 240.0 + 6.0 * i, 2.0, starts_piece=i == 0) for i in range(60)]
+    cov = covered_intervals(before + after, ROAD)
+    assert [(round(i.start_m, -1), round(i.end_m, -1)) for i in cov[1]] == [(0, 180), (240, 400)]
+    # the first fix after the stop is a bad one: the break moves on to the next good fix
+    bad = [Fix(T + 195, 900.0, 900.0, starts_piece=True), *after[1:]]
+    flags = flag_fixes(before + bad)
+    assert flags[31] and not flags[32]
+    cov = covered_intervals(before + bad, ROAD, flags=flags)
+    assert [(round(i.start_m, -1), round(i.end_m, -1)) for i in cov[1]] == [(0, 180), (250, 400)]
+
+
 def test_shuffled_and_replayed_fixes_give_the_same_coverage():
     sim = simulate_member(ROAD, start_t=T, end_t=T + 3600, seed=8, mode="walk")
     fixes = list(sim.fixes)

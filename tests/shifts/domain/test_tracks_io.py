@@ -1,5 +1,7 @@
 """GPX and CSV files from GPS devices: read what can be read, name every bad row, never
 crash on a bad file, and feed coverage."""
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Transformer
@@ -101,6 +103,29 @@ def test_coverage_from_an_imported_gpx_and_csv_file():
         assert cov[1][0].start_m < 5 and 350 < cov[1][0].end_m < 380
         assert all(i.start_m > 560 for i in cov[1][1:])
         assert s[2].share > 0.95
+
+
+def test_a_short_pause_between_track_segments_is_not_walked():
+    """Two trksegs one minute apart at a walking pace (360 m → 432 m, 1.2 m/s): the path
+    joined them and the 72 m between were covered, though the device recorded nothing
+    there. The gap is no walk whatever its length; one trkseg is one path."""
+    rows = ['<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk>']
+    for rng in (range(0, 61), range(72, 200)):  # fix 60 at 00:05:00, fix 72 at 00:06:00
+        rows.append("<trkseg>")
+        for i in rng:
+            lon, lat = lonlat(i)
+            t = T0 + 5 * i
+            rows.append(f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><time>2024-05-01T00:{t // 60 % 60:02d}:'
+                        f"{t % 60:02d}Z</time></trkpt>")
+        rows.append("</trkseg>")
+    rows.append("</trk></gpx>")
+    fixes = to_fixes(read_gpx("\n".join(rows)).points, TO_STORAGE)
+    assert [i for i, f in enumerate(fixes) if f.starts_piece] == [61]
+    cov = covered_intervals(fixes, ROAD)
+    assert not any(i.start_m < 396 < i.end_m for i in cov[1])  # the middle of the pause
+    assert cov[1][0].start_m < 5 and cov[1][-1].end_m > 595
+    joined = [dataclasses.replace(f, starts_piece=False) for f in fixes]  # one trkseg: walked through
+    assert [(round(i.start_m), round(i.end_m)) for i in covered_intervals(joined, ROAD)[1]] == [(0, 600)]
 
 
 def test_dtd_and_entities_are_refused():
