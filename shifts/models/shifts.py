@@ -29,7 +29,7 @@ class Shift(models.Model):
     ends_at = models.DateTimeField("计划结束")
     areas = models.ManyToManyField("geodata.Area", verbose_name="计划区域", blank=True, related_name="planned_shifts")
     segments = models.ManyToManyField("geodata.RoadSegment", verbose_name="计划路段", blank=True,
-                                      related_name="planned_shifts")
+                                      related_name="planned_shifts", through="shifts.ShiftSegment")
     members = models.ManyToManyField("org.Officer", verbose_name="成员", blank=True, related_name="shifts")
     status = models.CharField("状态", max_length=10, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="安排人", on_delete=models.PROTECT,

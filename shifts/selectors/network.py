@@ -2,7 +2,7 @@
 delete segments that are no longer in its file (geodata.signals.segments_in_use)."""
 from __future__ import annotations
 
-from ..models import SegmentCoverage, Shift
+from ..models import SegmentCoverage, ShiftSegment
 
 
 def segments_with_history(segment_ids) -> tuple[set[int], str | None]:
@@ -10,8 +10,7 @@ def segments_with_history(segment_ids) -> tuple[set[int], str | None]:
     saying how many of each (None when there are none)."""
     ids = list(segment_ids)
     covered = list(SegmentCoverage.objects.filter(segment_id__in=ids).values_list("segment_id", flat=True))
-    planned = list(Shift.segments.through.objects.filter(roadsegment_id__in=ids)
-                   .values_list("roadsegment_id", "shift_id"))
+    planned = list(ShiftSegment.objects.filter(segment_id__in=ids).values_list("segment_id", "shift_id"))
     kept = set(covered) | {sid for sid, _ in planned}
     if not kept:
         return set(), None

@@ -14,7 +14,7 @@ from core import audit
 from core.domain.verbs import Verb
 from geodata.models import RoadSegment
 
-from ..models import SegmentCoverage, Shift, ShiftStatus
+from ..models import SegmentCoverage, Shift, ShiftSegment, ShiftStatus
 
 ALONG_M = 5.0  # a live segment within this of the old one, along at least half of the shorter of the two, replaces it
 ALONG_SHARE = 0.5
@@ -35,9 +35,8 @@ def plans_follow_network(*, segment_ids) -> int:
     ids = set(segment_ids)
     if not ids:
         return 0
-    through = Shift.segments.through
-    links = list(through.objects.filter(roadsegment_id__in=ids)
-                 .exclude(shift__status=ShiftStatus.ENDED).values_list("shift_id", "roadsegment_id"))
+    links = list(ShiftSegment.objects.filter(segment_id__in=ids)
+                 .exclude(shift__status=ShiftStatus.ENDED).values_list("shift_id", "segment_id"))
     if not links:
         return 0
     olds = {s.pk: s for s in RoadSegment.objects.filter(pk__in={sid for _, sid in links}).only("id", "geom")}
