@@ -1,10 +1,15 @@
 """A shift's plan of road segments, kept as history.
 
-`ShiftSegment` is a segment planned explicitly (the rows of `Shift.segments`). It PROTECTs its
-segment, as coverage does: a network import moves the plans of shifts not yet ended onto
-the live network (shifts.services.network) and retires a segment that a plan still refers to
-instead of deleting it (geodata.signals.segments_in_use); nothing else may delete it from
-under a plan (the admin names the plans that keep it).
+`ShiftSegment` is a segment planned explicitly (the rows of `Shift.segments`). `EndedPlanSegment`
+is the plan as it stood when the shift ended, with each segment's length then: the explicit
+segments, or those its planned areas held on the live network (and the retired ones it had
+covered), frozen by `shift_end` so that a later network import changes neither an ended
+shift's planned segments and km nor its covered share (shifts.selectors.coverage.planned_segments).
+
+Both PROTECT their segment, as coverage does: a network import moves the plans of shifts not
+yet ended onto the live network (shifts.services.network) and retires a segment that a plan
+still refers to instead of deleting it (geodata.signals.segments_in_use); nothing else may
+delete it from under a plan (the admin names the plans that keep it).
 """
 from django.db import models
 
@@ -23,3 +28,21 @@ class ShiftSegment(models.Model):
     def __str__(self) -> str:
         return f"班次 {self.shift_id} 的计划路段 {self.segment_id}"
 
+
+class EndedPlanSegment(models.Model):
+    shift = models.ForeignKey("shifts.Shift", verbose_name="班次", on_delete=models.CASCADE,
+                              related_name="ended_plan")
+    segment = models.ForeignKey("geodata.RoadSegment", verbose_name="路段", on_delete=models.PROTECT,
+                                related_name="+")
+    length_m = models.FloatField("长度(米)", help_text="班次结束时路段的长度")
+
+    class Meta:
+        verbose_name = "班次结束时的计划路段"
+        verbose_name_plural = "班次结束时的计划路段"
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "segment"], name="endedplansegment_shift_segment_unique"),
+            models.CheckConstraint(condition=models.Q(length_m__gte=0), name="endedplansegment_length_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"班次 {self.shift_id} 结束时的计划路段 {self.segment_id}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from shapely import from_wkb
 from shapely.ops import substring
 
@@ -20,7 +20,7 @@ from geodata.models import RoadSegment
 from shifts.domain.coverage import SegmentIndex, is_covered
 from shifts.domain.fixes import Fix
 
-from ..models import SegmentCoverage, Shift
+from ..models import EndedPlanSegment, SegmentCoverage, Shift, ShiftStatus
 
 # Roads no street patrol walks or rides: the expressway (G6 京藏高速 in the demo district)
 # runs 10-14 m beside its service roads, so counting it would only add what the service
@@ -147,17 +147,27 @@ def shift_coverage_geojson(shift: Shift) -> dict:
 
 
 def planned_segments(shift: Shift):
-    """The segments a shift was planned to cover: those planned explicitly, else the
-    segments meeting its planned areas (one answer for the coverage summary, the handover
-    and the report)."""
+    """The segments a shift was planned to cover, each annotated with `plan_length_m` (one
+    answer for the coverage summary, the handover and the report). A shift that has ended:
+    its plan as it stood then, with the lengths then (`EndedPlanSegment`, frozen by
+    `shift_end`), whatever imports changed since; else `planned_segments_now`."""
+    if shift.status == ShiftStatus.ENDED:
+        frozen = EndedPlanSegment.objects.filter(shift=shift)
+        return RoadSegment.objects.filter(pk__in=frozen.values("segment_id")).annotate(
+            plan_length_m=Subquery(frozen.filter(segment_id=OuterRef("pk")).values("length_m")[:1]))
+    return planned_segments_now(shift).annotate(plan_length_m=F("length_m"))
+
+
+def planned_segments_now(shift: Shift):
+    """The segments of a shift's plan on the network as it is now: those planned
+    explicitly, else the segments meeting its planned areas on the live network, and the
+    retired segments there that this shift patrolled before a re-import took them out of it."""
     planned = shift.segments.all()
     if planned.exists():
         return planned
     areas = list(shift.areas.all())
     if not areas:
         return RoadSegment.objects.none()
-    # the live network in the areas, and the retired segments there this shift patrolled
-    # before a re-import took them out of it
     covered = SegmentCoverage.objects.filter(shift=shift).values("segment_id")
     ids: set[int] = set()
     for area in areas:
@@ -170,7 +180,7 @@ def coverage_summary_of(shift: Shift, rows: list[SegmentCoverage] | None = None)
     if rows is None:
         rows = list(SegmentCoverage.objects.filter(shift=shift))
     by_segment = {r.segment_id: r for r in rows}
-    planned = dict(planned_segments(shift).values_list("id", "length_m"))
+    planned = dict(planned_segments(shift).values_list("id", "plan_length_m"))
     planned_m = float(sum(planned.values()))
     covered_planned = 0.0
     covered_count = 0
@@ -178,7 +188,7 @@ def coverage_summary_of(shift: Shift, rows: list[SegmentCoverage] | None = None)
         r = by_segment.get(sid)
         if r is None:
             continue
-        covered_planned += r.share * length  # share: storage-CRS lengths; length_m: the segment's
+        covered_planned += r.share * length  # share: storage-CRS lengths; length: the segment's, as planned
         covered_count += is_covered(r.share)
     return CoverageSummary(
         segments_planned=len(planned), planned_m=planned_m, segments_covered=covered_count,

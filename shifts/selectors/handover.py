@@ -2,7 +2,8 @@
 
 Kilometres patrolled (each member's good fixes as coverage reads them, without the GPS
 noise: shifts.domain.distance; a signal gap is not walked), coverage of the planned
-segments (planned explicitly, else the segments inside the planned areas), problems the
+segments (planned explicitly, else the segments inside the planned areas; once the shift has
+ended, the plan as it stood then), problems the
 members found and outcomes they recorded during the shift, problems still open in the team's
 area, and the planned segments nobody covered, main roads and long segments first.
 """
@@ -32,15 +33,14 @@ def shift_handover(shift: Shift) -> dict:
     patrolled = sum(patrolled_m(good_fixes_of(shift_id=shift.pk, officer_id=officer_id, t_from=EVER[0],
                                               t_to=EVER[1]))
                     for officer_id in shift.members.values_list("id", flat=True))
-    planned = list(planned_segments(shift).select_related("road").only(
-        "id", "length_m", "highway", "road__name"))
+    planned = list(planned_segments(shift).select_related("road").only("id", "highway", "road__name"))
     shares = dict(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "share"))
     covered = [s for s in planned if is_covered(shares.get(s.id, 0.0))]
-    planned_m = sum(s.length_m for s in planned)
-    covered_m = sum(s.length_m for s in covered)
+    planned_m = sum(s.plan_length_m for s in planned)
+    covered_m = sum(s.plan_length_m for s in covered)
     covered_ids = {s.id for s in covered}
     uncovered = sorted((s for s in planned if s.id not in covered_ids),
-                       key=lambda s: (highway_rank(s.highway), -s.length_m, s.id))
+                       key=lambda s: (highway_rank(s.highway), -s.plan_length_m, s.id))
     user_ids = list(shift.members.values_list("user_id", flat=True))
     area_ids = area_descendant_ids(shift.team.area_id)
     return {
@@ -58,6 +58,6 @@ def shift_handover(shift: Shift) -> dict:
         "open_problems_left": Problem.objects.filter(status__in=OPEN_STATES,
                                                      subdistrict_id__in=area_ids).count(),
         "uncovered": [{"segment": s.id, "road": s.road.name, "highway": s.highway,
-                       "length_m": round(s.length_m, 1), "covered_share": round(shares.get(s.id, 0.0), 3)}
+                       "length_m": round(s.plan_length_m, 1), "covered_share": round(shares.get(s.id, 0.0), 3)}
                       for s in uncovered],
     }

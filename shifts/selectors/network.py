@@ -2,15 +2,16 @@
 delete segments that are no longer in its file (geodata.signals.segments_in_use)."""
 from __future__ import annotations
 
-from ..models import SegmentCoverage, ShiftSegment
+from ..models import EndedPlanSegment, SegmentCoverage, ShiftSegment
 
 
 def segments_with_history(segment_ids) -> tuple[set[int], str | None]:
-    """The ids among `segment_ids` that coverage rows or shift plans refer to, and a line
-    saying how many of each (None when there are none)."""
+    """The ids among `segment_ids` that coverage rows or shift plans (explicit, or frozen when
+    a shift ended) refer to, and a line saying how many of each (None when there are none)."""
     ids = list(segment_ids)
     covered = list(SegmentCoverage.objects.filter(segment_id__in=ids).values_list("segment_id", flat=True))
-    planned = list(ShiftSegment.objects.filter(segment_id__in=ids).values_list("segment_id", "shift_id"))
+    planned = set(ShiftSegment.objects.filter(segment_id__in=ids).values_list("segment_id", "shift_id"))
+    planned |= set(EndedPlanSegment.objects.filter(segment_id__in=ids).values_list("segment_id", "shift_id"))
     kept = set(covered) | {sid for sid, _ in planned}
     if not kept:
         return set(), None

@@ -23,7 +23,8 @@ from org.domain.roles import Role
 from org.models import Officer, Team
 from org.selectors import in_jurisdiction, officer_of
 
-from ..models import Period, Shift, ShiftStatus
+from ..models import EndedPlanSegment, Period, Shift, ShiftStatus
+from ..selectors.coverage import planned_segments_now
 
 DEFAULT_PERIODS = {"morning": ("07:00", "15:00"), "evening": ("15:00", "23:00")}
 FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
@@ -137,13 +138,18 @@ def shift_start(*, actor, shift_id: int) -> Shift:
 
 
 def shift_end(*, actor, shift_id: int, queue_coverage: bool = True) -> Shift:
-    """End a shift and queue the recomputation of its coverage (`queue_coverage=False`: the
-    caller computes it itself, as the demo week does)."""
+    """End a shift, freeze its plan as it stands (`EndedPlanSegment`: the planned segments
+    and their lengths, which later network imports leave alone) and queue the recomputation
+    of its coverage (`queue_coverage=False`: the caller computes it itself, as the demo week
+    does)."""
     with transaction.atomic():
         shift = _managed_shift(actor, shift_id)
         if shift.status != ShiftStatus.ON_DUTY:
             raise Conflict(f"班次{shift.get_status_display()}，不能结束", field="status")
         before = _snapshot(shift)
+        EndedPlanSegment.objects.bulk_create(
+            EndedPlanSegment(shift=shift, segment_id=sid, length_m=length)
+            for sid, length in planned_segments_now(shift).values_list("id", "length_m"))
         shift.status, shift.ended_by, shift.ended_at = ShiftStatus.ENDED, actor, timezone.now()
         shift.save(update_fields=["status", "ended_by", "ended_at"])
         audit.record(actor=actor, verb=Verb.ENDED, subject=shift, before=before, after=_snapshot(shift))
