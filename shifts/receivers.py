@@ -4,13 +4,20 @@ from django.dispatch import receiver
 from geodata.signals import network_changed, segments_in_use
 
 from .selectors.network import segments_with_history
-from .services.network import plans_follow_network
+from .services.network import coverage_follows_moved_segments, plans_follow_network
 
 
 @receiver(network_changed, dispatch_uid="shifts.plans_follow_network")
 def _plans_follow_network(sender, removed_segment_ids=(), **kwargs):
     n = plans_follow_network(segment_ids=removed_segment_ids)
     return f"未结束的班次 {n} 个：计划中已不在路网的路段换成了沿线的新路段" if n else None
+
+
+@receiver(network_changed, dispatch_uid="shifts.coverage_follows_moved_segments")
+def _coverage_follows_moved_segments(sender, moved_segment_ids=(), **kwargs):
+    segments, shifts = coverage_follows_moved_segments(segment_ids=moved_segment_ids)
+    return (f"几何有变化的路段中 {segments} 条有覆盖记录（{shifts} 个班次）：已排队按新几何从定位点重新计算这些路段的覆盖"
+            if segments else None)
 
 
 @receiver(segments_in_use, dispatch_uid="shifts.segments_with_history")

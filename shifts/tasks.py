@@ -26,3 +26,13 @@ def coverage_for_shift(shift_id: int) -> dict:
     last minutes the batch jobs held back, and joins every batch boundary exactly)."""
     r = coverage_update(shift_id=shift_id)
     return {"shift": r.shift_id, "fixes": r.fixes, "rows_written": r.rows_written, "rows_deleted": r.rows_deleted}
+
+
+@task()
+def coverage_for_segments(shift_id: int, segment_ids: list[int]) -> dict:
+    """The shift's coverage of `segment_ids` measured again from its good fixes (queued when
+    a network import moved those segments: the stored intervals were measured along the old
+    geometry); its other rows are left as they are."""
+    r = coverage_update(shift_id=shift_id, segment_ids=segment_ids)
+    return {"shift": r.shift_id, "segments": len(segment_ids), "fixes": r.fixes, "rows_written": r.rows_written,
+            "rows_deleted": r.rows_deleted}

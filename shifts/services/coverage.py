@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -91,10 +92,16 @@ def _paint(fixes: list[Fix], index: SegmentIndex, *, hold_s: float) -> dict[int,
     return intervals_from_path(path, index)
 
 
-def coverage_update(*, shift_id: int, batch_id: int | None = None, actor=None) -> CoverageUpdate:
+def coverage_update(*, shift_id: int, batch_id: int | None = None, segment_ids: Collection[int] | None = None,
+                    actor=None) -> CoverageUpdate:
     """Add a batch's coverage to the shift's stored coverage (`batch_id`), or recompute the
-    whole shift (`batch_id` None). Nothing is written, and no event recorded, when the
-    result equals what is stored."""
+    whole shift (`batch_id` None) from all its good fixes; with `segment_ids`, only the rows
+    of those segments are replaced (a re-import moved them: measured again along their new
+    geometry, the other rows left as they were). Nothing is written, and no event recorded,
+    when the result equals what is stored, nor when the shift has no good fix left (its days
+    pruned): then the stored coverage is all there is of it."""
+    if batch_id is not None and segment_ids is not None:
+        raise ValueError("segment_ids is for a recomputation of the whole shift")
     index = segment_index()
     lengths = segment_lengths(index)
     with transaction.atomic():
@@ -129,15 +136,19 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, actor=None) -
                 new = merge_coverage(new, _paint(fixes, index, hold_s=HOLD_S if hold else 0.0))
 
         existing = {r.segment_id: r for r in SegmentCoverage.objects.filter(shift=shift)}
+        only = None if segment_ids is None else set(segment_ids)
         if batch_id is not None:
             stored = {sid: _as_intervals(existing[sid].intervals) for sid in new if sid in existing}
             merged = merge_coverage(stored, new)
             gone: list[int] = []
+        elif not read:  # nothing to measure from: what is stored stays
+            merged, gone = {}, []
         else:
-            merged = {sid: ivs for sid, ivs in new.items() if ivs}
+            merged = {sid: ivs for sid, ivs in new.items() if ivs and (only is None or sid in only)}
             # rows of segments no longer in the live network (retired by a re-import) are
             # history the fixes can no longer be painted onto: kept as they are
-            gone = [sid for sid in existing if sid not in merged and sid in lengths]
+            gone = [sid for sid in existing
+                    if sid not in merged and sid in lengths and (only is None or sid in only)]
 
         now = timezone.now()
         summary = coverage_summary(merged, {sid: lengths.get(sid, 0.0) for sid in merged})
@@ -163,7 +174,8 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, actor=None) -
                                 rows_written=len(rows), rows_deleted=len(gone))
         if rows or gone:
             audit.record(actor=actor, verb=Verb.UPDATED, subject=shift, after={
-                "coverage": {"batch": batch_id, "fixes": read, "segments_touched": len(new),
+                "coverage": {"batch": batch_id, **({} if only is None else {"segments": sorted(only)}),
+                             "fixes": read, "segments_touched": len(new),
                              "rows_written": len(rows), "rows_deleted": len(gone),
                              "segments_stored": len(existing) + sum(1 for r in rows if r.segment_id not in existing)
                              - len(gone)}})

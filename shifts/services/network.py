@@ -1,12 +1,19 @@
-"""Shift plans follow the road network when an import changes it (geodata.signals.network_changed).
+"""Shift plans and coverage follow the road network when an import changes it
+(geodata.signals.network_changed).
 
 A segment that leaves the network stays in the plans of shifts that ended (their record,
 like their coverage, is history: geodata keeps the segment, retired). A shift not yet
 ended is to patrol the network as it is now: the segment is replaced in its plan by the
 live segments that lie along it (a way split or re-drawn in OSM), and kept beside them
 only where the shift already has coverage on it.
+
+A segment kept with a new geometry (a way re-drawn, lengthened or split in OSM) carries
+coverage intervals measured along its old one: each shift with coverage on it gets a job
+that measures them again from its stored fixes (shifts.tasks.coverage_for_segments).
 """
 from __future__ import annotations
+
+import functools
 
 from django.db import transaction
 
@@ -59,3 +66,23 @@ def plans_follow_network(*, segment_ids) -> int:
                          reason="路网重新导入：计划路段已不在路网中")
             changed += 1
     return changed
+
+
+def coverage_follows_moved_segments(*, segment_ids) -> tuple[int, int]:
+    """Queue, once the import commits, a job per shift that has coverage on the segments
+    `segment_ids` (kept with a new geometry) to measure that coverage again. Returns how many
+    of the segments have coverage, and on how many shifts."""
+    pairs = list(SegmentCoverage.objects.filter(segment_id__in=list(segment_ids))
+                 .values_list("shift_id", "segment_id"))
+    by_shift: dict[int, set[int]] = {}
+    for shift_id, sid in pairs:
+        by_shift.setdefault(shift_id, set()).add(sid)
+    for shift_id, ids in sorted(by_shift.items()):
+        transaction.on_commit(functools.partial(_enqueue_remeasure, shift_id, sorted(ids)), robust=True)
+    return len({sid for _, sid in pairs}), len(by_shift)
+
+
+def _enqueue_remeasure(shift_id: int, segment_ids: list[int]) -> None:
+    from ..tasks import coverage_for_segments
+
+    coverage_for_segments.enqueue(shift_id, segment_ids)

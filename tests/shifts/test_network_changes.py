@@ -43,3 +43,98 @@ def test_a_retired_segment_cannot_be_planned():
     with pytest.raises(ServiceError, match="已停用"):
         shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=dt.date(2026, 11, 28),
                      period="morning", segment_ids=[segment.pk])
+
+
+SOURCE = "moved-test"
+# 测试丙路, off the demo roads: north from 39.9994 to 40.0010 (≈ 178 m), then on to 40.0016
+NODES = "".join(f'<node id="{910000 + i}" version="1" lat="{39.9990 + i * 0.0004:.7f}" lon="116.3450"/>'
+                for i in range(1, 8))
+
+
+def _osm(tmp_path, last_node):
+    way = ('<way id="9100" version="1">' + "".join(f'<nd ref="{910000 + i}"/>' for i in range(1, last_node + 1))
+           + '<tag k="highway" v="residential"/><tag k="name" v="测试丙路"/></way>')
+    p = tmp_path / f"moved{last_node}.osm"
+    p.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="t">{NODES}{way}</osm>\n',
+                 encoding="utf-8")
+    return p
+
+
+def _walked_shift(segment):
+    """A shift that walked the whole of `segment` (1.2 m/s, a fix every 5 s), ended, its
+    coverage computed."""
+    from pyproj import Transformer
+
+    from org.models import Officer
+    from shifts.services.fixes import FixIn, fixes_ingest
+
+    lead = get_user_model().objects.get(username="lead1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=dt.date(2026, 10, 20),
+                         period="morning", segment_ids=[segment.pk])
+    shift_start(actor=lead, shift_id=shift.pk)
+    shift.refresh_from_db()
+    to_wgs = Transformer.from_crs(segment.geom.srid, 4326, always_xy=True)
+    t0 = dt.datetime(2026, 10, 20, 0, 30, tzinfo=dt.UTC)  # 08:30 in Beijing
+    fixes = []
+    for i in range(int(segment.geom.length / 6) + 1):
+        p = segment.geom.interpolate(min(6.0 * i, segment.geom.length))
+        lon, lat = to_wgs.transform(p.x, p.y)
+        fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=lon, accuracy_m=5))
+    fixes_ingest(actor=None, shift=shift, officer=Officer.objects.get(user__username="officer1"), device_id="g",
+                 fixes=fixes, source="api", queue_coverage=False)
+    shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
+    coverage_update(shift_id=shift.pk)
+    return shift
+
+
+def test_coverage_on_a_segment_whose_geometry_moved_is_measured_again(tmp_path, django_capture_on_commit_callbacks):
+    """A re-import that lengthened a covered segment left its coverage as measured along the
+    old line (the whole of it covered, share 1.0, on a segment now a third longer) and said
+    nothing about it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+
+    network_import(path=_osm(tmp_path, 5), source=SOURCE)
+    segment = RoadSegment.objects.get(source=SOURCE)
+    shift = _walked_shift(segment)
+    row = SegmentCoverage.objects.get(shift=shift, segment=segment)
+    assert row.share > 0.95
+    other = SegmentCoverage.objects.filter(shift=shift).exclude(segment=segment)
+    kept = {r.segment_id: (r.intervals, r.computed_at) for r in other}  # what it brushed nearby
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = network_import(path=_osm(tmp_path, 7), source=SOURCE)  # 测试丙路 goes on north
+    segment.refresh_from_db()
+    assert report.segments.moved_ids == [segment.pk] and segment.geom.length > 250
+    assert any("几何有变化的路段中 1 条有覆盖记录（1 个班次）" in n for n in report.notes)
+    job = DBTaskResult.objects.get(task_path="shifts.tasks.coverage_for_segments")
+    assert job.args_kwargs["args"] == [shift.pk, [segment.pk]]
+
+    from shifts.tasks import coverage_for_segments
+
+    coverage_for_segments.call(*job.args_kwargs["args"])
+    row.refresh_from_db()
+    walked = 6.0 * int(178 / 6)
+    assert abs(row.covered_m - walked) < 15 and 0.6 < row.share < 0.75  # ≈ 178 m of ≈ 267 m
+    assert {r.segment_id: (r.intervals, r.computed_at) for r in other} == kept  # only the moved one
+
+
+def test_coverage_whose_fixes_are_gone_is_kept_as_it_was(tmp_path):
+    """With the shift's days pruned there is nothing to measure again from: the stored
+    coverage is all there is, and neither a re-measure nor a recomputation takes it away."""
+    from django.db import connection
+
+    from geodata.services.network_import import network_import
+
+    network_import(path=_osm(tmp_path, 5), source=SOURCE)
+    segment = RoadSegment.objects.get(source=SOURCE)
+    shift = _walked_shift(segment)
+    before = list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share"))
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM shifts_fix WHERE shift_id = %s", [shift.pk])  # as fixes_prune drops its day
+    assert coverage_update(shift_id=shift.pk).rows_deleted == 0
+    assert coverage_update(shift_id=shift.pk, segment_ids=[segment.pk]).rows_deleted == 0
+    assert list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share")) == before
