@@ -3,9 +3,9 @@
 Kilometres patrolled (each member's good fixes as coverage reads them, without the GPS
 noise: shifts.domain.distance; a signal gap is not walked), coverage of the planned
 segments (planned explicitly, else the segments inside the planned areas; once the shift has
-ended, the plan as it stood then), problems the
-members found and outcomes they recorded during the shift, problems still open in the team's
-area, and the planned segments nobody covered, main roads and long segments first.
+ended, the plan as it stood then, with the lengths then), problems the members found and
+outcomes they recorded during the shift, problems still open in the team's area, and the
+planned segments nobody covered, main roads and long segments first.
 """
 from __future__ import annotations
 
