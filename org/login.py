@@ -58,6 +58,8 @@ class ThrottledLoginMixin:
             if username:
                 services.login_failure_record(username=username, ip=ip)
             raise
+        if self.get_user() is None:  # no password given: nothing was checked, so nothing is cleared
+            return cleaned
         services.login_failures_clear(username=username)
         return cleaned
 

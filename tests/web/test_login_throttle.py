@@ -70,3 +70,14 @@ def test_behind_a_proxy_a_forwarded_for_that_is_no_address_is_counted_by_usernam
             "/login/", {"username": "supervisor1", "password": "wrong"})
     assert response.status_code == 200  # (the inet column refused "unknown": a 500)
     assert list(LoginFailure.objects.values_list("username", "ip")) == [("supervisor1", None)]
+
+
+@override_settings(LOGIN_FAILURES_PER_USERNAME=3, LOGIN_FAILURES_PER_IP=100)
+def test_an_attempt_without_a_password_does_not_clear_the_usernames_failures():
+    # The form's own check refuses an empty password before any password is checked: it was
+    # taken for a success, and cleared the count, so a guesser could reset it between guesses.
+    for i in range(2):
+        _post("/login/", "supervisor1", f"guess{i}")
+    assert _post("/login/", "supervisor1", "").status_code == 200
+    _post("/login/", "supervisor1", "guess2")
+    assert _post("/login/", "supervisor1", "patrol-demo").status_code == 429
