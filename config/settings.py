@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Gives a browser that signed in (/login/, /admin/login/) its device cookie (org.login).
+    "org.login.DeviceCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -141,9 +143,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in throttling (org/login.py, /login/ and /admin/login/): after this many failed attempts
 # for one username, or from one client IP, within LOGIN_LOCKOUT_MINUTES, further attempts are
 # refused until the window has passed. Counted in the database, so every worker sees them.
+# A browser where the account signed in before holds a device cookie (LOGIN_DEVICE_COOKIE_DAYS)
+# and is exempt from those two locks: it is locked only by LOGIN_FAILURES_PER_USERNAME failures
+# of its own, so strangers' wrong passwords cannot lock an officer out of their own tablet.
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_DEVICE_COOKIE_DAYS = int(os.environ.get("LOGIN_DEVICE_COOKIE_DAYS", "180"))
 
 LANGUAGE_CODE = "zh-hans"
 # The pages are written in Chinese only: LocaleMiddleware must not switch Django's own words

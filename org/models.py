@@ -74,9 +74,13 @@ class Officer(models.Model):
 
 class LoginFailure(models.Model):
     """One failed sign-in (web /login/ or /admin/login/): counted per username and per client
-    IP to lock out guessing (org.login); rows older than the lockout window are pruned."""
+    IP to lock out guessing (org.login); rows older than the lockout window are pruned.
+
+    A failure from a known device (a browser holding a device cookie for the name) names the
+    device, by its cookie's nonce, and counts against that device only, not the name or the IP."""
     username = models.CharField("用户名", max_length=150, db_index=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True, db_index=True)
+    device = models.CharField("设备", max_length=64, null=True, blank=True, db_index=True)
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from core.errors import Forbidden
 from geodata.models import Area
 from geodata.selectors.areas import area_ancestor_ids, area_descendant_ids, descendants_sql
 
+from .domain.login import login_key
 from .models import LoginFailure, Officer, Team
 
 
@@ -81,24 +82,34 @@ def login_window_start():
     return timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
 
 
-def login_locked(username: str, ip: str | None) -> bool:
-    """Whether sign-ins for `username`, or from `ip`, are locked: too many failures of either
-    within the lockout window (settings.LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_IP)."""
+def login_locked(username: str, ip: str | None, device: str | None = None) -> bool:
+    """Whether a sign-in for `username` from `ip` is refused unchecked: too many failures within
+    the lockout window. An attempt from a known device (`device`, the nonce of its device cookie
+    for this name, org.login) answers only for that device's own failures
+    (settings.LOGIN_FAILURES_PER_USERNAME of them); any other for the name's and the address's
+    failures without a device (LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_IP)."""
     from django.conf import settings
 
-    recent = LoginFailure.objects.filter(at__gte=login_window_start())
-    if username and recent.filter(username=login_key(username)).count() >= settings.LOGIN_FAILURES_PER_USERNAME:
+    if device:
+        return login_failures_of(device=device)[0] >= settings.LOGIN_FAILURES_PER_USERNAME
+    if username and login_failures_of(username=username)[0] >= settings.LOGIN_FAILURES_PER_USERNAME:
         return True
-    return bool(ip) and recent.filter(ip=ip).count() >= settings.LOGIN_FAILURES_PER_IP
+    return bool(ip) and login_failures_of(ip=ip)[0] >= settings.LOGIN_FAILURES_PER_IP
 
 
-def login_failures_of(*, username: str = "", ip: str | None = None) -> tuple[int, datetime | None]:
-    """How many failed sign-ins count now against `username` (or, given instead, `ip`), and
-    when the first of them was: the lock lasts until that one leaves the window."""
+def login_failures_of(*, username: str = "", ip: str | None = None,
+                      device: str | None = None) -> tuple[int, datetime | None]:
+    """How many failed sign-ins count now against `device` (a known device's), or else against
+    `username` or else `ip` (strangers': failures without a device), and when the first of them
+    was: the lock lasts until that one leaves the window."""
     from django.db.models import Count, Min
 
     recent = LoginFailure.objects.filter(at__gte=login_window_start())
-    recent = recent.filter(username=login_key(username)) if username else recent.filter(ip=ip)
+    if device:
+        recent = recent.filter(device=device)
+    else:
+        recent = recent.filter(device__isnull=True)
+        recent = recent.filter(username=login_key(username)) if username else recent.filter(ip=ip)
     found = recent.aggregate(n=Count("id"), first=Min("at"))
     return found["n"], found["first"]
 
@@ -117,11 +128,6 @@ def login_account(username: str):
     exact_first = Case(When(username=name, then=Value(0)), default=Value(1))
     return (get_user_model().objects.filter(username__iexact=name).only("id", "username")
             .order_by(exact_first, "pk").first())
-
-
-def login_key(username: str) -> str:
-    """The name failures are counted under: case and surrounding spaces do not make a new one."""
-    return username.strip().lower()[:150]
 
 
 def teams_serving(area: Area):

@@ -26,6 +26,7 @@ from core.errors import Forbidden, ServiceError
 from geodata.models import Area
 
 from .domain import officer_sheet
+from .domain.login import nonce_hint
 from .domain.permissions import denial
 from .domain.roles import ROLE_LABELS, Role
 from .models import Agency, LoginFailure, Officer, Team
@@ -360,9 +361,14 @@ def _resolve(row: officer_sheet.OfficerRow, scope: list[int] | None, errors: lis
 TYPED_USERNAME_MAX = 150
 
 
-def login_failure_record(*, username: str, ip: str | None) -> None:
+def login_failure_record(*, username: str, ip: str | None, device: str | None = None) -> None:
     """Count one failed sign-in, and append it to the audit log (`login_failed`); the failure
-    that locks the name, or the address, appends the lockout too (`login_locked`).
+    that locks the name, the address or the device appends the lockout too (`login_locked`).
+
+    `device` is the nonce of the device cookie the browser holds for this name (org.login): the
+    failure is then the known device's and counts against it alone, not against the name or the
+    address; the events say so with the nonce's first characters (org.domain.login.nonce_hint),
+    never the whole of it.
 
     The event is said of the name tried, as it is counted (`org.login`, org.selectors.login_key),
     and, when an account has that name, of the account (context `auth.user`): so the log's
@@ -378,28 +384,47 @@ def login_failure_record(*, username: str, ip: str | None) -> None:
     key = login_key(username)
     typed = username[:TYPED_USERNAME_MAX]
     account = login_account(username)
+    minutes = settings.LOGIN_LOCKOUT_MINUTES
     with transaction.atomic():
         LoginFailure.objects.filter(at__lt=login_window_start()).delete()
-        LoginFailure.objects.create(username=key, ip=ip or None)
+        LoginFailure.objects.create(username=key, ip=ip or None, device=device or None)
         who = {"username": typed, "ip": ip or ""}
         subject = ("org.login", key[:64])
+        if device:
+            who["device"] = nonce_hint(device)
+            audit.record(actor=None, verb=Verb.LOGIN_FAILED, subject=subject, context=account, after=who,
+                         reason="已登录过的设备（设备 Cookie 有效）")
+            failures, first = login_failures_of(device=device)
+            if failures == settings.LOGIN_FAILURES_PER_USERNAME:  # this failure locked the device
+                audit.record(actor=None, verb=Verb.LOGIN_LOCKED, subject=subject, context=account,
+                             after={**who, "locked": "device", "failures": failures,
+                                    "until": first + timedelta(minutes=minutes)},
+                             reason=f"同一设备 {minutes} 分钟内登录失败 {failures} 次，锁定该设备"
+                                    "（该用户名在其他设备上不受影响）")
+            return
         audit.record(actor=None, verb=Verb.LOGIN_FAILED, subject=subject, context=account, after=who)
-        minutes = settings.LOGIN_LOCKOUT_MINUTES
         failures, first = login_failures_of(username=key) if key else (0, None)
         if failures == settings.LOGIN_FAILURES_PER_USERNAME:  # this failure locked the name
             audit.record(actor=None, verb=Verb.LOGIN_LOCKED, subject=subject, context=account,
                          after={**who, "locked": "username", "failures": failures,
                                 "until": first + timedelta(minutes=minutes)},
-                         reason=f"同一用户名 {minutes} 分钟内登录失败 {failures} 次，锁定该用户名")
+                         reason=f"同一用户名 {minutes} 分钟内登录失败 {failures} 次，锁定该用户名"
+                                "（已登录过的设备除外）")
         if ip:
             failures, first = login_failures_of(ip=ip)
             if failures == settings.LOGIN_FAILURES_PER_IP:  # and this one the address
                 audit.record(actor=None, verb=Verb.LOGIN_LOCKED, subject=("org.login_ip", ip),
                              after={**who, "locked": "ip", "failures": failures,
                                     "until": first + timedelta(minutes=minutes)},
-                             reason=f"同一 IP {minutes} 分钟内登录失败 {failures} 次，锁定该 IP")
+                             reason=f"同一 IP {minutes} 分钟内登录失败 {failures} 次，锁定该 IP"
+                                    "（已登录过的设备除外）")
 
 
-def login_failures_clear(*, username: str) -> None:
-    """A successful sign-in: the username's failures no longer count (its IP's still do)."""
-    LoginFailure.objects.filter(username=login_key(username)).delete()
+def login_failures_clear(*, username: str, device: str | None = None) -> None:
+    """A successful sign-in. From a known device: that device's failures no longer count; the
+    name's stay, since they are a stranger's, whom the officer's sign-in must not give a fresh
+    set of guesses. Without one: the name's failures no longer count (its IP's still do)."""
+    if device:
+        LoginFailure.objects.filter(device=device).delete()
+    else:
+        LoginFailure.objects.filter(username=login_key(username), device__isnull=True).delete()

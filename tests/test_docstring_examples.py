@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PURE_MODULES = ["geodata.names", "geodata.highways", "geodata.datum", "geodata.importers.network", "geodata.importers.areas",
                 "geodata.location.compass", "geodata.location.network", "geodata.location.describe",
                 "geodata.location.types", "geodata.location.parse", "geodata.location.lru",
-                "patrol.domain.workflow", "org.domain.permissions",
+                "patrol.domain.workflow", "org.domain.permissions", "org.domain.login",
                 "patrol.domain.categories", "patrol.domain.outcomes", "patrol.domain.summary",
                 "api.open311.formats", "api.domain.rates",
                 "maps.assets", "maps.builders"]
