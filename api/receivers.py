@@ -37,18 +37,32 @@ def _outdated(encoded: str) -> bool:
     return hasher.algorithm != preferred.algorithm or preferred.must_update(encoded)
 
 
+def _current(encoded: str) -> bool:
+    """Whether this is a hash as Django makes it now (the preferred hasher, its current
+    parameters): what a re-hash on sign-in leaves, and an unusable password never is."""
+    try:
+        hasher = identify_hasher(encoded)
+    except ValueError:
+        return False
+    preferred = get_hasher("default")
+    return hasher.algorithm == preferred.algorithm and not preferred.must_update(encoded)
+
+
 def password_replaced(user, stored: str) -> bool:
     """Whether saving `user` replaces the password whose hash is `stored`.
 
     `set_password` marks a change (`_password`; Django's own check_password clears the mark
     when it merely re-hashes, as "hash upgrades shouldn't be considered password changes").
-    Without the mark, a new hash is a change unless the stored one was outdated: that is the
-    re-hash on sign-in, which keeps the password."""
+    Without the mark, a new hash is a change unless it can be the re-hash on sign-in, which
+    keeps the password: an outdated stored hash (every hash made before a Django upgrade, until
+    its owner signs in) replaced by a current one. An unusable password, or another outdated
+    hash, is never that re-hash. (A current hash written in directly over an outdated one looks
+    the same, and is not counted: code that changes a password calls `set_password`.)"""
     if user.password == stored:
         return False
     if getattr(user, "_password", None) is not None:
         return True
-    return not _outdated(stored)
+    return not (_outdated(stored) and _current(user.password))
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api.password_replaced")

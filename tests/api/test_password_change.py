@@ -101,6 +101,26 @@ def test_a_hash_assigned_directly_or_an_unusable_password_revokes_the_tokens():
     _assert_revoked(tokens)
 
 
+def test_an_unusable_password_revokes_the_tokens_when_the_stored_hash_is_outdated():
+    # every hash made before a Django upgrade is outdated (fewer PBKDF2 iterations) until its
+    # owner signs in again; disabling such an account's password is still a change, not the
+    # re-hash of a sign-in (which always leaves a usable hash)
+    outdated = make_password("patrol-demo", hasher="pbkdf2_sha1")
+    for name in ("officer1", "officer2"):
+        get_user_model().objects.filter(username=name).update(password=outdated)
+    tokens = _tokens("officer1")
+    user = _user("officer1")
+    user.set_unusable_password()
+    user.save()
+    _assert_revoked(tokens)
+    # nor is a hash made with a hasher Django would itself re-hash (no sign-in makes one)
+    tokens = _tokens("officer2")
+    user = _user("officer2")
+    user.password = make_password(NEW, hasher="pbkdf2_sha1")
+    user.save(update_fields=["password"])
+    _assert_revoked(tokens)
+
+
 def test_saves_that_keep_the_password_keep_the_tokens():
     tokens = _tokens("officer1")
     user = _user("officer1")
