@@ -9,7 +9,12 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
-NAME = "patrol_test_ensure_db"
+
+
+def _name() -> str:
+    """A database of this run's own (named after its test database, test_<DBNAME>): runs from
+    other worktrees share the server, and a fixed name had one run drop the other's."""
+    return f"{connection.settings_dict['NAME']}_ensure"[:63]
 
 
 def _url(name: str, port=None) -> str:
@@ -28,7 +33,7 @@ def _drop():
                             port=s["PORT"] or 5432)
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {NAME}")
+        cur.execute(f"DROP DATABASE IF EXISTS {_name()}")
     conn.close()
 
 
@@ -36,22 +41,22 @@ def _drop():
 def test_a_missing_database_is_created_with_postgis_and_then_left_alone():
     _drop()
     try:
-        first = _run(_url(NAME))
+        first = _run(_url(_name()))
         assert (first.returncode, first.stdout.strip()) == (0, "created"), first.stderr
         s = connection.settings_dict
-        conn = psycopg2.connect(dbname=NAME, user=s["USER"], password=s["PASSWORD"], host=s["HOST"] or "127.0.0.1",
+        conn = psycopg2.connect(dbname=_name(), user=s["USER"], password=s["PASSWORD"], host=s["HOST"] or "127.0.0.1",
                                 port=s["PORT"] or 5432)
         with conn.cursor() as cur:
             cur.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'")
             assert cur.fetchone() == ("postgis",)
         conn.close()
-        again = _run(_url(NAME))
+        again = _run(_url(_name()))
         assert (again.returncode, again.stdout.strip()) == (0, "exists")
     finally:
         _drop()
 
 
 def test_an_unreachable_server_is_one_line_not_a_traceback():
-    out = _run(_url(NAME, port=1))
+    out = _run(_url(_name(), port=1))
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.startswith("[bootstrap] cannot connect to DATABASE_URL's server")
