@@ -15,9 +15,15 @@ def _plans_follow_network(sender, removed_segment_ids=(), **kwargs):
 
 @receiver(network_changed, dispatch_uid="shifts.coverage_follows_moved_segments")
 def _coverage_follows_moved_segments(sender, moved_segment_ids=(), **kwargs):
-    segments, shifts = coverage_follows_moved_segments(segment_ids=moved_segment_ids)
-    return (f"几何有变化的路段中 {segments} 条有覆盖记录（{shifts} 个班次）：已排队按新几何从定位点重新计算这些路段的覆盖"
-            if segments else None)
+    segments, live, ended = coverage_follows_moved_segments(segment_ids=moved_segment_ids)
+    if not segments:
+        return None
+    parts = []
+    if live:
+        parts.append(f"未结束的 {live} 个班次已排队按新几何从定位点重新计算这些路段的覆盖")
+    if ended:
+        parts.append(f"已结束的 {ended} 个班次保留结束时的覆盖记录")
+    return f"几何有变化的路段中 {segments} 条有覆盖记录：" + "；".join(parts)
 
 
 @receiver(segments_in_use, dispatch_uid="shifts.segments_with_history")

@@ -8,8 +8,12 @@ live segments that lie along it (a way split or re-drawn in OSM), and kept besid
 only where the shift already has coverage on it.
 
 A segment kept with a new geometry (a way re-drawn, lengthened or split in OSM) carries
-coverage intervals measured along its old one: each shift with coverage on it gets a job
-that measures them again from its stored fixes (shifts.tasks.coverage_for_segments).
+coverage intervals measured along its old one: each shift not yet ended with coverage on it
+gets a job that measures them again from its stored fixes (shifts.tasks.coverage_for_segments).
+An ended shift's coverage is history, as its frozen plan is: it stays as measured along the
+line the shift walked, so its summary and handover report read as they did when it ended
+(measured again along a lengthened line, a segment walked end to end would count as two
+thirds covered against the planned length frozen then).
 """
 from __future__ import annotations
 
@@ -68,18 +72,23 @@ def plans_follow_network(*, segment_ids) -> int:
     return changed
 
 
-def coverage_follows_moved_segments(*, segment_ids) -> tuple[int, int]:
-    """Queue, once the import commits, a job per shift that has coverage on the segments
-    `segment_ids` (kept with a new geometry) to measure that coverage again. Returns how many
-    of the segments have coverage, and on how many shifts."""
-    pairs = list(SegmentCoverage.objects.filter(segment_id__in=list(segment_ids))
-                 .values_list("shift_id", "segment_id"))
+def coverage_follows_moved_segments(*, segment_ids) -> tuple[int, int, int]:
+    """Queue, once the import commits, a job per shift not yet ended that has coverage on the
+    segments `segment_ids` (kept with a new geometry) to measure that coverage again. Returns
+    how many of the segments have coverage, on how many shifts re-measured, and on how many
+    ended shifts (kept as measured)."""
+    rows = list(SegmentCoverage.objects.filter(segment_id__in=list(segment_ids))
+                .values_list("shift_id", "segment_id", "shift__status"))
     by_shift: dict[int, set[int]] = {}
-    for shift_id, sid in pairs:
-        by_shift.setdefault(shift_id, set()).add(sid)
+    ended = set()
+    for shift_id, sid, status in rows:
+        if status == ShiftStatus.ENDED:
+            ended.add(shift_id)
+        else:
+            by_shift.setdefault(shift_id, set()).add(sid)
     for shift_id, ids in sorted(by_shift.items()):
         transaction.on_commit(functools.partial(_enqueue_remeasure, shift_id, sorted(ids)), robust=True)
-    return len({sid for _, sid in pairs}), len(by_shift)
+    return len({sid for _, sid, _ in rows}), len(by_shift), len(ended)
 
 
 def _enqueue_remeasure(shift_id: int, segment_ids: list[int]) -> None:

@@ -60,9 +60,9 @@ def _osm(tmp_path, last_node):
     return p
 
 
-def _walked_shift(segment):
-    """A shift that walked the whole of `segment` (1.2 m/s, a fix every 5 s), ended, its
-    coverage computed."""
+def _walked_shift(segment, *, end=True):
+    """A shift that walked the whole of `segment` (1.2 m/s, a fix every 5 s), ended (unless
+    not `end`: still on duty), its coverage computed."""
     from pyproj import Transformer
 
     from org.models import Officer
@@ -82,8 +82,10 @@ def _walked_shift(segment):
         fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=lon, accuracy_m=5))
     fixes_ingest(actor=None, shift=shift, officer=Officer.objects.get(user__username="officer1"), device_id="g",
                  fixes=fixes, source="api", queue_coverage=False)
-    shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
+    if end:
+        shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
     coverage_update(shift_id=shift.pk)
+    shift.refresh_from_db()
     return shift
 
 
@@ -97,7 +99,7 @@ def test_coverage_on_a_segment_whose_geometry_moved_is_measured_again(tmp_path, 
 
     network_import(path=_osm(tmp_path, 5), source=SOURCE)
     segment = RoadSegment.objects.get(source=SOURCE)
-    shift = _walked_shift(segment)
+    shift = _walked_shift(segment, end=False)  # on duty: it patrols the network as it is now
     row = SegmentCoverage.objects.get(shift=shift, segment=segment)
     assert row.share > 0.95
     other = SegmentCoverage.objects.filter(shift=shift).exclude(segment=segment)
@@ -107,7 +109,7 @@ def test_coverage_on_a_segment_whose_geometry_moved_is_measured_again(tmp_path, 
         report = network_import(path=_osm(tmp_path, 7), source=SOURCE)  # 测试丙路 goes on north
     segment.refresh_from_db()
     assert report.segments.moved_ids == [segment.pk] and segment.geom.length > 250
-    assert any("几何有变化的路段中 1 条有覆盖记录（1 个班次）" in n for n in report.notes)
+    assert any("几何有变化的路段中 1 条有覆盖记录：未结束的 1 个班次已排队" in n for n in report.notes)
     job = DBTaskResult.objects.get(task_path="shifts.tasks.coverage_for_segments")
     assert job.args_kwargs["args"] == [shift.pk, [segment.pk]]
 
@@ -118,6 +120,32 @@ def test_coverage_on_a_segment_whose_geometry_moved_is_measured_again(tmp_path, 
     walked = 6.0 * int(178 / 6)
     assert abs(row.covered_m - walked) < 15 and 0.6 < row.share < 0.75  # ≈ 178 m of ≈ 267 m
     assert {r.segment_id: (r.intervals, r.computed_at) for r in other} == kept  # only the moved one
+
+
+def test_an_ended_shifts_coverage_on_a_moved_segment_stays_as_it_was_walked(tmp_path,
+                                                                          django_capture_on_commit_callbacks):
+    """An ended shift's plan is frozen with its lengths; measured again along a lengthened
+    line, its walked-through segment read as two thirds covered against the frozen length (the
+    summary then said 0 of 1 segments covered, 65 %, with 174 of 178 planned metres walked)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import coverage_summary_of
+
+    network_import(path=_osm(tmp_path, 5), source=SOURCE)
+    segment = RoadSegment.objects.get(source=SOURCE)
+    shift = _walked_shift(segment)
+    summary = coverage_summary_of(shift)
+    assert summary.segments_covered == 1 and summary.covered_share > 0.95
+    rows = list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share", "computed_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = network_import(path=_osm(tmp_path, 7), source=SOURCE)
+    assert any("已结束的 1 个班次保留结束时的覆盖记录" in n for n in report.notes)
+    assert not DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments").exists()
+    assert list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share", "computed_at")) == rows
+    assert coverage_summary_of(shift) == summary
 
 
 def test_coverage_whose_fixes_are_gone_is_kept_as_it_was(tmp_path):
