@@ -31,15 +31,24 @@ def ensure_database(url: str) -> str:
         _connect(cfg, name).close()
         return "exists"
     except psycopg2.OperationalError as exc:
-        if f'database "{name}" does not exist' not in str(exc):
-            raise RuntimeError(f"cannot connect to DATABASE_URL's server: {str(exc).strip()}") from None
-    try:
-        conn = _connect(cfg, "postgres")
-    except psycopg2.OperationalError:
-        conn = _connect(cfg, "template1")
+        refused = f"cannot connect to DATABASE_URL's server: {str(exc).strip()}"
+    # A failed connection carries no SQLSTATE, and its text is in the server's language: ask
+    # the server's maintenance database whether the database is there instead of reading it.
+    conn = None
+    for maintenance in ("postgres", "template1"):
+        try:
+            conn = _connect(cfg, maintenance)
+            break
+        except psycopg2.OperationalError:
+            continue
+    if conn is None:
+        raise RuntimeError(refused)
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cur.fetchone():
+                raise RuntimeError(refused)  # it is there: the failure was something else
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg2.Error as exc:
         if exc.pgcode == errorcodes.DUPLICATE_DATABASE:

@@ -60,3 +60,29 @@ def test_an_unreachable_server_is_one_line_not_a_traceback():
     out = _run(_url(_name(), port=1))
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.startswith("[bootstrap] cannot connect to DATABASE_URL's server")
+
+
+@pytest.mark.django_db
+def test_a_missing_database_is_created_whatever_language_the_server_speaks(monkeypatch):
+    """A connection's failure carries no SQLSTATE and its text is in the server's lc_messages:
+    a server that answers in Chinese ('数据库 "x" 不存在') must not be taken for unreachable."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import ensure_database as ed
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    real = ed._connect
+
+    def connect(cfg, dbname):
+        try:
+            return real(cfg, dbname)
+        except psycopg2.OperationalError:
+            raise psycopg2.OperationalError(f'致命错误:  数据库 "{dbname}" 不存在') from None
+
+    monkeypatch.setattr(ed, "_connect", connect)
+    _drop()
+    try:
+        assert ed.ensure_database(_url(_name())) == "created"
+        assert ed.ensure_database(_url(_name())) == "exists"
+    finally:
+        _drop()
