@@ -67,6 +67,7 @@ class Mapping:
     columns: dict[str, int]  # field key → 0-based column index
     headers: tuple[str, ...]  # the header row as in the file
     errors: tuple[str, ...] = ()
+    mapping_errors: int = 0  # how many of the errors are the explicit mapping's (the first ones)
 
     def header_of(self, key: str) -> str:
         """The header as the file spells it (what a user looks for in the report)."""
@@ -104,6 +105,8 @@ def parse_mapping(text: str) -> dict[str, str]:
         if field is None:
             known = "、".join(f.label for f in FIELDS)
             raise ValueError(f"列映射中的字段“{str(k).strip()}”不存在，可用的字段：{known}")
+        if not str(v).strip():
+            raise ValueError(f"列映射中“{str(k).strip()}”没有写列名，应写成 字段=列名，如 工单编号=编号")
         out[field.key] = str(v).strip()
     return out
 
@@ -119,6 +122,7 @@ def resolve_mapping(headers: list[object], explicit: dict[str, str] | None = Non
             columns[key] = norm.index(want)
         else:
             errors.append(f"列映射指定的列“{header}”（{BY_KEY[key].label}）在文件中不存在")
+    mapping_errors = len(errors)
     taken = set(columns.values())
     for field in FIELDS:
         if field.key in columns or field.key in (explicit or {}):
@@ -143,7 +147,8 @@ def resolve_mapping(headers: list[object], explicit: dict[str, str] | None = Non
             cols = "、".join(f"第{i + 1}列" for i in at)
             errors.append(f"列名“{str(headers[at[0]]).strip()}”出现了{len(at)}次（{cols}），无法确定使用哪一列，"
                           "请删除或改名多余的列")
-    return Mapping(columns=columns, headers=tuple("" if h is None else str(h) for h in headers), errors=tuple(errors))
+    return Mapping(columns=columns, headers=tuple("" if h is None else str(h) for h in headers), errors=tuple(errors),
+                   mapping_errors=mapping_errors)
 
 
 def header_score(cells: list[object]) -> int:

@@ -140,6 +140,8 @@ def complaints_import(*, data: bytes, filename: str, actor=None, mapping: str | 
     col_map = resolve_mapping(header, explicit)
     if col_map.errors:
         result.fatal = "；".join(col_map.errors) + (f"（{sheet}）" if sheet else "")
+        if col_map.mapping_errors == len(col_map.errors):
+            result.fatal_field = "mapping"  # the file is fine: the mapping names what it has not
         return result
     if not rows:
         result.fatal = "文件只有表头，没有数据行"

@@ -323,7 +323,7 @@ def test_a_file_that_is_no_table_is_a_422_with_the_reason():
     assert response.json()["report"]["fatal"] and _counts() == before
 
 
-@pytest.mark.parametrize("mapping", ["工单编号", '{"工单编号": '])
+@pytest.mark.parametrize("mapping", ["工单编号", '{"工单编号": ', "工单编号=", "工单编号=没有这一列"])
 def test_a_malformed_mapping_is_a_422_naming_the_mapping_not_the_file(openapi, mapping):  # noqa: F811
     before = _counts()
     body = assert_conforms(openapi, client_for("supervisor1").post(
