@@ -35,6 +35,7 @@ __all__ = [
     "LAYER_AREAS",
     "BACKGROUND_COLOR",
     "road_class",
+    "road_label",
     "road_style",
     "area_style",
     "geojson_bounds",
@@ -71,6 +72,19 @@ ROAD_STYLES: dict[str, dict[str, Any]] = {
 }
 _ROAD_OTHER = {"color": "#8e8e8e", "weight": 2, "label": "其他道路"}
 
+#: Chinese names of OSM ``highway`` values drawn in the "other" style (tables and tooltips
+#: name them rather than show the raw English value).
+OTHER_ROAD_LABELS: dict[str, str] = {
+    "construction": "在建道路",
+    "proposed": "规划道路",
+    "road": "未分类道路",
+    "track": "机耕道",
+    "busway": "公交专用道",
+    "bridleway": "马道",
+    "corridor": "室内通道",
+    "raceway": "赛道",
+}
+
 #: Area kinds -> outline style (no fill, so the roads stay readable).
 AREA_STYLES: dict[str, dict[str, Any]] = {
     "district": {"color": "#6c3483", "weight": 3.5, "label": "区"},
@@ -86,6 +100,18 @@ _UNNAMED_AREA = "（未命名区域）"
 
 
 # --------------------------------------------------------------------------- styles
+
+
+def road_label(highway: Any) -> str:
+    """The Chinese name of an OSM ``highway`` value, as tables and tooltips show it.
+
+    >>> road_label("primary_link"), road_label("construction"), road_label("no_such_value")
+    ('主干路', '在建道路', '其他道路')
+    """
+    cls = road_class(highway)
+    if cls == "other" and isinstance(highway, str):
+        return OTHER_ROAD_LABELS.get(highway.removesuffix("_link"), _ROAD_OTHER["label"])
+    return ROAD_STYLES.get(cls, _ROAD_OTHER)["label"]
 
 
 def road_class(highway: Any) -> str:
@@ -210,7 +236,7 @@ def _road_features(fc) -> list[dict[str, Any]]:
                 "properties": {
                     "name": _text(p.get("name"), _UNNAMED_ROAD),
                     "highway": cls,
-                    "highway_label": ROAD_STYLES.get(cls, _ROAD_OTHER)["label"],
+                    "highway_label": road_label(p.get("highway")),
                     "length": _length_text(p.get("length_m")),
                 },
             }

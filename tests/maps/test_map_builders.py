@@ -148,3 +148,12 @@ def test_the_new_plugins_are_noted_with_their_versions():
     # VectorGrid's bundled build carries its decoders (no separate pbf / vector-tile files to load)
     bundled = (STATIC_ROOT / assets.VECTORGRID_JS).read_text(encoding="utf-8")
     assert "VectorGrid" in bundled and "Protobuf" in bundled
+
+
+def test_road_labels_are_chinese_for_every_highway_value_the_tables_show():
+    from maps.builders import OTHER_ROAD_LABELS, road_label
+
+    assert road_label("construction") == "在建道路"  # the demo's 小月河东畔路 showed "construction"
+    assert road_label("secondary_link") == "次干路"
+    assert road_label("something_new") == road_label(None) == "其他道路"
+    assert not set(OTHER_ROAD_LABELS) & set(ROAD_STYLES)

@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from core.errors import NotFound
 from geodata.models import Area, AreaKind
-from maps.builders import ROAD_STYLES, road_class
+from maps.builders import road_label
 from maps.coverage import coverage_map, render_html
 from org.models import Team
 from org.selectors import jurisdiction_area_ids
@@ -89,10 +89,6 @@ class CoverageForm(forms.Form):
                               team_id=data.get("team"), area_id=data.get("area"), shift_id=data.get("shift"))
 
 
-def _highway_label(highway: str) -> str:
-    return ROAD_STYLES.get(road_class(highway), {}).get("label", highway)
-
-
 def _choice(request) -> tuple[CoverageForm, CoverageChoice]:
     form = CoverageForm(request.GET, user=request.user, officer=request.officer)
     form.is_valid()
@@ -111,7 +107,7 @@ def coverage_page(request):
     return render(request, "web/coverage/page.html", {
         "nav": "coverage", "form": form, "report": report, "choice": choice, "date_from": lo, "date_to": hi,
         "map_url": f"{reverse('coverage-map')}?{query}",
-        "uncovered": [{**u, "highway_label": _highway_label(u["highway"])} for u in report.uncovered[:30]], "tables": [("按班组", report.by_team), ("按日", report.by_day),
+        "uncovered": [{**u, "highway_label": road_label(u["highway"])} for u in report.uncovered[:30]], "tables": [("按班组", report.by_team), ("按日", report.by_day),
                                                        ("按周", report.by_week)],
     })
 
@@ -137,7 +133,7 @@ def handover_page(request, shift_id: int):
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     report = shift_handover(shift)
-    report["uncovered"] = [{**u, "highway_label": _highway_label(u["highway"])} for u in report["uncovered"]]
+    report["uncovered"] = [{**u, "highway_label": road_label(u["highway"])} for u in report["uncovered"]]
     return render(request, "web/coverage/handover.html", {
         "nav": "coverage", "shift": shift, "report": report,
         "period_label": shift.get_period_display(), "status_label": shift.get_status_display(),
