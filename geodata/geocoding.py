@@ -346,6 +346,25 @@ def describe_point(lon: float, lat: float, *, with_landmark: bool = True,
     return p, desc
 
 
+def segment_places(segment_ids) -> dict[int, str]:
+    """Where each road segment lies, in the location language: its midpoint described without
+    the subdistrict (学院路与清华东路交叉路口向北200米), so that the pieces of one road in a
+    list (three rows of 清华东路) can be told apart. Segments off the loaded network get ""."""
+    ids = list(segment_ids)
+    if not ids:
+        return {}
+    net = network_index()
+    out = {}
+    for seg in RoadSegment.objects.filter(id__in=ids).only("id", "geom"):
+        mid = seg.geom.interpolate_normalized(0.5)
+        desc = describe(Point(mid.x, mid.y), net)
+        text = desc.text if desc.road or desc.landmark else ""
+        if desc.subdistrict and text.startswith(f"{desc.subdistrict}，"):
+            text = text[len(desc.subdistrict) + 1:]
+        out[seg.id] = text
+    return out
+
+
 def _lonlat_rounded(p: Point) -> list[float]:
     lon, lat = to_wgs84_lonlat(p)
     return [round(lon, 7), round(lat, 7)]

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from geodata.geocoding import segment_places
 from geodata.models import RoadSegment
 from org.selectors import user_jurisdiction_area_ids
 from patrol.domain.workflow import OPEN_STATES
@@ -67,6 +68,7 @@ class FocusSegment:
     score: float
     reasons: tuple[str, ...]
     line: list  # WGS84 [[lon, lat], …]
+    place: str = ""  # where on its road, in the location language (geodata.geocoding.segment_places)
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,10 @@ def _next_week_focus(user, *, today: date, k: int, evaluate: bool, weights_key: 
     ranked = rank(events, at=start, weights=weights, limit=k)
     rows = {s.id: s for s in RoadSegment.objects.filter(id__in=[r.cell for r in ranked]).select_related("road")
             .annotate(wgs=Transform("geom", settings.WGS84_SRID))}
+    places = segment_places(rows)
     segments = [FocusSegment(segment=r.cell, road=rows[r.cell].road.name, highway=rows[r.cell].highway,
                              length_m=round(rows[r.cell].length_m, 1), score=round(r.score, 2), reasons=r.reasons,
-                             line=[[round(x, 6), round(y, 6)] for x, y in rows[r.cell].wgs.coords])
+                             line=[[round(x, 6), round(y, 6)] for x, y in rows[r.cell].wgs.coords],
+                             place=places.get(r.cell, ""))
                 for r in ranked if r.cell in rows]
     return Focus(start=start, segments=segments, weights=weights, evaluated=evaluated)

@@ -322,3 +322,20 @@ def test_an_edit_that_rebuilds_reaches_a_small_network_index_at_once_and_a_slow_
     after = geocoding.network_index()
     assert geocoding.index_builds() == builds + 2 and after is not before
     assert _exact(after, "清华东路乙")
+
+
+def test_segment_places_tell_the_pieces_of_one_road_apart():
+    """Lists of segments (未诉先办 focus, uncovered segments) show several rows of one road: each
+    gets where on the road it lies, in the location language, without the subdistrict."""
+    from geodata.geocoding import segment_places
+    from geodata.models import RoadSegment
+
+    pieces = list(RoadSegment.objects.filter(road__name="清华东路", retired_at__isnull=True)
+                  .values_list("id", flat=True))
+    assert len(pieces) >= 5
+    places = segment_places(pieces)
+    assert set(places) == set(pieces)
+    assert all(p.startswith("清华东路与") and "交叉路口" in p for p in places.values()), places
+    assert not any("街道，" in p for p in places.values())
+    assert len(set(places.values())) >= len(pieces) - 2  # nearly all distinct (a few dual-carriageway twins)
+    assert segment_places([]) == {}

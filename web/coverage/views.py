@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from core.errors import NotFound
+from geodata.geocoding import segment_places
 from geodata.models import Area, AreaKind
 from maps.builders import road_label
 from maps.coverage import coverage_map, render_html
@@ -89,6 +90,13 @@ class CoverageForm(forms.Form):
                               team_id=data.get("team"), area_id=data.get("area"), shift_id=data.get("shift"))
 
 
+def _uncovered_rows(rows: list[dict]) -> list[dict]:
+    """The uncovered segments as the tables show them: the road class in Chinese, and where on
+    its road each piece lies (one road is often several rows)."""
+    places = segment_places(u["segment"] for u in rows)
+    return [{**u, "highway_label": road_label(u["highway"]), "place": places.get(u["segment"], "")} for u in rows]
+
+
 def _choice(request) -> tuple[CoverageForm, CoverageChoice]:
     form = CoverageForm(request.GET, user=request.user, officer=request.officer)
     form.is_valid()
@@ -107,7 +115,7 @@ def coverage_page(request):
     return render(request, "web/coverage/page.html", {
         "nav": "coverage", "form": form, "report": report, "choice": choice, "date_from": lo, "date_to": hi,
         "map_url": f"{reverse('coverage-map')}?{query}",
-        "uncovered": [{**u, "highway_label": road_label(u["highway"])} for u in report.uncovered[:30]], "tables": [("按班组", report.by_team), ("按日", report.by_day),
+        "uncovered": _uncovered_rows(report.uncovered[:30]), "tables": [("按班组", report.by_team), ("按日", report.by_day),
                                                        ("按周", report.by_week)],
     })
 
@@ -133,7 +141,7 @@ def handover_page(request, shift_id: int):
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     report = shift_handover(shift)
-    report["uncovered"] = [{**u, "highway_label": road_label(u["highway"])} for u in report["uncovered"]]
+    report["uncovered"] = _uncovered_rows(report["uncovered"])
     return render(request, "web/coverage/handover.html", {
         "nav": "coverage", "shift": shift, "report": report,
         "period_label": shift.get_period_display(), "status_label": shift.get_status_display(),

@@ -106,7 +106,7 @@ def app(request):
             "road_tiles": "/tiles/roads/{z}/{x}/{y}.pbf",
         },
         # 未诉先办: where complaints are likely, for the shift to walk first (hotline.selectors.hotspots).
-        "focus": [{"road": f.road, "reasons": "；".join(f.reasons), "line": f.line}
+        "focus": [{"road": f.road, "place": f.place, "reasons": "；".join(f.reasons), "line": f.line}
                   for f in next_week_focus(request.user, evaluate=False, k=FIELD_FOCUS).segments],
         "csrf": get_token(request),
         "version": assets_version(),

@@ -53,6 +53,10 @@ def test_the_page_lists_the_shifts_with_their_handover_reports_and_the_ranked_ga
     assert 'id="coverage-map"' in html and f"/coverage/map/?day={DAY}" in html
     assert 'id="uncovered"' in html and "未覆盖路段" in html
     assert "按班组" in html and "按网格" in html
+    table = html[html.index('id="uncovered"'):].split("</table>")[0]
+    rows = table.count("<tr><td")
+    assert rows > 1 and table.count('<span class="place">') == rows  # where on its road each row lies
+    assert "construction" not in table
 
 
 def test_without_a_day_the_date_field_holds_the_day_shown(week):

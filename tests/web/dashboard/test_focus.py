@@ -34,6 +34,8 @@ def test_the_segment_complained_about_week_after_week_is_first():
     assert rows[:2] == [str(standing.pk), str(once.pk)]
     first = html[html.index(f'data-segment="{standing.pk}"'):].split("</tr>")[0]
     assert standing.road.name in first and "近期诉求 5 件" in first and "近8周中 5 周有诉求" in first
+    # which piece of the road: several rows can name the same road
+    assert re.search(r'<span class="place">[^<]*交叉路口[^<]*</span>', first)
 
 
 def test_another_jurisdictions_complaints_do_not_count(other_subdistrict):

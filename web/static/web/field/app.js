@@ -432,7 +432,7 @@
 
   function renderFocus() {
     $("focus-list").innerHTML = config.focus.map((f, i) =>
-      `<li><div class="title">${i + 1}. ${esc(f.road)}</div><div class="muted">${esc(f.reasons)}</div></li>`).join("")
+      `<li><div class="title">${i + 1}. ${esc(f.road)}</div>${f.place ? `<div class="place">${esc(f.place)}</div>` : ""}<div class="muted">${esc(f.reasons)}</div></li>`).join("")
       || '<li class="muted">暂无：辖区内还没有已定位到路段的诉求或问题</li>';
   }
 
