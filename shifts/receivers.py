@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from geodata.signals import network_changed, segments_in_use
 
 from .selectors.network import segments_with_history
-from .services.network import coverage_follows_moved_segments, plans_follow_network
+from .services.network import coverage_follows_network, plans_follow_network
 
 
 @receiver(network_changed, dispatch_uid="shifts.plans_follow_network")
@@ -13,17 +13,21 @@ def _plans_follow_network(sender, removed_segment_ids=(), **kwargs):
     return f"未结束的班次 {n} 个：计划中已不在路网的路段换成了沿线的新路段" if n else None
 
 
-@receiver(network_changed, dispatch_uid="shifts.coverage_follows_moved_segments")
-def _coverage_follows_moved_segments(sender, moved_segment_ids=(), **kwargs):
-    segments, live, ended = coverage_follows_moved_segments(segment_ids=moved_segment_ids)
-    if not segments:
-        return None
-    parts = []
-    if live:
-        parts.append(f"未结束的 {live} 个班次已排队按新几何从定位点重新计算这些路段的覆盖")
-    if ended:
-        parts.append(f"已结束的 {ended} 个班次保留结束时的覆盖记录")
-    return f"几何有变化的路段中 {segments} 条有覆盖记录：" + "；".join(parts)
+@receiver(network_changed, dispatch_uid="shifts.coverage_follows_network")
+def _coverage_follows_network(sender, moved_segment_ids=(), added_segment_ids=(), **kwargs):
+    r = coverage_follows_network(moved_segment_ids=moved_segment_ids, added_segment_ids=added_segment_ids)
+    lines = []
+    if r.moved:
+        parts = []
+        if r.moved_shifts:
+            parts.append(f"未结束的 {r.moved_shifts} 个班次已排队按新几何从定位点重新计算这些路段的覆盖")
+        if r.moved_ended_shifts:
+            parts.append(f"已结束的 {r.moved_ended_shifts} 个班次保留结束时的覆盖记录")
+        lines.append(f"几何有变化的路段中 {r.moved} 条有覆盖记录：" + "；".join(parts))
+    if r.added:
+        lines.append(f"新进入路网的路段中 {r.added} 条在班次轨迹附近：未结束的 {r.added_shifts} 个班次已排队从定位点计算这些路段的覆盖"
+                     "（已结束的班次保留结束时的覆盖记录）")
+    return "。".join(lines) or None
 
 
 @receiver(segments_in_use, dispatch_uid="shifts.segments_with_history")

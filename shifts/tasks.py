@@ -32,7 +32,8 @@ def coverage_for_shift(shift_id: int) -> dict:
 def coverage_for_segments(shift_id: int, segment_ids: list[int]) -> dict:
     """The shift's coverage of `segment_ids` measured again from its good fixes (queued when
     a network import moved those segments: the stored intervals were measured along the old
-    geometry); its other rows are left as they are."""
+    geometry; or added them to the live network beside the shift's track: nothing was
+    measured on them); its other rows are left as they are."""
     r = coverage_update(shift_id=shift_id, segment_ids=segment_ids)
     return {"shift": r.shift_id, "segments": len(segment_ids), "fixes": r.fixes, "rows_written": r.rows_written,
             "rows_deleted": r.rows_deleted}

@@ -49,6 +49,7 @@ class ImportCounts:
     deleted: int = 0
     unchanged: int = 0
     retired: int = 0  # no longer in the file, kept for the history on it
+    created_ids: list[int] = field(default_factory=list, repr=False)
     updated_ids: list[int] = field(default_factory=list, repr=False)
     moved_ids: list[int] = field(default_factory=list, repr=False)  # updated with a new geometry
     deleted_ids: list[int] = field(default_factory=list, repr=False)
@@ -115,14 +116,14 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
         report.warnings.extend(_overlap_warnings(network, source, path, allow_overlap))
         network = assign_road_keys(network, dict(Road.objects.filter(source=source).values_list("key", "osm_way_ids")))
         road_ids, stale_roads = _write_roads(network, source, report, progress)
-        removed = _write_segments(network, road_ids, source, report, progress)
+        removed, revived = _write_segments(network, road_ids, source, report, progress)
         _write_intersections(network, road_ids, source, report, progress)
         _write_landmarks(data, source, report, progress)
         if report.changed or removed or stale_roads:
             # in the same transaction: what refers to the network follows it, or nothing is kept
             replies = network_changed.send(
                 sender=network_import, source=source, moved_segment_ids=report.segments.moved_ids,
-                removed_segment_ids=removed)
+                added_segment_ids=sorted([*report.segments.created_ids, *revived]), removed_segment_ids=removed)
             report.notes.extend(reply for _, reply in replies if reply)
             _remove_segments(removed, source, report)
             _remove_roads(stale_roads, report)
@@ -233,6 +234,7 @@ def _sync(model, source_filter: dict, rows: dict[str, dict], counts: ImportCount
     if to_update:
         model.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
     counts.created += len(to_create)
+    counts.created_ids += [o.pk for o in to_create]  # PostgreSQL returns them from the INSERT
     counts.updated += len(to_update)
     counts.updated_ids += [o.pk for o in to_update]
     if progress:
@@ -263,9 +265,12 @@ def _write_roads(network: Network, source: str, report: NetworkImportReport,
     return _sync(Road, {"source": source}, rows, report.roads, ("geom",), progress, "道路", delete_stale=False)
 
 
-def _write_segments(network: Network, road_ids: dict[str, int], source: str, report, progress) -> list[int]:
+def _write_segments(network: Network, road_ids: dict[str, int], source: str, report,
+                    progress) -> tuple[list[int], list[int]]:
     """Segments created and updated; those of the source no longer in the file are retired
-    (`_remove_segments` deletes the ones nothing keeps). Returns the latter's ids."""
+    (`_remove_segments` deletes the ones nothing keeps). Returns the latter's ids, and those of
+    the retired segments found again (live again, with the same id)."""
+    was_retired = set(RoadSegment.objects.filter(source=source, retired_at__isnull=False).values_list("id", flat=True))
     geoms = to_storage_many([LineString(s.coords) for s in network.segments])
     rows = {
         s.key: dict(source=source, road_id=road_ids[s.road_key], geom=geom,
@@ -273,11 +278,11 @@ def _write_segments(network: Network, road_ids: dict[str, int], source: str, rep
                     osm_way_id=s.way_id, highway=s.highway, oneway=s.oneway, retired_at=None)
         for s, geom in zip(network.segments, geoms, strict=True)
     }
-    _, removed = _sync(RoadSegment, {"source": source}, rows, report.segments, ("geom",), progress, "路段",
-                       delete_stale=False)
+    ids, removed = _sync(RoadSegment, {"source": source}, rows, report.segments, ("geom",), progress, "路段",
+                         delete_stale=False)
     if removed:
         RoadSegment.objects.filter(pk__in=removed).update(retired_at=timezone.now())
-    return removed
+    return removed, sorted(was_retired.intersection(ids[key] for key in rows))
 
 
 def _remove_segments(removed: list[int], source: str, report: NetworkImportReport) -> None:

@@ -1,8 +1,52 @@
 """What of the shifts app refers to road segments: asked when a network import is about to
-delete segments that are no longer in its file (geodata.signals.segments_in_use)."""
+delete segments that are no longer in its file (geodata.signals.segments_in_use), and which
+stored tracks pass by the segments an import added (shifts.services.network)."""
 from __future__ import annotations
 
-from ..models import EndedPlanSegment, SegmentCoverage, ShiftSegment
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+
+from ..models import EndedPlanSegment, SegmentCoverage, ShiftSegment, ShiftStatus
+from .coverage import NOT_PATROLLED
+
+# Coverage paints a segment only from path samples within its tolerance (30 m,
+# shifts.domain.coverage); the path is the fixes' straight lines smoothed, which can lie
+# a little off the raw lines, hence the margin. Farther from every track, a segment would
+# be measured for nothing.
+TRACK_REACH_M = 50.0
+
+# Each member's good fixes of a shift not yet ended, in the shift's window, as one line
+# (across signal gaps too: that only makes it pass by more segments), and the segments
+# among those given that it passes within reach of.
+_SEGMENTS_NEAR_TRACKS = """
+SELECT DISTINCT track.shift_id, seg.id
+FROM (SELECT f.shift_id, ST_MakeLine(f.geom ORDER BY f.t) AS line
+      FROM shifts_fix f JOIN shifts_shift s ON s.id = f.shift_id
+      WHERE s.status <> %(ended)s AND f.flags IS NULL AND f.geom IS NOT NULL
+        AND f.t >= s.starts_at - %(far)s AND f.t <= s.ends_at + %(far)s
+      GROUP BY f.shift_id, f.officer_id HAVING count(*) > 1) AS track
+JOIN geodata_roadsegment seg ON seg.id = ANY(%(segments)s) AND seg.retired_at IS NULL
+     AND NOT (seg.highway = ANY(%(not_patrolled)s)) AND ST_DWithin(track.line, seg.geom, %(reach)s)
+"""
+
+
+def segments_near_tracks(segment_ids: Iterable[int], *, far: dt.timedelta) -> dict[int, set[int]]:
+    """Shift id → the live, patrolled segments among `segment_ids` that the stored track
+    of that shift (not yet ended; good fixes from `far` before it starts to `far` after it
+    ends, as its coverage reads them) passes within `TRACK_REACH_M` of."""
+    ids = sorted(set(segment_ids))
+    if not ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(_SEGMENTS_NEAR_TRACKS, {"ended": ShiftStatus.ENDED.value, "far": far, "segments": ids,
+                                            "not_patrolled": sorted(NOT_PATROLLED), "reach": TRACK_REACH_M})
+        rows = cur.fetchall()
+    out: dict[int, set[int]] = {}
+    for shift_id, sid in rows:
+        out.setdefault(shift_id, set()).add(sid)
+    return out
 
 
 def segments_with_history(segment_ids) -> tuple[set[int], str | None]:

@@ -10,6 +10,12 @@ only where the shift already has coverage on it.
 A segment kept with a new geometry (a way re-drawn, lengthened or split in OSM) carries
 coverage intervals measured along its old one: each shift not yet ended with coverage on it
 gets a job that measures them again from its stored fixes (shifts.tasks.coverage_for_segments).
+A segment new to the live network (the new piece of a split way, a road added or re-drawn
+under a new key, a retired one found again) has no coverage at all, though the fixes
+stored before the import may run along it (they painted the old, longer segment, or
+nothing): each shift not yet ended whose stored track passes by it gets it measured in the
+same job. Without that, a split left the shift's fixes along the new piece counting for
+nothing, and its coverage dropped.
 An ended shift's coverage is history, as its frozen plan is: it stays as measured along the
 line the shift walked, so its summary and handover report read as they did when it ended
 (measured again along a lengthened line, a segment walked end to end would count as two
@@ -18,6 +24,8 @@ thirds covered against the planned length frozen then).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -26,6 +34,8 @@ from core.domain.verbs import Verb
 from geodata.models import RoadSegment
 
 from ..models import SegmentCoverage, Shift, ShiftSegment, ShiftStatus
+from ..selectors.network import segments_near_tracks
+from .coverage import FAR
 
 ALONG_M = 5.0  # a live segment within this of the old one, along at least half of the shorter of the two, replaces it
 ALONG_SHARE = 0.5
@@ -72,23 +82,38 @@ def plans_follow_network(*, segment_ids) -> int:
     return changed
 
 
-def coverage_follows_moved_segments(*, segment_ids) -> tuple[int, int, int]:
-    """Queue, once the import commits, a job per shift not yet ended that has coverage on the
-    segments `segment_ids` (kept with a new geometry) to measure that coverage again. Returns
-    how many of the segments have coverage, on how many shifts re-measured, and on how many
-    ended shifts (kept as measured)."""
-    rows = list(SegmentCoverage.objects.filter(segment_id__in=list(segment_ids))
+@dataclass(frozen=True)
+class CoverageFollowUp:
+    """What `coverage_follows_network` did, for the import's report."""
+    moved: int = 0  # segments kept with a new geometry that have coverage
+    moved_shifts: int = 0  # shifts not yet ended with coverage on them: queued to measure it again
+    moved_ended_shifts: int = 0  # ended shifts with coverage on them: kept as walked
+    added: int = 0  # segments new to the live network that the track of a shift not yet ended passes by
+    added_shifts: int = 0  # those shifts: queued to measure them
+
+
+def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (),
+                             added_segment_ids: Iterable[int] = ()) -> CoverageFollowUp:
+    """Queue, once the import commits, a job per shift not yet ended to measure from its
+    stored fixes its coverage of the segments among `moved_segment_ids` (kept with a new
+    geometry) that it has coverage on, and of those among `added_segment_ids` (new to the
+    live network) that its track passes by. Ended shifts keep their coverage as walked."""
+    rows = list(SegmentCoverage.objects.filter(segment_id__in=list(moved_segment_ids))
                 .values_list("shift_id", "segment_id", "shift__status"))
-    by_shift: dict[int, set[int]] = {}
+    moved: dict[int, set[int]] = {}
     ended = set()
     for shift_id, sid, status in rows:
         if status == ShiftStatus.ENDED:
             ended.add(shift_id)
         else:
-            by_shift.setdefault(shift_id, set()).add(sid)
-    for shift_id, ids in sorted(by_shift.items()):
-        transaction.on_commit(functools.partial(_enqueue_remeasure, shift_id, sorted(ids)), robust=True)
-    return len({sid for _, sid, _ in rows}), len(by_shift), len(ended)
+            moved.setdefault(shift_id, set()).add(sid)
+    added = segments_near_tracks(added_segment_ids, far=FAR)
+    for shift_id in sorted(moved.keys() | added.keys()):
+        ids = sorted(moved.get(shift_id, set()) | added.get(shift_id, set()))
+        transaction.on_commit(functools.partial(_enqueue_remeasure, shift_id, ids), robust=True)
+    return CoverageFollowUp(moved=len({sid for _, sid, _ in rows}), moved_shifts=len(moved),
+                            moved_ended_shifts=len(ended), added=len(set().union(*added.values())),
+                            added_shifts=len(added))
 
 
 def _enqueue_remeasure(shift_id: int, segment_ids: list[int]) -> None:

@@ -60,21 +60,23 @@ def _osm(tmp_path, last_node):
     return p
 
 
-def _walked_shift(segment, *, end=True):
+def _walked_shift(segment, *, end=True, date=dt.date(2026, 10, 20), area_ids=None):
     """A shift that walked the whole of `segment` (1.2 m/s, a fix every 5 s), ended (unless
-    not `end`: still on duty), its coverage computed."""
+    not `end`: still on duty), its coverage computed. It is planned with `segment`, or by
+    `area_ids` when given."""
     from pyproj import Transformer
 
     from org.models import Officer
     from shifts.services.fixes import FixIn, fixes_ingest
 
     lead = get_user_model().objects.get(username="lead1")
-    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=dt.date(2026, 10, 20),
-                         period="morning", segment_ids=[segment.pk])
+    plan = {"area_ids": area_ids} if area_ids else {"segment_ids": [segment.pk]}
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=date, period="morning",
+                         **plan)
     shift_start(actor=lead, shift_id=shift.pk)
     shift.refresh_from_db()
     to_wgs = Transformer.from_crs(segment.geom.srid, 4326, always_xy=True)
-    t0 = dt.datetime(2026, 10, 20, 0, 30, tzinfo=dt.UTC)  # 08:30 in Beijing
+    t0 = dt.datetime.combine(date, dt.time(0, 30), tzinfo=dt.UTC)  # 08:30 in Beijing
     fixes = []
     for i in range(int(segment.geom.length / 6) + 1):
         p = segment.geom.interpolate(min(6.0 * i, segment.geom.length))
@@ -166,3 +168,102 @@ def test_coverage_whose_fixes_are_gone_is_kept_as_it_was(tmp_path):
     assert coverage_update(shift_id=shift.pk, segment_ids=[segment.pk]).rows_deleted == 0
     assert list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
         "segment_id", "intervals", "share")) == before
+
+
+def _grid_along_jia():
+    """A grid of the team's subdistrict around 测试甲路 (tests.network_osm), for a shift
+    planned by areas."""
+    from django.conf import settings
+    from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+
+    from geodata.models import Area, AreaKind
+
+    box = GEOSGeometry("POLYGON((116.3448 39.9992, 116.3452 39.9992, 116.3452 40.0011, 116.3448 40.0011, "
+                       "116.3448 39.9992))", srid=4326)
+    box.transform(settings.STORAGE_SRID)
+    return Area.objects.create(name="甲路网格", kind=AreaKind.GRID, parent=Team.objects.get(name="执法一队").area,
+                               geom=MultiPolygon(box), generated=True)
+
+
+def test_both_pieces_of_a_split_segment_are_measured_from_the_track(tmp_path, django_capture_on_commit_callbacks):
+    """A re-import that split a covered segment (测试乙路 now crosses 测试甲路: 9000:0 ends at
+    the crossing, 9000:1 is new) measured the kept piece again along its shorter line but
+    never the new one: the shift's fixes along the second half painted nothing any more, so
+    its coverage dropped by half without a word. An ended shift keeps its record as walked."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import coverage_summary_of, planned_segments
+    from shifts.tasks import coverage_for_segments
+    from tests.network_osm import JIA, NODES, YI, osm
+
+    network_import(path=osm(tmp_path, NODES + JIA, "jia.osm"), source="split-test")
+    whole = RoadSegment.objects.get(source="split-test", key="9000:0")
+    on_duty = _walked_shift(whole, end=False, date=dt.date(2026, 10, 21), area_ids=[_grid_along_jia().pk])
+    ended = _walked_shift(whole, date=dt.date(2026, 10, 22))
+    walked = SegmentCoverage.objects.get(shift=on_duty, segment=whole).covered_m
+    assert walked > 0.95 * whole.geom.length  # ≈ 178 m: nodes 1..5, 4 × 0.0004° of latitude
+    ended_rows = list(SegmentCoverage.objects.filter(shift=ended).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share", "computed_at"))
+    ended_summary = coverage_summary_of(ended)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="split-test")
+    first, second = (RoadSegment.objects.get(source="split-test", key=k) for k in ("9000:0", "9000:1"))
+    assert report.segments.moved_ids == [first.pk]
+    assert abs(first.geom.length - whole.geom.length / 2) < 1  # split at node 3, half way
+    assert {first.pk, second.pk} <= set(planned_segments(on_duty).values_list("id", flat=True))
+    # the new piece, and 测试乙路's two segments that the track crosses at node 3
+    assert any("新进入路网的路段中 3 条在班次轨迹附近：未结束的 1 个班次已排队从定位点计算这些路段的覆盖" in n
+               for n in report.notes), report.notes
+
+    jobs = list(DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments"))
+    assert [j.args_kwargs["args"][0] for j in jobs] == [on_duty.pk]  # none for the ended shift
+    assert {first.pk, second.pk} <= set(jobs[0].args_kwargs["args"][1])
+    coverage_for_segments.call(*jobs[0].args_kwargs["args"])
+
+    pieces = {r.segment_id: r for r in SegmentCoverage.objects.filter(shift=on_duty, segment__in=[first, second])}
+    assert set(pieces) == {first.pk, second.pk}
+    for piece in (first, second):  # each ≈ 89 m, walked end to end
+        assert abs(pieces[piece.pk].covered_m - piece.geom.length) < 10 and pieces[piece.pk].share > 0.9
+    assert abs(sum(r.covered_m for r in pieces.values()) - walked) < 10
+    assert not SegmentCoverage.objects.filter(shift=on_duty, segment__key__startswith="9001:").exists()  # crossed
+    summary = coverage_summary_of(on_duty)
+    assert summary.segments_covered >= 2
+
+    assert list(SegmentCoverage.objects.filter(shift=ended).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share", "computed_at")) == ended_rows
+    assert coverage_summary_of(ended) == ended_summary
+
+
+def test_a_retired_segment_found_again_is_measured_from_the_track(tmp_path, django_capture_on_commit_callbacks):
+    """A segment kept retired for an ended shift's coverage and found again by a later import
+    is live again with its id, not created: the fixes of a shift on duty that ran along it
+    while it was out of the network painted the segment that stood in for it, and it must be
+    measured from them like a new one."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+    from shifts.tasks import coverage_for_segments
+    from tests.network_osm import JIA, NODES, YI, osm
+
+    network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="revive-test")
+    north = RoadSegment.objects.get(source="revive-test", key="9000:1")
+    _walked_shift(north, date=dt.date(2026, 10, 23))  # ended: keeps `north` when it leaves the map
+    network_import(path=osm(tmp_path, NODES + JIA, "jia.osm"), source="revive-test")  # 9000:0 is the whole road
+    north.refresh_from_db()
+    assert north.retired_at is not None
+    on_duty = _walked_shift(north, end=False, date=dt.date(2026, 10, 24), area_ids=[_grid_along_jia().pk])
+    assert not SegmentCoverage.objects.filter(shift=on_duty, segment=north).exists()  # out of the network
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="revive-test")
+    north.refresh_from_db()
+    assert north.retired_at is None  # live again, the same row
+    # it, and 测试乙路's two segments (created again: nothing kept them) that the track crosses
+    assert any("新进入路网的路段中 3 条在班次轨迹附近：未结束的 1 个班次已排队" in n for n in report.notes), report.notes
+    job = DBTaskResult.objects.get(task_path="shifts.tasks.coverage_for_segments")
+    assert job.args_kwargs["args"][0] == on_duty.pk and north.pk in job.args_kwargs["args"][1]
+    coverage_for_segments.call(*job.args_kwargs["args"])
+    row = SegmentCoverage.objects.get(shift=on_duty, segment=north)
+    assert abs(row.covered_m - north.geom.length) < 10 and row.share > 0.9
