@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 #: (key, label, URL name), in the order of the bar, after 工作台 and 问题.
 ROOMS = [
     ("focus", "未诉先办", "dashboard-focus"),
+    ("publications", "发布清单", "publications"),
     ("thematic", "专题图", "dashboard-thematic"),
     ("coverage", "巡查覆盖", "coverage"),
     ("hotline", "12345诉求", "hotline-ranking"),

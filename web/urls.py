@@ -11,4 +11,5 @@ urlpatterns = [
     path("field/", include("web.field.urls")),
     path("coverage/", include("web.coverage.urls")),
     path("hotline/", include("web.hotline.urls")),
+    path("publications/", include("web.publishing.urls")),
 ]

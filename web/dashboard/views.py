@@ -34,6 +34,7 @@ from patrol.models import Category
 from patrol.selectors import problem_list as selectors
 from patrol.selectors.problems import allowed_steps, problems_visible_to
 from patrol.services.problems import problem_transition
+from publishing.selectors.publications import problem_exposures
 from shifts.selectors.shifts import shifts_visible
 from web.access import officer_page
 from web.charts import paired_bars
@@ -175,6 +176,8 @@ def problem_detail(request, problem_id: int):
         "steps": _steps(request.officer, problem),
         # what the service accepts (org.selectors.team_serves): teams whose area holds the problem's subdistrict
         "teams": list(teams_serving(problem.subdistrict)),
+        # 曝光: the published 未诉先办 lists that named it, with their follow-up (复查)
+        "exposures": list(problem_exposures(problem)),
     }
     return render(request, "web/dashboard/problem.html", context)
 
