@@ -1,6 +1,7 @@
-"""A shift's plan of road segments, kept as history.
+"""A shift's plan of areas and road segments, kept as history.
 
-`ShiftSegment` is a segment planned explicitly (the rows of `Shift.segments`). `EndedPlanSegment`
+`ShiftArea` is an area planned (the rows of `Shift.areas`), `ShiftSegment` a segment planned
+explicitly (the rows of `Shift.segments`). `EndedPlanSegment`
 is the plan as it stood when the shift ended, with each segment's length then: the explicit
 segments, or those its planned areas held on the live network (and the retired ones it had
 covered), frozen by `shift_end` so that a later network import changes neither an ended
@@ -9,9 +10,25 @@ shift's planned segments and km nor its covered share (shifts.selectors.coverage
 Both PROTECT their segment, as coverage does: a network import moves the plans of shifts not
 yet ended onto the live network (shifts.services.network) and retires a segment that a plan
 still refers to instead of deleting it (geodata.signals.segments_in_use); nothing else may
-delete it from under a plan (the admin names the plans that keep it).
+delete it from under a plan (the admin names the plans that keep it). An area in a plan is
+PROTECTed likewise: deleting it took it out of every shift's plan without a word, ended
+shifts' included; the admin's delete page names the plans that keep it instead.
 """
 from django.db import models
+
+
+class ShiftArea(models.Model):
+    shift = models.ForeignKey("shifts.Shift", verbose_name="班次", on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("geodata.Area", verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "shifts_shift_areas"  # the table Django made for Shift.areas before it had this model
+        unique_together = [("shift", "area")]
+        verbose_name = "班次计划区域"
+        verbose_name_plural = "班次计划区域"
+
+    def __str__(self) -> str:
+        return f"班次 {self.shift_id} 的计划区域 {self.area_id}"
 
 
 class ShiftSegment(models.Model):

@@ -27,7 +27,8 @@ class Shift(models.Model):
     period = models.CharField("班次", max_length=10, choices=Period.choices)
     starts_at = models.DateTimeField("计划开始")
     ends_at = models.DateTimeField("计划结束")
-    areas = models.ManyToManyField("geodata.Area", verbose_name="计划区域", blank=True, related_name="planned_shifts")
+    areas = models.ManyToManyField("geodata.Area", verbose_name="计划区域", blank=True, related_name="planned_shifts",
+                                   through="shifts.ShiftArea")
     segments = models.ManyToManyField("geodata.RoadSegment", verbose_name="计划路段", blank=True,
                                       related_name="planned_shifts", through="shifts.ShiftSegment")
     members = models.ManyToManyField("org.Officer", verbose_name="成员", blank=True, related_name="shifts")

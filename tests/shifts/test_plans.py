@@ -197,3 +197,42 @@ def test_the_migration_freezes_the_plans_of_shifts_that_ended_before_it(tmp_path
     assert sorted((RoadSegment.objects.get(pk=i).key, m) for i, m in again[by_area]) == [
         ("9000:0", seg("9000:0").length_m), ("9001:0", seg("9001:0").length_m)]
     assert again[explicit] == frozen[explicit] == [(seg("9000:1").pk, seg("9000:1").length_m)]
+
+
+# -- areas in a plan -------------------------------------------------------------------------
+
+def test_an_area_in_a_shift_plan_cannot_be_deleted_from_under_it(tmp_path):
+    """Shift.areas cascaded: deleting an area (the admin, the shell) took it out of every
+    shift's plan without a word, an ended shift's record included."""
+    network_import(path=osm(tmp_path, NODES + JIA), source=SOURCE)
+    grid = grid_around_the_test_roads()
+    shift = ended(shift_create(actor=lead(), team_id=team().pk, date=dt.date(2026, 11, 8), period="morning",
+                               area_ids=[grid.pk]))
+    before = readings(shift)
+    with pytest.raises(ProtectedError):
+        grid.delete()
+    assert list(shift.areas.values_list("pk", flat=True)) == [grid.pk]
+    assert readings(shift) == before
+
+
+def test_the_admin_says_which_shift_plans_keep_an_area_instead_of_deleting_it(admin_client, tmp_path):
+    grid = grid_around_the_test_roads()
+    planned = shift_create(actor=lead(), team_id=team().pk, date=dt.date(2026, 11, 9), period="morning",
+                           area_ids=[grid.pk])
+    done = ended(shift_create(actor=lead(), team_id=team().pk, date=dt.date(2026, 11, 9), period="evening",
+                              area_ids=[grid.pk]))
+    page = admin_client.post(f"/admin/geodata/area/{grid.pk}/delete/", {"post": "yes"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "受保护" in text and f"班次 {planned.pk} 的计划区域" in text and f"班次 {done.pk} 的计划区域" in text
+    listed = admin_client.post("/admin/geodata/area/", {"action": "delete_selected", "_selected_action": [grid.pk],
+                                                         "post": "yes"})
+    assert listed.status_code == 200 and f"班次 {done.pk} 的计划区域" in listed.content.decode()
+    assert Area.objects.filter(pk=grid.pk).exists()
+    assert [list(s.areas.values_list("pk", flat=True)) for s in (planned, done)] == [[grid.pk], [grid.pk]]
+
+
+def test_an_area_no_plan_refers_to_can_still_be_deleted(admin_client):
+    grid = grid_around_the_test_roads()
+    page = admin_client.post(f"/admin/geodata/area/{grid.pk}/delete/", {"post": "yes"})
+    assert page.status_code == 302 and not Area.objects.filter(pk=grid.pk).exists()
