@@ -19,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from shapely import LineString, Point
+from shapely.ops import substring
+
 from .intervals import is_covered
 
 MIN_GAP_M = 5.0  # a gap shorter than this is GPS noise at a junction, not a missed piece
@@ -58,6 +61,31 @@ def gaps(pairs: Iterable[Sequence[float]], length: float, *, min_m: float = MIN_
         at = max(at, b)
     if length - at >= min_m:
         out.append((at, length))
+    return out
+
+
+def carry(pairs: Iterable[Sequence[float]], src: LineString, dst: LineString) -> list[tuple[float, float]]:
+    """(start_m, end_m) pairs measured along `src` as measures along `dst`: a segment a
+    re-import moved holds intervals measured along two lines (an ended shift's along the line
+    it walked, a later shift's along today's), and a union of them needs one. Each piece's
+    ends are located on `dst` (the nearest point), so a piece keeps where it was on the
+    ground; pairs come back unchanged when the lines are the same.
+
+    >>> old, new = LineString([(0, 0), (100, 0)]), LineString([(-20, 3), (100, 3)])
+    >>> carry([(10, 40)], old, new)
+    [(30.0, 60.0)]
+    >>> carry([(10, 40)], old, old)
+    [(10, 40)]
+    """
+    if src.equals_exact(dst, 0.0):
+        return [(a, b) for a, b in pairs]
+    out = []
+    for a, b in pairs:
+        piece = substring(src, a, b)
+        ends = piece.coords if piece.geom_type == "LineString" else [piece.coords[0]] * 2
+        x, y = sorted((float(dst.project(Point(ends[0]))), float(dst.project(Point(ends[-1])))))
+        if y > x:
+            out.append((x, y))
     return out
 
 

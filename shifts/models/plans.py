@@ -5,7 +5,9 @@ explicitly (the rows of `Shift.segments`). `EndedPlanSegment`
 is the plan as it stood when the shift ended, with each segment's length then: the explicit
 segments, or those its planned areas held on the live network (and the retired ones it had
 covered), frozen by `shift_end` so that a later network import changes neither an ended
-shift's planned segments and km nor its covered share (shifts.selectors.coverage.planned_segments).
+shift's planned segments and km nor its covered share (shifts.selectors.coverage.planned_segments),
+and with each segment's geometry then, along which its covered intervals are drawn: a re-import
+that moved a segment would otherwise draw the ended shift's walk where it did not walk.
 
 Both PROTECT their segment, as coverage does: a network import moves the plans of shifts not
 yet ended onto the live network (shifts.services.network) and retires a segment that a plan
@@ -14,7 +16,8 @@ delete it from under a plan (the admin names the plans that keep it). An area in
 PROTECTed likewise: deleting it took it out of every shift's plan without a word, ended
 shifts' included; the admin's delete page names the plans that keep it instead.
 """
-from django.db import models
+from django.conf import settings
+from django.contrib.gis.db import models
 
 
 class ShiftArea(models.Model):
@@ -52,6 +55,10 @@ class EndedPlanSegment(models.Model):
     segment = models.ForeignKey("geodata.RoadSegment", verbose_name="路段", on_delete=models.PROTECT,
                                 related_name="+")
     length_m = models.FloatField("长度(米)", help_text="班次结束时路段的长度")
+    # null only for a plan frozen before geometries were (shifts 0009 filled those with the
+    # geometry of the day it ran); readers then take the segment's own
+    geom = models.LineStringField("几何", srid=settings.STORAGE_SRID, null=True, blank=True,
+                                  help_text="班次结束时路段的几何")
 
     class Meta:
         verbose_name = "班次结束时的计划路段"

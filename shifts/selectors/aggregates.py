@@ -28,12 +28,12 @@ from geodata.models import Area, AreaKind, RoadSegment
 from org.selectors import jurisdiction_area_ids, officer_of
 from patrol.domain.workflow import OPEN_STATES
 from patrol.models import Problem
-from shifts.domain.aggregates import SegmentFacts, covered_length, gaps, group_totals
+from shifts.domain.aggregates import SegmentFacts, carry, covered_length, gaps, group_totals, union
 from shifts.domain.distance import patrolled_m
 from shifts.domain.intervals import is_covered
 
 from ..models import SegmentCoverage, Shift, ShiftStatus
-from .coverage import _to_wgs84, good_fixes_of, planned_segments
+from .coverage import _to_wgs84, ended_plan_lines, good_fixes_of, planned_segments
 from .handover import EVER
 from .shifts import shifts_visible
 
@@ -83,6 +83,10 @@ class CoverageReport:
     uncovered: list[dict]
     segments: dict[int, dict] = field(repr=False)  # segment id → facts (for the map)
     complaints_source: bool = False
+    # segment id → the line its intervals are measured along here and its length (storage CRS),
+    # and the union of the chosen shifts' intervals along it (for the map)
+    lines: dict[int, tuple[LineString, float]] = field(default_factory=dict, repr=False)
+    covered: dict[int, list[tuple[float, float]]] = field(default_factory=dict, repr=False)
 
 
 def recent_complaints(segment_ids, *, since: dt.datetime) -> dict[int, int]:
@@ -157,15 +161,21 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
         planned_by_shift = {k: v & in_area for k, v in planned_by_shift.items()}
     planned = set().union(*planned_by_shift.values()) if planned_by_shift else set()
     segs = {s.pk: s for s in RoadSegment.objects.filter(pk__in=planned).select_related("road")}
-    geoms = {sid: from_wkb(bytes(s.geom.wkb)) for sid, s in segs.items()}  # storage CRS: what intervals measure
+    live = {sid: (from_wkb(bytes(s.geom.wkb)), float(s.length_m)) for sid, s in segs.items()}
+    frozen = ended_plan_lines(planned_by_shift)
+    lines = _lines(planned_by_shift, live, frozen)
+    geoms = {sid: line for sid, (line, _) in lines.items()}  # storage CRS: what intervals measure
 
-    # covered intervals per (shift, segment)
+    # covered intervals per (shift, segment), carried onto the segment's line here
     rows = SegmentCoverage.objects.filter(shift_id__in=list(planned_by_shift), segment_id__in=planned) \
         .values_list("shift_id", "segment_id", "intervals", "last_pass_at")
     pairs: dict[tuple[int, int], list] = defaultdict(list)
+    per_segment: dict[int, list] = defaultdict(list)
     last_in_choice: dict[int, dt.datetime] = {}
     for shift_id, sid, ivs, last in rows:
-        pairs[(shift_id, sid)] = [(iv[0], iv[1]) for iv in ivs]
+        walked = frozen.get((shift_id, sid), live[sid])[0]  # the line they were measured along
+        pairs[(shift_id, sid)] = carry([(iv[0], iv[1]) for iv in ivs], walked, geoms[sid])
+        per_segment[sid].extend(pairs[(shift_id, sid)])
         if last is not None and (sid not in last_in_choice or last > last_in_choice[sid]):
             last_in_choice[sid] = last
 
@@ -233,7 +243,7 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
         s = segs[sid]
         last = last_covered.get(sid)
         segments[sid] = {
-            "segment": sid, "road": s.road.name, "highway": s.highway, "length_m": round(float(s.length_m), 1),
+            "segment": sid, "road": s.road.name, "highway": s.highway, "length_m": round(lines[sid][1], 1),
             "covered_m": round(f.covered_m, 1), "share": round(f.share, 4), "covered": is_covered(f.share),
             "last_covered_at": last, "hours_since": None if last is None else round((end - last).total_seconds()
                                                                                      / 3600, 1),
@@ -251,7 +261,25 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
                            **_totals(facts, _km(s, km_cache))})
     return CoverageReport(choice=choice, shifts=shift_rows, totals=totals, by_team=by_team, by_day=by_day,
                           by_week=by_week, by_area=by_area, uncovered=uncovered, segments=segments,
-                          complaints_source=apps.is_installed("hotline"))
+                          complaints_source=apps.is_installed("hotline"), lines=lines,
+                          covered={sid: union(ps) for sid, ps in per_segment.items()})
+
+
+def _lines(planned_by_shift: dict[int, set[int]], live: dict[int, tuple[LineString, float]],
+           frozen: dict[tuple[int, int], tuple[LineString, float]]) -> dict[int, tuple[LineString, float]]:
+    """Segment id → the line (storage CRS) and length the choice measures and draws it along:
+    the one frozen when the chosen shifts planning it ended, when they all ended with that same
+    line (one ended shift: exactly as it walked it, whatever a re-import moved since); else the
+    segment as it is now, which shifts not yet ended are measured along."""
+    out = {}
+    for sid, now in live.items():
+        kept = [frozen.get((shift_id, sid)) for shift_id, ids in planned_by_shift.items() if sid in ids]
+        first = kept[0] if kept else None
+        if first is not None and all(k is not None and k[0].equals_exact(first[0], 0.0) for k in kept):
+            out[sid] = first
+        else:
+            out[sid] = now
+    return out
 
 
 # -- the map's data -----------------------------------------------------------------------------
@@ -264,23 +292,17 @@ def _line_wgs84(line: LineString, tolerance_m: float = SIMPLIFY_M) -> list[list[
 def coverage_map_data(user, report: CoverageReport) -> dict:
     """{"segments", "gaps", "tracks"}: WGS84 FeatureCollections for maps.coverage. Tracks only
     when the choice holds at most MAX_TRACK_SHIFTS shifts (one shift, or a day of a team)."""
-    segs = {s.pk: s for s in RoadSegment.objects.filter(pk__in=list(report.segments))}
     seg_features, gap_features = [], []
-    # the union of the chosen shifts' intervals, per segment, for the gaps
     shift_ids = [r["id"] for r in report.shifts]
-    per_seg: dict[int, list] = defaultdict(list)
-    for sid, ivs in SegmentCoverage.objects.filter(shift_id__in=shift_ids, segment_id__in=list(segs)) \
-            .values_list("segment_id", "intervals"):
-        per_seg[sid].extend((iv[0], iv[1]) for iv in ivs)
-    for sid in sorted(segs):
+    for sid in sorted(report.segments):
         facts = report.segments[sid]
-        geom = from_wkb(bytes(segs[sid].geom.wkb))
+        geom, length_m = report.lines[sid]  # the line the report measured the intervals along
         props = {k: facts[k] for k in ("segment", "road", "highway", "length_m", "covered_m", "share",
                                         "hours_since", "open_problems")}
         seg_features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": _line_wgs84(geom)},
                              "properties": props})
-        scale = geom.length / float(segs[sid].length_m) if segs[sid].length_m else 1.0
-        for a, b in gaps(per_seg.get(sid, ()), geom.length):
+        scale = geom.length / length_m if length_m else 1.0
+        for a, b in gaps(report.covered.get(sid, ()), geom.length):
             piece = substring(geom, a, b)
             if piece.geom_type != "LineString" or piece.length < 1.0:
                 continue

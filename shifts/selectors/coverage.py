@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
-from shapely import from_wkb
+from shapely import LineString, from_wkb
 from shapely.ops import substring
 
 from geodata.geocoding import _fingerprint
@@ -115,15 +115,29 @@ class CoverageSummary:
     covered_m: float
 
 
+def ended_plan_lines(shift_ids) -> dict[tuple[int, int], tuple[LineString, float]]:
+    """(shift id, segment id) → the segment's geometry (storage CRS, shapely) and length as they
+    stood when the shift ended, for the ended shifts among `shift_ids` (`EndedPlanSegment`; a
+    plan frozen before geometries were has none, and its segments are read as they are now)."""
+    rows = EndedPlanSegment.objects.filter(shift_id__in=list(shift_ids), shift__status=ShiftStatus.ENDED,
+                                           geom__isnull=False).values_list("shift_id", "segment_id", "geom",
+                                                                           "length_m")
+    return {(shift_id, sid): (from_wkb(bytes(g.wkb)), float(length)) for shift_id, sid, g, length in rows}
+
+
 def shift_coverage_geojson(shift: Shift) -> dict:
     """The shift's covered intervals as GeoJSON lines (WGS84) with a summary of the planned
-    segments. Lines are cut from the segments' stored geometry (shapely `substring`)."""
+    segments. Lines are cut (shapely `substring`) from the segments' geometry that the
+    intervals were measured along: the stored one, or for a shift that has ended, the one
+    frozen with its plan (a later re-import may have moved the segment)."""
     rows = list(SegmentCoverage.objects.filter(shift=shift).select_related("segment__road")
                 .order_by("segment_id"))
+    frozen = ended_plan_lines([shift.pk])
     transform = _to_wgs84(settings.STORAGE_SRID).transform
     features = []
     for row in rows:
-        geom = from_wkb(bytes(row.segment.geom.wkb))
+        kept = frozen.get((shift.pk, row.segment_id))
+        geom = kept[0] if kept else from_wkb(bytes(row.segment.geom.wkb))
         for start_m, end_m, first_t, last_t, passes in row.intervals:
             piece = substring(geom, start_m, end_m)
             if piece.geom_type == "Point":

@@ -138,8 +138,8 @@ def shift_start(*, actor, shift_id: int) -> Shift:
 
 
 def shift_end(*, actor, shift_id: int, queue_coverage: bool = True) -> Shift:
-    """End a shift, freeze its plan as it stands (`EndedPlanSegment`: the planned segments
-    and their lengths, which later network imports leave alone) and queue the recomputation
+    """End a shift, freeze its plan as it stands (`EndedPlanSegment`: the planned segments,
+    their lengths and geometries, which later network imports leave alone) and queue the recomputation
     of its coverage (`queue_coverage=False`: the caller computes it itself, as the demo week
     does)."""
     with transaction.atomic():
@@ -148,8 +148,8 @@ def shift_end(*, actor, shift_id: int, queue_coverage: bool = True) -> Shift:
             raise Conflict(f"班次{shift.get_status_display()}，不能结束", field="status")
         before = _snapshot(shift)
         EndedPlanSegment.objects.bulk_create(
-            EndedPlanSegment(shift=shift, segment_id=sid, length_m=length)
-            for sid, length in planned_segments_now(shift).values_list("id", "length_m"))
+            EndedPlanSegment(shift=shift, segment_id=sid, length_m=length, geom=geom)
+            for sid, length, geom in planned_segments_now(shift).values_list("id", "length_m", "geom"))
         shift.status, shift.ended_by, shift.ended_at = ShiftStatus.ENDED, actor, timezone.now()
         shift.save(update_fields=["status", "ended_by", "ended_at"])
         audit.record(actor=actor, verb=Verb.ENDED, subject=shift, before=before, after=_snapshot(shift))

@@ -60,7 +60,7 @@ def _osm(tmp_path, last_node):
     return p
 
 
-def _walked_shift(segment, *, end=True, date=dt.date(2026, 10, 20), area_ids=None):
+def _walked_shift(segment, *, end=True, day=dt.date(2026, 10, 20), area_ids=None):
     """A shift that walked the whole of `segment` (1.2 m/s, a fix every 5 s), ended (unless
     not `end`: still on duty), its coverage computed. It is planned with `segment`, or by
     `area_ids` when given."""
@@ -71,12 +71,12 @@ def _walked_shift(segment, *, end=True, date=dt.date(2026, 10, 20), area_ids=Non
 
     lead = get_user_model().objects.get(username="lead1")
     plan = {"area_ids": area_ids} if area_ids else {"segment_ids": [segment.pk]}
-    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=date, period="morning",
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=day, period="morning",
                          **plan)
     shift_start(actor=lead, shift_id=shift.pk)
     shift.refresh_from_db()
     to_wgs = Transformer.from_crs(segment.geom.srid, 4326, always_xy=True)
-    t0 = dt.datetime.combine(date, dt.time(0, 30), tzinfo=dt.UTC)  # 08:30 in Beijing
+    t0 = dt.datetime.combine(day, dt.time(0, 30), tzinfo=dt.UTC)  # 08:30 in Beijing
     fixes = []
     for i in range(int(segment.geom.length / 6) + 1):
         p = segment.geom.interpolate(min(6.0 * i, segment.geom.length))
@@ -199,8 +199,8 @@ def test_both_pieces_of_a_split_segment_are_measured_from_the_track(tmp_path, dj
 
     network_import(path=osm(tmp_path, NODES + JIA, "jia.osm"), source="split-test")
     whole = RoadSegment.objects.get(source="split-test", key="9000:0")
-    on_duty = _walked_shift(whole, end=False, date=dt.date(2026, 10, 21), area_ids=[_grid_along_jia().pk])
-    ended = _walked_shift(whole, date=dt.date(2026, 10, 22))
+    on_duty = _walked_shift(whole, end=False, day=dt.date(2026, 10, 21), area_ids=[_grid_along_jia().pk])
+    ended = _walked_shift(whole, day=dt.date(2026, 10, 22))
     walked = SegmentCoverage.objects.get(shift=on_duty, segment=whole).covered_m
     assert walked > 0.95 * whole.geom.length  # ≈ 178 m: nodes 1..5, 4 × 0.0004° of latitude
     ended_rows = list(SegmentCoverage.objects.filter(shift=ended).order_by("segment_id").values_list(
@@ -249,11 +249,11 @@ def test_a_retired_segment_found_again_is_measured_from_the_track(tmp_path, djan
 
     network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="revive-test")
     north = RoadSegment.objects.get(source="revive-test", key="9000:1")
-    _walked_shift(north, date=dt.date(2026, 10, 23))  # ended: keeps `north` when it leaves the map
+    _walked_shift(north, day=dt.date(2026, 10, 23))  # ended: keeps `north` when it leaves the map
     network_import(path=osm(tmp_path, NODES + JIA, "jia.osm"), source="revive-test")  # 9000:0 is the whole road
     north.refresh_from_db()
     assert north.retired_at is not None
-    on_duty = _walked_shift(north, end=False, date=dt.date(2026, 10, 24), area_ids=[_grid_along_jia().pk])
+    on_duty = _walked_shift(north, end=False, day=dt.date(2026, 10, 24), area_ids=[_grid_along_jia().pk])
     assert not SegmentCoverage.objects.filter(shift=on_duty, segment=north).exists()  # out of the network
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -267,3 +267,50 @@ def test_a_retired_segment_found_again_is_measured_from_the_track(tmp_path, djan
     coverage_for_segments.call(*job.args_kwargs["args"])
     row = SegmentCoverage.objects.get(shift=on_duty, segment=north)
     assert abs(row.covered_m - north.geom.length) < 10 and row.share > 0.9
+def test_an_ended_shift_is_drawn_where_it_walked_after_a_re_import_moved_its_segment(
+        tmp_path, django_capture_on_commit_callbacks):
+    """The API's covered intervals and the coverage map cut an ended shift's intervals from
+    today's geometry: once a re-import moved the segment (here 8 m east), the shift's walk was
+    drawn where nobody walked. A shift not yet ended is measured again along the new line and
+    drawn along it."""
+    from geodata.services.network_import import network_import
+    from shifts.selectors.aggregates import CoverageChoice, coverage_map_data, coverage_report
+    from shifts.selectors.coverage import shift_coverage_geojson
+    from shifts.tasks import coverage_for_segments
+    from tests.network_osm import JIA, osm
+    from tests.network_osm import NODES as JIA_NODES
+
+    network_import(path=osm(tmp_path, JIA_NODES + JIA, "jia.osm"), source="moved-jia")
+    segment = RoadSegment.objects.get(source="moved-jia", key="9000:0")
+    ended = _walked_shift(segment, day=dt.date(2026, 10, 20))
+    on_duty = _walked_shift(segment, end=False, day=dt.date(2026, 10, 21))
+    lead = get_user_model().objects.get(username="lead1")
+
+    def drawn(shift):
+        return [f["geometry"]["coordinates"] for f in shift_coverage_geojson(shift)["features"]
+                if f["properties"]["segment"] == segment.pk]
+
+    def mapped(shift):
+        report = coverage_report(lead, CoverageChoice(day=shift.date, shift_id=shift.pk))
+        data = coverage_map_data(lead, report)
+        return ([f["geometry"]["coordinates"] for f in data["segments"]["features"]
+                 if f["properties"]["segment"] == segment.pk], report.segments[segment.pk]["share"])
+
+    def mean_lon(lines):
+        points = [p for line in lines for p in line]
+        return sum(p[0] for p in points) / len(points)
+
+    ended_before, ended_map_before, on_duty_before = drawn(ended), mapped(ended), drawn(on_duty)
+    assert ended_before and on_duty_before and ended_map_before[1] > 0.95
+
+    moved = JIA_NODES.replace('lon="116.3450"', 'lon="116.3451"').replace('version="1"', 'version="2"')
+    with django_capture_on_commit_callbacks(execute=True):
+        report = network_import(path=osm(tmp_path, moved + JIA, "jia-moved.osm"), source="moved-jia")
+    assert report.segments.moved_ids == [segment.pk]
+    coverage_for_segments.call(on_duty.pk, [segment.pk])  # the job the import queued for it
+
+    assert drawn(ended) == ended_before
+    assert mapped(ended) == ended_map_before
+    on_duty_after = drawn(on_duty)
+    assert on_duty_after and 0.00008 < mean_lon(on_duty_after) - mean_lon(on_duty_before) < 0.00012
+    assert 0.00008 < mean_lon(mapped(on_duty)[0]) - mean_lon(ended_map_before[0]) < 0.00012

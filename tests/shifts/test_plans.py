@@ -236,3 +236,21 @@ def test_an_area_no_plan_refers_to_can_still_be_deleted(admin_client):
     grid = grid_around_the_test_roads()
     page = admin_client.post(f"/admin/geodata/area/{grid.pk}/delete/", {"post": "yes"})
     assert page.status_code == 302 and not Area.objects.filter(pk=grid.pk).exists()
+
+
+def test_an_ended_plan_keeps_its_segments_geometry_and_the_migration_fills_the_older_ones(tmp_path):
+    """The geometry the ended shift's intervals are drawn along is frozen with its plan; the
+    plans frozen before it are given the geometry of the day the migration runs."""
+    network_import(path=osm(tmp_path, NODES + JIA), source=SOURCE)
+    s = seg("9000:0")
+    shift = ended(shift_create(actor=lead(), team_id=team().pk, date=dt.date(2026, 11, 10), period="morning",
+                               segment_ids=[s.pk]))
+    row = EndedPlanSegment.objects.get(shift=shift)
+    assert row.geom.equals_exact(s.geom, 0)
+
+    EndedPlanSegment.objects.filter(pk=row.pk).update(geom=None)  # as before the migration
+    migration = importlib.import_module("shifts.migrations.0009_endedplansegment_geom")
+    with connection.cursor() as cur:
+        cur.execute(migration.FREEZE_ENDED_GEOMETRIES)
+    row.refresh_from_db()
+    assert row.geom.equals_exact(s.geom, 0)
