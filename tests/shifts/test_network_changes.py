@@ -314,3 +314,34 @@ def test_an_ended_shift_is_drawn_where_it_walked_after_a_re_import_moved_its_seg
     on_duty_after = drawn(on_duty)
     assert on_duty_after and 0.00008 < mean_lon(on_duty_after) - mean_lon(on_duty_before) < 0.00012
     assert 0.00008 < mean_lon(mapped(on_duty)[0]) - mean_lon(ended_map_before[0]) < 0.00012
+
+
+def test_a_choice_mixing_an_ended_shift_with_a_later_one_carries_its_walk_onto_todays_line(tmp_path):
+    """With a shift not yet ended planning it too, a segment is drawn along today's line; the
+    ended shift's intervals, measured from the old line's start, were read from the new
+    line's start: a re-import that lengthened the road southwards showed its north end as
+    the gap, where the ended shift had walked, and the new southern piece as walked."""
+    from geodata.services.network_import import network_import
+    from shifts.selectors.aggregates import CoverageChoice, coverage_map_data, coverage_report
+    from tests.network_osm import JIA, osm
+    from tests.network_osm import NODES as JIA_NODES
+
+    network_import(path=osm(tmp_path, JIA_NODES + JIA, "jia.osm"), source="moved-jia")
+    segment = RoadSegment.objects.get(source="moved-jia", key="9000:0")
+    ended = _walked_shift(segment, day=dt.date(2026, 10, 20))
+    lead = get_user_model().objects.get(username="lead1")
+    later = shift_create(actor=lead, team_id=ended.team_id, date=dt.date(2026, 10, 21), period="morning",
+                         segment_ids=[segment.pk])
+    shift_start(actor=lead, shift_id=later.pk)
+
+    south = '<node id="900000" version="1" lat="39.9990000" lon="116.3450"/>'
+    longer = JIA.replace('version="1">', 'version="2"><nd ref="900000"/>', 1)
+    report = network_import(path=osm(tmp_path, south + JIA_NODES + longer, "jia-longer.osm"), source="moved-jia")
+    assert report.segments.moved_ids == [segment.pk]
+
+    week = coverage_report(lead, CoverageChoice(day=ended.date, scope="week", team_id=ended.team_id))
+    assert sorted(s["id"] for s in week.shifts) == sorted([ended.pk, later.pk])
+    gaps = [f["geometry"]["coordinates"] for f in coverage_map_data(lead, week)["gaps"]["features"]
+            if f["properties"]["segment"] == segment.pk]
+    # the gap is the new southern piece (39.9990 to 39.9994), nothing the ended shift walked
+    assert len(gaps) == 1 and all(lat < 39.99945 for _, lat in gaps[0])
