@@ -11,6 +11,7 @@ themselves check the role (org.admin), not Django's model permissions.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from core import audit
 from core.domain.verbs import Verb
@@ -361,9 +362,30 @@ def _resolve(row: officer_sheet.OfficerRow, scope: list[int] | None, errors: lis
 TYPED_USERNAME_MAX = 150
 
 
+# pg_advisory_xact_lock(int, int): (namespace, a hash of the count's name).
+_COUNT_LOCK_NAMESPACE = 0x10C1
+
+
+def _count_lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big", signed=True)
+
+
+def _serialize_counts(*, device: str | None, username: str, ip: str | None) -> None:
+    """Hold, until this transaction ends, the counts a failure enters: the device's, or the
+    name's and the address's. The lockout is written by the failure that finds the count at the
+    limit; two failures counted at once (two wrong passwords sent together) each saw its own
+    row and not the other's, both found the limit and both wrote the lockout. Taken in one
+    order (by key), so two failures sharing one count and not the other cannot deadlock."""
+    names = [f"device:{device}"] if device else [f"username:{username}", *([f"ip:{ip}"] if ip else [])]
+    with connection.cursor() as cur:
+        for key in sorted({_count_lock_key(name) for name in names}):
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_COUNT_LOCK_NAMESPACE, key])
+
+
 def login_failure_record(*, username: str, ip: str | None, device: str | None = None) -> None:
     """Count one failed sign-in, and append it to the audit log (`login_failed`); the failure
-    that locks the name, the address or the device appends the lockout too (`login_locked`).
+    that locks the name, the address or the device appends the lockout too (`login_locked`),
+    once: failures entering the same count are counted one after another (_serialize_counts).
 
     `device` is the nonce of the device cookie the browser holds for this name (org.login): the
     failure is then the known device's and counts against it alone, not against the name or the
@@ -386,6 +408,7 @@ def login_failure_record(*, username: str, ip: str | None, device: str | None = 
     account = login_account(username)
     minutes = settings.LOGIN_LOCKOUT_MINUTES
     with transaction.atomic():
+        _serialize_counts(device=device, username=key, ip=ip)
         LoginFailure.objects.filter(at__lt=login_window_start()).delete()
         LoginFailure.objects.create(username=key, ip=ip or None, device=device or None)
         who = {"username": typed, "ip": ip or ""}
