@@ -4,7 +4,9 @@ A failed attempt is counted per username and per client IP (org.services
 login_failure_record); once either has too many within the window (settings
 LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_IP, LOGIN_LOCKOUT_MINUTES) every attempt is
 refused with `LOCKED` before the password is even checked, the right one included, until the
-window has passed. A successful sign-in clears its username's count. The client IP is the one
+window has passed. A successful sign-in clears its username's count. The right password of an
+account the form then refuses (the admin's sign-in for a non-staff account) is no failure: it
+is refused with Django's message, and neither counted nor cleared. The client IP is the one
 the API's rate limits use (REMOTE_ADDR, or X-Forwarded-For from NUM_PROXIES trusted proxies).
 
 Device cookies (OWASP's "Slow Down Online Guessing Attacks with Device Cookies"): otherwise a
@@ -126,7 +128,10 @@ class ThrottledLoginMixin:
         try:
             cleaned = super().clean()
         except ValidationError:
-            if username:
+            # `user_cache` is set once the password has been checked and found right: the
+            # refusal is then Django's of the account (the admin's of a non-staff one), no
+            # wrong guess to count towards a lockout.
+            if username and self.user_cache is None:
                 services.login_failure_record(username=username, ip=ip, device=device)
             raise
         user = self.get_user()

@@ -81,3 +81,25 @@ def test_an_attempt_without_a_password_does_not_clear_the_usernames_failures():
     assert _post("/login/", "supervisor1", "").status_code == 200
     _post("/login/", "supervisor1", "guess2")
     assert _post("/login/", "supervisor1", "patrol-demo").status_code == 429
+
+
+@override_settings(LOGIN_FAILURES_PER_USERNAME=3, LOGIN_FAILURES_PER_IP=3)
+def test_a_non_staff_officers_right_password_at_the_admin_is_refused_but_not_counted_as_a_failure():
+    from django.contrib.auth import get_user_model
+
+    from core.domain.verbs import Verb
+    from core.models import AuditEvent
+
+    assert not get_user_model().objects.get(username="officer1").is_staff
+    for _ in range(4):  # past both limits, had they counted
+        refused = _post("/admin/login/", "officer1", "patrol-demo")
+        assert refused.status_code == 200 and LOCKED not in refused.content.decode()
+        assert refused.context["form"].non_field_errors()  # Django's own refusal of non-staff
+        assert "_auth_user_id" not in refused.wsgi_request.session
+    # the password was right: nothing counted, nothing audited, nothing locked
+    assert not LoginFailure.objects.exists()
+    assert not AuditEvent.objects.filter(verb__in=[Verb.LOGIN_FAILED, Verb.LOGIN_LOCKED]).exists()
+    assert _post("/login/", "officer1", "patrol-demo").status_code == 302
+    # a wrong password at the admin still counts, staff or not
+    _post("/admin/login/", "officer1", "wrong")
+    assert LoginFailure.objects.filter(username="officer1").count() == 1
