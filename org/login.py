@@ -16,10 +16,11 @@ long, renewed by each sign-in) naming the account and a random nonce (org.domain
 a few accounts, for a shared tablet). An attempt for a name the browser's cookie vouches for is
 the known device's: the name's and the address's lockouts do not apply to it, only the device's
 own, after LOGIN_FAILURES_PER_USERNAME failures of its own (counted by the nonce, and not
-against the name or the address). A cookie that fails its signature, has expired, or names
-another account is no cookie. The form leaves the renewed cookie on the request and
-`DeviceCookieMiddleware` sets it on the login view's answer, Django's own view and the admin's
-alike.
+against the name or the address). A cookie that fails its signature, has expired, names
+another account, or was issued before the account's password last changed or was disabled
+(each entry keeps a tag of the password hash, `password_tag`) is no cookie. The form leaves
+the renewed cookie on the request and `DeviceCookieMiddleware` sets it on the login view's
+answer, Django's own view and the admin's alike.
 
 Each counted failure, and the failure that starts a lockout, is in the audit log (`login_failed`,
 `login_locked`: the name as typed, that IP, the request id, whether it came from a known device
@@ -37,14 +38,16 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
 from rest_framework.throttling import BaseThrottle
 
 from . import services
 from .domain.login import DeviceEntry, device_for, entries_from, entries_payload, renewed
-from .selectors import login_locked
+from .selectors import login_account, login_locked
 
 DEVICE_COOKIE = "patrol_device"
 _DEVICE_SALT = "org.login.device"
+_PASSWORD_TAG_SALT = "org.login.device.password"
 # Browsers drop a cookie longer than 4,096 bytes with its name and attributes: a cookie of many
 # long (non-ASCII, escaped in JSON) names loses its oldest entries instead.
 _DEVICE_COOKIE_MAX_BYTES = 3_500
@@ -72,6 +75,16 @@ def client_ip(request) -> str | None:
 
 def _device_max_age() -> int:
     return settings.LOGIN_DEVICE_COOKIE_DAYS * 24 * 3600
+
+
+def password_tag(user) -> str:
+    """A short tag of the account's stored password hash, which a device cookie's entry keeps
+    (org.domain.login): the hash changes with every new password (its salt is new) and with
+    `set_unusable_password`, so entries issued before no longer vouch. Made as Django's session
+    auth hash is (AbstractBaseUser.get_session_auth_hash: an HMAC with SECRET_KEY, so the cookie
+    shows nothing of the hash). Like a session, a hash Django re-makes on sign-in (a hasher
+    upgrade) ends the account's cookies in other browsers, until their next sign-in there."""
+    return salted_hmac(_PASSWORD_TAG_SALT, f"{user.pk}:{user.password}", algorithm="sha256").hexdigest()[:20]
 
 
 def device_cookie_value(entries: list[DeviceEntry]) -> str:
@@ -120,7 +133,9 @@ class ThrottledLoginMixin:
         ip = client_ip(self.request)
         now = int(time.time())
         held = device_entries(self.request.COOKIES.get(DEVICE_COOKIE)) if self.request is not None else []
-        known = device_for(held, username, now=now, max_age=_device_max_age())
+        account = login_account(username) if held else None
+        known = device_for(held, username, auth=password_tag(account) if account else None,
+                           now=now, max_age=_device_max_age())
         device = known.nonce if known else None
         if login_locked(username, ip, device=device):
             self.locked = True
@@ -139,8 +154,9 @@ class ThrottledLoginMixin:
             return cleaned
         services.login_failures_clear(username=username, device=device)
         if self.request is not None:
+            # after the check, which may have re-hashed the password: the tag of the hash now stored
             entries = renewed(held, username=user.get_username(), nonce=secrets.token_urlsafe(16),
-                              now=now, max_age=_device_max_age())
+                              auth=password_tag(user), now=now, max_age=_device_max_age())
             setattr(self.request, _RENEWED_ATTR, device_cookie_value(entries))
         return cleaned
 

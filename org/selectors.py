@@ -126,7 +126,7 @@ def login_account(username: str):
 
     # The account with exactly this name first, as Django's sign-in itself looks it up.
     exact_first = Case(When(username=name, then=Value(0)), default=Value(1))
-    return (get_user_model().objects.filter(username__iexact=name).only("id", "username")
+    return (get_user_model().objects.filter(username__iexact=name).only("id", "username", "password")
             .order_by(exact_first, "pk").first())
 
 

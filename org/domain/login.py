@@ -12,17 +12,25 @@ A tablet changes hands between shifts, so the cookie holds up to DEVICES_PER_COO
 latest sign-in first; each entry lasts its own max_age from its own sign-in, not from another
 officer's.
 
->>> old = DeviceEntry("officer1", "n-old", issued=1_000)
->>> held = renewed([old], username="Lead1", nonce="n-lead", now=2_000, max_age=5_000)
+An entry also holds a tag of the account's password as it was at that sign-in (`auth`, made by
+org.login from the stored hash, as Django's session auth hash is): an entry vouches only while
+the account's tag is still the same, so a changed (or disabled) password ends every cookie
+issued under the old one, whoever holds it.
+
+>>> old = DeviceEntry("officer1", "n-old", issued=1_000, auth="pw-o")
+>>> held = renewed([old], username="Lead1", nonce="n-lead", auth="pw-l", now=2_000, max_age=5_000)
 >>> [e.username for e in held]
 ['Lead1', 'officer1']
->>> device_for(held, " lead1 ", now=2_000, max_age=5_000).nonce
+>>> device_for(held, " lead1 ", auth="pw-l", now=2_000, max_age=5_000).nonce
 'n-lead'
->>> device_for(held, "officer1", now=7_000, max_age=5_000) is None  # issued 6,000 s before
+>>> device_for(held, "lead1", auth="pw-l2", now=2_000, max_age=5_000) is None  # password changed
+True
+>>> device_for(held, "officer1", auth="pw-o", now=7_000, max_age=5_000) is None  # issued 6,000 s before
 True
 """
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 # How many accounts one browser's cookie vouches for: the officers who share a tablet.
@@ -46,13 +54,15 @@ class DeviceEntry:
     username: str  # as the account has it
     nonce: str
     issued: int  # Unix seconds of the sign-in that issued it
+    auth: str  # the account's password tag at that sign-in (org.login.password_tag)
 
 
 def entries_from(payload) -> list[DeviceEntry]:
-    """The entries of a cookie's (verified) payload; anything not shaped like one is dropped.
+    """The entries of a cookie's (verified) payload; anything not shaped like one is dropped,
+    such as an entry without a password tag (issued before entries had one).
 
-    >>> entries_from([["officer1", "abc", 12], ["x"], "y", ["lead1", "", 3]])
-    [DeviceEntry(username='officer1', nonce='abc', issued=12)]
+    >>> entries_from([["officer1", "abc", 12, "t"], ["x"], "y", ["lead1", "", 3, "t"], ["a", "b", 1]])
+    [DeviceEntry(username='officer1', nonce='abc', issued=12, auth='t')]
     >>> entries_from({"officer1": "abc"})
     []
     """
@@ -60,59 +70,66 @@ def entries_from(payload) -> list[DeviceEntry]:
         return []
     found = []
     for item in payload:
-        if (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and item[0]
-                and isinstance(item[1], str) and item[1] and isinstance(item[2], int)):
-            found.append(DeviceEntry(item[0], item[1], item[2]))
+        if (isinstance(item, list) and len(item) == 4 and isinstance(item[0], str) and item[0]
+                and isinstance(item[1], str) and item[1] and isinstance(item[2], int)
+                and isinstance(item[3], str) and item[3]):
+            found.append(DeviceEntry(item[0], item[1], item[2], item[3]))
     return found
 
 
 def entries_payload(entries: list[DeviceEntry]) -> list[list]:
     """What the cookie signs: plain JSON lists, the shortest form.
 
-    >>> entries_payload([DeviceEntry("officer1", "abc", 12)])
-    [['officer1', 'abc', 12]]
+    >>> entries_payload([DeviceEntry("officer1", "abc", 12, "t")])
+    [['officer1', 'abc', 12, 't']]
     """
-    return [[e.username, e.nonce, e.issued] for e in entries]
+    return [[e.username, e.nonce, e.issued, e.auth] for e in entries]
 
 
 def _fresh(entry: DeviceEntry, now: int, max_age: int) -> bool:
     return now - entry.issued <= max_age
 
 
-def device_for(entries: list[DeviceEntry], username: str, *, now: int, max_age: int) -> DeviceEntry | None:
+def device_for(entries: list[DeviceEntry], username: str, *, auth: str | None, now: int,
+               max_age: int) -> DeviceEntry | None:
     """The entry vouching for `username` as typed (compared as `login_key` counts it), if it was
-    issued within `max_age` seconds; None means the attempt is a stranger's.
+    issued within `max_age` seconds under the account's password tag `auth` as it is now (None:
+    no account has the name); None means the attempt is a stranger's.
 
-    >>> held = [DeviceEntry("officer1", "abc", 100)]
-    >>> device_for(held, "OFFICER1", now=150, max_age=60).nonce
+    >>> held = [DeviceEntry("officer1", "abc", 100, "t1")]
+    >>> device_for(held, "OFFICER1", auth="t1", now=150, max_age=60).nonce
     'abc'
-    >>> device_for(held, "lead1", now=150, max_age=60) is None
+    >>> device_for(held, "lead1", auth="t1", now=150, max_age=60) is None
+    True
+    >>> device_for(held, "officer1", auth="t2", now=150, max_age=60) is None
     True
     """
     key = login_key(username)
-    if not key:
+    if not key or not auth:
         return None
     for entry in entries:
-        if login_key(entry.username) == key and _fresh(entry, now, max_age):
+        if (login_key(entry.username) == key and _fresh(entry, now, max_age)
+                and hmac.compare_digest(entry.auth, auth)):
             return entry
     return None
 
 
-def renewed(entries: list[DeviceEntry], *, username: str, nonce: str, now: int, max_age: int,
+def renewed(entries: list[DeviceEntry], *, username: str, nonce: str, auth: str, now: int, max_age: int,
             keep: int = DEVICES_PER_COOKIE) -> list[DeviceEntry]:
-    """The cookie's entries after `username` signed in: a new entry for them first (a new
-    nonce, as OWASP issues a new cookie), their old one and expired ones dropped, at most
-    `keep` in all (the oldest go).
+    """The cookie's entries after `username` signed in with the password tagged `auth`: a new
+    entry for them first (a new nonce, as OWASP issues a new cookie), their old one and expired
+    ones dropped, at most `keep` in all (the oldest go).
 
-    >>> held = [DeviceEntry("a", "1", 10), DeviceEntry("B", "2", 5)]
-    >>> renewed(held, username="b", nonce="3", now=20, max_age=100, keep=2)
-    [DeviceEntry(username='b', nonce='3', issued=20), DeviceEntry(username='a', nonce='1', issued=10)]
-    >>> [e.username for e in renewed(held, username="c", nonce="4", now=108, max_age=100)]
+    >>> held = [DeviceEntry("a", "1", 10, "ta"), DeviceEntry("B", "2", 5, "tb")]
+    >>> [(e.username, e.nonce, e.issued) for e in renewed(held, username="b", nonce="3", auth="tb",
+    ...                                                   now=20, max_age=100, keep=2)]
+    [('b', '3', 20), ('a', '1', 10)]
+    >>> [e.username for e in renewed(held, username="c", nonce="4", auth="tc", now=108, max_age=100)]
     ['c', 'a']
     """
     key = login_key(username)
     others = [e for e in entries if login_key(e.username) != key and _fresh(e, now, max_age)]
-    return [DeviceEntry(username, nonce, now), *others][:keep]
+    return [DeviceEntry(username, nonce, now, auth), *others][:keep]
 
 
 def nonce_hint(nonce: str) -> str:

@@ -1,17 +1,18 @@
 """Device cookies (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"): a browser in
 which an officer has signed in before keeps signing them in while a stranger's wrong passwords
 have their username locked; the device's own failures lock only that device. A cookie that is
-not ours, not the name's or too old is no cookie."""
+not ours, not the name's, too old or issued under the account's previous password is no cookie."""
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.test import Client, override_settings
 
 from core.domain.verbs import Verb
 from core.models import AuditEvent
 from org.domain.login import DeviceEntry
-from org.login import DEVICE_COOKIE, device_cookie_value, device_entries
+from org.login import DEVICE_COOKIE, device_cookie_value, device_entries, password_tag
 from org.models import LoginFailure
 
 pytestmark = pytest.mark.django_db
@@ -161,8 +162,11 @@ def _tampered(value: str) -> str:
 def test_a_tampered_cookie_another_names_cookie_or_an_expired_one_is_no_cookie():
     device = _device_of("officer1")
     others = _device_of("supervisor1")
-    forged = signing.dumps([["officer1", "forged-nonce-123456", int(time.time())]], salt="not-the-salt")
-    expired = device_cookie_value([DeviceEntry("officer1", "old-nonce-1234567890", int(time.time()) - 181 * 24 * 3600)])
+    officer1 = get_user_model().objects.get(username="officer1")
+    forged = signing.dumps([["officer1", "forged-nonce-123456", int(time.time()), password_tag(officer1)]],
+                           salt="not-the-salt")
+    expired = device_cookie_value([DeviceEntry("officer1", "old-nonce-1234567890", int(time.time()) - 181 * 24 * 3600,
+                                               password_tag(officer1))])
     _lock_out("officer1")
     for cookie in (_tampered(device), others, forged, expired, "garbage"):
         refused = _sign_in(_browser(cookie), "officer1")
@@ -194,3 +198,34 @@ def test_the_admin_login_sets_the_cookie_and_honours_it():
     # the pages' cookie is the admin's too: one browser, one cookie
     assert _signed_in(_sign_in(_browser(device), "admin", url="/login/"))
 
+
+
+NEW = "Another-patrol-pass-7"
+
+
+@override_settings(**LIMITS)
+def test_a_cookie_issued_before_a_password_change_no_longer_exempts_one_issued_after_does():
+    before = _device_of("officer1")
+    user = get_user_model().objects.get(username="officer1")
+    user.set_password(NEW)  # whoever knew the old password may hold a cookie from it
+    user.save()
+    after = _sign_in(_browser(), "officer1", NEW)
+    assert _signed_in(after)
+    after = after.cookies[DEVICE_COOKIE].value
+    _lock_out("officer1")
+    refused = _sign_in(_browser(before), "officer1", NEW)
+    assert refused.status_code == 429 and LOCKED in refused.content.decode() and not _signed_in(refused)
+    assert _signed_in(_sign_in(_browser(after), "officer1", NEW))
+
+
+@override_settings(**LIMITS)
+def test_a_cookie_issued_before_the_password_was_disabled_no_longer_exempts():
+    before = _device_of("officer1")
+    user = get_user_model().objects.get(username="officer1")
+    user.set_unusable_password()
+    user.save()
+    _lock_out("officer1")
+    refused = _sign_in(_browser(before), "officer1", "anything")
+    assert refused.status_code == 429 and LOCKED in refused.content.decode()
+    # its wrong passwords counted against the name, as a stranger's, not against a device
+    assert not LoginFailure.objects.filter(device__isnull=False).exists()
