@@ -20,6 +20,9 @@ this project are idempotent (coverage merges), so that costs time, not correctne
 `job_given_up` is sent when a job is finally FAILED, so that an app can mark its own record
 (a queued 12345 import) failed too; `job_retried` when it is put back to READY to run again,
 so that the record says it waits for a retry (when, after how many attempts), not that it failed.
+For a job that raised, both come after the worker has recorded the job FAILED, in a later
+transaction: a job that writes its own record's failure asks `job_next_step` whether a retry
+follows and writes the waiting state itself, or a reader would see "failed" in between.
 """
 from __future__ import annotations
 
@@ -43,7 +46,11 @@ job_retried = Signal()
 WORKER_LOST = "core.jobs.WorkerLost"
 
 
-def _step(attempts: int) -> tuple[str, int]:
+def job_next_step(attempts: int) -> tuple[str, int]:
+    """What follows a job's `attempts`-th run if it fails: ("retry", seconds to wait) or
+    ("give_up", 0) (core.domain.jobs.next_step with the settings). A job that takes its
+    attempt from its context (``context.attempt``) can write its own record's state as it fails,
+    in the same step: waiting for the retry, or failed for good (hotline.services.queued)."""
     return next_step(attempts=attempts, max_attempts=settings.JOBS_MAX_ATTEMPTS,
                      base_seconds=settings.JOBS_RETRY_BACKOFF_SECONDS, cap_seconds=settings.JOBS_RETRY_BACKOFF_MAX_SECONDS)
 
@@ -69,7 +76,7 @@ def jobs_retry_failed(*, job_id) -> str | None:
         if job is None:
             return None
         attempts = len(job.worker_ids)
-        step, delay = _step(attempts)
+        step, delay = job_next_step(attempts)
         if step == "retry":
             _retry(job, delay, f"第 {attempts} 次运行失败，{delay} 秒后自动重试")
             return step
@@ -97,7 +104,7 @@ def jobs_requeue_stale(*, older_than: dt.timedelta, dry_run: bool = False) -> li
         if not dry_run:
             for job in stale:
                 attempts = len(job.worker_ids)
-                step, delay = _step(attempts)
+                step, delay = job_next_step(attempts)
                 if step == "retry":  # the wait was `older_than` already: ready at once
                     note = f"第 {attempts} 次运行时工作进程退出（未结束），已重新排队"
                     job.status = TaskResultStatus.READY

@@ -3,16 +3,17 @@ export too large to import inside the request (hotline.services.queued), and the
 near a new patrol problem linked to it (hotline.services.linking)."""
 from __future__ import annotations
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from .services.linking import complaints_link_to_problem
 from .services.queued import queued_run
 
 
-@task()
-def import_queued(queued_id: int) -> dict:
-    """The stored upload imported, all or nothing, and its report kept (run twice: imports once)."""
-    return queued_run(queued_id)
+@task(takes_context=True)
+def import_queued(context: TaskContext, queued_id: int) -> dict:
+    """The stored upload imported, all or nothing, and its report kept (run twice: imports once).
+    The attempt tells a failed run whether the job runs again (等待重试, not 失败)."""
+    return queued_run(queued_id, attempt=context.attempt)
 
 
 @task()

@@ -13,10 +13,13 @@ one transaction with the row locked, imports the file with the same service (all
 and stores the outcome: status done, the whole report as JSON, the batch; the file's bytes
 are cleared. The import and "done" commit together, so a job run twice (requeued, or two
 workers) imports once: a second run finds the row done, or locked by the first, and does
-nothing. An exception marks the row failed with its message (the file is kept) and is raised
+nothing. An exception is written on the row with its message (the file is kept) and raised
 again, so the worker records the job as failed with its traceback; core.jobs then either puts
 the job back for a later attempt (`queued_retry_waiting`: the row says 等待重试, when, and the
 last error) or gives it up (`queued_given_up`: failed for good, to be queued again by hand).
+The row's state at the exception is already the one that follows (core.jobs.job_next_step
+for the job's attempt): 等待重试 when the job will run again, 失败 only after its last attempt,
+so that nobody reading the page between the failure and the retry sees 失败 and uploads again.
 """
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from django.db import transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Left, Now
 from django.utils import timezone
+
+from core.jobs import job_next_step
 
 from ..domain.columns import header_score, parse_mapping, resolve_mapping
 from ..domain.validation import RowError, split_header
@@ -73,8 +78,10 @@ def queue_import(*, data: bytes, filename: str, actor=None, mapping: str = "", p
     return q
 
 
-def queued_run(queued_id: int) -> dict:
-    """The job's body (hotline.tasks.import_queued); what it returns is the job's result."""
+def queued_run(queued_id: int, *, attempt: int | None = None) -> dict:
+    """The job's body (hotline.tasks.import_queued); what it returns is the job's result.
+    `attempt`: the job's run this is (its context's), to say on a failure whether it runs again;
+    None: run outside the job engine (a shell), where nothing retries a failure."""
     with transaction.atomic():
         q = QueuedImport.objects.select_for_update(skip_locked=True).defer("data").filter(pk=queued_id).first()
         if q is None:
@@ -103,8 +110,13 @@ def queued_run(queued_id: int) -> dict:
         # the page shows it to the uploader: our own reason as it is; anything else is the
         # system's, in its own words (for the administrator), said to be one
         message = (str(exc) if isinstance(exc, QueuedFileGone) else f"系统错误（{type(exc).__name__}: {exc}）")[:2000]
-        QueuedImport.objects.filter(pk=queued_id).update(status=Status.FAILED, finished_at=timezone.now(),
-                                                         message=message)
+        step, delay = job_next_step(attempt) if attempt is not None else ("give_up", 0)
+        now = timezone.now()
+        if step == "retry":  # core.jobs puts the job back after the worker records it failed (retry_at then exact)
+            state = dict(status=Status.RETRY, retry_at=now + dt.timedelta(seconds=delay), finished_at=None)
+        else:
+            state = dict(status=Status.FAILED, retry_at=None, finished_at=now)
+        QueuedImport.objects.filter(pk=queued_id).update(message=message, **state)
         raise
     return {"import": queued_id, "ok": result.ok, "batch": result.batch_id, "total": result.total,
             "created": result.created, "updated": result.updated}

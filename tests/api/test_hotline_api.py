@@ -369,7 +369,7 @@ MANY = [order(f"M{i}", f"2026-11-2{i} 09:00") for i in range(1, 6)]
 
 
 def test_a_large_file_is_accepted_queued_and_its_status_then_carries_the_report(openapi, settings):  # noqa: F811
-    from hotline.tasks import import_queued
+    from hotline.services.queued import queued_run
 
     settings.HOTLINE_INLINE_MAX_ROWS = 3
     supervisor = client_for("supervisor1")
@@ -382,7 +382,7 @@ def test_a_large_file_is_accepted_queued_and_its_status_then_carries_the_report(
     waiting = assert_conforms(openapi, supervisor.get(url), STATUS, "get", 200)
     assert (waiting["status"], waiting["report"], waiting["rows"], waiting["uploaded_by"]) == (
         "queued", None, 5, "supervisor1")
-    import_queued.call(accepted["id"])
+    queued_run(accepted["id"])
     done = assert_conforms(openapi, client_for("admin").get(url), STATUS, "get", 200)  # anyone who may import
     report = done["report"]
     assert done["status"] == "done" and done["finished_at"] and done["message"] is None
@@ -395,13 +395,13 @@ def test_a_large_file_is_accepted_queued_and_its_status_then_carries_the_report(
 
 
 def test_a_large_bad_file_is_reported_by_row_when_done(openapi, settings):  # noqa: F811
-    from hotline.tasks import import_queued
+    from hotline.services.queued import queued_run
 
     settings.HOTLINE_INLINE_MAX_ROWS = 3
     rows = [*MANY, order("M9", "2026-02-30 08:00")]  # row 7
     accepted = client_for("supervisor1").post(IMPORT, {"file": _upload(rows)}, format="multipart").json()
-    import_queued.call(accepted["id"])
-    import_queued.call(accepted["id"])  # twice: nothing more
+    queued_run(accepted["id"])
+    queued_run(accepted["id"])  # twice: nothing more
     body = assert_conforms(openapi, client_for("supervisor1").get(STATUS.format(id=accepted["id"])), STATUS)
     report = body["report"]
     assert body["status"] == "done" and report["ok"] is False and "未导入任何数据" in report["headline"]

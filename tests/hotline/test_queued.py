@@ -13,8 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from core.models import AuditEvent
 from hotline.models import Complaint, ImportBatch, QueuedImport
 from hotline.services.imports import ImportResult
-from hotline.services.queued import import_or_queue, queued_prune, queued_requeue, queued_result
-from hotline.tasks import import_queued
+from hotline.services.queued import import_or_queue, queued_prune, queued_requeue, queued_result, queued_run
 
 from .conftest import csv_bytes, order, xlsx_bytes
 
@@ -31,7 +30,7 @@ def test_a_large_file_is_stored_and_queued_and_the_job_imports_it(user):
     job = DBTaskResult.objects.get()
     assert job.task_path == "hotline.tasks.import_queued" and job.args_kwargs["args"] == [q.pk]
     assert not Complaint.objects.exists()
-    out = import_queued.call(q.pk)
+    out = queued_run(q.pk)
     assert out["ok"] and out["created"] == 5
     q.refresh_from_db()
     assert (q.status, q.data, q.attempts) == ("done", None, 1) and q.started_at <= q.finished_at
@@ -44,9 +43,9 @@ def test_a_large_file_is_stored_and_queued_and_the_job_imports_it(user):
 @override_settings(HOTLINE_INLINE_MAX_ROWS=3)
 def test_a_job_run_twice_imports_once(user):
     q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
-    import_queued.call(q.pk)
+    queued_run(q.pk)
     events = AuditEvent.objects.count()
-    assert import_queued.call(q.pk) == {"import": q.pk, "skipped": "done"}
+    assert queued_run(q.pk) == {"import": q.pk, "skipped": "done"}
     assert ImportBatch.objects.count() == 1 and Complaint.objects.count() == 5 and AuditEvent.objects.count() == events
     q.refresh_from_db()
     assert q.attempts == 1
@@ -57,7 +56,7 @@ def test_a_job_left_running_by_a_dead_worker_runs_again_when_requeued(user):
     q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
     # killed mid-import: its transaction rolled back, the row still says running (no lock held)
     QueuedImport.objects.filter(pk=q.pk).update(status="running", started_at=timezone.now(), attempts=1)
-    assert import_queued.call(q.pk)["created"] == 5
+    assert queued_run(q.pk)["created"] == 5
     q.refresh_from_db()
     assert (q.status, q.attempts) == ("done", 2) and ImportBatch.objects.count() == 1
 
@@ -65,7 +64,7 @@ def test_a_job_left_running_by_a_dead_worker_runs_again_when_requeued(user):
 @override_settings(HOTLINE_INLINE_MAX_ROWS=3)
 def test_a_bad_file_queued_reports_its_rows_and_saves_nothing(user):
     q = import_or_queue(data=xlsx_bytes(BAD), filename="bad.xlsx", actor=user)
-    import_queued.call(q.pk)
+    queued_run(q.pk)
     q.refresh_from_db()
     result = queued_result(q)
     assert q.status == "done" and not result.ok and q.batch_id is None and q.data is None
@@ -77,7 +76,7 @@ def test_a_bad_file_queued_reports_its_rows_and_saves_nothing(user):
 @override_settings(HOTLINE_INLINE_MAX_ROWS=3)
 def test_a_partial_queued_import_keeps_the_good_rows(user):
     q = import_or_queue(data=csv_bytes(BAD), filename="bad.csv", actor=user, partial=True)
-    import_queued.call(q.pk)
+    queued_run(q.pk)
     result = queued_result(QueuedImport.objects.get(pk=q.pk))
     assert result.ok and (result.created, result.skipped) == (5, 1) and result.errors[0].row == 4
 
@@ -103,14 +102,14 @@ def test_a_failing_job_is_marked_failed_keeps_its_file_and_can_be_queued_again(u
 
     monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
     with pytest.raises(RuntimeError):
-        import_queued.call(q.pk)
+        queued_run(q.pk)
     q.refresh_from_db()
     assert q.status == "failed" and "数据库连接中断" in q.message and bytes(q.data) == csv_bytes(GOOD)
     assert not Complaint.objects.exists()
     monkeypatch.undo()
     queued_requeue(q)
     assert q.status == "queued" and DBTaskResult.objects.filter(args_kwargs__args=[q.pk]).count() == 2
-    import_queued.call(q.pk)
+    queued_run(q.pk)
     q.refresh_from_db()
     assert (q.status, q.attempts, q.message) == ("done", 1, "") and Complaint.objects.count() == 5  # a new job, its own runs
     with pytest.raises(ValueError):
@@ -133,10 +132,10 @@ def test_the_worker_runs_the_queued_import(user, monkeypatch):
 @override_settings(HOTLINE_INLINE_MAX_ROWS=3)
 def test_old_finished_imports_are_pruned(user):
     old_done = import_or_queue(data=csv_bytes(GOOD), filename="a.csv", actor=user)
-    import_queued.call(old_done.pk)
+    queued_run(old_done.pk)
     waiting = import_or_queue(data=csv_bytes(GOOD), filename="b.csv", actor=user)
     recent = import_or_queue(data=csv_bytes(GOOD), filename="c.csv", actor=user)
-    import_queued.call(recent.pk)
+    queued_run(recent.pk)
     long_ago = timezone.now() - dt.timedelta(days=40)
     QueuedImport.objects.filter(pk__in=[old_done.pk, waiting.pk]).update(created_at=long_ago)
     assert queued_prune(older_than=dt.timedelta(days=30), dry_run=True) == 1
@@ -162,7 +161,7 @@ def test_what_a_failed_run_says_is_chinese_with_the_technical_cause_kept_for_the
     q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
     QueuedImport.objects.filter(pk=q.pk).update(data=None)  # its file cleared by hand
     with pytest.raises(ValueError):
-        import_queued.call(q.pk)
+        queued_run(q.pk)
     q.refresh_from_db()
     assert q.message == "文件内容已被清除，请重新上传"  # no "ValueError:" before it
 
@@ -173,6 +172,41 @@ def test_what_a_failed_run_says_is_chinese_with_the_technical_cause_kept_for_the
 
     monkeypatch.setattr("hotline.services.queued.complaints_import", down)
     with pytest.raises(OperationalError):
-        import_queued.call(q.pk)
+        queued_run(q.pk)
     q.refresh_from_db()
     assert q.message == "系统错误（OperationalError: server closed the connection unexpectedly）"
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3, JOBS_MAX_ATTEMPTS=2, JOBS_RETRY_BACKOFF_SECONDS=600)
+def test_a_failed_run_with_attempts_left_is_never_seen_failed_and_the_last_one_is(user, monkeypatch):
+    # What a page (or the API) read between the run's failure and core.jobs' retry: the import as
+    # it stood when the worker recorded the job FAILED, before task_finished put it back to READY.
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+    seen = []
+    set_failed = DBTaskResult.set_failed
+
+    def observed(job, exc):
+        seen.append(QueuedImport.objects.values_list("status", "message").get(pk=q.pk))
+        set_failed(job, exc)
+
+    def boom(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(DBTaskResult, "set_failed", observed)
+    monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    error = "系统错误（OperationalError: server closed the connection unexpectedly）"
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)  # attempt 1 of 2
+    assert seen == [("retry", error)]  # at the failure itself: waits for its retry, never 失败
+    job = DBTaskResult.objects.get()
+    q.refresh_from_db()
+    assert (job.status, q.status, q.attempts, q.retry_at, q.finished_at) == ("READY", "retry", 1, job.run_after, None)
+
+    DBTaskResult.objects.filter(pk=job.pk).update(run_after=timezone.now())
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)  # the last attempt
+    assert seen[1] == ("failed", error)
+    job.refresh_from_db()
+    q.refresh_from_db()
+    assert (job.status, q.status, q.attempts, q.retry_at) == ("FAILED", "failed", 2, None) and q.finished_at
+    assert q.message == f"{error}；已运行 2 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS=2）"
+    assert bytes(q.data) == csv_bytes(GOOD) and not Complaint.objects.exists()  # its file kept, nothing imported

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from hotline.models import Complaint, QueuedImport
-from hotline.tasks import import_queued
+from hotline.services.queued import queued_run
 from tests.hotline.conftest import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_a_large_upload_is_queued_then_shows_its_report(client):
     QueuedImport.objects.filter(pk=q.pk).update(status="running")  # as while the worker imports it
     html = c.get(f"/hotline/import/{q.pk}/").content.decode()
     assert "导入中" in html and '<meta http-equiv="refresh"' in html and 'id="import-result"' not in html
-    import_queued.call(q.pk)
+    queued_run(q.pk)
     html = c.get(f"/hotline/import/{q.pk}/").content.decode()
     assert "已完成" in html and 'id="import-result"' in html and "导入完成：新增 5 条" in html
     assert '<meta http-equiv="refresh"' not in html
@@ -60,7 +60,7 @@ def test_a_bad_large_upload_names_its_rows_and_saves_nothing(client):
     rows = [*GOOD[:2], _order("PX", "不是日期"), *GOOD[2:]]
     c.post("/hotline/import/", {"file": SimpleUploadedFile("bad.xlsx", xlsx_bytes(rows))})
     q = QueuedImport.objects.get()
-    import_queued.call(q.pk)
+    queued_run(q.pk)
     html = c.get(f"/hotline/import/{q.pk}/").content.decode()
     assert "未导入任何数据" in html and 'id="validation-report"' in html
     assert "<td class=\"num\">4</td><td>受理时间</td><td>不是有效的日期时间</td><td>不是日期</td>" in html
@@ -79,13 +79,13 @@ def test_a_failed_job_can_be_queued_again_from_its_page(client, monkeypatch):
 
     monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
     with pytest.raises(RuntimeError):
-        import_queued.call(q.pk)
+        queued_run(q.pk)
     monkeypatch.undo()
     html = c.get(f"/hotline/import/{q.pk}/").content.decode()
     assert "失败" in html and "磁盘已满" in html and 'name="retry"' in html
     response = c.post(f"/hotline/import/{q.pk}/", {"retry": "1"})
     assert response.status_code == 302 and "排队中" in c.get(f"/hotline/import/{q.pk}/").content.decode()
-    import_queued.call(q.pk)
+    queued_run(q.pk)
     assert Complaint.objects.count() == 5
 
 
