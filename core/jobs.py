@@ -13,7 +13,16 @@ boundedly (core.domain.jobs: an attempt is a claim, ``len(worker_ids)``):
   `jobs_requeue_stale` puts such rows back to READY (at once: they have waited its
   `older_than` already), and once the job has
   taken ``JOBS_MAX_ATTEMPTS`` workers with it, sets it FAILED (``core.jobs.WorkerLost``,
-  with the count) instead of requeuing a job that kills its worker forever.
+  with the count) instead of requeuing a job that kills its worker forever;
+- a worker that dies after recording a job FAILED but before its ``task_finished`` step (or
+  whose step itself broke) leaves a FAILED row that is neither retried nor given up: the same
+  sweep takes such rows once their failure is older than `older_than` and gives them that step
+  (retried, its backoff counted from the failure, or given up with the reason).
+
+A FAILED job has been given up exactly when its traceback ends with the reason, the line
+``…（JOBS_MAX_ATTEMPTS=N）`` (both reasons end so, as they did before the sweep took FAILED
+rows): that is how the sweep, and a step that comes late, tell it from one still waiting for
+its step, and why neither gives a job up twice.
 
 A job still running on a live worker longer than the limit would run twice; the jobs of
 this project are idempotent (coverage merges), so that costs time, not correctness.
@@ -30,6 +39,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus, normalize_json
@@ -45,6 +55,9 @@ job_retried = Signal()
 
 WORKER_LOST = "core.jobs.WorkerLost"
 
+# the end of a given-up job's traceback: the reason's last words (`_give_up`); PostgreSQL regex
+_GIVEN_UP = r"（JOBS_MAX_ATTEMPTS=[0-9]+）\s*$"
+
 
 def job_next_step(attempts: int) -> tuple[str, int]:
     """What follows a job's `attempts`-th run if it fails: ("retry", seconds to wait) or
@@ -55,36 +68,52 @@ def job_next_step(attempts: int) -> tuple[str, int]:
                      base_seconds=settings.JOBS_RETRY_BACKOFF_SECONDS, cap_seconds=settings.JOBS_RETRY_BACKOFF_MAX_SECONDS)
 
 
-def _retry(job: DBTaskResult, delay: int, note: str) -> None:
-    job.status, job.run_after, job.finished_at = TaskResultStatus.READY, timezone.now() + dt.timedelta(seconds=delay), None
+def _retry(job: DBTaskResult, run_after: dt.datetime, note: str) -> None:
+    now = timezone.now()
+    job.status, job.run_after, job.finished_at = TaskResultStatus.READY, max(run_after, now), None
     job.traceback = f"{job.traceback.rstrip()}\n{note}\n".lstrip()
     job.save(update_fields=["status", "run_after", "finished_at", "traceback"])
-    job_retried.send(sender=DBTaskResult, job=job, attempts=len(job.worker_ids), run_after=job.run_after, note=note)
+    job_retried.send(sender=DBTaskResult, job=job, attempts=len(job.worker_ids),
+                     run_after=job.run_after if run_after > now else None, note=note)
 
 
 def _give_up(job: DBTaskResult, reason: str) -> None:
-    # in the same transaction: the job's FAILED and the app's own record commit together
+    # the reason ends the traceback (_GIVEN_UP: the mark of a job given up), and it is sent in
+    # the same transaction: the job's FAILED and the app's own record commit together
+    job.traceback = f"{job.traceback.rstrip()}\n{reason}\n".lstrip()
+    job.save(update_fields=["traceback"])
     job_given_up.send(sender=DBTaskResult, job=job, reason=reason)
+
+
+def _after_failure(job: DBTaskResult, *, late: bool = False) -> str:
+    """The step after a job's failure, on its FAILED row locked in the caller's transaction:
+    "retry" (back to READY after the backoff) while attempts remain, else "give_up". `late`: the
+    step the worker did not take (it died after recording the failure): the backoff counts from
+    the failure, so a job that has waited it already is due at once."""
+    attempts = len(job.worker_ids)
+    step, delay = job_next_step(attempts)
+    if step == "retry":
+        if late:
+            failed_at = job.finished_at or timezone.now()
+            _retry(job, failed_at + dt.timedelta(seconds=delay),
+                   f"第 {attempts} 次运行失败后工作进程未及安排重试即退出，已重新排队")
+        else:
+            _retry(job, timezone.now() + dt.timedelta(seconds=delay), f"第 {attempts} 次运行失败，{delay} 秒后自动重试")
+        return step
+    _give_up(job, f"已运行 {attempts} 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS={settings.JOBS_MAX_ATTEMPTS}）")
+    return step
 
 
 def jobs_retry_failed(*, job_id) -> str | None:
     """A job that has just FAILED: back to READY after a backoff while attempts remain
     ("retry"), else left FAILED with the reason appended ("give_up"); None when the row is
-    not FAILED (any more)."""
+    not FAILED (any more), or was given up already (by the stale sweep, before this step came)."""
     with transaction.atomic():
-        job = DBTaskResult.objects.select_for_update().filter(id=job_id, status=TaskResultStatus.FAILED).first()
+        job = (DBTaskResult.objects.select_for_update().filter(id=job_id, status=TaskResultStatus.FAILED)
+               .exclude(traceback__regex=_GIVEN_UP).first())
         if job is None:
             return None
-        attempts = len(job.worker_ids)
-        step, delay = job_next_step(attempts)
-        if step == "retry":
-            _retry(job, delay, f"第 {attempts} 次运行失败，{delay} 秒后自动重试")
-            return step
-        reason = f"已运行 {attempts} 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS={settings.JOBS_MAX_ATTEMPTS}）"
-        job.traceback = f"{job.traceback.rstrip()}\n{reason}\n".lstrip()
-        job.save(update_fields=["traceback"])
-        _give_up(job, reason)
-        return step
+        return _after_failure(job)
 
 
 def on_task_finished(sender, task_result, **kwargs) -> None:
@@ -94,15 +123,26 @@ def on_task_finished(sender, task_result, **kwargs) -> None:
 
 
 def jobs_requeue_stale(*, older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
-    """Ids of the jobs RUNNING since longer than `older_than` (their worker died), set back
-    to READY after a backoff, or FAILED (``core.jobs.WorkerLost``) once they have taken
-    JOBS_MAX_ATTEMPTS workers with them (nothing changed when `dry_run`)."""
+    """Ids of the jobs left behind by a worker that died, longer than `older_than` ago
+    (nothing changed when `dry_run`):
+
+    - RUNNING since then (it died mid-job): set back to READY at once, or FAILED
+      (``core.jobs.WorkerLost``) once they have taken JOBS_MAX_ATTEMPTS workers with them;
+    - FAILED since then but neither retried nor given up (it died between recording the
+      failure and the retry step): given that step now (`jobs_retry_failed`'s, the backoff
+      counted from the failure).
+    """
     cutoff = timezone.now() - older_than
     with transaction.atomic():
-        stale = list(DBTaskResult.objects.select_for_update(skip_locked=True)
-                     .filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff))
+        running = Q(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+        failed = Q(status=TaskResultStatus.FAILED, finished_at__lt=cutoff) & ~Q(traceback__regex=_GIVEN_UP)
+        stale = list(DBTaskResult.objects.select_for_update(skip_locked=True).filter(running | failed)
+                     .order_by("enqueued_at", "id"))
         if not dry_run:
             for job in stale:
+                if job.status == TaskResultStatus.FAILED:
+                    _after_failure(job, late=True)
+                    continue
                 attempts = len(job.worker_ids)
                 step, delay = job_next_step(attempts)
                 if step == "retry":  # the wait was `older_than` already: ready at once
@@ -116,8 +156,7 @@ def jobs_requeue_stale(*, older_than: dt.timedelta, dry_run: bool = False) -> li
                           f"（JOBS_MAX_ATTEMPTS={settings.JOBS_MAX_ATTEMPTS}）")
                 job.status, job.finished_at, job.exception_class_path = (TaskResultStatus.FAILED, timezone.now(),
                                                                          WORKER_LOST)
-                job.traceback = f"{job.traceback.rstrip()}\n{reason}\n".lstrip()
-                job.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
+                job.save(update_fields=["status", "finished_at", "exception_class_path"])
                 _give_up(job, reason)
     return [str(job.pk) for job in stale]
 

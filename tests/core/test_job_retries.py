@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from core.jobs import WORKER_LOST, jobs_requeue_stale
+from core.jobs import WORKER_LOST, jobs_requeue_stale, jobs_retry_failed
 from hotline.models import QueuedImport
 from hotline.services.queued import import_or_queue
 
@@ -106,3 +106,99 @@ def test_a_job_that_kills_its_worker_is_requeued_a_bounded_number_of_times():
     q.refresh_from_db()
     assert q.status == "failed" and "工作进程在运行该任务时退出 3 次" in q.message
     assert bytes(q.data)  # the file is kept: it can be queued again by hand
+
+
+def _worker_killed_after_recording_the_failure(monkeypatch):
+    # the process dies (SIGKILL, OOM) once the job's FAILED row is saved, before task_finished
+    # sends it to core.jobs' retry step
+    set_failed = DBTaskResult.set_failed
+
+    def then_killed(job, exc):
+        set_failed(job, exc)
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(DBTaskResult, "set_failed", then_killed)
+    with pytest.raises(SystemExit):
+        _worker(monkeypatch)
+    monkeypatch.setattr(DBTaskResult, "set_failed", set_failed)
+
+
+def _failed_ago(job, minutes):
+    DBTaskResult.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(minutes=minutes))
+
+
+@override_settings(JOBS_MAX_ATTEMPTS=2, JOBS_RETRY_BACKOFF_SECONDS=600, HOTLINE_INLINE_MAX_ROWS=3)
+def test_a_job_whose_worker_died_before_its_retry_step_is_retried_then_given_up_by_the_sweep(monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    from tests.hotline.conftest import csv_bytes, order
+
+    user = get_user_model().objects.get(username="admin")
+    data = csv_bytes([order(f"K{i}", f"2026-11-2{i} 09:00") for i in range(1, 6)])
+    q = import_or_queue(data=data, filename="big.csv", actor=user)
+
+    def boom(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
+    error = "系统错误（OperationalError: server closed the connection unexpectedly）"
+    _worker_killed_after_recording_the_failure(monkeypatch)  # attempt 1 of 2
+    job = DBTaskResult.objects.get()
+    q.refresh_from_db()
+    assert (job.status, q.status, q.message) == ("FAILED", "retry", error)  # says 即将自动重试, and nothing retries it
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == []  # just failed: a live worker's step is due
+    _failed_ago(job, 30)
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10), dry_run=True) == [str(job.pk)]
+    job.refresh_from_db()
+    assert job.status == "FAILED"  # a dry run changes nothing
+
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == [str(job.pk)]
+    job.refresh_from_db()
+    q.refresh_from_db()
+    assert job.status == "READY" and DBTaskResult.objects.ready().filter(pk=job.pk).exists()  # 600 s after a failure 30 min ago: now
+    assert "第 1 次运行失败后工作进程未及安排重试即退出，已重新排队" in job.traceback
+    assert (q.status, q.retry_at, q.message) == ("retry", None, error)
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == []  # retried once, not again
+
+    _worker_killed_after_recording_the_failure(monkeypatch)  # the last attempt, killed the same way
+    job.refresh_from_db()
+    q.refresh_from_db()
+    assert (job.status, len(job.worker_ids), q.status, q.message) == ("FAILED", 2, "failed", error)
+    _failed_ago(job, 30)
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == [str(job.pk)]
+    job.refresh_from_db()
+    q.refresh_from_db()
+    reason = "已运行 2 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS=2）"
+    assert job.status == "FAILED" and job.traceback.rstrip().endswith(reason) and job.traceback.count(reason) == 1
+    assert (q.status, q.message, q.retry_at) == ("failed", f"{error}；{reason}", None) and q.finished_at
+    assert bytes(q.data) == data  # its file kept, to be queued again by hand
+
+    # given up: neither the next sweep nor the worker's step, should it come late, gives it up again
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == []
+    assert jobs_retry_failed(job_id=job.pk) is None
+    job.refresh_from_db()
+    q.refresh_from_db()
+    assert job.traceback.count(reason) == 1 and q.message == f"{error}；{reason}"
+
+
+@override_settings(JOBS_MAX_ATTEMPTS=5, JOBS_RETRY_BACKOFF_SECONDS=3600, JOBS_RETRY_BACKOFF_MAX_SECONDS=3600)
+def test_the_sweep_takes_only_failed_jobs_left_without_their_step_and_keeps_their_backoff():
+    def failed(n, minutes_ago, traceback="Traceback …\nOperationalError: down\n", **extra):
+        return DBTaskResult.objects.create(
+            task_path="shifts.tasks.coverage_for_batch", args_kwargs={"args": [n], "kwargs": {}}, status="FAILED",
+            started_at=timezone.now() - dt.timedelta(minutes=minutes_ago + 1),
+            finished_at=timezone.now() - dt.timedelta(minutes=minutes_ago), worker_ids=["w1"], priority=0,
+            queue_name="default", backend_name="default", run_after=timezone.now() - dt.timedelta(hours=2),
+            exception_class_path="django.db.utils.OperationalError", traceback=traceback, **extra)
+
+    left = failed(1, 30)  # its worker died before the step
+    fresh = failed(2, 1)  # a live worker is about to take its step
+    given_up = failed(3, 30, traceback="OperationalError: down\n已运行 5 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS=5）\n")
+    lost = failed(4, 30, traceback="工作进程在运行该任务时退出 5 次，不再重新排队（JOBS_MAX_ATTEMPTS=5）\n")
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == [str(left.pk)]
+    for job in (left, fresh, given_up, lost):
+        job.refresh_from_db()
+    assert (left.status, fresh.status, given_up.status, lost.status) == ("READY", "FAILED", "FAILED", "FAILED")
+    # the hour's backoff counts from the failure, half an hour ago: it runs in half an hour
+    assert 29 <= (left.run_after - timezone.now()).total_seconds() / 60 <= 30
+    assert not DBTaskResult.objects.ready().filter(pk=left.pk).exists()
