@@ -26,7 +26,7 @@ def _resnap_complaints(sender, moved_segment_ids=(), removed_segment_ids=(), **k
 def _import_given_up(sender, job, reason: str, **kwargs):
     # the status page shows the import, not the job: it must not say "running" for ever
     if job.task_path == "hotline.tasks.import_queued" and job.args_kwargs.get("args"):
-        queued_given_up(job.args_kwargs["args"][0], reason)
+        queued_given_up(job.args_kwargs["args"][0], reason, job=job)
 
 
 @receiver(job_retried, dispatch_uid="hotline.queued_retry_waiting")

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Left, Now
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from core.jobs import job_next_step
 
@@ -136,6 +137,13 @@ def queued_requeue(q: QueuedImport) -> QueuedImport:
     return q
 
 
+def _superseded(queued_id: int, job: DBTaskResult | None) -> bool:
+    # queued again by hand (queued_requeue: a new job) after `job` was enqueued: what core.jobs
+    # says of the old job, late (its stale sweep), is no longer the import's state
+    return job is not None and DBTaskResult.objects.filter(
+        task_path=job.task_path, args_kwargs__args=[queued_id], enqueued_at__gt=job.enqueued_at).exists()
+
+
 def queued_retry_waiting(queued_id: int, *, retry_at: dt.datetime | None, note: str) -> int:
     """The import's job failed (or its worker died) and core.jobs put it back to run again at
     `retry_at` (None: at once): the import waits for that retry, it has not failed. The last
@@ -147,10 +155,14 @@ def queued_retry_waiting(queued_id: int, *, retry_at: dt.datetime | None, note: 
         message=Case(When(message="", then=Value(note[:2000])), default=F("message"), output_field=TextField()))
 
 
-def queued_given_up(queued_id: int, reason: str) -> int:
+def queued_given_up(queued_id: int, reason: str, *, job: DBTaskResult | None = None) -> int:
     """The import's job will not run again (core.jobs gave up: its last attempt failed, or its
     worker died too often): the import is failed with why, after the last run's error if it left
-    one (its file kept, so it can be queued again). Returns the rows changed."""
+    one (its file kept, so it can be queued again). Returns the rows changed: none when the import
+    was queued again by hand since `job` (the stale sweep gives an old job up late), as its new
+    job decides."""
+    if _superseded(queued_id, job):
+        return 0
     return QueuedImport.objects.filter(
         pk=queued_id, status__in=[Status.QUEUED, Status.RUNNING, Status.RETRY, Status.FAILED]).update(
         status=Status.FAILED, finished_at=Coalesce(F("finished_at"), Now()), retry_at=None,

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.models import AuditEvent
 from hotline.models import Complaint, ImportBatch, QueuedImport
-from hotline.services.imports import ImportResult
+from hotline.services.imports import ImportResult, complaints_import
 from hotline.services.queued import import_or_queue, queued_prune, queued_requeue, queued_result, queued_run
 
 from .conftest import csv_bytes, order, xlsx_bytes
@@ -210,3 +210,44 @@ def test_a_failed_run_with_attempts_left_is_never_seen_failed_and_the_last_one_i
     assert (job.status, q.status, q.attempts, q.retry_at) == ("FAILED", "failed", 2, None) and q.finished_at
     assert q.message == f"{error}；已运行 2 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS=2）"
     assert bytes(q.data) == csv_bytes(GOOD) and not Complaint.objects.exists()  # its file kept, nothing imported
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3, JOBS_MAX_ATTEMPTS=1)
+def test_an_import_queued_again_by_hand_is_not_failed_by_its_old_jobs_late_give_up(user, monkeypatch):
+    # The last attempt fails and the worker is killed before core.jobs' step: the run has written
+    # 失败 itself, so the page offers 重新排队, and the uploader takes it. The stale sweep then
+    # gives the old job up; the import, queued again as a new job, must not turn 失败 with it.
+    from core.jobs import jobs_requeue_stale
+
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+
+    def boom(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    set_failed = DBTaskResult.set_failed
+
+    def then_killed(job, exc):
+        set_failed(job, exc)
+        raise SystemExit("killed")
+
+    monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
+    monkeypatch.setattr(DBTaskResult, "set_failed", then_killed)
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    with pytest.raises(SystemExit):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    monkeypatch.setattr(DBTaskResult, "set_failed", set_failed)
+    monkeypatch.setattr("hotline.services.queued.complaints_import", complaints_import)
+    old = DBTaskResult.objects.get()
+    q.refresh_from_db()
+    assert (old.status, q.status) == ("FAILED", "failed")
+    queued_requeue(q)
+    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(minutes=30))
+
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == [str(old.pk)]
+    old.refresh_from_db()
+    q.refresh_from_db()
+    assert old.traceback.rstrip().endswith("不再自动重试（JOBS_MAX_ATTEMPTS=1）")  # the old job is given up
+    assert (q.status, q.message, q.finished_at) == ("queued", "", None)  # the import waits for its new job
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    q.refresh_from_db()
+    assert q.status == "done" and Complaint.objects.count() == 5
