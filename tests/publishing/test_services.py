@@ -230,3 +230,18 @@ def test_the_problems_of_one_place_share_one_line_as_the_paper_prints_them(publi
         assert problem_exposures(p).count() == 1
     with pytest.raises(DatabaseError), transaction.atomic():
         PublicationItem.objects.filter(merged_into=line).update(problem=other)
+
+
+def test_the_demo_list_is_published_once_from_the_week_before_today(make_problem):
+    from publishing.models import Publication
+    from publishing.services.demo import DEMO_TITLE, demo_publication_load
+
+    assert demo_publication_load(today=DAY + dt.timedelta(days=30)) == "演示清单: 前7天没有可列的问题，未发布"
+    assert not Publication.objects.exists()  # no empty draft left behind
+    make_problem("学院路与清华东路交叉路口向南50米，学院路西侧")
+    said = demo_publication_load(today=DAY + dt.timedelta(days=1))
+    pub = Publication.objects.get(title=DEMO_TITLE)
+    assert pub.is_published and said == f"演示清单: 已发布 {pub.number}（1 条）"
+    assert pub.text == "1. 学院路街道，学院路与清华东路交叉路口向南50米，学院路西侧，积存垃圾。"
+    assert demo_publication_load(today=DAY + dt.timedelta(days=1)) == "演示清单: 已有，跳过"
+    assert Publication.objects.count() == 1

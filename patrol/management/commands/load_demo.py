@@ -35,4 +35,8 @@ class Command(BaseCommand):
         from hotline.services.demo import demo_orders_load  # synthetic 12345 work orders, two years
 
         self.stdout.write(demo_orders_load())
+        if not no_week:
+            from publishing.services.demo import demo_publication_load  # the week's 未诉先办 list, published
+
+            self.stdout.write(demo_publication_load())
         self.stdout.write(f"Open311 api_key: {demo_api_key()}")
