@@ -6,7 +6,7 @@ temporary array per operation over every (sample, segment, vertex pair) and a so
 pairs for the window scores: on Helsinki's dense centre (≈10 segments within reach of a
 sample, up to 64 vertex pairs each) a district-day took ~5 s in one process, 25× faster than
 the naive shapely loop. These loops take ~1 s for it (134×; the grid's 124,500 segments
-0.44 s; bench/coverage.py). The numbers are computed with the same formulas in the same
+0.44 s; bench/coverage_day.py). The numbers are computed with the same formulas in the same
 order as GEOS's for distance and measure, so the results are shapely's to the bit:
 `tests/shifts/domain/test_coverage_index.py` checks `near` against shapely, the whole
 matching against a plain shapely and numpy reading of the method

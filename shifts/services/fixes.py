@@ -331,7 +331,7 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
 
     Per batch: one statement claims it, appends its audit event, queues its coverage job and
     checks its day partitions (`_claim`); a COPY writes its rows; one commit (statements per
-    batch: bench/coverage.py)."""
+    batch: bench/coverage_day.py)."""
     if not fixes:
         raise ServiceError("批次中没有定位点", field="fixes")
     if any(f.t.tzinfo is None for f in fixes):
@@ -355,7 +355,7 @@ def fixes_ingest(*, actor, shift: Shift, officer: Officer, device_id: str, fixes
         # name); a tablet's batches cannot (the outbox sends each batch, with its key, until it
         # is stored: a re-sent batch is the same batch, caught by its key in _claim). So only
         # imports are compared with what is stored, which costs a round trip per batch, a
-        # quarter of the API's ingestion (bench/coverage.py).
+        # quarter of the API's ingestion (bench/coverage_day.py).
         new = (_not_stored_before(shift=shift, officer=officer, fixes=fixes, xy=xy, t_min=t_min, t_max=t_max)
                if source == "import" else None)
         if new is not None:  # some were: only the others are stored

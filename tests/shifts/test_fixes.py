@@ -233,7 +233,7 @@ def test_one_statement_claims_the_batch_records_its_event_and_queues_its_job_as_
 
 
 def test_a_batch_is_one_statement_and_its_copy_whatever_its_track_segments():
-    """Ingestion's round trips per batch (bench/coverage.py): the claim, the COPY, the commit.
+    """Ingestion's round trips per batch (bench/coverage_day.py): the claim, the COPY, the commit.
     A file's track segments (where the path breaks) are worked out in Python and written by
     the same COPY; a file adds only its comparison with the fixes stored before."""
     shift = _shift()

@@ -224,7 +224,7 @@ def test_no_good_fix_means_no_coverage():
 
 
 # Speed is measured by a benchmark, not asserted here (a shared machine's timing is no
-# test): the naive-loop comparison belongs in bench/coverage.py.
+# test): the naive-loop comparison belongs in bench/coverage_day.py.
 
 
 def test_a_batch_cut_mid_track_with_context_merges_to_nearly_the_whole():

@@ -1,7 +1,7 @@
 """Benchmark: one district-day of GPS fixes, stored and turned into coverage of the road
 network, on two networks the bench imports: the real Helsinki PBF and a city-sized grid.
 
-    .venv/bin/python bench/coverage.py [--members 50] [--hours 8] [--grid-size 250] [--quick]
+    .venv/bin/python bench/coverage_day.py [--members 50] [--hours 8] [--grid-size 250] [--quick]
                                        [--networks helsinki,grid] [--profile-tracks 10]
                                        [--clients 2] [--workers 1]
 
@@ -97,9 +97,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# this script's folder off the path: numba (the coverage kernels) imports the coverage.py
-# tool as `coverage` when it can, and would find this file instead
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 from bench.harness import admin, db_settings  # noqa: E402
 
@@ -278,7 +275,7 @@ def stage_prepare(args, out: Path) -> dict:
     User = get_user_model()
     with transaction.atomic():
         area = Area.objects.create(name="基准区", kind="district", geom=MultiPolygon(box, srid=settings.STORAGE_SRID),
-                                   source="bench/coverage.py", generated=True)
+                                   source="bench/coverage_day.py", generated=True)
         agency = Agency.objects.create(name="基准执法队", kind="enforcement", area=area)
         team = Team.objects.create(name="基准班组", agency=agency, area=area)
         lead_user = User.objects.create(username="bench-lead")
