@@ -3,7 +3,9 @@ from django.dispatch import Signal
 
 # Sent by `network_import` inside its transaction, after the network is written and only
 # when something changed; keyword arguments: source, moved_segment_ids (segments kept
-# with a new geometry), added_segment_ids (segments new to the live network: created, e.g.
+# with a new geometry), moved_segment_old_geoms (their id → their geometry before the
+# import: a split way's first piece keeps its key and id, its old line tells where the
+# other pieces lie), added_segment_ids (segments new to the live network: created, e.g.
 # the new piece of a split way, or retired ones found again), removed_segment_ids
 # (segments no longer in the file: already
 # retired, out of the live network, and deleted after the receivers ran unless

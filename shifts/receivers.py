@@ -8,9 +8,11 @@ from .services.network import coverage_follows_network, plans_follow_network
 
 
 @receiver(network_changed, dispatch_uid="shifts.plans_follow_network")
-def _plans_follow_network(sender, removed_segment_ids=(), **kwargs):
-    n = plans_follow_network(segment_ids=removed_segment_ids)
-    return f"未结束的班次 {n} 个：计划中已不在路网的路段换成了沿线的新路段" if n else None
+def _plans_follow_network(sender, removed_segment_ids=(), moved_segment_old_geoms=None, added_segment_ids=(),
+                          **kwargs):
+    n = plans_follow_network(segment_ids=removed_segment_ids, moved_old_geoms=moved_segment_old_geoms,
+                             added_segment_ids=added_segment_ids)
+    return f"未结束的班次 {n} 个：计划中已不在路网或被拆分的路段换成了沿线的新路段" if n else None
 
 
 @receiver(network_changed, dispatch_uid="shifts.coverage_follows_network")

@@ -52,6 +52,7 @@ class ImportCounts:
     created_ids: list[int] = field(default_factory=list, repr=False)
     updated_ids: list[int] = field(default_factory=list, repr=False)
     moved_ids: list[int] = field(default_factory=list, repr=False)  # updated with a new geometry
+    old_geoms: dict = field(default_factory=dict, repr=False)  # moved_ids → their geometry before the import
     deleted_ids: list[int] = field(default_factory=list, repr=False)
     retired_ids: list[int] = field(default_factory=list, repr=False)
 
@@ -123,6 +124,7 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
             # in the same transaction: what refers to the network follows it, or nothing is kept
             replies = network_changed.send(
                 sender=network_import, source=source, moved_segment_ids=report.segments.moved_ids,
+                moved_segment_old_geoms=report.segments.old_geoms,
                 added_segment_ids=sorted([*report.segments.created_ids, *revived]), removed_segment_ids=removed)
             report.notes.extend(reply for _, reply in replies if reply)
             _remove_segments(removed, source, report)
@@ -215,6 +217,8 @@ def _sync(model, source_filter: dict, rows: dict[str, dict], counts: ImportCount
                 and getattr(obj, name) is not None else getattr(obj, name) != value)
         ]
         if dirty:
+            if geom_fields and geom_fields[0] in dirty:
+                counts.old_geoms[obj.pk] = getattr(obj, geom_fields[0])
             for name in dirty:
                 setattr(obj, name, values[name])
             update_fields.update(dirty)

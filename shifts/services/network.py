@@ -5,7 +5,10 @@ A segment that leaves the network stays in the plans of shifts that ended (their
 like their coverage, is history: geodata keeps the segment, retired). A shift not yet
 ended is to patrol the network as it is now: the segment is replaced in its plan by the
 live segments that lie along it (a way split or re-drawn in OSM), and kept beside them
-only where the shift already has coverage on it.
+only where the shift already has coverage on it. A segment of such a plan kept with a
+shorter line (the first piece of a way split by a crossing road keeps its key) brings into
+the plan the segments new to the network along its old line, so the plan still covers
+the street it planned.
 
 A segment kept with a new geometry (a way re-drawn, lengthened or split in OSM) carries
 coverage intervals measured along its old one: each shift not yet ended with coverage on it
@@ -41,27 +44,40 @@ ALONG_M = 5.0  # a live segment within this of the old one, along at least half 
 ALONG_SHARE = 0.5
 
 
-def _replacements(old: RoadSegment) -> set[int]:
-    zone = old.geom.buffer(ALONG_M)
+def _along(line, among: Iterable[int] | None = None) -> set[int]:
+    """The live segments (of `among`, when given) that lie along `line`."""
+    zone = line.buffer(ALONG_M)
+    segments = RoadSegment.objects.live().filter(geom__dwithin=(line, ALONG_M))
+    if among is not None:
+        segments = segments.filter(pk__in=list(among))
     out = set()
-    for seg in RoadSegment.objects.live().filter(geom__dwithin=(old.geom, ALONG_M)).only("id", "geom"):
-        if seg.geom.intersection(zone).length >= ALONG_SHARE * min(seg.geom.length, old.geom.length):
+    for seg in segments.only("id", "geom"):
+        if seg.geom.intersection(zone).length >= ALONG_SHARE * min(seg.geom.length, line.length):
             out.add(seg.pk)
     return out
 
 
-def plans_follow_network(*, segment_ids) -> int:
+def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
+                         added_segment_ids: Iterable[int] = ()) -> int:
     """Replace the segments `segment_ids` (no longer in the live network) in the plans of
-    shifts not yet ended by the live segments along them. Returns how many shifts changed."""
+    shifts not yet ended by the live segments along them, and add to the plans that hold a
+    segment kept with a new geometry (`moved_old_geoms`: id → its line before the import)
+    the segments new to the network (`added_segment_ids`) along its old line: the other
+    pieces of a split way, which would otherwise drop out of the plan. Returns how many
+    shifts changed."""
     ids = set(segment_ids)
-    if not ids:
+    moved_old_geoms = moved_old_geoms or {}
+    added = set(added_segment_ids)
+    split = set(moved_old_geoms) if added else set()
+    if not ids and not split:
         return 0
-    links = list(ShiftSegment.objects.filter(segment_id__in=ids)
+    links = list(ShiftSegment.objects.filter(segment_id__in=ids | split)
                  .exclude(shift__status=ShiftStatus.ENDED).values_list("shift_id", "segment_id"))
     if not links:
         return 0
-    olds = {s.pk: s for s in RoadSegment.objects.filter(pk__in={sid for _, sid in links}).only("id", "geom")}
-    replace = {sid: _replacements(seg) for sid, seg in olds.items()}
+    olds = {s.pk: s for s in RoadSegment.objects.filter(pk__in={sid for _, sid in links} & ids).only("id", "geom")}
+    replace = {sid: _along(seg.geom) for sid, seg in olds.items()}
+    pieces = {sid: _along(moved_old_geoms[sid], among=added) for sid in {sid for _, sid in links} & split}
     by_shift: dict[int, set[int]] = {}
     for shift_id, sid in links:
         by_shift.setdefault(shift_id, set()).add(sid)
@@ -69,15 +85,17 @@ def plans_follow_network(*, segment_ids) -> int:
     with transaction.atomic():
         for shift in Shift.objects.select_for_update().filter(pk__in=by_shift).order_by("pk"):
             before = set(shift.segments.values_list("id", flat=True))
-            covered = set(SegmentCoverage.objects.filter(shift=shift, segment_id__in=by_shift[shift.pk])
+            gone = by_shift[shift.pk] & ids
+            covered = set(SegmentCoverage.objects.filter(shift=shift, segment_id__in=gone)
                           .values_list("segment_id", flat=True))
-            after = (before - (by_shift[shift.pk] - covered)).union(*(replace[s] for s in by_shift[shift.pk]))
+            after = (before - (gone - covered)).union(*(replace[s] for s in gone),
+                                                      *(pieces[s] for s in by_shift[shift.pk] & split))
             if after == before:
                 continue
             shift.segments.set(sorted(after))
             audit.record(actor=None, verb=Verb.UPDATED, subject=shift,
                          before={"segments": sorted(before)}, after={"segments": sorted(after)},
-                         reason="路网重新导入：计划路段已不在路网中")
+                         reason="路网重新导入：计划路段已不在路网中或被拆分")
             changed += 1
     return changed
 

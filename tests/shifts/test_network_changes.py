@@ -345,3 +345,28 @@ def test_a_choice_mixing_an_ended_shift_with_a_later_one_carries_its_walk_onto_t
             if f["properties"]["segment"] == segment.pk]
     # the gap is the new southern piece (39.9990 to 39.9994), nothing the ended shift walked
     assert len(gaps) == 1 and all(lat < 39.99945 for _, lat in gaps[0])
+
+
+def test_an_explicit_plan_holds_both_pieces_of_a_split_segment(tmp_path, django_capture_on_commit_callbacks):
+    """A shift on duty that planned 测试甲路 (9000:0) explicitly kept only 9000:0 after a
+    re-import split it at the crossing with 测试乙路 (9000:0 its first half, 9000:1 new): its
+    planned length halved. It now holds both pieces, the same length in all; an ended shift's
+    plan is frozen as it stood."""
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import planned_segments
+    from tests.network_osm import JIA, NODES, YI, osm
+
+    network_import(path=osm(tmp_path, NODES + JIA, "jia.osm"), source="split-plan")
+    whole = RoadSegment.objects.get(source="split-plan", key="9000:0")
+    on_duty = _walked_shift(whole, end=False, day=dt.date(2026, 10, 21))
+    ended = _walked_shift(whole, day=dt.date(2026, 10, 22))
+    ended_plan = sorted(planned_segments(ended).values_list("id", "plan_length_m"))
+    assert [sid for sid, _ in ended_plan] == [whole.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="split-plan")
+    first, second = (RoadSegment.objects.get(source="split-plan", key=k) for k in ("9000:0", "9000:1"))
+    plan = dict(planned_segments(on_duty).values_list("id", "plan_length_m"))
+    assert set(plan) == {first.pk, second.pk}  # not 测试乙路's segments, which only cross it
+    assert abs(sum(plan.values()) - whole.length_m) < 1
+    assert sorted(planned_segments(ended).values_list("id", "plan_length_m")) == ended_plan
