@@ -25,7 +25,7 @@ def _coverage_follows_network(sender, moved_segment_ids=(), added_segment_ids=()
             parts.append(f"未结束的 {r.moved_shifts} 个班次已排队按新几何从定位点重新计算这些路段的覆盖")
         if r.moved_ended_shifts:
             parts.append(f"已结束的 {r.moved_ended_shifts} 个班次保留结束时的覆盖记录")
-        lines.append(f"几何有变化的路段中 {r.moved} 条有覆盖记录：" + "；".join(parts))
+        lines.append(f"几何有变化的路段中 {r.moved} 条有覆盖记录或在班次轨迹附近：" + "；".join(parts))
     if r.added:
         lines.append(f"新进入路网的路段中 {r.added} 条在班次轨迹附近：未结束的 {r.added_shifts} 个班次已排队从定位点计算这些路段的覆盖"
                      "（已结束的班次保留结束时的覆盖记录）")

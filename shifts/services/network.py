@@ -4,15 +4,18 @@
 A segment that leaves the network stays in the plans of shifts that ended (their record,
 like their coverage, is history: geodata keeps the segment, retired). A shift not yet
 ended is to patrol the network as it is now: the segment is replaced in its plan by the
-live segments that lie along it (a way split or re-drawn in OSM), and kept beside them
-only where the shift already has coverage on it. A segment of such a plan kept with a
+live segments that lie along it (a way split, merged or re-drawn in OSM), and kept only
+where nothing replaces it and the shift already has coverage on it (kept beside its
+replacements, the stretch would be planned and covered twice). A segment of such a plan kept with a
 shorter line (the first piece of a way split by a crossing road keeps its key) brings into
 the plan the segments new to the network along its old line, so the plan still covers
 the street it planned.
 
 A segment kept with a new geometry (a way re-drawn, lengthened or split in OSM) carries
 coverage intervals measured along its old one: each shift not yet ended with coverage on it
-gets a job that measures them again from its stored fixes (shifts.tasks.coverage_for_segments).
+gets a job that measures them again from its stored fixes (shifts.tasks.coverage_for_segments),
+as does each whose stored track passes by it (a neighbour lengthened over a segment merged
+into it runs where the fixes painted the other).
 A segment new to the live network (the new piece of a split way, a road added or re-drawn
 under a new key, a retired one found again) has no coverage at all, though the fixes
 stored before the import may run along it (they painted the old, longer segment, or
@@ -86,9 +89,13 @@ def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
         for shift in Shift.objects.select_for_update().filter(pk__in=by_shift).order_by("pk"):
             before = set(shift.segments.values_list("id", flat=True))
             gone = by_shift[shift.pk] & ids
+            # a segment replaced by those along it leaves the plan even if the shift covered
+            # it: kept beside them, its stretch would be planned (and covered) twice; the
+            # fixes along it are measured on them (coverage_follows_network)
             covered = set(SegmentCoverage.objects.filter(shift=shift, segment_id__in=gone)
                           .values_list("segment_id", flat=True))
-            after = (before - (gone - covered)).union(*(replace[s] for s in gone),
+            kept = {s for s in gone & covered if not replace[s]}
+            after = (before - (gone - kept)).union(*(replace[s] for s in gone),
                                                       *(pieces[s] for s in by_shift[shift.pk] & split))
             if after == before:
                 continue
@@ -103,7 +110,7 @@ def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
 @dataclass(frozen=True)
 class CoverageFollowUp:
     """What `coverage_follows_network` did, for the import's report."""
-    moved: int = 0  # segments kept with a new geometry that have coverage
+    moved: int = 0  # segments kept with a new geometry that have coverage or a track of a shift not yet ended near
     moved_shifts: int = 0  # shifts not yet ended with coverage on them: queued to measure it again
     moved_ended_shifts: int = 0  # ended shifts with coverage on them: kept as walked
     added: int = 0  # segments new to the live network that the track of a shift not yet ended passes by
@@ -114,7 +121,7 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (),
                              added_segment_ids: Iterable[int] = ()) -> CoverageFollowUp:
     """Queue, once the import commits, a job per shift not yet ended to measure from its
     stored fixes its coverage of the segments among `moved_segment_ids` (kept with a new
-    geometry) that it has coverage on, and of those among `added_segment_ids` (new to the
+    geometry) that it has coverage on or its track passes by, and of those among `added_segment_ids` (new to the
     live network) that its track passes by. Ended shifts keep their coverage as walked."""
     rows = list(SegmentCoverage.objects.filter(segment_id__in=list(moved_segment_ids))
                 .values_list("shift_id", "segment_id", "shift__status"))
@@ -125,11 +132,15 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (),
             ended.add(shift_id)
         else:
             moved.setdefault(shift_id, set()).add(sid)
+    # a moved segment the shift has no coverage on may now run where its fixes were
+    # measured on another (a neighbour lengthened over a segment merged into it)
+    for shift_id, sids in segments_near_tracks(moved_segment_ids, far=FAR).items():
+        moved.setdefault(shift_id, set()).update(sids)
     added = segments_near_tracks(added_segment_ids, far=FAR)
     for shift_id in sorted(moved.keys() | added.keys()):
         ids = sorted(moved.get(shift_id, set()) | added.get(shift_id, set()))
         transaction.on_commit(functools.partial(_enqueue_remeasure, shift_id, ids), robust=True)
-    return CoverageFollowUp(moved=len({sid for _, sid, _ in rows}), moved_shifts=len(moved),
+    return CoverageFollowUp(moved=len({sid for _, sid, _ in rows}.union(*moved.values())), moved_shifts=len(moved),
                             moved_ended_shifts=len(ended), added=len(set().union(*added.values())),
                             added_shifts=len(added))
 

@@ -111,7 +111,7 @@ def test_coverage_on_a_segment_whose_geometry_moved_is_measured_again(tmp_path, 
         report = network_import(path=_osm(tmp_path, 7), source=SOURCE)  # 测试丙路 goes on north
     segment.refresh_from_db()
     assert report.segments.moved_ids == [segment.pk] and segment.geom.length > 250
-    assert any("几何有变化的路段中 1 条有覆盖记录：未结束的 1 个班次已排队" in n for n in report.notes)
+    assert any("几何有变化的路段中 1 条有覆盖记录或在班次轨迹附近：未结束的 1 个班次已排队" in n for n in report.notes)
     job = DBTaskResult.objects.get(task_path="shifts.tasks.coverage_for_segments")
     assert job.args_kwargs["args"] == [shift.pk, [segment.pk]]
 
@@ -370,3 +370,37 @@ def test_an_explicit_plan_holds_both_pieces_of_a_split_segment(tmp_path, django_
     assert set(plan) == {first.pk, second.pk}  # not 测试乙路's segments, which only cross it
     assert abs(sum(plan.values()) - whole.length_m) < 1
     assert sorted(planned_segments(ended).values_list("id", "plan_length_m")) == ended_plan
+
+
+def test_a_merged_stretch_counts_once_in_a_shift_on_duty(tmp_path, django_capture_on_commit_callbacks):
+    """A re-import that merged 9000:1 (R, walked) into its neighbour 9000:0 (N, lengthened
+    over R's stretch: 测试乙路 gone, 测试甲路 one segment again) kept R beside N in the plan
+    of the shift on duty because R had coverage: R's length was planned twice, and N, which
+    the shift had no coverage on, was never measured from the fixes along R."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import coverage_summary_of, planned_segments
+    from shifts.tasks import coverage_for_segments
+    from tests.network_osm import JIA, NODES, YI, osm
+
+    network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="merge-test")
+    north = RoadSegment.objects.get(source="merge-test", key="9000:1")
+    on_duty = _walked_shift(north, end=False, date=dt.date(2026, 10, 25))
+    walked = SegmentCoverage.objects.get(shift=on_duty, segment=north).covered_m
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network_import(path=osm(tmp_path, NODES + JIA, "jia.osm"), source="merge-test")
+    whole = RoadSegment.objects.get(source="merge-test", key="9000:0")
+    north.refresh_from_db()
+    assert north.retired_at is not None  # kept for the coverage on it
+    for job in DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments"):
+        coverage_for_segments.call(*job.args_kwargs["args"])
+
+    plan = dict(planned_segments(on_duty).values_list("id", "plan_length_m"))
+    assert plan.keys() == {whole.pk}  # R's stretch is in N
+    row = SegmentCoverage.objects.get(shift=on_duty, segment=whole)
+    assert abs(row.covered_m - walked) < 10  # the fixes along R, measured on N
+    summary = coverage_summary_of(on_duty)
+    assert abs(summary.planned_m - whole.length_m) < 1
+    assert abs(summary.covered_share - walked / whole.length_m) < 0.06  # ≈ half, not R's and N's both
