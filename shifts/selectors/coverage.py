@@ -175,19 +175,29 @@ def planned_segments(shift: Shift):
 def planned_segments_now(shift: Shift):
     """The segments of a shift's plan on the network as it is now: those planned
     explicitly, else the segments meeting its planned areas on the live network, and the
-    retired segments there that this shift patrolled before a re-import took them out of it."""
+    retired segments there that this shift patrolled before a re-import took them out of it
+    (unless live segments of the plan lie along them)."""
     planned = shift.segments.all()
     if planned.exists():
         return planned
     areas = list(shift.areas.all())
     if not areas:
         return RoadSegment.objects.none()
+    from .network import segments_along  # it reads NOT_PATROLLED from here
+
     covered = SegmentCoverage.objects.filter(shift=shift).values("segment_id")
-    ids: set[int] = set()
+    live: set[int] = set()
+    retired: set[int] = set()
     for area in areas:
-        ids |= set(RoadSegment.objects.filter(geom__intersects=area.geom)
-                   .filter(Q(retired_at__isnull=True) | Q(pk__in=covered)).values_list("id", flat=True))
-    return RoadSegment.objects.filter(id__in=ids)
+        for sid, retired_at in (RoadSegment.objects.filter(geom__intersects=area.geom)
+                                .filter(Q(retired_at__isnull=True) | Q(pk__in=covered))
+                                .values_list("id", "retired_at")):
+            (live if retired_at is None else retired).add(sid)
+    # a retired segment whose stretch live segments of the plan now run along (merged into a
+    # lengthened neighbour, re-drawn) is theirs: kept beside them it would count twice
+    kept = {r.pk for r in RoadSegment.objects.filter(pk__in=retired).only("id", "geom")
+            if not segments_along(r.geom, among=live)}
+    return RoadSegment.objects.filter(id__in=live | kept)
 
 
 def coverage_summary_of(shift: Shift, rows: list[SegmentCoverage] | None = None) -> CoverageSummary:

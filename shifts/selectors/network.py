@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from geodata.models import RoadSegment
+
 from ..models import EndedPlanSegment, SegmentCoverage, ShiftSegment, ShiftStatus
 from .coverage import NOT_PATROLLED
 
@@ -30,6 +32,21 @@ FROM (SELECT f.shift_id, ST_MakeLine(f.geom ORDER BY f.t) AS line
 JOIN geodata_roadsegment seg ON seg.id = ANY(%(segments)s) AND seg.retired_at IS NULL
      AND NOT (seg.highway = ANY(%(not_patrolled)s)) AND ST_DWithin(track.line, seg.geom, %(reach)s)
 """
+
+ALONG_M = 5.0  # a live segment within this of a line, along at least half of the shorter of the two, lies along it
+ALONG_SHARE = 0.5
+
+
+def segments_along(line, among: Iterable[int] | None = None) -> set[int]:
+    """The live segments (of `among`, when given) that lie along `line`: within `ALONG_M` of
+    it along at least `ALONG_SHARE` of the shorter of the two (the pieces of a way split or
+    re-drawn, the neighbour drawn over a segment merged into it)."""
+    zone = line.buffer(ALONG_M)
+    segments = RoadSegment.objects.live().filter(geom__dwithin=(line, ALONG_M))
+    if among is not None:
+        segments = segments.filter(pk__in=list(among))
+    return {seg.pk for seg in segments.only("id", "geom")
+            if seg.geom.intersection(zone).length >= ALONG_SHARE * min(seg.geom.length, line.length)}
 
 
 def segments_near_tracks(segment_ids: Iterable[int], *, far: dt.timedelta) -> dict[int, set[int]]:

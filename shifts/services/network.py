@@ -40,24 +40,8 @@ from core.domain.verbs import Verb
 from geodata.models import RoadSegment
 
 from ..models import SegmentCoverage, Shift, ShiftSegment, ShiftStatus
-from ..selectors.network import segments_near_tracks
+from ..selectors.network import segments_along, segments_near_tracks
 from .coverage import FAR
-
-ALONG_M = 5.0  # a live segment within this of the old one, along at least half of the shorter of the two, replaces it
-ALONG_SHARE = 0.5
-
-
-def _along(line, among: Iterable[int] | None = None) -> set[int]:
-    """The live segments (of `among`, when given) that lie along `line`."""
-    zone = line.buffer(ALONG_M)
-    segments = RoadSegment.objects.live().filter(geom__dwithin=(line, ALONG_M))
-    if among is not None:
-        segments = segments.filter(pk__in=list(among))
-    out = set()
-    for seg in segments.only("id", "geom"):
-        if seg.geom.intersection(zone).length >= ALONG_SHARE * min(seg.geom.length, line.length):
-            out.add(seg.pk)
-    return out
 
 
 def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
@@ -79,8 +63,8 @@ def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
     if not links:
         return 0
     olds = {s.pk: s for s in RoadSegment.objects.filter(pk__in={sid for _, sid in links} & ids).only("id", "geom")}
-    replace = {sid: _along(seg.geom) for sid, seg in olds.items()}
-    pieces = {sid: _along(moved_old_geoms[sid], among=added) for sid in {sid for _, sid in links} & split}
+    replace = {sid: segments_along(seg.geom) for sid, seg in olds.items()}
+    pieces = {sid: segments_along(moved_old_geoms[sid], among=added) for sid in {sid for _, sid in links} & split}
     by_shift: dict[int, set[int]] = {}
     for shift_id, sid in links:
         by_shift.setdefault(shift_id, set()).add(sid)

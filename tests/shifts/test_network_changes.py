@@ -386,7 +386,7 @@ def test_a_merged_stretch_counts_once_in_a_shift_on_duty(tmp_path, django_captur
 
     network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="merge-test")
     north = RoadSegment.objects.get(source="merge-test", key="9000:1")
-    on_duty = _walked_shift(north, end=False, date=dt.date(2026, 10, 25))
+    on_duty = _walked_shift(north, end=False, day=dt.date(2026, 10, 25))
     walked = SegmentCoverage.objects.get(shift=on_duty, segment=north).covered_m
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -404,3 +404,33 @@ def test_a_merged_stretch_counts_once_in_a_shift_on_duty(tmp_path, django_captur
     summary = coverage_summary_of(on_duty)
     assert abs(summary.planned_m - whole.length_m) < 1
     assert abs(summary.covered_share - walked / whole.length_m) < 0.06  # ≈ half, not R's and N's both
+
+
+def test_a_merged_stretch_counts_once_in_a_shift_on_duty_planned_by_areas(tmp_path,
+                                                                         django_capture_on_commit_callbacks):
+    """The same merge for a shift planned by areas: its plan on the network as it is now
+    held the retired 9000:1 (it had coverage on it) beside 9000:0 drawn over it, and counted
+    that stretch twice."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import coverage_summary_of, planned_segments
+    from shifts.tasks import coverage_for_segments
+    from tests.network_osm import JIA, NODES, YI, osm
+
+    network_import(path=osm(tmp_path, NODES + JIA + YI, "jia-yi.osm"), source="merge-areas")
+    north = RoadSegment.objects.get(source="merge-areas", key="9000:1")
+    on_duty = _walked_shift(north, end=False, day=dt.date(2026, 10, 26), area_ids=[_grid_along_jia().pk])
+    walked = SegmentCoverage.objects.get(shift=on_duty, segment=north).covered_m
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network_import(path=osm(tmp_path, NODES + JIA, "jia.osm"), source="merge-areas")
+    whole = RoadSegment.objects.get(source="merge-areas", key="9000:0")
+    for job in DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments"):
+        coverage_for_segments.call(*job.args_kwargs["args"])
+
+    plan = dict(planned_segments(on_duty).values_list("id", "plan_length_m"))
+    assert whole.pk in plan and north.pk not in plan
+    summary = coverage_summary_of(on_duty)
+    assert abs(summary.planned_m - sum(plan.values())) < 1
+    assert abs(summary.covered_share * summary.planned_m - walked) < 10  # once, not R's and N's both
