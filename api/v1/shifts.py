@@ -43,6 +43,19 @@ class OffsetDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false, nothing else: DRF's own field also takes "yes", "on", 1 and "0",
+    so a device sending the wrong thing would have its fixes cut or joined by a guess."""
+
+    default_error_messages = {"invalid": "须为 true 或 false（JSON 布尔值），或不填",
+                              "null": "须为 true 或 false（JSON 布尔值），或不填"}
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid")
+
+
 class FixInput(serializers.Serializer):
     t = OffsetDateTimeField(help_text="设备定位时间，ISO 8601，带时区")
     lat = serializers.FloatField(min_value=-90, max_value=90)
@@ -53,6 +66,11 @@ class FixInput(serializers.Serializer):
                                        help_text="速度（米/秒）")
     heading_deg = serializers.FloatField(min_value=0, max_value=360, required=False, allow_null=True,
                                          help_text="方向（度，正北为 0）")
+    starts_piece = StrictBooleanField(
+        required=False, default=False,
+        help_text="新轨迹段起点：平板暂停记录（或页面转入后台、停止定位）后恢复时的第一个定位点为 true，"
+                  "轨迹不与此前的定位点相连，中断处不计入覆盖与巡查里程；不填为 false（与 GPX 的 trkseg、"
+                  "CSV 的分段列相同）")
 
 
 class FixBatchInput(serializers.Serializer):
@@ -179,7 +197,8 @@ class ShiftFixes(APIView):
     def post(self, request, pk: int):
         d = _valid(FixBatchInput, request.data)
         fixes = [fixes_service.FixIn(t=f["t"], lat=f["lat"], lon=f["lon"], accuracy_m=f.get("accuracy_m"),
-                                     speed_mps=f.get("speed_mps"), heading_deg=f.get("heading_deg"))
+                                     speed_mps=f.get("speed_mps"), heading_deg=f.get("heading_deg"),
+                                     starts_piece=f["starts_piece"])
                  for f in d["fixes"]]
         r = fixes_service.fixes_receive(actor=request.user, shift_id=pk, device_id=d["device_id"], fixes=fixes)
         return Response({"batch": r.batch_id, "received": r.received, "stored": r.stored, "flagged": r.flagged,

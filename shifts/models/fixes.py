@@ -62,8 +62,9 @@ class Fix(models.Model):
     heading_deg = models.FloatField(null=True)
     flags = ArrayField(models.TextField(), null=True, help_text="空：无标记")
     # true: the path is not joined from the member's fix before this one (the device stopped
-    # recording: a file's next GPX trkseg), set on the first good fix after the stop; null
-    # otherwise, which costs the other rows nothing
+    # recording: a file's next GPX trkseg, set on the first good fix after the stop; a
+    # tablet's first fix after tracking resumed, kept where the tablet put it, and a flagged
+    # one's mark read onto the next good fix); null otherwise, which costs the other rows nothing
     starts_piece = models.BooleanField("新轨迹段起点", null=True, help_text="是：设备在此前停止过记录，轨迹不与前一点相连")
 
     class Meta:

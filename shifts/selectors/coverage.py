@@ -49,29 +49,45 @@ def segment_lengths(index: SegmentIndex) -> dict[int, float]:
     return {int(k): float(v) for k, v in zip(index.ids, index.lengths, strict=True)}
 
 
+# The good fixes, and the flagged ones that start a piece: a tablet marks its first fix
+# after a pause, and that first fix is often a poor one (the receiver's cold start)
 _GOOD_FIXES = ("SELECT extract(epoch FROM t), ST_X(geom), ST_Y(geom), accuracy_m, speed_mps, heading_deg, "
-               "starts_piece FROM shifts_fix WHERE shift_id = %s AND officer_id = %s AND flags IS NULL "
-               "AND geom IS NOT NULL AND t >= %s AND t <= %s ORDER BY t")
+               "starts_piece, flags IS NULL AND geom IS NOT NULL FROM shifts_fix "
+               "WHERE shift_id = %s AND officer_id = %s AND (flags IS NULL AND geom IS NOT NULL OR starts_piece) "
+               "AND t >= %s AND t <= %s ORDER BY t")
+
+
+def _row_order(row: tuple) -> tuple:
+    """(t, good, x, y): a flagged fix before a good one of the same instant, so that its
+    mark goes to that one; good fixes by (t, x, y) as ever."""
+    return row[0], row[7], row[1] or 0.0, row[2] or 0.0
 
 
 def good_fixes_of(*, shift_id: int, officer_id: int, t_from: dt.datetime, t_to: dt.datetime) -> list[Fix]:
     """A member's unflagged fixes of a shift within [t_from, t_to], in time order, one per
     device time (the same instant sent in two batches counts once: the one first by
-    position, starting a piece when any copy does). Sorted on (t, x, y) only: the device's
-    optional fields may be None in one copy of an instant and numbers in another, and
-    comparing those would raise."""
+    position, starting a piece when any copy does). A flagged fix that starts a piece
+    (a tablet's poor first fix after a pause) passes its mark on to the next good fix,
+    whichever batch that came in. Sorted on (t, x, y) only: the device's optional fields
+    may be None in one copy of an instant and numbers in another, and comparing those
+    would raise."""
     with connection.cursor() as cur:
         cur.execute(_GOOD_FIXES, [shift_id, officer_id, t_from, t_to])
         rows = cur.fetchall()
     out: list[Fix] = []
     seen: set[float] = set()
-    for t, x, y, acc, spd, hdg, starts in sorted(((float(r[0]), *r[1:]) for r in rows), key=lambda r: r[:3]):
+    carried = False  # a flagged fix's mark, waiting for the next good fix
+    for t, x, y, acc, spd, hdg, starts, good in sorted(((float(r[0]), *r[1:]) for r in rows), key=_row_order):
+        if not good:
+            carried = True
+            continue
+        starts, carried = bool(starts) or carried, False
         if t in seen:
             if starts and not out[-1].starts_piece:
                 out[-1] = dataclasses.replace(out[-1], starts_piece=True)
             continue
         seen.add(t)
-        out.append(Fix(t, x, y, accuracy_m=acc, speed_mps=spd, heading_deg=hdg, starts_piece=bool(starts)))
+        out.append(Fix(t, x, y, accuracy_m=acc, speed_mps=spd, heading_deg=hdg, starts_piece=starts))
     return out
 
 

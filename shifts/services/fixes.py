@@ -68,7 +68,9 @@ class FixIn:
     """One fix as sent: device time (aware), WGS84 position, what the device said, and for
     a file's fix the track segment it was recorded in (`trkseg`: GPX ``trkseg``, a CSV's
     segment column; None from a tablet): where it changes the device stopped recording,
-    and coverage does not join the path across (`fixes.path_breaks`)."""
+    and coverage does not join the path across (`fixes.path_breaks`). A tablet says so
+    itself: `starts_piece` on its first fix after tracking resumed (a pause, the page
+    hidden), stored as sent."""
     t: dt.datetime
     lat: float
     lon: float
@@ -76,6 +78,7 @@ class FixIn:
     speed_mps: float | None = None
     heading_deg: float | None = None
     trkseg: int | None = None
+    starts_piece: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,19 +185,23 @@ def compute_flags(fixes: Sequence[FixIn], xy: Sequence[tuple[float, float] | Non
 
 
 def compute_breaks(fixes: Sequence[FixIn], flags: Sequence[frozenset[str]] | None) -> list[bool] | None:
-    """Per fix, whether the path breaks before it (shifts.domain.fixes.path_breaks over the
-    fixes' `trkseg`, put on good fixes by `flags`), or None when no fix says its track
-    segment (a tablet's batch: nothing to compute) or that module is absent."""
+    """Per fix, whether the path breaks before it: where a fix says so itself (a tablet's
+    `starts_piece`, kept on that fix whatever its flags: coverage carries a flagged fix's
+    mark on to the next good fix, in this batch or the next, shifts.selectors.coverage),
+    and shifts.domain.fixes.path_breaks over the fixes' `trkseg`, put on good fixes by
+    `flags`. None when no fix says either (a tablet's batch without a pause: nothing to
+    write)."""
+    sent = [f.starts_piece for f in fixes]
     if all(f.trkseg is None for f in fixes):
-        return None
+        return sent if any(sent) else None
     try:
         from shifts.domain.fixes import path_breaks
     except ImportError:
-        return None
+        return sent if any(sent) else None
     t = np.array([f.t.timestamp() for f in fixes], dtype=float)
     part = np.array([-1 if f.trkseg is None else f.trkseg for f in fixes], dtype=np.int64)
     good = np.ones(len(fixes), dtype=bool) if flags is None else np.array([not f for f in flags], dtype=bool)
-    return path_breaks(t, part, good).tolist()
+    return [a or bool(b) for a, b in zip(sent, path_breaks(t, part, good).tolist(), strict=True)]
 
 
 def _none_first(row: tuple) -> tuple:

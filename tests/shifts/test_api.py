@@ -117,6 +117,91 @@ def test_batches_that_do_not_fit_are_refused():
     assert not Fix.objects.filter(shift_id__in=[shift, planned]).exists()
 
 
+def _paused_walk_batches(*, poor_first_fix: bool):
+    """Two batches of officer1's walk along the longest patrolled segment, a fix every 5 s,
+    with a 60 s pause in the middle (the tablet's tracking paused, the officer walking on):
+    a pause under 2 minutes at a walking pace, which the path would otherwise bridge. The
+    first fix after it says `starts_piece`. With `poor_first_fix` that fix is a poor one
+    (accuracy 500 m: flagged) and the last of the first batch, so the next good fix, which
+    must take its mark, comes in the next batch."""
+    from pyproj import Transformer
+
+    from shifts.selectors.coverage import segment_index
+    from tests.shifts.test_import_track import _walk_with_a_pause
+
+    index = segment_index()
+    i = int(index.lengths.argmax())
+    sid, geom = int(index.ids[i]), index.geoms[i]
+    walk, gap = _walk_with_a_pause(geom)
+    lon, lat = Transformer.from_crs(4548, 4326, always_xy=True).transform([w[1] for w in walk], [w[2] for w in walk])
+    start = dt.datetime.fromisoformat(f"{DAY}T08:00:00+08:00")
+    fixes = [{"t": (start + dt.timedelta(seconds=t)).isoformat(), "lat": b, "lon": a, "accuracy_m": 5.0}
+             for (t, *_), a, b in zip(walk, lon, lat, strict=True)]
+    first_after = next(k for k, w in enumerate(walk) if w[3] == 1)
+    fixes[first_after]["starts_piece"] = True
+    cut = first_after
+    if poor_first_fix:
+        fixes[first_after]["accuracy_m"] = 500.0
+        cut = first_after + 1
+    return sid, geom, gap, [{"device_id": "tablet-07", "fixes": fixes[:cut]},
+                            {"device_id": "tablet-07", "fixes": fixes[cut:]}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("poor_first_fix", [False, True], ids=["good-first-fix", "poor-first-fix-ends-its-batch"])
+def test_a_fix_sent_as_starting_a_piece_is_stored_and_coverage_does_not_bridge_the_pause(poor_first_fix):
+    """A tablet could not say that it had stopped tracking: every fix it sent continued the
+    path, so a pause under 2 minutes at a walking pace was painted as walked. The first fix
+    after the pause now says `starts_piece`, stored as sent; a poor one's mark goes to the
+    next good fix, here in the next batch (each batch's own coverage job, as the worker
+    runs them, and the shift computed again from all its fixes agree)."""
+    from shifts.models import SegmentCoverage
+    from shifts.services.coverage import coverage_update
+
+    shift = _on_duty()
+    sid, geom, (gap_from, gap_to), batches = _paused_walk_batches(poor_first_fix=poor_first_fix)
+    officer1 = _client("officer1")
+    answers = [officer1.post(f"/api/v1/shifts/{shift}/fixes", b, format="json") for b in batches]
+    assert [r.status_code for r in answers] == [201, 201], [r.json() for r in answers]
+    assert [r.json()["flagged"] for r in answers] == [int(poor_first_fix), 0]
+    marked = [f["t"] for b in batches for f in b["fixes"] if f.get("starts_piece")]
+    stored = Fix.objects.filter(shift_id=shift, starts_piece=True).values_list("t", flat=True)
+    assert [t.isoformat() for t in stored] == [dt.datetime.fromisoformat(t).astimezone(dt.UTC).isoformat()
+                                               for t in marked]
+    assert Fix.objects.filter(shift_id=shift, starts_piece__isnull=True).count() == sum(
+        len(b["fixes"]) for b in batches) - 1
+
+    middle = (gap_from + gap_to) / 2
+    for r in answers:  # what the worker does with each batch (on duty: the last minutes held back)
+        coverage_update(shift_id=shift, batch_id=r.json()["batch"])
+    intervals = SegmentCoverage.objects.get(shift_id=shift, segment_id=sid).intervals
+    assert not any(a < middle < b for a, b, *_ in intervals), (gap_from, gap_to, intervals)
+    assert intervals[0][0] < 10 and intervals[-1][1] > gap_to + 100
+    SegmentCoverage.objects.filter(shift_id=shift).delete()
+    coverage_update(shift_id=shift)  # the whole shift again, from all its fixes
+    intervals = SegmentCoverage.objects.get(shift_id=shift, segment_id=sid).intervals
+    assert not any(a < middle < b for a, b, *_ in intervals), (gap_from, gap_to, intervals)
+    assert intervals[0][0] < 10 and intervals[-1][1] > geom.length - 10  # the rest of it is covered
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["yes", "true", 1, 0, None, [True], {"v": True}])
+def test_a_starts_piece_that_is_not_a_boolean_is_refused_and_nothing_is_stored(value):
+    shift = _on_duty()
+    officer1 = _client("officer1")
+    assert officer1.post(f"/api/v1/shifts/{shift}/fixes", _batch(5), format="json").status_code == 201
+    body = _batch(5, t0="2026-10-15T09:00:00+08:00")
+    body["fixes"][1]["starts_piece"] = value
+    r = officer1.post(f"/api/v1/shifts/{shift}/fixes", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    assert r.status_code == 400, r.json()
+    assert r.json()["field"] == "fixes.1.starts_piece"
+    assert r.json()["detail"] == "须为 true 或 false（JSON 布尔值），或不填"
+    assert Fix.objects.filter(shift_id=shift).count() == 5 and FixBatch.objects.filter(shift_id=shift).count() == 1
+    body["fixes"][1]["starts_piece"] = True  # the same batch, put right, is taken
+    r = officer1.post(f"/api/v1/shifts/{shift}/fixes", body, format="json")
+    assert r.status_code == 201 and Fix.objects.filter(shift_id=shift, starts_piece=True).count() == 1
+
+
 WRITES = {
     "create": ("lead1", lambda: None, lambda _: ("/api/v1/shifts/", {"team": _team(), "date": "2026-10-16",
                                                                       "period": "evening"})),
