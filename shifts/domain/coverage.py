@@ -9,8 +9,9 @@ start), with the first and last time it was seen and the number of passes. The m
 2. **Pieces.** The track is broken where two consecutive good fixes are more than
    `max_gap_s` apart or would need more than `max_speed_mps`: nothing is painted across
    a signal gap. It is broken too before a fix that `starts_piece` (the device stopped
-   recording there: a GPX file's next ``trkseg``), whatever the pause; a flagged fix's
-   break moves on to the next good one (`fixes.piece_starts`).
+   recording there: a GPX file's next ``trkseg``, a tablet's first fix after a pause),
+   whatever the pause; a flagged fix's break moves on to the next good one
+   (`fixes.piece_starts` for a file; shifts.selectors.coverage for a tablet's fixes).
 3. **Stops.** Standing still, a GPS receiver wanders 10–40 m around the spot, and the
    straight lines between those fixes would paint every road nearby. A stop is a run of
    fixes whose smoothed position (a moving mean over `stop_smooth_s`, which cuts the noise

@@ -43,7 +43,8 @@ MAX_EXCURSION_S = 60.0
 class Fix:
     """One GPS point: `t` UTC epoch seconds, `x`, `y` metres in the storage CRS.
     `starts_piece`: the path is not joined from the fix before it, however near in time
-    and place (the device stopped recording between them: a new GPX ``trkseg``).
+    and place (the device stopped recording between them: a new GPX ``trkseg``, a tablet
+    resuming after a pause).
 
     >>> Fix(1.7e9, 441_000.0, 4_428_000.0, accuracy_m=8.0).accuracy_m
     8.0
