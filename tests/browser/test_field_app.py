@@ -5,8 +5,9 @@ and the supervisor finds it in the dashboard's list and on its map. Offline
 (``context.set_offline(True)``): two reports and an outcome wait in the outbox; the page is
 reloaded while still offline (the service worker serves it) and they are still pending; when
 the network is back they are sent exactly once. A status change refused meanwhile (the
-problem was rejected by the supervisor) is kept and shown to the officer, not lost.
-Nothing leaves 127.0.0.1; the console stays clean.
+problem was rejected by the supervisor) is kept and shown to the officer, not lost. On duty,
+暂停记录轨迹 records no fix until 继续记录轨迹, and the first fix of each stretch is sent as
+starting a piece. Nothing leaves 127.0.0.1; the console stays clean.
 """
 import io
 import time
@@ -266,6 +267,73 @@ def test_the_team_lead_starts_the_shift_and_the_members_tablet_sends_its_track(l
         assert w.off_host() == set(), f"requests left the machine: {w.off_host()}"
         assert w.errors == []
     lead_context.close()
+    context.close()
+
+
+def test_a_paused_track_resumes_with_a_fix_that_starts_a_new_piece(live_server, browser):
+    """The tablet sent every fix as continuing the path, so a pause (暂停记录轨迹 in a car, or
+    the page hidden with the GPS stopped) was joined up and counted as walked. Now nothing is
+    recorded while paused, and the first fix of each stretch (the app opened, 继续记录轨迹, the
+    page back with no fix while it was hidden) is sent with starts_piece; the others without."""
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.models import Fix
+    from shifts.services.shifts import shift_create, shift_start
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    me = Officer.objects.get(user__username="officer1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
+                         period="morning", member_ids=[me.pk])
+    shift_start(actor=lead, shift_id=shift.pk)
+
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.wait_for_function("window.fieldApp.state.onDutyShift !== null && window.fieldApp.state.position !== null")
+    at_hand = page.evaluate("window.fieldApp.state.fixes.length")  # the first position, if it came on duty
+    lat = HERE["latitude"]
+
+    def walk(steps: int):
+        nonlocal lat
+        for _ in range(steps):
+            lat += 0.0002
+            before = page.evaluate("window.fieldApp.state.fixes.length")
+            context.set_geolocation({"latitude": lat, "longitude": HERE["longitude"]})
+            page.wait_for_function(f"window.fieldApp.state.fixes.length > {before}")
+        return lat
+
+    walk(3)
+    page.locator("[data-tab=shift][role=tab]").click()
+    page.locator("#track-toggle", has_text="暂停记录轨迹").click()
+    page.locator("#track-status", has_text="轨迹已暂停").wait_for()
+    # Driven 600 m north: the app sees the position but records no fix.
+    recorded = page.evaluate("window.fieldApp.state.fixes.length")
+    lat += 0.006
+    context.set_geolocation({"latitude": lat, "longitude": HERE["longitude"]})
+    page.wait_for_function(f"window.fieldApp.state.position.lat === {lat}")
+    assert page.evaluate("window.fieldApp.state.fixes.length") == recorded
+    page.locator("#track-toggle", has_text="继续记录轨迹").click()
+    page.locator("#track-status", has_text="正在记录轨迹").wait_for()
+    resumed = walk(3) - 0.0004
+    # The page hidden (another app in front, the GPS stopped: no fix), then back.
+    page.evaluate("""() => { Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+        Object.defineProperty(document, "visibilityState", {value: "visible", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange")); }""")
+    back = walk(2) - 0.0002
+    page.evaluate("window.fieldApp.batchFixes()")
+    _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() >= at_hand + 8)
+
+    fixes = list(Fix.objects.filter(shift_id=shift.pk, officer=me).order_by("t"))
+    assert len(fixes) == at_hand + 8  # none while paused
+    lats = [round(f.geom.transform(4326, clone=True).y, 6) for f in fixes]
+    starts = [y for y, f in zip(lats, fixes, strict=True) if f.starts_piece]
+    assert starts == [lats[0], round(resumed, 6), round(back, 6)]  # the app opened, resumed, back
+    assert sum(f.starts_piece is None for f in fixes) == len(fixes) - 3
+    assert watch.off_host() == set() and watch.errors == []
     context.close()
 
 

@@ -2,6 +2,12 @@
  * nearby, start and end the shift and send its GPS fixes. Everything goes through the outbox
  * (outbox.js), so it works the same with or without a network.
  *
+ * The track is recorded in stretches: the first fix of each says `starts_piece`, so that the
+ * server does not join it to the fix before (a pause is not walked). A stretch begins when the
+ * app opens, when the officer taps 继续记录轨迹 after 暂停记录轨迹 (in a car, at a meal), and when
+ * the page comes back after being hidden with no fix recorded meanwhile (the browser stops the
+ * GPS of a hidden page). Being offline is no pause: fixes are recorded and kept to send.
+ *
  * Hooks for tests and for the curious: window.fieldApp.ready (a Promise), .outbox, .state.
  */
 (function () {
@@ -20,7 +26,7 @@
   const FIX_BATCH_MS = 30000;
   const state = {position: null, pin: null, pinMoved: false, category: null, photos: [], nearby: [], shifts: [],
                  onDutyShift: null, fixes: [], batching: false, wakeLock: null, outcomeFor: null, outcomeEdit: null,
-                 outcomeKinds: new Set()};
+                 outcomeKinds: new Set(), newPiece: true, hidden: false, fixWhileHidden: false};
   let outbox = null;
   let reportMap = null, reportPin = null, nearbyMap = null, nearbyLayer = null;
 
@@ -158,10 +164,13 @@
                       t: new Date(pos.timestamp || Date.now()).toISOString()};
     $("position-status").textContent = `定位精度约 ${Math.round(c.accuracy)} 米` + (state.pinMoved ? "（已手动修正图钉）" : "");
     if (!state.pinMoved) setPin(c.latitude, c.longitude, false);
-    if (state.onDutyShift) {
-      state.fixes.push({t: state.position.t, lat: c.latitude, lon: c.longitude, accuracy_m: c.accuracy,
-                        speed_mps: c.speed == null || isNaN(c.speed) ? null : c.speed,
-                        heading_deg: c.heading == null || isNaN(c.heading) ? null : c.heading});
+    if (state.onDutyShift && !trackPaused()) {
+      const fix = {t: state.position.t, lat: c.latitude, lon: c.longitude, accuracy_m: c.accuracy,
+                   speed_mps: c.speed == null || isNaN(c.speed) ? null : c.speed,
+                   heading_deg: c.heading == null || isNaN(c.heading) ? null : c.heading};
+      if (state.newPiece) { fix.starts_piece = true; state.newPiece = false; }
+      if (document.visibilityState === "hidden") state.fixWhileHidden = true;
+      state.fixes.push(fix);
     }
   }
 
@@ -441,9 +450,50 @@
       .bindTooltip(`重点 ${i + 1}：${esc(f.road)}`).addTo(map));
   }
 
+  // -- the track: paused by the officer (kept across a reload, per shift) ----------------------------
+  function pauseKey() { return `patrol-track-paused-${state.onDutyShift ? state.onDutyShift.id : ""}`; }
+
+  function trackPaused() { return !!state.onDutyShift && localStorage.getItem(pauseKey()) === "1"; }
+
+  function renderTrack() {
+    $("track").hidden = !state.onDutyShift;
+    if (!state.onDutyShift) return;
+    const paused = trackPaused();
+    $("track-status").textContent = paused ? "轨迹已暂停：暂停期间不记录定位点，不计入巡查里程和覆盖"
+      : "正在记录轨迹（班次定位点）";
+    $("track-toggle").textContent = paused ? "继续记录轨迹" : "暂停记录轨迹";
+    $("track-toggle").setAttribute("aria-pressed", String(paused));
+    $("track-toggle").classList.toggle("primary", paused);
+  }
+
+  function toggleTrack() {
+    if (!state.onDutyShift) return;
+    if (trackPaused()) localStorage.removeItem(pauseKey());
+    else localStorage.setItem(pauseKey(), "1");
+    state.newPiece = true;  // the first fix after it starts a new stretch
+    renderTrack();
+    setOnDuty(state.onDutyShift);
+    batchFixes();  // what was recorded before the pause goes now
+  }
+
+  function onVisibility() {
+    if (document.visibilityState === "hidden") {
+      state.hidden = true;
+      state.fixWhileHidden = false;
+      return;
+    }
+    // No fix while hidden: the browser stopped the GPS, and the walk since is unknown.
+    if (state.hidden && !state.fixWhileHidden) state.newPiece = true;
+    state.hidden = false;
+    setOnDuty(state.onDutyShift);
+    flush();
+  }
+
   async function setOnDuty(shift) {
     state.onDutyShift = shift && config.may.send_fixes ? shift : null;
-    if (state.onDutyShift && !state.wakeLock && "wakeLock" in navigator) {
+    renderTrack();
+    if (state.onDutyShift && trackPaused() && state.wakeLock) { state.wakeLock.release(); state.wakeLock = null; }
+    if (state.onDutyShift && !trackPaused() && !state.wakeLock && "wakeLock" in navigator) {
       try {
         state.wakeLock = await navigator.wakeLock.request("screen");
         state.wakeLock.addEventListener("release", () => { state.wakeLock = null; });
@@ -504,9 +554,8 @@
     $("count-plus").addEventListener("click", () => { $("outcome-count").value = (parseInt($("outcome-count").value, 10) || 0) + 1; });
     window.addEventListener("online", () => { showNet(); flush(); describeSoon(); });
     window.addEventListener("offline", showNet);
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible") { setOnDuty(state.onDutyShift); flush(); }
-    });
+    document.addEventListener("visibilitychange", onVisibility);
+    $("track-toggle").addEventListener("click", toggleTrack);
   }
 
   async function start() {
