@@ -4,7 +4,9 @@ A failed attempt is counted per username and per client IP (org.services
 login_failure_record); once either has too many within the window (settings
 LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURES_PER_IP, LOGIN_LOCKOUT_MINUTES) every attempt is
 refused with `LOCKED` before the password is even checked, the right one included, until the
-window has passed. A successful sign-in clears its username's count. The right password of an
+window has passed. A successful sign-in clears its username's count. Attempts for one name (or one known device) are
+checked and counted one after another (org.services.login_attempt), so wrong passwords sent
+together cannot slip past the limit. The right password of an
 account the form then refuses (the admin's sign-in for a non-staff account) is no failure: it
 is refused with Django's message, and neither counted nor cleared. The client IP is the one
 the API's rate limits use (REMOTE_ADDR, or X-Forwarded-For from NUM_PROXIES trusted proxies).
@@ -137,18 +139,25 @@ class ThrottledLoginMixin:
         known = device_for(held, username, auth=password_tag(account) if account else None,
                            now=now, max_age=_device_max_age())
         device = known.nonce if known else None
-        if login_locked(username, ip, device=device):
-            self.locked = True
-            raise ValidationError(locked_message(), code="locked")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            # `user_cache` is set once the password has been checked and found right: the
-            # refusal is then Django's of the account (the admin's of a non-staff one), no
-            # wrong guess to count towards a lockout.
-            if username and self.user_cache is None:
-                services.login_failure_record(username=username, ip=ip, device=device)
-            raise
+        refusal = None
+        # the check, the password's and the count in one step per name (services.login_attempt);
+        # a refusal leaves it before it is raised, which would roll the count back
+        with services.login_attempt(username=username, device=device):
+            if login_locked(username, ip, device=device):
+                self.locked = True
+                refusal = ValidationError(locked_message(), code="locked")
+            else:
+                try:
+                    cleaned = super().clean()
+                except ValidationError as exc:
+                    # `user_cache` is set once the password has been checked and found right: the
+                    # refusal is then Django's of the account (the admin's of a non-staff one), no
+                    # wrong guess to count towards a lockout.
+                    if username and self.user_cache is None:
+                        services.login_failure_record(username=username, ip=ip, device=device)
+                    refusal = exc
+        if refusal is not None:
+            raise refusal
         user = self.get_user()
         if user is None:  # no password given: nothing was checked, so nothing is cleared
             return cleaned

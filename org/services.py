@@ -12,6 +12,8 @@ themselves check the role (org.admin), not Django's model permissions.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -380,6 +382,34 @@ def _serialize_counts(*, device: str | None, username: str, ip: str | None) -> N
     with connection.cursor() as cur:
         for key in sorted({_count_lock_key(name) for name in names}):
             cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_COUNT_LOCK_NAMESPACE, key])
+
+
+# the attempts' lock (login_attempt), apart from the counts': taken first in its transaction,
+# before any count's, so no one holding a count's lock waits for an attempt's
+_ATTEMPT_LOCK_NAMESPACE = 0x10C2
+
+
+@contextmanager
+def login_attempt(*, username: str, device: str | None = None) -> Iterator[None]:
+    """One sign-in attempt from its lockout check to its failure counted, in one transaction that
+    holds a lock on the name (or on the device, for a known device's attempt) until it ends.
+
+    The check (org.selectors.login_locked) and the count (login_failure_record) were two steps:
+    wrong passwords for one name sent together all passed the check before any was counted, so
+    a lockout after N failures let through N plus as many guesses as the server ran at once.
+    Attempts for one name now follow one another, and the one after the limit's is refused
+    unchecked. Attempts for different names from one address still run side by side (an
+    office's officers sign in behind one address at the start of a shift): the address's count
+    can still be passed by as many attempts as run at once, by a stranger trying many names.
+    The transaction also spans the password check (a slow hash, by design), so the lock is held
+    for one check; a body that raises rolls back whatever it wrote, so a refusal is raised after
+    the block, not in it (org.login)."""
+    name = f"device:{device}" if device else (f"username:{login_key(username)}" if username.strip() else "")
+    with transaction.atomic():
+        if name:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ATTEMPT_LOCK_NAMESPACE, _count_lock_key(name)])
+        yield
 
 
 def login_failure_record(*, username: str, ip: str | None, device: str | None = None) -> None:

@@ -1,5 +1,6 @@
-"""Two wrong passwords at the same moment, both the one that reaches the limit: the lockout is
-written once (org.services.login_failure_record), on two real database connections.
+"""Wrong passwords at the same moment, on real database connections. Two that both reach the
+limit: the lockout is written once (org.services.login_failure_record). The limit's last and
+one more: the second is refused unchecked (org.services.login_attempt).
 
 The first failure is recorded in a transaction this test holds open while the second is
 recorded on another connection: before the fix the second counted the limit's worth (it cannot
@@ -8,17 +9,20 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from core.domain.verbs import Verb
 from core.models import AuditEvent
+from org.login import ThrottledAuthenticationForm
 from org.models import LoginFailure
 from org.services import login_failure_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LIMIT = 3
+User = get_user_model()
 
 
 def _waiting_on_a_lock(pid: int) -> bool:
@@ -76,3 +80,70 @@ def test_two_failures_that_reach_the_limit_at_once_write_the_lockout_once(locked
         assert [e.after["locked"] for e in locks] == [locked]
         assert locks[0].after["failures"] == LIMIT
         assert len(AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED)) == LIMIT + 1
+
+
+def _sign_in(username: str, password: str, ip: str) -> ThrottledAuthenticationForm:
+    request = RequestFactory().post("/login/", REMOTE_ADDR=ip)
+    form = ThrottledAuthenticationForm(request, data={"username": username, "password": password})
+    form.is_valid()
+    return form
+
+
+@override_settings(LOGIN_FAILURES_PER_USERNAME=LIMIT, LOGIN_FAILURES_PER_IP=100)
+def test_wrong_passwords_sent_together_stop_at_the_limit():
+    """The last guess the limit allows and one more, at once: the second waits for the first to
+    be counted, then is refused unchecked. Before, the check and the count were two steps, and
+    both guesses had the password checked and were counted (LIMIT + 1 guesses)."""
+    User.objects.create_user("officer9", password="right-password-9")
+    for n in range(LIMIT - 1):
+        assert _sign_in("officer9", f"guess-{n}", "10.5.5.5").errors
+    other: dict = {}
+
+    def second():
+        try:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                other["pid"] = cur.fetchone()[0]
+            other["form"] = _sign_in("officer9", "guess-late", "10.5.5.6")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            other["error"] = exc
+        finally:
+            connection.close()
+
+    with transaction.atomic():  # the first attempt's transaction, held open while the second runs
+        first = _sign_in("officer9", "guess-last", "10.5.5.5")
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while thread.is_alive() and time.monotonic() < deadline:
+            if "pid" in other and _waiting_on_a_lock(other["pid"]):
+                break
+            time.sleep(0.02)
+        assert thread.is_alive(), "the second attempt did not wait for the first"
+    thread.join(10)
+    assert "error" not in other, other
+    assert [e.code for e in first.errors.as_data()["__all__"]] == ["invalid_login"]
+    assert [e.code for e in other["form"].errors.as_data()["__all__"]] == ["locked"]
+    assert LoginFailure.objects.count() == LIMIT
+    assert AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED).count() == LIMIT
+
+
+@override_settings(LOGIN_FAILURES_PER_USERNAME=LIMIT, LOGIN_FAILURES_PER_IP=100)
+def test_attempts_for_different_names_do_not_wait_for_each_other():
+    """An office's officers sign in behind one address: one's slow check holds no one else up."""
+    User.objects.create_user("officer8", password="right-password-8")
+    User.objects.create_user("officer7", password="right-password-7")
+    other: dict = {}
+
+    def second():
+        try:
+            other["form"] = _sign_in("officer7", "right-password-7", "10.5.5.5")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        assert _sign_in("officer8", "guess", "10.5.5.5").errors
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(10)
+        assert not thread.is_alive() and other["form"].is_valid()
