@@ -16,8 +16,10 @@ def _plans_follow_network(sender, removed_segment_ids=(), moved_segment_old_geom
 
 
 @receiver(network_changed, dispatch_uid="shifts.coverage_follows_network")
-def _coverage_follows_network(sender, moved_segment_ids=(), added_segment_ids=(), **kwargs):
-    r = coverage_follows_network(moved_segment_ids=moved_segment_ids, added_segment_ids=added_segment_ids)
+def _coverage_follows_network(sender, moved_segment_ids=(), added_segment_ids=(), moved_segment_old_geoms=None,
+                              **kwargs):
+    r = coverage_follows_network(moved_segment_ids=moved_segment_ids, added_segment_ids=added_segment_ids,
+                                 moved_old_geoms=moved_segment_old_geoms)
     lines = []
     if r.moved:
         parts = []

@@ -7,7 +7,8 @@ metres from the segment's start (storage CRS), times as UTC epoch seconds. The o
 fields are the segment's summary (`coverage_summary`), kept on the row so that lists and
 maps need no JSON work.
 """
-from django.db import models
+from django.conf import settings
+from django.contrib.gis.db import models
 from django.db.models import Q
 
 
@@ -38,3 +39,25 @@ class SegmentCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shift_id}/{self.segment_id} {self.share:.0%}"
+
+
+class EndedCoverageLine(models.Model):
+    """The line a segment had when an ended shift covered it outside its plan, kept when a
+    network import moves the segment (shifts.services.network.coverage_follows_network): the
+    intervals were measured along it, and an ended shift's coverage is history. A segment of the
+    plan has its line in `EndedPlanSegment`, frozen when the shift ends; one outside the plan
+    is known only once the shift's coverage is measured, so it is kept when it first moves."""
+    shift = models.ForeignKey("shifts.Shift", verbose_name="班次", on_delete=models.CASCADE, related_name="+")
+    segment = models.ForeignKey("geodata.RoadSegment", verbose_name="路段", on_delete=models.PROTECT,
+                                related_name="+")
+    geom = models.LineStringField("几何", srid=settings.STORAGE_SRID, help_text="覆盖记录所沿的路段几何（路网重新导入前）")
+
+    class Meta:
+        verbose_name = "已结束班次计划外覆盖路段的原几何"
+        verbose_name_plural = "已结束班次计划外覆盖路段的原几何"
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "segment"], name="endedcoverageline_shift_segment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"班次 {self.shift_id} 计划外覆盖的路段 {self.segment_id}"

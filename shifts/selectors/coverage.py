@@ -20,7 +20,7 @@ from geodata.models import RoadSegment
 from shifts.domain.coverage import SegmentIndex, is_covered
 from shifts.domain.fixes import Fix
 
-from ..models import EndedPlanSegment, SegmentCoverage, Shift, ShiftStatus
+from ..models import EndedCoverageLine, EndedPlanSegment, SegmentCoverage, Shift, ShiftStatus
 
 # Roads no street patrol walks or rides: the expressway (G6 京藏高速 in the demo district)
 # runs 10-14 m beside its service roads, so counting it would only add what the service
@@ -141,19 +141,32 @@ def ended_plan_lines(shift_ids) -> dict[tuple[int, int], tuple[LineString, float
     return {(shift_id, sid): (from_wkb(bytes(g.wkb)), float(length)) for shift_id, sid, g, length in rows}
 
 
+def ended_walked_lines(shift_ids) -> dict[tuple[int, int], LineString]:
+    """(shift id, segment id) → the line (storage CRS, shapely) an ended shift's covered intervals
+    on the segment were measured along, where a network import has moved the segment since: the
+    plan's (`ended_plan_lines`), else the one kept for a segment covered outside the plan
+    (`EndedCoverageLine`). A segment missing here is read as it is now."""
+    ids = list(shift_ids)
+    rows = EndedCoverageLine.objects.filter(shift_id__in=ids, shift__status=ShiftStatus.ENDED) \
+        .values_list("shift_id", "segment_id", "geom")
+    lines = {(shift_id, sid): from_wkb(bytes(g.wkb)) for shift_id, sid, g in rows}
+    lines.update({key: line for key, (line, _) in ended_plan_lines(ids).items()})
+    return lines
+
+
 def shift_coverage_geojson(shift: Shift) -> dict:
     """The shift's covered intervals as GeoJSON lines (WGS84) with a summary of the planned
     segments. Lines are cut (shapely `substring`) from the segments' geometry that the
     intervals were measured along: the stored one, or for a shift that has ended, the one
-    frozen with its plan (a later re-import may have moved the segment)."""
+    it walked (`ended_walked_lines`: a later re-import may have moved the segment)."""
     rows = list(SegmentCoverage.objects.filter(shift=shift).select_related("segment__road")
                 .order_by("segment_id"))
-    frozen = ended_plan_lines([shift.pk])
+    walked = ended_walked_lines([shift.pk])
     transform = _to_wgs84(settings.STORAGE_SRID).transform
     features = []
     for row in rows:
-        kept = frozen.get((shift.pk, row.segment_id))
-        geom = kept[0] if kept else from_wkb(bytes(row.segment.geom.wkb))
+        kept = walked.get((shift.pk, row.segment_id))
+        geom = kept if kept is not None else from_wkb(bytes(row.segment.geom.wkb))
         for start_m, end_m, first_t, last_t, passes in row.intervals:
             piece = substring(geom, start_m, end_m)
             if piece.geom_type == "Point":

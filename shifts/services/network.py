@@ -23,7 +23,8 @@ nothing): each shift not yet ended whose stored track passes by it gets it measu
 same job. Without that, a split left the shift's fixes along the new piece counting for
 nothing, and its coverage dropped.
 An ended shift's coverage is history, as its frozen plan is: it stays as measured along the
-line the shift walked, so its summary and handover report read as they did when it ended
+line the shift walked (a segment of its plan keeps that line with the plan; one it covered
+outside its plan keeps it when an import first moves it, `EndedCoverageLine`), so its summary and handover report read as they did when it ended
 (measured again along a lengthened line, a segment walked end to end would count as two
 thirds covered against the planned length frozen then).
 """
@@ -39,7 +40,7 @@ from core import audit
 from core.domain.verbs import Verb
 from geodata.models import RoadSegment
 
-from ..models import SegmentCoverage, Shift, ShiftSegment, ShiftStatus
+from ..models import EndedCoverageLine, EndedPlanSegment, SegmentCoverage, Shift, ShiftSegment, ShiftStatus
 from ..selectors.network import segments_along, segments_near_tracks
 from .coverage import FAR
 
@@ -101,21 +102,27 @@ class CoverageFollowUp:
     added_shifts: int = 0  # those shifts: queued to measure them
 
 
-def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (),
-                             added_segment_ids: Iterable[int] = ()) -> CoverageFollowUp:
+def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_segment_ids: Iterable[int] = (),
+                             moved_old_geoms: dict | None = None) -> CoverageFollowUp:
     """Queue, once the import commits, a job per shift not yet ended to measure from its
     stored fixes its coverage of the segments among `moved_segment_ids` (kept with a new
     geometry) that it has coverage on or its track passes by, and of those among `added_segment_ids` (new to the
-    live network) that its track passes by. Ended shifts keep their coverage as walked."""
+    live network) that its track passes by. Ended shifts keep their coverage as walked: a
+    moved segment one covered outside its plan keeps the line it had (`moved_old_geoms`: id →
+    its line before the import) as the line that shift's intervals lie along
+    (`EndedCoverageLine`; the plan's segments have theirs in `EndedPlanSegment`)."""
     rows = list(SegmentCoverage.objects.filter(segment_id__in=list(moved_segment_ids))
                 .values_list("shift_id", "segment_id", "shift__status"))
     moved: dict[int, set[int]] = {}
     ended = set()
+    walked_off_plan = []
     for shift_id, sid, status in rows:
         if status == ShiftStatus.ENDED:
             ended.add(shift_id)
+            walked_off_plan.append((shift_id, sid))
         else:
             moved.setdefault(shift_id, set()).add(sid)
+    _keep_off_plan_lines(walked_off_plan, moved_old_geoms or {})
     # a moved segment the shift has no coverage on may now run where its fixes were
     # measured on another (a neighbour lengthened over a segment merged into it)
     for shift_id, sids in segments_near_tracks(moved_segment_ids, far=FAR).items():
@@ -127,6 +134,24 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (),
     return CoverageFollowUp(moved=len({sid for _, sid, _ in rows}.union(*moved.values())), moved_shifts=len(moved),
                             moved_ended_shifts=len(ended), added=len(set().union(*added.values())),
                             added_shifts=len(added))
+
+
+def _keep_off_plan_lines(pairs: list[tuple[int, int]], old_geoms: dict) -> None:
+    """Keep, for each (ended shift, moved segment) with coverage, the segment's line before the
+    import, unless the shift's frozen plan has it or an earlier import kept it already (the
+    line the intervals were measured along is the first one)."""
+    if not pairs or not old_geoms:
+        return
+    shift_ids = {shift_id for shift_id, _ in pairs}
+    segment_ids = {sid for _, sid in pairs}
+    have = set(EndedPlanSegment.objects.filter(shift_id__in=shift_ids, segment_id__in=segment_ids, geom__isnull=False)
+               .values_list("shift_id", "segment_id"))
+    have |= set(EndedCoverageLine.objects.filter(shift_id__in=shift_ids, segment_id__in=segment_ids)
+                .values_list("shift_id", "segment_id"))
+    EndedCoverageLine.objects.bulk_create(
+        [EndedCoverageLine(shift_id=shift_id, segment_id=sid, geom=old_geoms[sid])
+         for shift_id, sid in sorted(pairs) if (shift_id, sid) not in have and sid in old_geoms],
+        ignore_conflicts=True)
 
 
 def _enqueue_remeasure(shift_id: int, segment_ids: list[int]) -> None:

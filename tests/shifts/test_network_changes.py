@@ -60,17 +60,17 @@ def _osm(tmp_path, last_node):
     return p
 
 
-def _walked_shift(segment, *, end=True, day=dt.date(2026, 10, 20), area_ids=None):
+def _walked_shift(segment, *, end=True, day=dt.date(2026, 10, 20), area_ids=None, plan=None):
     """A shift that walked the whole of `segment` (1.2 m/s, a fix every 5 s), ended (unless
     not `end`: still on duty), its coverage computed. It is planned with `segment`, or by
-    `area_ids` when given."""
+    `area_ids` when given, or with the segment `plan` (walking `segment` outside its plan)."""
     from pyproj import Transformer
 
     from org.models import Officer
     from shifts.services.fixes import FixIn, fixes_ingest
 
     lead = get_user_model().objects.get(username="lead1")
-    plan = {"area_ids": area_ids} if area_ids else {"segment_ids": [segment.pk]}
+    plan = {"area_ids": area_ids} if area_ids else {"segment_ids": [(plan or segment).pk]}
     shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=day, period="morning",
                          **plan)
     shift_start(actor=lead, shift_id=shift.pk)
@@ -314,6 +314,39 @@ def test_an_ended_shift_is_drawn_where_it_walked_after_a_re_import_moved_its_seg
     on_duty_after = drawn(on_duty)
     assert on_duty_after and 0.00008 < mean_lon(on_duty_after) - mean_lon(on_duty_before) < 0.00012
     assert 0.00008 < mean_lon(mapped(on_duty)[0]) - mean_lon(ended_map_before[0]) < 0.00012
+
+
+def test_an_ended_shift_is_drawn_where_it_walked_a_segment_outside_its_plan_after_re_imports(
+        tmp_path, django_capture_on_commit_callbacks):
+    """Only the plan's segments had their lines frozen when the shift ended: a segment walked
+    outside the plan was drawn along today's line once a re-import moved it. Its line before
+    the first move is kept now, and a second move keeps that one."""
+    from geodata.services.network_import import network_import
+    from shifts.models import EndedCoverageLine
+    from shifts.selectors.coverage import planned_segments, shift_coverage_geojson
+    from tests.network_osm import JIA, osm
+    from tests.network_osm import NODES as JIA_NODES
+
+    network_import(path=osm(tmp_path, JIA_NODES + JIA, "jia.osm"), source="moved-jia")
+    segment = RoadSegment.objects.get(source="moved-jia", key="9000:0")
+    elsewhere = RoadSegment.objects.exclude(source="moved-jia").order_by("id").first()
+    ended = _walked_shift(segment, day=dt.date(2026, 10, 20), plan=elsewhere)
+    assert list(planned_segments(ended).values_list("id", flat=True)) == [elsewhere.pk]
+
+    def drawn():
+        return [f["geometry"]["coordinates"] for f in shift_coverage_geojson(ended)["features"]
+                if f["properties"]["segment"] == segment.pk]
+
+    before = drawn()
+    assert before
+    for n, lon in enumerate(("116.3451", "116.3452"), start=2):
+        moved = JIA_NODES.replace('lon="116.3450"', f'lon="{lon}"').replace('version="1"', f'version="{n}"')
+        with django_capture_on_commit_callbacks(execute=True):
+            report = network_import(path=osm(tmp_path, moved + JIA, f"jia-moved{n}.osm"), source="moved-jia")
+        assert report.segments.moved_ids == [segment.pk]
+        assert any("已结束的 1 个班次保留结束时的覆盖记录" in note for note in report.notes)
+        assert drawn() == before
+    assert EndedCoverageLine.objects.filter(shift=ended).count() == 1
 
 
 def test_a_choice_mixing_an_ended_shift_with_a_later_one_carries_its_walk_onto_todays_line(tmp_path):
