@@ -33,6 +33,36 @@ JOIN geodata_roadsegment seg ON seg.id = ANY(%(segments)s) AND seg.retired_at IS
      AND NOT (seg.highway = ANY(%(not_patrolled)s)) AND ST_DWithin(track.line, seg.geom, %(reach)s)
 """
 
+# A path sample counts for a segment within the tolerance (30 m) that it runs nearest to:
+# segments farther apart than twice that never compete for one sample.
+COMPETE_M = 60.0
+
+_COVERED_NEAR = """
+SELECT DISTINCT c.shift_id, c.segment_id
+FROM shifts_segmentcoverage c
+JOIN geodata_roadsegment seg ON seg.id = c.segment_id AND seg.retired_at IS NULL
+JOIN geodata_roadsegment other ON other.id = ANY(%(segments)s) AND other.id <> seg.id
+     AND ST_DWithin(seg.geom, other.geom, %(reach)s)
+WHERE c.shift_id = ANY(%(shifts)s)
+"""
+
+
+def covered_near(shift_ids: Iterable[int], segment_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Shift id → the live segments among those it has coverage on that lie within `COMPETE_M`
+    of one of `segment_ids` (other than it): those whose samples the latter, new to the network
+    or moved, may now be nearer to, so that their stored intervals may no longer be theirs."""
+    shifts, ids = sorted(set(shift_ids)), sorted(set(segment_ids))
+    if not shifts or not ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(_COVERED_NEAR, {"shifts": shifts, "segments": ids, "reach": COMPETE_M})
+        rows = cur.fetchall()
+    out: dict[int, set[int]] = {}
+    for shift_id, sid in rows:
+        out.setdefault(shift_id, set()).add(sid)
+    return out
+
+
 ALONG_M = 5.0  # a live segment within this of a line, along at least half of the shorter of the two, lies along it
 ALONG_SHARE = 0.5
 

@@ -41,7 +41,7 @@ from core.domain.verbs import Verb
 from geodata.models import RoadSegment
 
 from ..models import EndedCoverageLine, EndedPlanSegment, SegmentCoverage, Shift, ShiftSegment, ShiftStatus
-from ..selectors.network import segments_along, segments_near_tracks
+from ..selectors.network import covered_near, segments_along, segments_near_tracks
 from .coverage import FAR
 
 
@@ -106,8 +106,9 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
                              moved_old_geoms: dict | None = None) -> CoverageFollowUp:
     """Queue, once the import commits, a job per shift not yet ended to measure from its
     stored fixes its coverage of the segments among `moved_segment_ids` (kept with a new
-    geometry) that it has coverage on or its track passes by, and of those among `added_segment_ids` (new to the
-    live network) that its track passes by. Ended shifts keep their coverage as walked: a
+    geometry) that it has coverage on or its track passes by, of those among `added_segment_ids` (new to the
+    live network) that its track passes by, and of the segments it has coverage on near either
+    (`covered_near`: a sample counts for the segment it runs nearest to). Ended shifts keep their coverage as walked: a
     moved segment one covered outside its plan keeps the line it had (`moved_old_geoms`: id →
     its line before the import) as the line that shift's intervals lie along
     (`EndedCoverageLine`; the plan's segments have theirs in `EndedPlanSegment`)."""
@@ -128,8 +129,12 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
     for shift_id, sids in segments_near_tracks(moved_segment_ids, far=FAR).items():
         moved.setdefault(shift_id, set()).update(sids)
     added = segments_near_tracks(added_segment_ids, far=FAR)
+    # a segment added or moved near one the shift has coverage on may now be nearer to the
+    # samples painted there: measured again with it, or those samples would count for both
+    # (a new 辅路 drawn where the track ran, beside the carriageway it had painted)
+    neighbours = covered_near(moved.keys() | added.keys(), set(moved_segment_ids) | set(added_segment_ids))
     for shift_id in sorted(moved.keys() | added.keys()):
-        ids = sorted(moved.get(shift_id, set()) | added.get(shift_id, set()))
+        ids = sorted(moved.get(shift_id, set()) | added.get(shift_id, set()) | neighbours.get(shift_id, set()))
         transaction.on_commit(functools.partial(_enqueue_remeasure, shift_id, ids), robust=True)
     return CoverageFollowUp(moved=len({sid for _, sid, _ in rows}.union(*moved.values())), moved_shifts=len(moved),
                             moved_ended_shifts=len(ended), added=len(set().union(*added.values())),

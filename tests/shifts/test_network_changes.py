@@ -467,3 +467,57 @@ def test_a_merged_stretch_counts_once_in_a_shift_on_duty_planned_by_areas(tmp_pa
     summary = coverage_summary_of(on_duty)
     assert abs(summary.planned_m - sum(plan.values())) < 1
     assert abs(summary.covered_share * summary.planned_m - walked) < 10  # once, not R's and N's both
+
+
+def test_a_road_added_where_the_track_ran_takes_its_walk_from_the_road_beside_it(
+        tmp_path, django_capture_on_commit_callbacks):
+    """A shift walked 13 m east of 测试丙路, the only road there, which it painted; a re-import
+    then drew 测试丁路 where the walk ran. The new road was measured from the track, but the
+    old one kept the stretch as well, so one walk counted twice. Both are measured again now,
+    each sample for the road it runs nearest to."""
+    from pyproj import Transformer
+
+    from geodata.services.network_import import network_import
+    from org.models import Officer
+    from shifts.services.fixes import FixIn, fixes_ingest
+    from shifts.tasks import coverage_for_segments
+
+    east = "".join(f'<node id="{920000 + i}" version="1" lat="{39.9990 + i * 0.0004:.7f}" lon="116.34515"/>'
+                   for i in range(1, 6))
+    ding = ('<way id="9200" version="1">' + "".join(f'<nd ref="{920000 + i}"/>' for i in range(1, 6))
+            + '<tag k="highway" v="residential"/><tag k="name" v="测试丁路"/></way>')
+    network_import(path=_osm(tmp_path, 5), source=SOURCE)
+    bing = RoadSegment.objects.get(source=SOURCE)
+    lead = get_user_model().objects.get(username="lead1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=dt.date(2026, 10, 24),
+                         period="morning", segment_ids=[bing.pk])
+    shift_start(actor=lead, shift_id=shift.pk)
+    shift.refresh_from_db()
+    t0 = dt.datetime.combine(shift.date, dt.time(0, 30), tzinfo=dt.UTC)
+    to_wgs = Transformer.from_crs(bing.geom.srid, 4326, always_xy=True)
+    lon_east = 116.34515
+    fixes = []
+    for i in range(int(bing.geom.length / 6) + 1):
+        p = bing.geom.interpolate(min(6.0 * i, bing.geom.length))
+        _, lat = to_wgs.transform(p.x, p.y)
+        fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=lon_east, accuracy_m=5))
+    fixes_ingest(actor=None, shift=shift, officer=Officer.objects.get(user__username="officer1"), device_id="g",
+                 fixes=fixes, source="api", queue_coverage=False)
+    coverage_update(shift_id=shift.pk)
+    assert SegmentCoverage.objects.get(shift=shift, segment=bing).share > 0.9
+
+    path = tmp_path / "with-ding.osm"
+    path.write_text(_osm(tmp_path, 5).read_text(encoding="utf-8").replace("</osm>", east + ding + "</osm>"),
+                    encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        network_import(path=path, source=SOURCE)
+    ding_segment = RoadSegment.objects.get(source=SOURCE, road__name="测试丁路")
+    from django_tasks_db.models import DBTaskResult
+
+    job = DBTaskResult.objects.get(task_path="shifts.tasks.coverage_for_segments")
+    assert job.args_kwargs["args"][0] == shift.pk and {bing.pk, ding_segment.pk} <= set(job.args_kwargs["args"][1])
+    coverage_for_segments.call(*job.args_kwargs["args"])
+
+    assert SegmentCoverage.objects.get(shift=shift, segment=ding_segment).share > 0.9
+    kept = SegmentCoverage.objects.filter(shift=shift, segment=bing).first()
+    assert kept is None or kept.share < 0.1
