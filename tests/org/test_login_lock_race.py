@@ -31,35 +31,47 @@ def _waiting_on_a_lock(pid: int) -> bool:
         return cur.fetchone()[0]
 
 
-def _race(attempt: dict) -> None:
-    """Record `attempt` twice at once: one in this thread's open transaction, one on another
-    connection, which either finishes or waits for this one before this one commits."""
+def _at_once(first, second) -> dict:
+    """Run `first()` in this thread's open transaction and, before it commits, `second()` on
+    another connection, which either finishes or waits for a lock the first holds. Returns what
+    became of the second: {"pid", "result"} or {"pid", "error"}; the first's result is "first"."""
     other: dict = {}
 
-    def second():
+    def run():
         try:
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_backend_pid()")
                 other["pid"] = cur.fetchone()[0]
-            with transaction.atomic():
-                login_failure_record(**attempt)
-            other["done"] = True
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            other["result"] = second()
+        except Exception as exc:  # noqa: BLE001 - reported by the callers' assertions
             other["error"] = exc
         finally:
             connection.close()  # each thread has its own connection
 
     with transaction.atomic():
-        login_failure_record(**attempt)
-        thread = threading.Thread(target=second)
+        other["first"] = first()
+        thread = threading.Thread(target=run)
         thread.start()
         deadline = time.monotonic() + 10
         while thread.is_alive() and time.monotonic() < deadline:
             if "pid" in other and _waiting_on_a_lock(other["pid"]):
                 break
             time.sleep(0.02)
+        other["waited"] = thread.is_alive()
     thread.join(10)
-    assert other.get("done") and "error" not in other, other
+    return other
+
+
+def _race(attempt: dict) -> None:
+    """Record `attempt` twice at once: one in this thread's open transaction, one on another
+    connection, which either finishes or waits for this one before this one commits."""
+    def record():
+        with transaction.atomic():
+            login_failure_record(**attempt)
+        return True
+
+    other = _at_once(record, record)
+    assert other.get("result") and "error" not in other, other
 
 
 @pytest.mark.parametrize("locked, attempt, limits", [
@@ -97,33 +109,12 @@ def test_wrong_passwords_sent_together_stop_at_the_limit():
     User.objects.create_user("officer9", password="right-password-9")
     for n in range(LIMIT - 1):
         assert _sign_in("officer9", f"guess-{n}", "10.5.5.5").errors
-    other: dict = {}
-
-    def second():
-        try:
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_backend_pid()")
-                other["pid"] = cur.fetchone()[0]
-            other["form"] = _sign_in("officer9", "guess-late", "10.5.5.6")
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            other["error"] = exc
-        finally:
-            connection.close()
-
-    with transaction.atomic():  # the first attempt's transaction, held open while the second runs
-        first = _sign_in("officer9", "guess-last", "10.5.5.5")
-        thread = threading.Thread(target=second)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while thread.is_alive() and time.monotonic() < deadline:
-            if "pid" in other and _waiting_on_a_lock(other["pid"]):
-                break
-            time.sleep(0.02)
-        assert thread.is_alive(), "the second attempt did not wait for the first"
-    thread.join(10)
+    other = _at_once(lambda: _sign_in("officer9", "guess-last", "10.5.5.5"),
+                     lambda: _sign_in("officer9", "guess-late", "10.5.5.6"))
+    assert other["waited"], "the second attempt did not wait for the first"
     assert "error" not in other, other
-    assert [e.code for e in first.errors.as_data()["__all__"]] == ["invalid_login"]
-    assert [e.code for e in other["form"].errors.as_data()["__all__"]] == ["locked"]
+    assert [e.code for e in other["first"].errors.as_data()["__all__"]] == ["invalid_login"]
+    assert [e.code for e in other["result"].errors.as_data()["__all__"]] == ["locked"]
     assert LoginFailure.objects.count() == LIMIT
     assert AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED).count() == LIMIT
 
@@ -133,17 +124,7 @@ def test_attempts_for_different_names_do_not_wait_for_each_other():
     """An office's officers sign in behind one address: one's slow check holds no one else up."""
     User.objects.create_user("officer8", password="right-password-8")
     User.objects.create_user("officer7", password="right-password-7")
-    other: dict = {}
-
-    def second():
-        try:
-            other["form"] = _sign_in("officer7", "right-password-7", "10.5.5.5")
-        finally:
-            connection.close()
-
-    with transaction.atomic():
-        assert _sign_in("officer8", "guess", "10.5.5.5").errors
-        thread = threading.Thread(target=second)
-        thread.start()
-        thread.join(10)
-        assert not thread.is_alive() and other["form"].is_valid()
+    other = _at_once(lambda: _sign_in("officer8", "guess", "10.5.5.5"),
+                     lambda: _sign_in("officer7", "right-password-7", "10.5.5.5"))
+    assert not other["waited"] and "error" not in other, other
+    assert other["first"].errors and other["result"].is_valid()

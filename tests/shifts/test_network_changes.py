@@ -60,10 +60,11 @@ def _osm(tmp_path, last_node):
     return p
 
 
-def _walked_shift(segment, *, end=True, day=dt.date(2026, 10, 20), area_ids=None, plan=None):
+def _walked_shift(segment, *, end=True, day=dt.date(2026, 10, 20), area_ids=None, plan=None, lon=None):
     """A shift that walked the whole of `segment` (1.2 m/s, a fix every 5 s), ended (unless
     not `end`: still on duty), its coverage computed. It is planned with `segment`, or by
-    `area_ids` when given, or with the segment `plan` (walking `segment` outside its plan)."""
+    `area_ids` when given, or with the segment `plan` (walking `segment` outside its plan).
+    `lon`: it walked beside a south-north `segment`, at that longitude."""
     from pyproj import Transformer
 
     from org.models import Officer
@@ -80,8 +81,8 @@ def _walked_shift(segment, *, end=True, day=dt.date(2026, 10, 20), area_ids=None
     fixes = []
     for i in range(int(segment.geom.length / 6) + 1):
         p = segment.geom.interpolate(min(6.0 * i, segment.geom.length))
-        lon, lat = to_wgs.transform(p.x, p.y)
-        fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=lon, accuracy_m=5))
+        x, lat = to_wgs.transform(p.x, p.y)
+        fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=x if lon is None else lon, accuracy_m=5))
     fixes_ingest(actor=None, shift=shift, officer=Officer.objects.get(user__username="officer1"), device_id="g",
                  fixes=fixes, source="api", queue_coverage=False)
     if end:
@@ -475,11 +476,7 @@ def test_a_road_added_where_the_track_ran_takes_its_walk_from_the_road_beside_it
     then drew 测试丁路 where the walk ran. The new road was measured from the track, but the
     old one kept the stretch as well, so one walk counted twice. Both are measured again now,
     each sample for the road it runs nearest to."""
-    from pyproj import Transformer
-
     from geodata.services.network_import import network_import
-    from org.models import Officer
-    from shifts.services.fixes import FixIn, fixes_ingest
     from shifts.tasks import coverage_for_segments
 
     east = "".join(f'<node id="{920000 + i}" version="1" lat="{39.9990 + i * 0.0004:.7f}" lon="116.34515"/>'
@@ -488,22 +485,7 @@ def test_a_road_added_where_the_track_ran_takes_its_walk_from_the_road_beside_it
             + '<tag k="highway" v="residential"/><tag k="name" v="测试丁路"/></way>')
     network_import(path=_osm(tmp_path, 5), source=SOURCE)
     bing = RoadSegment.objects.get(source=SOURCE)
-    lead = get_user_model().objects.get(username="lead1")
-    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=dt.date(2026, 10, 24),
-                         period="morning", segment_ids=[bing.pk])
-    shift_start(actor=lead, shift_id=shift.pk)
-    shift.refresh_from_db()
-    t0 = dt.datetime.combine(shift.date, dt.time(0, 30), tzinfo=dt.UTC)
-    to_wgs = Transformer.from_crs(bing.geom.srid, 4326, always_xy=True)
-    lon_east = 116.34515
-    fixes = []
-    for i in range(int(bing.geom.length / 6) + 1):
-        p = bing.geom.interpolate(min(6.0 * i, bing.geom.length))
-        _, lat = to_wgs.transform(p.x, p.y)
-        fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=lon_east, accuracy_m=5))
-    fixes_ingest(actor=None, shift=shift, officer=Officer.objects.get(user__username="officer1"), device_id="g",
-                 fixes=fixes, source="api", queue_coverage=False)
-    coverage_update(shift_id=shift.pk)
+    shift = _walked_shift(bing, end=False, day=dt.date(2026, 10, 24), lon=116.34515)
     assert SegmentCoverage.objects.get(shift=shift, segment=bing).share > 0.9
 
     path = tmp_path / "with-ding.osm"
