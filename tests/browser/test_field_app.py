@@ -337,6 +337,122 @@ def test_a_paused_track_resumes_with_a_fix_that_starts_a_new_piece(live_server, 
     context.close()
 
 
+def _hide_and_show(page, *, while_hidden=None):
+    """The page hidden (another app in front) and shown again, `while_hidden()` run between."""
+    page.evaluate("""() => { Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange")); }""")
+    if while_hidden:
+        while_hidden()
+    page.evaluate("""() => { Object.defineProperty(document, "visibilityState", {value: "visible", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange")); }""")
+
+
+def test_the_pause_is_the_officers_and_every_window_of_the_tablet_follows_it(live_server, browser):
+    """Found in review: the pause was kept per shift only, so the next member to sign in on a
+    shared tablet recorded no track; a second window (split screen) went on showing 正在记录
+    and did not start a new stretch when the first resumed; and one fix recorded as the page
+    hid (the GPS stopping after it) kept the break from being made when the page came back."""
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.services.shifts import shift_create, shift_start
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    members = [Officer.objects.get(user__username=u).pk for u in ("officer1", "lead1")]
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
+                         period="morning", member_ids=members)
+    shift_start(actor=lead, shift_id=shift.pk)
+
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    first, second = context.new_page(), context.new_page()
+    _sign_in(first, live_server.url, "officer1", "/field/")
+    second.goto(f"{live_server.url}/field/")
+    for page in (first, second):
+        _open_app(page)
+        page.wait_for_function("window.fieldApp.state.onDutyShift !== null && window.fieldApp.state.position !== null")
+        page.locator("[data-tab=shift][role=tab]").click()
+        page.evaluate("window.fieldApp.state.newPiece = false")  # the opening stretch began
+
+    first.locator("#track-toggle", has_text="暂停记录轨迹").click()
+    second.locator("#track-status", has_text="轨迹已暂停").wait_for()
+    second.locator("#track-toggle", has_text="继续记录轨迹").wait_for()
+    first.locator("#track-toggle", has_text="继续记录轨迹").click()
+    second.locator("#track-status", has_text="正在记录轨迹").wait_for()
+    assert second.evaluate("window.fieldApp.state.newPiece") is True
+
+    # one fix as the page hid, then nothing for a minute: the next stretch starts anew
+    first.evaluate("window.fieldApp.state.newPiece = false")
+    recorded = first.evaluate("window.fieldApp.state.fixes.length")
+
+    def one_fix_then_silence():
+        context.set_geolocation({"latitude": HERE["latitude"] + 0.0003, "longitude": HERE["longitude"]})
+        first.wait_for_function(f"window.fieldApp.state.fixes.length > {recorded}")
+        first.evaluate("window.fieldApp.state.lastFixAt -= 60000")
+
+    _hide_and_show(first, while_hidden=one_fix_then_silence)
+    assert first.evaluate("window.fieldApp.state.newPiece") is True
+    # GPS on all along (fixes while hidden, the last a moment ago): the stretch goes on
+    first.evaluate("window.fieldApp.state.newPiece = false")
+    recorded = first.evaluate("window.fieldApp.state.fixes.length")
+
+    def fixes_all_along():
+        context.set_geolocation({"latitude": HERE["latitude"] + 0.0005, "longitude": HERE["longitude"]})
+        first.wait_for_function(f"window.fieldApp.state.fixes.length > {recorded}")
+
+    _hide_and_show(first, while_hidden=fixes_all_along)
+    assert first.evaluate("window.fieldApp.state.newPiece") is False
+
+    # paused by officer1, who signs out; lead1 signs in on the same tablet and records
+    first.locator("#track-toggle", has_text="暂停记录轨迹").click()
+    first.locator("#track-status", has_text="轨迹已暂停").wait_for()
+    second.close()
+    _sign_out(first, live_server.url)
+    _sign_in(first, live_server.url, "lead1", "/field/")
+    _open_app(first)
+    first.wait_for_function("window.fieldApp.state.onDutyShift !== null")
+    first.locator("[data-tab=shift][role=tab]").click()
+    first.locator("#track-status", has_text="正在记录轨迹").wait_for()
+    assert watch.off_host() == set() and watch.errors == []
+    context.close()
+
+
+def test_fixes_recorded_before_the_shift_ended_are_sent_under_it(live_server, browser):
+    """Found in review: when the shift list came back with the shift ended, the fixes recorded
+    since the last batch (up to 30 s of the walk) stayed in memory and were never sent."""
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.models import Fix
+    from shifts.services.shifts import shift_create, shift_end, shift_start
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    me = Officer.objects.get(user__username="officer1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
+                         period="morning", member_ids=[me.pk])
+    shift_start(actor=lead, shift_id=shift.pk)
+
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.wait_for_function("window.fieldApp.state.onDutyShift !== null && window.fieldApp.state.position !== null")
+    page.evaluate("window.fieldApp.batchFixes()")
+    _eventually(lambda: _pending(page) == 0)
+    sent = Fix.objects.filter(shift_id=shift.pk, officer=me).count()
+    for step in range(1, 4):
+        context.set_geolocation({"latitude": HERE["latitude"] + step * 0.0002, "longitude": HERE["longitude"]})
+        page.wait_for_function(f"window.fieldApp.state.fixes.length >= {step}")
+    shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
+    page.locator("[data-tab=shift][role=tab]").click()  # the list, read again: the shift has ended
+    page.wait_for_function("window.fieldApp.state.onDutyShift === null")
+    _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() == sent + 3)
+    assert page.evaluate("window.fieldApp.state.fixes.length") == 0
+    assert watch.off_host() == set() and watch.errors == []
+    context.close()
+
+
 def test_a_change_refused_meanwhile_is_kept_and_shown_not_lost(live_server, browser):
     _demo()
     officer = get_user_model().objects.get(username="officer1")

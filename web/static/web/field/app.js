@@ -26,7 +26,7 @@
   const FIX_BATCH_MS = 30000;
   const state = {position: null, pin: null, pinMoved: false, category: null, photos: [], nearby: [], shifts: [],
                  onDutyShift: null, fixes: [], batching: false, wakeLock: null, outcomeFor: null, outcomeEdit: null,
-                 outcomeKinds: new Set(), newPiece: true, hidden: false, fixWhileHidden: false};
+                 outcomeKinds: new Set(), newPiece: true, hidden: false, fixWhileHidden: false, lastFixAt: 0};
   let outbox = null;
   let reportMap = null, reportPin = null, nearbyMap = null, nearbyLayer = null;
 
@@ -170,6 +170,7 @@
                    heading_deg: c.heading == null || isNaN(c.heading) ? null : c.heading};
       if (state.newPiece) { fix.starts_piece = true; state.newPiece = false; }
       if (document.visibilityState === "hidden") state.fixWhileHidden = true;
+      state.lastFixAt = Date.now();
       state.fixes.push(fix);
     }
   }
@@ -450,8 +451,11 @@
       .bindTooltip(`重点 ${i + 1}：${esc(f.road)}`).addTo(map));
   }
 
-  // -- the track: paused by the officer (kept across a reload, per shift) ----------------------------
-  function pauseKey() { return `patrol-track-paused-${state.onDutyShift ? state.onDutyShift.id : ""}`; }
+  // -- the track: paused by the officer (kept across a reload, per officer and shift) -----------------
+  // Per officer too: on a shared tablet the next member signed in records their own track.
+  function pauseKey() {
+    return `patrol-track-paused-${config.officer.id}-${state.onDutyShift ? state.onDutyShift.id : ""}`;
+  }
 
   function trackPaused() { return !!state.onDutyShift && localStorage.getItem(pauseKey()) === "1"; }
 
@@ -476,21 +480,37 @@
     batchFixes();  // what was recorded before the pause goes now
   }
 
+  // Paused or resumed in another window of this browser (split screen): this one follows, and
+  // its next fix starts a stretch as that window's does.
+  function onStorage(e) {
+    if (!state.onDutyShift || e.key !== pauseKey()) return;
+    state.newPiece = true;
+    renderTrack();
+    setOnDuty(state.onDutyShift);
+    batchFixes();
+  }
+
+  // Back from hidden: the GPS may have stopped (a fix or two as the page hid, then nothing).
+  const RESUME_GAP_MS = 15000;
+
   function onVisibility() {
     if (document.visibilityState === "hidden") {
       state.hidden = true;
       state.fixWhileHidden = false;
       return;
     }
-    // No fix while hidden: the browser stopped the GPS, and the walk since is unknown.
-    if (state.hidden && !state.fixWhileHidden) state.newPiece = true;
+    // No fix while hidden, or none lately: the browser stopped the GPS, and the walk since is unknown.
+    if (state.hidden && (!state.fixWhileHidden || Date.now() - state.lastFixAt > RESUME_GAP_MS)) state.newPiece = true;
     state.hidden = false;
     setOnDuty(state.onDutyShift);
     flush();
   }
 
   async function setOnDuty(shift) {
+    const before = state.onDutyShift;
     state.onDutyShift = shift && config.may.send_fixes ? shift : null;
+    // the shift ended (or another began): what was recorded during it goes under it
+    if (before && (!state.onDutyShift || state.onDutyShift.id !== before.id)) batchFixes(before);
     renderTrack();
     if (state.onDutyShift && trackPaused() && state.wakeLock) { state.wakeLock.release(); state.wakeLock = null; }
     if (state.onDutyShift && !trackPaused() && !state.wakeLock && "wakeLock" in navigator) {
@@ -502,13 +522,13 @@
     if (!state.onDutyShift && state.wakeLock) { state.wakeLock.release(); state.wakeLock = null; }
   }
 
-  async function batchFixes() {
-    if (!state.onDutyShift || !state.fixes.length || state.batching) return;
+  async function batchFixes(shift = state.onDutyShift) {
+    if (!shift || !state.fixes.length || state.batching) return;
     state.batching = true;
     // Saved first, then taken out of memory: a full device keeps them here for the next batch.
     const fixes = state.fixes.slice(0, 2000);
     try {
-      await outbox.add("fixes", {shift: state.onDutyShift.id, device_id: deviceId(), fixes});
+      await outbox.add("fixes", {shift: shift.id, device_id: deviceId(), fixes});
       state.fixes.splice(0, fixes.length);
     } catch (err) {
       $("position-status").textContent = `定位点暂未保存（${state.fixes.length} 个）：${notSaved(err)}`;
@@ -555,6 +575,7 @@
     window.addEventListener("online", () => { showNet(); flush(); describeSoon(); });
     window.addEventListener("offline", showNet);
     document.addEventListener("visibilitychange", onVisibility);
+    window.addEventListener("storage", onStorage);
     $("track-toggle").addEventListener("click", toggleTrack);
   }
 
@@ -579,7 +600,7 @@
       navigator.serviceWorker.register(new URL("sw.js", location.href).pathname, {scope: new URL(".", location.href).pathname})
         .catch(() => { /* no worker (private window): the app still works while the page is open */ });
     }
-    setInterval(batchFixes, FIX_BATCH_MS);
+    setInterval(() => batchFixes(), FIX_BATCH_MS);
     setInterval(flush, 15000);
     if (online()) { loadShifts(); flush(); }
     else loadShifts();
