@@ -213,9 +213,12 @@ def _none_first(row: tuple) -> tuple:
 
 def batch_key(*, shift_id: int, officer_id: int, device_id: str, fixes: Sequence[FixIn]) -> str:
     """The content hash a batch is known by: its fixes in time order, so a shuffled copy
-    of a batch is the same batch."""
-    rows = sorted(((f.t.timestamp(), f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading_deg) for f in fixes),
-                  key=_none_first)
+    of a batch is the same batch. A fix sent as starting a piece is another fix than the same
+    one without: a copy sent again with the flag (a client that learnt of its pause late) is
+    stored, and coverage reads the instant once, with the mark (selectors.coverage.good_fixes_of);
+    the flag is hashed only where set, so the keys of batches without it stay as they were."""
+    rows = sorted(((f.t.timestamp(), f.lat, f.lon, f.accuracy_m, f.speed_mps, f.heading_deg,
+                    *((True,) if f.starts_piece else ())) for f in fixes), key=_none_first)
     text = json.dumps([shift_id, officer_id, device_id, rows], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -185,6 +185,33 @@ def test_a_fix_sent_as_starting_a_piece_is_stored_and_coverage_does_not_bridge_t
 
 
 @pytest.mark.django_db
+def test_a_batch_sent_again_with_a_fix_starting_a_piece_is_no_duplicate_and_the_pause_holds():
+    """The content hash left `starts_piece` out: a batch sent again with the flag on its first
+    fix after a pause (a client that learnt of the pause late) was answered as a duplicate,
+    nothing stored, and the pause was painted as walked. It is stored now; coverage reads each
+    instant once, with the mark."""
+    from shifts.models import SegmentCoverage
+    from shifts.services.coverage import coverage_update
+
+    shift = _on_duty()
+    sid, _, (gap_from, gap_to), batches = _paused_walk_batches(poor_first_fix=False)
+    fixes = batches[0]["fixes"] + batches[1]["fixes"]
+    unflagged = {"device_id": "tablet-07", "fixes": [{k: v for k, v in f.items() if k != "starts_piece"}
+                                                     for f in fixes]}
+    officer1 = _client("officer1")
+    assert officer1.post(f"/api/v1/shifts/{shift}/fixes", unflagged, format="json").status_code == 201
+    assert officer1.post(f"/api/v1/shifts/{shift}/fixes", unflagged, format="json").json()["duplicate"]
+    again = officer1.post(f"/api/v1/shifts/{shift}/fixes", {"device_id": "tablet-07", "fixes": fixes},
+                          format="json")
+    assert again.status_code == 201 and not again.json()["duplicate"], again.json()
+    assert Fix.objects.filter(shift_id=shift, starts_piece=True).count() == 1
+    coverage_update(shift_id=shift)
+    intervals = SegmentCoverage.objects.get(shift_id=shift, segment_id=sid).intervals
+    middle = (gap_from + gap_to) / 2
+    assert not any(a < middle < b for a, b, *_ in intervals), (gap_from, gap_to, intervals)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("value", ["yes", "true", 1, 0, None, [True], {"v": True}])
 def test_a_starts_piece_that_is_not_a_boolean_is_refused_and_nothing_is_stored(value):
     shift = _on_duty()
