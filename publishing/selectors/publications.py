@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
+from geodata.selectors.areas import area_ancestor_ids
 from geodata.services.geometry import to_wgs84
 from org.domain import permissions
 from org.selectors import jurisdiction_area_ids, officer_of
@@ -15,13 +16,16 @@ from ..models import Publication, PublicationItem, PublicationStatus
 
 
 def publications_visible_to(user):
-    """Lists of areas inside the user's jurisdiction: published ones for every role,
-    drafts only for those who may publish."""
+    """Lists of areas inside the user's jurisdiction: published ones for every role, drafts
+    only for those who may publish; and the published lists of the areas that hold the
+    jurisdiction (a district's list names a subdistrict's problems, and their pages link to it:
+    published, it is the district's public word, while a draft of it is the district's own)."""
     officer = officer_of(user)
-    qs = Publication.objects.filter(area_id__in=jurisdiction_area_ids(officer)).select_related("area")
+    inside = Q(area_id__in=jurisdiction_area_ids(officer))
     if not permissions.can(officer.role, "publish_list"):
-        qs = qs.filter(status=PublicationStatus.PUBLISHED)
-    return qs
+        inside &= Q(status=PublicationStatus.PUBLISHED)
+    above = Q(area_id__in=area_ancestor_ids(officer.jurisdiction), status=PublicationStatus.PUBLISHED)
+    return Publication.objects.filter(inside | above).select_related("area")
 
 
 def publication_items(publication: Publication):
@@ -45,7 +49,7 @@ def problem_exposures(problem):
     """The published items that exposed a problem (曝光), earliest first; empty when the
     problem was never on a published list."""
     return (PublicationItem.objects.filter(problem=problem, publication__status=PublicationStatus.PUBLISHED)
-            .select_related("publication").order_by("publication__published_at", "id"))
+            .select_related("publication__area", "merged_into").order_by("publication__published_at", "id"))
 
 
 def in_areas(area_ids, prefix: str = "") -> Q:

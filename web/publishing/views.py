@@ -6,6 +6,7 @@ Thin: publishing.selectors decides what a user sees and the text; the exports ar
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +27,9 @@ EXPORTS = [("txt", "纯文本"), ("html", "网页（含地图）"), ("pdf", "PDF
 
 @officer_page("view_problem")
 def publication_list_page(request):
-    lists = publications_visible_to(request.user).select_related("published_by")
+    # lines, not problems: problems at one place share a line (items merged into it)
+    lists = publications_visible_to(request.user).select_related("published_by").annotate(
+        lines=Count("items", filter=Q(items__position__isnull=False)))
     page = Paginator(lists, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/publishing/list.html", {
         "nav": "publications", "page": page,

@@ -62,3 +62,35 @@ def test_another_jurisdictions_list_is_not_found(published, other_subdistrict):
 def test_signed_out_visitors_go_to_the_sign_in_page(published):
     r = Client().get(f"/publications/{published.pk}/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
+
+
+def test_a_district_list_naming_a_problem_is_open_to_those_who_see_the_problem(publisher, district, problem):
+    """Found in review: a problem's page linked to the district's list that exposed it, and the
+    link answered 404 to the subdistrict's officers (lists were shown of areas inside one's
+    jurisdiction only). A published list of an area above the jurisdiction is open now; its
+    draft is not; and the problem page says which area's list it is."""
+    draft = draft_create(actor=publisher, area_id=district.pk, **WEEK)
+    assert client_for("officer1").get(f"/publications/{draft.pk}/").status_code == 404
+    published = publish(actor=publisher, publication_id=draft.pk)
+    c = client_for("officer1")
+    page = c.get(f"/dashboard/problems/{problem.pk}/").content.decode()
+    assert f'href="/publications/{published.pk}/">{district.name} {published.number}</a> 第1条' in page
+    assert c.get(f"/publications/{published.pk}/").status_code == 200
+    assert f'data-publication="{published.pk}"' in c.get("/publications/").content.decode()
+    assert c.get(f"/api/v1/publications/{published.pk}/export.txt").status_code == 200
+
+
+def test_problems_at_one_place_share_a_line_and_the_list_counts_lines(publisher, subdistrict, make_problem):
+    """Found in review: the list page counted problems (two at one spot make one line, shown as
+    2), and the problem merged into another's line read 第—条 on its page."""
+    first = make_problem("学院路与清华东路交叉路口向南50米，学院路西侧")
+    second = make_problem("学院路与清华东路交叉路口向南50米，学院路西侧")
+    published = publish(actor=publisher, publication_id=draft_create(actor=publisher, area_id=subdistrict.pk,
+                                                                     **WEEK).pk)
+    c = client_for("officer1")
+    assert c.get(f"/api/v1/publications/{published.pk}/").json()["items"] == 1
+    html = c.get("/publications/").content.decode()
+    row = html[html.index(f'data-publication="{published.pk}"'):]
+    assert '<td class="num">1</td>' in row[:row.index("</tr>")]
+    for p in (first, second):
+        assert f"{published.number}</a> 第1条" in c.get(f"/dashboard/problems/{p.pk}/").content.decode()
