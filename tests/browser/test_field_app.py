@@ -69,8 +69,9 @@ def _sign_in(page, base: str, username: str, next_url: str):
 
 
 def _sign_out(page, base: str):
-    """Sign out as a user does: the dashboard's 退出 button (logout is POST-only)."""
-    page.goto(f"{base}/dashboard/")
+    """Sign out as a user does: the dashboard's 退出 button (logout is POST-only), once its map
+    has loaded (a tile still on its way when the session ends is refused, 401, on the console)."""
+    page.goto(f"{base}/dashboard/", wait_until="networkidle")
     page.locator("form[action='/logout/'] button").click()
 
 
@@ -270,23 +271,32 @@ def test_the_team_lead_starts_the_shift_and_the_members_tablet_sends_its_track(l
     context.close()
 
 
+def _on_duty_today(*members: str):
+    """The demo, and a shift of 执法一队 today that lead1 has started, with `members` (officer1
+    by default): (shift, lead1, the first member's Officer)."""
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.services.shifts import shift_create, shift_start
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    officers = [Officer.objects.get(user__username=u) for u in members or ("officer1",)]
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
+                         period="morning", member_ids=[o.pk for o in officers])
+    shift_start(actor=lead, shift_id=shift.pk)
+    return shift, lead, officers[0]
+
+
 def test_a_paused_track_resumes_with_a_fix_that_starts_a_new_piece(live_server, browser):
     """The tablet sent every fix as continuing the path, so a pause (暂停记录轨迹 in a car, or
     the page hidden with the GPS stopped) was joined up and counted as walked. Now nothing is
     recorded while paused, and the first fix of each stretch (the app opened, 继续记录轨迹, the
     page back with no fix while it was hidden) is sent with starts_piece; the others without."""
-    from django.utils import timezone
 
-    from org.models import Officer, Team
     from shifts.models import Fix
-    from shifts.services.shifts import shift_create, shift_start
 
-    _demo()
-    lead = get_user_model().objects.get(username="lead1")
-    me = Officer.objects.get(user__username="officer1")
-    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
-                         period="morning", member_ids=[me.pk])
-    shift_start(actor=lead, shift_id=shift.pk)
+    shift, lead, me = _on_duty_today()
 
     context, watch = _context(browser, TABLET_PORTRAIT)
     page = context.new_page()
@@ -352,17 +362,9 @@ def test_the_pause_is_the_officers_and_every_window_of_the_tablet_follows_it(liv
     shared tablet recorded no track; a second window (split screen) went on showing 正在记录
     and did not start a new stretch when the first resumed; and one fix recorded as the page
     hid (the GPS stopping after it) kept the break from being made when the page came back."""
-    from django.utils import timezone
 
-    from org.models import Officer, Team
-    from shifts.services.shifts import shift_create, shift_start
 
-    _demo()
-    lead = get_user_model().objects.get(username="lead1")
-    members = [Officer.objects.get(user__username=u).pk for u in ("officer1", "lead1")]
-    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
-                         period="morning", member_ids=members)
-    shift_start(actor=lead, shift_id=shift.pk)
+    _on_duty_today("officer1", "lead1")
 
     context, watch = _context(browser, TABLET_PORTRAIT)
     first, second = context.new_page(), context.new_page()
@@ -407,31 +409,25 @@ def test_the_pause_is_the_officers_and_every_window_of_the_tablet_follows_it(liv
     first.locator("#track-toggle", has_text="暂停记录轨迹").click()
     first.locator("#track-status", has_text="轨迹已暂停").wait_for()
     second.close()
+    _eventually(lambda: _pending(first) == 0)  # officer1's fixes sent before the tablet changes hands
     _sign_out(first, live_server.url)
     _sign_in(first, live_server.url, "lead1", "/field/")
     _open_app(first)
     first.wait_for_function("window.fieldApp.state.onDutyShift !== null")
     first.locator("[data-tab=shift][role=tab]").click()
     first.locator("#track-status", has_text="正在记录轨迹").wait_for()
-    assert watch.off_host() == set() and watch.errors == []
+    assert watch.off_host() == set() and watch.errors == [], watch.errors
     context.close()
 
 
 def test_fixes_recorded_before_the_shift_ended_are_sent_under_it(live_server, browser):
     """Found in review: when the shift list came back with the shift ended, the fixes recorded
     since the last batch (up to 30 s of the walk) stayed in memory and were never sent."""
-    from django.utils import timezone
 
-    from org.models import Officer, Team
     from shifts.models import Fix
-    from shifts.services.shifts import shift_create, shift_end, shift_start
+    from shifts.services.shifts import shift_end
 
-    _demo()
-    lead = get_user_model().objects.get(username="lead1")
-    me = Officer.objects.get(user__username="officer1")
-    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
-                         period="morning", member_ids=[me.pk])
-    shift_start(actor=lead, shift_id=shift.pk)
+    shift, lead, me = _on_duty_today()
 
     context, watch = _context(browser, TABLET_PORTRAIT)
     page = context.new_page()
