@@ -10,9 +10,15 @@ from .services.network import coverage_follows_network, plans_follow_network
 @receiver(network_changed, dispatch_uid="shifts.plans_follow_network")
 def _plans_follow_network(sender, removed_segment_ids=(), moved_segment_old_geoms=None, added_segment_ids=(),
                           **kwargs):
-    n = plans_follow_network(segment_ids=removed_segment_ids, moved_old_geoms=moved_segment_old_geoms,
+    r = plans_follow_network(segment_ids=removed_segment_ids, moved_old_geoms=moved_segment_old_geoms,
                              added_segment_ids=added_segment_ids)
-    return f"未结束的班次 {n} 个：计划中已不在路网或被拆分的路段换成了沿线的新路段" if n else None
+    if not r.changed:
+        return None
+    line = f"未结束的班次 {r.changed} 个：计划中已不在路网、被拆分或改了编号的路段换成了沿线的现有路段"
+    if r.emptied:
+        line += (f"；其中 {len(r.emptied)} 个班次（编号 {'、'.join(map(str, r.emptied))}）沿线已没有路段，"
+                 "计划已空，请重新安排")
+    return line
 
 
 @receiver(network_changed, dispatch_uid="shifts.coverage_follows_network")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import shapely
 from django.db import connection
+from shapely import Point
 
 from geodata.models import RoadSegment
 
@@ -65,18 +67,36 @@ def covered_near(shift_ids: Iterable[int], segment_ids: Iterable[int]) -> dict[i
 
 ALONG_M = 5.0  # a live segment within this of a line, along at least half of the shorter of the two, lies along it
 ALONG_SHARE = 0.5
+# ... and runs along it there: its part near the line advances along the line by at least this
+# share of its length (a short crossing way, a few metres across the line, does not)
+ALONG_RUN = 0.7
+
+
+def _runs_along(part, line) -> bool:
+    """Whether `part` (shapely, a segment's piece near `line`) advances along `line`."""
+    pieces = getattr(part, "geoms", [part])
+    run = sum(abs(line.project(Point(p.coords[-1])) - line.project(Point(p.coords[0])))
+              for p in pieces if p.geom_type == "LineString" and not p.is_empty)
+    return run >= ALONG_RUN * part.length
 
 
 def segments_along(line, among: Iterable[int] | None = None) -> set[int]:
     """The live segments (of `among`, when given) that lie along `line`: within `ALONG_M` of
-    it along at least `ALONG_SHARE` of the shorter of the two (the pieces of a way split or
-    re-drawn, the neighbour drawn over a segment merged into it)."""
+    it along at least `ALONG_SHARE` of the shorter of the two, running along it there (the
+    pieces of a way split or re-drawn, the neighbour drawn over a segment merged into it; not
+    a short way crossing it)."""
     zone = line.buffer(ALONG_M)
     segments = RoadSegment.objects.live().filter(geom__dwithin=(line, ALONG_M))
     if among is not None:
         segments = segments.filter(pk__in=list(among))
-    return {seg.pk for seg in segments.only("id", "geom")
-            if seg.geom.intersection(zone).length >= ALONG_SHARE * min(seg.geom.length, line.length)}
+    target = shapely.from_wkb(bytes(line.wkb))
+    out = set()
+    for seg in segments.only("id", "geom"):
+        part = seg.geom.intersection(zone)
+        if part.length >= ALONG_SHARE * min(seg.geom.length, line.length) \
+                and _runs_along(shapely.from_wkb(bytes(part.wkb)), target):
+            out.add(seg.pk)
+    return out
 
 
 def segments_near_tracks(segment_ids: Iterable[int], *, far: dt.timedelta) -> dict[int, set[int]]:

@@ -46,30 +46,34 @@ from .coverage import FAR
 
 
 def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
-                         added_segment_ids: Iterable[int] = ()) -> int:
+                         added_segment_ids: Iterable[int] = ()) -> PlanFollowUp:
     """Replace the segments `segment_ids` (no longer in the live network) in the plans of
-    shifts not yet ended by the live segments along them, and add to the plans that hold a
-    segment kept with a new geometry (`moved_old_geoms`: id → its line before the import)
-    the segments new to the network (`added_segment_ids`) along its old line: the other
-    pieces of a split way, which would otherwise drop out of the plan. Returns how many
-    shifts changed."""
+    shifts not yet ended by the live segments along them, and a segment kept with a new
+    geometry (`moved_old_geoms`: id → its line before the import) by the live segments along
+    its old line: itself and the other pieces of a split way, which would otherwise drop out of
+    the plan; or, when its key now names another stretch (a crossing road added before it
+    renumbers the way's pieces: 9000:1 is now the piece before), those that lie there, without
+    it. A segment nothing lies along any more stays (re-drawn farther than a few metres).
+    `added_segment_ids` is kept for the signal's callers; the pieces are found among all live
+    segments. Says how many shifts changed, and which were left with no segment planned."""
     ids = set(segment_ids)
     moved_old_geoms = moved_old_geoms or {}
-    added = set(added_segment_ids)
-    split = set(moved_old_geoms) if added else set()
-    if not ids and not split:
-        return 0
-    links = list(ShiftSegment.objects.filter(segment_id__in=ids | split)
+    moved = set(moved_old_geoms)
+    if not ids and not moved:
+        return PlanFollowUp()
+    links = list(ShiftSegment.objects.filter(segment_id__in=ids | moved)
                  .exclude(shift__status=ShiftStatus.ENDED).values_list("shift_id", "segment_id"))
     if not links:
-        return 0
+        return PlanFollowUp()
     olds = {s.pk: s for s in RoadSegment.objects.filter(pk__in={sid for _, sid in links} & ids).only("id", "geom")}
     replace = {sid: segments_along(seg.geom) for sid, seg in olds.items()}
-    pieces = {sid: segments_along(moved_old_geoms[sid], among=added) for sid in {sid for _, sid in links} & split}
+    # the live segments along a moved one's old line; none: it was re-drawn away, and stays
+    along = {sid: segments_along(moved_old_geoms[sid]) for sid in {sid for _, sid in links} & moved}
+    moved_to = {sid: found or {sid} for sid, found in along.items()}
     by_shift: dict[int, set[int]] = {}
     for shift_id, sid in links:
         by_shift.setdefault(shift_id, set()).add(sid)
-    changed = 0
+    changed, emptied = 0, []
     with transaction.atomic():
         for shift in Shift.objects.select_for_update().filter(pk__in=by_shift).order_by("pk"):
             before = set(shift.segments.values_list("id", flat=True))
@@ -80,16 +84,26 @@ def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
             covered = set(SegmentCoverage.objects.filter(shift=shift, segment_id__in=gone)
                           .values_list("segment_id", flat=True))
             kept = {s for s in gone & covered if not replace[s]}
-            after = (before - (gone - kept)).union(*(replace[s] for s in gone),
-                                                      *(pieces[s] for s in by_shift[shift.pk] & split))
+            shifted = by_shift[shift.pk] & moved
+            after = (before - (gone - kept) - shifted).union(*(replace[s] for s in gone),
+                                                                *(moved_to[s] for s in shifted))
             if after == before:
                 continue
             shift.segments.set(sorted(after))
             audit.record(actor=None, verb=Verb.UPDATED, subject=shift,
                          before={"segments": sorted(before)}, after={"segments": sorted(after)},
-                         reason="路网重新导入：计划路段已不在路网中或被拆分")
+                         reason="路网重新导入：计划路段已不在路网中、被拆分或改了编号")
             changed += 1
-    return changed
+            if not after and not shift.areas.exists():
+                emptied.append(shift.pk)
+    return PlanFollowUp(changed=changed, emptied=tuple(emptied))
+
+
+@dataclass(frozen=True)
+class PlanFollowUp:
+    """What `plans_follow_network` did, for the import's report."""
+    changed: int = 0  # shifts not yet ended whose planned segments changed
+    emptied: tuple[int, ...] = ()  # of those, the ids of the shifts left with nothing planned
 
 
 @dataclass(frozen=True)

@@ -503,3 +503,79 @@ def test_a_road_added_where_the_track_ran_takes_its_walk_from_the_road_beside_it
     assert SegmentCoverage.objects.get(shift=shift, segment=ding_segment).share > 0.9
     kept = SegmentCoverage.objects.filter(shift=shift, segment=bing).first()
     assert kept is None or kept.share < 0.1
+
+
+# a second crossing road, at node 2 of 测试甲路 (tests.network_osm)
+WU_NODES = ('<node id="900020" version="1" lat="39.9998" lon="116.3445"/>'
+            '<node id="900021" version="1" lat="39.9998" lon="116.3455"/>')
+WU = ('<way id="9002" version="1"><nd ref="900020"/><nd ref="900002"/><nd ref="900021"/>'
+      '<tag k="highway" v="residential"/><tag k="name" v="测试戊路"/></way>')
+
+
+def test_a_split_that_renumbers_a_ways_pieces_keeps_each_plan_on_its_stretch(
+        tmp_path, django_capture_on_commit_callbacks):
+    """Found in review: a segment's key is its way and its place along it, so a road added
+    across 测试甲路 before its crossing with 测试乙路 gave 9000:1 (nodes 3-5) to the stretch of
+    nodes 2-3. A shift planning 9000:0 (nodes 1-3) kept only its first half; one planning 9000:1
+    got 2-3 and 3-5, and its covered share fell from 95 % to 63 %, with no word in the report.
+    Each plan holds the segments along its old stretch now, and the report counts both."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import coverage_summary_of
+    from shifts.tasks import coverage_for_segments
+    from tests.network_osm import JIA, NODES, YI, osm
+
+    network_import(path=osm(tmp_path, NODES + JIA + YI, "a.osm"), source="renumbered")
+    south = RoadSegment.objects.get(source="renumbered", key="9000:0")  # nodes 1-3
+    north = RoadSegment.objects.get(source="renumbered", key="9000:1")  # nodes 3-5
+    shifts = [_walked_shift(south, end=False, day=dt.date(2026, 10, 21)),
+              _walked_shift(north, end=False, day=dt.date(2026, 10, 22))]
+    before = [coverage_summary_of(s) for s in shifts]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = network_import(path=osm(tmp_path, NODES + WU_NODES + JIA + YI + WU, "b.osm"), source="renumbered")
+    assert any(n.startswith("未结束的班次 2 个：") for n in report.notes), report.notes
+    for job in DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments"):
+        coverage_for_segments.call(*job.args_kwargs["args"])
+    keys = {s.pk: sorted(RoadSegment.objects.filter(pk__in=s.segments.all()).values_list("key", flat=True))
+            for s in shifts}
+    assert keys == {shifts[0].pk: ["9000:0", "9000:1"], shifts[1].pk: ["9000:2"]}
+    for shift, was in zip(shifts, before, strict=True):
+        now = coverage_summary_of(shift)
+        assert abs(now.planned_m - was.planned_m) < 2 and now.covered_share > 0.9, (was, now)
+
+
+def test_a_plan_left_with_nothing_is_said_so_in_the_report(tmp_path):
+    """Found in review: a shift planning only a road the import removed, with nothing along it
+    any more, was reported among those whose segments were 换成了沿线的新路段; it had none."""
+    from geodata.services.network_import import network_import
+    from tests.network_osm import JIA, NODES, osm
+
+    network_import(path=osm(tmp_path, NODES + JIA, "a.osm"), source="emptied")
+    lead = get_user_model().objects.get(username="lead1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=dt.date(2026, 10, 25),
+                         period="morning", segment_ids=[RoadSegment.objects.get(source="emptied").pk])
+    report = network_import(path=osm(tmp_path, WU_NODES + NODES + WU, "b.osm"), source="emptied")  # 甲路 gone
+    assert not shift.segments.exists()
+    assert any(f"其中 1 个班次（编号 {shift.pk}）沿线已没有路段，计划已空，请重新安排" in n for n in report.notes), report.notes
+
+
+def test_a_short_way_across_a_line_does_not_lie_along_it(tmp_path):
+    """segments_along took a way of 8 m crossing the line for one of its pieces (all of it lies
+    within 5 m of the line): a plan would have taken it in place of the stretch."""
+    from geodata.services.network_import import network_import
+    from shifts.selectors.network import segments_along
+    from tests.network_osm import JIA, NODES, osm
+
+    short = ('<node id="900030" version="1" lat="39.9998" lon="116.34495"/>'
+             '<node id="900031" version="1" lat="39.9998" lon="116.34505"/>'
+             '<way id="9003" version="1"><nd ref="900030"/><nd ref="900002"/><nd ref="900031"/>'
+             '<tag k="highway" v="footway"/><tag k="name" v="测试短路"/></way>')
+    network_import(path=osm(tmp_path, NODES + JIA + short, "a.osm"), source="short")
+    jia = list(RoadSegment.objects.filter(source="short", road__name="测试甲路"))
+    crossing = list(RoadSegment.objects.filter(source="short", road__name="测试短路"))  # two pieces of 4 m
+    assert crossing and all(c.geom.length < 5 for c in crossing)
+    for seg in jia:
+        found = segments_along(seg.geom)
+        assert seg.pk in found and not found & {c.pk for c in crossing}
