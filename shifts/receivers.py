@@ -23,9 +23,9 @@ def _plans_follow_network(sender, removed_segment_ids=(), moved_segment_old_geom
 
 @receiver(network_changed, dispatch_uid="shifts.coverage_follows_network")
 def _coverage_follows_network(sender, moved_segment_ids=(), added_segment_ids=(), moved_segment_old_geoms=None,
-                              **kwargs):
+                              removed_segment_ids=(), **kwargs):
     r = coverage_follows_network(moved_segment_ids=moved_segment_ids, added_segment_ids=added_segment_ids,
-                                 moved_old_geoms=moved_segment_old_geoms)
+                                 moved_old_geoms=moved_segment_old_geoms, removed_segment_ids=removed_segment_ids)
     lines = []
     if r.moved:
         parts = []
@@ -37,6 +37,8 @@ def _coverage_follows_network(sender, moved_segment_ids=(), added_segment_ids=()
     if r.added:
         lines.append(f"新进入路网的路段中 {r.added} 条在班次轨迹附近：未结束的 {r.added_shifts} 个班次已排队从定位点计算这些路段的覆盖"
                      "（已结束的班次保留结束时的覆盖记录）")
+    if r.beside_shifts:
+        lines.append(f"已不在路网或几何有变化的路段上有覆盖记录的未结束班次 {r.beside_shifts} 个：已排队从定位点重新计算其旁边道路的覆盖")
     return "。".join(lines) or None
 
 

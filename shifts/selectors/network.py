@@ -65,6 +65,11 @@ def covered_near(shift_ids: Iterable[int], segment_ids: Iterable[int]) -> dict[i
     return out
 
 
+def live_segments_near(line, reach_m: float) -> set[int]:
+    """The live segments within `reach_m` of `line` (storage CRS)."""
+    return set(RoadSegment.objects.live().filter(geom__dwithin=(line, reach_m)).values_list("id", flat=True))
+
+
 ALONG_M = 5.0  # a live segment within this of a line, along at least half of the shorter of the two, lies along it
 ALONG_SHARE = 0.5
 # ... and runs along it there: its part near the line advances along the line by at least this

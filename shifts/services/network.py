@@ -41,7 +41,13 @@ from core.domain.verbs import Verb
 from geodata.models import RoadSegment
 
 from ..models import EndedCoverageLine, EndedPlanSegment, SegmentCoverage, Shift, ShiftSegment, ShiftStatus
-from ..selectors.network import covered_near, segments_along, segments_near_tracks
+from ..selectors.network import (
+    COMPETE_M,
+    covered_near,
+    live_segments_near,
+    segments_along,
+    segments_near_tracks,
+)
 from .coverage import FAR
 
 
@@ -114,10 +120,12 @@ class CoverageFollowUp:
     moved_ended_shifts: int = 0  # ended shifts with coverage on them: kept as walked
     added: int = 0  # segments new to the live network that the track of a shift not yet ended passes by
     added_shifts: int = 0  # those shifts: queued to measure them
+    beside_shifts: int = 0  # shifts not yet ended with coverage on a segment gone or moved: the roads beside measured again
 
 
 def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_segment_ids: Iterable[int] = (),
-                             moved_old_geoms: dict | None = None) -> CoverageFollowUp:
+                             moved_old_geoms: dict | None = None,
+                             removed_segment_ids: Iterable[int] = ()) -> CoverageFollowUp:
     """Queue, once the import commits, a job per shift not yet ended to measure from its
     stored fixes its coverage of the segments among `moved_segment_ids` (kept with a new
     geometry) that it has coverage on or its track passes by, of those among `added_segment_ids` (new to the
@@ -125,7 +133,10 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
     (`covered_near`: a sample counts for the segment it runs nearest to). Ended shifts keep their coverage as walked: a
     moved segment one covered outside its plan keeps the line it had (`moved_old_geoms`: id →
     its line before the import) as the line that shift's intervals lie along
-    (`EndedCoverageLine`; the plan's segments have theirs in `EndedPlanSegment`)."""
+    (`EndedCoverageLine`; the plan's segments have theirs in `EndedPlanSegment`). And where a
+    segment a shift not yet ended has coverage on left the network (`removed_segment_ids`) or
+    moved, the live segments within `COMPETE_M` of its old line are measured again for that
+    shift too: the samples it took may now be nearest to one of them (the road beside it)."""
     rows = list(SegmentCoverage.objects.filter(segment_id__in=list(moved_segment_ids))
                 .values_list("shift_id", "segment_id", "shift__status"))
     moved: dict[int, set[int]] = {}
@@ -147,12 +158,25 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
     # samples painted there: measured again with it, or those samples would count for both
     # (a new 辅路 drawn where the track ran, beside the carriageway it had painted)
     neighbours = covered_near(moved.keys() | added.keys(), set(moved_segment_ids) | set(added_segment_ids))
-    for shift_id in sorted(moved.keys() | added.keys()):
+    # ... and a segment that painted them and has gone or moved away leaves them to the road beside
+    old_lines = dict(moved_old_geoms or {})
+    removed = set(removed_segment_ids)
+    old_lines.update(RoadSegment.objects.filter(pk__in=removed).values_list("id", "geom"))
+    walked_away = list(SegmentCoverage.objects.filter(segment_id__in=list(old_lines))
+                       .exclude(shift__status=ShiftStatus.ENDED).values_list("shift_id", "segment_id"))
+    beside_line = {sid: live_segments_near(old_lines[sid], COMPETE_M) - {sid}
+                   for sid in {sid for _, sid in walked_away}}
+    for shift_id, sid in walked_away:
+        neighbours.setdefault(shift_id, set()).update(beside_line[sid])
+    for shift_id in sorted(moved.keys() | added.keys() | {shift_id for shift_id, _ in walked_away}):
         ids = sorted(moved.get(shift_id, set()) | added.get(shift_id, set()) | neighbours.get(shift_id, set()))
+        if not ids:
+            continue
         transaction.on_commit(functools.partial(_enqueue_remeasure, shift_id, ids), robust=True)
     return CoverageFollowUp(moved=len({sid for _, sid, _ in rows}.union(*moved.values())), moved_shifts=len(moved),
                             moved_ended_shifts=len(ended), added=len(set().union(*added.values())),
-                            added_shifts=len(added))
+                            added_shifts=len(added), beside_shifts=len({
+                                shift_id for shift_id, sid in walked_away if beside_line[sid]}))
 
 
 def _keep_off_plan_lines(pairs: list[tuple[int, int]], old_geoms: dict) -> None:

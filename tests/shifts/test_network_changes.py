@@ -114,7 +114,8 @@ def test_coverage_on_a_segment_whose_geometry_moved_is_measured_again(tmp_path, 
     assert report.segments.moved_ids == [segment.pk] and segment.geom.length > 250
     assert any("几何有变化的路段中 1 条有覆盖记录或在班次轨迹附近：未结束的 1 个班次已排队" in n for n in report.notes)
     job = DBTaskResult.objects.get(task_path="shifts.tasks.coverage_for_segments")
-    assert job.args_kwargs["args"] == [shift.pk, [segment.pk]]
+    # with the live roads within 60 m of its old line, which its samples may now be nearest to
+    assert job.args_kwargs["args"][0] == shift.pk and segment.pk in job.args_kwargs["args"][1]
 
     from shifts.tasks import coverage_for_segments
 
@@ -122,7 +123,7 @@ def test_coverage_on_a_segment_whose_geometry_moved_is_measured_again(tmp_path, 
     row.refresh_from_db()
     walked = 6.0 * int(178 / 6)
     assert abs(row.covered_m - walked) < 15 and 0.6 < row.share < 0.75  # ≈ 178 m of ≈ 267 m
-    assert {r.segment_id: (r.intervals, r.computed_at) for r in other} == kept  # only the moved one
+    assert {r.segment_id: (r.intervals, r.computed_at) for r in other} == kept  # only the moved one changed
 
 
 def test_an_ended_shifts_coverage_on_a_moved_segment_stays_as_it_was_walked(tmp_path,
@@ -579,3 +580,44 @@ def test_a_short_way_across_a_line_does_not_lie_along_it(tmp_path):
     for seg in jia:
         found = segments_along(seg.geom)
         assert seg.pk in found and not found & {c.pk for c in crossing}
+
+
+DING_EAST = "".join(f'<node id="{920000 + i}" version="1" lat="{39.9990 + i * 0.0004:.7f}" lon="116.34515"/>'
+                    for i in range(1, 6))
+DING = ('<way id="9200" version="1">' + "".join(f'<nd ref="{920000 + i}"/>' for i in range(1, 6))
+        + '<tag k="highway" v="residential"/><tag k="name" v="测试丁路"/></way>')
+
+
+@pytest.mark.parametrize("change", ["removed", "moved_away"])
+def test_the_road_beside_takes_the_walk_when_the_road_that_painted_it_goes(
+        tmp_path, django_capture_on_commit_callbacks, change):
+    """Found in review, the mirror of the road added where the track ran: a shift on duty
+    planned 测试丙路 and walked 测试丁路, 13 m east, which painted the walk. When a re-import
+    took 测试丁路 away (or re-drew it 60 m farther east), the planned road stayed at 0 % until
+    the shift ended. The roads within 60 m of the old line are measured again now."""
+    from django_tasks_db.models import DBTaskResult
+
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import coverage_summary_of
+    from shifts.tasks import coverage_for_segments
+
+    def with_ding(name, nodes):
+        path = tmp_path / name
+        path.write_text(_osm(tmp_path, 5).read_text(encoding="utf-8").replace("</osm>", nodes + DING + "</osm>"),
+                        encoding="utf-8")
+        return path
+
+    network_import(path=with_ding("a.osm", DING_EAST), source=SOURCE)
+    bing = RoadSegment.objects.get(source=SOURCE, road__name="测试丙路")
+    ding = RoadSegment.objects.get(source=SOURCE, road__name="测试丁路")
+    shift = _walked_shift(ding, end=False, day=dt.date(2026, 10, 24), plan=bing)
+    assert coverage_summary_of(shift).covered_share < 0.1
+
+    away = DING_EAST.replace('lon="116.34515"', 'lon="116.3460"').replace('version="1"', 'version="2"')
+    with django_capture_on_commit_callbacks(execute=True):
+        report = network_import(path=_osm(tmp_path, 5) if change == "removed" else with_ding("b.osm", away),
+                                source=SOURCE)
+    assert any("未结束班次 1 个：已排队从定位点重新计算其旁边道路的覆盖" in n for n in report.notes), report.notes
+    for job in DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments"):
+        coverage_for_segments.call(*job.args_kwargs["args"])
+    assert coverage_summary_of(shift).covered_share > 0.9
