@@ -141,6 +141,21 @@ def ended_plan_lines(shift_ids) -> dict[tuple[int, int], tuple[LineString, float
     return {(shift_id, sid): (from_wkb(bytes(g.wkb)), float(length)) for shift_id, sid, g, length in rows}
 
 
+_MOVED_SINCE_ENDED = """
+SELECT e.segment_id FROM shifts_endedplansegment e JOIN geodata_roadsegment s ON s.id = e.segment_id
+WHERE e.shift_id = %(shift)s AND e.geom IS NOT NULL AND NOT ST_OrderingEquals(e.geom, s.geom)
+UNION SELECT segment_id FROM shifts_endedcoverageline WHERE shift_id = %(shift)s
+"""
+
+
+def moved_since_ended(shift_id: int) -> set[int]:
+    """The segments of an ended shift whose line today is not the one it walked (frozen with its
+    plan, or kept for one covered outside it when an import moved it: `ended_walked_lines`)."""
+    with connection.cursor() as cur:
+        cur.execute(_MOVED_SINCE_ENDED, {"shift": shift_id})
+        return {sid for (sid,) in cur.fetchall()}
+
+
 def ended_walked_lines(shift_ids) -> dict[tuple[int, int], LineString]:
     """(shift id, segment id) → the line (storage CRS, shapely) an ended shift's covered intervals
     on the segment were measured along, where a network import has moved the segment since: the

@@ -42,6 +42,7 @@ from ..models import FixBatch, SegmentCoverage, Shift, ShiftStatus
 from ..selectors.coverage import (
     good_fix_span,
     good_fixes_of,
+    moved_since_ended,
     segment_index,
     segment_lengths,
     shift_members_with_fixes,
@@ -137,6 +138,12 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, segment_ids: 
 
         existing = {r.segment_id: r for r in SegmentCoverage.objects.filter(shift=shift)}
         only = None if segment_ids is None else set(segment_ids)
+        # an ended shift's rows on segments a re-import has moved since it walked them were
+        # measured along the old line; painted along today's, the two frames would mix (a late
+        # batch) or the walk be measured where nobody walked (the end's recomputation run late):
+        # they stay as they are, as the import leaves them
+        held = moved_since_ended(shift.pk) if shift.status == ShiftStatus.ENDED else set()
+        new = {sid: ivs for sid, ivs in new.items() if sid not in held}
         if batch_id is not None:
             stored = {sid: _as_intervals(existing[sid].intervals) for sid in new if sid in existing}
             merged = merge_coverage(stored, new)
@@ -148,7 +155,7 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, segment_ids: 
             # rows of segments no longer in the live network (retired by a re-import) are
             # history the fixes can no longer be painted onto: kept as they are
             gone = [sid for sid in existing
-                    if sid not in merged and sid in lengths and (only is None or sid in only)]
+                    if sid not in merged and sid in lengths and sid not in held and (only is None or sid in only)]
 
         now = timezone.now()
         summary = coverage_summary(merged, {sid: lengths.get(sid, 0.0) for sid in merged})

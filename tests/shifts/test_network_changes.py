@@ -621,3 +621,44 @@ def test_the_road_beside_takes_the_walk_when_the_road_that_painted_it_goes(
     for job in DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments"):
         coverage_for_segments.call(*job.args_kwargs["args"])
     assert coverage_summary_of(shift).covered_share > 0.9
+
+
+def test_an_ended_shift_computed_again_after_a_re_import_keeps_its_walk(tmp_path, django_capture_on_commit_callbacks):
+    """Found in review: the end's recomputation run late (a worker behind, or `manage.py
+    coverage_update --shift`) after an import that lengthened the walked segment measured the
+    walk along the new line: 98 % and 1 of 1 segments covered became 65 % and 0 of 1. A late
+    GPS file mixed the two frames in one row. The rows of segments moved since the shift
+    ended stay as they were measured; the others are computed as before."""
+    from pyproj import Transformer
+
+    from geodata.services.network_import import network_import
+    from org.models import Officer
+    from shifts.selectors.coverage import coverage_summary_of
+    from shifts.services.fixes import FixIn, track_import
+    from shifts.tasks import coverage_for_batch
+
+    network_import(path=_osm(tmp_path, 5), source=SOURCE)
+    segment = RoadSegment.objects.get(source=SOURCE)
+    shift = _walked_shift(segment, day=dt.date(2026, 10, 20))
+    shift.members.add(Officer.objects.get(user__username="officer2"))
+    before = coverage_summary_of(shift)
+    rows = list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share"))
+    with django_capture_on_commit_callbacks(execute=True):
+        network_import(path=_osm(tmp_path, 7), source=SOURCE)  # 测试丙路 goes on north
+
+    coverage_update(shift_id=shift.pk)  # the end's recomputation, run after the import
+    assert coverage_summary_of(shift) == before
+    # officer2's GPS file of the same walk, read out after the import
+    segment.refresh_from_db()
+    to_wgs = Transformer.from_crs(segment.geom.srid, 4326, always_xy=True)
+    t0 = dt.datetime.combine(shift.date, dt.time(0, 31), tzinfo=dt.UTC)
+    fixes = []
+    for i in range(30):
+        lon, lat = to_wgs.transform(*segment.geom.interpolate(6.0 * i).coords)
+        fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=lon, accuracy_m=5))
+    coverage_for_batch.call(track_import(shift_id=shift.pk, username="officer2", device_id="garmin",
+                                         fixes=fixes).batch_id)
+    assert list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share")) == rows
+    assert coverage_summary_of(shift) == before
