@@ -2,7 +2,8 @@
 
 Kilometres patrolled (each member's good fixes as coverage reads them, without the GPS
 noise: shifts.domain.distance; a signal gap is not walked), coverage of the planned
-segments (planned explicitly, else the segments inside the planned areas; once the shift has
+segments (the metres covered of them, as the coverage page and API measure it, and how many
+are covered to 80 %) (planned explicitly, else the segments inside the planned areas; once the shift has
 ended, the plan as it stood then, with the lengths then), problems the members found and
 outcomes they recorded during the shift, problems still open in the team's area, and the
 planned segments nobody covered, main roads and long segments first.
@@ -21,7 +22,7 @@ from shifts.domain.coverage import is_covered
 from shifts.domain.distance import patrolled_m
 
 from ..models import SegmentCoverage, Shift
-from .coverage import good_fixes_of, planned_segments
+from .coverage import coverage_summary_of, good_fixes_of, planned_segments
 
 EVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
 
@@ -34,10 +35,14 @@ def shift_handover(shift: Shift) -> dict:
                                               t_to=EVER[1]))
                     for officer_id in shift.members.values_list("id", flat=True))
     planned = list(planned_segments(shift).select_related("road").only("id", "highway", "road__name"))
-    shares = dict(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "share"))
+    rows = list(SegmentCoverage.objects.filter(shift=shift))
+    shares = {r.segment_id: r.share for r in rows}
     covered = [s for s in planned if is_covered(shares.get(s.id, 0.0))]
+    # the share and km covered as the coverage page and API measure them: the metres covered
+    # of the planned segments (not the whole length of those covered to 80 %)
+    summary = coverage_summary_of(shift, rows)
     planned_m = sum(s.plan_length_m for s in planned)
-    covered_m = sum(s.plan_length_m for s in covered)
+    covered_m = (summary.covered_share or 0.0) * planned_m
     covered_ids = {s.id for s in covered}
     uncovered = sorted((s for s in planned if s.id not in covered_ids),
                        key=lambda s: (highway_rank(s.highway), -s.plan_length_m, s.id))

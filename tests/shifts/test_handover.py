@@ -64,3 +64,25 @@ def test_a_shift_planned_by_areas_has_one_answer_to_what_was_planned(django_user
     assert handover["planned_segments"] > 0
     assert summary["segments_planned"] == handover["planned_segments"] == totals["segments_planned"]
     assert summary["planned_m"] / 1000 == pytest.approx(handover["planned_km"], abs=0.001)
+
+
+def test_the_handover_gives_the_coverage_pages_share(django_user_model):
+    """Found in review: the handover summed the whole length of the segments covered to 80 %
+    (34 % for a demo shift) where the coverage page, the shift's coverage and the report sum
+    the metres covered (45 %), both under the name covered_share."""
+    network = demo_network()
+    shift = on_duty_shift(segment_ids=sorted(network)[:30])
+    (officer,) = members(1)
+    shift.members.add(officer)
+    track = simulate_member(network, start_t=T0, end_t=T0 + 1800, seed=7, mode="walk", gaps=0, stops=0)
+    send(shift, officer, batches_of(fix_ins(track)))
+    end(shift)
+    client = APIClient()
+    client.force_authenticate(django_user_model.objects.get(username="lead1"))
+    handover = client.get(f"/api/v1/shifts/{shift.pk}/handover").json()
+    summary = client.get(f"/api/v1/shifts/{shift.pk}/coverage").json()["summary"]
+    totals = client.get(f"/api/v1/coverage/report?shift={shift.pk}").json()["totals"]
+    assert 0 < handover["covered_share"] < 1
+    assert handover["covered_share"] == pytest.approx(summary["covered_share"], abs=1e-4)
+    assert handover["covered_share"] == pytest.approx(totals["covered_share"], abs=1e-4)
+    assert handover["covered_km"] == pytest.approx(totals["covered_km"], abs=0.01)
