@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import AuthenticationFailed
 
+from api.auth import HashedTokenAuthentication
 from core.errors import Forbidden
 from geodata.models import Area, AreaKind, Intersection, Landmark, Road, RoadSegment
 from geodata.selectors.layers import demo_extent
@@ -97,7 +99,7 @@ def _tile_response(request, body: bytes, *, public: bool, max_age: int) -> HttpR
         patch_cache_control(response, public=True, max_age=max_age)
     else:
         patch_cache_control(response, private=True, max_age=max_age)
-        response["Vary"] = "Cookie"
+        response["Vary"] = "Cookie, Authorization"
     return response
 
 
@@ -127,9 +129,17 @@ def read_problem_filters(query) -> ProblemFilters:
 @require_GET
 def problems_tile_view(request, z: int, x: int, y: int):
     """GET /tiles/problems/{z}/{x}/{y}.pbf[?category=…&status=…&area=…&since=…&until=…&overdue=1]:
-    layer ``clusters`` or ``problems`` (maps.tiles.TILE_LAYERS) of the signed-in user's jurisdiction."""
+    layer ``clusters`` or ``problems`` (maps.tiles.TILE_LAYERS) of the signed-in user's jurisdiction:
+    signed in (the pages' session) or with an API token (`Authorization: Token …`, as
+    /api/v1/problems/layer takes it)."""
     if not request.user.is_authenticated:
-        return _problem(401, "请先登录")
+        try:
+            found = HashedTokenAuthentication().authenticate(request)
+        except AuthenticationFailed as exc:
+            return _problem(401, str(exc.detail))
+        if found is None:
+            return _problem(401, "请先登录，或带上 API 令牌（Authorization: Token …）")
+        request.user = found[0]
     try:
         tile = tile_from_path(z, x, y)
     except TileError as exc:

@@ -181,7 +181,22 @@ def test_problem_tiles_need_a_signed_in_user(client):
     x, y = tile_of(BASE_LON, BASE_LAT, 16)
     response = client.get(f"/tiles/problems/16/{x}/{y}.pbf")
     assert response.status_code == 401
-    assert response.json()["detail"] == "请先登录"
+    assert response.json()["detail"] == "请先登录，或带上 API 令牌（Authorization: Token …）"
+    bad = client.get(f"/tiles/problems/16/{x}/{y}.pbf", HTTP_AUTHORIZATION="Token not-a-key")
+    assert bad.status_code == 401
+
+
+def test_problem_tiles_take_an_api_token_as_the_problem_layer_does(make, officer):
+    """Found in review: the README names the tiles beside /api/v1/problems/layer, which takes
+    a token; the tiles answered 401 to one."""
+    from api.models import ApiToken
+
+    mine = make()
+    _, key = ApiToken.issue(user=get_user_model().objects.get(username="officer1"), name="平板")
+    x, y = tile_of(BASE_LON, BASE_LAT, 16)
+    response = Client().get(f"/tiles/problems/16/{x}/{y}.pbf", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200 and "Authorization" in response["Vary"]
+    assert mine.pk in {f["properties"]["id"] for f in decode(response)["problems"]["features"]}
 
 
 def test_a_user_without_officer_profile_is_refused(db):
