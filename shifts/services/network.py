@@ -159,13 +159,13 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
     # (a new 辅路 drawn where the track ran, beside the carriageway it had painted)
     neighbours = covered_near(moved.keys() | added.keys(), set(moved_segment_ids) | set(added_segment_ids))
     # ... and a segment that painted them and has gone or moved away leaves them to the road beside
-    old_lines = dict(moved_old_geoms or {})
-    removed = set(removed_segment_ids)
-    old_lines.update(RoadSegment.objects.filter(pk__in=removed).values_list("id", "geom"))
-    walked_away = list(SegmentCoverage.objects.filter(segment_id__in=list(old_lines))
+    moved_old_geoms = moved_old_geoms or {}
+    walked_away = list(SegmentCoverage.objects.filter(segment_id__in=[*moved_old_geoms, *removed_segment_ids])
                        .exclude(shift__status=ShiftStatus.ENDED).values_list("shift_id", "segment_id"))
-    beside_line = {sid: live_segments_near(old_lines[sid], COMPETE_M) - {sid}
-                   for sid in {sid for _, sid in walked_away}}
+    away = {sid for _, sid in walked_away}
+    old_lines = {sid: moved_old_geoms[sid] for sid in away if sid in moved_old_geoms}
+    old_lines.update(RoadSegment.objects.filter(pk__in=away - set(old_lines)).values_list("id", "geom"))
+    beside_line = {sid: live_segments_near(old_lines[sid], COMPETE_M) - {sid} for sid in away}
     for shift_id, sid in walked_away:
         neighbours.setdefault(shift_id, set()).update(beside_line[sid])
     for shift_id in sorted(moved.keys() | added.keys() | {shift_id for shift_id, _ in walked_away}):
