@@ -449,6 +449,38 @@ def test_fixes_recorded_before_the_shift_ended_are_sent_under_it(live_server, br
     context.close()
 
 
+def test_a_fix_recorded_while_a_batch_is_saved_as_the_shift_ends_is_sent_too(live_server, browser):
+    """Found in review: a fix recorded while the 30 s batch was being saved (a slow write to the
+    tablet's storage) stayed in memory once the shift had ended meanwhile: the batch after it
+    had no shift on duty to go under. Each fix now keeps the shift it was recorded in."""
+    from shifts.models import Fix
+    from shifts.services.shifts import shift_end
+
+    shift, lead, me = _on_duty_today()
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.wait_for_function("window.fieldApp.state.onDutyShift !== null && window.fieldApp.state.position !== null")
+    page.evaluate("window.fieldApp.batchFixes()")
+    _eventually(lambda: _pending(page) == 0)
+    sent = Fix.objects.filter(shift_id=shift.pk, officer=me).count()
+    page.evaluate("""() => { const o = window.fieldApp.outbox; const add = o.add.bind(o);
+        o.add = async (...a) => { await new Promise(r => setTimeout(r, 3000)); return add(...a); }; }""")
+    context.set_geolocation({"latitude": HERE["latitude"] + 0.0002, "longitude": HERE["longitude"]})
+    page.wait_for_function("window.fieldApp.state.fixes.length === 1")
+    page.evaluate("() => { window.fieldApp.batchFixes(); }")  # saving, slowly
+    context.set_geolocation({"latitude": HERE["latitude"] + 0.0004, "longitude": HERE["longitude"]})
+    page.wait_for_function("window.fieldApp.state.fixes.length === 2 && window.fieldApp.state.batching")
+    shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
+    page.locator("[data-tab=shift][role=tab]").click()  # the list, read again: the shift has ended
+    page.wait_for_function("window.fieldApp.state.onDutyShift === null")
+    _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() == sent + 2)
+    assert page.evaluate("window.fieldApp.state.fixes.length") == 0
+    assert watch.off_host() == set() and watch.errors == []
+    context.close()
+
+
 def test_a_change_refused_meanwhile_is_kept_and_shown_not_lost(live_server, browser):
     _demo()
     officer = get_user_model().objects.get(username="officer1")

@@ -171,7 +171,7 @@
       if (state.newPiece) { fix.starts_piece = true; state.newPiece = false; }
       if (document.visibilityState === "hidden") state.fixWhileHidden = true;
       state.lastFixAt = Date.now();
-      state.fixes.push(fix);
+      state.fixes.push({shift: state.onDutyShift.id, fix});  // sent under the shift it was recorded in
     }
   }
 
@@ -509,8 +509,8 @@
   async function setOnDuty(shift) {
     const before = state.onDutyShift;
     state.onDutyShift = shift && config.may.send_fixes ? shift : null;
-    // the shift ended (or another began): what was recorded during it goes under it
-    if (before && (!state.onDutyShift || state.onDutyShift.id !== before.id)) batchFixes(before);
+    // the shift ended (or another began): what was recorded during it goes now, under it
+    if (before && (!state.onDutyShift || state.onDutyShift.id !== before.id)) batchFixes();
     renderTrack();
     if (state.onDutyShift && trackPaused() && state.wakeLock) { state.wakeLock.release(); state.wakeLock = null; }
     if (state.onDutyShift && !trackPaused() && !state.wakeLock && "wakeLock" in navigator) {
@@ -522,20 +522,29 @@
     if (!state.onDutyShift && state.wakeLock) { state.wakeLock.release(); state.wakeLock = null; }
   }
 
-  async function batchFixes(shift = state.onDutyShift) {
-    if (!shift || !state.fixes.length || state.batching) return;
+  // Each fix goes under the shift it was recorded in, whether that shift is still on duty or not
+  // (ended meanwhile: its last fixes are still taken); a batch holds one shift's fixes.
+  async function batchFixes() {
+    if (!state.fixes.length || state.batching) return;
     state.batching = true;
+    const shift = state.fixes[0].shift;
+    let n = 0;
+    while (n < state.fixes.length && n < 2000 && state.fixes[n].shift === shift) n += 1;
     // Saved first, then taken out of memory: a full device keeps them here for the next batch.
-    const fixes = state.fixes.slice(0, 2000);
+    const fixes = state.fixes.slice(0, n).map((e) => e.fix);
     try {
-      await outbox.add("fixes", {shift: shift.id, device_id: deviceId(), fixes});
-      state.fixes.splice(0, fixes.length);
+      await outbox.add("fixes", {shift, device_id: deviceId(), fixes});
+      state.fixes.splice(0, n);
     } catch (err) {
       $("position-status").textContent = `定位点暂未保存（${state.fixes.length} 个）：${notSaved(err)}`;
       return;
     } finally {
       state.batching = false;
     }
+    // fixes of a shift no longer on duty (it ended while this batch was saved) go at once; the
+    // shift on duty's wait for the next round
+    const onDuty = state.onDutyShift ? state.onDutyShift.id : null;
+    if (state.fixes.length && state.fixes[0].shift !== onDuty) { batchFixes(); return; }
     flush();
   }
 
