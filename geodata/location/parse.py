@@ -856,7 +856,10 @@ def _result(r: Reading, problems: list[Problem], text: str) -> ParsedLocation:
     landmarks = []
     for i, mk in enumerate(r.marks):
         span = mk.span
-        landmarks.append(_make_landmark(mk.name, mk.direction, mk.distance_m, mk.relation, span))
+        name = mk.name
+        if "," in name:  # a dash read as a clause's comma (_dashes_as_commas): the name as written
+            name = fold(text[span.start:span.end])
+        landmarks.append(_make_landmark(name, mk.direction, mk.distance_m, mk.relation, span))
         spans[_LANDMARK_KEYS[i] if i < 32 else f"landmarks[{i}]"] = span
         if span.end <= span.start:
             empty = True

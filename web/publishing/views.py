@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from org.domain.permissions import can
-from publishing.models import PublicationStatus
+from publishing.models import Publication, PublicationStatus
 from publishing.selectors.publications import (
     line_problem_ids,
     publication_document,
@@ -29,7 +29,8 @@ EXPORTS = [("txt", "纯文本"), ("html", "网页（含地图）"), ("pdf", "PDF
 def publication_list_page(request):
     # lines, not problems: problems at one place share a line (items merged into it)
     lists = publications_visible_to(request.user).select_related("published_by").annotate(
-        lines=Count("items", filter=Q(items__position__isnull=False)))
+        lines=Count("items", filter=Q(items__position__isnull=False))
+    ).order_by(*Publication._meta.ordering)  # a GROUP BY query leaves Meta.ordering out
     page = Paginator(lists, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/publishing/list.html", {
         "nav": "publications", "page": page,

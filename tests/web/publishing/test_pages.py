@@ -94,3 +94,13 @@ def test_problems_at_one_place_share_a_line_and_the_list_counts_lines(publisher,
     assert '<td class="num">1</td>' in row[:row.index("</tr>")]
     for p in (first, second):
         assert f"{published.number}</a> 第1条" in c.get(f"/dashboard/problems/{p.pk}/").content.decode()
+
+
+def test_the_latest_list_comes_first(publisher, subdistrict, district, problem):
+    """Counting each list's lines made the query a GROUP BY, which leaves the model's order out:
+    the page listed lists in no set order (and paged them unsteadily)."""
+    first = publish(actor=publisher, publication_id=draft_create(actor=publisher, area_id=district.pk, **WEEK).pk)
+    second = publish(actor=publisher, publication_id=draft_create(actor=publisher, area_id=subdistrict.pk,
+                                                                  **WEEK).pk)
+    html = client_for("officer1").get("/publications/").content.decode()
+    assert html.index(f'data-publication="{second.pk}"') < html.index(f'data-publication="{first.pk}"')
