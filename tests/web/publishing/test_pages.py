@@ -96,10 +96,11 @@ def test_problems_at_one_place_share_a_line_and_the_list_counts_lines(publisher,
         assert f"{published.number}</a> 第1条" in c.get(f"/dashboard/problems/{p.pk}/").content.decode()
 
 
-def test_the_latest_list_comes_first(publisher, subdistrict, district, problem):
+def test_the_latest_list_comes_first(publisher, subdistrict, district, problem, make_problem):
     """Counting each list's lines made the query a GROUP BY, which leaves the model's order out:
     the page listed lists in no set order (and paged them unsteadily)."""
     first = publish(actor=publisher, publication_id=draft_create(actor=publisher, area_id=district.pk, **WEEK).pk)
+    make_problem("学院路与清华东路交叉路口向北30米，学院路东侧")  # new since: the next list's line
     second = publish(actor=publisher, publication_id=draft_create(actor=publisher, area_id=subdistrict.pk,
                                                                   **WEEK).pk)
     html = client_for("officer1").get("/publications/").content.decode()
