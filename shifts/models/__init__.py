@@ -1,7 +1,7 @@
-from .coverage import EndedCoverageLine, SegmentCoverage
+from .coverage import MovedSegmentLine, SegmentCoverage
 from .fixes import Fix, FixBatch, FixSource
 from .plans import EndedPlanSegment, ShiftArea, ShiftSegment
 from .shifts import Period, Shift, ShiftStatus
 
-__all__ = ["EndedCoverageLine", "EndedPlanSegment", "Fix", "FixBatch", "FixSource", "Period", "SegmentCoverage", "Shift", "ShiftArea",
+__all__ = ["EndedPlanSegment", "Fix", "FixBatch", "FixSource", "MovedSegmentLine", "Period", "SegmentCoverage", "Shift", "ShiftArea",
            "ShiftSegment", "ShiftStatus"]

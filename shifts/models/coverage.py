@@ -41,23 +41,22 @@ class SegmentCoverage(models.Model):
         return f"{self.shift_id}/{self.segment_id} {self.share:.0%}"
 
 
-class EndedCoverageLine(models.Model):
-    """The line a segment had when an ended shift covered it outside its plan, kept when a
-    network import moves the segment (shifts.services.network.coverage_follows_network): the
-    intervals were measured along it, and an ended shift's coverage is history. A segment of the
-    plan has its line in `EndedPlanSegment`, frozen when the shift ends; one outside the plan
-    is known only once the shift's coverage is measured, so it is kept when it first moves."""
-    shift = models.ForeignKey("shifts.Shift", verbose_name="班次", on_delete=models.CASCADE, related_name="+")
+class MovedSegmentLine(models.Model):
+    """A segment's line until a network import replaced it (`replaced_at`), kept when an ended
+    shift has coverage on the segment: its intervals were measured along the line in force when
+    it ended, the first kept after that time (else the segment's own). One row per segment and
+    import, whatever the number of shifts (shifts.services.network.coverage_follows_network). A
+    segment of an ended shift's plan has that shift's line in `EndedPlanSegment` too, which
+    comes first."""
     segment = models.ForeignKey("geodata.RoadSegment", verbose_name="路段", on_delete=models.PROTECT,
                                 related_name="+")
-    geom = models.LineStringField("几何", srid=settings.STORAGE_SRID, help_text="覆盖记录所沿的路段几何（路网重新导入前）")
+    geom = models.LineStringField("几何", srid=settings.STORAGE_SRID, help_text="路网重新导入前路段的几何")
+    replaced_at = models.DateTimeField("被替换时间", help_text="路网重新导入改变该路段几何的时间")
 
     class Meta:
-        verbose_name = "已结束班次计划外覆盖路段的原几何"
-        verbose_name_plural = "已结束班次计划外覆盖路段的原几何"
-        constraints = [
-            models.UniqueConstraint(fields=["shift", "segment"], name="endedcoverageline_shift_segment_unique"),
-        ]
+        verbose_name = "路段的原几何"
+        verbose_name_plural = "路段的原几何"
+        indexes = [models.Index(fields=["segment", "replaced_at"], name="movedsegmentline_seg_time")]
 
     def __str__(self) -> str:
-        return f"班次 {self.shift_id} 计划外覆盖的路段 {self.segment_id}"
+        return f"路段 {self.segment_id} 在 {self.replaced_at:%Y-%m-%d %H:%M} 前的几何"

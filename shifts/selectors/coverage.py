@@ -20,7 +20,7 @@ from geodata.models import RoadSegment
 from shifts.domain.coverage import SegmentIndex, is_covered
 from shifts.domain.fixes import Fix
 
-from ..models import EndedCoverageLine, EndedPlanSegment, SegmentCoverage, Shift, ShiftStatus
+from ..models import EndedPlanSegment, SegmentCoverage, Shift, ShiftStatus
 
 # Roads no street patrol walks or rides: the expressway (G6 京藏高速 in the demo district)
 # runs 10-14 m beside its service roads, so counting it would only add what the service
@@ -141,32 +141,62 @@ def ended_plan_lines(shift_ids) -> dict[tuple[int, int], tuple[LineString, float
     return {(shift_id, sid): (from_wkb(bytes(g.wkb)), float(length)) for shift_id, sid, g, length in rows}
 
 
-_MOVED_SINCE_ENDED = """
-SELECT e.segment_id FROM shifts_endedplansegment e JOIN geodata_roadsegment s ON s.id = e.segment_id
-WHERE e.shift_id = %(shift)s AND e.geom IS NOT NULL AND NOT ST_OrderingEquals(e.geom, s.geom)
-UNION SELECT segment_id FROM shifts_endedcoverageline WHERE shift_id = %(shift)s
+# The lines an ended shift walked that are not the segments' lines today: its plan's, frozen when
+# it ended, where they differ; for a segment it covered outside its plan, the first line a
+# re-import replaced after it ended (MovedSegmentLine). Two CTEs, `planned` and `kept`, of
+# (shift_id, segment_id, geom); the queries below read them.
+_WALKED_ELSEWHERE = """
+WITH s AS (SELECT id, COALESCE(ended_at, ends_at) AS ended FROM shifts_shift
+           WHERE id = ANY(%(shifts)s) AND status = %(ended)s),
+planned AS (
+  SELECT e.shift_id, e.segment_id, e.geom FROM shifts_endedplansegment e
+  JOIN s ON s.id = e.shift_id JOIN geodata_roadsegment g ON g.id = e.segment_id
+  WHERE e.geom IS NOT NULL AND NOT ST_OrderingEquals(e.geom, g.geom)),
+kept AS (
+  SELECT DISTINCT ON (c.shift_id, c.segment_id) c.shift_id, c.segment_id, h.geom
+  FROM shifts_segmentcoverage c JOIN s ON s.id = c.shift_id
+  JOIN shifts_movedsegmentline h ON h.segment_id = c.segment_id AND h.replaced_at > s.ended
+  WHERE NOT EXISTS (SELECT 1 FROM shifts_endedplansegment e WHERE e.shift_id = c.shift_id
+                    AND e.segment_id = c.segment_id AND e.geom IS NOT NULL)
+  ORDER BY c.shift_id, c.segment_id, h.replaced_at),
+walked AS (SELECT * FROM planned UNION ALL SELECT * FROM kept)
 """
-
-
-def moved_since_ended(shift_id: int) -> set[int]:
-    """The segments of an ended shift whose line today is not the one it walked (frozen with its
-    plan, or kept for one covered outside it when an import moved it: `ended_walked_lines`)."""
-    with connection.cursor() as cur:
-        cur.execute(_MOVED_SINCE_ENDED, {"shift": shift_id})
-        return {sid for (sid,) in cur.fetchall()}
+_WALKED_LINES = _WALKED_ELSEWHERE + "SELECT shift_id, segment_id, ST_AsBinary(geom) FROM walked"
 
 
 def ended_walked_lines(shift_ids) -> dict[tuple[int, int], LineString]:
     """(shift id, segment id) → the line (storage CRS, shapely) an ended shift's covered intervals
-    on the segment were measured along, where a network import has moved the segment since: the
-    plan's (`ended_plan_lines`), else the one kept for a segment covered outside the plan
-    (`EndedCoverageLine`). A segment missing here is read as it is now."""
+    on the segment were measured along, where a network import has moved the segment since
+    (`_WALKED_ELSEWHERE`). A segment missing here is read as it is now."""
     ids = list(shift_ids)
-    rows = EndedCoverageLine.objects.filter(shift_id__in=ids, shift__status=ShiftStatus.ENDED) \
-        .values_list("shift_id", "segment_id", "geom")
-    lines = {(shift_id, sid): from_wkb(bytes(g.wkb)) for shift_id, sid, g in rows}
-    lines.update({key: line for key, (line, _) in ended_plan_lines(ids).items()})
-    return lines
+    if not ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(_WALKED_LINES, {"shifts": ids, "ended": ShiftStatus.ENDED.value})
+        return {(shift_id, sid): from_wkb(bytes(wkb)) for shift_id, sid, wkb in cur.fetchall()}
+
+
+# Within this of a line an ended shift walked elsewhere than today's, a segment may have taken
+# the samples that were that line's (two segments farther apart never compete for one: 2 x the
+# coverage tolerance, as shifts.selectors.network.COMPETE_M).
+_HELD_REACH_M = 60.0
+
+_HELD = _WALKED_ELSEWHERE + """
+SELECT segment_id FROM walked
+UNION SELECT g.id FROM geodata_roadsegment g JOIN walked w ON ST_DWithin(g.geom, w.geom, %(reach)s)
+WHERE g.retired_at IS NULL
+"""
+
+
+def held_since_ended(shift_id: int) -> set[int]:
+    """The segments an ended shift's coverage is kept on as measured when it is computed again
+    (shifts.services.coverage.coverage_update): those a re-import has moved since it walked them
+    (their fixes would be measured along another line), and the live ones within
+    `_HELD_REACH_M` of the lines it walked there (which would take those lines' samples and
+    count the walk twice)."""
+    with connection.cursor() as cur:
+        cur.execute(_HELD, {"shifts": [shift_id], "ended": ShiftStatus.ENDED.value, "reach": _HELD_REACH_M})
+        return {sid for (sid,) in cur.fetchall()}
 
 
 def shift_coverage_geojson(shift: Shift) -> dict:

@@ -42,7 +42,7 @@ from ..models import FixBatch, SegmentCoverage, Shift, ShiftStatus
 from ..selectors.coverage import (
     good_fix_span,
     good_fixes_of,
-    moved_since_ended,
+    held_since_ended,
     segment_index,
     segment_lengths,
     shift_members_with_fixes,
@@ -140,9 +140,10 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, segment_ids: 
         only = None if segment_ids is None else set(segment_ids)
         # an ended shift's rows on segments a re-import has moved since it walked them were
         # measured along the old line; painted along today's, the two frames would mix (a late
-        # batch) or the walk be measured where nobody walked (the end's recomputation run late):
-        # they stay as they are, as the import leaves them
-        held = moved_since_ended(shift.pk) if shift.status == ShiftStatus.ENDED else set()
+        # batch) or the walk be measured where nobody walked (the end's recomputation run late),
+        # and the roads beside the old line would take its samples: those rows stay as they
+        # are, as the import leaves them (held_since_ended)
+        held = held_since_ended(shift.pk) if shift.status == ShiftStatus.ENDED else set()
         new = {sid: ivs for sid, ivs in new.items() if sid not in held}
         if batch_id is not None:
             stored = {sid: _as_intervals(existing[sid].intervals) for sid in new if sid in existing}

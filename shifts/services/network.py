@@ -24,7 +24,7 @@ same job. Without that, a split left the shift's fixes along the new piece count
 nothing, and its coverage dropped.
 An ended shift's coverage is history, as its frozen plan is: it stays as measured along the
 line the shift walked (a segment of its plan keeps that line with the plan; one it covered
-outside its plan keeps it when an import first moves it, `EndedCoverageLine`), so its summary and handover report read as they did when it ended
+outside its plan has it kept when an import moves it, `MovedSegmentLine`), so its summary and handover report read as they did when it ended
 (measured again along a lengthened line, a segment walked end to end would count as two
 thirds covered against the planned length frozen then).
 """
@@ -35,12 +35,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from core import audit
 from core.domain.verbs import Verb
 from geodata.models import RoadSegment
 
-from ..models import EndedCoverageLine, EndedPlanSegment, SegmentCoverage, Shift, ShiftSegment, ShiftStatus
+from ..models import MovedSegmentLine, SegmentCoverage, Shift, ShiftSegment, ShiftStatus
 from ..selectors.network import (
     COMPETE_M,
     covered_near,
@@ -131,9 +132,9 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
     geometry) that it has coverage on or its track passes by, of those among `added_segment_ids` (new to the
     live network) that its track passes by, and of the segments it has coverage on near either
     (`covered_near`: a sample counts for the segment it runs nearest to). Ended shifts keep their coverage as walked: a
-    moved segment one covered outside its plan keeps the line it had (`moved_old_geoms`: id →
-    its line before the import) as the line that shift's intervals lie along
-    (`EndedCoverageLine`; the plan's segments have theirs in `EndedPlanSegment`). And where a
+    moved segment one has coverage on keeps the line it had (`moved_old_geoms`: id → its line
+    before the import, `MovedSegmentLine`), along which that shift's intervals lie (the plan's
+    segments have it in `EndedPlanSegment` too). And where a
     segment a shift not yet ended has coverage on left the network (`removed_segment_ids`) or
     moved, the live segments within `COMPETE_M` of its old line are measured again for that
     shift too: the samples it took may now be nearest to one of them (the road beside it)."""
@@ -141,14 +142,14 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
                 .values_list("shift_id", "segment_id", "shift__status"))
     moved: dict[int, set[int]] = {}
     ended = set()
-    walked_off_plan = []
+    walked_by_ended = set()
     for shift_id, sid, status in rows:
         if status == ShiftStatus.ENDED:
             ended.add(shift_id)
-            walked_off_plan.append((shift_id, sid))
+            walked_by_ended.add(sid)
         else:
             moved.setdefault(shift_id, set()).add(sid)
-    _keep_off_plan_lines(walked_off_plan, moved_old_geoms or {})
+    _keep_old_lines(walked_by_ended, moved_old_geoms or {})
     # a moved segment the shift has no coverage on may now run where its fixes were
     # measured on another (a neighbour lengthened over a segment merged into it)
     for shift_id, sids in segments_near_tracks(moved_segment_ids, far=FAR).items():
@@ -179,22 +180,14 @@ def coverage_follows_network(*, moved_segment_ids: Iterable[int] = (), added_seg
                                 shift_id for shift_id, sid in walked_away if beside_line[sid]}))
 
 
-def _keep_off_plan_lines(pairs: list[tuple[int, int]], old_geoms: dict) -> None:
-    """Keep, for each (ended shift, moved segment) with coverage, the segment's line before the
-    import, unless the shift's frozen plan has it or an earlier import kept it already (the
-    line the intervals were measured along is the first one)."""
-    if not pairs or not old_geoms:
-        return
-    shift_ids = {shift_id for shift_id, _ in pairs}
-    segment_ids = {sid for _, sid in pairs}
-    have = set(EndedPlanSegment.objects.filter(shift_id__in=shift_ids, segment_id__in=segment_ids, geom__isnull=False)
-               .values_list("shift_id", "segment_id"))
-    have |= set(EndedCoverageLine.objects.filter(shift_id__in=shift_ids, segment_id__in=segment_ids)
-                .values_list("shift_id", "segment_id"))
-    EndedCoverageLine.objects.bulk_create(
-        [EndedCoverageLine(shift_id=shift_id, segment_id=sid, geom=old_geoms[sid])
-         for shift_id, sid in sorted(pairs) if (shift_id, sid) not in have and sid in old_geoms],
-        ignore_conflicts=True)
+def _keep_old_lines(segment_ids: set[int], old_geoms: dict) -> None:
+    """Keep the line before this import of each moved segment some ended shift has coverage on
+    (`MovedSegmentLine`, once per segment whatever the number of shifts): the intervals of those
+    that ended before were measured along it (shifts.selectors.coverage.ended_walked_lines)."""
+    now = timezone.now()
+    MovedSegmentLine.objects.bulk_create(
+        [MovedSegmentLine(segment_id=sid, geom=old_geoms[sid], replaced_at=now)
+         for sid in sorted(segment_ids) if sid in old_geoms], batch_size=1000)
 
 
 def _enqueue_remeasure(shift_id: int, segment_ids: list[int]) -> None:

@@ -322,9 +322,9 @@ def test_an_ended_shift_is_drawn_where_it_walked_a_segment_outside_its_plan_afte
         tmp_path, django_capture_on_commit_callbacks):
     """Only the plan's segments had their lines frozen when the shift ended: a segment walked
     outside the plan was drawn along today's line once a re-import moved it. Its line before
-    the first move is kept now, and a second move keeps that one."""
+    each move is kept now, and the shift is drawn along the first after it ended."""
     from geodata.services.network_import import network_import
-    from shifts.models import EndedCoverageLine
+    from shifts.models import MovedSegmentLine
     from shifts.selectors.coverage import planned_segments, shift_coverage_geojson
     from tests.network_osm import JIA, osm
     from tests.network_osm import NODES as JIA_NODES
@@ -348,7 +348,7 @@ def test_an_ended_shift_is_drawn_where_it_walked_a_segment_outside_its_plan_afte
         assert report.segments.moved_ids == [segment.pk]
         assert any("已结束的 1 个班次保留结束时的覆盖记录" in note for note in report.notes)
         assert drawn() == before
-    assert EndedCoverageLine.objects.filter(shift=ended).count() == 1
+    assert MovedSegmentLine.objects.filter(segment=segment).count() == 2  # one a move, whatever the shifts
 
 
 def test_a_choice_mixing_an_ended_shift_with_a_later_one_carries_its_walk_onto_todays_line(tmp_path):
@@ -662,3 +662,32 @@ def test_an_ended_shift_computed_again_after_a_re_import_keeps_its_walk(tmp_path
     assert list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
         "segment_id", "intervals", "share")) == rows
     assert coverage_summary_of(shift) == before
+
+
+def test_an_ended_shift_computed_again_does_not_count_a_walk_on_the_road_beside_too(
+        tmp_path, django_capture_on_commit_callbacks):
+    """Found in review of the fix above: once the rows of a moved segment were kept, computing the
+    ended shift again gave the samples that were that segment's to the road beside its old line
+    (the planned 测试丙路 here), so one walk counted on both: 0 % planned became 93 %. The roads
+    within 60 m of a line the shift walked elsewhere keep their rows too."""
+    from geodata.services.network_import import network_import
+    from shifts.selectors.coverage import coverage_summary_of
+
+    def with_ding(name, nodes):
+        path = tmp_path / name
+        path.write_text(_osm(tmp_path, 5).read_text(encoding="utf-8").replace("</osm>", nodes + DING + "</osm>"),
+                        encoding="utf-8")
+        return path
+
+    network_import(path=with_ding("a.osm", DING_EAST), source=SOURCE)
+    bing = RoadSegment.objects.get(source=SOURCE, road__name="测试丙路")
+    ding = RoadSegment.objects.get(source=SOURCE, road__name="测试丁路")
+    shift = _walked_shift(ding, day=dt.date(2026, 10, 24), plan=bing)  # ended; walked 测试丁路, off its plan
+    before = coverage_summary_of(shift)
+    rows = sorted(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "intervals"))
+    away = DING_EAST.replace('lon="116.34515"', 'lon="116.3460"').replace('version="1"', 'version="2"')
+    with django_capture_on_commit_callbacks(execute=True):
+        network_import(path=with_ding("b.osm", away), source=SOURCE)
+    coverage_update(shift_id=shift.pk)  # the end's recomputation run late, or manage.py coverage_update
+    assert coverage_summary_of(shift) == before
+    assert sorted(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "intervals")) == rows
