@@ -420,15 +420,10 @@ def test_the_pause_is_the_officers_and_every_window_of_the_tablet_follows_it(liv
     context.close()
 
 
-def test_fixes_recorded_before_the_shift_ended_are_sent_under_it(live_server, browser):
-    """Found in review: when the shift list came back with the shift ended, the fixes recorded
-    since the last batch (up to 30 s of the walk) stayed in memory and were never sent."""
-
-    from shifts.models import Fix
-    from shifts.services.shifts import shift_end
-
+def _officer1_on_duty_in_the_app(live_server, browser):
+    """officer1's tablet with the app open on a shift on duty (_on_duty_today), its first fixes
+    sent: (shift, lead1, officer1, context, watch, page)."""
     shift, lead, me = _on_duty_today()
-
     context, watch = _context(browser, TABLET_PORTRAIT)
     page = context.new_page()
     _sign_in(page, live_server.url, "officer1", "/field/")
@@ -436,13 +431,30 @@ def test_fixes_recorded_before_the_shift_ended_are_sent_under_it(live_server, br
     page.wait_for_function("window.fieldApp.state.onDutyShift !== null && window.fieldApp.state.position !== null")
     page.evaluate("window.fieldApp.batchFixes()")
     _eventually(lambda: _pending(page) == 0)
+    return shift, lead, me, context, watch, page
+
+
+def _end_and_reload_the_list(page, lead, shift):
+    """The lead ends the shift; the app reads the list again and finds it ended."""
+    from shifts.services.shifts import shift_end
+
+    shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
+    page.locator("[data-tab=shift][role=tab]").click()
+    page.wait_for_function("window.fieldApp.state.onDutyShift === null")
+
+
+def test_fixes_recorded_before_the_shift_ended_are_sent_under_it(live_server, browser):
+    """Found in review: when the shift list came back with the shift ended, the fixes recorded
+    since the last batch (up to 30 s of the walk) stayed in memory and were never sent."""
+
+    from shifts.models import Fix
+
+    shift, lead, me, context, watch, page = _officer1_on_duty_in_the_app(live_server, browser)
     sent = Fix.objects.filter(shift_id=shift.pk, officer=me).count()
     for step in range(1, 4):
         context.set_geolocation({"latitude": HERE["latitude"] + step * 0.0002, "longitude": HERE["longitude"]})
         page.wait_for_function(f"window.fieldApp.state.fixes.length >= {step}")
-    shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
-    page.locator("[data-tab=shift][role=tab]").click()  # the list, read again: the shift has ended
-    page.wait_for_function("window.fieldApp.state.onDutyShift === null")
+    _end_and_reload_the_list(page, lead, shift)
     _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() == sent + 3)
     assert page.evaluate("window.fieldApp.state.fixes.length") == 0
     assert watch.off_host() == set() and watch.errors == []
@@ -454,16 +466,8 @@ def test_a_fix_recorded_while_a_batch_is_saved_as_the_shift_ends_is_sent_too(liv
     tablet's storage) stayed in memory once the shift had ended meanwhile: the batch after it
     had no shift on duty to go under. Each fix now keeps the shift it was recorded in."""
     from shifts.models import Fix
-    from shifts.services.shifts import shift_end
 
-    shift, lead, me = _on_duty_today()
-    context, watch = _context(browser, TABLET_PORTRAIT)
-    page = context.new_page()
-    _sign_in(page, live_server.url, "officer1", "/field/")
-    _open_app(page)
-    page.wait_for_function("window.fieldApp.state.onDutyShift !== null && window.fieldApp.state.position !== null")
-    page.evaluate("window.fieldApp.batchFixes()")
-    _eventually(lambda: _pending(page) == 0)
+    shift, lead, me, context, watch, page = _officer1_on_duty_in_the_app(live_server, browser)
     sent = Fix.objects.filter(shift_id=shift.pk, officer=me).count()
     page.evaluate("""() => { const o = window.fieldApp.outbox; const add = o.add.bind(o);
         o.add = async (...a) => { await new Promise(r => setTimeout(r, 3000)); return add(...a); }; }""")
@@ -472,9 +476,7 @@ def test_a_fix_recorded_while_a_batch_is_saved_as_the_shift_ends_is_sent_too(liv
     page.evaluate("() => { window.fieldApp.batchFixes(); }")  # saving, slowly
     context.set_geolocation({"latitude": HERE["latitude"] + 0.0004, "longitude": HERE["longitude"]})
     page.wait_for_function("window.fieldApp.state.fixes.length === 2 && window.fieldApp.state.batching")
-    shift_end(actor=lead, shift_id=shift.pk, queue_coverage=False)
-    page.locator("[data-tab=shift][role=tab]").click()  # the list, read again: the shift has ended
-    page.wait_for_function("window.fieldApp.state.onDutyShift === null")
+    _end_and_reload_the_list(page, lead, shift)
     _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() == sent + 2)
     assert page.evaluate("window.fieldApp.state.fixes.length") == 0
     assert watch.off_host() == set() and watch.errors == []

@@ -588,6 +588,15 @@ DING = ('<way id="9200" version="1">' + "".join(f'<nd ref="{920000 + i}"/>' for 
         + '<tag k="highway" v="residential"/><tag k="name" v="测试丁路"/></way>')
 
 
+
+def _with_ding(tmp_path, name, nodes):
+    """测试丙路 (the module's _osm) with 测试丁路 on `nodes` (DING_EAST: 13 m east of it)."""
+    path = tmp_path / name
+    path.write_text(_osm(tmp_path, 5).read_text(encoding="utf-8").replace("</osm>", nodes + DING + "</osm>"),
+                    encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("change", ["removed", "moved_away"])
 def test_the_road_beside_takes_the_walk_when_the_road_that_painted_it_goes(
         tmp_path, django_capture_on_commit_callbacks, change):
@@ -601,13 +610,7 @@ def test_the_road_beside_takes_the_walk_when_the_road_that_painted_it_goes(
     from shifts.selectors.coverage import coverage_summary_of
     from shifts.tasks import coverage_for_segments
 
-    def with_ding(name, nodes):
-        path = tmp_path / name
-        path.write_text(_osm(tmp_path, 5).read_text(encoding="utf-8").replace("</osm>", nodes + DING + "</osm>"),
-                        encoding="utf-8")
-        return path
-
-    network_import(path=with_ding("a.osm", DING_EAST), source=SOURCE)
+    network_import(path=_with_ding(tmp_path, "a.osm", DING_EAST), source=SOURCE)
     bing = RoadSegment.objects.get(source=SOURCE, road__name="测试丙路")
     ding = RoadSegment.objects.get(source=SOURCE, road__name="测试丁路")
     shift = _walked_shift(ding, end=False, day=dt.date(2026, 10, 24), plan=bing)
@@ -615,7 +618,7 @@ def test_the_road_beside_takes_the_walk_when_the_road_that_painted_it_goes(
 
     away = DING_EAST.replace('lon="116.34515"', 'lon="116.3460"').replace('version="1"', 'version="2"')
     with django_capture_on_commit_callbacks(execute=True):
-        report = network_import(path=_osm(tmp_path, 5) if change == "removed" else with_ding("b.osm", away),
+        report = network_import(path=_osm(tmp_path, 5) if change == "removed" else _with_ding(tmp_path, "b.osm", away),
                                 source=SOURCE)
     assert any("未结束班次 1 个：已排队从定位点重新计算其旁边道路的覆盖" in n for n in report.notes), report.notes
     for job in DBTaskResult.objects.filter(task_path="shifts.tasks.coverage_for_segments"):
@@ -673,13 +676,7 @@ def test_an_ended_shift_computed_again_does_not_count_a_walk_on_the_road_beside_
     from geodata.services.network_import import network_import
     from shifts.selectors.coverage import coverage_summary_of
 
-    def with_ding(name, nodes):
-        path = tmp_path / name
-        path.write_text(_osm(tmp_path, 5).read_text(encoding="utf-8").replace("</osm>", nodes + DING + "</osm>"),
-                        encoding="utf-8")
-        return path
-
-    network_import(path=with_ding("a.osm", DING_EAST), source=SOURCE)
+    network_import(path=_with_ding(tmp_path, "a.osm", DING_EAST), source=SOURCE)
     bing = RoadSegment.objects.get(source=SOURCE, road__name="测试丙路")
     ding = RoadSegment.objects.get(source=SOURCE, road__name="测试丁路")
     shift = _walked_shift(ding, day=dt.date(2026, 10, 24), plan=bing)  # ended; walked 测试丁路, off its plan
@@ -687,7 +684,7 @@ def test_an_ended_shift_computed_again_does_not_count_a_walk_on_the_road_beside_
     rows = sorted(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "intervals"))
     away = DING_EAST.replace('lon="116.34515"', 'lon="116.3460"').replace('version="1"', 'version="2"')
     with django_capture_on_commit_callbacks(execute=True):
-        network_import(path=with_ding("b.osm", away), source=SOURCE)
+        network_import(path=_with_ding(tmp_path, "b.osm", away), source=SOURCE)
     coverage_update(shift_id=shift.pk)  # the end's recomputation run late, or manage.py coverage_update
     assert coverage_summary_of(shift) == before
     assert sorted(SegmentCoverage.objects.filter(shift=shift).values_list("segment_id", "intervals")) == rows
