@@ -8,10 +8,8 @@ from .services.network import coverage_follows_network, plans_follow_network
 
 
 @receiver(network_changed, dispatch_uid="shifts.plans_follow_network")
-def _plans_follow_network(sender, removed_segment_ids=(), moved_segment_old_geoms=None, added_segment_ids=(),
-                          **kwargs):
-    r = plans_follow_network(segment_ids=removed_segment_ids, moved_old_geoms=moved_segment_old_geoms,
-                             added_segment_ids=added_segment_ids)
+def _plans_follow_network(sender, removed_segment_ids=(), moved_segment_old_geoms=None, **kwargs):
+    r = plans_follow_network(segment_ids=removed_segment_ids, moved_old_geoms=moved_segment_old_geoms)
     if not r.changed:
         return None
     line = f"未结束的班次 {r.changed} 个：计划中已不在路网、被拆分或改了编号的路段换成了沿线的现有路段"

@@ -52,17 +52,16 @@ from ..selectors.network import (
 from .coverage import FAR
 
 
-def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None,
-                         added_segment_ids: Iterable[int] = ()) -> PlanFollowUp:
+def plans_follow_network(*, segment_ids, moved_old_geoms: dict | None = None) -> PlanFollowUp:
     """Replace the segments `segment_ids` (no longer in the live network) in the plans of
     shifts not yet ended by the live segments along them, and a segment kept with a new
     geometry (`moved_old_geoms`: id → its line before the import) by the live segments along
     its old line: itself and the other pieces of a split way, which would otherwise drop out of
     the plan; or, when its key now names another stretch (a crossing road added before it
     renumbers the way's pieces: 9000:1 is now the piece before), those that lie there, without
-    it. A segment nothing lies along any more stays (re-drawn farther than a few metres).
-    `added_segment_ids` is kept for the signal's callers; the pieces are found among all live
-    segments. Says how many shifts changed, and which were left with no segment planned."""
+    it. A segment nothing lies along any more stays (re-drawn farther than a few metres). The
+    pieces are found among all live segments. Says how many shifts changed, and which were left
+    with no segment planned."""
     ids = set(segment_ids)
     moved_old_geoms = moved_old_geoms or {}
     moved = set(moved_old_geoms)
