@@ -257,7 +257,7 @@ def test_the_team_lead_starts_the_shift_and_the_members_tablet_sends_its_track(l
     # Walking north along 学院路: four positions, then the app's periodic batch.
     for step in range(1, 5):
         context.set_geolocation({"latitude": HERE["latitude"] + step * 0.0002, "longitude": HERE["longitude"]})
-        page.wait_for_function(f"window.fieldApp.state.fixes.length >= {step}")
+        page.wait_for_function(f"window.fieldApp.state.recorded >= {step}")
     page.evaluate("window.fieldApp.batchFixes()")
     _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() >= 4)
     fixes = list(Fix.objects.filter(shift_id=shift.pk, officer=me).order_by("t"))
@@ -310,21 +310,24 @@ def test_a_paused_track_resumes_with_a_fix_that_starts_a_new_piece(live_server, 
         nonlocal lat
         for _ in range(steps):
             lat += 0.0002
-            before = page.evaluate("window.fieldApp.state.fixes.length")
+            before = page.evaluate("window.fieldApp.state.recorded")
             context.set_geolocation({"latitude": lat, "longitude": HERE["longitude"]})
-            page.wait_for_function(f"window.fieldApp.state.fixes.length > {before}")
+            page.wait_for_function(f"window.fieldApp.state.recorded > {before}")
         return lat
 
     walk(3)
     page.locator("[data-tab=shift][role=tab]").click()
     page.locator("#track-toggle", has_text="暂停记录轨迹").click()
     page.locator("#track-status", has_text="轨迹已暂停").wait_for()
+    # The pause sends what was recorded before it (an upload that may still be under way here:
+    # reading the queue's length before it ends raced with it on a loaded CI machine).
+    page.wait_for_function("window.fieldApp.state.fixes.length === 0 && !window.fieldApp.state.batching")
     # Driven 600 m north: the app sees the position but records no fix.
-    recorded = page.evaluate("window.fieldApp.state.fixes.length")
+    recorded = page.evaluate("window.fieldApp.state.recorded")
     lat += 0.006
     context.set_geolocation({"latitude": lat, "longitude": HERE["longitude"]})
     page.wait_for_function(f"window.fieldApp.state.position.lat === {lat}")
-    assert page.evaluate("window.fieldApp.state.fixes.length") == recorded
+    assert page.evaluate("window.fieldApp.state.recorded") == recorded
     page.locator("#track-toggle", has_text="继续记录轨迹").click()
     page.locator("#track-status", has_text="正在记录轨迹").wait_for()
     resumed = walk(3) - 0.0004
@@ -385,22 +388,22 @@ def test_the_pause_is_the_officers_and_every_window_of_the_tablet_follows_it(liv
 
     # one fix as the page hid, then nothing for a minute: the next stretch starts anew
     first.evaluate("window.fieldApp.state.newPiece = false")
-    recorded = first.evaluate("window.fieldApp.state.fixes.length")
+    recorded = first.evaluate("window.fieldApp.state.recorded")
 
     def one_fix_then_silence():
         context.set_geolocation({"latitude": HERE["latitude"] + 0.0003, "longitude": HERE["longitude"]})
-        first.wait_for_function(f"window.fieldApp.state.fixes.length > {recorded}")
+        first.wait_for_function(f"window.fieldApp.state.recorded > {recorded}")
         first.evaluate("window.fieldApp.state.lastFixAt -= 60000")
 
     _hide_and_show(first, while_hidden=one_fix_then_silence)
     assert first.evaluate("window.fieldApp.state.newPiece") is True
     # GPS on all along (fixes while hidden, the last a moment ago): the stretch goes on
     first.evaluate("window.fieldApp.state.newPiece = false")
-    recorded = first.evaluate("window.fieldApp.state.fixes.length")
+    recorded = first.evaluate("window.fieldApp.state.recorded")
 
     def fixes_all_along():
         context.set_geolocation({"latitude": HERE["latitude"] + 0.0005, "longitude": HERE["longitude"]})
-        first.wait_for_function(f"window.fieldApp.state.fixes.length > {recorded}")
+        first.wait_for_function(f"window.fieldApp.state.recorded > {recorded}")
 
     _hide_and_show(first, while_hidden=fixes_all_along)
     assert first.evaluate("window.fieldApp.state.newPiece") is False
@@ -451,9 +454,10 @@ def test_fixes_recorded_before_the_shift_ended_are_sent_under_it(live_server, br
 
     shift, lead, me, context, watch, page = _officer1_on_duty_in_the_app(live_server, browser)
     sent = Fix.objects.filter(shift_id=shift.pk, officer=me).count()
+    base = page.evaluate("window.fieldApp.state.recorded")
     for step in range(1, 4):
         context.set_geolocation({"latitude": HERE["latitude"] + step * 0.0002, "longitude": HERE["longitude"]})
-        page.wait_for_function(f"window.fieldApp.state.fixes.length >= {step}")
+        page.wait_for_function(f"window.fieldApp.state.recorded >= {base + step}")
     _end_and_reload_the_list(page, lead, shift)
     _eventually(lambda: Fix.objects.filter(shift_id=shift.pk, officer=me).count() == sent + 3)
     assert page.evaluate("window.fieldApp.state.fixes.length") == 0

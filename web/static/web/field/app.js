@@ -26,7 +26,8 @@
   const FIX_BATCH_MS = 30000;
   const state = {position: null, pin: null, pinMoved: false, category: null, photos: [], nearby: [], shifts: [],
                  onDutyShift: null, fixes: [], batching: false, wakeLock: null, outcomeFor: null, outcomeEdit: null,
-                 outcomeKinds: new Set(), newPiece: true, hidden: false, fixWhileHidden: false, lastFixAt: 0};
+                 outcomeKinds: new Set(), newPiece: true, hidden: false, fixWhileHidden: false, lastFixAt: 0,
+                 recorded: 0};  // recorded: fixes taken since the page opened (the queue empties as batches go)
   let outbox = null;
   let reportMap = null, reportPin = null, nearbyMap = null, nearbyLayer = null;
 
@@ -171,6 +172,7 @@
       if (state.newPiece) { fix.starts_piece = true; state.newPiece = false; }
       if (document.visibilityState === "hidden") state.fixWhileHidden = true;
       state.lastFixAt = Date.now();
+      state.recorded += 1;
       state.fixes.push({shift: state.onDutyShift.id, fix});  // sent under the shift it was recorded in
     }
   }
