@@ -350,6 +350,37 @@ def test_a_paused_track_resumes_with_a_fix_that_starts_a_new_piece(live_server, 
     context.close()
 
 
+def test_a_pause_kept_per_shift_before_the_upgrade_holds_for_the_officer_signed_in(live_server, browser):
+    """Found in review: the app kept the pause per shift (patrol-track-paused-<shift>) before
+    it was per officer, so an officer who had paused (a ride in a car) when the app was
+    upgraded found it recording again. The officer signed in takes that pause over."""
+    shift, lead, me = _on_duty_today()
+
+    context, watch = _context(browser, TABLET_PORTRAIT)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.evaluate(f"localStorage.setItem('patrol-track-paused-{shift.pk}', '1')")  # as the old app kept it
+    page.reload()
+    _open_app(page)
+    page.wait_for_function("window.fieldApp.state.onDutyShift !== null")
+    page.locator("[data-tab=shift][role=tab]").click()
+    page.locator("#track-status", has_text="轨迹已暂停").wait_for()
+    lat = HERE["latitude"] + 0.001
+    context.set_geolocation({"latitude": lat, "longitude": HERE["longitude"]})
+    page.wait_for_function(f"window.fieldApp.state.position && window.fieldApp.state.position.lat === {lat}")
+    assert page.evaluate("window.fieldApp.state.recorded") == 0
+    assert page.evaluate(f"localStorage.getItem('patrol-track-paused-{shift.pk}')") is None
+    # resumed as any pause is; the old key does not come back to pause it again
+    page.locator("#track-toggle", has_text="继续记录轨迹").click()
+    page.reload()
+    _open_app(page)
+    page.locator("[data-tab=shift][role=tab]").click()
+    page.locator("#track-status", has_text="正在记录轨迹").wait_for()
+    assert watch.off_host() == set() and watch.errors == []
+    context.close()
+
+
 def _hide_and_show(page, *, while_hidden=None):
     """The page hidden (another app in front) and shown again, `while_hidden()` run between."""
     page.evaluate("""() => { Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});

@@ -461,6 +461,17 @@
 
   function trackPaused() { return !!state.onDutyShift && localStorage.getItem(pauseKey()) === "1"; }
 
+  // Before the pause was per officer, the app kept it per shift (patrol-track-paused-<shift>).
+  // The officer signed in when the upgraded app first opens takes such a pause over, so an
+  // upgrade in the middle of a pause (a ride in a car) does not start recording again; it is
+  // then removed, so another member signing in on this tablet records as before.
+  function adoptPauseKeptPerShift() {
+    if (!state.onDutyShift) return;
+    const old = `patrol-track-paused-${state.onDutyShift.id}`;
+    if (localStorage.getItem(old) === "1") localStorage.setItem(pauseKey(), "1");
+    localStorage.removeItem(old);
+  }
+
   function renderTrack() {
     $("track").hidden = !state.onDutyShift;
     if (!state.onDutyShift) return;
@@ -513,6 +524,7 @@
     state.onDutyShift = shift && config.may.send_fixes ? shift : null;
     // the shift ended (or another began): what was recorded during it goes now, under it
     if (before && (!state.onDutyShift || state.onDutyShift.id !== before.id)) batchFixes();
+    adoptPauseKeptPerShift();
     renderTrack();
     if (state.onDutyShift && trackPaused() && state.wakeLock) { state.wakeLock.release(); state.wakeLock = null; }
     if (state.onDutyShift && !trackPaused() && !state.wakeLock && "wakeLock" in navigator) {
