@@ -417,26 +417,21 @@ def test_the_pause_is_the_officers_and_every_window_of_the_tablet_follows_it(liv
     second.locator("#track-status", has_text="正在记录轨迹").wait_for()
     assert second.evaluate("window.fieldApp.state.newPiece") is True
 
+    def a_fix_while_hidden(lat_step: float, *, then_silence: bool):
+        def step():
+            recorded = first.evaluate("window.fieldApp.state.recorded")
+            context.set_geolocation({"latitude": HERE["latitude"] + lat_step, "longitude": HERE["longitude"]})
+            first.wait_for_function(f"window.fieldApp.state.recorded > {recorded}")
+            if then_silence:
+                first.evaluate("window.fieldApp.state.lastFixAt -= 60000")
+        first.evaluate("window.fieldApp.state.newPiece = false")
+        _hide_and_show(first, while_hidden=step)
+
     # one fix as the page hid, then nothing for a minute: the next stretch starts anew
-    first.evaluate("window.fieldApp.state.newPiece = false")
-    recorded = first.evaluate("window.fieldApp.state.recorded")
-
-    def one_fix_then_silence():
-        context.set_geolocation({"latitude": HERE["latitude"] + 0.0003, "longitude": HERE["longitude"]})
-        first.wait_for_function(f"window.fieldApp.state.recorded > {recorded}")
-        first.evaluate("window.fieldApp.state.lastFixAt -= 60000")
-
-    _hide_and_show(first, while_hidden=one_fix_then_silence)
+    a_fix_while_hidden(0.0003, then_silence=True)
     assert first.evaluate("window.fieldApp.state.newPiece") is True
     # GPS on all along (fixes while hidden, the last a moment ago): the stretch goes on
-    first.evaluate("window.fieldApp.state.newPiece = false")
-    recorded = first.evaluate("window.fieldApp.state.recorded")
-
-    def fixes_all_along():
-        context.set_geolocation({"latitude": HERE["latitude"] + 0.0005, "longitude": HERE["longitude"]})
-        first.wait_for_function(f"window.fieldApp.state.recorded > {recorded}")
-
-    _hide_and_show(first, while_hidden=fixes_all_along)
+    a_fix_while_hidden(0.0005, then_silence=False)
     assert first.evaluate("window.fieldApp.state.newPiece") is False
 
     # paused by officer1, who signs out; lead1 signs in on the same tablet and records
