@@ -22,7 +22,8 @@ boundedly (core.domain.jobs: an attempt is a claim, ``len(worker_ids)``):
 A FAILED job has been given up exactly when its traceback ends with the reason, the line
 ``…（JOBS_MAX_ATTEMPTS=N）`` (both reasons end so, as they did before the sweep took FAILED
 rows): that is how the sweep, and a step that comes late, tell it from one still waiting for
-its step, and why neither gives a job up twice.
+its step, and why neither gives a job up twice. Rows that had failed before the retries
+existed were given the mark on upgrade (migration core 0005), so the sweep leaves them failed.
 
 A job still running on a live worker longer than the limit would run twice; the jobs of
 this project are idempotent (coverage merges), so that costs time, not correctness.

@@ -202,3 +202,34 @@ def test_the_sweep_takes_only_failed_jobs_left_without_their_step_and_keeps_thei
     # the hour's backoff counts from the failure, half an hour ago: it runs in half an hour
     assert 29 <= (left.run_after - timezone.now()).total_seconds() / 60 <= 30
     assert not DBTaskResult.objects.ready().filter(pk=left.pk).exists()
+
+
+@override_settings(JOBS_MAX_ATTEMPTS=5, JOBS_RETRY_BACKOFF_SECONDS=60)
+def test_jobs_that_failed_before_the_retries_stay_failed_after_the_upgrade():
+    """Found in review: a job that FAILED under a release without retries (its traceback has no
+    given-up mark) was taken by the first sweep after the upgrade as one whose worker died
+    before its retry step, and ran again days later. The migration marks such rows given up."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("core.migrations.0005_failed_jobs_before_retries_given_up")
+
+    def failed(n, traceback):
+        return DBTaskResult.objects.create(
+            task_path="shifts.tasks.coverage_for_batch", args_kwargs={"args": [n], "kwargs": {}}, status="FAILED",
+            started_at=timezone.now() - dt.timedelta(days=3, minutes=1), finished_at=timezone.now() - dt.timedelta(days=3),
+            worker_ids=["w1"], priority=0, queue_name="default", backend_name="default",
+            run_after=timezone.now() - dt.timedelta(days=3), exception_class_path="django.db.utils.OperationalError",
+            traceback=traceback)
+
+    old = failed(1, "Traceback …\nOperationalError: down\n")
+    marked = failed(2, "OperationalError: down\n已运行 5 次均失败，不再自动重试（JOBS_MAX_ATTEMPTS=5）\n")
+    migration.mark_failed_given_up(apps, None)
+    assert jobs_requeue_stale(older_than=dt.timedelta(minutes=10)) == []
+    old.refresh_from_db()
+    marked.refresh_from_db()
+    assert old.status == "FAILED" and old.traceback == (
+        "Traceback …\nOperationalError: down\n在升级到自动重试的版本之前已失败，不自动重试（JOBS_MAX_ATTEMPTS=5）\n")
+    assert marked.traceback.count("JOBS_MAX_ATTEMPTS") == 1  # marked once, not again
+    assert jobs_retry_failed(job_id=old.pk) is None  # a worker's late step does not retry it either
