@@ -24,7 +24,7 @@ class ComplaintAdmin(RoleAdmin, admin.GISModelAdmin):
     search_fields = ("order_no", "content", "address", "unit_name")
     date_hierarchy = "received_at"
     raw_id_fields = ("problem", "segment", "batch", "unit_area", "unit_agency", "area")
-    scope_lookups = ("unit_area_id", "area_id")
+    scope_lookups = ("unit_area_id", "area_id", "unit_agency__area_id")
     unlinked_to_district = True
 
 

@@ -104,7 +104,11 @@ def weekly_bulletin(*, district: str, period_label: str, total: UnitMetrics, ran
         first = first[:-1] + f"；{tail}。"
     paragraphs = [first, rates_sentence(total)]
     scored = [r for r in ranking if r.rank is not None]
-    leaders = [r for r in scored if not r.flagged][:top]  # a unit flagged for governance is no model
+    candidates = [r for r in scored if not r.flagged]  # a unit flagged for governance is no model
+    leaders = candidates[:top]
+    # Equal scores share a rank: a tie at the cut is named whole, not cut by the names' order.
+    while leaders and len(leaders) < len(candidates) and candidates[len(leaders)].rank == leaders[-1].rank:
+        leaders.append(candidates[len(leaders)])
     if leaders:
         best = "、".join(f"{r.metrics.name}（{_num(r.metrics.score)}分）" for r in leaders)
         paragraphs.append(f"综合得分排名前列的是：{best}。")

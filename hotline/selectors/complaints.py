@@ -34,7 +34,9 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
 
 def _visible(officer) -> tuple[QuerySet[Complaint], list[int]]:
     areas = jurisdiction_area_ids(officer)
-    seen = Q(unit_area_id__in=areas) | Q(area_id__in=areas)
+    # An order whose 承办单位 names an agency (an office's 执法队) is that agency's area's, as the
+    # import decides who may write it (hotline.services.imports `_outside`).
+    seen = Q(unit_area_id__in=areas) | Q(area_id__in=areas) | Q(unit_agency__area_id__in=areas)
     if Area.objects.filter(pk=officer.jurisdiction_id, parent__isnull=True).exists():
         seen |= Q(unit_area__isnull=True, area__isnull=True)
     return Complaint.objects.filter(seen), areas

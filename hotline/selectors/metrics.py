@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..domain.bulletin import Bulletin, weekly_bulletin
@@ -26,7 +27,7 @@ from ..domain.metrics import (
 )
 from ..models import Complaint
 
-GROUPS = {"unit": "unit_name", "team": "team_name", "handler": "handler_name"}
+GROUPS = {"unit": "office", "team": "team_name", "handler": "handler_name"}
 GROUP_LABELS = {"unit": "承办单位", "team": "承办科室", "handler": "承办人"}
 
 
@@ -50,6 +51,14 @@ _AGGREGATES = dict(
 )
 
 
+def _with_office(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """`office`: the unit a complaint is ranked under. Exports spell one office in more than one
+    way (西红门地区(西红门镇) / 西红门地区（西红门镇）, 学院路 街道); the import links each spelling to
+    the area or agency of that name (hotline.services.imports `match_key`), and the ranking
+    counts the office once, under the platform's name, when it has one."""
+    return qs.annotate(office=Coalesce("unit_area__name", "unit_agency__name", "unit_name"))
+
+
 def _tally(row: dict) -> Tally:
     return Tally(**{k[2:]: row[k] for k in _AGGREGATES})
 
@@ -57,9 +66,9 @@ def _tally(row: dict) -> Tally:
 def tallies(period: Period, *, group: str = "unit", unit: str | None = None) -> dict[str, Tally]:
     """Counts per unit (or per team / handler inside `unit`) for the period."""
     start, end = _bounds(period)
-    qs = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+    qs = _with_office(Complaint.objects.filter(received_at__gte=start, received_at__lt=end))
     if unit is not None:
-        qs = qs.filter(unit_name=unit)
+        qs = qs.filter(office=unit)
     column = GROUPS[group]
     rows = qs.values(column).annotate(**_AGGREGATES).order_by(column)
     return {(row[column] or "（未填写）"): _tally(row) for row in rows}
@@ -69,7 +78,7 @@ def total_tally(period: Period, *, unit: str | None = None) -> Tally:
     start, end = _bounds(period)
     qs = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
     if unit is not None:
-        qs = qs.filter(unit_name=unit)
+        qs = _with_office(qs).filter(office=unit)
     return _tally(qs.aggregate(**_AGGREGATES))
 
 
@@ -80,7 +89,12 @@ def latest_day() -> dt.date | None:
 
 
 def unit_names() -> list[str]:
-    return list(Complaint.objects.order_by("unit_name").values_list("unit_name", flat=True).distinct())
+    return list(_with_office(Complaint.objects.all()).order_by("office").values_list("office", flat=True).distinct())
+
+
+def unit_exists(name: str) -> bool:
+    """Whether complaints are ranked under this office name (any spelling the export used)."""
+    return _with_office(Complaint.objects.all()).filter(office=name).exists()
 
 
 @dataclass(frozen=True)

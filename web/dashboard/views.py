@@ -92,12 +92,11 @@ def today(request):
 def _hotline_tiles(officer) -> list[dict]:
     """12345 figures of the latest week with complaints: the officer's street office when the
     work orders name it, else the whole district (hotline.selectors.metrics)."""
-    from hotline.models import Complaint
     from hotline.selectors import metrics
 
     period = metrics.default_period("week")
     name = officer.jurisdiction.name if officer.jurisdiction_id else None
-    unit = name if name and Complaint.objects.filter(unit_name=name).exists() else None
+    unit = name if name and metrics.unit_exists(name) else None
     total = metrics.ranking(period, unit=unit).total
     if not total.volume:
         return []
