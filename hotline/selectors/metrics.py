@@ -122,7 +122,9 @@ def ranking(period: Period, *, group: str = "unit", unit: str | None = None) -> 
     w = weights()
     last = same_period_last_year(period)
     now, before = tallies(period, group=group, unit=unit), tallies(last, group=group, unit=unit)
-    rows_ = [unit_metrics(name, now[name], before.get(name, Tally()), w) for name in now]
+    # a unit with complaints last year and none now is listed too (its fall to none, unranked)
+    rows_ = [unit_metrics(name, now.get(name, Tally()), before.get(name, Tally()), w)
+             for name in sorted(now.keys() | before.keys())]
     flag_bottom = int(getattr(settings, "HOTLINE_FLAG_BOTTOM", 0)) if group == "unit" else 0
     below = getattr(settings, "HOTLINE_FLAG_BELOW", None)
     flag_below = Decimal(str(below)).normalize() if below is not None else None

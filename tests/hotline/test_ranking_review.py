@@ -58,3 +58,18 @@ def test_an_office_sees_the_orders_it_may_import_for_its_agency(other_subdistric
     supervisor1 = APIClient()
     supervisor1.force_authenticate(get_user_model().objects.get(username="supervisor1"))
     assert supervisor1.get("/api/v1/complaints/").json()["results"] == []
+
+
+def test_an_office_with_none_this_period_is_listed_with_its_fall_unranked():
+    # 乙街道 had two orders in 2025-W10 and none in 2026-W10: dropping it from the table hid the
+    # best change of the week, though the district's total counted it.
+    rows = [_order("Y1", "2026-03-03 09:00", "甲街道"),
+            _order("Y2", "2025-03-04 09:00", "乙街道"), _order("Y3", "2025-03-05 09:00", "乙街道")]
+    assert complaints_import(data=xlsx_bytes(rows), filename="y.xlsx").ok
+    r = ranking(parse_period_key("week", "2026-W10"))
+    listed = {row.metrics.name: row for row in r.rows}
+    assert set(listed) == {"甲街道", "乙街道"}
+    gone = listed["乙街道"]
+    assert (gone.rank, gone.flagged, gone.metrics.volume, gone.metrics.volume_change.count,
+            str(gone.metrics.volume_change.percent)) == (None, False, 0, -2, "-100.00")
+    assert listed["甲街道"].rank == 1
