@@ -67,6 +67,12 @@ def _fingerprint():
     return tuple((d["n"], d["m"]) for d in (r, s, i, a, lm))
 
 
+def network_version() -> tuple:
+    """What changes whenever the network does (an import, an edit): for keys of what is
+    computed from it and kept a while."""
+    return tuple(x for part in _fingerprint() for x in (part if isinstance(part, tuple) else (part,)))
+
+
 class AsHexWKB(Func):
     """A geometry as hex-encoded WKB: text travels from the database and through the driver
     several times faster than bytea, and shapely decodes hex as it decodes bytes."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.gis.geos import Point as GeosPoint
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 
 from ..models import Area, AreaKind
 
@@ -22,6 +23,17 @@ def areas_by_code_or_name(text: str, kinds=None) -> list[Area]:
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
     return list(qs.filter(code=text)) or list(qs.filter(name=text))
+
+
+def outside_jurisdiction(jurisdiction, geom_field: str) -> Q:
+    """Rows whose line (`geom_field`) does not touch the area `jurisdiction` (an id, or a
+    one-row query of one) but lies in another subdistrict: another office's road. A road on the
+    boundary touches both; one in no loaded subdistrict is nobody else's."""
+    own = Area.objects.filter(pk__in=jurisdiction) if hasattr(jurisdiction, "query") \
+        else Area.objects.filter(pk=jurisdiction)
+    mine = Exists(own.filter(geom__intersects=OuterRef(geom_field)))
+    other = Exists(Area.objects.filter(kind=AreaKind.SUBDISTRICT, geom__intersects=OuterRef(geom_field)))
+    return ~mine & other
 
 
 def area_ancestor_ids(area: Area) -> list[int]:

@@ -16,10 +16,12 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from geodata.geocoding import segment_places
+from geodata.geocoding import network_version, segment_places
 from geodata.models import RoadSegment
+from geodata.selectors.areas import outside_jurisdiction
+from org.models import Officer
 from org.selectors import user_jurisdiction_area_ids
-from patrol.domain.workflow import OPEN_STATES
+from patrol.domain.workflow import OPEN_STATES, Status
 from patrol.models import Problem
 
 from ..domain import hotspots as forecast
@@ -41,16 +43,24 @@ def _monday(day: date) -> date:
 
 
 def segment_events(user, *, until: date) -> list[Event]:
-    """What happened on the segments of the user's jurisdiction before `until` (local days)."""
+    """What happened on the segments of the user's jurisdiction before `until` (local days).
+
+    A segment only of another office's roads is not one of the jurisdiction: a complaint its
+    office handles (承办) that was located there is not a place for its shifts.
+    A problem marked 不予立案 or 重复上报 is no problem found (a second report of one pile is
+    the same pile)."""
     areas = user_jurisdiction_area_ids(user)
+    jurisdiction = Officer.objects.filter(user=user, active=True).values("jurisdiction_id")[:1]
+    elsewhere = outside_jurisdiction(jurisdiction, "segment__geom")
     since = timezone.make_aware(datetime.combine(until - timedelta(days=HISTORY_DAYS), time.min))
     end = timezone.make_aware(datetime.combine(until, time.min))
     events = [Event(seg, "complaint", timezone.localtime(at).date()) for seg, at in
               Complaint.objects.filter(segment__isnull=False, received_at__gte=since, received_at__lt=end)
-              .filter(Q(area_id__in=areas) | Q(unit_area_id__in=areas))
+              .filter(Q(area_id__in=areas) | Q(unit_area_id__in=areas)).exclude(elsewhere)
               .values_list("segment_id", "received_at")]
     for seg, at, status in (Problem.objects.filter(segment__isnull=False, subdistrict_id__in=areas,
                                                    created_at__gte=since, created_at__lt=end)
+                            .exclude(status__in=(Status.REJECTED, Status.DUPLICATE)).exclude(elsewhere)
                             .values_list("segment_id", "created_at", "status")):
         day = timezone.localtime(at).date()
         events.append(Event(seg, "problem", day))
@@ -89,11 +99,14 @@ def next_week_focus(user, *, today: date | None = None, k: int = FOCUS_SIZE, eva
     seconds at district size, not something to repeat on every page view)."""
     today = today or timezone.localdate()
     areas = ",".join(map(str, sorted(user_jurisdiction_area_ids(user))))
-    key = f"hotline.focus:{areas}:{today}:{k}:{evaluate}"
+    # A network import deletes, retires and moves segments and puts complaints and problems on
+    # others: a list kept from before it would offer segments that no plan may take any more.
+    network = "-".join(map(str, network_version()))
+    key = f"hotline.focus:{areas}:{today}:{network}:{k}:{evaluate}"
     cached = cache.get(key)
     if cached is None:
         cached = _next_week_focus(user, today=today, k=k, evaluate=evaluate,
-                                  weights_key=f"hotline.focus-weights:{areas}:{today}")
+                                  weights_key=f"hotline.focus-weights:{areas}:{today}:{network}")
         cache.set(key, cached, FOCUS_CACHE_S)
     return cached
 

@@ -18,6 +18,7 @@ from core import audit
 from core.domain.verbs import Verb
 from core.errors import Conflict, Forbidden, NotFound, ServiceError
 from geodata.models import Area, RoadSegment
+from geodata.selectors.areas import outside_jurisdiction
 from org.domain import permissions
 from org.domain.roles import Role
 from org.models import Officer, Team
@@ -89,6 +90,11 @@ def shift_create(*, actor, team_id: int, date: dt.date, period: str, area_ids=()
         raise ServiceError("计划区域须在您的辖区内", field="areas")
     if RoadSegment.objects.live().filter(pk__in=segment_ids).count() != len(segment_ids):
         raise ServiceError("计划路段中有不存在或已停用的路段", field="segments")
+    # as for areas: no segment of another office's roads only (a boundary road touches both; a
+    # road outside every loaded subdistrict is nobody else's)
+    if segment_ids and RoadSegment.objects.filter(pk__in=segment_ids).filter(
+            outside_jurisdiction(officer.jurisdiction_id, "geom")).exists():
+        raise ServiceError("计划路段须在您的辖区内", field="segments")
     if member_ids is None:
         members = list(Officer.objects.filter(team=team, active=True).values_list("pk", flat=True))
     else:
