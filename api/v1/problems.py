@@ -163,7 +163,18 @@ class TransitionInput(serializers.Serializer):
     expected_status = serializers.ChoiceField(choices=list(STATUS_LABELS.items()), required=False)
 
 
-class PhotoInput(serializers.Serializer):
+class OnePhoto:
+    """One photo a request: a form with several `photo` files is refused, not stored as its
+    last file alone (the others were dropped without a word while the answer said 201)."""
+
+    def validate(self, attrs):
+        getlist = getattr(self.initial_data, "getlist", None)
+        if getlist is not None and len(getlist("photo")) > 1:
+            raise serializers.ValidationError({"photo": "每次只能上传一张照片，请逐张上传"})
+        return attrs
+
+
+class PhotoInput(OnePhoto, serializers.Serializer):
     kind = serializers.ChoiceField(choices=PhotoKind.choices)
     photo = serializers.FileField(allow_empty_file=True)  # the service refuses an empty one (422)
 
@@ -335,7 +346,7 @@ class OutcomeCreate(APIView):
         return Response(outcome_data(o), status=status.HTTP_201_CREATED)
 
 
-class EvidencePhotoInput(serializers.Serializer):
+class EvidencePhotoInput(OnePhoto, serializers.Serializer):
     photo = serializers.FileField(allow_empty_file=True)
 
 

@@ -28,9 +28,11 @@ def _check(kinds: list[str], target_kind: str, count: int, particulars: dict) ->
     resolved: list[OutcomeKind] = []
     for k in kinds:
         try:
-            resolved.append(outcome_kind(k))
+            kind = outcome_kind(k)
         except ValueError as exc:
             raise ServiceError(f"处置方式“{k}”不在字典中", field="kinds") from exc
+        if kind not in resolved:  # 罚款 twice (or fine and 罚款) is one fine, not "罚款、罚款"
+            resolved.append(kind)
     errors: list[str] = []
     wanted = {f for kind in resolved for f in kind.requires}
     for name in PARTICULARS:

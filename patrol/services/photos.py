@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core import audit
 from core.domain.verbs import Verb
@@ -27,6 +27,29 @@ THUMB_SIDE = 320
 # Modes of 16-bit greyscale (a PNG from a scanner or a thermal camera): convert("RGB") clips
 # their 0–65535 values at 255, turning every grey white; they are scaled to 8 bits first.
 SIXTEEN_BIT = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
+# ISO base media files Pillow cannot read: an iPhone's HEIC (and HEIF, AVIF). Named by their
+# `ftyp` brand, so the officer is told the format, not that the photo is no picture.
+HEIF_BRANDS = {b"heic": "HEIC", b"heix": "HEIC", b"hevc": "HEIC", b"heim": "HEIC", b"heis": "HEIC",
+               b"mif1": "HEIF", b"msf1": "HEIF", b"avif": "AVIF", b"avis": "AVIF"}
+
+
+def _heif_kind(data: bytes) -> str | None:
+    """HEIC/HEIF/AVIF when `data` opens with such an `ftyp` box (major brand first)."""
+    if data[4:8] != b"ftyp":
+        return None
+    brands = [data[8:12]] + [data[i:i + 4] for i in range(16, min(len(data), 64), 4)]
+    return next((HEIF_BRANDS[b] for b in brands if b in HEIF_BRANDS), None)
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """RGB for JPEG. A picture with transparency (a PNG or WebP cut-out) is laid on white:
+    convert("RGB") drops the alpha and shows whatever colour the transparent pixels hold,
+    usually black."""
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return img.convert("RGB")
 
 
 def prepare_image(data: bytes) -> tuple[bytes, bytes, int, int]:
@@ -47,14 +70,21 @@ def prepare_image(data: bytes) -> tuple[bytes, bytes, int, int]:
             img = ImageOps.exif_transpose(img)
             if img.mode in SIXTEEN_BIT:
                 img = img.convert("I").point(lambda v: v / 256).convert("L")
-            img = img.convert("RGB")
+            img = _flatten(img)
     except ServiceError:
         raise
+    except UnidentifiedImageError as exc:
+        kind = _heif_kind(data)
+        if kind:
+            raise ServiceError(f"不支持的图片格式 {kind}，请上传 JPEG、PNG 或 WebP"
+                               "（iPhone：设置 › 相机 › 格式 › 兼容性最佳）", field="photo") from exc
+        raise ServiceError("文件不是有效的图片", field="photo") from exc
     except Image.DecompressionBombError as exc:  # past Pillow's own limit, before ours is read
         raise ServiceError("照片像素过多", field="photo") from exc
     except Exception as exc:  # Pillow raises many kinds on damaged files (OSError, ValueError, TypeError…)
         raise ServiceError("文件不是有效的图片", field="photo") from exc
     img.thumbnail((LONG_SIDE, LONG_SIDE))
+    img.info.clear()  # nothing of the upload's metadata is written again (a JPEG comment is kept by Pillow)
     out = io.BytesIO()
     img.save(out, "JPEG", quality=85)
     thumb = img.copy()

@@ -183,6 +183,9 @@ def _category(code_or_name: str) -> Category:
     category = Category.objects.filter(code=code_or_name, active=True).first() or \
         Category.objects.filter(name=code_or_name, active=True).first()
     if category is None:
+        retired = Category.objects.filter(Q(code=code_or_name) | Q(name=code_or_name)).first()
+        if retired is not None:  # known, but switched off: "unknown" would send the officer hunting a typo
+            raise ServiceError(f"问题类别“{retired.name}”（{retired.code}）已停用，请选择其他类别", field="category")
         raise ServiceError(f"未知问题类别 {code_or_name!r}", field="category")
     return category
 
@@ -292,6 +295,9 @@ def problem_update(*, actor, problem_id: int, **fields) -> Problem:
             # (published lists, reports); a correction goes through 重启, which the trail shows.
             raise Conflict(f"“{STATUS_LABELS[problem.status]}”的问题不能修改，如需修改请先重启", field="status")
         before, after = {}, {}
+        if ("category" in fields and not problem.category.active
+                and fields["category"] in (problem.category.code, problem.category.name)):
+            fields.pop("category")  # its own category sent back unchanged (a whole form), switched off since
         if "category" in fields:
             category = _category(fields.pop("category"))
             before["category"], after["category"] = problem.category.code, category.code
