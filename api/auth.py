@@ -23,10 +23,12 @@ class HashedTokenAuthentication(TokenAuthentication):
         token = ApiToken.lookup(key)
         if token is None:
             raise exceptions.AuthenticationFailed("令牌无效")
-        if not token.active:
-            raise exceptions.AuthenticationFailed("令牌已吊销")
+        # the account first: disabling it revokes its tokens too (api.receivers), and the
+        # tablet's user is told why
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("令牌所属账号已停用")
+        if not token.active:
+            raise exceptions.AuthenticationFailed("令牌已吊销")
         token.touch()
         return (token.user, token)
 

@@ -83,3 +83,43 @@ def _revoke_tokens_of_replaced_password(sender, instance, created=False, raw=Fal
     instance._api_password_replaced = False
     ApiToken.revoke(ids=ApiToken.objects.filter(user_id=instance.pk, active=True).values_list("pk", flat=True),
                     reason=REVOKED_FOR_PASSWORD)
+
+
+REVOKED_FOR_DEACTIVATION = "账号已停用，该账号的 API 令牌随之吊销"
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api.login_disabled")
+def _note_login_disabled(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A login that goes from enabled to disabled (an officer deactivated, 有效 unticked on the
+    用户 page). Its tokens and sessions were refused only while it stays disabled: enabled again
+    (the officer back at work), the lost tablet's token and the browser left signed in would
+    answer again. They end now, as a changed password ends them."""
+    instance._api_login_disabled = False
+    if raw or instance._state.adding or instance.pk is None or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    was_active = sender._default_manager.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    instance._api_login_disabled = bool(was_active)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api.tokens_end_with_login")
+def _end_credentials_of_disabled_login(sender, instance, created=False, raw=False, **kwargs):
+    if created or raw or not getattr(instance, "_api_login_disabled", False):
+        return
+    instance._api_login_disabled = False
+    ApiToken.revoke(ids=ApiToken.objects.filter(user_id=instance.pk, active=True).values_list("pk", flat=True),
+                    reason=REVOKED_FOR_DEACTIVATION)
+    end_sessions(instance.pk)
+
+
+def end_sessions(user_id: int) -> int:
+    """Delete the stored sessions signed in as this account (the database session engine:
+    each session's data is decoded, there is no index by user); returns how many."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+             if str(s.get_decoded().get("_auth_user_id")) == str(user_id)]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -98,11 +98,13 @@ def _officer_state(officer: Officer) -> dict:
             "active": officer.active}
 
 
-def _sync_login(user, *, role: str, active: bool) -> None:
-    """The login follows the profile: staff for the roles that use the admin, disabled with it."""
+def _sync_login(user, *, role: str, active: bool, enable: bool = False) -> None:
+    """The login follows the profile: staff for the roles that use the admin, disabled with it.
+    It is enabled only when asked (`enable`: a new officer, one set back to work): a login a
+    superuser disabled on the 用户 page stays disabled when the profile is merely edited."""
     if not user.is_superuser:
         user.is_staff = active and role in STAFF_ROLES
-    user.is_active = active
+    user.is_active = active and (user.is_active or enable)
 
 
 # -- officers ----------------------------------------------------------------------------
@@ -119,7 +121,7 @@ def officer_create(*, actor, username: str, password: str, name: str, role: str,
     with transaction.atomic():
         user = get_user_model()(username=username)
         user.set_password(password)
-        _sync_login(user, role=role, active=True)
+        _sync_login(user, role=role, active=True, enable=True)
         user.save()
         officer = Officer.objects.create(user=user, name=name.strip(), role=role, agency=agency, team=team,
                                          jurisdiction=jurisdiction, active=True)
@@ -161,7 +163,7 @@ def officer_update(*, actor, officer: Officer, password: str = "", reason: str =
                 raise ServiceError("；".join(exc.messages), field="password") from exc
         user = officer.user
         login_before = (user.is_active, user.is_staff)
-        _sync_login(user, role=officer.role, active=officer.active)
+        _sync_login(user, role=officer.role, active=officer.active, enable=changes.get("active") is True)
         if not changed and not password and (user.is_active, user.is_staff) == login_before:
             return officer
         if password:
