@@ -140,10 +140,10 @@ def match_key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
-_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S.%f", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                      "%Y/%m/%d", "%Y%m%d%H%M%S", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d")
-# 2026年3月2日, … 8时15分, … 8时15分30秒, … 8点15分, … 8:15, … 8:15:30
-_CJK_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[时点:](\d{1,2})(?:[分:](?:(\d{1,2})秒?)?)?)?$")
+# 2026年3月2日, … 8时, … 8时15分, … 8时15分30秒, … 8点15分, … 8:15, … 8:15:30
+_CJK_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})(?:[时点]|:(?=\d))(?:(\d{1,2})(?:[分:](?:(\d{1,2})秒?)?)?)?)?$")
 # Excel day serials between 2000-01-01 and 2099-12-31 (a number in a CSV that Excel wrote).
 _SERIAL_MIN, _SERIAL_MAX = 36526, 73050
 
@@ -155,8 +155,10 @@ def parse_datetime(value: object) -> dt.datetime | None:
     (datetime.datetime(2026, 3, 2, 8, 15), datetime.datetime(2026, 3, 2, 8, 15))
     >>> parse_datetime(46083.5), parse_datetime("46083.3444444444")
     (datetime.datetime(2026, 3, 2, 12, 0), datetime.datetime(2026, 3, 2, 8, 16))
-    >>> parse_datetime("2026年3月2日 8时15分30秒")
-    datetime.datetime(2026, 3, 2, 8, 15, 30)
+    >>> parse_datetime("2026年3月2日 8时15分30秒"), parse_datetime("2026年3月2日 8时")
+    (datetime.datetime(2026, 3, 2, 8, 15, 30), datetime.datetime(2026, 3, 2, 8, 0))
+    >>> parse_datetime("2026-03-02 08:15:00.0")  # java.sql.Timestamp, as databases export it
+    datetime.datetime(2026, 3, 2, 8, 15)
     """
     if isinstance(value, dt.datetime):
         return _to_second(value.replace(tzinfo=None))
@@ -180,7 +182,7 @@ def parse_datetime(value: object) -> dt.datetime | None:
     s = re.sub(r"\s+", " ", s)
     for fmt in _DATETIME_FORMATS:
         try:
-            return dt.datetime.strptime(s, fmt)
+            return _to_second(dt.datetime.strptime(s, fmt))
         except ValueError:
             continue
     return None
@@ -308,14 +310,38 @@ def validate_rows(rows: list[tuple[int, list[object]]], mapping: Mapping,
 def split_header(rows: list[tuple[int, list[object]]], score) -> tuple[list[object], list[tuple[int, list[object]]]]:
     """(header cells, data rows): the header is the first of the first ten rows that holds
     at least three usual column names (a title row above it is skipped), else the first row.
+    A header in two rows (三率情况 merged over 是否响应, 是否解决, 是否满意 below it) is read
+    as one: the second row's names where it has them, the first row's elsewhere.
 
     >>> from hotline.domain.columns import header_score
     >>> split_header([(1, ["工单明细"]), (2, ["工单编号", "受理时间", "承办单位"]), (3, ["A", "B", "C"])], header_score)
     (['工单编号', '受理时间', '承办单位'], [(3, ['A', 'B', 'C'])])
+    >>> split_header([(1, ["工单编号", "受理时间", "承办单位", "三率情况", None]),
+    ...               (2, ["工单编号", None, None, "是否响应", "是否满意"]), (3, ["A", "B", "C", "是", "满意"])], header_score)
+    (['工单编号', '受理时间', '承办单位', '是否响应', '是否满意'], [(3, ['A', 'B', 'C', '是', '满意'])])
     """
     if not rows:
         return [], []
     for i, (_number, cells) in enumerate(rows[:10]):
         if score(cells) >= 3:
+            below = rows[i + 1][1] if i + 1 < len(rows) else None
+            if below is not None and _second_header_row(cells, below, score):
+                n = max(len(cells), len(below))
+                pad = [*cells, *[None] * (n - len(cells))]
+                under = [*below, *[None] * (n - len(below))]
+                return [h if _blank(u) else u for h, u in zip(pad, under, strict=True)], rows[i + 2:]
             return cells, rows[i + 1:]
     return rows[0][1], rows[1:]
+
+
+def _blank(value: object) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _second_header_row(header: list[object], below: list[object], score) -> bool:
+    """Whether the row below the header is the rest of it: it names a usual column the header
+    does not, and every other cell of it is empty or the header's own (merged down)."""
+    if score(below) < 1 or score([*header, *below]) <= score(header):
+        return False
+    return all(_blank(cell) or (i < len(header) and cell == header[i]) or score([cell]) >= 1
+               for i, cell in enumerate(below))

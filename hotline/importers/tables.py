@@ -19,12 +19,20 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_ROWS = 200_000
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc)
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream a password-protected .xlsx is held in
+# A damaged workbook: a zip whose directory is intact but whose data is not (zlib.error), or a
+# part that is no well-formed XML (xml.etree's ParseError and lxml's XMLSyntaxError are SyntaxErrors).
+_DAMAGED = (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, SyntaxError)
+# ECMA-376's escape of a character in a cell's text (Excel writes a carriage return as _x000D_);
+# openpyxl leaves it as it is
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class TableError(ValueError):
@@ -49,6 +57,9 @@ def read_table(data: bytes, filename: str, *, max_bytes: int | None = None,
         raise TableError("文件是空的")
     if max_bytes is not None and len(data) > max_bytes:
         raise TableError(f"文件太大（{len(data) / 1048576:.1f} MB），上限 {max_bytes / 1048576:.0f} MB，请按月拆分后导入")
+    if data.startswith(OLE_MAGIC) and ENCRYPTED in data:
+        raise TableError("文件设置了打开密码，无法读取，请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，"
+                         "清空密码）并保存后再导入")
     if data.startswith(OLE_MAGIC):
         raise TableError("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 后再导入")
     if data.startswith(XLSX_MAGIC):
@@ -66,7 +77,7 @@ def _read_xlsx(data: bytes, header_score: Callable[[list[object]], int] | None) 
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
+    except (InvalidFileException, ValueError, *_DAMAGED) as exc:
         raise TableError("Excel 文件已损坏，无法打开（请在 Excel 中打开后重新另存为 .xlsx）") from exc
     try:
         if not wb.worksheets:
@@ -79,9 +90,7 @@ def _read_xlsx(data: bytes, header_score: Callable[[list[object]], int] | None) 
         ws.reset_dimensions()
         rows: list[tuple[int, list[object]]] = []
         for number, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
-            if number > MAX_ROWS + 10:
-                raise TableError(f"行数超过 {MAX_ROWS}，请按月拆分后导入")
-            cells = list(values)
+            cells = [_unescape(v) for v in values]
             for column, top in down.get(number + 1, ()):
                 if top == number:  # the top of a merged range: its value fills the cells below
                     anchors[(top, column)] = cells[column - 1] if column <= len(cells) else None
@@ -91,11 +100,33 @@ def _read_xlsx(data: bytes, header_score: Callable[[list[object]], int] | None) 
                 cells += [None] * (column - len(cells))
                 cells[column - 1] = anchors.get((top, column))
             rows.append((number, cells))
+            if len(rows) > MAX_ROWS + 10:  # rows that hold something: Excel writes a <row> for each formatted one
+                raise TableError(f"行数超过 {MAX_ROWS}，请按月拆分后导入")
         return Table(rows=rows, kind="xlsx", sheet=ws.title, sheets=tuple(s.title for s in wb.worksheets))
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+    except _DAMAGED as exc:
         raise TableError("Excel 文件已损坏，无法读取（请在 Excel 中打开后重新另存为 .xlsx）") from exc
     finally:
         wb.close()
+
+
+def _unescape(value: object) -> object:
+    """A cell's text with ECMA-376's escapes of control characters undone: Excel writes a
+    carriage return in a cell as _x000D_, and openpyxl hands it on as it is (it undoes only the
+    _x005F_ that escapes an underscore). Only control characters, which no text spells so: a
+    _x0041_ left by openpyxl was "_x005F_x0041_" in the file, the text itself. _x0000_ is
+    dropped (PostgreSQL stores no NUL in a text).
+
+    >>> _unescape("门前_x000D_\\n垃圾"), _unescape("王_x0041_工")
+    ('门前\\r\\n垃圾', '王_x0041_工')
+    """
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPED.sub(_control, value)
+    return value
+
+
+def _control(m: re.Match) -> str:
+    code = int(m.group(1), 16)
+    return m.group(0) if code >= 0x20 else chr(code) if code else ""
 
 
 def _sheet_with_orders(wb, header_score: Callable[[list[object]], int] | None):
@@ -159,6 +190,21 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise TableError("CSV 文件的编码无法识别（应为 UTF-8 或 GBK）")
 
 
+# ="2026030312345678": how a CSV export keeps a long number whole in Excel (shown as the text
+# 2026030312345678, not 2.02603E+15): the cell is the text between the quotes
+_EXCEL_TEXT = re.compile(r'\s*="(.*)"\s*', re.S)
+
+
+def _excel_text(cell: str) -> str:
+    """A CSV cell as Excel shows it.
+
+    >>> _excel_text('="2026030312345678"'), _excel_text('a="b"')
+    ('2026030312345678', 'a="b"')
+    """
+    m = _EXCEL_TEXT.fullmatch(cell)
+    return m.group(1).replace('""', '"') if m else cell
+
+
 def _read_csv(data: bytes) -> Table:
     if b"\x00" in data[:4096]:
         raise TableError("文件不是文本格式的 CSV（可能是 UTF-16 或其他二进制文件），请另存为 UTF-8 或 GBK 编码的 CSV")
@@ -171,10 +217,12 @@ def _read_csv(data: bytes) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         for number, cells in enumerate(reader, start=1):
-            if number > MAX_ROWS + 10:
-                raise TableError(f"行数超过 {MAX_ROWS}，请按月拆分后导入")
             if any(c.strip() for c in cells):
-                rows.append((number, list(cells)))
+                if any("\x00" in c for c in cells):  # PostgreSQL stores no NUL in a text
+                    raise TableError(f"第{number}行含有空字符（NUL，可能混入了二进制内容），请删除后重新导入")
+                rows.append((number, [_excel_text(c) for c in cells]))
+                if len(rows) > MAX_ROWS + 10:
+                    raise TableError(f"行数超过 {MAX_ROWS}，请按月拆分后导入")
     except csv.Error as exc:
         raise TableError(f"CSV 文件格式有误：{exc}") from exc
     return Table(rows=rows, kind="csv", encoding=encoding)
