@@ -7,6 +7,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from core.domain.xml_text import xml_text
+
 from ..domain.metrics import RATE_LABELS, RATES
 from ..selectors.metrics import GROUP_LABELS, Ranking
 
@@ -27,6 +29,13 @@ def _as_text(cell) -> None:
         cell.quotePrefix = True
 
 
+def _cells(values: list) -> list:
+    """Text as a worksheet can hold it: a name from an uploaded CSV may carry a control
+    character (ESC, BEL …) that the page shows but openpyxl refuses (IllegalCharacterError, a
+    500); it is written as U+FFFD, as the Word export does."""
+    return [xml_text(v) if isinstance(v, str) else v for v in values]
+
+
 def _num(d: Decimal | None) -> float | None:
     return None if d is None else float(d)
 
@@ -38,7 +47,7 @@ def ranking_xlsx(r: Ranking) -> bytes:
     title = f"接诉即办{'单位' if r.group == 'unit' else GROUP_LABELS[r.group]}排名 {r.period.label}"
     if r.unit:
         title += f"（{r.unit}）"
-    ws.append([title])
+    ws.append(_cells([title]))
     ws["A1"].font = Font(bold=True, size=14)
     weights = "、".join(f"{RATE_LABELS[k]}{r.weights.get(k, 0)}" for k in RATES)
     ws.append([f"同比对象：{r.last_year.label}；综合得分权重：{weights}；变化为百分点"])
@@ -56,7 +65,7 @@ def ranking_xlsx(r: Ranking) -> bytes:
         for k in RATES:
             values += [_num(m.rates.get(k)), _num(m.changes.get(k))]
         values += [_num(m.score), _num(m.score_change), m.difficult, "；".join(row.reasons) if row.flagged else ""]
-        ws.append(values)
+        ws.append(_cells(values))
         for cell in ws[ws.max_row]:
             _as_text(cell)
         if row.flagged:

@@ -32,7 +32,7 @@ def export_docx(doc: ListDocument) -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    d.core_properties.title = doc.heading
+    d.core_properties.title = xml_text(doc.heading)  # (lxml refuses a control character here too)
     head = d.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(head, doc.heading, size=18, bold=True)
