@@ -28,7 +28,7 @@ from core.errors import Forbidden, ServiceError
 from hotline.domain.metrics import PERIOD_KINDS, RATES, Period, UnitMetrics, parse_period_key
 from hotline.models import Complaint, QueuedImport, QueuedImportStatus
 from hotline.selectors.complaints import ComplaintFilter, complaint_get, complaint_list
-from hotline.selectors.metrics import GROUP_LABELS, Ranking, default_period, ranking
+from hotline.selectors.metrics import GROUP_LABELS, Ranking, default_period, ranking, units_ranked_inside_for
 from hotline.selectors.queued import queued_status_text
 from hotline.services.imports import ImportResult
 from hotline.services.queued import import_or_queue, queued_result
@@ -406,7 +406,7 @@ class HotlineRanking(APIView):
     @extend_schema(summary="接诉即办排名（诉求量及同比、三率及变化、综合得分、名次、重点治理）",
                    parameters=[RankingQuery], responses={200: RankingOut}, operation_id="hotline_ranking")
     def get(self, request):
-        officer_of(request.user)  # as the page: any active officer (403 without a profile)
+        officer = officer_of(request.user)  # as the page: any active officer (403 without a profile)
         q = _query(RankingQuery, request.query_params)
         kind, key, group = q["period"], q.get("at", "").strip(), q["group"]
         unit = q.get("unit", "").strip() or None
@@ -416,6 +416,8 @@ class HotlineRanking(APIView):
             raise ServiceError(str(exc), field="at") from None
         if group != "unit" and unit is None:
             raise ServiceError("按科室或承办人排名时需要指定承办单位（unit=…）", field="unit")
+        if group != "unit" and (inside := units_ranked_inside_for(officer)) is not None and unit not in inside:
+            raise Forbidden("只能查看本单位的科室和承办人排名")  # as the page (hotline.selectors.metrics)
         return Response(ranking_data(ranking(period, group=group, unit=unit if group != "unit" else None)))
 
 

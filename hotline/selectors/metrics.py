@@ -92,6 +92,21 @@ def unit_names() -> list[str]:
     return list(_with_office(Complaint.objects.all()).order_by("office").values_list("office", flat=True).distinct())
 
 
+def units_ranked_inside_for(officer) -> set[str] | None:
+    """The offices whose teams and handlers `officer` may see ranked (科室、承办人排名: named
+    staff and their rates); None: every office (a district-level officer). Street offices are
+    ranked against one another in the open, but the people inside one are that office's own
+    business: an office's officers see its teams and handlers, as the district does."""
+    from geodata.models import Area
+    from org.selectors import jurisdiction_area_ids
+
+    if Area.objects.filter(pk=officer.jurisdiction_id, parent__isnull=True).exists():
+        return None
+    areas = jurisdiction_area_ids(officer)
+    own = Complaint.objects.filter(Q(unit_area_id__in=areas) | Q(unit_agency__area_id__in=areas))
+    return set(_with_office(own).values_list("office", flat=True).distinct())
+
+
 def unit_exists(name: str) -> bool:
     """Whether complaints are ranked under this office name (any spelling the export used)."""
     return _with_office(Complaint.objects.all()).filter(office=name).exists()

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.errors import Forbidden
 from hotline.domain.metrics import (
     PERIOD_KINDS,
     RATE_LABELS,
@@ -23,11 +24,18 @@ from hotline.domain.metrics import (
 from hotline.exporters.bulletin_pdf import bulletin_pdf
 from hotline.exporters.ranking_xlsx import ranking_xlsx
 from hotline.models import ImportBatch, QueuedImport
-from hotline.selectors.metrics import GROUP_LABELS, bulletin_of, default_period, ranking, unit_names
+from hotline.selectors.metrics import (
+    GROUP_LABELS,
+    bulletin_of,
+    default_period,
+    ranking,
+    unit_names,
+    units_ranked_inside_for,
+)
 from hotline.selectors.queued import queued_status_text
 from hotline.services.queued import import_or_queue, queued_requeue, queued_result
 from org.domain.permissions import can
-from web.access import officer_page
+from web.access import forbidden, officer_page
 
 from .forms import ImportForm
 
@@ -36,6 +44,9 @@ PAGE_KINDS = ("week", "month")  # the ranking page's selector; "year" is accepte
 
 class BadQuery(ValueError):
     pass
+
+
+NOT_YOUR_UNIT = "只能查看本单位的科室和承办人排名"
 
 
 def _ranking_from(request):
@@ -53,6 +64,8 @@ def _ranking_from(request):
         raise BadQuery(f"排名对象“{group}”无效，应为 unit、team 或 handler")
     if group != "unit" and unit is None:
         raise BadQuery("按科室或承办人排名时需要指定承办单位（unit=…）")
+    if group != "unit" and (inside := units_ranked_inside_for(request.officer)) is not None and unit not in inside:
+        raise Forbidden(NOT_YOUR_UNIT)
     return ranking(period, group=group, unit=unit if group != "unit" else None)
 
 
@@ -70,6 +83,8 @@ def ranking_page(request):
         r = _ranking_from(request)
     except BadQuery as exc:
         return _bad(request, str(exc))
+    except Forbidden as exc:
+        return forbidden(request, str(exc))
     p = r.period
     keep = dict(period=p.kind, group=r.group if r.group != "unit" else "", unit=r.unit or "")
     prev_p, next_p = previous_period(p), period_of(p.kind, p.end + dt.timedelta(days=1))
@@ -90,6 +105,8 @@ def ranking_page(request):
         "kind_urls": [(k, PERIOD_KINDS[k], _query(period=k, group=keep["group"], unit=keep["unit"]))
                       for k in PAGE_KINDS],
         "units": unit_names() if r.group == "unit" else [],
+        # the offices whose teams this officer may open (None: all)
+        "inside": units_ranked_inside_for(request.officer) if r.group == "unit" else None,
         "may_import": can(request.officer.role, "import_complaints"),
     })
 
@@ -100,6 +117,8 @@ def ranking_xlsx_view(request):
         r = _ranking_from(request)
     except BadQuery as exc:
         return _bad(request, str(exc))
+    except Forbidden as exc:
+        return forbidden(request, str(exc))
     name = f"hotline-ranking-{r.period.key}{'-' + r.group if r.group != 'unit' else ''}.xlsx"
     response = HttpResponse(ranking_xlsx(r),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from hotline.models import Complaint
 from hotline.services.imports import complaints_import
@@ -51,9 +52,32 @@ def test_the_weekly_ranking_shows_rates_score_rank_and_flag(client, week_data):
 
 
 def test_the_ranking_of_one_offices_teams(client, week_data):
-    html = _client(client, "officer1").get(
+    html = _client(client, "publisher1").get(  # 海淀区: the district sees every office's teams
         "/hotline/ranking/?period=week&at=2026-W10&group=team&unit=甲街道").content.decode()
     assert 'data-unit="城市管理办公室"' in html and 'data-unit="平安办"' in html and 'data-unit="乙街道"' not in html
+
+
+def test_a_street_office_sees_its_own_teams_and_handlers_not_another_offices(client, week_data):
+    """Found in review: any officer could open any office's 科室 and 承办人 ranking (named staff
+    and their rates), on the page, in its Excel and in the API. Offices are ranked against one
+    another in the open; the people inside one are seen by that office and by the district."""
+    assert complaints_import(data=xlsx_bytes([_order("X1", "2026-03-04 09:00", "学院路街道")]), filename="x.xlsx").ok
+    c = _client(client, "officer1")  # 学院路街道
+    own = c.get("/hotline/ranking/?period=week&at=2026-W10&group=handler&unit=学院路街道")
+    assert own.status_code == 200 and 'data-unit="王工"' in own.content.decode()
+    for url in ("/hotline/ranking/?period=week&at=2026-W10&group=handler&unit=甲街道",
+                "/hotline/ranking.xlsx?period=week&at=2026-W10&group=team&unit=甲街道"):
+        refused = c.get(url)
+        assert refused.status_code == 403 and "只能查看本单位的科室和承办人排名" in refused.content.decode(), url
+    units = c.get("/hotline/ranking/?period=week&at=2026-W10").content.decode()
+    assert "unit=%E5%AD%A6%E9%99%A2%E8%B7%AF%E8%A1%97%E9%81%93" in units  # its own office opens its teams
+    assert "group=team&amp;unit=%E7%94%B2%E8%A1%97%E9%81%93" not in units  # another's is a name, no link
+    api = APIClient()
+    api.force_authenticate(get_user_model().objects.get(username="officer1"))
+    assert api.get("/api/v1/hotline/ranking", {"period": "week", "at": "2026-W10", "group": "team",
+                                               "unit": "学院路街道"}).status_code == 200
+    assert api.get("/api/v1/hotline/ranking", {"period": "week", "at": "2026-W10", "group": "team",
+                                               "unit": "甲街道"}).status_code == 403
 
 
 def test_the_monthly_ranking_and_a_bad_period(client, week_data):
@@ -172,7 +196,7 @@ def test_the_ranking_note_states_the_flagging_rule_and_a_whole_threshold_as_a_nu
     "/hotline/ranking/?period=week&at=2026-W10&group=handler&unit=%E4%B8%8D%E5%AD%98%E5%9C%A8",  # no such unit
 ])
 def test_an_empty_or_odd_period_is_a_page_or_a_bad_request_never_an_error(client, url):
-    assert _client(client, "officer1").get(url).status_code in (200, 400)
+    assert _client(client, "publisher1").get(url).status_code in (200, 400)
 
 
 def test_a_score_of_zero_is_shown_as_zero_not_as_no_score(client):
