@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.gis.geos import GEOSGeometry
 
 from core import audit
+from core.admin_lookups import NulRefusingChangelist
 from core.domain.verbs import Verb
 from maps.widgets import LocalGISModelAdmin
 
@@ -19,7 +20,7 @@ def _changes(form) -> dict:
     return {name: _plain(form.cleaned_data.get(name)) for name in form.changed_data}
 
 
-class AuditedGISAdmin(LocalGISModelAdmin):
+class AuditedGISAdmin(NulRefusingChangelist, LocalGISModelAdmin):
     """Every edit of the ground through the admin is one audit event (the admin's change
     view runs in one transaction, so the event is written with the edit or not at all)."""
 

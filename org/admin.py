@@ -19,6 +19,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core.admin_lookups import NulRefusingChangelist
 from core.errors import ServiceError
 from geodata.models import Area
 
@@ -77,7 +78,7 @@ def district_wide_viewer(request) -> bool:
     return request._admin_district_wide
 
 
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(NulRefusingChangelist, admin.ModelAdmin):
     """A ModelAdmin whose pages are open by role (`view_action`, `edit_action`; None
     means read-only) and whose rows are limited to the viewer's jurisdiction
     (`scope_lookups`: the lookups that reach an area id, any one of which may match).

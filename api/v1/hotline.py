@@ -28,7 +28,14 @@ from core.errors import Forbidden, ServiceError
 from hotline.domain.metrics import PERIOD_KINDS, RATES, Period, UnitMetrics, parse_period_key
 from hotline.models import Complaint, QueuedImport, QueuedImportStatus
 from hotline.selectors.complaints import ComplaintFilter, complaint_get, complaint_list
-from hotline.selectors.metrics import GROUP_LABELS, Ranking, default_period, ranking, units_ranked_inside_for
+from hotline.selectors.metrics import (
+    GROUP_LABELS,
+    Ranking,
+    default_period,
+    ranking,
+    unit_exists,
+    units_ranked_inside_for,
+)
 from hotline.selectors.queued import queued_status_text
 from hotline.services.imports import ImportResult
 from hotline.services.queued import import_or_queue, queued_result
@@ -416,6 +423,8 @@ class HotlineRanking(APIView):
             raise ServiceError(str(exc), field="at") from None
         if group != "unit" and unit is None:
             raise ServiceError("按科室或承办人排名时需要指定承办单位（unit=…）", field="unit")
+        if group != "unit" and not unit_exists(unit):  # as the page: a misspelt office, not a quiet period
+            raise ServiceError(f"没有承办单位“{unit}”的诉求，请从单位排名中选择", field="unit")
         if group != "unit" and (inside := units_ranked_inside_for(officer)) is not None and unit not in inside:
             raise Forbidden("只能查看本单位的科室和承办人排名")  # as the page (hotline.selectors.metrics)
         return Response(ranking_data(ranking(period, group=group, unit=unit if group != "unit" else None)))

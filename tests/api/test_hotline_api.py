@@ -235,6 +235,7 @@ def test_the_ranking_of_one_offices_teams_and_the_default_period(orders):
     ({"period": "month", "at": "2026-W48"}, 422, "at", "无效"),
     ({"at": "1999"}, 422, "at", "2000—2100"),
     ({"group": "team"}, 422, "unit", "需要指定承办单位"),
+    ({"group": "team", "unit": "清华园"}, 422, "unit", "没有承办单位“清华园”的诉求"),  # misspelt: not a quiet week
 ])
 def test_a_bad_ranking_query(openapi, orders, params, status, field, says):  # noqa: F811
     body = assert_conforms(openapi, client_for("admin").get(RANKING, params), RANKING, status=status,

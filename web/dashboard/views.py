@@ -200,10 +200,14 @@ def problem_step(request, problem_id: int):
     if not problems_visible_to(request.user).filter(pk=problem_id).exists():
         raise Http404("没有这个问题，或它不在您的辖区内")
     team = request.POST.get("team", "")
+    reason = request.POST.get("reason", "").strip()[:1000]
+    if "\0" in reason:  # the database refuses NUL in a text (the API's field refuses it too)
+        messages.error(request, "原因不能含空字符（NUL）")
+        return redirect("dashboard-problem", problem_id=problem_id)
     try:
         problem = problem_transition(
             actor=request.user, problem_id=problem_id, target=request.POST.get("to", ""),
-            reason=request.POST.get("reason", "").strip()[:1000],
+            reason=reason,
             team_id=int(team) if team.isascii() and team.isdigit() else None,
             expected_status=request.POST.get("expected_status") or None)
     except ServiceError as exc:  # Forbidden and Conflict are ServiceErrors too

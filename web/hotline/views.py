@@ -29,6 +29,7 @@ from hotline.selectors.metrics import (
     bulletin_of,
     default_period,
     ranking,
+    unit_exists,
     unit_names,
     units_ranked_inside_for,
 )
@@ -64,6 +65,10 @@ def _ranking_from(request):
         raise BadQuery(f"排名对象“{group}”无效，应为 unit、team 或 handler")
     if group != "unit" and unit is None:
         raise BadQuery("按科室或承办人排名时需要指定承办单位（unit=…）")
+    if unit is not None and "\0" in unit:  # the database refuses NUL in a text (the API's field too)
+        raise BadQuery("承办单位不能含空字符（NUL）")
+    if group != "unit" and not unit_exists(unit):  # a misspelt office is no "no complaints this period"
+        raise BadQuery(f"没有承办单位“{unit}”的诉求，请从单位排名中选择")
     if group != "unit" and (inside := units_ranked_inside_for(request.officer)) is not None and unit not in inside:
         raise Forbidden(NOT_YOUR_UNIT)
     return ranking(period, group=group, unit=unit if group != "unit" else None)

@@ -273,3 +273,15 @@ def test_each_thematic_map_is_a_page_of_local_assets(as_user, theme):
 def test_an_unknown_theme_is_named_and_the_default_shown():
     html = _page("supervisor1").get("/dashboard/maps/?theme=rainbow").content.decode()
     assert "未知专题“rainbow”，显示问题热力" in html and 'value="problem-heat" selected' in html
+
+
+@pytest.mark.parametrize("to", ["rejected", "dispatched"])
+def test_a_reason_with_a_nul_character_is_refused_on_the_page_not_a_server_error(as_user, to):
+    from org.models import Team
+
+    pid = _report(as_user)
+    page = _page("supervisor1")
+    r = page.post(f"/dashboard/problems/{pid}/step", {"to": to, "reason": "不属实\x00", "expected_status": "reported",
+                                                      "team": Team.objects.get(name="执法一队").pk}, follow=True)
+    assert r.status_code == 200 and "原因不能含空字符（NUL）" in r.content.decode()
+    assert Problem.objects.get(pk=pid).status == "reported"

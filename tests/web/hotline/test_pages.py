@@ -243,3 +243,21 @@ def test_without_complaints_the_ranking_says_so_and_the_index_redirects(client):
 
 def test_the_import_tab_is_shown_only_to_those_who_may_import(client, week_data):
     assert 'href="/hotline/import/"' not in _client(client, "officer1").get("/hotline/bulletin/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/hotline/ranking/", "/hotline/ranking.xlsx"])
+def test_a_unit_with_a_nul_character_is_a_bad_request_not_a_server_error(client, week_data, url):
+    response = _client(client, "publisher1").get(url, {"period": "week", "at": "2026-W10", "group": "team",
+                                                       "unit": "甲街道\x00"})
+    assert response.status_code == 400 and "承办单位不能含空字符（NUL）" in response.content.decode()
+
+
+def test_a_unit_no_complaint_names_is_said_not_shown_as_a_period_without_complaints(client, week_data):
+    c = _client(client, "publisher1")
+    response = c.get("/hotline/ranking/", {"period": "week", "at": "2026-W10", "group": "team", "unit": "甲街"})
+    assert response.status_code == 400 and "没有承办单位“甲街”的诉求" in response.content.decode()
+    assert c.get("/hotline/ranking/", {"period": "week", "at": "2026-W10", "group": "team",
+                                       "unit": "甲街道"}).status_code == 200
+    # a unit that has complaints, though none in this period, is a page that says so
+    assert c.get("/hotline/ranking/", {"period": "week", "at": "2030-W01", "group": "team",
+                                       "unit": "甲街道"}).status_code == 200
