@@ -204,7 +204,13 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
                                              len(members))})
         return out
 
-    by_team = grouped(lambda s: s.team.name)
+    # by team, not by its name: names are unique per agency only (two agencies' 执法一队 are two
+    # teams); a name two chosen teams share is told apart by the agency's
+    names: dict[str, set[int]] = defaultdict(set)
+    for s in shifts:
+        names[s.team.name].add(s.team_id)
+    by_team = grouped(lambda s: s.team.name if len(names[s.team.name]) == 1
+                      else f"{s.team.name}（{s.team.agency.name}）")
     by_day = grouped(lambda s: s.date.isoformat())
     by_week = grouped(lambda s: "{}年第{:02d}周".format(*s.date.isocalendar()[:2]))
     by_area = []
@@ -221,6 +227,10 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
     end = min(now, dt.datetime.combine(hi + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()))
     if choice.shift_id is not None and shifts:
         end = min(now, shifts[0].ended_at or now)
+    elif last_in_choice:
+        # a shift of the chosen days that ran past their last midnight (an evening shift ended
+        # late, a night shift) patrolled then too: its passes are not "never"
+        end = min(now, max(end, max(last_in_choice.values())))
     visible_shift_ids = shifts_visible(user).values("id")
     last_covered = dict(SegmentCoverage.objects.filter(
         segment_id__in=planned, shift_id__in=visible_shift_ids, share__gte=LAST_PATROL_SHARE, last_pass_at__lte=end)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from geodata.highways import highway_rank
@@ -60,8 +61,10 @@ def shift_handover(shift: Shift) -> dict:
                                                  created_at__lte=end).count(),
         "outcomes_recorded": Outcome.objects.filter(recorded_by_id__in=user_ids, recorded_at__gte=start,
                                                     recorded_at__lte=end).count(),
-        "open_problems_left": Problem.objects.filter(status__in=OPEN_STATES,
-                                                     subdistrict_id__in=area_ids).count(),
+        # a team's area may be a 街道, a 社区 or a 网格: a problem is filed under all three
+        "open_problems_left": Problem.objects.filter(
+            Q(subdistrict_id__in=area_ids) | Q(community_id__in=area_ids) | Q(grid_id__in=area_ids),
+            status__in=OPEN_STATES).count(),
         "uncovered": [{"segment": s.id, "road": s.road.name, "highway": s.highway,
                        "length_m": round(s.plan_length_m, 1), "covered_share": round(shares.get(s.id, 0.0), 3)}
                       for s in uncovered],

@@ -423,8 +423,16 @@
     let shifts = null;
     if (online()) {
       try {
-        const r = await fetch(`${config.urls.shifts}?date=${today()}`, {headers: {Accept: "application/json"}, credentials: "same-origin"});
-        if (r.ok) { shifts = await r.json(); await outbox.remember("shifts", shifts); }
+        // today's shifts, and those still on duty from an earlier day (an evening shift run past
+        // midnight, a night shift): without them the track stopped at midnight
+        const get = (query) => fetch(`${config.urls.shifts}?${query}`, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+        const [r, onDuty] = await Promise.all([get(`date=${today()}`), get("status=on_duty")]);
+        if (r.ok && onDuty.ok) {
+          const todays = await r.json();
+          const earlier = (await onDuty.json()).filter((s) => !todays.some((t) => t.id === s.id));
+          shifts = [...earlier, ...todays];
+          await outbox.remember("shifts", shifts);
+        }
       } catch (e) { shifts = null; }
     }
     if (!shifts) shifts = (await outbox.recall("shifts")) || [];

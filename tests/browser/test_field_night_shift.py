@@ -1,0 +1,39 @@
+"""Review (2026-12): a shift that runs past midnight and the field app's shift tab."""
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from .conftest import CHROMIUM_ARGS  # noqa: F401
+from .test_admin_people import _demo
+from .test_field_app import TABLET_PORTRAIT, _context, _open_app, _sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_yesterdays_evening_shift_still_on_duty_after_midnight_stays_on_duty_in_the_app(live_server, browser):
+    """Yesterday's evening shift, started and not ended (it runs late, past midnight; or a night
+    shift of SHIFT_PERIODS such as 20:00-02:00). The app asks the API for today's shifts only
+    (?date=today), so once the tablet loads the list after midnight (opening the shift tab, a
+    reload) the shift on duty is not there: the tablet stops recording the member's track and
+    the lead has no 结束班次 button for it."""
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.services.shifts import shift_create, shift_start
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    me = Officer.objects.get(user__username="officer1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk,
+                         date=timezone.localdate() - dt.timedelta(days=1), period="evening", member_ids=[me.pk])
+    shift_start(actor=lead, shift_id=shift.pk)
+
+    context, _watch = _context(browser, TABLET_PORTRAIT)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "lead1", "/field/")
+    _open_app(page)
+    page.locator("[data-tab=shift][role=tab]").click()
+    page.locator(f"[data-shift-end='{shift.id}']").wait_for()  # the lead can end the shift on duty
+    context.close()
