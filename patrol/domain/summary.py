@@ -114,8 +114,10 @@ def inspection_summary(
     place: str,
     lines: Iterable[OutcomeLine],
     focus: Sequence[str] = (),
+    problems_found: int = 0,
 ) -> str:
-    """The report paragraph: who inspected where, what for, and the counts.
+    """The report paragraph: who inspected where, what for, and the counts (with no outcome
+    recorded, how many problems it found: `problems_found`).
 
     >>> print(inspection_summary(
     ...     lead="街道平安办",
@@ -131,7 +133,15 @@ def inspection_summary(
     if not place.strip():
         raise ValueError("an inspection needs a place")
     team = f"{lead}牵头，组织{'、'.join(agencies)}" if agencies else lead
-    checked = f"对{'、'.join(focus)}等情况进行检查" if focus else "进行检查"
+    # "街面环境、店外经营等" already ends in 等 (or 等情况): not 等等情况
+    items = "、".join(focus).removesuffix("等情况").removesuffix("等")
+    checked = f"对{items}等情况进行检查" if items else "进行检查"
     sentence = outcome_sentence(lines)
-    counts = sentence if sentence == NOTHING_FOUND else f"据统计，此次检查{sentence}"
+    if sentence != NOTHING_FOUND:
+        counts = f"据统计，此次检查{sentence}"
+    elif problems_found:
+        # problems were found but nothing is recorded as done yet: not "未发现问题"
+        counts = f"据统计，此次检查发现问题{problems_found}处。"
+    else:
+        counts = NOTHING_FOUND
     return f"{team}前往{place}{checked}。{counts}"

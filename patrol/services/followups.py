@@ -14,7 +14,7 @@ from org.domain.roles import Role
 from org.models import Agency, AgencyKind, Team
 from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of, team_serves
 
-from ..domain.workflow import Status
+from ..domain.workflow import FINAL_STATES, OPEN_STATES, STATUS_LABELS, Status
 from ..models import Escalation, Problem, Reinspection
 
 
@@ -31,6 +31,9 @@ def _problem_for(actor, problem_id: int, action: str):
 
 def escalate(*, actor, problem_id: int, department_id: int, reason: str, deadline: dt.datetime) -> Escalation:
     _, problem = _problem_for(actor, problem_id, "escalate")
+    if problem.status in FINAL_STATES:
+        # decided (办结, 不予立案, 重复上报): a department is not asked to answer for it until it is reopened
+        raise Conflict(f"问题已{STATUS_LABELS[problem.status]}，不能吹哨；如需继续处理请先重启", field="problem")
     department = Agency.objects.filter(pk=department_id, kind=AgencyKind.DEPARTMENT).first()
     if department is None:
         raise ServiceError("吹哨对象须为区级职能部门", field="department")
@@ -84,6 +87,11 @@ def reinspection_schedule(*, actor, problem_id: int, team_id: int, due_date: dt.
     if due_date < timezone.localdate():
         raise ServiceError("复查日期不能早于今天", field="due_date")
     with transaction.atomic():
+        Problem.objects.select_for_update().filter(pk=problem.pk).first()  # two at once: one waits, sees the other
+        pending = Reinspection.objects.filter(problem=problem, done_at__isnull=True).select_related("team").first()
+        if pending is not None:
+            raise Conflict(f"该问题已安排复查（{pending.team.name}，{pending.due_date.isoformat()}），尚未完成",
+                           field="problem")
         r = Reinspection.objects.create(problem=problem, team=team, due_date=due_date, created_by=actor)
         audit.record(actor=actor, verb=Verb.REINSPECTION_SCHEDULED, subject=r, context=problem,
                      after={"team": team.pk, "team_name": team.name, "due_date": due_date.isoformat()})
@@ -105,6 +113,10 @@ def reinspection_complete(*, actor, reinspection_id: int, passed: bool, notes: s
             raise Forbidden("只有复查班组的队员可以完成复查")
         if r.done_at is not None:
             raise Conflict("该复查已完成", field="id")
+        if passed and r.problem.status in OPEN_STATES:
+            # reopened (or sent back) since it was scheduled: the problem is on the street again,
+            # and a pass would be printed on the next list as 复查：已整改
+            raise Conflict(f"问题已{STATUS_LABELS[r.problem.status]}，仍在处置中，复查不能记为通过", field="passed")
         r.done_at, r.passed, r.notes = timezone.now(), passed, notes
         r.save(update_fields=["done_at", "passed", "notes"])
         audit.record(actor=actor, verb=Verb.REINSPECTED, subject=r, context=r.problem, reason=notes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 
 from core import audit
 from core.domain.verbs import Verb
@@ -14,6 +15,7 @@ from org.models import Agency
 from org.selectors import in_jurisdiction, officer_of
 
 from ..domain.summary import OutcomeLine, inspection_summary
+from ..domain.workflow import Status
 from ..models import Inspection, Outcome
 from .outcomes import current_outcomes
 
@@ -49,9 +51,13 @@ def inspection_summary_text(inspection_id: int) -> str:
     inspection = Inspection.objects.select_related("lead_agency").filter(pk=inspection_id).first()
     if inspection is None:
         raise NotFound("联合检查不存在", field="id")
-    outcomes = current_outcomes(Outcome.objects.filter(inspection=inspection)).order_by("recorded_at", "id")
+    # what was done in the inspection: records against it and against the problems it found
+    outcomes = current_outcomes(Outcome.objects.filter(Q(inspection=inspection) | Q(problem__inspection=inspection))
+                                ).order_by("recorded_at", "id")
     lines = [OutcomeLine(tuple(o.kinds), o.target_kind, o.count) for o in outcomes]
     agencies = [a.name for a in inspection.agencies.exclude(pk=inspection.lead_agency_id).order_by("id")]
     focus = [f for f in inspection.focus.replace("；", "、").split("、") if f] if inspection.focus else []
     return inspection_summary(lead=inspection.lead_agency.name, agencies=agencies,
-                              place=inspection.route_text or inspection.area.name, lines=lines, focus=focus)
+                              place=inspection.route_text or inspection.area.name, lines=lines, focus=focus,
+                              problems_found=inspection.problems.exclude(
+                                  status__in=[Status.REJECTED, Status.DUPLICATE]).count())
