@@ -104,6 +104,7 @@ class CredentialAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             audit.record(actor=request.user, verb=Verb.UPDATED, subject=obj,
+                         before={f: form.initial.get(f) for f in form.changed_data},
                          after={f: form.cleaned_data.get(f) for f in form.changed_data})
             return
         if obj.user.is_superuser and not request.user.is_superuser:

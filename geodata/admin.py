@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.gis.geos import GEOSGeometry
+from django.db import models, transaction
 
 from core import audit
 from core.admin_lookups import NulRefusingChangelist
@@ -10,9 +11,12 @@ from .models import Area, Intersection, Landmark, Road, RoadSegment
 
 
 def _plain(value):
-    """A form value as the audit log keeps it: geometries as their WKT, records as ids."""
+    """A form value as the audit log keeps it: geometries as their WKT, records as ids (a
+    many-to-many field's, a list or queryset of records, as their ids)."""
     if isinstance(value, GEOSGeometry):
         return value.wkt[:2000]
+    if isinstance(value, (list, tuple, models.QuerySet)):
+        return [_plain(v) for v in value]
     return getattr(value, "pk", value)
 
 
@@ -47,10 +51,13 @@ class AuditedGISAdmin(NulRefusingChangelist, LocalGISModelAdmin):
         audit.record(actor=request.user, verb=Verb.DELETED, subject=subject, before={"name": str(obj)})
 
     def delete_queryset(self, request, queryset):
-        gone = [(obj._meta.label_lower, obj.pk, str(obj)) for obj in queryset]
-        super().delete_queryset(request, queryset)
-        for label, pk, name in gone:
-            audit.record(actor=request.user, verb=Verb.DELETED, subject=(label, pk), before={"name": name})
+        # the list's "delete selected" runs outside any transaction (Django wraps only the
+        # add, change and delete views): the rows and their events go together or not at all
+        with transaction.atomic():
+            gone = [(obj._meta.label_lower, obj.pk, str(obj)) for obj in queryset]
+            super().delete_queryset(request, queryset)
+            for label, pk, name in gone:
+                audit.record(actor=request.user, verb=Verb.DELETED, subject=(label, pk), before={"name": name})
 
 
 @admin.register(Area)

@@ -5,7 +5,9 @@ here asks `org.domain.permissions.can(role, action)` of the signed-in user's off
 profile (a superuser may do everything), and a non-superuser sees and picks only rows and
 areas inside their own jurisdiction. Writes go through org.services, which check the
 same again and record one audit event each; nothing here deletes (officers are
-deactivated, their records stay as evidence).
+deactivated, their records stay as evidence). Django's own 用户 page (superusers only) is
+replaced by `AuditedUserAdmin`, so that its writes (staff and superuser status, a login
+enabled or disabled, a password set, an account deleted) are in the audit log too.
 
 `RoleAdmin` and the helpers above it are shared by the read-only pages of the other
 apps (patrol.admin, core.admin).
@@ -14,12 +16,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core import audit
 from core.admin_lookups import NulRefusingChangelist
+from core.domain.verbs import Verb
 from core.errors import ServiceError
 from geodata.models import Area
 
@@ -420,3 +427,60 @@ class OfficerAdmin(RoleAdmin):
             "roles": list(ROLE_LABELS.values()),
         }
         return TemplateResponse(request, "admin/org/officer/import.html", context)
+
+
+# -- accounts (django.contrib.auth's 用户 page) ------------------------------------------------
+
+_User = get_user_model()
+_PASSWORD_FIELDS = {"password", "password1", "password2", "usable_password"}
+
+
+def _plain(value):
+    """A form value as the audit log keeps it: records (and lists of them) as ids."""
+    if isinstance(value, (list, tuple, models.QuerySet)):
+        return [_plain(v) for v in value]
+    return getattr(value, "pk", value)
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Django's 用户 page (superusers: the login, staff and superuser status, groups and
+    permissions, the password), with each write in the audit log like every other write."""
+
+    def save_model(self, request, obj, form, change):
+        fields = [f for f in form.changed_data if f not in _PASSWORD_FIELDS]
+        before = {f: _plain(form.initial.get(f)) for f in fields} if change else {}
+        super().save_model(request, obj, form, change)
+        after = {f: _plain(form.cleaned_data.get(f)) for f in fields}
+        if _PASSWORD_FIELDS & set(form.changed_data):
+            after["password"] = "已设置"
+        if change and not after:
+            return
+        audit.record(actor=request.user, verb=Verb.UPDATED if change else Verb.CREATED, subject=obj,
+                     before=before, after=after)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view saves without a transaction: the password and its event go together
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = _User._default_manager.get(pk=id)
+                audit.record(actor=request.user, verb=Verb.UPDATED, subject=user,
+                             after={"password": "已重置" if user.has_usable_password() else "已停用密码登录"})
+        return response
+
+    def delete_model(self, request, obj):
+        subject = (obj._meta.label_lower, obj.pk)
+        super().delete_model(request, obj)
+        audit.record(actor=request.user, verb=Verb.DELETED, subject=subject, before={"username": obj.get_username()})
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            gone = [(obj._meta.label_lower, obj.pk, obj.get_username()) for obj in queryset]
+            super().delete_queryset(request, queryset)
+            for label, pk, name in gone:
+                audit.record(actor=request.user, verb=Verb.DELETED, subject=(label, pk), before={"username": name})
+
+
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+admin.site.register(_User, AuditedUserAdmin)

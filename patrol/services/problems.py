@@ -231,6 +231,8 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
                 raise ServiceError("派遣需要指定承办班组", field="team")
             if not team_serves(team, problem.subdistrict):
                 raise ServiceError(f"{team.name}的责任区域不含{problem.subdistrict.name}", field="team")
+            if team.pk != problem.team_id:
+                before["team"] = problem.team_id
             problem.team = team
             changes["team"] = team.pk
         if target == Status.DUPLICATE:
