@@ -65,7 +65,9 @@ class CredentialAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         ids = scope_ids(request)
-        return queryset if ids is None else queryset.filter(user__officer__jurisdiction_id__in=ids)
+        if ids is None:
+            return queryset
+        return queryset.filter(user__officer__jurisdiction_id__in=ids, user__is_superuser=False)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":

@@ -251,3 +251,25 @@ def test_a_district_admin_cannot_issue_a_credential_that_acts_as_a_superuser(mod
     # a superuser still may
     response = admin_client("admin").post(base + "add/", {"name": "超级", "user": root.pk})
     assert response.status_code == 302 and model.objects.get(name="超级").user == root
+
+
+@pytest.mark.parametrize("model", [ApiToken, ApiKey])
+def test_a_district_admin_neither_sees_nor_revokes_a_superusers_credentials(model):
+    """Found in review: the list hid only accounts outside the jurisdiction, so a district
+    admin saw a superuser's tokens and keys (the superuser has a profile in the district) and
+    could rename or revoke them, which the admin's own rule says is the superuser's to manage."""
+    from geodata.models import Area, AreaKind
+    from org.models import Agency, Officer, Role
+    district_admin = get_user_model().objects.create_user("hd_admin2", password="x", is_staff=True)
+    Officer.objects.create(user=district_admin, name="区管理员", role=Role.DISTRICT_ADMIN,
+                           agency=Agency.objects.get(name="海淀区城市管理委员会"),
+                           jurisdiction=Area.objects.get(kind=AreaKind.DISTRICT, code="110108"))
+    root = user("admin")
+    theirs = model.issue(user=root, name="超级用户的凭据")[0]
+    ours = model.issue(user=user("officer1"), name="队员的凭据")[0]
+    client = admin_client("hd_admin2")
+    base = f"/admin/api/{model._meta.model_name}/"
+    listed = client.get(base).content.decode()
+    assert "队员的凭据" in listed and "超级用户的凭据" not in listed
+    assert client.get(f"{base}{theirs.pk}/change/").status_code == 302  # not found in the list's rows
+    assert client.get(f"{base}{ours.pk}/change/").status_code == 200
