@@ -76,15 +76,6 @@ def _note_password_replaced(sender, instance, raw=False, update_fields=None, **k
     instance._api_password_replaced = stored is not None and password_replaced(instance, stored)
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api.tokens_end_with_password")
-def _revoke_tokens_of_replaced_password(sender, instance, created=False, raw=False, **kwargs):
-    if created or raw or not getattr(instance, "_api_password_replaced", False):
-        return
-    instance._api_password_replaced = False
-    ApiToken.revoke(ids=ApiToken.objects.filter(user_id=instance.pk, active=True).values_list("pk", flat=True),
-                    reason=REVOKED_FOR_PASSWORD)
-
-
 REVOKED_FOR_DEACTIVATION = "账号已停用，该账号的 API 令牌随之吊销"
 
 
@@ -104,13 +95,19 @@ def _note_login_disabled(sender, instance, raw=False, update_fields=None, **kwar
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api.tokens_end_with_login")
-def _end_credentials_of_disabled_login(sender, instance, created=False, raw=False, **kwargs):
-    if created or raw or not getattr(instance, "_api_login_disabled", False):
+def _end_credentials(sender, instance, created=False, raw=False, **kwargs):
+    """After a save that replaced the password or disabled the login (noted before it): the
+    account's API tokens are revoked, and for a disabled login its stored sessions end too (a
+    replaced password ends the others' by its session hash already)."""
+    replaced = getattr(instance, "_api_password_replaced", False)
+    disabled = getattr(instance, "_api_login_disabled", False)
+    instance._api_password_replaced = instance._api_login_disabled = False
+    if created or raw or not (replaced or disabled):
         return
-    instance._api_login_disabled = False
     ApiToken.revoke(ids=ApiToken.objects.filter(user_id=instance.pk, active=True).values_list("pk", flat=True),
-                    reason=REVOKED_FOR_DEACTIVATION)
-    end_sessions(instance.pk)
+                    reason=REVOKED_FOR_DEACTIVATION if disabled else REVOKED_FOR_PASSWORD)
+    if disabled:
+        end_sessions(instance.pk)
 
 
 def end_sessions(user_id: int) -> int:
