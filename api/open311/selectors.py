@@ -8,7 +8,7 @@ reports, which are the callers' own words and may name them.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -103,7 +103,10 @@ def service_requests(*, ids: list[int] | None = None, codes: list[str] | None = 
         if start is not None:
             qs = qs.filter(created_at__gte=start)
         if end is not None:
-            qs = qs.filter(created_at__lte=end)
+            # requested_datetime is published in whole seconds (formats.w3c): an end_date in whole
+            # seconds takes in all of that second, so a request is found by the time it was given.
+            qs = qs.filter(created_at__lt=end + timedelta(seconds=1)) if end.microsecond == 0 else \
+                qs.filter(created_at__lte=end)
         if statuses == {"open"}:
             qs = qs.filter(status__in=OPEN_STATES)
         elif statuses == {"closed"}:

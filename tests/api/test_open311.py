@@ -525,3 +525,21 @@ def test_a_form_that_is_not_utf8_is_refused_not_stored_garbled(client, api_key):
     code, description = error(response, "json")
     assert code == 400 and description.startswith("description:") and "UTF-8" in description
     assert Problem.objects.count() == before
+
+
+@db
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_end_date_equal_to_a_published_requested_datetime_includes_that_request(client, api_key, fmt):
+    """end_date is the latest datetime to include (the spec). requested_datetime is published in
+    whole seconds, so a client that bounds a window (or walks back past the 1000-row limit) with a
+    requested_datetime it was given must get that request back, and those of the same second."""
+    request_id = create(client, fmt, api_key)
+    Problem.objects.filter(pk=request_id).update(created_at=timezone.now().replace(microsecond=654321))
+    (one,) = records(client.get(f"{BASE}/requests/{request_id}.{fmt}"), fmt)
+    published = one["requested_datetime"]
+    assert "." not in published  # whole seconds, e.g. 2026-12-02T15:49:46+08:00
+
+    listed = records(client.get(f"{BASE}/requests.{fmt}", {"end_date": published}), fmt)
+    assert request_id in {r["service_request_id"] for r in listed}
+    listed = records(client.get(f"{BASE}/requests.{fmt}", {"start_date": published, "end_date": published}), fmt)
+    assert [r["service_request_id"] for r in listed] == [request_id]
