@@ -39,11 +39,22 @@ USERS = [
 
 
 def demo_people_load(*, admin_username: str = "admin") -> list[str]:
+    """Create what of the demo's people is missing. An account that already has an officer
+    profile is left as it is, and so are the agencies and teams once every demo account has one:
+    an administrator's edits (a name, a role, a team, a renamed team) survive `load_demo` and every
+    `make run`, and a renamed demo team is not created again beside its new name (which would take
+    its members away and load the demo week a second time for it)."""
     lines = [f"问题类别: {categories_load()}"]
     district = Area.objects.get(kind=AreaKind.DISTRICT, code=DEMO_DISTRICT_CODE)
     sub = Area.objects.get(kind=AreaKind.SUBDISTRICT, name=DEMO_SUBDISTRICT, parent=district)
     User = get_user_model()
     with transaction.atomic():
+        admin = User.objects.filter(username=admin_username).first()
+        missing = [row for row in USERS if not Officer.objects.filter(user__username=row[0]).exists()]
+        admin_missing = admin is not None and not Officer.objects.filter(user=admin).exists()
+        if not missing and not admin_missing:
+            lines.append(f"演示人员: {len(USERS) + 1} 个账号已有人员档案，未改动")
+            return lines
         agencies = {}
         for name, kind in STREET_AGENCIES:
             agencies[name], _ = Agency.objects.get_or_create(name=name, area=sub, defaults={"kind": kind})
@@ -54,7 +65,7 @@ def demo_people_load(*, admin_username: str = "admin") -> list[str]:
         for name, agency in TEAMS:
             teams[name], _ = Team.objects.get_or_create(name=name, agency=agencies[agency], defaults={"area": sub})
         created = 0
-        for username, name, role, agency, team, where in USERS:
+        for username, name, role, agency, team, where in missing:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User.objects.create_user(username, password=DEMO_PASSWORD)
@@ -62,14 +73,11 @@ def demo_people_load(*, admin_username: str = "admin") -> list[str]:
             if user.is_staff != (role in STAFF_ROLES):  # supervisors, admins, publishers use 管理后台
                 user.is_staff = role in STAFF_ROLES
                 user.save(update_fields=["is_staff"])
-            Officer.objects.update_or_create(user=user, defaults=dict(
-                name=name, role=role, agency=agencies[agency], team=teams.get(team),
-                jurisdiction=district if where == "district" else sub))
-        admin = User.objects.filter(username=admin_username).first()
-        if admin is not None:
-            Officer.objects.update_or_create(user=admin, defaults=dict(
-                name="区级管理员", role=Role.DISTRICT_ADMIN, agency=agencies["海淀区城市管理委员会"], team=None,
-                jurisdiction=district))
+            Officer.objects.create(user=user, name=name, role=role, agency=agencies[agency], team=teams.get(team),
+                                   jurisdiction=district if where == "district" else sub)
+        if admin_missing:
+            Officer.objects.create(user=admin, name="区级管理员", role=Role.DISTRICT_ADMIN,
+                                   agency=agencies["海淀区城市管理委员会"], team=None, jurisdiction=district)
         audit.record(actor=None, verb=Verb.IMPORTED, subject=("org.people", "demo"),
                      after={"users": len(USERS) + 1, "created": created, "agencies": len(agencies),
                             "teams": len(teams)})

@@ -23,6 +23,9 @@ class Command(BaseCommand):
             raise CommandError(f"没有账号 {username!r}")
         if not user.is_active:
             raise CommandError(f"账号 {username!r} 已停用")
+        limit = ApiToken._meta.get_field("name").max_length
+        if len(name) > limit:
+            raise CommandError(f"令牌用途过长（{len(name)} 个字符，最多 {limit} 个）")
         token, key = ApiToken.issue(user=user, name=name)
         if not quiet:
             self.stderr.write(f"已为 {username} 签发令牌“{name}”（前缀 {token.prefix}）。完整令牌只显示这一次，"
