@@ -37,8 +37,14 @@ MAX_LIMIT = 10000
 COUNT_CAP = 50000
 
 # One fragment per filter; each is used only when its value is given.
-_BBOX = ("p.geom && ST_Transform(ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326),"
-         " %(srid)s)")
+# The box in the storage CRS: its edges densified first (a Gauss-Krüger CRS bends parallels and
+# tilts meridians, so the rectangle around 4 transformed corners is not the box: it took in
+# problems ~20 m past an edge, and a wide box across the central meridian lost a strip along
+# its south edge); `&&` finds the candidates through the GiST index, ST_Intersects keeps the
+# box's (edges included; cheaper than ST_Covers for points).
+_BOX = ("ST_Transform(ST_Segmentize(ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326), 0.02),"
+        " %(srid)s)")
+_BBOX = f"(p.geom && {_BOX} AND ST_Intersects({_BOX}, p.geom))"
 _JURISDICTION = "p.subdistrict_id = ANY(%(jurisdiction)s)"
 _FILTERS = {
     "category": "p.category_id IN (SELECT c.id FROM patrol_category c WHERE c.code = ANY(%(category)s))",

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Max
+from django.contrib.gis.geos import Polygon as GEOSPolygon
+from django.db.models import Count, Max, Q
 from django.utils import timezone
-from shapely import LineString, Point, from_wkb
+from shapely import LineString, STRtree, from_wkb, points
 from shapely.ops import substring
 
 from core.errors import NotFound, ServiceError
@@ -239,12 +240,30 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
     # open problems on or near each planned segment (storage CRS distances)
     open_near: dict[int, int] = defaultdict(int)
     if geoms:
+        # every open problem that can count: on a planned segment or within NEAR_M of the planned
+        # lines' extent (the GiST index finds them; no cap, which dropped all but the newest)
+        boxes = [g.bounds for g in geoms.values()]
+        west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        reach = GEOSPolygon.from_bbox((west - NEAR_M, south - NEAR_M, east + NEAR_M, north + NEAR_M))
+        reach.srid = settings.STORAGE_SRID
         problems = Problem.objects.filter(status__in=OPEN_STATES, subdistrict_id__in=jurisdiction_area_ids(officer)) \
-            .values_list("segment_id", "geom")[:5000]
-        for seg_id, g in problems:
-            p = Point(g.x, g.y)
-            for sid, line in geoms.items():
-                if sid == seg_id or line.distance(p) <= NEAR_M:
+            .filter(Q(geom__bboverlaps=reach) | Q(segment_id__in=list(geoms))).order_by().values_list("segment_id", "geom")
+        # each problem once per segment it is on or within NEAR_M of: a spatial index over the
+        # planned lines, not every line against every problem (thousands of each in a district)
+        rows = list(problems)
+        if rows:
+            sids = list(geoms)
+            tree = STRtree([geoms[sid] for sid in sids])
+            near = tree.query(points([(g.x, g.y) for _, g in rows]), predicate="dwithin", distance=NEAR_M)
+            hits: dict[int, set[int]] = defaultdict(set)
+            for i, j in zip(*near, strict=True):
+                hits[int(i)].add(sids[int(j)])
+            for i, (seg_id, _) in enumerate(rows):
+                if seg_id in geoms:
+                    hits[i].add(seg_id)
+            for found in hits.values():
+                for sid in found:
                     open_near[sid] += 1
     complaints = recent_complaints(planned, since=now - dt.timedelta(days=COMPLAINT_DAYS))
 
