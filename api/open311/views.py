@@ -141,6 +141,8 @@ class Open311View(APIView):
             code = 403 if isinstance(exc, Forbidden) and exc.field == "non_field_errors" else \
                 409 if isinstance(exc, Conflict) else 400
             param = PARAMETER_OF_FIELD.get(exc.field, exc.field)
+            if param == "lat/long" and not self._param(self.request, "lat"):
+                param = "address_string"  # the point was read from the address the client sent
             description = exc.message if param == "non_field_errors" else f"{param}: {exc.message}"
         elif isinstance(exc, APIException):  # unparsable or oversized body, wrong method, throttled
             code, description = exc.status_code, str(exc.detail)
@@ -254,7 +256,8 @@ class Requests(Open311View):
                 affected_households=attributes.get("affected_households"))
             if self.area_ids is not None and problem.subdistrict_id not in self.area_ids:
                 # rolled back: a request for one jurisdiction is not kept in another
-                raise Open311Error(400, f"lat/long: 位置不在辖区 {self.area_name} 内")
+                where = "lat/long" if d.get("lat") is not None else "address_string"  # what the client sent
+                raise Open311Error(400, f"{where}: 位置不在辖区 {self.area_name} 内")
             notice = f"已受理，由{service.agency}处置，处置时限 {service.deadline_hours} 小时"
             return 200, {"request_id": problem.pk, "notice": notice}
 

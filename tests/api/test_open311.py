@@ -273,6 +273,12 @@ def test_a_district_code_is_a_jurisdiction_of_its_own(client, api_key, fmt):
                                            service_code="0102", description="垃圾", **INSIDE), fmt)
     assert code == 400 and "lat/long" in description and "朝阳区" in description
     assert Problem.objects.count() == before
+    # placed by its address alone: the error names the parameter the client sent (found in review)
+    code, description = error(post_request(client, fmt, api_key=api_key, jurisdiction_id="110105",
+                                           service_code="0102", description="垃圾",
+                                           address_string="学院路与清华东路交叉路口向南50米，学院路西侧"), fmt)
+    assert code == 400 and description.startswith("address_string:") and "朝阳区" in description
+    assert Problem.objects.count() == before
 
 
 # -- POST requests ---------------------------------------------------------------------------
