@@ -90,3 +90,17 @@ def test_sentences_without_a_place_name_no_road(text):
 def test_a_road_named_street_inside_the_text_is_not_a_subdistrict():
     # no comma after it: 湘北大道沿线街道 is a street, not an area
     assert parse("湘北大道沿线街道车辆违停严重").subdistrict is None
+
+
+@pytest.mark.parametrize(("text", "sub", "road_a"), [
+    ("北京市海淀区学院路街道学院路与清华东路交叉口", "学院路街道", "学院路"),
+    ("学院路街道学院路与清华东路交叉口向南50米，积存垃圾", "学院路街道", "学院路"),
+    ("花园路街道北三环中路与花园路交叉口东北角堆物堆料", "花园路街道", "北三环中路"),
+])
+def test_a_subdistrict_named_after_a_road_then_the_road_without_a_comma(text, sub, road_a):
+    """Found in review (Open311 address_string, 12345 addresses): 学院路街道学院路与… was read as
+    one road, 学院路街道学院路, and the address could not be placed."""
+    loc = parse(text)
+    assert (loc.subdistrict, loc.road_a) == (sub, road_a)
+    assert text[loc.span_of("road_a").start:loc.span_of("road_a").end] == road_a
+    assert text[loc.span_of("subdistrict").start:loc.span_of("subdistrict").end] == sub
