@@ -49,6 +49,16 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def form_value(value: Any) -> Any:
+    """A form value as the log keeps it (the admins' edits): a geometry as its WKT, a record as
+    its id, a list or queryset of records (a many-to-many field) as their ids."""
+    if hasattr(value, "wkt") and hasattr(value, "geom_type"):
+        return value.wkt[:2000]
+    if isinstance(value, (list, tuple, models.QuerySet)):
+        return [form_value(v) for v in value]
+    return getattr(value, "pk", value)
+
+
 def subject_of(obj: models.Model | tuple[str, Any]) -> tuple[str, str]:
     """("app.model", "id") for a saved record, or a (type, id) pair for what has no model."""
     if isinstance(obj, models.Model):

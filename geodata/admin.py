@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.contrib.gis.geos import GEOSGeometry
-from django.db import models, transaction
+from django.db import transaction
 
 from core import audit
 from core.admin_lookups import NulRefusingChangelist
@@ -10,18 +9,8 @@ from maps.widgets import LocalGISModelAdmin
 from .models import Area, Intersection, Landmark, Road, RoadSegment
 
 
-def _plain(value):
-    """A form value as the audit log keeps it: geometries as their WKT, records as ids (a
-    many-to-many field's, a list or queryset of records, as their ids)."""
-    if isinstance(value, GEOSGeometry):
-        return value.wkt[:2000]
-    if isinstance(value, (list, tuple, models.QuerySet)):
-        return [_plain(v) for v in value]
-    return getattr(value, "pk", value)
-
-
 def _changes(form) -> dict:
-    return {name: _plain(form.cleaned_data.get(name)) for name in form.changed_data}
+    return {name: audit.form_value(form.cleaned_data.get(name)) for name in form.changed_data}
 
 
 class AuditedGISAdmin(NulRefusingChangelist, LocalGISModelAdmin):
@@ -29,7 +18,7 @@ class AuditedGISAdmin(NulRefusingChangelist, LocalGISModelAdmin):
     view runs in one transaction, so the event is written with the edit or not at all)."""
 
     def save_model(self, request, obj, form, change):
-        before = {name: _plain(form.initial.get(name)) for name in form.changed_data} if change else {}
+        before = {name: audit.form_value(form.initial.get(name)) for name in form.changed_data} if change else {}
         super().save_model(request, obj, form, change)
         audit.record(actor=request.user, verb=Verb.UPDATED if change else Verb.CREATED, subject=obj,
                      before=before, after=_changes(form))
@@ -38,7 +27,7 @@ class AuditedGISAdmin(NulRefusingChangelist, LocalGISModelAdmin):
         super().save_formset(request, form, formset, change)
         for obj, fields in getattr(formset, "changed_objects", []):
             audit.record(actor=request.user, verb=Verb.UPDATED, subject=obj, context=form.instance,
-                         after={name: _plain(getattr(obj, name, None)) for name in fields})
+                         after={name: audit.form_value(getattr(obj, name, None)) for name in fields})
         for obj in getattr(formset, "new_objects", []):
             audit.record(actor=request.user, verb=Verb.CREATED, subject=obj, context=form.instance)
         for obj in getattr(formset, "deleted_objects", []):

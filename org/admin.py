@@ -19,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -435,11 +435,6 @@ _User = get_user_model()
 _PASSWORD_FIELDS = {"password", "password1", "password2", "usable_password"}
 
 
-def _plain(value):
-    """A form value as the audit log keeps it: records (and lists of them) as ids."""
-    if isinstance(value, (list, tuple, models.QuerySet)):
-        return [_plain(v) for v in value]
-    return getattr(value, "pk", value)
 
 
 class AuditedUserAdmin(UserAdmin):
@@ -448,9 +443,9 @@ class AuditedUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = [f for f in form.changed_data if f not in _PASSWORD_FIELDS]
-        before = {f: _plain(form.initial.get(f)) for f in fields} if change else {}
+        before = {f: audit.form_value(form.initial.get(f)) for f in fields} if change else {}
         super().save_model(request, obj, form, change)
-        after = {f: _plain(form.cleaned_data.get(f)) for f in fields}
+        after = {f: audit.form_value(form.cleaned_data.get(f)) for f in fields}
         if _PASSWORD_FIELDS & set(form.changed_data):
             after["password"] = "已设置"
         if change and not after:
