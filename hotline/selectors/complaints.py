@@ -16,9 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.errors import ServiceError
-from geodata.models import Area
 from geodata.selectors.areas import area_descendant_ids
-from org.selectors import jurisdiction_area_ids, officer_of
+from org.selectors import district_wide, jurisdiction_area_ids, officer_of
 
 from ..models import Complaint
 
@@ -37,7 +36,7 @@ def _visible(officer) -> tuple[QuerySet[Complaint], list[int]]:
     # An order whose 承办单位 names an agency (an office's 执法队) is that agency's area's, as the
     # import decides who may write it (hotline.services.imports `_outside`).
     seen = Q(unit_area_id__in=areas) | Q(area_id__in=areas) | Q(unit_agency__area_id__in=areas)
-    if Area.objects.filter(pk=officer.jurisdiction_id, parent__isnull=True).exists():
+    if district_wide(officer):
         seen |= Q(unit_area__isnull=True, area__isnull=True)
     return Complaint.objects.filter(seen), areas
 
@@ -54,7 +53,7 @@ def importable_area_ids(user) -> set[int] | None:
     if user.is_superuser and not hasattr(user, "officer"):
         return None
     officer = officer_of(user)
-    if Area.objects.filter(pk=officer.jurisdiction_id, parent__isnull=True).exists():
+    if district_wide(officer):
         return None
     return set(jurisdiction_area_ids(officer))
 

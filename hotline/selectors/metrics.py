@@ -97,10 +97,9 @@ def units_ranked_inside_for(officer) -> set[str] | None:
     staff and their rates); None: every office (a district-level officer). Street offices are
     ranked against one another in the open, but the people inside one are that office's own
     business: an office's officers see its teams and handlers, as the district does."""
-    from geodata.models import Area
-    from org.selectors import jurisdiction_area_ids
+    from org.selectors import district_wide, jurisdiction_area_ids
 
-    if Area.objects.filter(pk=officer.jurisdiction_id, parent__isnull=True).exists():
+    if district_wide(officer):
         return None
     areas = jurisdiction_area_ids(officer)
     own = Complaint.objects.filter(Q(unit_area_id__in=areas) | Q(unit_agency__area_id__in=areas))
