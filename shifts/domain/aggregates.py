@@ -16,11 +16,13 @@ lengths and covered lengths.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from shapely import LineString, Point
-from shapely.ops import substring
+import numpy as np
+import shapely
+from shapely import LineString
 
 from .intervals import is_covered
 
@@ -64,28 +66,52 @@ def gaps(pairs: Iterable[Sequence[float]], length: float, *, min_m: float = MIN_
     return out
 
 
+#: Spacing of the points a carried piece is followed by on today's line (metres).
+CARRY_STEP_M = 5.0
+#: A jump along today's line between two of those points longer than this is a part of today's
+#: line the piece did not follow (a bend a re-import added, a loop): the piece is cut there.
+CARRY_JUMP_M = 15.0
+
+
 def carry(pairs: Iterable[Sequence[float]], src: LineString, dst: LineString) -> list[tuple[float, float]]:
     """(start_m, end_m) pairs measured along `src` as measures along `dst`: a segment a
     re-import moved holds intervals measured along two lines (an ended shift's along the line
-    it walked, a later shift's along today's), and a union of them needs one. Each piece's
-    ends are located on `dst` (the nearest point), so a piece keeps where it was on the
-    ground; pairs come back unchanged when the lines are the same.
+    it walked, a later shift's along today's), and a union of them needs one. Each piece is
+    followed on `dst` point by point (every CARRY_STEP_M, each located at its nearest point),
+    so a piece keeps where it was on the ground; pairs come back unchanged when the lines are
+    the same.
+
+    Locating only a piece's two ends was right on straight lines and wrong where today's line
+    bends away from the walked one: a re-import that adds a bend or a loop (a road rebuilt
+    around a roundabout) put the whole bend inside the carried interval, walked or not. The
+    points' locations run on along `dst` as the piece does; where they jump further than
+    CARRY_JUMP_M the piece did not follow `dst`, and it is cut in two there.
 
     >>> old, new = LineString([(0, 0), (100, 0)]), LineString([(-20, 3), (100, 3)])
     >>> carry([(10, 40)], old, new)
     [(30.0, 60.0)]
     >>> carry([(10, 40)], old, old)
     [(10, 40)]
+    >>> bent = LineString([(0, 3), (40, 3), (40, 43), (60, 43), (60, 3), (100, 3)])
+    >>> carry([(10, 90)], old, bent)  # the walk went straight on, not round the new bend
+    [(10.0, 40.0), (140.0, 170.0)]
     """
     if src.equals_exact(dst, 0.0):
         return [(a, b) for a, b in pairs]
     out = []
     for a, b in pairs:
-        piece = substring(src, a, b)
-        ends = piece.coords if piece.geom_type == "LineString" else [piece.coords[0]] * 2
-        x, y = sorted((float(dst.project(Point(ends[0]))), float(dst.project(Point(ends[-1])))))
-        if y > x:
-            out.append((x, y))
+        lo, hi = sorted((float(a), float(b)))
+        n = max(1, math.ceil((hi - lo) / CARRY_STEP_M))
+        measures = shapely.line_locate_point(
+            dst, shapely.line_interpolate_point(src, np.linspace(lo, hi, n + 1)))
+        start = 0
+        for i in range(1, len(measures) + 1):
+            if i == len(measures) or abs(measures[i] - measures[i - 1]) > CARRY_JUMP_M:
+                run = measures[start:i]
+                x, y = float(run.min()), float(run.max())
+                if y > x:
+                    out.append((x, y))
+                start = i
     return out
 
 
