@@ -317,6 +317,28 @@ class SegmentIndex:
                                      self._vkey, self._ax, self._ay, self._dx, self._dy, self._phypot, self.lengths)
 
 
+def index_as_then(index: SegmentIndex, lines: Mapping[int, LineString], *,
+                  replaced_by: Sequence[int] = ()) -> SegmentIndex:
+    """The network as it stood at an earlier time, from today's `index`: the segments of `lines`
+    (id → their line then: a segment re-drawn since, or one retired since) put in with that
+    line, and the segments of `replaced_by` (drawn since along one of those lines: the other
+    piece of a way split, a way's new id) taken out, so that no stretch is in it twice. A
+    track of that time is measured on it as it was then; `index` is left as it is.
+
+    >>> today = SegmentIndex({7: LineString([(0, 8), (50, 8)]), 8: LineString([(50, 8), (100, 8)]),
+    ...                       3: LineString([(0, 0), (0, -50)])})
+    >>> then = index_as_then(today, {7: LineString([(0, 0), (100, 0)])}, replaced_by=[8])
+    >>> then.ids.tolist(), then.lengths.tolist()
+    ([3, 7], [50.0, 100.0])
+    """
+    if not lines and not replaced_by:
+        return index
+    drop = set(replaced_by) - set(lines)
+    segments = {int(sid): geom for sid, geom in zip(index.ids.tolist(), index.geoms, strict=True) if sid not in drop}
+    segments.update(lines)
+    return SegmentIndex(segments)
+
+
 # ---------------------------------------------------------------------------- the track
 
 def _pieces(t: np.ndarray, x: np.ndarray, y: np.ndarray, max_gap_s: float, max_speed: float) -> np.ndarray:

@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from shapely import LineString, from_wkb
@@ -17,7 +18,7 @@ from shapely.ops import substring
 
 from geodata.geocoding import _fingerprint
 from geodata.models import RoadSegment
-from shifts.domain.coverage import SegmentIndex, is_covered
+from shifts.domain.coverage import SegmentIndex, index_as_then, is_covered
 from shifts.domain.fixes import Fix
 
 from ..models import EndedPlanSegment, SegmentCoverage, Shift, ShiftStatus
@@ -176,27 +177,62 @@ def ended_walked_lines(shift_ids) -> dict[tuple[int, int], LineString]:
         return {(shift_id, sid): from_wkb(bytes(wkb)) for shift_id, sid, wkb in cur.fetchall()}
 
 
-# Within this of a line an ended shift walked elsewhere than today's, a segment may have taken
-# the samples that were that line's (two segments farther apart never compete for one: 2 x the
-# coverage tolerance, as shifts.selectors.network.COMPETE_M).
-_HELD_REACH_M = 60.0
-
-_HELD = _WALKED_ELSEWHERE + """
-SELECT segment_id FROM walked
-UNION SELECT g.id FROM geodata_roadsegment g JOIN walked w ON ST_DWithin(g.geom, w.geom, %(reach)s)
-WHERE g.retired_at IS NULL
+# The network as it stood when an ended shift ended, where it differs from the live one: each
+# segment's line then, for a segment a re-import has re-drawn since (its plan's line, frozen
+# when it ended; else the first line a re-import replaced after it ended, `MovedSegmentLine`,
+# whether or not the shift had walked it yet) and for one retired since that it planned or
+# covered. Where no line was kept (a segment nobody's ended shift had walked when it moved),
+# today's stands. The lines are the very ones `ended_walked_lines` reads its intervals along.
+_AS_ENDED = """
+WITH s AS (SELECT id, COALESCE(ended_at, ends_at) AS ended FROM shifts_shift
+           WHERE id = %(shift)s AND status = %(ended)s),
+planned AS (
+  SELECT e.segment_id, COALESCE(e.geom, g.geom) AS geom FROM shifts_endedplansegment e
+  JOIN s ON s.id = e.shift_id JOIN geodata_roadsegment g ON g.id = e.segment_id),
+moved AS (
+  SELECT DISTINCT ON (h.segment_id) h.segment_id, h.geom FROM shifts_movedsegmentline h
+  JOIN s ON h.replaced_at > s.ended
+  WHERE h.segment_id NOT IN (SELECT segment_id FROM planned)
+  ORDER BY h.segment_id, h.replaced_at),
+covered AS (
+  SELECT c.segment_id, g.geom FROM shifts_segmentcoverage c JOIN s ON s.id = c.shift_id
+  JOIN geodata_roadsegment g ON g.id = c.segment_id
+  WHERE c.segment_id NOT IN (SELECT segment_id FROM planned) AND c.segment_id NOT IN (SELECT segment_id FROM moved))
+SELECT w.segment_id, ST_AsBinary(w.geom)
+FROM (SELECT * FROM planned UNION ALL SELECT * FROM moved UNION ALL SELECT * FROM covered) w
+JOIN geodata_roadsegment g ON g.id = w.segment_id CROSS JOIN s
+WHERE NOT (g.highway = ANY(%(not_patrolled)s))
+  AND (g.retired_at IS NULL AND NOT ST_OrderingEquals(w.geom, g.geom) OR g.retired_at > s.ended)
 """
 
 
-def held_since_ended(shift_id: int) -> set[int]:
-    """The segments an ended shift's coverage is kept on as measured when it is computed again
-    (shifts.services.coverage.coverage_update): those a re-import has moved since it walked them
-    (their fixes would be measured along another line), and the live ones within
-    `_HELD_REACH_M` of the lines it walked there (which would take those lines' samples and
-    count the walk twice)."""
+def network_as_ended(shift_id: int) -> tuple[dict[int, LineString], set[int]]:
+    """Where the patrolled network as it stood when the shift ended (it has) differs from the
+    live one (`_AS_ENDED`): segment id → its line then (storage CRS, shapely), and the live
+    segments drawn since along one of those lines (`segments_along`: the other piece of a way
+    split, the new id of a way re-keyed), which were not there then. Both empty for a shift
+    not ended, or when no import has changed what it walked."""
+    from .network import segments_along  # it reads NOT_PATROLLED from here
+
     with connection.cursor() as cur:
-        cur.execute(_HELD, {"shifts": [shift_id], "ended": ShiftStatus.ENDED.value, "reach": _HELD_REACH_M})
-        return {sid for (sid,) in cur.fetchall()}
+        cur.execute(_AS_ENDED, {"shift": shift_id, "ended": ShiftStatus.ENDED.value,
+                                "not_patrolled": sorted(NOT_PATROLLED)})
+        rows = cur.fetchall()
+    lines = {sid: from_wkb(bytes(wkb)) for sid, wkb in rows}
+    since: set[int] = set()
+    for sid, wkb in rows:
+        since |= segments_along(GEOSGeometry(memoryview(wkb), srid=settings.STORAGE_SRID)) - {sid}
+    return lines, since - set(lines)
+
+
+def segment_index_as_ended(shift_id: int) -> SegmentIndex:
+    """The patrolled network as it stood when the shift ended (`network_as_ended` over the
+    live `segment_index`), which its fixes are measured on whenever they arrive: along the
+    lines its plan and stored coverage are in, so that a GPS file read out after a re-import
+    re-drew its roads lands on them, in the same frame as what is stored. The live index
+    itself when nothing differs."""
+    lines, since = network_as_ended(shift_id)
+    return index_as_then(segment_index(), lines, replaced_by=sorted(since))
 
 
 def shift_coverage_geojson(shift: Shift) -> dict:

@@ -12,6 +12,12 @@ idempotent (the window depends only on the batch and the batches received before
 from all its good fixes and replaces what was stored (the exact answer; batch by batch can
 differ from it by a few metres near batch boundaries).
 
+An ended shift's fixes (a GPS file read out after it ended, the end's recomputation run late)
+are measured on the network as it stood when it ended (`segment_index_as_ended`): where a
+re-import has re-drawn, split or re-keyed a road since, along the line its plan and stored
+rows are in, so that the late file lands on the plan's segments and adds to their rows in the
+same frame.
+
 Two jobs of one shift at once (two workers, two batches) are serialised by locking the
 shift's row, so neither merges into a state the other is about to overwrite.
 """
@@ -42,8 +48,8 @@ from ..models import FixBatch, SegmentCoverage, Shift, ShiftStatus
 from ..selectors.coverage import (
     good_fix_span,
     good_fixes_of,
-    held_since_ended,
     segment_index,
+    segment_index_as_ended,
     segment_lengths,
     shift_members_with_fixes,
 )
@@ -103,12 +109,17 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, segment_ids: 
     pruned): then the stored coverage is all there is of it."""
     if batch_id is not None and segment_ids is not None:
         raise ValueError("segment_ids is for a recomputation of the whole shift")
-    index = segment_index()
-    lengths = segment_lengths(index)
     with transaction.atomic():
         shift = Shift.objects.select_for_update().filter(pk=shift_id).first()
         if shift is None:
             raise NotFound(f"班次 {shift_id} 不存在", field="shift")
+        # an ended shift's fixes (a GPS file read out late, the end's recomputation run late)
+        # are measured on the network as it stood when it ended: along the lines its plan and
+        # stored rows are in, where a re-import has re-drawn a road since (measured along
+        # today's, the two frames would mix in one row, or the walk be measured where nobody
+        # walked; dropped, as they were, a late file painted nothing there)
+        index = segment_index_as_ended(shift.pk) if shift.status == ShiftStatus.ENDED else segment_index()
+        lengths = segment_lengths(index)
         if batch_id is not None:
             batch = FixBatch.objects.filter(pk=batch_id, shift_id=shift_id).first()
             if batch is None:
@@ -138,13 +149,6 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, segment_ids: 
 
         existing = {r.segment_id: r for r in SegmentCoverage.objects.filter(shift=shift)}
         only = None if segment_ids is None else set(segment_ids)
-        # an ended shift's rows on segments a re-import has moved since it walked them were
-        # measured along the old line; painted along today's, the two frames would mix (a late
-        # batch) or the walk be measured where nobody walked (the end's recomputation run late),
-        # and the roads beside the old line would take its samples: those rows stay as they
-        # are, as the import leaves them (held_since_ended)
-        held = held_since_ended(shift.pk) if shift.status == ShiftStatus.ENDED else set()
-        new = {sid: ivs for sid, ivs in new.items() if sid not in held}
         if batch_id is not None:
             stored = {sid: _as_intervals(existing[sid].intervals) for sid in new if sid in existing}
             merged = merge_coverage(stored, new)
@@ -153,10 +157,11 @@ def coverage_update(*, shift_id: int, batch_id: int | None = None, segment_ids: 
             merged, gone = {}, []
         else:
             merged = {sid: ivs for sid, ivs in new.items() if ivs and (only is None or sid in only)}
-            # rows of segments no longer in the live network (retired by a re-import) are
-            # history the fixes can no longer be painted onto: kept as they are
+            # rows of segments not in the network measured on (retired by a re-import, or for
+            # an ended shift drawn since it ended) are history the fixes can no longer be
+            # painted onto: kept as they are
             gone = [sid for sid in existing
-                    if sid not in merged and sid in lengths and sid not in held and (only is None or sid in only)]
+                    if sid not in merged and sid in lengths and (only is None or sid in only)]
 
         now = timezone.now()
         summary = coverage_summary(merged, {sid: lengths.get(sid, 0.0) for sid in merged})

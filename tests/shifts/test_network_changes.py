@@ -631,7 +631,8 @@ def test_an_ended_shift_computed_again_after_a_re_import_keeps_its_walk(tmp_path
     coverage_update --shift`) after an import that lengthened the walked segment measured the
     walk along the new line: 98 % and 1 of 1 segments covered became 65 % and 0 of 1. A late
     GPS file mixed the two frames in one row. The rows of segments moved since the shift
-    ended stay as they were measured; the others are computed as before."""
+    ended are measured along the line it walked (as the network stood when it ended), so the
+    late file's walk adds to them in the same frame."""
     from pyproj import Transformer
 
     from geodata.services.network_import import network_import
@@ -662,8 +663,14 @@ def test_an_ended_shift_computed_again_after_a_re_import_keeps_its_walk(tmp_path
         fixes.append(FixIn(t=t0 + dt.timedelta(seconds=5 * i), lat=lat, lon=lon, accuracy_m=5))
     coverage_for_batch.call(track_import(shift_id=shift.pk, username="officer2", device_id="garmin",
                                          fixes=fixes).batch_id)
-    assert list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
-        "segment_id", "intervals", "share")) == rows
+    after = list(SegmentCoverage.objects.filter(shift=shift).order_by("segment_id").values_list(
+        "segment_id", "intervals", "share"))
+    # measured along the line it walked, the same stretch: the same measures and share, one
+    # visit (the two walks overlap in time), seen last when officer2 was (that file is painted)
+    assert [(sid, [iv[:3] + iv[4:] for iv in ivs], share) for sid, ivs, share in after] == [
+        (sid, [iv[:3] + iv[4:] for iv in ivs], share) for sid, ivs, share in rows]
+    walked = next(ivs for sid, ivs, _ in after if sid == segment.pk)
+    assert walked[0][3] == fixes[-1].t.timestamp()
     assert coverage_summary_of(shift) == before
 
 
