@@ -967,14 +967,65 @@ def _subdistrict_out_of_road(loc: ParsedLocation) -> ParsedLocation:
     return loc
 
 
+def _moved(span: Span, at: int) -> Span:
+    """A span of a text with one character inserted at `at`, in the text without it."""
+    return _make_span(span.start - (span.start > at), span.end - (span.end > at))
+
+
+def _subdistrict_before_road(loc: ParsedLocation, text: str) -> ParsedLocation:
+    """学院路街道学院路西侧，积存垃圾: a 街道 named after a road, written against a road alone (no
+    intersection after it, so `_subdistrict_out_of_road` has no road holding 街道 to split): the
+    rules read the road 学院路 from the area's name and 街道学院路 as a landmark west of it. Such a
+    line is read as written with a comma after the area (学院路街道，学院路西侧), when that reading
+    has the area ending there and a road starting right after it. 街道办(事处) is the area's office,
+    a place, not the area followed by a road (北林路街道办事处在福彩路…): it keeps its reading. The
+    spans are those of the text as written. Done on `parse`'s finished reading only:
+    `parse_rules`, which the models learn on, is left as it is.
+
+    >>> loc = parse("学院路街道学院路西侧，积存垃圾")
+    >>> loc.subdistrict, loc.road, loc.side, loc.span_of("road"), loc.landmarks
+    ('学院路街道', '学院路', '西侧', Span(start=5, end=8), ())
+    """
+    if loc.subdistrict:
+        return loc
+    for key in ("road", "road_a", "side_road"):
+        span = loc.span_of(key)
+        if span is None or text[span.end:span.end + 2] != "街道":
+            continue
+        at = span.end + 2
+        if text.startswith("办", at):
+            return loc
+        comma = _tagged(text[:at] + "，" + text[at:])
+        area = comma.span_of("subdistrict")
+        if area is None or area.end != at or area.start > span.start:
+            return loc
+        if not any((s := comma.span_of(k)) is not None and s.start == at + 1 for k in ("road", "road_a", "side_road")):
+            return loc
+        spans = tuple((k, _moved(s, at)) for k, s in comma.spans)
+        landmarks = tuple(replace(lm, span=_moved(lm.span, at)) if lm.span else lm for lm in comma.landmarks)
+        items = tuple(replace(p, span=_moved(p.span, at)) if p.span else p for p in comma.problem_items)
+        warnings = tuple(replace(w, span=_moved(w.span, at)) for w in comma.warnings)
+        errors = tuple(replace(e, span=_moved(e.span, at)) for e in comma.errors)
+        return replace(comma, spans=spans, landmarks=landmarks, problem_items=items, warnings=warnings,
+                       errors=errors)
+    return loc
+
+
+def _tagged(text: str) -> ParsedLocation:
+    """The rules' reading with the two models' on top (no post-step)."""
+    loc = _read(text)
+    return _with_tagged_problems(_with_anchor_kind(loc, text), text) if _HAS_HAN.search(text) else loc
+
+
 def _parse(text: str, *, tagged: bool) -> ParsedLocation:
     if not isinstance(text, str):
         return ParsedLocation(errors=(ParseMessage(Span(0, 0), f"expected str, got {type(text).__name__}"),))
     try:
-        loc = _read(text)
-        if tagged and _HAS_HAN.search(text):
-            loc = _with_tagged_problems(_with_anchor_kind(loc, text), text)
-        return _subdistrict_out_of_road(loc) if "街道" in text else loc
+        loc = _tagged(text) if tagged else _read(text)
+        if "街道" not in text:
+            return loc
+        loc = _subdistrict_out_of_road(loc)
+        return _subdistrict_before_road(loc, text) if tagged else loc
     except Exception as exc:
         logger.exception("internal parser error on %r", text[:200])
         return ParsedLocation(

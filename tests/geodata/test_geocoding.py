@@ -103,6 +103,19 @@ def test_locate_api(client):
     assert props["uncertainty_m"] > 0 and props["steps"]
 
 
+@pytest.mark.parametrize("text", ["学院路街道学院路西侧50米处，积存垃圾", "学院路街道学清路东侧，积存垃圾"])
+def test_locate_api_reads_an_area_named_after_a_road_glued_to_a_road_alone(client, text):
+    """Found in review: 学院路街道学院路西侧… was read as the road 学院路 and a landmark 街道学院路,
+    and the text was placed (if at all) by that landmark; it is placed as the line with a comma."""
+    at = text.index("街道") + 2
+    glued = client.get("/api/v1/locate", {"q": text}).json()
+    comma = client.get("/api/v1/locate", {"q": text[:at] + "，" + text[at:]}).json()
+    assert glued["properties"]["parse"]["subdistrict"] == "学院路街道"
+    assert glued["properties"]["parse"]["landmarks"] == []
+    assert glued["geometry"] == comma["geometry"] and glued["geometry"] is not None
+    assert glued["properties"]["steps"] == comma["properties"]["steps"]
+
+
 def test_locate_batch_api_keeps_order(admin_client, client):
     texts = ["学清路与清华东路交叉路口向北100米", "", "学院路与清华东路交叉路口向南50米"]
     assert client.post("/api/v1/locate/batch", {"texts": texts}, content_type="application/json").status_code in (

@@ -33,6 +33,20 @@ def test_problem_from_text_only_is_geocoded(as_user):
     assert abs(body["lat"] - 39.99918) < 0.0002 and body["location_uncertainty_m"] > 0
 
 
+def test_problem_from_text_with_the_area_glued_to_a_road_is_placed_on_that_road(as_user):
+    """Found in review: 学院路街道学清路东侧 was read as the road 学院路 and a landmark 街道学清路."""
+    officer = as_user("officer1")
+    glued = officer.post("/api/v1/problems/", {"category": "积存垃圾渣土",
+                                               "location_text": "学院路街道学清路东侧，积存垃圾"}, format="json")
+    comma = officer.post("/api/v1/problems/", {"category": "积存垃圾渣土",
+                                               "location_text": "学院路街道，学清路东侧，积存垃圾"}, format="json")
+    assert glued.status_code == 201 and comma.status_code == 201, (glued.json(), comma.json())
+    glued_p, comma_p = Problem.objects.get(pk=glued.json()["id"]), Problem.objects.get(pk=comma.json()["id"])
+    assert glued_p.segment.road.name == "学清路"
+    assert (glued_p.segment_id, glued_p.measure_m, glued_p.geom.coords) == \
+        (comma_p.segment_id, comma_p.measure_m, comma_p.geom.coords)
+
+
 def test_retried_create_with_the_same_client_id_returns_the_first_problem(as_user):
     client = as_user("officer1")
     cid = str(uuid.uuid4())

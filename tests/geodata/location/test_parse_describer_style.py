@@ -104,3 +104,49 @@ def test_a_subdistrict_named_after_a_road_then_the_road_without_a_comma(text, su
     assert (loc.subdistrict, loc.road_a) == (sub, road_a)
     assert text[loc.span_of("road_a").start:loc.span_of("road_a").end] == road_a
     assert text[loc.span_of("subdistrict").start:loc.span_of("subdistrict").end] == sub
+
+
+
+def _shifted(loc, at):
+    """The reading as a dict with every position after `at` one character earlier (the comma
+    written at `at` taken out again)."""
+    d = loc.to_dict()
+    d["spans"] = {k: [s - (s > at), e - (e > at)] for k, (s, e) in d["spans"].items()}
+    for msg in (*d["warnings"], *d["errors"]):
+        s, e = msg["span"]
+        msg["span"] = [s - (s > at), e - (e > at)]
+    return d
+
+
+@pytest.mark.parametrize(("text", "sub", "road"), [
+    ("学院路街道学院路西侧，积存垃圾", "学院路街道", "学院路"),
+    ("学院路街道学院路西侧50米处，积存垃圾", "学院路街道", "学院路"),
+    ("学院路街道学院路东侧人行道上堆物堆料", "学院路街道", "学院路"),
+    ("学院路街道成府路南侧，积存垃圾", "学院路街道", "成府路"),
+    ("学院路街道成府路南侧50米处，堆物堆料", "学院路街道", "成府路"),
+    ("学院路街道学院路沿线积存垃圾", "学院路街道", "学院路"),
+    ("学院路街道学院路123号门前，积存垃圾", "学院路街道", "学院路"),
+    ("海淀区学院路街道学清路东侧，积存垃圾", "学院路街道", "学清路"),
+    ("花园路街道北三环中路南侧，积存垃圾", "花园路街道", "北三环中路"),
+])
+def test_a_subdistrict_named_after_a_road_then_a_road_alone_without_a_comma(text, sub, road):
+    """Found in review (a typed location, /api/v1/locate and problems created from their text):
+    学院路街道学院路西侧 was read as the road 学院路 (the area's name) and a landmark 街道学院路 west
+    of it, a place that does not exist. It reads as the same line with a comma after the area."""
+    at = text.index("街道") + 2
+    glued = parse(text)
+    assert (glued.subdistrict, glued.road) == (sub, road)
+    assert not glued.landmarks or not glued.landmarks[0].name.startswith("街道")
+    assert glued.to_dict() == _shifted(parse(text[:at] + "，" + text[at:]), at)
+    for key in ("subdistrict", "road"):
+        span = glued.span_of(key)
+        assert text[span.start:span.end] == getattr(glued, key)
+
+
+@pytest.mark.parametrize("text", [
+    "学院路街道办事处门前积存垃圾",  # the area's office: no road after 街道
+    "北林路街道办事处在福彩路的人行道上设置了流动商贩疏导点",  # the office again, though a road follows
+    "建设路街道两侧乱摆摊",  # 街道 is the street itself
+])
+def test_a_road_then_street_word_with_no_road_after_it_is_not_taken_for_an_area(text):
+    assert parse(text).subdistrict is None
