@@ -57,18 +57,23 @@ _TRAILING = "，。；、.\u3000 \t\n"
 _CLOSE_TO = "，。；：、（）！？“”"
 _SPACES = re.compile(r"\s+")
 _BREAK = re.compile(r"[ \t\u3000]*[\r\n\u2028\u2029\x0b\x0c\x85]+[ \t\u3000]*")
+# Control and format characters, lone surrogates, and the two noncharacters XML 1.0 cannot hold
+# (the Word export would have to print something else than the frozen text).
+_NOT_PRINTED = ("Cc", "Cf", "Cs")
+_NOT_XML = "\ufffe\uffff"
 _SPACE_BY_CJK = re.compile(rf"\s(?=[\u4e00-\u9fff{_CLOSE_TO}])|(?<=[\u4e00-\u9fff{_CLOSE_TO}])\s")
 
 
 def tidy(text: str) -> str:
-    r"""Text as one printed line: no line break or control character (a location typed on a
-    tablet may carry them; one would split the published list's line in two, and Word refuses
-    them), one space at most, and none beside Chinese words or full-width punctuation.
+    r"""Text as one printed line: no line break, control character or character XML cannot
+    hold (a location typed on a tablet may carry them; one would split the published list's line
+    in two, and Word refuses them), one space at most, and none beside Chinese words or
+    full-width punctuation.
 
     >>> tidy("学院路与清华东路交叉路口向南50米\r\n学院路西侧"), tidy("向南50米， 学院路西侧\u3000。\x0b")
     ('学院路与清华东路交叉路口向南50米，学院路西侧', '向南50米，学院路西侧。')
-    >>> tidy("向南50米，\n学院路西侧")
-    '向南50米，学院路西侧'
+    >>> tidy("向南50米，\n学院路西侧"), tidy("学院路\ufffe西侧\uffff")
+    ('向南50米，学院路西侧', '学院路西侧')
 
     (A line break between words parts them as a comma would.)
     >>> tidy("B1 出口  A座")
@@ -76,7 +81,7 @@ def tidy(text: str) -> str:
     """
     text = _BREAK.sub(lambda m: "" if m.start() == 0 or m.end() == len(text) or text[m.start() - 1] in _CLOSE_TO
                       or text[m.end()] in _CLOSE_TO else "，", text)
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+    text = "".join(" " if unicodedata.category(c) in _NOT_PRINTED or c in _NOT_XML else c for c in text)
     text = _SPACES.sub(" ", text.strip())
     return _SPACE_BY_CJK.sub("", text).strip()
 

@@ -14,7 +14,8 @@ from .document import CJK_FONT, ListDocument
 _CSS = f"""
 @page {{ size: A4; margin: 22mm 20mm 20mm 20mm;
          @bottom-center {{ content: counter(page) " / " counter(pages); font-family: "{CJK_FONT}"; font-size: 9pt; }} }}
-body {{ font-family: "{CJK_FONT}"; font-size: 12pt; line-height: 1.75; color: #000; }}
+/* overflow-wrap: a long URL or number typed in a line is broken, not run off the page */
+body {{ font-family: "{CJK_FONT}"; font-size: 12pt; line-height: 1.75; color: #000; overflow-wrap: anywhere; }}
 h1 {{ font-size: 18pt; text-align: center; margin: 0 0 4mm; }}
 .meta {{ text-align: center; font-size: 10.5pt; margin: 0 0 8mm; }}
 p.line {{ margin: 0 0 3mm; text-align: left; }}

@@ -91,16 +91,25 @@ def _latest_since(exposed: dict[int, PublicationItem]) -> dict[int, str]:
 
 def _stale(items: Sequence[PublicationItem]) -> str | None:
     """Why a draft's problems are no longer what it was drafted from (a list published since
-    exposed one of them, or one is no longer a problem), or None."""
+    exposed one of them, one is no longer a problem, or what happened to a problem since its
+    latest publication is no longer the follow-up the draft reports), or None."""
     ids = [i.problem_id for i in items]
     exposed = (PublicationItem.objects.filter(problem_id__in=ids, publication__status=PublicationStatus.PUBLISHED)
                .select_related("publication").order_by("publication__published_at", "id"))
     latest = {e.problem_id: e for e in exposed}
+    happened = _latest_since({i.problem_id: latest[i.problem_id] for i in items
+                              if i.followup_of_id is not None and i.problem_id in latest})
     for i in items:
         now = latest.get(i.problem_id)
         if (now.pk if now else None) != i.followup_of_id:
             where = now.publication.number if now else "（无）"
             return f"问题#{i.problem_id}的曝光情况已变（最近一次：{where}），请重新生成草稿"
+        if i.followup_of_id is not None:
+            # a re-inspection recorded, or the problem reopened, after the draft was made
+            marker = followup_for(latest_since=happened.get(i.problem_id), status=i.problem.status) or ""
+            if marker != i.followup:
+                return (f"问题#{i.problem_id}的复查情况已变（现为：{marker or '无复查结果'}，草稿为：{i.followup}），"
+                        "请重新生成草稿")
         if i.followup_of_id is None and i.problem.status in _NOT_LISTED and i.problem.status not in (
                 i.publication.statuses or ()):
             return f"问题#{i.problem_id}已{STATUS_LABELS[i.problem.status]}，请重新生成草稿"
@@ -131,7 +140,8 @@ def draft_create(*, actor, area_id: int, period_from: dt.date, period_to: dt.dat
     bad = [s for s in statuses if s not in STATUS_LABELS]
     if bad:
         raise ServiceError(f"未知状态 {bad[0]!r}", field="statuses")
-    if not title.strip():
+    title = tidy(title)  # one line: the exports print it as their heading
+    if not title:
         raise ServiceError("请填写标题", field="title")
     area_ids = area_descendant_ids(area.pk)
     exposed = latest_exposures(area_ids)
@@ -149,7 +159,7 @@ def draft_create(*, actor, area_id: int, period_from: dt.date, period_to: dt.dat
             followups.append((item, marker))
     followups.sort(key=lambda pair: _order_key(pair[0].problem))
     with transaction.atomic():
-        pub = Publication.objects.create(title=title.strip(), area=area, period_from=period_from,
+        pub = Publication.objects.create(title=title, area=area, period_from=period_from,
                                          period_to=period_to, sources=list(sources), statuses=list(statuses),
                                          created_by=actor)
         chosen = [(p, None, None) for p in new] + [(item.problem, marker, item) for item, marker in followups]
