@@ -1,6 +1,10 @@
 """Read-only GeoJSON layers of the ground (roads, intersections, areas), WGS84.
 
 `?bbox=west,south,east,north` (WGS84 degrees) limits a layer; `?kind=` filters areas.
+Every answer is one page of at most `limit` features (default DEFAULT_LIMIT, at most MAX_LIMIT,
+in id order), bbox or not: a whole district (or a box around it) is read page by page, following
+`next`, the URL of the page after this one (null on the last). The counters are the problems
+layer's (OGC API Features): numberMatched, numberMatchedCap, numberReturned, truncated, limit.
 A bbox that is not four numbers within range is a 400; four such numbers that do not
 make a box (west ≥ east or south ≥ north) are a 422: the request is well formed, the
 box is empty. A box is cut to where the storage CRS is defined before PostGIS transforms
@@ -21,9 +25,17 @@ from rest_framework.views import APIView
 from api.limits import AnonymousThrottle
 from api.v1.errors import problem
 from geodata.models import AreaKind
-from geodata.selectors.layers import areas_geojson, intersections_geojson, roads_geojson
+from geodata.selectors.layers import (
+    COUNT_CAP,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    areas_geojson,
+    intersections_geojson,
+    roads_geojson,
+)
 
 from .geojson_shapes import AreaCollection, IntersectionCollection, RoadCollection, unprocessable
+from .problems import QueryIntegerField
 
 # Decimal degrees within range, written plainly (no exponent, no sign but "-"): the pattern
 # the schema declares is the one the server holds the value to.
@@ -88,7 +100,7 @@ def clip_to_storage(bbox: BBox) -> BBox | None:
     return clipped if clipped[0] < clipped[2] and clipped[1] < clipped[3] else None
 
 
-EMPTY_COLLECTION = {"type": "FeatureCollection", "features": []}
+MAX_ID = 2**63 - 1  # ids are bigint
 
 
 @extend_schema_field({"type": "string", "enum": AreaKind.values})
@@ -98,6 +110,10 @@ class AreaKindField(serializers.ChoiceField):
 
 class LayerQuery(serializers.Serializer):
     bbox = BBoxField(required=False, help_text=BBOX_HELP)
+    limit = QueryIntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT,
+                              help_text=f"每页最多条数（1–{MAX_LIMIT}），按编号从小到大")
+    after = QueryIntegerField(min_value=0, max_value=MAX_ID, required=False,
+                              help_text="从该编号之后开始（上一页最后一条的编号）；通常直接使用响应中的 next")
 
 
 class AreasQuery(LayerQuery):
@@ -106,7 +122,7 @@ class AreasQuery(LayerQuery):
 
 
 def _query(request, query=LayerQuery) -> dict:
-    data = {k: v for k, v in request.query_params.items() if k == "bbox"}
+    data = {k: v for k, v in request.query_params.items() if k in ("bbox", "limit", "after")}
     if "kind" in request.query_params and query is AreasQuery:
         data["kind"] = request.query_params.getlist("kind")
     q = query(data=data)
@@ -118,20 +134,43 @@ BBOX_NOT_A_BOX = "bbox 不是一个框（west≥east 或 south≥north）：fiel
 
 
 def _layer(shape, doc: str) -> dict:
-    return {200: OpenApiResponse(shape, description=f"GeoJSON FeatureCollection（WGS84）：{doc}"),
+    return {200: OpenApiResponse(shape, description=(
+        f"GeoJSON FeatureCollection（WGS84）：{doc}。一次最多 limit 条（默认 {DEFAULT_LIMIT}，"
+        f"最多 {MAX_LIMIT}），按编号从小到大；truncated 为 true 时其余的在 next 所指的下一页")),
             **unprocessable(BBOX_NOT_A_BOX)}
 
 
-def _layer_response(bbox: BBox | None, build):
-    """The layer for a well-formed `bbox` (or none): a 422 when it is not a box, the empty
-    collection when it lies where nothing can be stored, else `build(bbox)`."""
+def _next_url(request, collection: dict) -> str | None:
+    """The URL of the page after `collection`: the same request, continuing after its last id."""
+    if not collection["truncated"]:
+        return None
+    params = request.query_params.copy()
+    params["after"] = str(collection["features"][-1]["id"])
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _with_next(collection: dict, next_url: str | None) -> dict:
+    """The page as answered: the counters, `next`, then the features."""
+    head = {k: v for k, v in collection.items() if k != "features"}
+    return {**head, "next": next_url, "features": collection["features"]}
+
+
+def _layer_response(request, q: dict, build):
+    """The page of the layer for a well-formed query: a 422 when its bbox is not a box, an
+    empty page when the box lies where nothing can be stored, else `build(bbox=…, limit=…,
+    after=…)` with the link to the next page."""
+    bbox = q.get("bbox")
     refused = bbox_order_problem(bbox)
     if refused:
         return refused
-    if bbox is None:
-        return Response(build(None))
-    clipped = clip_to_storage(bbox)
-    return Response(build(clipped) if clipped else {**EMPTY_COLLECTION, "features": []})
+    if bbox is not None:
+        bbox = clip_to_storage(bbox)
+        if bbox is None:
+            empty = {"type": "FeatureCollection", "numberMatched": 0, "numberMatchedCap": COUNT_CAP,
+                     "numberReturned": 0, "truncated": False, "limit": q["limit"], "features": []}
+            return Response(_with_next(empty, None))
+    collection = build(bbox=bbox, limit=q["limit"], after=q.get("after"))
+    return Response(_with_next(collection, _next_url(request, collection)))
 
 
 class RoadsLayer(APIView):
@@ -140,7 +179,7 @@ class RoadsLayer(APIView):
 
     @extend_schema(parameters=[LayerQuery], responses=_layer(RoadCollection, "道路"), summary="道路 (GeoJSON)")
     def get(self, request):
-        return _layer_response(_query(request).get("bbox"), lambda bbox: roads_geojson(bbox=bbox))
+        return _layer_response(request, _query(request), roads_geojson)
 
 
 class IntersectionsLayer(APIView):
@@ -150,7 +189,7 @@ class IntersectionsLayer(APIView):
     @extend_schema(parameters=[LayerQuery], responses=_layer(IntersectionCollection, "路口"),
                    summary="路口 (GeoJSON)")
     def get(self, request):
-        return _layer_response(_query(request).get("bbox"), lambda bbox: intersections_geojson(bbox=bbox))
+        return _layer_response(request, _query(request), intersections_geojson)
 
 
 class AreasLayer(APIView):
@@ -162,4 +201,4 @@ class AreasLayer(APIView):
     def get(self, request):
         q = _query(request, AreasQuery)
         kinds = sorted(set(q.get("kind", []))) or None
-        return _layer_response(q.get("bbox"), lambda bbox: areas_geojson(bbox=bbox, kinds=kinds))
+        return _layer_response(request, q, lambda **page: areas_geojson(kinds=kinds, **page))

@@ -154,9 +154,27 @@ class AreaFeature(ClosedShape):
     properties = AreaProperties()
 
 
-RoadCollection = _collection_of(RoadFeature, "RoadCollection", "道路图层：每条道路一个 Feature。")
-IntersectionCollection = _collection_of(IntersectionFeature, "IntersectionCollection", "路口图层。")
-AreaCollection = _collection_of(AreaFeature, "AreaCollection", "行政区划图层。")
+def _layer_page_of(feature: type[serializers.Serializer], name: str, doc: str) -> type[ClosedShape]:
+    """A page of a ground layer: the problems layer's counters, the next page's URL, the features."""
+    return type(name, (ClosedShape,), {
+        "__doc__": doc,
+        "__module__": __name__,
+        "type": _const("FeatureCollection"),
+        "numberMatched": serializers.IntegerField(  # the OGC API Features keys, as ProblemCollection
+            allow_null=True, min_value=0, help_text="匹配总数（不分页）；超过 numberMatchedCap 时为 null"),
+        "numberMatchedCap": serializers.IntegerField(min_value=1),
+        "numberReturned": serializers.IntegerField(min_value=0),
+        "truncated": serializers.BooleanField(help_text="本页之后还有（在 limit 处截断），见 next"),
+        "limit": serializers.IntegerField(min_value=1),
+        "next": serializers.URLField(allow_null=True, help_text="下一页的地址（同样的查询，after 为本页最后一条的编号）；"
+                                                                "没有下一页时为 null"),
+        "features": feature(many=True),
+    })
+
+
+RoadCollection = _layer_page_of(RoadFeature, "RoadCollection", "道路图层的一页：每条道路一个 Feature，按编号从小到大。")
+IntersectionCollection = _layer_page_of(IntersectionFeature, "IntersectionCollection", "路口图层的一页，按编号从小到大。")
+AreaCollection = _layer_page_of(AreaFeature, "AreaCollection", "行政区划图层的一页，按编号从小到大。")
 
 
 # -- the location language (geodata/geocoding.py) -------------------------------------------

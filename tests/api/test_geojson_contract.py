@@ -203,9 +203,18 @@ def test_a_box_on_the_far_side_of_the_earth_is_an_empty_collection(client, opena
     # The storage CRS (a Gauss-Krüger zone at 117°E) has no coordinates for the box's corners;
     # the box is cut to where it is defined first (this was a 500 from ST_Transform).
     body = assert_conforms(openapi, client.get(path, {"bbox": "-150,0,180,7.3462"}), path)
-    assert body == {"type": "FeatureCollection", "features": []}
+    assert body["features"] == [] and body["numberMatched"] == body["numberReturned"] == 0
+    assert body["truncated"] is False and body["next"] is None
     whole = assert_conforms(openapi, client.get(path, {"bbox": "-180,-90,180,90"}), path)
     assert len(whole["features"]) == len(client.get(path).json()["features"]) > 0
+
+
+@pytest.mark.parametrize("path", ["/api/v1/roads/", "/api/v1/intersections/", "/api/v1/areas/"])
+def test_a_page_cut_at_its_limit_conforms_and_so_does_the_next(client, openapi, path):
+    first = assert_conforms(openapi, client.get(path, {"limit": 1}), path)
+    assert first["truncated"] is True and first["numberReturned"] == 1 and first["next"]
+    second = assert_conforms(openapi, client.get(first["next"]), path)
+    assert second["features"][0]["id"] > first["features"][0]["id"]
 
 
 # -- the location language --------------------------------------------------------------------
