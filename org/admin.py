@@ -17,7 +17,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -177,6 +178,11 @@ class AgencyForm(forms.ModelForm):
         cleaned = super().clean()
         if self.scoped and not cleaned.get("area") and "area" not in self.errors:
             self.add_error("area", "请选择单位所在区域")
+        if cleaned.get("name") and "area" not in self.errors:
+            try:  # here, not in save_model: a service's refusal there is a 500, not a message
+                services.validate_agency_name(name=cleaned["name"], area=cleaned.get("area"), agency=self.instance)
+            except ServiceError as exc:
+                _apply_errors(self, exc)
         return cleaned
 
 
@@ -218,8 +224,24 @@ class AgencyAdmin(RoleAdmin):
             obj.pk = created.pk
 
 
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ("name", "agency", "area")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("agency") is not None:
+            try:
+                services.validate_team_agency(team=self.instance, agency=cleaned["agency"])
+            except ServiceError as exc:
+                _apply_errors(self, exc)
+        return cleaned
+
+
 @admin.register(Team)
 class TeamAdmin(RoleAdmin):
+    form = TeamForm
     list_display = ("name", "agency", "area_name", "member_count")
     list_filter = (("agency", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "agency__name")
@@ -479,3 +501,41 @@ class AuditedUserAdmin(UserAdmin):
 if admin.site.is_registered(_User):
     admin.site.unregister(_User)
 admin.site.register(_User, AuditedUserAdmin)
+
+
+class AuditedGroupAdmin(GroupAdmin):
+    """Django's 组 page (superusers): a group's permissions are granted to every account in it
+    (the 用户 page's model permissions, among them the right to edit accounts), so each write of
+    it is in the audit log too, with its permissions before and after."""
+
+    def save_related(self, request, form, formsets, change):
+        # the permissions are saved here, after save_model: the event follows them
+        super().save_related(request, form, formsets, change)
+        fields = list(form.changed_data)
+        if change and not fields:
+            return
+        before = {f: audit.form_value(form.initial.get(f)) for f in fields} if change else {}
+        after = {f: audit.form_value(form.cleaned_data.get(f)) for f in fields}
+        audit.record(actor=request.user, verb=Verb.UPDATED if change else Verb.CREATED, subject=form.instance,
+                     before=before, after=after)
+
+    def delete_model(self, request, obj):
+        subject, before = (obj._meta.label_lower, obj.pk), _group_state(obj)
+        super().delete_model(request, obj)
+        audit.record(actor=request.user, verb=Verb.DELETED, subject=subject, before=before)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # the change list's action runs outside one
+            gone = [((obj._meta.label_lower, obj.pk), _group_state(obj)) for obj in queryset]
+            super().delete_queryset(request, queryset)
+            for subject, before in gone:
+                audit.record(actor=request.user, verb=Verb.DELETED, subject=subject, before=before)
+
+
+def _group_state(group) -> dict:
+    return {"name": group.name, "permissions": sorted(group.permissions.values_list("pk", flat=True))}
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, AuditedGroupAdmin)

@@ -79,8 +79,16 @@ def validate_officer(*, role: str, agency: Agency, team: Team | None, jurisdicti
         raise ServiceError("请选择辖区", field="jurisdiction")
 
 
+def login_username(typed: str) -> str:
+    """A username as it is stored and signed in with: stripped and NFKC-normalised, as Django's
+    sign-in forms (UsernameField) and create_user read it. Without this, ａｄｍｉｎ (full-width)
+    was stored beside admin as another account, which no sign-in form could ever reach."""
+    return get_user_model().normalize_username(typed.strip())
+
+
 def validate_new_login(*, username: str, password: str) -> None:
     User = get_user_model()
+    username = login_username(username)
     if not username:
         raise ServiceError("请填写用户名", field="username")
     if User.objects.filter(username__iexact=username).exists():
@@ -113,7 +121,7 @@ def officer_create(*, actor, username: str, password: str, name: str, role: str,
                    jurisdiction: Area, team: Team | None = None, reason: str = "") -> Officer:
     """A new officer with their own login (auth user), in one transaction."""
     scope = managed_area_ids(actor)
-    username = username.strip()
+    username = login_username(username)
     validate_officer(role=role, agency=agency, team=team, jurisdiction=jurisdiction)
     _require_in_scope(scope, jurisdiction, field_name="jurisdiction")
     _require_in_scope(scope, agency.area, field_name="agency")
@@ -218,6 +226,18 @@ def team_create(*, actor, name: str, agency: Agency, area: Area, reason: str = "
                             fields=_TEAM_FIELDS, before=None, reason=reason)
 
 
+def validate_team_agency(*, team: Team, agency: Agency) -> None:
+    """A team keeps its agency while it has members: each member's agency is their team's
+    (validate_officer), so moving the team alone would leave them in a team of another
+    agency, and every later edit of them refused. Its members are moved first."""
+    if team.pk is None or agency is None or team.agency_id == agency.pk:
+        return
+    members = Officer.objects.filter(team_id=team.pk).exclude(agency=agency).count()
+    if members:
+        raise ServiceError(f"班组“{team.name}”还有 {members} 名人员（含已停用）属于原单位，不能改到单位“{agency.name}”："
+                           "请先把这些人员调出该班组", field="agency")
+
+
 def team_update(*, actor, team: Team, reason: str = "", **changes) -> Team:
     scope = managed_area_ids(actor)
     team = Team.objects.select_related("agency").get(pk=team.pk)
@@ -226,6 +246,8 @@ def team_update(*, actor, team: Team, reason: str = "", **changes) -> Team:
     for key, value in changes.items():
         if key not in _TEAM_FIELDS:
             raise ValueError(f"team_update: unknown field {key!r}")
+        if key == "agency":
+            validate_team_agency(team=team, agency=value)
         setattr(team, key, value)
     _require_in_scope(scope, team.area, field_name="area")
     _require_in_scope(scope, team.agency.area, field_name="agency")
@@ -234,10 +256,19 @@ def team_update(*, actor, team: Team, reason: str = "", **changes) -> Team:
     return _save_with_event(actor=actor, obj=team, fields=_TEAM_FIELDS, before=before, reason=reason)
 
 
+def validate_agency_name(*, name: str, area: Area | None, agency: Agency | None = None) -> None:
+    """One agency of a name per area, and one of a name without an area (the database's unique
+    constraint lets two rows without an area through: NULLs are distinct)."""
+    others = Agency.objects.filter(name=name.strip(), area=area)
+    if agency is not None and agency.pk is not None:
+        others = others.exclude(pk=agency.pk)
+    _unique(others, f"该区域已有单位“{name.strip()}”" if area is not None else f"已有不属于任何区域的单位“{name.strip()}”")
+
+
 def agency_create(*, actor, name: str, kind: str, area: Area | None, reason: str = "") -> Agency:
     scope = managed_area_ids(actor)
     _require_in_scope(scope, area, field_name="area")
-    _unique(Agency.objects.filter(name=name.strip(), area=area), f"该区域已有单位“{name}”")
+    validate_agency_name(name=name, area=area)
     return _save_with_event(actor=actor, obj=Agency(name=name.strip(), kind=kind, area=area),
                             fields=_AGENCY_FIELDS, before=None, reason=reason)
 
@@ -252,8 +283,7 @@ def agency_update(*, actor, agency: Agency, reason: str = "", **changes) -> Agen
             raise ValueError(f"agency_update: unknown field {key!r}")
         setattr(agency, key, value)
     _require_in_scope(scope, agency.area, field_name="area")
-    _unique(Agency.objects.filter(name=agency.name, area=agency.area).exclude(pk=agency.pk),
-            f"该区域已有单位“{agency.name}”")
+    validate_agency_name(name=agency.name, area=agency.area, agency=agency)
     return _save_with_event(actor=actor, obj=agency, fields=_AGENCY_FIELDS, before=before, reason=reason)
 
 
@@ -347,7 +377,7 @@ def _resolve(row: officer_sheet.OfficerRow, scope: list[int] | None, errors: lis
         if team is None:
             fail(sheet.TEAM, f"单位“{agency.name}”没有班组“{row.team}”")
     User = get_user_model()
-    if sheet.USERNAME not in bad and User.objects.filter(username__iexact=row.username).exists():
+    if sheet.USERNAME not in bad and User.objects.filter(username__iexact=login_username(row.username)).exists():
         fail(sheet.USERNAME, f"用户名“{row.username}”已被使用")
     if sheet.PASSWORD not in bad:
         try:

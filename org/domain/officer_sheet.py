@@ -25,6 +25,7 @@ import csv
 import io
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .roles import ROLE_LABELS
@@ -136,7 +137,8 @@ def parse_rows(table: list[list]) -> Sheet:
     for n, line in data:
         values = {c: line[index[c]] if c in index and index[c] < len(line) else "" for c in COLUMNS}
         row_errors = [SheetError(n, c, "不能为空") for c in REQUIRED if not values[c]]
-        username = values[USERNAME]
+        # as the sign-in forms read it (Django's UsernameField: NFKC), so ａｂｃ and abc are one name
+        username = unicodedata.normalize("NFKC", values[USERNAME])
         if username:
             if len(username) > 150 or not _USERNAME_RE.match(username):
                 row_errors.append(SheetError(n, USERNAME, f"“{username}”不合规：只能用字母、数字和 @ . + - _，"

@@ -22,7 +22,7 @@ from geodata.selectors.areas import outside_jurisdiction
 from org.domain import permissions
 from org.domain.roles import Role
 from org.models import Officer, Team
-from org.selectors import in_jurisdiction, officer_of
+from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of
 
 from ..models import EndedPlanSegment, Period, Shift, ShiftStatus
 from ..selectors.coverage import planned_segments_now
@@ -104,6 +104,13 @@ def shift_create(*, actor, team_id: int, date: dt.date, period: str, area_ids=()
         members = list(Officer.objects.filter(pk__in=member_ids, active=True).values_list("pk", flat=True))
         if len(members) != len(member_ids):
             raise ServiceError("成员中有不存在或已离岗的人员", field="members")
+        # no one from another office's jurisdiction but the team's own: they could not even see
+        # the shift they were put on (shifts_visible), and no planner sets another office's people to work
+        outside = (Officer.objects.filter(pk__in=members).exclude(team=team)
+                   .exclude(jurisdiction_id__in=jurisdiction_area_ids(officer)).order_by("pk")
+                   .values_list("name", flat=True))
+        if outside:
+            raise ServiceError(f"成员中有不在您辖区内的人员：{'、'.join(outside[:5])}", field="members")
     if Shift.objects.filter(team=team, date=date, period=period).exists():
         raise Conflict("该班组当天的这个班次已经安排", field="period")
     try:

@@ -35,3 +35,29 @@ def test_setting_a_password_on_the_user_page_is_in_the_audit_log(admin_client):
     assert _user("officer2").check_password("Brand-new-2026")
     assert AuditEvent.objects.filter(subject_type__in=["auth.user", "org.officer"],
                                      subject_id__in=[str(user.pk), str(user.officer.pk)]).exists()
+
+
+def _group_events(group_id):
+    return list(AuditEvent.objects.filter(subject_type="auth.group", subject_id=str(group_id))
+                .order_by("id").values_list("verb", "before", "after"))
+
+
+def test_a_group_and_the_permissions_it_grants_are_in_the_audit_log(admin_client):
+    """The 组 page (Django's GroupAdmin, as shipped) wrote nothing to the log: a group granting
+    auth.change_user to a district admin's account let them edit accounts, unrecorded."""
+    from django.contrib.auth.models import Group, Permission
+
+    change_user = Permission.objects.get(codename="change_user")
+    r = admin_client.post("/admin/auth/group/add/", {"name": "账号维护", "permissions": [change_user.pk]})
+    assert r.status_code == 302, r.context and r.context["adminform"].form.errors
+    group = Group.objects.get(name="账号维护")
+    assert _group_events(group.pk) == [("created", {}, {"name": "账号维护", "permissions": [change_user.pk]})]
+    view_user = Permission.objects.get(codename="view_user")
+    r = admin_client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "账号维护", "permissions": [view_user.pk]})
+    assert r.status_code == 302
+    assert _group_events(group.pk)[1] == ("updated", {"permissions": [change_user.pk]},
+                                          {"permissions": [view_user.pk]})
+    r = admin_client.post("/admin/auth/group/", {"action": "delete_selected", "_selected_action": [group.pk],
+                                                 "post": "yes"})
+    assert r.status_code == 302 and not Group.objects.filter(pk=group.pk).exists()
+    assert _group_events(group.pk)[2] == ("deleted", {"name": "账号维护", "permissions": [view_user.pk]}, {})
