@@ -16,6 +16,8 @@ request's own choice.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import json
 
 from django.conf import settings
@@ -110,8 +112,12 @@ def intersections_geojson(*, bbox: BBox | None = None, limit: int | None = None,
 
 
 def areas_geojson(*, bbox: BBox | None = None, kinds: list[str] | None = None, limit: int | None = None,
-                  after: int | None = None) -> dict:
+                  after: int | None = None, ids: Iterable[int] | None = None) -> dict:
+    """The areas as a collection; `ids` keeps only those (a user's jurisdiction: the district's
+    thousands of grids are not read to draw one office's)."""
     qs = Area.objects.all()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
     if bbox:
         qs = qs.filter(geom__bboverlaps=_bbox_polygon(bbox))
     if kinds:

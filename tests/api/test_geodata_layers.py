@@ -127,3 +127,11 @@ def test_the_server_side_selector_still_reads_a_layer_whole():
     grids = areas_geojson(kinds=["grid"])
     assert len(grids["features"]) == Area.objects.filter(kind="grid").count() > 0
     assert set(grids) == {"type", "features"}
+
+
+def test_the_selector_reads_only_the_areas_asked_for():
+    # the choropleth asks for the user's jurisdiction: the other grids are not read at all
+    two = list(Area.objects.filter(kind="grid").order_by("pk").values_list("pk", flat=True)[:2])
+    grids = areas_geojson(kinds=["grid"], ids=two)
+    assert sorted(f["id"] if "id" in f else f["properties"]["id"] for f in grids["features"]) == two
+    assert areas_geojson(kinds=["grid"], ids=[])["features"] == []

@@ -306,9 +306,7 @@ def thematic_frame(request):
         m = heat_map(points=[HeatPoint(lat, lon, n) for lat, lon, n in cells], static_url=static,
                      title=THEMES[key][0], road_tiles_url=ROAD_TILES, bounds=list(extent) if extent else None)
     else:
-        mine = set(user_jurisdiction_area_ids(request.user))
-        grids = areas_geojson(kinds=[AreaKind.GRID])
-        grids["features"] = [f for f in grids["features"] if f.get("id", (f.get("properties") or {}).get("id")) in mine]
+        grids = areas_geojson(kinds=[AreaKind.GRID], ids=user_jurisdiction_area_ids(request.user))
         values = open_problems_per_grid(request.user) if key == "grid-open" else complaints_per_grid(request.user,
                                                                                                       since=since)
         ids = [f.get("id", (f.get("properties") or {}).get("id")) for f in grids["features"]]
