@@ -16,9 +16,8 @@ request's own choice.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import json
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
