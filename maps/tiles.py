@@ -7,8 +7,10 @@ fragment, and every value travels as a query parameter.
 
 How a tile finds its rows: the tile's WGS84 box (computed in Python, clipped to where the storage
 CRS is valid) is transformed once to the storage CRS and widened a little
-(:func:`maps.tiling.query_box_margin_m`), and ``geom && box`` picks the rows through the GiST
-index every geometry column has. So nothing extra is stored or indexed for the tiles: a
+(:func:`maps.tiling.query_box_margin_m`; for the problems, a rectangle around the densified box),
+and ``geom && box`` picks the rows through the GiST index every geometry column has. A problem is
+a tile's own when its point is in ``ST_TileEnvelope`` (half-open: see ``_IN_TILE``), and every
+count of a tile is of its own problems only. So nothing extra is stored or indexed for the tiles: a
 functional index on ``ST_Transform(geom, 3857)`` would only replace this one transform of the
 box per tile, while every selected row is transformed for ``ST_AsMVTGeom`` anyway.
 
@@ -35,6 +37,7 @@ from django.conf import settings
 from django.db import connection
 
 from geodata.selectors.areas import area_descendant_ids
+from geodata.services.geometry import storage_box_bounds
 from patrol.domain.workflow import OPEN_STATES
 
 from .filters import ProblemFilters
@@ -93,10 +96,7 @@ def _box_params(tile: Tile) -> dict | None:
             "srid": settings.STORAGE_SRID, "margin": query_box_margin_m(tile.z), "extent": EXTENT}
 
 
-# ST_TileEnvelope: the tile in 3857; `box`: the tile's rows' candidates in the storage CRS. `_BOX` is
-# written out where rows are selected (not read from the CTE): a constant expression the planner
-# folds and estimates from the table's statistics, so a tile of 400,000 problems is aggregated by
-# hashing rather than by a sort that spills to disk (planned for the CTE's unknown 100 rows).
+# ST_TileEnvelope: the tile in 3857; `box`: the tile's rows' candidates in the storage CRS (the roads).
 _BOX = ("ST_Expand(ST_Transform(ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326), %(srid)s),"
         " %(margin)s)")
 _BOUNDS = f"""bounds AS (
@@ -166,37 +166,63 @@ _FILTERS = {
 }
 _OVERDUE = "(p.status = ANY(%(open_states)s) AND p.deadline < now())"
 
-_PROBLEMS = f"""SET LOCAL jit = off;
-WITH {_BOUNDS}, pts AS (
+# Which problems are a tile's own: those whose point, in EPSG:3857, is in ST_TileEnvelope, half-open
+# as tile units are (x from the west edge included, y from the north edge included), so a problem
+# on the edge between two tiles is in one of them only, and in the same one whether either tile
+# draws clusters or single problems. Two neighbours compute their shared edge by the same
+# arithmetic (ST_TileEnvelope), so the tests are exact complements. The rows come from `outer`
+# (through the GiST index); those inside `inner` are the tile's without a transform, and only the
+# few in the band between the two rectangles (a tile's edges are tilted and curved in the storage
+# CRS) are transformed and tested exactly. `outer` and `inner` come from
+# geodata.services.geometry.storage_box_bounds. They are written out where rows are selected (not
+# read from a CTE): constants the planner estimates from the table's statistics, so a tile of
+# 400,000 problems is aggregated by hashing rather than by a sort that spills to disk (planned for
+# a CTE's unknown 100 rows).
+_OUTER = "ST_MakeEnvelope(%(outer_xmin)s, %(outer_ymin)s, %(outer_xmax)s, %(outer_ymax)s, %(srid)s)"
+_ENV = "ST_TileEnvelope(%(z)s, %(x)s, %(y)s)"
+_INNER = "ST_MakeEnvelope(%(inner_xmin)s, %(inner_ymin)s, %(inner_xmax)s, %(inner_ymax)s, %(srid)s)"
+# `&&` compares float4 boxes rounded outwards (~0.5 m at a northing of 4,400 km): `inner` is
+# shrunk by more than that (storage_box_bounds), so a point it takes is in the tile.
+# An OR is evaluated left to right: the transform only for the rows `inner` does not take.
+_IN_TILE = f"""(%(has_inner)s AND p.geom && {_INNER})
+     OR (ST_X(ST_Transform(p.geom, 3857)) >= ST_XMin({_ENV}) AND ST_X(ST_Transform(p.geom, 3857)) < ST_XMax({_ENV})
+         AND ST_Y(ST_Transform(p.geom, 3857)) > ST_YMin({_ENV}) AND ST_Y(ST_Transform(p.geom, 3857)) <= ST_YMax({_ENV}))"""
+_OWN = f"p.geom && {_OUTER} AND ({_IN_TILE})"
+# ST_Transform's cost (PostGIS declares it high) in _IN_TILE makes the planner hand a tile's scan to
+# parallel workers; a tile is a small job among many served at once, and the workers only add
+# their start-up cost (the tiles were planned without them before the exact test). No JIT either.
+_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0;"
+_ENVELOPE = f"bounds AS (SELECT {_ENV} AS env)"
+
+_PROBLEMS = f"""{_SETTINGS}
+WITH {_ENVELOPE}, pts AS (
     SELECT p.id, c.code AS category, c.name AS category_name, p.status,
            COALESCE({_OVERDUE}, false) AS overdue,
            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
            ST_AsMVTGeom(ST_Transform(p.geom, 3857), b.env, %(extent)s, 0, false) AS geom
     FROM patrol_problem p JOIN patrol_category c ON c.id = p.category_id, bounds b
-    WHERE p.geom && {_BOX} AND {{where}}
+    WHERE {_OWN} AND {{where}}
 )
--- half-open in tile units: a problem on the edge between two tiles is in one of them only
-SELECT COALESCE(ST_AsMVT(pts, 'problems', %(extent)s, 'geom'), '') FROM pts
-WHERE ST_X(geom) >= 0 AND ST_X(geom) < %(extent)s AND ST_Y(geom) >= 0 AND ST_Y(geom) < %(extent)s"""
+SELECT COALESCE(ST_AsMVT(pts, 'problems', %(extent)s, 'geom'), '') FROM pts"""
 
-# Cells of one global grid in the storage CRS (no transform per problem: only each cell's centre
-# and centroid are transformed). A cell belongs to the tile its centre falls in (half-open), and
-# `box` reaches a cell past the tile, so every problem is counted in exactly one tile.
+# Cells of one global grid in the storage CRS (no transform per problem: only each cell's centroid
+# is transformed), each holding the tile's own problems only: a cell across a tile's edge is a
+# cluster in each of the two tiles, counting each tile's problems, so the clusters of all tiles
+# together count every problem exactly once, in its own tile, whether a neighbour draws clusters
+# or single problems (the counts were once per cell, by the tile holding the cell's centre).
 # enable_sort off: the planner cannot know how few distinct cells floor() makes (it guesses one group
 # per row) and would sort hundreds of thousands of rows to disk; the groups are a few thousand at most
 # (cells × categories), which hashing holds in memory.
-_CLUSTERS = f"""SET LOCAL jit = off; SET LOCAL enable_sort = off;
-WITH {_BOUNDS}, by_category AS (
+_CLUSTERS = f"""{_SETTINGS} SET LOCAL enable_sort = off;
+WITH {_ENVELOPE}, by_category AS (
     SELECT floor(ST_X(p.geom) / %(cell)s) AS cx, floor(ST_Y(p.geom) / %(cell)s) AS cy, p.category_id,
            count(*) AS n, sum(ST_X(p.geom)) AS sx, sum(ST_Y(p.geom)) AS sy,
            count(*) FILTER (WHERE p.status = ANY(%(open_states)s)) AS n_open,
            count(*) FILTER (WHERE {_OVERDUE}) AS n_overdue
     FROM patrol_problem p
-    WHERE p.geom && {_BOX} AND {{where}}
+    WHERE {_OWN} AND {{where}}
     GROUP BY 1, 2, 3
-), cells AS MATERIALIZED (
-    -- MATERIALIZED: the test on the cell's centre below stays on the cells; pushed down into the
-    -- scan it would transform a point for every problem
+), cells AS (
     SELECT cx, cy, sum(n)::int AS count, sum(n_open)::int AS open, sum(n_overdue)::int AS overdue,
            sum(sx) / sum(n) AS mx, sum(sy) / sum(n) AS my,
            -- the most frequent category (the smallest id among equals), as one max() so that both
@@ -204,24 +230,17 @@ WITH {_BOUNDS}, by_category AS (
            1048575 - max(n * 1048576 + (1048575 - category_id)) %% 1048576 AS top_category,
            max(n)::int AS category_count
     FROM by_category GROUP BY cx, cy
-), clusters AS (
-    SELECT k.count, k.open, k.overdue, c.code AS category, c.name AS category_name, k.category_count,
-           ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(k.mx, k.my), %(srid)s), 3857), b.env, %(extent)s,
-                        0, false) AS geom,
-           ST_Transform(ST_SetSRID(ST_MakePoint((k.cx + 0.5) * %(cell)s, (k.cy + 0.5) * %(cell)s), %(srid)s), 3857)
-               AS centre
-    FROM cells k JOIN patrol_category c ON c.id = k.top_category, bounds b
 )
 SELECT COALESCE(ST_AsMVT(t, 'clusters', %(extent)s, 'geom'), '') FROM (
-    SELECT count, open, overdue, category, category_name, category_count, geom
-    FROM clusters, bounds b
-    WHERE ST_X(centre) >= ST_XMin(b.env) AND ST_X(centre) < ST_XMax(b.env)
-      AND ST_Y(centre) > ST_YMin(b.env) AND ST_Y(centre) <= ST_YMax(b.env)
+    SELECT k.count, k.open, k.overdue, c.code AS category, c.name AS category_name, k.category_count,
+           ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(k.mx, k.my), %(srid)s), 3857), b.env, %(extent)s,
+                        0, false) AS geom
+    FROM cells k JOIN patrol_category c ON c.id = k.top_category, bounds b
 ) AS t"""
 
-# At zoom ≥ CLUSTER_BELOW_ZOOM: are there more problems than a tile should draw one by one?
-_PROBE = f"""
-SELECT count(*) FROM (SELECT 1 FROM patrol_problem p WHERE p.geom && {_BOX} AND {{where}}
+# At zoom ≥ CLUSTER_BELOW_ZOOM: has the tile more problems of its own than it should draw one by one?
+_PROBE = f"""{_SETTINGS}
+SELECT count(*) FROM (SELECT 1 FROM patrol_problem p WHERE {_OWN} AND {{where}}
                       LIMIT %(cap)s + 1) AS probe"""
 
 
@@ -238,6 +257,11 @@ def _problem_params(tile: Tile, jurisdiction: list[int], filters: ProblemFilters
         return None
     params.update(jurisdiction=list(jurisdiction), open_states=sorted(OPEN_STATES), cell=cluster_cell_m(tile.z),
                   cap=MAX_POINTS_PER_TILE)
+    outer, inner = storage_box_bounds(params["west"], params["south"], params["east"], params["north"])
+    params.update(zip(("outer_xmin", "outer_ymin", "outer_xmax", "outer_ymax"), outer, strict=True))
+    params.update(zip(("inner_xmin", "inner_ymin", "inner_xmax", "inner_ymax"), inner, strict=True))
+    # a tile a few metres across (zoom 22) may be too small for an inner box: every row is tested
+    params["has_inner"] = inner[0] < inner[2] and inner[1] < inner[3]
     clauses = [_JURISDICTION]
     given = {"category": list(filters.category) or None, "status": list(filters.status) or None,
              "area": area_ids, "since": filters.since, "until": filters.until,

@@ -154,8 +154,9 @@ def cluster_cell_m(z: int) -> float:
     """Side of a cluster cell at zoom ``z``, in storage-CRS metres (ground metres).
 
     One global grid per zoom (cells at multiples of this size from the CRS origin), so a cell is
-    the same whichever tile asks; each cell belongs to the tile its centre falls in, and the
-    clusters of all tiles together count every problem exactly once.
+    the same whichever tile asks; a tile clusters only its own problems (those in its envelope),
+    so a cell across a tile's edge is one cluster on each side, and the clusters of all tiles
+    together count every problem exactly once, in the tile that holds it.
 
     >>> round(cluster_cell_m(14) * 2, 6) == round(cluster_cell_m(13), 6)
     True
@@ -164,10 +165,10 @@ def cluster_cell_m(z: int) -> float:
 
 
 def query_box_margin_m(z: int) -> float:
-    """How far (storage metres) the box that pre-selects a tile's problems through the GiST index
-    reaches past the tile: one cluster cell (a cell whose centre is in the tile may hold points
-    up to ~0.71 cell outside it) plus 1 % of the tile for the curvature of the tile's edges
-    in the storage CRS. Points the box takes in beyond the tile are dropped exactly later.
+    """How far (storage metres) the box that pre-selects a road tile's rows through the GiST index
+    reaches past the tile: one cluster cell (more than the strokes' buffer past the edge needs)
+    plus 1 % of the tile for the curvature of the tile's edges in the storage CRS. The problem
+    tiles take their rows from boxes fitted to the tile instead (maps.tiles).
 
     >>> query_box_margin_m(14) > cluster_cell_m(14)
     True
