@@ -64,17 +64,51 @@ def _check_lonlat(name: str, geom) -> None:
                         "（经度须在 -180 至 180，纬度须在 -90 至 90 之间）")
 
 
+# The first bytes of files that are boundaries, but not GeoJSON.
+_OTHER_FORMATS = (
+    (b"\x00\x00\x27\x0a", "Shapefile (.shp)"),
+    (b"PK\x03\x04", "ZIP 压缩包（如打包的 Shapefile）"),
+)
+
+
+def _read_json(path: Path):
+    """The file's JSON, or an error that says what the file is instead and what to do."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise AreaReadError(f"文件不存在: {path}") from exc
+    except OSError as exc:  # a directory, no permission, an I/O error
+        raise AreaReadError(f"无法读取 {path}: {exc.strerror or exc}") from exc
+    for magic, what in _OTHER_FORMATS:
+        if raw.startswith(magic):
+            raise AreaReadError(f"{path.name} 是 {what}，不是 GeoJSON：请先转换为 GeoJSON"
+                                "（如 ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson in.shp）")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise AreaReadError(f"{path.name} 不是 UTF-8 编码（是 UTF-16）：GeoJSON 须为 UTF-8，请另存为 UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte order mark is allowed
+    except UnicodeDecodeError as exc:
+        try:
+            raw.decode("gbk")
+            guess = "，像是 GBK/GB2312"
+        except UnicodeDecodeError:
+            guess = ""
+        raise AreaReadError(f"{path.name} 不是 UTF-8 编码（第 {exc.start + 1} 个字节起{guess}）："
+                            "GeoJSON 须为 UTF-8，请另存为 UTF-8") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AreaReadError(f"{path.name} 不是有效的 GeoJSON 文件: 第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}") from exc
+    except RecursionError as exc:
+        raise AreaReadError(f"{path.name} 不是有效的 GeoJSON 文件: 数组或对象嵌套过深") from exc
+
+
 def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str = "wgs84") -> list[AreaRecord]:
     """Read every polygon feature of a GeoJSON file as an area in WGS84."""
     path = Path(path)
     if crs not in DATUMS:
         raise AreaReadError(f"未知坐标系 {crs!r}，可选: {', '.join(DATUMS)}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark is allowed
-    except FileNotFoundError as exc:
-        raise AreaReadError(f"文件不存在: {path}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AreaReadError(f"{path.name} 不是有效的 GeoJSON 文件: {exc}") from exc
+    data = _read_json(path)
     features = data.get("features") if isinstance(data, dict) else None
     if data.get("type") == "Feature" if isinstance(data, dict) else False:
         features = [data]
@@ -93,10 +127,14 @@ def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str
         if not name:
             raise AreaReadError(f"第 {i} 个要素没有名称字段 {name_field!r}；可用字段: {', '.join(props) or '无'}")
         code = str(props.get(code_field) or "").strip() if code_field else ""
+        if feature.get("geometry") is None:
+            raise AreaReadError(f"要素 {name} 没有几何（geometry 为空或缺失）")
         try:
             geom = shape(feature["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise AreaReadError(f"要素 {name} 的几何无法读取: {exc}") from exc
+        if geom.is_empty:
+            raise AreaReadError(f"要素 {name} 的几何为空（{geom.geom_type} 没有坐标）")
         multi = _as_multipolygon(geom)
         if multi is None or multi.is_empty:
             raise AreaReadError(f"要素 {name} 的几何是 {geom.geom_type}，需要 Polygon 或 MultiPolygon")

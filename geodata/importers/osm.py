@@ -64,6 +64,26 @@ class OsmData:
     ways: list[OsmWay] = field(default_factory=list)
     landmarks: list[OsmLandmark] = field(default_factory=list)
     highway_ways_seen: int = 0
+    # (way id, name) of the named ways some of whose nodes are not in the file: clipped at the
+    # extract's edge, or a file of ways without their nodes; only their located runs are in `ways`
+    clipped_ways: list[tuple[int, str]] = field(default_factory=list)
+
+
+# libosmium's fixed-point value of a coordinate the file did not give.
+UNDEFINED_COORDINATE = 2**31 - 1
+# How many offending nodes an error names before it only counts them.
+NAMED_AT_MOST = 5
+
+
+def _coordinate(value: float) -> str:
+    return f"{value:.7f}".rstrip("0").rstrip(".")
+
+
+def _bad_location(location) -> str:
+    """The node's coordinates as the file gave them, for a node whose location is not valid."""
+    if UNDEFINED_COORDINATE in (location.x, location.y):
+        return "没有坐标"
+    return f"纬度 {_coordinate(location.lat_without_check())}，经度 {_coordinate(location.lon_without_check())}"
 
 
 def _way_parts(way) -> list[tuple[tuple[int, ...], tuple[tuple[float, float], ...]]]:
@@ -120,6 +140,8 @@ def read_osm(path: Path, *, progress: Callable[[int], None] | None = None) -> Os
         raise OsmReadError(f"文件为空: {path}")
     data = OsmData()
     seen_areas: set[str] = set()
+    bad_nodes: list[str] = []
+    bad_node_count = 0
     count = 0
     try:
         processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
@@ -135,6 +157,8 @@ def read_osm(path: Path, *, progress: Callable[[int], None] | None = None) -> Os
                 if not name or highway in EXCLUDED_HIGHWAYS:
                     continue
                 oneway = tags.get("oneway") in {"yes", "1", "true", "-1"} or tags.get("junction") == "roundabout"
+                if not all(n.location.valid() for n in obj.nodes):
+                    data.clipped_ways.append((obj.id, name))
                 for part, (nodes, coords) in enumerate(_way_parts(obj)):
                     if tags.get("oneway") == "-1":
                         nodes, coords = nodes[::-1], coords[::-1]
@@ -143,6 +167,12 @@ def read_osm(path: Path, *, progress: Callable[[int], None] | None = None) -> Os
                                roundabout=tags.get("junction") in {"roundabout", "circular"},
                                nodes=nodes, coords=coords)
                     )
+            elif obj.is_node() and not obj.location.valid() and obj.visible:
+                # A node with a latitude of 95 parses, but its location is not valid: left alone,
+                # the ways through it would be cut there as if the extract ended, silently.
+                bad_node_count += 1
+                if len(bad_nodes) < NAMED_AT_MOST:
+                    bad_nodes.append(f"节点 {obj.id}（{_bad_location(obj.location)}）")
             elif obj.is_node() and (name := (tags.get("name") or "").strip()):
                 kind = _landmark_kind(tags)
                 if kind and obj.location.valid():
@@ -166,6 +196,11 @@ def read_osm(path: Path, *, progress: Callable[[int], None] | None = None) -> Os
         raise OsmReadError(f"无法读取OSM文件 {path.name}: {exc}") from exc
     if count == 0:
         raise OsmReadError(f"OSM文件中没有任何要素: {path.name}")
+    if bad_node_count:
+        raise OsmReadError(
+            f"{path.name} 中有 {bad_node_count} 个节点的坐标缺失或超出经纬度范围（纬度须在 -90 至 90、经度须在 -180 至 180 之间）："
+            + "、".join(bad_nodes) + ("等" if bad_node_count > len(bad_nodes) else "")
+            + "；文件可能已损坏或不是经纬度坐标，未导入任何数据")
     return data
 
 

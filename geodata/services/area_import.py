@@ -8,7 +8,9 @@ given, or found as the area of the parent kind that contains most of the new are
 
 A file is refused, naming the features, when two of its features are the same area (one
 code, or one name under one parent: the second would overwrite the first), when a name or
-code is longer than its column, or when a renamed area would take the name of another.
+code is longer than its column, when a renamed area would take the name of another, or
+when an area lies mostly outside its parent (given or found), or a re-drawn area leaves one
+of its children mostly outside it.
 """
 from __future__ import annotations
 
@@ -57,6 +59,42 @@ def _find_parent(geom, kind: str) -> Area | None:
         if best is not None and best.overlap.sq_m > 0.5 * geom.area:
             return best
     return None
+
+
+# An area must lie mostly in its parent (the rule `_find_parent` finds one by); more than a
+# little outside it is worth a look, since boundaries of two sources differ by a few metres only.
+INSIDE_AT_LEAST = 0.5
+OUTSIDE_WARN_ABOVE = 0.05
+
+
+def _share_inside(geom, parent_geom) -> float:
+    return geom.intersection(parent_geom).area / geom.area if geom.area > 0 else 0.0
+
+
+def _check_inside(i: int, name: str, geom, parent: Area, warnings: list[str]) -> None:
+    """Refuse an area mostly outside its parent (given with --parent, nothing else checks
+    it: a file in another datum or of another district would hang anywhere); warn of one
+    partly outside."""
+    inside = _share_inside(geom, parent.geom)
+    if inside <= INSIDE_AT_LEAST:
+        raise AreaImportError(
+            f"第 {i} 个要素 {name} 只有 {inside:.0%} 在上级区划 {parent.name} 内：区划须大部分位于其上级之内，"
+            "请核对上级（--parent）、文件的坐标系（--crs）或文件本身")
+    if 1 - inside > OUTSIDE_WARN_ABOVE:
+        warnings.append(f"{name} 有 {1 - inside:.0%} 在上级区划 {parent.name} 之外，请核对边界")
+
+
+def _check_children_inside(area: Area, warnings: list[str]) -> None:
+    """The same rule from above: an area re-drawn (a wrong polygon under its code) must still
+    hold its children, or they, and the problems and plans in them, would hang outside it."""
+    for child in Area.objects.filter(parent=area).order_by("kind", "name"):
+        inside = _share_inside(child.geom, area.geom)
+        if inside <= INSIDE_AT_LEAST:
+            raise AreaImportError(
+                f"{area.name}（代码 {area.code or '无'}）的新边界不再包含其下级区划 {child.name}（只有 {inside:.0%} "
+                "在其内）；请核对文件（代码列、名称列、坐标系 --crs）")
+        if 1 - inside > OUTSIDE_WARN_ABOVE:
+            warnings.append(f"{area.name} 的新边界之外有其下级区划 {child.name} 的 {1 - inside:.0%}，请核对边界")
 
 
 NAME_MAX = Area._meta.get_field("name").max_length
@@ -109,6 +147,8 @@ def areas_import(
                     f"{rec.name}: 找不到包含它的上级区划（{'/'.join(AreaKind(k).label for k in PARENT_KINDS[kind])}），"
                     "请先导入上级区划或用 --parent 指定"
                 )
+            if the_parent is not None:
+                _check_inside(i, rec.name, geom, the_parent, report.warnings)
             placed.append((i, rec, geom, the_parent))
         _check_one_feature_each(placed)
         matched: set[int] = set()
@@ -140,6 +180,8 @@ def areas_import(
                 for k in dirty:
                     setattr(obj, k, values[k])
                 obj.save(update_fields=dirty)
+                if "geom" in dirty:
+                    _check_children_inside(obj, report.warnings)
                 report.counts.updated += 1
             else:
                 report.counts.unchanged += 1

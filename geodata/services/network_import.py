@@ -103,6 +103,11 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
         data = read_osm(path)
     except OsmReadError as exc:
         raise NetworkImportError(str(exc)) from exc
+    if not data.ways and data.clipped_ways:
+        raise NetworkImportError(
+            f"{path.name} 中 {len(data.clipped_ways)} 条带名称的路线引用的节点都不在文件中（如 "
+            f"{_way_list(data.clipped_ways[:1])}），没有坐标可用：请导出包含路线节点的完整数据"
+            "（osmium extract 默认即包含；Overpass 查询须以 (._;>;); out; 结尾），未导入任何数据")
     if not data.ways:
         raise NetworkImportError(
             f"{path.name} 中没有带名称的道路（共 {data.highway_ways_seen} 条 highway 路线），未导入任何数据"
@@ -112,6 +117,10 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
         raise NetworkImportError(f"{path.name} 中没有可导入的道路：{'；'.join(network.warnings)}")
     report = NetworkImportReport(source=source, highway_ways_seen=data.highway_ways_seen, ways=len(data.ways))
     report.warnings.extend(network.warnings)
+    if data.clipped_ways:
+        report.warnings.append(
+            f"{len(data.clipped_ways)} 条路线引用的节点有的不在文件中（数据在范围边界处被裁剪时常见），只导入了有坐标的部分："
+            + _way_list(data.clipped_ways[:5]) + (f" 等（共 {len(data.clipped_ways)} 条）" if len(data.clipped_ways) > 5 else ""))
     report.warnings.extend(_area_of_use_warnings(data))
     with transaction.atomic():
         report.warnings.extend(_overlap_warnings(network, source, path, allow_overlap))
@@ -139,6 +148,10 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
                                                       ("landmarks", report.landmarks))}})
         _trim_change_log()
     return report
+
+
+def _way_list(ways: list[tuple[int, str]]) -> str:
+    return "、".join(f"way {way_id} {name}" for way_id, name in ways)
 
 
 def _checked_source(source: str | None, path: Path) -> str:

@@ -211,3 +211,83 @@ def test_a_parent_name_used_at_two_levels_must_be_given_by_code(tmp_path):
                         geom=haidian.geom)
     with pytest.raises(CommandError, match="有 2 个区划叫 '海淀区'.*请用代码指定上级"):
         call_command("import_areas", str(path), "--kind", "community", "--name-field", "n", "--parent", "海淀区")
+
+
+def test_an_area_outside_the_parent_it_is_given_is_refused(tmp_path):
+    # --parent named the parent, so nothing checked where the area lies: a 街道 in Shanghai
+    # was put under 海淀区.
+    shanghai = [[[121.00, 31.00], [121.01, 31.00], [121.01, 31.01], [121.00, 31.01], [121.00, 31.00]]]
+    path = areas_file(tmp_path, [feature({"n": "测试街道"}, IN_XUEYUANLU), feature({"n": "上海街道"}, shanghai)])
+    before = state()
+    with pytest.raises(CommandError, match="第 2 个要素 上海街道 只有 0% 在上级区划 海淀区 内"):
+        call_command("import_areas", str(path), "--kind", "subdistrict", "--name-field", "n", "--parent", "110108")
+    assert state() == before
+
+
+def test_an_area_partly_outside_the_parent_it_is_given_is_imported_with_a_warning(tmp_path, capsys):
+    haidian = to_wgs84(Area.objects.get(kind=AreaKind.DISTRICT, code="110108").geom)
+    # a box across 海淀区's eastern edge (it crosses latitude 39.99 at 116.3711), mostly inside
+    across = shapely.box(116.355, 39.985, 116.375, 39.995)
+    inside = across.intersection(haidian).area / across.area
+    assert 0.6 < inside < 0.95
+    path = tmp_path / "edge.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"n": "边界街道"}, "geometry": shapely.geometry.mapping(across)}]}),
+        encoding="utf-8")
+    call_command("import_areas", str(path), "--kind", "subdistrict", "--name-field", "n", "--parent", "110108")
+    assert Area.objects.get(name="边界街道").parent.code == "110108"
+    assert "边界街道 有" in capsys.readouterr().err
+
+
+def test_a_directory_or_unreadable_path_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="无法读取"):
+        call_command("import_areas", str(tmp_path), "--kind", "district", "--name-field", "n")
+
+
+def test_deeply_nested_json_is_a_clear_error(tmp_path):
+    path = tmp_path / "deep.geojson"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(CommandError, match="不是有效的 GeoJSON 文件.*嵌套"):
+        call_command("import_areas", str(path), "--kind", "district", "--name-field", "n")
+
+
+@pytest.mark.parametrize(("encoding", "message"), [
+    ("gbk", "不是 UTF-8 编码.*GBK.*另存为 UTF-8"),
+    ("utf-16", "不是 UTF-8 编码.*UTF-16.*另存为 UTF-8"),
+])
+def test_a_file_in_another_encoding_says_which_and_what_to_do(tmp_path, encoding, message):
+    path = tmp_path / "enc.geojson"
+    data = {"type": "FeatureCollection", "features": [feature({"n": "甲区"}, SQUARE)]}
+    path.write_bytes(json.dumps(data, ensure_ascii=False).encode(encoding))
+    with pytest.raises(CommandError, match=message):
+        call_command("import_areas", str(path), "--kind", "district", "--name-field", "n")
+
+
+def test_a_shapefile_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "streets.shp"
+    path.write_bytes(b"\x00\x00\x27\x0a" + b"\x00" * 96)
+    with pytest.raises(CommandError, match="Shapefile.*转换为 GeoJSON"):
+        call_command("import_areas", str(path), "--kind", "district", "--name-field", "n")
+
+
+@pytest.mark.parametrize(("geometry", "message"), [
+    ({"type": "Polygon", "coordinates": []}, "要素 甲区 的几何为空"),
+    (None, "要素 甲区 没有几何"),
+])
+def test_an_empty_or_missing_geometry_is_named_as_such(tmp_path, geometry, message):
+    path = areas_file(tmp_path, [{"type": "Feature", "properties": {"n": "甲区"}, "geometry": geometry}])
+    with pytest.raises(CommandError, match=message):
+        call_command("import_areas", str(path), "--kind", "district", "--name-field", "n")
+
+
+def test_a_parent_redrawn_away_from_its_children_is_refused(tmp_path):
+    # A file whose code column names 海淀区 on another district's polygon moved 海淀区 away and
+    # left 学院路街道, its grids and the problems in them outside it, without a word.
+    shanghai = [[[121.00, 31.00], [121.01, 31.00], [121.01, 31.01], [121.00, 31.01], [121.00, 31.00]]]
+    path = areas_file(tmp_path, [feature({"n": "海淀区", "c": "110108"}, shanghai)])
+    before = state()
+    geom_before = Area.objects.get(kind=AreaKind.DISTRICT, code="110108").geom.ewkb
+    with pytest.raises(CommandError, match="海淀区.*不再包含其下级区划 学院路街道（只有 0% 在其内）"):
+        call_command("import_areas", str(path), "--kind", "district", "--name-field", "n", "--code-field", "c")
+    assert state() == before
+    assert Area.objects.get(kind=AreaKind.DISTRICT, code="110108").geom.ewkb == geom_before

@@ -234,3 +234,31 @@ def test_a_small_overlap_with_another_source_is_a_warning(tmp_path):
     network_import(path=first, source="west")
     report = network_import(path=second, source="east")  # neighbouring extracts share a border way
     assert any("1 条OSM路线" in w and "'west'" in w for w in report.warnings)
+
+
+def test_a_node_outside_latitude_or_longitude_range_is_refused_by_id(tmp_path):
+    # lat 95 / lon 200 parse as numbers, so the reader used to treat those nodes as missing
+    # (a clipped extract): 乙路 vanished and 甲路 was cut, and the import said 导入完成.
+    body = (ROW + '<node id="70" version="1" lat="95" lon="116.3"/><node id="71" version="1" lat="40" lon="200"/>'
+            + small_way(10, "甲路", [1, 2, 70, 3]) + small_way(11, "乙路", [4, 71]))
+    path = small_osm(tmp_path, body)
+    before = snapshot()
+    with pytest.raises(CommandError, match="2 个节点的坐标缺失或超出经纬度范围.*节点 70（纬度 95.*经度 116.3.*节点 71"):
+        call_command("import_osm", str(path), "--source", "out-of-range", "--no-progress")
+    assert snapshot() == before
+
+
+def test_a_file_of_named_ways_without_their_nodes_says_so(tmp_path):
+    # An Overpass answer without its nodes (out; instead of (._;>;); out;): the roads are there,
+    # their coordinates are not. It used to say the file had no named roads at all.
+    path = small_osm(tmp_path, small_way(10, "甲路", [1, 2, 3]) + small_way(11, "乙路", [3, 4]))
+    with pytest.raises(CommandError, match="2 条带名称的路线引用的节点都不在文件中（如 way 10 甲路）.*节点"):
+        call_command("import_osm", str(path), "--source", "ways-only", "--no-progress")
+    assert not Road.objects.filter(source="ways-only").exists()
+
+
+def test_a_way_cut_by_missing_nodes_is_imported_with_a_warning_naming_it(tmp_path):
+    path = small_osm(tmp_path, ROW + small_way(10, "甲路", [1, 2, 99, 3, 4]) + small_way(11, "乙路", [5, 6, 7]))
+    report = network_import(path=path, source="clipped")
+    assert sorted(Road.objects.filter(source="clipped").values_list("name", flat=True)) == ["乙路", "甲路"]
+    assert any("1 条路线引用的节点有的不在文件中" in w and "way 10 甲路" in w for w in report.warnings)
