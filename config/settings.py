@@ -56,9 +56,10 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    # before django_tasks_db: its `db_worker` command is core's (core/management/commands/db_worker.py)
+    "core",
     "django_tasks",
     "django_tasks_db",
-    "core",
     "org",
     "geodata",
     "patrol",

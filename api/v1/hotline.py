@@ -36,7 +36,7 @@ from hotline.selectors.metrics import (
     unit_exists,
     units_ranked_inside_for,
 )
-from hotline.selectors.queued import queued_status_text
+from hotline.selectors.queued import queued_imports_visible_to, queued_status_text
 from hotline.services.imports import ImportResult
 from hotline.services.queued import import_or_queue, queued_result
 from org.domain.permissions import ACTION_LABELS, can
@@ -467,7 +467,8 @@ class ComplaintImportStatus(APIView):
                    responses={200: QueuedImportOut}, operation_id="complaints_import_status")
     def get(self, request, pk: int):
         _may_import(request)
-        q = QueuedImport.objects.select_related("created_by").defer("data").filter(pk=pk).first()
+        q = (queued_imports_visible_to(officer_of(request.user)).select_related("created_by").defer("data")
+             .filter(pk=pk).first())
         if q is None:
             raise Http404
         return Response(queued_data(q, request))

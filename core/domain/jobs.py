@@ -46,3 +46,22 @@ def retry_wait_text(*, attempts: int, max_attempts: int, retry_at: str = "", err
     when = f"将于 {retry_at} 自动重试" if retry_at else "即将自动重试"
     text = f"等待重试：第 {attempts} 次运行失败，{when}（最多运行 {max_attempts} 次）"
     return f"{text}。上次的错误：{error}" if error else text
+
+
+def storable_text(text: str, *, limit: int) -> str:
+    """`text` as a PostgreSQL text column can hold it and a page can show it: NUL (which
+    PostgreSQL refuses) and lone surrogates (which UTF-8 cannot encode) written out as escapes,
+    and at most about `limit` characters, the head and the tail kept (a traceback's last line is
+    the error itself) with how much was left out between them.
+
+    >>> storable_text("坏\\x00数据\\udc80", limit=100)
+    '坏\\\\x00数据\\\\udc80'
+    >>> storable_text("头" * 10 + "尾" * 90, limit=40)
+    '头头头头头头头头头头\\n…（中间省略 60 个字符）…\\n尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾尾'
+    """
+    text = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) <= limit:
+        return text
+    head = limit // 4
+    tail = limit - head
+    return f"{text[:head]}\n…（中间省略 {len(text) - head - tail} 个字符）…\n{text[-tail:]}"

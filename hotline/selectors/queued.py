@@ -10,13 +10,35 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.domain.jobs import retry_wait_text
+from org.selectors import district_wide, jurisdiction_area_ids
 
-from ..models import QueuedImport, QueuedImportStatus
+from ..models import ImportBatch, QueuedImport, QueuedImportStatus
 
 Status = QueuedImportStatus
+
+
+def queued_imports_visible_to(officer) -> QuerySet[QueuedImport]:
+    """The queued imports `officer` may see, and queue again: those of importers within their
+    jurisdiction; those of the command line, the demo or an account without an officer profile
+    only for a district-wide officer (a report quotes rows of the whole file). The same rule as
+    the 管理后台's (hotline.admin)."""
+    return QueuedImport.objects.filter(_importer_in_scope(officer, "created_by"))
+
+
+def import_batches_visible_to(officer) -> QuerySet[ImportBatch]:
+    """The import batches `officer` may see (the same rule, by `imported_by`)."""
+    return ImportBatch.objects.filter(_importer_in_scope(officer, "imported_by"))
+
+
+def _importer_in_scope(officer, field: str) -> Q:
+    seen = Q(**{f"{field}__officer__jurisdiction_id__in": jurisdiction_area_ids(officer)})
+    if district_wide(officer):
+        seen |= Q(**{f"{field}__officer__jurisdiction_id__isnull": True})
+    return seen
 
 
 def _local(when: dt.datetime | None, *, now: dt.datetime) -> str:

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Concat, Left, Now
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.domain.jobs import storable_text
 from core.jobs import job_next_step
 
 from ..domain.columns import header_score, parse_mapping, resolve_mapping
@@ -110,7 +111,8 @@ def queued_run(queued_id: int, *, attempt: int | None = None) -> dict:
     except Exception as exc:
         # the page shows it to the uploader: our own reason as it is; anything else is the
         # system's, in its own words (for the administrator), said to be one
-        message = (str(exc) if isinstance(exc, QueuedFileGone) else f"系统错误（{type(exc).__name__}: {exc}）")[:2000]
+        message = storable_text(str(exc) if isinstance(exc, QueuedFileGone) else f"系统错误（{type(exc).__name__}: {exc}）",
+                                limit=2000)
         step, delay = job_next_step(attempt) if attempt is not None else ("give_up", 0)
         now = timezone.now()
         if step == "retry":  # core.jobs puts the job back after the worker records it failed (retry_at then exact)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.jobs import WORKER_LOST, jobs_requeue_stale, jobs_retry_failed
+from core.management.commands import db_worker
 from hotline.models import QueuedImport
 from hotline.services.queued import import_or_queue
 
@@ -111,16 +112,16 @@ def test_a_job_that_kills_its_worker_is_requeued_a_bounded_number_of_times():
 def _worker_killed_after_recording_the_failure(monkeypatch):
     # the process dies (SIGKILL, OOM) once the job's FAILED row is saved, before task_finished
     # sends it to core.jobs' retry step
-    set_failed = DBTaskResult.set_failed
+    set_failed = db_worker.job_record_failure  # how the worker records a failure
 
     def then_killed(job, exc):
         set_failed(job, exc)
         raise SystemExit("killed")
 
-    monkeypatch.setattr(DBTaskResult, "set_failed", then_killed)
+    monkeypatch.setattr(db_worker, "job_record_failure", then_killed)
     with pytest.raises(SystemExit):
         _worker(monkeypatch)
-    monkeypatch.setattr(DBTaskResult, "set_failed", set_failed)
+    monkeypatch.setattr(db_worker, "job_record_failure", set_failed)
 
 
 def _failed_ago(job, minutes):

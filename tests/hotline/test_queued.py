@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.management.commands import db_worker
 from core.models import AuditEvent
 from hotline.models import Complaint, ImportBatch, QueuedImport
 from hotline.services.imports import ImportResult, complaints_import
@@ -183,7 +184,7 @@ def test_a_failed_run_with_attempts_left_is_never_seen_failed_and_the_last_one_i
     # it stood when the worker recorded the job FAILED, before task_finished put it back to READY.
     q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
     seen = []
-    set_failed = DBTaskResult.set_failed
+    set_failed = db_worker.job_record_failure  # how the worker records a failure
 
     def observed(job, exc):
         seen.append(QueuedImport.objects.values_list("status", "message").get(pk=q.pk))
@@ -192,7 +193,7 @@ def test_a_failed_run_with_attempts_left_is_never_seen_failed_and_the_last_one_i
     def boom(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(DBTaskResult, "set_failed", observed)
+    monkeypatch.setattr(db_worker, "job_record_failure", observed)
     monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     error = "系统错误（OperationalError: server closed the connection unexpectedly）"
@@ -224,18 +225,18 @@ def test_an_import_queued_again_by_hand_is_not_failed_by_its_old_jobs_late_give_
     def boom(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    set_failed = DBTaskResult.set_failed
+    set_failed = db_worker.job_record_failure  # how the worker records a failure
 
     def then_killed(job, exc):
         set_failed(job, exc)
         raise SystemExit("killed")
 
     monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
-    monkeypatch.setattr(DBTaskResult, "set_failed", then_killed)
+    monkeypatch.setattr(db_worker, "job_record_failure", then_killed)
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     with pytest.raises(SystemExit):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    monkeypatch.setattr(DBTaskResult, "set_failed", set_failed)
+    monkeypatch.setattr(db_worker, "job_record_failure", set_failed)
     monkeypatch.setattr("hotline.services.queued.complaints_import", complaints_import)
     old = DBTaskResult.objects.get()
     q.refresh_from_db()
@@ -251,3 +252,19 @@ def test_an_import_queued_again_by_hand_is_not_failed_by_its_old_jobs_late_give_
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     q.refresh_from_db()
     assert q.status == "done" and Complaint.objects.count() == 5
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3, JOBS_MAX_ATTEMPTS=3)
+def test_a_run_failing_with_a_nul_character_says_its_error_instead_of_losing_it(user, monkeypatch):
+    # PostgreSQL text holds no NUL: writing the message as it was raised "A string literal cannot
+    # contain NUL" in place of the run's own error, and the page kept saying 导入中
+    q = import_or_queue(data=csv_bytes(GOOD), filename="big.csv", actor=user)
+
+    def boom(**kwargs):
+        raise RuntimeError("第 3 行“积存\x00垃圾”无法读取")
+
+    monkeypatch.setattr("hotline.services.queued.complaints_import", boom)
+    with pytest.raises(RuntimeError):
+        queued_run(q.pk, attempt=1)
+    q.refresh_from_db()
+    assert q.status == "retry" and "第 3 行“积存\\x00垃圾”无法读取" in q.message

@@ -23,7 +23,7 @@ from hotline.domain.metrics import (
 )
 from hotline.exporters.bulletin_pdf import bulletin_pdf
 from hotline.exporters.ranking_xlsx import ranking_xlsx
-from hotline.models import ImportBatch, QueuedImport
+from hotline.models import QueuedImport
 from hotline.selectors.metrics import (
     GROUP_LABELS,
     bulletin_of,
@@ -33,7 +33,7 @@ from hotline.selectors.metrics import (
     unit_names,
     units_ranked_inside_for,
 )
-from hotline.selectors.queued import queued_status_text
+from hotline.selectors.queued import import_batches_visible_to, queued_imports_visible_to, queued_status_text
 from hotline.services.queued import import_or_queue, queued_requeue, queued_result
 from org.domain.permissions import can
 from web.access import forbidden, officer_page
@@ -178,8 +178,8 @@ def import_page(request):
         form, status = ImportForm(), 200
     return render(request, "web/hotline/import.html", {
         "nav": "hotline", "form": form, "result": result, "may_import": True,
-        "batches": ImportBatch.objects.select_related("imported_by")[:10],
-        "queued": QueuedImport.objects.select_related("created_by").defer("data", "result").annotate(
+        "batches": import_batches_visible_to(request.officer).select_related("imported_by")[:10],
+        "queued": queued_imports_visible_to(request.officer).select_related("created_by").defer("data", "result").annotate(
             r_ok=KT("result__ok"), r_created=KT("result__created"), r_updated=KT("result__updated"),
             r_unchanged=KT("result__unchanged"))[:10],
         "inline_max_rows": settings.HOTLINE_INLINE_MAX_ROWS,
@@ -191,9 +191,10 @@ REFRESH_SECONDS = 3
 
 @officer_page("import_complaints")
 def import_status_page(request, pk: int):
-    """A queued import (anyone's: those who may import see them all): waiting, running, or its
-    report, the same block as the import page's."""
-    q = get_object_or_404(QueuedImport.objects.select_related("created_by").defer("data"), pk=pk)
+    """A queued import of the officer's jurisdiction (hotline.selectors.queued): waiting, running,
+    or its report, the same block as the import page's; another office's is a 404."""
+    q = get_object_or_404(queued_imports_visible_to(request.officer).select_related("created_by").defer("data"),
+                          pk=pk)
     if request.method == "POST" and request.POST.get("retry"):
         try:
             queued_requeue(q)

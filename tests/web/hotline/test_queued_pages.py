@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from hotline.models import Complaint, QueuedImport
 from hotline.services.queued import queued_run
 from tests.hotline.conftest import xlsx_bytes
+from tests.patrol.conftest import other_subdistrict  # noqa: F401  (a second office, with its own supervisor)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,37 @@ def test_a_run_that_failed_waits_for_its_retry_and_fails_only_when_retries_are_s
     assert "系统错误（RuntimeError: 数据库连接中断）；已运行 2 次均失败，不再自动重试" in html
     assert '<meta http-equiv="refresh"' not in html and not Complaint.objects.exists()
     assert c.get(f"/api/v1/complaints/imports/{q.pk}").json()["status"] == "failed"
+
+
+@override_settings(HOTLINE_INLINE_MAX_ROWS=3)
+@pytest.mark.usefixtures("other_subdistrict")
+def test_another_offices_supervisor_can_neither_see_nor_queue_again_an_import(client, monkeypatch):
+    # The 管理后台 limits queued imports to the importer's jurisdiction (a report quotes the
+    # file's rows: callers' words and addresses); the page, its list and the API showed them all.
+    c = _client(client, "supervisor1")  # 学院路街道
+    c.post("/hotline/import/", {"file": SimpleUploadedFile("学院路-大.xlsx", xlsx_bytes(GOOD))})
+    q = QueuedImport.objects.get()
+
+    def broken(**kwargs):
+        raise RuntimeError("数据库连接中断")
+    monkeypatch.setattr("hotline.services.queued.complaints_import", broken)
+    with pytest.raises(RuntimeError):
+        queued_run(q.pk)  # failed for good: 重新排队 is offered
+    client.logout()
+
+    other = _client(client, "other_supervisor")  # 测试街道
+    assert other.get(f"/hotline/import/{q.pk}/").status_code == 404
+    assert other.post(f"/hotline/import/{q.pk}/", {"retry": "1"}).status_code == 404
+    q.refresh_from_db()
+    assert q.status == "failed" and DBTaskResult.objects.count() == 1  # not queued again by them
+    assert "学院路-大.xlsx" not in other.get("/hotline/import/").content.decode()
+    assert other.get(f"/api/v1/complaints/imports/{q.pk}").status_code == 404
+    client.logout()
+
+    mine = _client(client, "supervisor1")
+    assert mine.get(f"/hotline/import/{q.pk}/").status_code == 200
+    assert "学院路-大.xlsx" in mine.get("/hotline/import/").content.decode()
+    assert mine.get(f"/api/v1/complaints/imports/{q.pk}").status_code == 200
+    client.logout()
+    district = _client(client, "admin")  # 区级管理员: the whole district's
+    assert district.get(f"/hotline/import/{q.pk}/").status_code == 200
