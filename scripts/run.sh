@@ -23,9 +23,10 @@ cat <<MSG
 
 MSG
 # One background worker (django-tasks' database backend: jobs are rows of this database; README
-# "Background jobs"), stopped when gunicorn stops. Gunicorn runs as a child rather than by exec
+# "Background jobs"), started again if it dies and sweeping the jobs a dead worker left
+# (scripts/worker.sh), stopped when gunicorn stops. Gunicorn runs as a child rather than by exec
 # so that the trap outlives it.
-$PY manage.py db_worker --no-reload --no-startup-delay --verbosity 1 &
+bash scripts/worker.sh &
 WORKER=$!
 GUNICORN=
 stop() {
