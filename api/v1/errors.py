@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -52,6 +53,19 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or NON_FIELD: [str(detail)]}
 
 
+class ProblemResponse(Response):
+    """An error answer: JSON under `application/problem+json`, whatever renderer the request
+    negotiated. DRF renders an error with the renderer it chose for the answer the client
+    hoped for: the browsable API's HTML page for `Accept: text/html` (a browser, or a client
+    accepting the text/html of a 414), which then went out as HTML under this media type."""
+
+    @property
+    def rendered_content(self):
+        self.accepted_renderer = JSONRenderer()
+        self.accepted_media_type = PROBLEM_JSON
+        return super().rendered_content
+
+
 def problem(status: int, errors: dict[str, list[str]], *, headers: dict | None = None,
             code: str | None = None) -> Response:
     field = next((f for f in errors if f != NON_FIELD), None)
@@ -59,7 +73,7 @@ def problem(status: int, errors: dict[str, list[str]], *, headers: dict | None =
     body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status,
             "code": code or CODES.get(status, "error"), "detail": detail, "field": field, "errors": errors,
             "request_id": current_request_id() or None}
-    return Response(body, status=status, headers=headers, content_type=PROBLEM_JSON)
+    return ProblemResponse(body, status=status, headers=headers, content_type=PROBLEM_JSON)
 
 
 def handle(exc, context):
@@ -87,7 +101,7 @@ def handle(exc, context):
     return problem(status, errors, headers=headers or None, code=getattr(exc, "problem_code", None))
 
 
-__all__ = ["Conflict", "Forbidden", "NotFound", "PROBLEM_JSON", "handle", "problem"]
+__all__ = ["Conflict", "Forbidden", "NotFound", "PROBLEM_JSON", "ProblemResponse", "handle", "problem"]
 
 
 def not_found(request, exception=None):

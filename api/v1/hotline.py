@@ -42,7 +42,7 @@ from hotline.services.queued import import_or_queue, queued_result
 from org.domain.permissions import ACTION_LABELS, can
 from org.selectors import officer_of
 
-from .errors import CODES, PROBLEM_JSON, TITLES
+from .errors import CODES, PROBLEM_JSON, TITLES, ProblemResponse
 from .geojson_shapes import ClosedShape, _choices, _enum
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
 from .problems import Pages
@@ -322,7 +322,7 @@ def _rejected(result: ImportResult) -> Response:
             "detail": result.headline, "field": result.fatal_field,
             "errors": {result.fatal_field: messages or [result.headline]},
             "request_id": current_request_id() or None, "report": import_data(result)}
-    return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY, content_type=PROBLEM_JSON)
+    return ProblemResponse(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY, content_type=PROBLEM_JSON)
 
 
 # -- input ----------------------------------------------------------------------------------------

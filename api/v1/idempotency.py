@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from core.commands import KEY_FIELD, KEY_PATTERN, MAX_KEY_LENGTH, check_key, fingerprint, run_once
 
-from .errors import PROBLEM_JSON
+from .errors import PROBLEM_JSON, ProblemResponse
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     KEY_FIELD, {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": MAX_KEY_LENGTH},
@@ -92,7 +92,8 @@ def exactly_once(*, body_field: str | None = None):
             status, data, replayed = run_once(actor=request.user, key=key, scope=scope, body_hash=body_hash,
                                               execute=execute)
             # An error the method answered itself (not raised) stays problem+json.
-            response = Response(data, status=status, content_type=PROBLEM_JSON if status >= 400 else None)
+            response = (ProblemResponse(data, status=status, content_type=PROBLEM_JSON) if status >= 400
+                        else Response(data, status=status))
             if replayed:
                 response[REPLAYED_HEADER] = "true"
             return response

@@ -18,6 +18,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from api.v1.errors import problem
@@ -144,8 +145,17 @@ def _semantic_problem(v: dict):
     return None
 
 
+class GeoJSONRenderer(JSONRenderer):
+    """Lets `Accept: application/geo+json`, the media type the schema declares for the layer,
+    be negotiated (DRF answered it 406); the layer itself is sent as PostGIS wrote it."""
+
+    media_type = "application/geo+json"
+    format = "json"  # no ?format= value of its own (the schema would list one)
+
+
 class ProblemLayer(APIView):
     permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
 
     @extend_schema(
         parameters=[ProblemLayerQuery],

@@ -4,8 +4,9 @@
 - `error_responses`: every operation declares the errors it can answer, each as
   `application/problem+json` (api/v1/errors.py), so that a client generated from the
   schema knows every status code it may meet:
-    400 a request the schema refuses (a parameter or body field), 401 not signed in,
-    403 signed in but not allowed, 404 a path id that does not exist (or is outside the
+    400 a request the schema refuses (a parameter or body field), 401 not signed in (on a
+    public operation: credentials sent and refused, such as a revoked token), 403 signed
+    in but not allowed, 404 a path id that does not exist (or is outside the
     jurisdiction), 409 a conflict with the current state or a reused Idempotency-Key,
     413 a body over the size limit, 415 a body of another media type, 422 a well-formed
     request that cannot be carried out (an unknown category, a point outside the district,
@@ -43,6 +44,7 @@ DESCRIPTIONS = {
     "429": "请求过于频繁（见 Retry-After）",
     "503": "数据库暂时不可用，请按 Retry-After 稍后重试（写操作用同一 Idempotency-Key 重试是安全的）",
 }
+PUBLIC_401 = "无需登录；但请求带有的令牌无效（已吊销、格式错误）或登录信息不符时拒绝"
 WRITE_METHODS = {"post", "put", "patch"}
 
 
@@ -52,9 +54,11 @@ def only_api_v1(endpoints):
 
 def _codes(path: str, method: str, operation: dict) -> list[str]:
     public = {} in operation.get("security", [{}])
-    codes = ["400", "429", "503"]
+    # 401 on a public operation too: credentials it need not have are still checked when sent
+    # (a revoked or malformed token, another officer's X-Field-Officer).
+    codes = ["400", "401", "429", "503"]
     if not public or method in WRITE_METHODS:
-        codes += ["401", "403"]
+        codes.append("403")
     if "{" in path or method in WRITE_METHODS or any(p.get("name") == "page" for p in operation.get("parameters", [])):
         codes.append("404")  # an id (in the path or the body) that is not there, or a page past the last
     if method in WRITE_METHODS:
@@ -175,8 +179,10 @@ def error_responses(result, generator, request, public):
                 continue
             _exact_query(operation)
             responses = operation.setdefault("responses", {})
+            anonymous = {} in operation.get("security", [{}])
             for code in _codes(path, method, operation):
-                responses.setdefault(code, {"description": DESCRIPTIONS[code], "content": content})
+                description = PUBLIC_401 if code == "401" and anonymous else DESCRIPTIONS[code]
+                responses.setdefault(code, {"description": description, "content": content})
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
                 responses.setdefault("414", URI_TOO_LONG)
     return result
