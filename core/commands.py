@@ -37,6 +37,10 @@ class InvalidKey(ServiceError):
     status = 400  # a malformed header, like a malformed body field
 
 
+class KeyReused(Conflict):
+    """The id was used before for another request (another body or endpoint)."""
+
+
 class _Failed(Exception):
     """Carries an error answer out of the transaction so that its claim is rolled back."""
 
@@ -79,7 +83,7 @@ def run_once(*, actor, key: str, scope: str, body_hash: str,
             if claimed is None:
                 first = ClientCommand.objects.get(actor=actor, key=key)
                 if first.scope != scope[:100] or first.body_hash != body_hash:
-                    raise Conflict("该客户端编号已用于另一个请求；新的操作请使用新的编号", field=KEY_FIELD)
+                    raise KeyReused("该客户端编号已用于另一个请求；新的操作请使用新的编号", field=KEY_FIELD)
                 return first.status_code, first.response, True
             status, body = execute()
             if status >= 400:

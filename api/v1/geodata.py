@@ -34,8 +34,8 @@ from geodata.selectors.layers import (
     roads_geojson,
 )
 
+from .fields import QueryIntegerField
 from .geojson_shapes import AreaCollection, IntersectionCollection, RoadCollection, unprocessable
-from .problems import QueryIntegerField
 
 # Decimal degrees within range, written plainly (no exponent, no sign but "-"): the pattern
 # the schema declares is the one the server holds the value to.

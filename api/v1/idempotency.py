@@ -2,8 +2,9 @@
 
 The client sends `Idempotency-Key: <its own id>` (a UUID made when the officer pressed the
 button, kept in the offline queue with the request). For problems the body's `client_id`
-serves as the key when the header is absent, as tablets sent it before. A replayed answer
-carries `Idempotent-Replayed: true`.
+serves as the key when the header is absent, as tablets sent it before; under a header of
+another value it is claimed as well, so the same `client_id` with another body is a 409
+whichever key each attempt carried. A replayed answer carries `Idempotent-Replayed: true`.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from core.commands import KEY_FIELD, KEY_PATTERN, MAX_KEY_LENGTH, check_key, fingerprint, run_once
+from core.commands import KEY_FIELD, KEY_PATTERN, MAX_KEY_LENGTH, KeyReused, check_key, fingerprint, run_once
+from core.errors import Conflict
 
 from .errors import PROBLEM_JSON, ProblemResponse
 
@@ -57,10 +59,15 @@ def client_key(request, *, body_field: str | None = None) -> str | None:
     key = request.headers.get(KEY_FIELD)
     if key is not None:
         return check_key(key)  # a header sent empty or malformed is a 400, not "no key"
-    if body_field and isinstance(request.data, dict):
-        value = request.data.get(body_field)
-        key = str(value) if value not in (None, "") and _is_uuid(value) else None
-    return key or None
+    return body_key(request, body_field)
+
+
+def body_key(request, body_field: str | None) -> str | None:
+    """The body's `body_field` as a key, when it holds one (a valid UUID)."""
+    if not body_field or not isinstance(request.data, dict):
+        return None
+    value = request.data.get(body_field)
+    return str(value) if value not in (None, "") and _is_uuid(value) else None
 
 
 def _is_uuid(value) -> bool:
@@ -71,6 +78,10 @@ def _is_uuid(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _reused(body_field: str) -> Conflict:
+    return Conflict(f"该 {body_field} 已用于内容不同的请求；新的记录请使用新的编号", field=body_field)
 
 
 def exactly_once(*, body_field: str | None = None):
@@ -89,8 +100,31 @@ def exactly_once(*, body_field: str | None = None):
                 response = method(self, request, *args, **kwargs)
                 return response.status_code, response.data
 
-            status, data, replayed = run_once(actor=request.user, key=key, scope=scope, body_hash=body_hash,
-                                              execute=execute)
+            # The body's id names the record itself (a problem's client_id), whatever key the header
+            # gives this attempt: it is claimed too, so that a request under another key (or none)
+            # with this id and another body is a 409, not the first record answered as if it were
+            # this one.
+            own = body_key(request, body_field)
+            replays = []
+            run = execute
+            if own is not None and own != key:
+                def run():
+                    try:
+                        status, data, again = run_once(actor=request.user, key=own, scope=scope,
+                                                       body_hash=body_hash, execute=execute)
+                    except KeyReused:
+                        raise _reused(body_field) from None
+                    replays.append(again)
+                    return status, data
+
+            try:
+                status, data, replayed = run_once(actor=request.user, key=key, scope=scope, body_hash=body_hash,
+                                                  execute=run)
+            except KeyReused:
+                if own != key or KEY_FIELD in request.headers:
+                    raise
+                raise _reused(body_field) from None  # the key is the body's: name the field the client sent
+            replayed = replayed or any(replays)
             # An error the method answered itself (not raised) stays problem+json.
             response = (ProblemResponse(data, status=status, content_type=PROBLEM_JSON) if status >= 400
                         else Response(data, status=status))

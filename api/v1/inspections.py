@@ -46,7 +46,8 @@ def _visible(user):
 class InspectionList(APIView):
     @extend_schema(summary="联合检查列表", responses={200: InspectionOut(many=True)}, operation_id="inspections_list")
     def get(self, request):
-        return Response([inspection_data(i) for i in _visible(request.user)[:200]])
+        # newest first, ties by id: the same order on every call, and the same 200 kept
+        return Response([inspection_data(i) for i in _visible(request.user).order_by("-date", "-id")[:200]])
 
     @extend_schema(summary="新建联合检查", request=InspectionInput, responses={201: InspectionDetailOut},
                    parameters=[IDEMPOTENCY_PARAMETER])

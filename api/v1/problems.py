@@ -25,7 +25,9 @@ from patrol.models.problems import PhotoKind, Source
 from patrol.selectors.problems import allowed_steps, problems_visible_to
 from patrol.services import followups, outcomes, photos, problems
 
+from .fields import QueryIntegerField
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
+from .problem_layer import CategoryCodeField
 from .shapes import (
     CategoryOut,
     EscalationAnswerOut,
@@ -100,16 +102,6 @@ class JsonNumberField(serializers.FloatField):
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class QueryIntegerField(serializers.IntegerField):
-    """A whole number in a query string, in ASCII digits: DRF's IntegerField also reads "1.0"
-    as 1, which the paginator (reading the parameter itself) then takes for no page at all."""
-
-    def to_internal_value(self, data):
-        if not (isinstance(data, str) and data.isascii() and data.isdigit()):
             self.fail("invalid")
         return super().to_internal_value(data)
 
@@ -228,16 +220,29 @@ class Pages(PageNumberPagination):
 
 
 class ProblemListQuery(serializers.Serializer):
+    """Read as the problem layer reads the same parameters (api.v1.problem_layer), so one query
+    string gives the map and the list the same problems."""
+
     status = serializers.ListField(child=serializers.ChoiceField(choices=list(STATUS_LABELS.items())),
-                                   required=False, help_text="状态，可重复")
-    category = serializers.ListField(child=serializers.CharField(max_length=10), required=False,
-                                     help_text="类别代码，可重复")
+                                   required=False, help_text="状态，可重复，或以逗号分隔")
+    category = serializers.ListField(child=CategoryCodeField(max_length=10), required=False,
+                                     help_text="类别代码，可重复，或以逗号分隔；未知代码为 400")
     page = QueryIntegerField(min_value=1, required=False, help_text="页码")
     page_size = QueryIntegerField(min_value=1, max_value=500, required=False, help_text="每页条数（≤500）")
 
+    def validate_category(self, codes):
+        # a misspelt code is said, not answered as a category without problems
+        known = set(Category.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = sorted(set(codes) - known)
+        if unknown:
+            raise serializers.ValidationError(f"未知类别代码：{'、'.join(unknown)}")
+        return sorted(set(codes))
+
 
 def _list_query(params) -> dict:
-    data = {k: params.getlist(k) for k in ("status", "category") if k in params}
+    # ?status=a&status=b or ?status=a,b; an empty item ("a,,b") is kept, and refused
+    data = {k: [v.strip() for raw in params.getlist(k) for v in raw.split(",")]
+            for k in ("status", "category") if k in params}
     data.update({k: params[k] for k in ("page", "page_size") if k in params})
     q = ProblemListQuery(data=data)
     q.is_valid(raise_exception=True)

@@ -31,9 +31,6 @@ def _problem_for(actor, problem_id: int, action: str):
 
 def escalate(*, actor, problem_id: int, department_id: int, reason: str, deadline: dt.datetime) -> Escalation:
     _, problem = _problem_for(actor, problem_id, "escalate")
-    if problem.status in FINAL_STATES:
-        # decided (办结, 不予立案, 重复上报): a department is not asked to answer for it until it is reopened
-        raise Conflict(f"问题已{STATUS_LABELS[problem.status]}，不能吹哨；如需继续处理请先重启", field="problem")
     department = Agency.objects.filter(pk=department_id, kind=AgencyKind.DEPARTMENT).first()
     if department is None:
         raise ServiceError("吹哨对象须为区级职能部门", field="department")
@@ -42,6 +39,16 @@ def escalate(*, actor, problem_id: int, department_id: int, reason: str, deadlin
     if deadline <= timezone.now():
         raise ServiceError("答复期限须晚于现在", field="deadline")
     with transaction.atomic():
+        # locked: of two at once one waits and sees the other, and one closed meanwhile is seen closed
+        status = Problem.objects.select_for_update().filter(pk=problem.pk).values_list("status", flat=True)[0]
+        if status in FINAL_STATES:
+            # decided (办结, 不予立案, 重复上报): a department is not asked to answer for it until it is reopened
+            raise Conflict(f"问题已{STATUS_LABELS[status]}，不能吹哨；如需继续处理请先重启", field="problem")
+        pending = Escalation.objects.filter(problem=problem, department=department, responded_at__isnull=True).first()
+        if pending is not None:
+            # the department has it already: a second whistle would put it on its list twice
+            raise Conflict(f"该问题已向{department.name}吹哨（答复期限 "
+                           f"{timezone.localtime(pending.deadline):%Y-%m-%d %H:%M}），尚未答复", field="department")
         esc = Escalation.objects.create(problem=problem, department=department, reason=reason, deadline=deadline,
                                         created_by=actor)
         audit.record(actor=actor, verb=Verb.ESCALATED, subject=esc, context=problem, reason=reason,

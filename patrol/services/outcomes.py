@@ -17,6 +17,7 @@ from org.domain import permissions
 from org.selectors import in_jurisdiction, officer_of
 
 from ..domain.outcomes import OutcomeKind, outcome_kind, validate_outcome
+from ..domain.workflow import FINAL_STATES, STATUS_LABELS
 from ..models import Inspection, Outcome, Problem
 
 PARTICULARS = ("fine_amount", "points", "seized_items", "case_number")
@@ -82,6 +83,15 @@ def outcome_record(*, actor, kinds: list[str], target_kind: str, count: int, pro
                       if f in errors[0]), "target_kind")
         raise ServiceError("；".join(errors), field=field)
     with transaction.atomic():
+        if problem is not None:
+            # Locked: a problem being closed at this moment is either closed first (and refused
+            # here) or gets the record before it is closed.
+            status = Problem.objects.select_for_update().filter(pk=problem.pk).values_list("status", flat=True)[0]
+            if status in FINAL_STATES:
+                # What was closed, rejected or marked duplicate is on the record as it was decided
+                # (reports count its outcomes): a late record or a correction goes through 重启.
+                raise Conflict(f"问题已{STATUS_LABELS[status]}，不能记录处置结果；如需补记或更正请先重启",
+                               field="problem")
         corrects = None
         if corrects_id is not None:
             corrects = Outcome.objects.select_for_update().filter(pk=corrects_id).first()

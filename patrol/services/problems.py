@@ -297,9 +297,11 @@ def problem_update(*, actor, problem_id: int, **fields) -> Problem:
             # (published lists, reports); a correction goes through 重启, which the trail shows.
             raise Conflict(f"“{STATUS_LABELS[problem.status]}”的问题不能修改，如需修改请先重启", field="status")
         before, after = {}, {}
-        if ("category" in fields and not problem.category.active
-                and fields["category"] in (problem.category.code, problem.category.name)):
-            fields.pop("category")  # its own category sent back unchanged (a whole form), switched off since
+        if "category" in fields and fields["category"] in (problem.category.code, problem.category.name):
+            # Its own category sent back unchanged (a whole form): no change. Not even when switched off
+            # since, and not a new deadline: the hours a catalogue edit gave the category since the
+            # report are for new reports, and an edit of the description must not re-time this one.
+            fields.pop("category")
         if "category" in fields:
             category = _category(fields.pop("category"))
             before["category"], after["category"] = problem.category.code, category.code

@@ -49,6 +49,23 @@ def test_an_open_problem_is_still_escalated(as_user):
     assert _escalate(as_user("lead1"), pid).status_code == 201
 
 
+def test_a_problem_is_not_escalated_twice_to_a_department_that_has_not_answered(as_user):
+    """Found in review: a second 吹哨 to the same department (another tab, another supervisor)
+    while the first was unanswered was a 201, so the department had the problem twice, with two
+    deadlines; once it has answered, the problem may be escalated to it again."""
+    pid = new_problem(as_user("officer1")).json()["id"]
+    first = _escalate(as_user("lead1"), pid)
+    assert first.status_code == 201, first.json()
+    again = _escalate(as_user("supervisor1"), pid)
+    assert again.status_code == 409, again.json()
+    assert again.json()["field"] == "department" and "尚未答复" in again.json()["detail"]
+    assert Escalation.objects.filter(problem_id=pid).count() == 1
+    r = as_user("admin").post(f"/api/v1/escalations/{first.json()['id']}/respond", {"response": "已协调"},
+                              format="json")
+    assert r.status_code == 200, r.json()
+    assert _escalate(as_user("supervisor1"), pid).status_code == 201
+
+
 def test_a_problem_is_not_put_on_a_teams_list_twice(as_user):
     pid = new_problem(as_user("officer1")).json()["id"]
     _walk(as_user, pid, TO_CLOSED[:3])

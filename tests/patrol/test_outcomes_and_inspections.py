@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from core.models import AuditEvent
 from org.models import Agency
 from patrol.models import Outcome
 
@@ -89,6 +90,45 @@ def test_bad_outcomes_name_the_field(as_user, body, field, code):
     assert Outcome.objects.count() == before
 
 
+def _decide(as_user, pid, final):
+    """Bring a reported problem to a final state the way people do, through the API."""
+    def step(user, **body):
+        r = as_user(user).post(f"/api/v1/problems/{pid}/transition", body, format="json")
+        assert r.status_code == 200, r.json()
+    if final == "rejected":
+        step("supervisor1", to="rejected", reason="不属于城管职责")
+    elif final == "duplicate":
+        step("lead1", to="duplicate", reason="同一处", duplicate_of=new_problem(as_user("officer1")).json()["id"])
+    else:
+        for user, to in (("lead1", "dispatched"), ("officer1", "in_progress"), ("officer1", "rectified"),
+                         ("supervisor1", "verified"), ("supervisor1", "closed")):
+            step(user, to=to)
+
+
+@pytest.mark.parametrize("final", ["closed", "rejected", "duplicate"])
+def test_no_outcome_is_recorded_on_a_closed_rejected_or_duplicate_problem_until_it_is_reopened(as_user, final):
+    """Found in review: a fine recorded against a problem ruled 不予立案, a duplicate or one already
+    closed was a 201 (and counted by the inspection's summary), though an edit or an escalation of
+    it is refused until it is reopened."""
+    pid = new_problem(as_user("officer1")).json()["id"]
+    first = as_user("officer1").post(f"/api/v1/problems/{pid}/outcomes",
+                                     {"kinds": ["劝阻"], "target_kind": "商户", "count": 1}, format="json").json()
+    _decide(as_user, pid, final)
+    before = (Outcome.objects.count(), AuditEvent.objects.count())
+    fine = {"kinds": ["罚款"], "target_kind": "三轮摩托车", "count": 1, "fine_amount": "200"}
+    r = as_user("officer1").post(f"/api/v1/problems/{pid}/outcomes", fine, format="json")
+    assert r.status_code == 409, r.json()
+    assert r.json()["field"] == "problem" and "先重启" in r.json()["detail"]
+    correction = {"kinds": ["劝阻"], "target_kind": "商户", "count": 2, "corrects": first["id"]}
+    assert as_user("lead1").post(f"/api/v1/problems/{pid}/outcomes", correction,
+                                 format="json").status_code == 409
+    assert (Outcome.objects.count(), AuditEvent.objects.count()) == before
+    r = as_user("supervisor1").post(f"/api/v1/problems/{pid}/transition", {"to": "reopened", "reason": "补记"},
+                                    format="json")
+    assert r.status_code == 200, r.json()
+    assert as_user("officer1").post(f"/api/v1/problems/{pid}/outcomes", fine, format="json").status_code == 201
+
+
 def test_seizure_and_case_record_their_particulars(as_user):
     pid = new_problem(as_user("officer1")).json()["id"]
     r = as_user("officer1").post(f"/api/v1/problems/{pid}/outcomes", {
@@ -143,3 +183,12 @@ def test_reinspection_lands_on_the_teams_list(as_user):
                                     format="json")
     assert done.status_code == 200 and done.json()["passed"] is True
     assert as_user("officer2").get(f"/api/v1/teams/{team}/reinspections").json() == []
+
+
+def test_inspections_of_one_day_are_listed_newest_first_in_a_fixed_order(as_user):
+    """Found in review: the list was ordered by date alone, so inspections of the same day came
+    in whatever order the database gave (oldest first here, against newest first across days),
+    and which of them the 200-row cut left out was not fixed either."""
+    ids = [_inspection(as_user("lead1")) for _ in range(3)]
+    listed = [i["id"] for i in as_user("lead1").get("/api/v1/inspections/").json()]
+    assert listed == sorted(ids, reverse=True)

@@ -58,6 +58,32 @@ def test_retried_create_with_the_same_client_id_returns_the_first_problem(as_use
     assert AuditEvent.objects.for_subject("patrol.problem", first.json()["id"]).filter(verb="created").count() == 1
 
 
+@pytest.mark.parametrize("keys", [("k-first", "k-second"), ("k-first", None), (None, "k-second")])
+def test_a_client_id_sent_again_with_another_body_under_another_key_is_a_conflict(as_user, keys):
+    """Found in review: under an Idempotency-Key of its own (or none, after one), a report with
+    the client_id of an earlier one and another category was answered 200 with the earlier problem,
+    so the tablet took its report for stored; the same body under a new key is still the first."""
+    client, cid = as_user("officer1"), str(uuid.uuid4())
+
+    def send(key, **changes):
+        body = {"category": "积存垃圾渣土", "lat": LAT, "lon": LON, "description": "路边积存垃圾", "client_id": cid,
+                **changes}
+        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+        return client.post("/api/v1/problems/", body, format="json", **headers)
+
+    first = send(keys[0])
+    assert first.status_code == 201, first.json()
+    other = send(keys[1], category="机动车乱停放", description="路口违停")
+    assert other.status_code == 409, other.json()
+    assert other.json()["field"] == "client_id"
+    again = send(keys[1])
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    problem = Problem.objects.get(client_id=cid)
+    assert (problem.category.name, problem.description) == ("积存垃圾渣土", "路边积存垃圾")
+    assert Problem.objects.filter(client_id=cid).count() == 1
+
+
 def test_someone_else_reusing_a_client_id_is_a_conflict(as_user):
     cid = str(uuid.uuid4())
     new_problem(as_user("officer1"), client_id=cid)
@@ -294,6 +320,26 @@ def test_the_page_size_asked_for_is_the_page_size_given(as_user):
     assert body["count"] == 3 and [p["id"] for p in body["results"]] == [ids[1]]
 
 
+def test_the_list_reads_categories_and_statuses_as_the_map_layer_does(as_user):
+    """Found in review: ?category=0103,0504 (the layer's comma form) gave the list no problems and
+    the layer both categories' problems; ?status=reported,dispatched was a 400 on the list only;
+    and a misspelt category (?category=9999) looked like a category without problems."""
+    client = as_user("officer1")
+    garbage = new_problem(client).json()["id"]
+    parked = new_problem(client, category="机动车乱停放", description="路口违停").json()["id"]
+    bbox = "bbox=116.2,39.9,116.5,40.1"
+    for query in ("category=0103,0504", "category=0103&category=0504", "status=reported,dispatched"):
+        listed = client.get("/api/v1/problems/?" + query)
+        layer = client.get(f"/api/v1/problems/layer?{bbox}&" + query)
+        assert listed.status_code == layer.status_code == 200, (query, listed.json())
+        assert {p["id"] for p in listed.json()["results"]} == {f["id"] for f in layer.json()["features"]} \
+            == {garbage, parked}, query
+    for query in ("category=9999", "category=0103,,0504", "status=reported,"):
+        r = client.get("/api/v1/problems/?" + query)
+        assert r.status_code == 400, (query, r.json())
+        assert r.json()["field"].split(".")[0] == query.split("=")[0]  # category.1: the empty item
+
+
 @pytest.mark.parametrize("field", ["lat", "lon"])
 def test_a_json_boolean_is_no_coordinate(as_user, field):
     before = Problem.objects.count()
@@ -322,6 +368,24 @@ def test_a_closed_problem_cannot_be_edited_until_it_is_reopened(as_user, user):
     assert _step(as_user("supervisor1"), pid, to="reopened", reason="分类有误").status_code == 200
     r = as_user(user).patch(f"/api/v1/problems/{pid}/", {"description": "改写"}, format="json")
     assert r.status_code == 200 and Problem.objects.get(pk=pid).description == "改写"
+
+
+def test_an_edit_that_sends_the_problems_own_category_back_keeps_its_deadline(as_user):
+    """Found in review: a whole form (the category unchanged, the description edited) gave the
+    problem a new deadline from the catalogue's hours as they are now, not as they were when it
+    was reported (an overdue problem was no longer overdue), and wrote 0103 → 0103 in its trail."""
+    from patrol.models import Category
+
+    pid = new_problem(as_user("officer1")).json()["id"]
+    deadline = Problem.objects.get(pk=pid).deadline
+    Category.objects.filter(code="0103").update(deadline_hours=72)  # the catalogue edited since the report
+    for category in ("0103", "积存垃圾渣土"):
+        r = as_user("lead1").patch(f"/api/v1/problems/{pid}/", {"category": category, "description": "改写"},
+                                   format="json")
+        assert r.status_code == 200, r.json()
+        assert Problem.objects.get(pk=pid).deadline == deadline
+    edits = AuditEvent.objects.filter(subject_id=str(pid), verb="updated")
+    assert not any("category" in e.after or "deadline" in e.after for e in edits)
 
 
 def test_a_reopened_problem_gets_a_fresh_deadline_and_a_category_change_keeps_that_start(as_user):
