@@ -180,7 +180,10 @@ def coverage_map(*, segments: Mapping[str, Any] | None, gaps: Mapping[str, Any] 
         label = str((f.get("properties") or {}).get("label") or f"#{i + 1}")
         names.append(label)
         color = TRACK_COLORS[i % len(TRACK_COLORS)]
-        group = folium.FeatureGroup(name=f"{TRACK_PREFIX} {label}", overlay=True, control=True, show=True)
+        # Leaflet's layer control writes a layer's name with innerHTML, and a track is named
+        # after its officer (typed by an administrator): the name goes in as text.
+        group = folium.FeatureGroup(name=html_lib.escape(f"{TRACK_PREFIX} {label}"), overlay=True, control=True,
+                                    show=True)
         folium.GeoJson({"type": "FeatureCollection", "features": [f]},
                        style_function=lambda _f, c=color: {"color": c, "weight": 1.5, "opacity": 0.45,
                                                            "className": "track"}, pane=TRACK_PANE).add_to(group)

@@ -49,3 +49,21 @@ def test_the_map_loads_only_local_assets_and_names_its_layers_in_chinese():
     assert "cov-covered" in html and "cov-none" in html and "cov-gap" in html and '"track"' in html
     assert "图例" in html and "从未巡到" in html
     assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+
+
+def _layer_control_names(html):
+    """The names in the Leaflet layer control, as the browser decodes them: Leaflet puts each
+    one into the page with innerHTML, so these must hold no markup."""
+    block = html[html.index("_layers = {"):]
+    block = block[:block.index("L.control.layers(")]
+    return [json.loads(f'"{key}"') for key in re.findall(r'"((?:[^"\\]|\\.)*)"\s*:\s*\w+,', block)]
+
+
+def test_a_track_label_is_shown_in_the_layer_control_as_text_not_markup():
+    segs = _fc(_line({"road": "学院路", "share": 0.9, "hours_since": 3.0, "length_m": 220}))
+    tracks = _fc(_line({"label": '2026-10-19 早班 <img src=x onerror="alert(1)">'}, lon=116.351))
+    html = render_html(coverage_map(segments=segs, gaps=_fc(), tracks=tracks, static_url=lambda p: "/static/" + p))
+    names = _layer_control_names(html)
+    assert LAYER_SHARE in names and LAYER_GAPS in names
+    assert "轨迹 2026-10-19 早班 &lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in names
+    assert not any("<" in n for n in names), names

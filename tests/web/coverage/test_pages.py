@@ -2,6 +2,7 @@
 value is named in Chinese and the page still answers), the map frame's local assets, and
 the handover report of a shift."""
 import datetime as dt
+import json
 import re
 import zoneinfo
 
@@ -95,6 +96,20 @@ def test_the_map_frame_loads_only_local_assets_and_draws_the_tracks_of_one_shift
     assert "cov cov-share" in html and "cov-gap" in html
     assert html.count('"className": "track"') == shift.members.count()
     assert "按未巡时长" in html and "图例" in html
+
+
+def test_an_officer_name_in_the_map_frame_is_text_not_markup(week):
+    # Leaflet's layer control writes each layer's name with innerHTML, and a track's layer is
+    # named after its officer: a name a district administrator typed must not run as script.
+    shift = week[0]
+    member = shift.members.order_by("pk").first()
+    member.name = "<img src=x onerror=alert(document.cookie)>"
+    member.save(update_fields=["name"])
+    html = _client("supervisor1").get(f"/coverage/map/?shift={shift.pk}&day={DAY}").content.decode()
+    block = html[html.index("_layers = {"):html.index("L.control.layers(")]
+    names = [json.loads(f'"{k}"') for k in re.findall(r'"((?:[^"\\]|\\.)*)"\s*:\s*\w+,', block)]
+    assert any(n.endswith("&lt;img src=x onerror=alert(document.cookie)&gt;") for n in names), names
+    assert not any("<" in n for n in names), names
 
 
 def test_the_handover_report_page_shows_the_shift_and_its_uncovered_segments(week):
