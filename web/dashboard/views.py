@@ -38,6 +38,7 @@ from publishing.selectors.publications import problem_exposures
 from shifts.selectors.shifts import shifts_visible
 from web.access import officer_page
 from web.charts import paired_bars
+from web.dashboard.trail import describe_changes
 
 
 def _filter(request):
@@ -158,9 +159,11 @@ def problem_detail(request, problem_id: int):
         raise Http404("没有这个问题，或它不在您的辖区内")
     events = (AuditEvent.objects.for_subject("patrol.problem", problem.id).select_related("actor")
               .order_by("at", "id"))
+    names = _trail_names(events)
     trail = [{
         "at": e.at, "actor": e.actor.get_username() if e.actor else "系统", "verb": VERB_LABELS.get(e.verb, e.verb),
-        "changes": _changes(e.before, e.after), "reason": e.reason,
+        "changes": describe_changes(e.before, e.after, names=names, tz=timezone.get_current_timezone()),
+        "reason": e.reason,
     } for e in events]
     context = {
         **_map(request),
@@ -222,18 +225,21 @@ def _wgs84(geom):
     return {"lon": round(g.x, 6), "lat": round(g.y, 6)}
 
 
-def _changes(before: dict, after: dict) -> list[str]:
-    """What an event changed, as "field: old → new" lines (status codes as their labels)."""
-    lines = []
-    for key in sorted(set(before or {}) | set(after or {})):
-        old, new = (before or {}).get(key), (after or {}).get(key)
-        if key == "status":
-            old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
-        if old is None:
-            lines.append(f"{key}: {new}")
-        elif old != new:
-            lines.append(f"{key}: {old} → {new}")
-    return lines
+def _trail_names(events) -> dict[str, dict]:
+    """The labels of the codes and ids a problem's trail names (web.dashboard.trail)."""
+    from geodata.models import RoadSegment
+    from org.models import Team
+
+    said = [e.before or {} for e in events] + [e.after or {} for e in events]
+    codes = {v for d in said for v in [d.get("category")] if isinstance(v, str)}
+    teams = {v for d in said for v in [d.get("team")] if isinstance(v, int)}
+    segments = {v for d in said for v in [d.get("segment")] if isinstance(v, int)}
+    return {
+        "status": dict(STATUS_LABELS), "source": dict(SOURCES),
+        "category": {c.code: f"{c.name}（{c.code}）" for c in Category.objects.filter(code__in=codes)},
+        "team": dict(Team.objects.filter(pk__in=teams).values_list("pk", "name")),
+        "segment": {s.pk: str(s) for s in RoadSegment.objects.filter(pk__in=segments).select_related("road")},
+    }
 
 
 @officer_page("view_shift")

@@ -285,3 +285,15 @@ def test_a_reason_with_a_nul_character_is_refused_on_the_page_not_a_server_error
                                                       "team": Team.objects.get(name="执法一队").pk}, follow=True)
     assert r.status_code == 200 and "原因不能含空字符（NUL）" in r.content.decode()
     assert Problem.objects.get(pk=pid).status == "reported"
+
+
+def test_a_problems_trail_shows_labels_and_names_not_field_names_and_codes(as_user):
+    """The trail showed ``category: 0502；client_id: 2578…；source: patrol`` to its readers."""
+    pid = _report(as_user)
+    problem = Problem.objects.select_related("category").get(pk=pid)
+    html = _page("supervisor1").get(f"/dashboard/problems/{pid}/").content.decode()
+    trail = html[html.index('id="audit-trail"'):]
+    for raw in ("client_id", "category:", "location_text", "source:", "status:", "patrol"):
+        assert raw not in trail
+    assert f"类别：{problem.category.name}" in trail
+    assert "来源：巡查发现" in trail and "状态：已上报" in trail
