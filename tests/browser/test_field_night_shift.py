@@ -37,3 +37,31 @@ def test_yesterdays_evening_shift_still_on_duty_after_midnight_stays_on_duty_in_
     page.locator("[data-tab=shift][role=tab]").click()
     page.locator(f"[data-shift-end='{shift.id}']").wait_for()  # the lead can end the shift on duty
     context.close()
+
+
+def test_shift_times_are_the_platforms_whatever_zone_the_tablet_is_set_to(live_server, browser):
+    """A tablet left on UTC (or bought abroad) showed a 早班 of 07:00–15:00 Beijing time as
+    23:00–07:00: the app formatted times in the device's zone."""
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.services.shifts import shift_create
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    me = Officer.objects.get(user__username="officer1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
+                         period="morning", member_ids=[me.pk])
+    local = timezone.localtime
+    expected = f"{local(shift.starts_at):%H:%M}–{local(shift.ends_at):%H:%M}"
+
+    context = browser.new_context(viewport=TABLET_PORTRAIT, locale="zh-CN", timezone_id="UTC")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "lead1", "/field/")
+    _open_app(page)
+    page.locator("[data-tab=shift][role=tab]").click()
+    item = page.locator(f"li[data-shift='{shift.id}'] .muted")
+    item.wait_for()
+    assert expected in item.inner_text()
+    context.close()

@@ -12,6 +12,7 @@ import hashlib
 import json
 from functools import cache
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -108,6 +109,9 @@ def app(request):
         # 未诉先办: where complaints are likely, for the shift to walk first (hotline.selectors.hotspots).
         "focus": [{"road": f.road, "place": f.place, "reasons": "；".join(f.reasons), "line": f.line}
                   for f in next_week_focus(request.user, evaluate=False, k=FIELD_FOCUS).segments],
+        # Times are shown in the platform's zone, whatever zone the tablet is set to (a shift of
+        # 07:00–15:00 is that on every device)
+        "time_zone": settings.TIME_ZONE,
         "csrf": get_token(request),
         "version": assets_version(),
     }

@@ -26,6 +26,7 @@
  *       layer.setQuery(query) reloads with other filters.
  *   PatrolMaps.legend(map, options) -> L.Control, added to map: the Chinese legend (statuses,
  *       overdue, clusters). options.position (default "bottomright"), options.title.
+ *   PatrolMaps.timeZone: the zone popups show times in (default "Asia/Shanghai", the platform's; a page may set it).
  *   PatrolMaps.STATUS: {code: {label, color}};  PatrolMaps.ROAD_STYLES: {class: {color, weight}}.
  *   PatrolMaps.stats: {roadTiles, problemTiles, clusters, problems, firstDrawMs} — counters of what was
  *       drawn (firstDrawMs: performance.now() when the first cluster or problem was drawn).
@@ -175,7 +176,7 @@
     var photos = (d.photos || []).map(function (ph) {
       return "<a href=\"" + esc(ph.url) + "\" target=\"_blank\"><img src=\"" + esc(ph.thumbnail) + "\" alt=\"照片\"></a>";
     }).join("");
-    var deadline = d.deadline ? new Date(d.deadline).toLocaleString("zh-CN", {hour12: false}) : "—";
+    var deadline = d.deadline ? new Date(d.deadline).toLocaleString("zh-CN", {hour12: false, timeZone: window.PatrolMaps.timeZone}) : "—";
     return "<div class=\"pm-popup\"><h4>" + esc(d.category_name) + " #" + esc(d.id) + "</h4><dl>" +
       "<dt>位置</dt><dd>" + esc(d.location_text || "—") + "</dd>" +
       "<dt>状态</dt><dd>" + esc(d.status_label || st.label) + (d.overdue ? "（已超期）" : "") + "</dd>" +
@@ -315,6 +316,8 @@
     legend: legend,
     STATUS: STATUS,
     ROAD_STYLES: ROAD_STYLES,
-    stats: stats
+    stats: stats,
+    // the zone times are shown in (a deadline in a popup), whatever the device is set to
+    timeZone: "Asia/Shanghai"
   };
 })(window, window.L);

@@ -13,6 +13,7 @@
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("field-config").textContent);
+  if (window.PatrolMaps) window.PatrolMaps.timeZone = config.time_zone;  // popups too, in the platform's zone
   const $ = (id) => document.getElementById(id);
   const OPEN_STATES = ["reported", "dispatched", "in_progress", "reopened"];
   const STATUS_LABELS = {reported: "已上报", dispatched: "已派遣", in_progress: "处置中", rectified: "已整改",
@@ -92,7 +93,7 @@
       <li class="${item.state}" data-item="${item.id}" data-kind="${item.kind}">
         <div class="title">${esc(KIND_LABELS[item.kind] || item.kind)} · ${esc(describeItem(item))}</div>
         <div><span class="state ${item.state}">${item.state === "conflict" ? "未被接受" : "待发送"}</span>
-          <span class="muted">${esc(new Date(item.created).toLocaleString("zh-CN"))}</span></div>
+          <span class="muted">${esc(new Date(item.created).toLocaleString("zh-CN", {timeZone: config.time_zone}))}</span></div>
         ${item.officer !== config.officer.id ? '<div class="muted">由其他账号记录：该账号在本机登录后发送</div>' : ""}
         ${item.message ? `<div class="${item.state === "conflict" ? "error" : "muted"}">${esc(item.message)}</div>` : ""}
         ${item.state === "conflict" ? `<div class="actions">${item.kind === "outcome"
@@ -298,7 +299,7 @@
     if (!features) {
       const kept = await outbox.recall("nearby");
       features = kept ? kept.features : [];
-      status.textContent = kept ? `离线：显示 ${new Date(kept.at).toLocaleString("zh-CN")} 时的附近问题` : "离线：暂无附近问题的记录";
+      status.textContent = kept ? `离线：显示 ${new Date(kept.at).toLocaleString("zh-CN", {timeZone: config.time_zone})} 时的附近问题` : "离线：暂无附近问题的记录";
     }
     state.nearby = features.map((f) => ({...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1]}))
       .map((p) => ({...p, distance: distanceM(here, p)})).sort((a, b) => a.distance - b.distance);
@@ -442,7 +443,7 @@
     $("shift-status").textContent = shifts.length ? `今日班次 ${shifts.length} 个` : "今日没有安排班次";
     $("shift-list").innerHTML = shifts.map((s) => `
       <li data-shift="${s.id}"><div class="title">${esc(s.team_name)} · ${esc(s.period_label)} <span class="badge">${esc(s.status_label)}</span></div>
-        <div class="muted">${esc(new Date(s.starts_at).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit"}))}–${esc(new Date(s.ends_at).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit"}))}
+        <div class="muted">${esc(new Date(s.starts_at).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit", timeZone: config.time_zone}))}–${esc(new Date(s.ends_at).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit", timeZone: config.time_zone}))}
           · 成员 ${s.members.map((m) => esc(m.name)).join("、")}</div>
         <div class="actions">
           ${config.may.manage_shift && s.status === "planned" ? `<button type="button" class="primary" data-shift-start="${s.id}">开始班次</button>` : ""}
