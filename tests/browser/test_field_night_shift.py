@@ -65,3 +65,24 @@ def test_shift_times_are_the_platforms_whatever_zone_the_tablet_is_set_to(live_s
     item.wait_for()
     assert expected in item.inner_text()
     context.close()
+
+
+def test_the_nearby_tab_says_how_to_go_on_when_the_device_will_not_locate(live_server, browser):
+    """With location refused the nearby tab said 等待定位… for good; a place picked on the report
+    map is what it can look around instead."""
+    _demo()
+    context, _watch = _context(browser, TABLET_PORTRAIT, geolocation=False)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "officer1", "/field/")
+    _open_app(page)
+    page.locator("[data-tab=nearby][role=tab]").click()
+    status = page.locator("#nearby-status")
+    page.wait_for_function("document.getElementById('nearby-status').textContent.includes('未允许定位')")
+    assert "上报问题" in status.inner_text()
+    # a place picked on the report map: the tab then shows what is around it
+    page.locator("[data-tab=report][role=tab]").click()
+    page.locator("#report-map").click(position={"x": 200, "y": 200})
+    page.locator("[data-tab=nearby][role=tab]").click()
+    page.wait_for_function("document.getElementById('nearby-status').textContent.includes('附近未办结问题')")
+    context.close()

@@ -28,7 +28,7 @@
   const state = {position: null, pin: null, pinMoved: false, category: null, photos: [], nearby: [], shifts: [],
                  onDutyShift: null, fixes: [], batching: false, wakeLock: null, outcomeFor: null, outcomeEdit: null,
                  outcomeKinds: new Set(), newPiece: true, hidden: false, fixWhileHidden: false, lastFixAt: 0,
-                 recorded: 0};  // recorded: fixes taken since the page opened (the queue empties as batches go)
+                 recorded: 0, locationError: null};  // recorded: fixes taken since the page opened (the queue empties as batches go)
   let outbox = null;
   let reportMap = null, reportPin = null, nearbyMap = null, nearbyLayer = null;
 
@@ -179,9 +179,15 @@
   }
 
   function watchPosition() {
-    if (!navigator.geolocation) { $("position-status").textContent = "本设备不支持定位，请在地图上点选位置"; return; }
+    if (!navigator.geolocation) {
+      state.locationError = "本设备不支持定位";
+      $("position-status").textContent = "本设备不支持定位，请在地图上点选位置";
+      return;
+    }
     navigator.geolocation.watchPosition(onPosition, (err) => {
+      state.locationError = err.code === 1 ? "未允许定位" : "暂时无法定位";
       $("position-status").textContent = err.code === 1 ? "未允许定位：请在地图上点选位置" : "暂时无法定位，请在地图上点选位置";
+      if (!state.position && !state.pin) $("nearby-status").textContent = nearbyWaiting();
     }, {enableHighAccuracy: true, maximumAge: 5000, timeout: 20000});
   }
 
@@ -269,10 +275,17 @@
     return 2 * r * Math.asin(Math.sqrt(h));
   }
 
+  // What the nearby tab says with no place to look around: waiting for the first fix, or, when
+  // the device will not locate, that a place picked on the report map will do.
+  function nearbyWaiting() {
+    if (!state.locationError) return "等待定位…";
+    return `${state.locationError}：请在「上报问题」的地图上点选位置，这里将显示其附近的问题`;
+  }
+
   async function loadNearby() {
     const here = state.position || state.pin;
     const status = $("nearby-status");
-    if (!here) { status.textContent = "等待定位…"; return; }
+    if (!here) { status.textContent = nearbyWaiting(); return; }
     if (!nearbyMap) {
       nearbyMap = L.map("nearby-map", {attributionControl: false}).setView([here.lat, here.lon], 16);
       baseLayers(nearbyMap);
