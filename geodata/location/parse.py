@@ -1011,6 +1011,42 @@ def _subdistrict_before_road(loc: ParsedLocation, text: str) -> ParsedLocation:
     return loc
 
 
+# 路北, 路南, 路东边: "the north (south, east) side of the road", the side of the way the spot is
+# on, written without 侧 and without the road's name, where a place or a clause starts (路北有一处
+# 建筑垃圾, 往东30米,路南便道上…, 街东头路北有垃圾桶, 出了村口,路东垃圾乱堆放). A name goes on
+# after 路东 in 路东村, 路北段, 路南口, 路西街, 路东南 (a corner): those are no side; nor is a 路
+# that ends a name the reading holds (巷口路西: the road 巷口路).
+_ROAD_EDGE = re.compile(
+    r"(?:^|(?<=[,;:、。 ]|[口头米处]))(?:在|看到|发现)?路(?P<d>[东南西北])(?:边|面|侧)?"
+    r"(?![东南西北段口路街大道巷里门线环延站村庄镇乡区城关京海湖河桥园场苑院楼郊方部端角沿岸新"
+    r"一二三四五六七八九十百0-9])"
+)
+
+
+def _road_edge_side(loc: ParsedLocation, text: str) -> ParsedLocation:
+    """The way's side told as 路北, 路南… (`_ROAD_EDGE`) where the reading has no side: the
+    first such side in the line, with no road named for it. Done on `parse`'s finished reading
+    only, as `_subdistrict_before_road` is: `parse_rules`, which the models learn on, keeps its own.
+
+    >>> loc = parse("小区南门往东30米,路南便道上停着两辆报废车")
+    >>> loc.side, loc.side_road, loc.span_of("side")
+    ('南侧', None, Span(start=10, end=12))
+    >>> parse("人民路北段堆物堆料").side is None
+    True
+    """
+    if loc.side or "路" not in text:
+        return loc
+    m = _ROAD_EDGE.search(fold(text))
+    if m is None:
+        return loc
+    lu = m.start("d") - 1
+    named = [s for k, s in loc.spans if k in _ROAD_KEYS] + [lm.span for lm in loc.landmarks if lm.span]
+    if any(s.start <= lu < s.end for s in named):
+        return loc  # the 路 ends a name read (大屯路口路西侧: the side of the place 大屯路口路)
+    span = _make_span(lu, m.end())
+    return replace(loc, side=m.group("d") + "侧", spans=(*loc.spans, ("side", span)))
+
+
 def _tagged(text: str) -> ParsedLocation:
     """The rules' reading with the two models' on top (no post-step)."""
     loc = _read(text)
@@ -1022,10 +1058,11 @@ def _parse(text: str, *, tagged: bool) -> ParsedLocation:
         return ParsedLocation(errors=(ParseMessage(Span(0, 0), f"expected str, got {type(text).__name__}"),))
     try:
         loc = _tagged(text) if tagged else _read(text)
-        if "街道" not in text:
-            return loc
-        loc = _subdistrict_out_of_road(loc)
-        return _subdistrict_before_road(loc, text) if tagged else loc
+        if "街道" in text:
+            loc = _subdistrict_out_of_road(loc)
+            if tagged:
+                loc = _subdistrict_before_road(loc, text)
+        return _road_edge_side(loc, text) if tagged else loc
     except Exception as exc:
         logger.exception("internal parser error on %r", text[:200])
         return ParsedLocation(

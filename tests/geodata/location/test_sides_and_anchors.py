@@ -90,3 +90,30 @@ def test_jiedao_after_a_name_is_the_street():
     # 某某街道两旁: the street's sides; the name alone is the road, no subdistrict
     got = _fields("长兴街道两旁摊点林立")
     assert (got["road"], got["side"], got["side_road"], got["subdistrict"]) == ("长兴", "两侧", "长兴", None)
+
+
+@pytest.mark.parametrize("text, side", [
+    ("路北有一处建筑垃圾", "北侧"),
+    ("小区南门往东30米,路南便道上停着两辆报废车", "南侧"),
+    ("过了桥,路北有三个垃圾桶满溢", "北侧"),
+    ("出了村口,路东垃圾乱堆放未清理", "东侧"),
+    ("垃圾站门口,路西边停满了电动车", "西侧"),
+])
+def test_the_side_of_the_way_written_lu_and_a_direction(text, side):
+    """路北 is the north side of the way walked (as 路北侧 is), written without 侧 and without
+    the road's name."""
+    loc = parse(text)
+    assert loc.side == side and loc.side_road is None
+    span = loc.span_of("side")
+    assert text[span.start] == "路" and text[span.start + 1] == side[0]
+
+
+@pytest.mark.parametrize("text", [
+    "人民路北段堆物堆料",  # a road's section
+    "路东村村委会门前积存垃圾",  # a village named 路东
+    "十字路口路东南角有垃圾",  # a corner
+    "巷口路西有两辆占道车",  # the road 巷口路 and its west
+    "中山路北口有人摆摊",  # a road's end
+])
+def test_lu_and_a_direction_inside_a_name_is_no_side(text):
+    assert parse(text).side is None
