@@ -67,20 +67,24 @@ INSIDE_AT_LEAST = 0.5
 OUTSIDE_WARN_ABOVE = 0.05
 
 
-def _share_inside(geom, parent_geom) -> float:
-    return geom.intersection(parent_geom).area / geom.area if geom.area > 0 else 0.0
+def _containment(geom, parent_geom) -> tuple[float, bool, bool]:
+    """(share of ``geom`` inside ``parent_geom``, refused: mostly outside, warned: partly
+    outside). One rule for both directions: an area under its parent, a parent over its children."""
+    inside = geom.intersection(parent_geom).area / geom.area if geom.area > 0 else 0.0
+    refused = inside <= INSIDE_AT_LEAST
+    return inside, refused, not refused and 1 - inside > OUTSIDE_WARN_ABOVE
 
 
 def _check_inside(i: int, name: str, geom, parent: Area, warnings: list[str]) -> None:
     """Refuse an area mostly outside its parent (given with --parent, nothing else checks
     it: a file in another datum or of another district would hang anywhere); warn of one
     partly outside."""
-    inside = _share_inside(geom, parent.geom)
-    if inside <= INSIDE_AT_LEAST:
+    inside, refused, warned = _containment(geom, parent.geom)
+    if refused:
         raise AreaImportError(
             f"第 {i} 个要素 {name} 只有 {inside:.0%} 在上级区划 {parent.name} 内：区划须大部分位于其上级之内，"
             "请核对上级（--parent）、文件的坐标系（--crs）或文件本身")
-    if 1 - inside > OUTSIDE_WARN_ABOVE:
+    if warned:
         warnings.append(f"{name} 有 {1 - inside:.0%} 在上级区划 {parent.name} 之外，请核对边界")
 
 
@@ -88,12 +92,12 @@ def _check_children_inside(area: Area, warnings: list[str]) -> None:
     """The same rule from above: an area re-drawn (a wrong polygon under its code) must still
     hold its children, or they, and the problems and plans in them, would hang outside it."""
     for child in Area.objects.filter(parent=area).order_by("kind", "name"):
-        inside = _share_inside(child.geom, area.geom)
-        if inside <= INSIDE_AT_LEAST:
+        inside, refused, warned = _containment(child.geom, area.geom)
+        if refused:
             raise AreaImportError(
                 f"{area.name}（代码 {area.code or '无'}）的新边界不再包含其下级区划 {child.name}（只有 {inside:.0%} "
                 "在其内）；请核对文件（代码列、名称列、坐标系 --crs）")
-        if 1 - inside > OUTSIDE_WARN_ABOVE:
+        if warned:
             warnings.append(f"{area.name} 的新边界之外有其下级区划 {child.name} 的 {1 - inside:.0%}，请核对边界")
 
 
