@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from rest_framework import serializers
 
+from api.v1.fields import DayOrDateTimeField
+
 MAX_WINDOW = timedelta(days=90)
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # dates outside are typing errors (and overflow the window arithmetic)
 
@@ -76,8 +78,10 @@ class RequestsQuery(serializers.Serializer):
 
     service_request_id = serializers.CharField(required=False, max_length=20000)
     service_code = serializers.CharField(required=False, max_length=2000)
-    start_date = serializers.DateTimeField(required=False)
-    end_date = serializers.DateTimeField(required=False)
+    # W3C-DTF (the spec's format) has a date alone as a complete date: end_date=2026-03-01 takes in
+    # that whole (local) day, as the problem layer's and the tiles' `until` does
+    start_date = DayOrDateTimeField(required=False)
+    end_date = DayOrDateTimeField(required=False, end=True)
     status = serializers.CharField(required=False, max_length=20)
 
     def validate_service_request_id(self, value):

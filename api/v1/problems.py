@@ -25,7 +25,7 @@ from patrol.models.problems import PhotoKind, Source
 from patrol.selectors.problems import allowed_steps, problems_visible_to
 from patrol.services import followups, outcomes, photos, problems
 
-from .fields import QueryIntegerField
+from .fields import DayOrDateTimeField, QueryIntegerField
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
 from .problem_layer import CategoryCodeField
 from .shapes import (
@@ -189,7 +189,7 @@ class OutcomeInput(serializers.Serializer):
 class EscalationInput(serializers.Serializer):
     department = serializers.IntegerField()
     reason = serializers.CharField(max_length=2000)
-    deadline = serializers.DateTimeField()
+    deadline = DayOrDateTimeField(end=True, help_text="答复期限：日期时间，或只写日期（到当天结束，平台时区）")
 
 
 class RespondInput(serializers.Serializer):

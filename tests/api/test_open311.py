@@ -551,3 +551,44 @@ def test_end_date_equal_to_a_published_requested_datetime_includes_that_request(
     assert request_id in {r["service_request_id"] for r in listed}
     listed = records(client.get(f"{BASE}/requests.{fmt}", {"start_date": published, "end_date": published}), fmt)
     assert [r["service_request_id"] for r in listed] == [request_id]
+
+
+@db
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_bare_date_end_date_takes_in_that_whole_local_day(client, api_key, fmt):
+    """W3C-DTF (the spec's format) has a date alone as a complete date. end_date=2026-03-01 was read
+    as 00:00:00 of that day, so start_date=2026-03-01&end_date=2026-03-01 listed nothing of
+    1 March, and end_date=2026-03-01 left out all of the day; the problem layer and the tiles read
+    a bare end date as its whole local day (Asia/Shanghai), and so does Open311 now."""
+    import datetime as dt
+
+    tz = timezone.get_current_timezone()
+    at = {"first": dt.datetime(2026, 3, 1, 0, 0, 0, tzinfo=tz), "noon": dt.datetime(2026, 3, 1, 12, 30, tzinfo=tz),
+          "last": dt.datetime(2026, 3, 1, 23, 59, 59, 900000, tzinfo=tz),
+          "before": dt.datetime(2026, 2, 28, 23, 59, 59, tzinfo=tz), "after": dt.datetime(2026, 3, 2, 0, 0, tzinfo=tz)}
+    made = {}
+    for name, moment in at.items():
+        made[name] = create(client, fmt, api_key)
+        Problem.objects.filter(pk=made[name]).update(created_at=moment)
+
+    def names(**params):
+        listed = {r["service_request_id"] for r in records(client.get(f"{BASE}/requests.{fmt}", params), fmt)}
+        return {name for name, pk in made.items() if pk in listed}
+
+    assert names(start_date="2026-03-01", end_date="2026-03-01") == {"first", "noon", "last"}
+    assert names(end_date="2026-03-01") == {"before", "first", "noon", "last"}
+    assert names(start_date="2026-03-01", end_date="2026-03-02") == {"first", "noon", "last", "after"}
+    assert names(start_date="2026-03-02") == {"after"}
+    # a datetime is still the very moment
+    assert names(start_date="2026-03-01T00:00:00+08:00", end_date="2026-03-01T12:30:00+08:00") == {"first", "noon"}
+
+
+@db
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_date_range_of_more_than_90_whole_days_is_refused(client, fmt):
+    """The spec's 90 days are the days the range takes in: 1 January to 31 March (90 days) is a
+    range, 1 January to 1 April (91 whole days) is not."""
+    ok = client.get(f"{BASE}/requests.{fmt}", {"start_date": "2026-01-01", "end_date": "2026-03-31"})
+    assert ok.status_code == 200
+    refused = client.get(f"{BASE}/requests.{fmt}", {"start_date": "2026-01-01", "end_date": "2026-04-01"})
+    assert error(refused, fmt)[0] == 400 and "end_date" in error(refused, fmt)[1]

@@ -86,3 +86,34 @@ def test_the_nearby_tab_says_how_to_go_on_when_the_device_will_not_locate(live_s
     page.locator("[data-tab=nearby][role=tab]").click()
     page.wait_for_function("document.getElementById('nearby-status').textContent.includes('附近未办结问题')")
     context.close()
+
+
+def test_todays_planned_shift_is_listed_whatever_day_the_tablets_own_zone_has_reached(live_server, browser):
+    """The app asked for ?date= of the tablet's own calendar day: a tablet on UTC asks for
+    yesterday until 08:00 Beijing time, so at 07:00 the lead saw no 早班 to start (开始班次) and
+    the members no shift. Today is the platform's day (TIME_ZONE, in the app's config).
+
+    The tablet's zone is chosen so that its date differs from Beijing's now, whatever the hour:
+    Pago Pago (UTC-11) is on the day before until 19:00 Beijing time, Kiritimati (UTC+14) on the
+    day after from 18:00."""
+    from django.utils import timezone
+
+    from org.models import Officer, Team
+    from shifts.services.shifts import shift_create
+
+    _demo()
+    lead = get_user_model().objects.get(username="lead1")
+    me = Officer.objects.get(user__username="officer1")
+    shift = shift_create(actor=lead, team_id=Team.objects.get(name="执法一队").pk, date=timezone.localdate(),
+                         period="morning", member_ids=[me.pk])
+    zone = "Pacific/Pago_Pago" if timezone.localtime().hour < 18 else "Pacific/Kiritimati"
+
+    context = browser.new_context(viewport=TABLET_PORTRAIT, locale="zh-CN", timezone_id=zone)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "lead1", "/field/")
+    _open_app(page)
+    assert page.evaluate("new Date().getDate()") != timezone.localdate().day  # the tablet is on another day
+    page.locator("[data-tab=shift][role=tab]").click()
+    page.locator(f"[data-shift-start='{shift.id}']").wait_for()  # the lead can start today's shift
+    context.close()

@@ -119,3 +119,29 @@ def test_a_focus_ending_in_deng_is_not_written_twice(as_user):
     summary = lead.get(f"/api/v1/inspections/{iid}/").json()["summary"]
     assert "等等" not in summary, summary
     assert "对街面环境、店外经营等情况进行检查" in summary
+
+
+def test_an_escalation_deadline_given_as_a_date_runs_to_the_end_of_that_local_day(as_user):
+    """答复期限 2026-03-05 means by the end of 5 March. DRF read a date alone as its midnight, the
+    day's first second: today's date was refused (答复期限须晚于现在), tomorrow's gave the
+    department until midnight tonight, and an answer during the day it named was late."""
+    pid = new_problem(as_user("officer1")).json()["id"]
+    dept = Agency.objects.get(name="海淀区城市管理委员会").id
+    today = timezone.localdate()
+    r = as_user("lead1").post(f"/api/v1/problems/{pid}/escalations",
+                              {"department": dept, "reason": "占道经营屡教不改，需区城管委协调",
+                               "deadline": today.isoformat()}, format="json")
+    assert r.status_code == 201, r.json()
+    deadline = timezone.localtime(Escalation.objects.get(pk=r.json()["id"]).deadline)
+    assert (deadline.date(), deadline.time()) == (today, dt.time(23, 59, 59))
+    answer = as_user("admin").post(f"/api/v1/escalations/{r.json()['id']}/respond", {"response": "已协调"},
+                                   format="json")
+    assert answer.status_code == 200 and answer.json()["late"] is False
+    # a datetime is the very moment given
+    other = Agency.objects.exclude(pk=dept).filter(kind="department").first()
+    moment = (timezone.localtime() + dt.timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    r = as_user("lead1").post(f"/api/v1/problems/{pid}/escalations",
+                              {"department": other.pk, "reason": "需协调", "deadline": moment.isoformat()},
+                              format="json")
+    assert r.status_code == 201, r.json()
+    assert Escalation.objects.get(pk=r.json()["id"]).deadline == moment

@@ -427,10 +427,12 @@
   }
 
   // -- the shift ----------------------------------------------------------------------------------
+  // The platform's day (TIME_ZONE), not the tablet's: a tablet on UTC is on yesterday until 08:00.
   function today() {
-    const d = new Date();
-    const pad = (n) => String(n).padStart(2, "0");
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    const parts = new Intl.DateTimeFormat("en-US", {timeZone: config.time_zone, year: "numeric", month: "2-digit",
+                                                      day: "2-digit"}).formatToParts(new Date());
+    const part = (type) => parts.find((p) => p.type === type).value;
+    return `${part("year")}-${part("month")}-${part("day")}`;
   }
 
   async function loadShifts() {
