@@ -332,7 +332,8 @@ class ComplaintListQuery(serializers.Serializer):
     received_to = serializers.DateField(required=False, help_text="受理日期止（含），YYYY-MM-DD；早于起始日期时结果为空",
                                         error_messages={"invalid": "日期格式应为 YYYY-MM-DD，如 2026-11-29"})
     unit = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                                 help_text="承办单位（与导出文件的写法完全一致），如 学院路街道")
+                                 help_text="承办单位：排名中的单位名称（含导出文件对该单位的其他写法），"
+                                           "或导出文件的原文写法，如 学院路街道")
     category = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                      help_text="诉求类别包含的文字，如 积存垃圾")
     located = serializers.ChoiceField(choices=[("true", "已定位"), ("false", "未定位")], required=False,
@@ -340,7 +341,9 @@ class ComplaintListQuery(serializers.Serializer):
                                       error_messages={"invalid_choice": "located 应为 true 或 false"})
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="诉求内容或地址中的文字")
     area = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                    help_text="区域编号：定位在该区域内或由该街道承办的诉求；不存在或不在辖区内为 422")
+                                    help_text="区域编号：定位在该区域内、或由该区域的街道或其下属单位承办的诉求"
+                                              "（区：另含平台无边界的街道承办的诉求，与不加筛选时的可见范围相同）；"
+                                              "不存在或不在辖区内为 422")
     page = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="页码")
     page_size = serializers.IntegerField(min_value=1, max_value=500, required=False, help_text="每页条数（≤500）")
 

@@ -119,11 +119,17 @@ class ProblemLayerQuery(serializers.Serializer):
         return codes
 
     def validate(self, attrs):
-        if "since" in attrs:
-            attrs["since"] = _start(attrs["since"])
-        if "until" in attrs:
-            attrs["until"] = _end(attrs["until"])
-        return attrs
+        return layer_period(attrs)
+
+
+def layer_period(attrs: dict) -> dict:
+    """`since` and `until` as the instants they stand for (a date: its whole local day); the
+    problems list (api.v1.problems) reads them so too."""
+    if "since" in attrs:
+        attrs["since"] = _start(attrs["since"])
+    if "until" in attrs:
+        attrs["until"] = _end(attrs["until"])
+    return attrs
 
 
 def _query_data(params) -> dict:
@@ -136,7 +142,7 @@ def _query_data(params) -> dict:
     return data
 
 
-def _semantic_problem(v: dict):
+def semantic_problem(v: dict):
     """The 422 for a query the schema allows that cannot be answered, or None."""
     if "area" in v and not Area.objects.filter(pk=v["area"]).exists():
         return problem(422, {"area": [f"区域 {v['area']} 不存在"]})
@@ -169,7 +175,7 @@ class ProblemLayer(APIView):
         q = ProblemLayerQuery(data=_query_data(request.query_params))
         q.is_valid(raise_exception=True)
         v = q.validated_data
-        refused = bbox_order_problem(v["bbox"]) or _semantic_problem(v)
+        refused = bbox_order_problem(v["bbox"]) or semantic_problem(v)
         if refused:
             return refused
         bbox = clip_to_storage(v["bbox"])

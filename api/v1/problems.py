@@ -22,12 +22,12 @@ from patrol.domain.outcomes import FINE_DECIMAL_PLACES, FINE_MAX_DIGITS, MAX_CAS
 from patrol.domain.workflow import STATUS_LABELS, is_overdue
 from patrol.models import Category, Outcome, Problem, ProblemPhoto
 from patrol.models.problems import PhotoKind, Source
-from patrol.selectors.problems import allowed_steps, problems_visible_to
+from patrol.selectors.problems import allowed_steps, problems_listed, problems_visible_to
 from patrol.services import followups, outcomes, photos, problems
 
 from .fields import DayOrDateTimeField, QueryIntegerField
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
-from .problem_layer import CategoryCodeField
+from .problem_layer import CategoryCodeField, DateOrDateTimeField, layer_period, semantic_problem
 from .shapes import (
     CategoryOut,
     EscalationAnswerOut,
@@ -227,6 +227,11 @@ class ProblemListQuery(serializers.Serializer):
                                    required=False, help_text="状态，可重复，或以逗号分隔")
     category = serializers.ListField(child=CategoryCodeField(max_length=10), required=False,
                                      help_text="类别代码，可重复，或以逗号分隔；未知代码为 400")
+    area = QueryIntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                             help_text="区域编号：街道、社区或网格（含其下级）；不存在的编号为 422")
+    since = DateOrDateTimeField(required=False, help_text="上报时间起（含）：日期或日期时间")
+    until = DateOrDateTimeField(required=False, help_text="上报时间止：日期含当天；日期时间不含该时刻；"
+                                                           "不晚于 since 时为 422")
     page = QueryIntegerField(min_value=1, required=False, help_text="页码")
     page_size = QueryIntegerField(min_value=1, max_value=500, required=False, help_text="每页条数（≤500）")
 
@@ -238,12 +243,15 @@ class ProblemListQuery(serializers.Serializer):
             raise serializers.ValidationError(f"未知类别代码：{'、'.join(unknown)}")
         return sorted(set(codes))
 
+    def validate(self, attrs):
+        return layer_period(attrs)  # a date means its whole local day, as the layer reads it
+
 
 def _list_query(params) -> dict:
     # ?status=a&status=b or ?status=a,b; an empty item ("a,,b") is kept, and refused
     data = {k: [v.strip() for raw in params.getlist(k) for v in raw.split(",")]
             for k in ("status", "category") if k in params}
-    data.update({k: params[k] for k in ("page", "page_size") if k in params})
+    data.update({k: params[k] for k in ("area", "since", "until", "page", "page_size") if k in params})
     q = ProblemListQuery(data=data)
     q.is_valid(raise_exception=True)
     return q.validated_data
@@ -253,14 +261,15 @@ class ProblemList(APIView):
     @extend_schema(summary="问题列表（本人辖区）", responses={200: ProblemPage}, operation_id="problems_list",
                    parameters=[ProblemListQuery])
     def get(self, request):
-        qs = problems_visible_to(request.user).select_related("category", "subdistrict", "community", "grid",
-                                                              "reporter", "team")
         q = _list_query(request.query_params)
-        for param, field in (("status", "status__in"), ("category", "category__code__in")):
-            if q.get(param):
-                qs = qs.filter(**{field: q[param]})
+        refused = semantic_problem(q)  # an area that is not there, a period that ends before it starts
+        if refused:
+            return refused
+        qs = problems_listed(request.user, status=q.get("status"), category=q.get("category"),
+                             area_id=q.get("area"), since=q.get("since"), until=q.get("until"))
         pager = Pages()
-        page = pager.paginate_queryset(qs.order_by("-created_at", "-id"), request, view=self)
+        page = pager.paginate_queryset(qs.select_related("category", "subdistrict", "community", "grid", "reporter",
+                                                         "team"), request, view=self)
         return pager.get_paginated_response([problem_data(request, p) for p in page])
 
     @extend_schema(summary="上报问题（client_id 相同的重试不会重复创建）", request=ProblemCreateInput,

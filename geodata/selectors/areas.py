@@ -9,10 +9,30 @@ from ..models import Area, AreaKind
 
 
 def areas_covering(point: GeosPoint) -> dict[str, Area]:
-    """The smallest area of each kind covering `point` (storage CRS): kind → Area."""
+    """The area of each kind covering `point` (storage CRS): kind → Area, the first by id, with
+    the community and the grid taken from one chain of the tree under that subdistrict.
+
+    Imported areas need only lie mostly inside their parent (services.area_import), so a grid
+    or a community drawn a little past its subdistrict's edge also covers points of the
+    neighbouring subdistrict. Taken by id alone, a problem there was filed under one
+    subdistrict and another's grid, and every figure by area counted it in both (the list by
+    area reads the subdistrict, community and grid alike). A point of a subdistrict that only
+    another's grid covers is in none of its grids."""
+    covering = list(Area.objects.filter(geom__covers=point).defer("geom").order_by("kind", "id"))
     found: dict[str, Area] = {}
-    for area in Area.objects.filter(geom__covers=point).defer("geom").order_by("kind", "id"):
+    for area in covering:
         found.setdefault(area.kind, area)
+    subdistrict = found.get(AreaKind.SUBDISTRICT)
+    if subdistrict is None:
+        return found
+    above = {subdistrict.pk}
+    for kind in (AreaKind.COMMUNITY, AreaKind.GRID):
+        found.pop(kind, None)
+        for area in (a for a in covering if a.kind == kind):
+            if above <= set(area_ancestor_ids(area)):
+                found[kind] = area
+                above.add(area.pk)
+                break
     return found
 
 

@@ -16,10 +16,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.errors import ServiceError
+from geodata.models import Area
 from geodata.selectors.areas import area_descendant_ids
 from org.selectors import district_wide, jurisdiction_area_ids, officer_of
 
 from ..models import Complaint
+from .metrics import with_office
 
 WGS84 = 4326
 # Dates outside these are no complaint's (and beyond them a local midnight may not convert).
@@ -33,12 +35,20 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
 
 def _visible(officer) -> tuple[QuerySet[Complaint], list[int]]:
     areas = jurisdiction_area_ids(officer)
-    # An order whose 承办单位 names an agency (an office's 执法队) is that agency's area's, as the
-    # import decides who may write it (hotline.services.imports `_outside`).
-    seen = Q(unit_area_id__in=areas) | Q(area_id__in=areas) | Q(unit_agency__area_id__in=areas)
-    if district_wide(officer):
+    return Complaint.objects.filter(_of_areas(areas, whole_district=district_wide(officer))), areas
+
+
+def _of_areas(area_ids: list[int], *, whole_district: bool) -> Q:
+    """The complaints of these areas: located in one, or handled (承办) by its street office or by
+    an agency of it (an order whose 承办单位 names an office's 执法队 is that agency's area's, as
+    the import decides who may write it: hotline.services.imports `_outside`). With
+    `whole_district` (the areas are a whole district), also those linked to no area at all.
+    What an officer sees and what the `area` filter keeps are the same rule, so an officer's own
+    jurisdiction as the filter narrows nothing."""
+    seen = Q(unit_area_id__in=area_ids) | Q(area_id__in=area_ids) | Q(unit_agency__area_id__in=area_ids)
+    if whole_district:
         seen |= Q(unit_area__isnull=True, area__isnull=True)
-    return Complaint.objects.filter(seen), areas
+    return seen
 
 
 def importable_area_ids(user) -> set[int] | None:
@@ -62,7 +72,7 @@ def importable_area_ids(user) -> set[int] | None:
 class ComplaintFilter:
     received_from: dt.date | None = None  # inclusive, local days
     received_to: dt.date | None = None  # inclusive
-    unit: str = ""  # 承办单位, exactly as the export names it
+    unit: str = ""  # 承办单位: the office as the ranking names it, or exactly as the export spelled it
     category: str = ""  # text the category contains
     located: bool | None = None
     q: str = ""  # text in the content or the address
@@ -82,15 +92,19 @@ def complaint_list(user, f: ComplaintFilter) -> QuerySet[Complaint]:
     if f.area is not None:
         if f.area not in jurisdiction:
             raise ServiceError(f"区域 {f.area} 不存在或不在您的辖区内", field="area")
-        inside = area_descendant_ids(f.area)
-        qs = qs.filter(Q(area_id__in=inside) | Q(unit_area_id__in=inside))
+        # as the visibility reads it: a district's orders include those of offices the platform
+        # holds no boundary for, and an agency's orders are its area's
+        qs = qs.filter(_of_areas(area_descendant_ids(f.area),
+                                 whole_district=Area.objects.filter(pk=f.area, parent__isnull=True).exists()))
     if f.received_from is not None:
         qs = qs.filter(received_at__gte=_midnight(f.received_from))
     if f.received_to is not None:
         qs = qs.filter(received_at__lt=_midnight(f.received_to + dt.timedelta(days=1))
                        if f.received_to < _LATEST else _midnight(_LATEST))
     if f.unit:
-        qs = qs.filter(unit_name=f.unit)
+        # the ranking counts an office under the platform's name whatever the export's spelling
+        # (hotline.selectors.metrics `with_office`): its name finds what it counts
+        qs = with_office(qs).filter(Q(office=f.unit) | Q(unit_name=f.unit))
     if f.category:
         qs = qs.filter(category__icontains=f.category)
     if f.located is not None:

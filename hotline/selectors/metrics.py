@@ -51,7 +51,7 @@ _AGGREGATES = dict(
 )
 
 
-def _with_office(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+def with_office(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     """`office`: the unit a complaint is ranked under. Exports spell one office in more than one
     way (西红门地区(西红门镇) / 西红门地区（西红门镇）, 学院路 街道); the import links each spelling to
     the area or agency of that name (hotline.services.imports `match_key`), and the ranking
@@ -66,7 +66,7 @@ def _tally(row: dict) -> Tally:
 def tallies(period: Period, *, group: str = "unit", unit: str | None = None) -> dict[str, Tally]:
     """Counts per unit (or per team / handler inside `unit`) for the period."""
     start, end = _bounds(period)
-    qs = _with_office(Complaint.objects.filter(received_at__gte=start, received_at__lt=end))
+    qs = with_office(Complaint.objects.filter(received_at__gte=start, received_at__lt=end))
     if unit is not None:
         qs = qs.filter(office=unit)
     column = GROUPS[group]
@@ -78,7 +78,7 @@ def total_tally(period: Period, *, unit: str | None = None) -> Tally:
     start, end = _bounds(period)
     qs = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
     if unit is not None:
-        qs = _with_office(qs).filter(office=unit)
+        qs = with_office(qs).filter(office=unit)
     return _tally(qs.aggregate(**_AGGREGATES))
 
 
@@ -89,7 +89,7 @@ def latest_day() -> dt.date | None:
 
 
 def unit_names() -> list[str]:
-    return list(_with_office(Complaint.objects.all()).order_by("office").values_list("office", flat=True).distinct())
+    return list(with_office(Complaint.objects.all()).order_by("office").values_list("office", flat=True).distinct())
 
 
 def units_ranked_inside_for(officer) -> set[str] | None:
@@ -103,12 +103,12 @@ def units_ranked_inside_for(officer) -> set[str] | None:
         return None
     areas = jurisdiction_area_ids(officer)
     own = Complaint.objects.filter(Q(unit_area_id__in=areas) | Q(unit_agency__area_id__in=areas))
-    return set(_with_office(own).values_list("office", flat=True).distinct())
+    return set(with_office(own).values_list("office", flat=True).distinct())
 
 
 def unit_exists(name: str) -> bool:
     """Whether complaints are ranked under this office name (any spelling the export used)."""
-    return _with_office(Complaint.objects.all()).filter(office=name).exists()
+    return with_office(Complaint.objects.all()).filter(office=name).exists()
 
 
 @dataclass(frozen=True)
