@@ -105,6 +105,8 @@ class PeriodOut(ClosedShape):
     label = serializers.CharField(help_text="如 2026年第48周（11月23日至11月29日）")
     start = serializers.DateField(help_text="首日")
     end = serializers.DateField(help_text="末日（含）")
+    partial = serializers.BooleanField(help_text="尚未结束的一期只统计到 to_date（截至今天）；去年同期同样只统计同日数")
+    to_date = serializers.DateField(allow_null=True, help_text="统计截至的日期（含）；整期统计时为 null")
 
 
 def _rates_shape(name: str, doc: str, help_text: str) -> type[ClosedShape]:
@@ -151,7 +153,9 @@ class RankingOut(ClosedShape):
     unit = serializers.CharField(allow_null=True, help_text="按科室、承办人排名时所在的承办单位")
     rows = RankingRowOut(many=True, help_text="按综合得分从高到低；无得分的排在最后")
     total = RankingMetricsOut(help_text="合计")
-    previous_volume = serializers.IntegerField(min_value=0, help_text="上一周期（环比）的诉求量")
+    previous_volume = serializers.IntegerField(min_value=0, help_text="上一周期（环比）的诉求量；本期尚未结束时为上一周期同日数的诉求量")
+    note = serializers.CharField(allow_null=True, help_text="本期尚未结束时的说明，如“本周截至12月2日（周三），同比按去年同期同日数"
+                                                            "（2025年12月1日至12月3日），环比按上周同日数。”；整期为 null")
     weights = WeightsOut()
     flag_bottom = serializers.IntegerField(min_value=0, help_text="排名后几位列为重点治理（至多一半）")
     flag_below = serializers.FloatField(allow_null=True, help_text="低于该得分列为重点治理")
@@ -257,7 +261,8 @@ def complaint_data(c: Complaint, *, detail: bool = False) -> dict:
 
 
 def _period(p: Period) -> dict:
-    return {"kind": p.kind, "key": p.key, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()}
+    return {"kind": p.kind, "key": p.key, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
+            "partial": p.partial, "to_date": p.to_date.isoformat() if p.to_date else None}
 
 
 def _metrics(m: UnitMetrics) -> dict:
@@ -276,7 +281,7 @@ def ranking_data(r: Ranking) -> dict:
                  for row in r.rows],
         "total": _metrics(r.total), "previous_volume": r.previous_volume,
         "weights": {k: float(r.weights.get(k, 0)) for k in RATES},
-        "flag_bottom": r.flag_bottom, "flag_below": _number(r.flag_below),
+        "flag_bottom": r.flag_bottom, "flag_below": _number(r.flag_below), "note": r.note,
     }
 
 
@@ -362,7 +367,9 @@ class RankingQuery(serializers.Serializer):
                                      help_text="统计周期：week（周）、month（月）、year（年）")
     at = serializers.RegexField(PERIOD_KEY, required=False, max_length=8, trim_whitespace=False,
                                 validators=[_whole_period_key],
-                                help_text="哪一期：2026-W48（周）、2026-11（月）、2026（年）；缺省为最新诉求所在的一期。"
+                                help_text="哪一期：2026-W48（周）、2026-11（月）、2026（年）；缺省为最近一个已结束的一期"
+                                          "（最新诉求所在的一期已结束时为该期，否则为其前一期）；尚未结束的一期"
+                                          "统计到今天，同比、环比按同日数（见 period.partial、note）。"
                                           "与 period 不符、或年份不在 2000—2100 之间为 422",
                                 error_messages={"invalid": "at 应写成 2026-W48、2026-11 或 2026"})
     group = serializers.ChoiceField(choices=list(GROUP_LABELS.items()), default="unit",

@@ -73,16 +73,19 @@ class Bulletin:
     title: str
     period: str
     paragraphs: tuple[str, ...]
+    note: str | None = None  # a period in progress: counted to date, set against the same days
 
     @property
     def text(self) -> str:
-        return "\n".join((self.title, self.period, *self.paragraphs))
+        return "\n".join((self.title, self.period, *((self.note,) if self.note else ()), *self.paragraphs))
 
 
 def weekly_bulletin(*, district: str, period_label: str, total: UnitMetrics, ranking: list[RankedUnit],
-                    previous_volume: int | None = None, top: int = 3, when: str = "本周") -> Bulletin:
+                    previous_volume: int | None = None, top: int = 3, when: str = "本周", so_far: str = "",
+                    note: str | None = None) -> Bulletin:
     """The bulletin's paragraphs: volume, rates, the best units (the first `top` not flagged),
-    the flagged ones.
+    the flagged ones. Of a period in progress, `so_far` ('本周截至12月2日') opens the volume
+    sentence, the previous period is compared by its same days (比上周同期) and `note` says how.
 
     >>> from hotline.domain.metrics import Tally, rank_units, unit_metrics, DEFAULT_WEIGHTS
     >>> a = unit_metrics("甲街道", Tally(4, 4, 4, 4, 4, 4, 4), Tally(5, 5, 5, 5, 5, 5, 5), DEFAULT_WEIGHTS)
@@ -96,10 +99,10 @@ def weekly_bulletin(*, district: str, period_label: str, total: UnitMetrics, ran
     >>> print(bulletin.paragraphs[3])
     列为重点治理的是：乙街道（第2名，55.00分；综合得分排名后1位），请相关单位认真分析诉求原因，限期整改。
     """
-    first = volume_sentence(when, total)
+    first = volume_sentence(so_far or when, total)
     if previous_volume is not None:
         diff = total.volume - previous_volume
-        week = {"本周": "上周", "本月": "上月"}.get(when, "上期")
+        week = {"本周": "上周", "本月": "上月"}.get(when, "上期") + ("同期" if so_far else "")
         tail = f"比{week}{'增加' if diff > 0 else '减少'}{abs(diff)}件" if diff else f"与{week}持平"
         first = first[:-1] + f"；{tail}。"
     paragraphs = [first, rates_sentence(total)]
@@ -120,4 +123,4 @@ def weekly_bulletin(*, district: str, period_label: str, total: UnitMetrics, ran
     elif scored:
         paragraphs.append("本期无列为重点治理的单位。")
     return Bulletin(title=f"{district}接诉即办工作周通报" if when == "本周" else f"{district}接诉即办工作通报",
-                    period=period_label, paragraphs=tuple(paragraphs))
+                    period=period_label, paragraphs=tuple(paragraphs), note=note)

@@ -22,7 +22,7 @@ Decimal('86.50')
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 TWO = Decimal("0.01")
@@ -224,9 +224,24 @@ def _last_ranks(scored: list[UnitMetrics], bottom: int, cap: int) -> set[int]:
 
 @dataclass(frozen=True)
 class Period:
+    """A week, month or year; while it is still in progress (a week on its Wednesday) only its
+    days so far are counted, up to `to_date`, and it is set against the same days of the period
+    it is compared with (`same_period_last_year`, `previous_period`), never against the whole of
+    it: three days against seven is a fall of 57 % when nothing has changed."""
     kind: str  # week / month / year
     start: dt.date  # first day
     end: dt.date  # last day (inclusive)
+    to_date: dt.date | None = None  # in progress: the last day counted (today); None: the whole period
+
+    @property
+    def partial(self) -> bool:
+        """Counted to date only: the period had not ended on the day it was read."""
+        return self.to_date is not None
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day counted: `to_date` while in progress, else `end`."""
+        return self.to_date or self.end
 
     @property
     def label(self) -> str:
@@ -286,17 +301,101 @@ def same_period_last_year(p: Period) -> Period:
         year, week, _ = p.start.isocalendar()
         weeks_last_year = dt.date(year - 1, 12, 28).isocalendar()[1]
         start = dt.date.fromisocalendar(year - 1, min(week, weeks_last_year), 1)
-        return Period("week", start, start + dt.timedelta(days=6))
-    return period_of(p.kind, p.start.replace(year=p.start.year - 1))
+        return _same_days(Period("week", start, start + dt.timedelta(days=6)), p)
+    return _same_days(period_of(p.kind, p.start.replace(year=p.start.year - 1)), p)
 
 
 def previous_period(p: Period) -> Period:
-    """The period just before (for 环比, "比上周").
+    """The period just before (for 环比, "比上周"); of a period in progress, its same days.
 
     >>> previous_period(period_of("month", dt.date(2026, 1, 15))).key
     '2025-12'
+    >>> previous_period(as_of(period_of("month", dt.date(2026, 3, 31)), dt.date(2026, 3, 31))).last_day
+    datetime.date(2026, 2, 28)
     """
-    return period_of(p.kind, p.start - dt.timedelta(days=1))
+    return _same_days(period_of(p.kind, p.start - dt.timedelta(days=1)), p)
+
+
+def _same_days(other: Period, p: Period) -> Period:
+    """`other` counted as far as `p` is: a week from Monday to the same weekday, a month from
+    the 1st to the same day (its last day when it is shorter: 31 March to 28 February), a year
+    to the same date (29 February to the 28th)."""
+    if p.to_date is None:
+        return other
+    d = p.to_date
+    if p.kind == "week":
+        day = other.start + (d - p.start)
+    elif p.kind == "month":
+        day = other.start.replace(day=min(d.day, other.end.day))
+    else:
+        month_end = period_of("month", dt.date(other.start.year, d.month, 1)).end
+        day = month_end.replace(day=min(d.day, month_end.day))
+    return replace(other, to_date=day)
+
+
+def as_of(p: Period, today: dt.date) -> Period:
+    """The period as it stands on `today`: one still in progress is counted to today (Monday to
+    today, the 1st to today); one that has ended, or not begun, whole.
+
+    >>> p = as_of(period_of("week", dt.date(2026, 12, 2)), dt.date(2026, 12, 2))  # a Wednesday
+    >>> p.partial, p.last_day, same_period_last_year(p).last_day  # 2025-W49: 1 to 3 December
+    (True, datetime.date(2026, 12, 2), datetime.date(2025, 12, 3))
+    >>> as_of(period_of("week", dt.date(2026, 11, 25)), dt.date(2026, 12, 2)).partial
+    False
+    """
+    return replace(p, to_date=today if p.start <= today <= p.end else None)
+
+
+def latest_complete_period(kind: str, newest: dt.date | None, today: dt.date) -> Period:
+    """The period pages open on: the one holding the newest complaint when it has ended by
+    `today`, else the one before it (a weekly 周通报 or a monthly 月排名 judges whole periods).
+    A complaint dated after today counts as today's; with none, the last period that has ended.
+
+    >>> latest_complete_period("week", dt.date(2026, 12, 2), dt.date(2026, 12, 2)).key  # Wednesday
+    '2026-W48'
+    >>> latest_complete_period("week", dt.date(2026, 11, 29), dt.date(2026, 11, 30)).key  # Sunday's, on Monday
+    '2026-W48'
+    >>> latest_complete_period("month", dt.date(2026, 11, 30), dt.date(2026, 11, 30)).key
+    '2026-10'
+    """
+    day = min(newest, today) if newest is not None else today
+    p = period_of(kind, day)
+    return p if p.end < today else previous_period(p)
+
+
+WEEKDAYS = "一二三四五六日"
+_THIS = {"week": "本周", "month": "本月", "year": "本年度"}
+_PREVIOUS = {"week": "上周", "month": "上月"}  # a year has no 环比 in the bulletin
+
+
+def so_far_phrase(p: Period) -> str:
+    """'本周截至12月2日（周三）' for a period in progress ('' for a whole one).
+
+    >>> so_far_phrase(as_of(period_of("month", dt.date(2026, 12, 2)), dt.date(2026, 12, 2)))
+    '本月截至12月2日'
+    """
+    if p.to_date is None:
+        return ""
+    d = p.to_date
+    weekday = f"（周{WEEKDAYS[d.weekday()]}）" if p.kind == "week" else ""
+    return f"{_THIS[p.kind]}截至{d.month}月{d.day}日{weekday}"
+
+
+def to_date_note(p: Period, last_year: Period) -> str | None:
+    """What a page, the Excel, the bulletin and the API say of a period in progress: counted
+    to today, and set against the same days of last year's (and of the previous) period.
+
+    >>> p = as_of(period_of("week", dt.date(2026, 12, 2)), dt.date(2026, 12, 2))
+    >>> print(to_date_note(p, same_period_last_year(p)))
+    本周截至12月2日（周三），同比按去年同期同日数（2025年12月1日至12月3日），环比按上周同日数。
+    """
+    if p.to_date is None:
+        return None
+    a, b = last_year.start, last_year.last_day
+    text = f"{so_far_phrase(p)}，同比按去年同期同日数（{a.year}年{a.month}月{a.day}日至{b.month}月{b.day}日）"
+    if p.kind in _PREVIOUS:
+        text += f"，环比按{_PREVIOUS[p.kind]}同日数"
+    return text + "。"
 
 
 def parse_period_key(kind: str, key: str) -> Period:

@@ -45,12 +45,16 @@ def ranking_xlsx(r: Ranking) -> bytes:
     ws = wb.active
     ws.title = "排名"
     title = f"接诉即办{'单位' if r.group == 'unit' else GROUP_LABELS[r.group]}排名 {r.period.label}"
+    if r.period.partial:
+        title += f"（截至{r.period.to_date.month}月{r.period.to_date.day}日）"
     if r.unit:
         title += f"（{r.unit}）"
     ws.append(_cells([title]))
     ws["A1"].font = Font(bold=True, size=14)
     weights = "、".join(f"{RATE_LABELS[k]}{r.weights.get(k, 0)}" for k in RATES)
-    ws.append([f"同比对象：{r.last_year.label}；综合得分权重：{weights}；变化为百分点"])
+    # A period in progress says so where the comparison is named (the rows below stay where they are).
+    so_far = f"{r.note}诉求量和三率均为已过天数的数据；" if r.note else ""
+    ws.append([f"{so_far}同比对象：{r.last_year.label}；综合得分权重：{weights}；变化为百分点"])
     header = ["排名", GROUP_LABELS[r.group], "诉求量", "同比增减(件)", "同比(%)"]
     for k in RATES:
         header += [f"{RATE_LABELS[k]}(%)", f"{RATE_LABELS[k]}同比(百分点)"]

@@ -19,10 +19,13 @@ from ..domain.metrics import (
     RankedUnit,
     Tally,
     UnitMetrics,
-    period_of,
+    as_of,
+    latest_complete_period,
     previous_period,
     rank_units,
     same_period_last_year,
+    so_far_phrase,
+    to_date_note,
     unit_metrics,
 )
 from ..models import Complaint
@@ -32,8 +35,9 @@ GROUP_LABELS = {"unit": "承办单位", "team": "承办科室", "handler": "承�
 
 
 def _bounds(p: Period) -> tuple[dt.datetime, dt.datetime]:
+    """The local days counted: all of the period, or of one in progress its days to date."""
     start = timezone.make_aware(dt.datetime.combine(p.start, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(p.end + dt.timedelta(days=1), dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(p.last_day + dt.timedelta(days=1), dt.time.min))
     return start, end
 
 
@@ -83,7 +87,7 @@ def total_tally(period: Period, *, unit: str | None = None) -> Tally:
 
 
 def latest_day() -> dt.date | None:
-    """The day of the newest complaint (pages open on the period that holds it)."""
+    """The day of the newest complaint (pages open on the period that holds it once it has ended)."""
     newest = Complaint.objects.aggregate(m=Max("received_at"))["m"]
     return timezone.localtime(newest).date() if newest else None
 
@@ -113,26 +117,35 @@ def unit_exists(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Ranking:
-    period: Period
-    last_year: Period
+    period: Period  # partial: still in progress, counted to date
+    last_year: Period  # of a period in progress, its same days
     group: str
     unit: str | None
     rows: list[RankedUnit]
     total: UnitMetrics
-    previous_volume: int  # the period just before (环比)
+    previous_volume: int  # the period just before (环比; of a period in progress, its same days)
     weights: dict[str, float]
     flag_bottom: int
     flag_below: Decimal | None
+
+    @property
+    def note(self) -> str | None:
+        """本周截至12月2日（周三），同比按去年同期同日数（…）… for a period in progress, else None."""
+        return to_date_note(self.period, self.last_year)
 
 
 def weights() -> dict[str, float]:
     return dict(getattr(settings, "HOTLINE_SCORE_WEIGHTS", DEFAULT_WEIGHTS))
 
 
-def ranking(period: Period, *, group: str = "unit", unit: str | None = None) -> Ranking:
-    """The ranking of street offices (or of one office's teams / handlers) for a period."""
+def ranking(period: Period, *, group: str = "unit", unit: str | None = None,
+            today: dt.date | None = None) -> Ranking:
+    """The ranking of street offices (or of one office's teams / handlers) for a period. A period
+    still in progress on `today` (the local date by default) is counted to date and set against
+    the same days of last year's period and of the one before (hotline.domain.metrics `as_of`)."""
     if group not in GROUPS:
         raise ValueError(f"未知的排名对象“{group}”")
+    period = as_of(period, today or timezone.localdate())
     w = weights()
     last = same_period_last_year(period)
     now, before = tallies(period, group=group, unit=unit), tallies(last, group=group, unit=unit)
@@ -149,9 +162,10 @@ def ranking(period: Period, *, group: str = "unit", unit: str | None = None) -> 
                    flag_bottom=flag_bottom, flag_below=flag_below)
 
 
-def default_period(kind: str) -> Period:
-    day = latest_day() or timezone.localdate()
-    return period_of(kind, day)
+def default_period(kind: str, *, today: dt.date | None = None) -> Period:
+    """The period pages open on when none is chosen: the latest complete one (the period of the
+    newest complaint once it has ended by today's local date, else the one before it)."""
+    return latest_complete_period(kind, latest_day(), today or timezone.localdate())
 
 
 def district_name() -> str:
@@ -164,4 +178,5 @@ def district_name() -> str:
 def bulletin_of(r: Ranking) -> Bulletin:
     when = {"week": "本周", "month": "本月", "year": "本年度"}[r.period.kind]
     return weekly_bulletin(district=district_name(), period_label=r.period.label, total=r.total, ranking=r.rows,
-                           previous_volume=r.previous_volume if r.period.kind != "year" else None, when=when)
+                           previous_volume=r.previous_volume if r.period.kind != "year" else None, when=when,
+                           so_far=so_far_phrase(r.period), note=r.note)

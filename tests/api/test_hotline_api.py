@@ -6,15 +6,16 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.models import AuditEvent
 from geodata.models import Area, AreaKind
-from hotline.domain.metrics import parse_period_key
+from hotline.domain.metrics import parse_period_key, period_of, previous_period, same_period_last_year
 from hotline.models import Complaint, ImportBatch
 from hotline.selectors.metrics import ranking
 from hotline.services.imports import complaints_import
-from tests.hotline.conftest import csv_bytes, order
+from tests.hotline.conftest import csv_bytes, order, same_daily_rate_rows
 from tests.patrol.conftest import other_subdistrict  # noqa: F401 - fixture
 
 from .test_geojson_contract import assert_conforms, client_for, openapi  # noqa: F401 - fixture
@@ -177,7 +178,7 @@ def test_the_ranking_is_the_one_worked_out_by_hand(openapi, orders, settings):  
     body = assert_conforms(openapi, client_for("officer1").get(RANKING, {"period": "week", "at": "2026-W48"}),
                            RANKING)
     assert body["period"] == {"kind": "week", "key": "2026-W48", "label": "2026年第48周（11月23日至11月29日）",
-                              "start": "2026-11-23", "end": "2026-11-29"}
+                              "start": "2026-11-23", "end": "2026-11-29", "partial": False, "to_date": None}
     assert body["last_year"]["key"] == "2025-W48" and body["group"] == "unit" and body["unit"] is None
     first, second = body["rows"]
     # 清华园街道: H3, H4. Responded 1/2 = 50.00; resolved 2/2 = 100.00; satisfied 1/1 = 100.00 (H3 not
@@ -241,6 +242,38 @@ def test_a_bad_ranking_query(openapi, orders, params, status, field, says):  # n
     body = assert_conforms(openapi, client_for("admin").get(RANKING, params), RANKING, status=status,
                            media=PROBLEM_JSON)
     assert body["field"] == field and says in body["detail"], body
+
+
+def test_a_week_in_progress_today_is_set_against_the_same_days_last_year(openapi):  # noqa: F811
+    """Found in review: the week so far (data through Wednesday) was set against all of last
+    year's week: with the same number of orders a day, 同比 −57.14 % on a Wednesday, and its
+    rates were of three days against seven. Now the same days, said in `partial`, `to_date`, `note`."""
+    today = timezone.localdate()
+    rows, days = same_daily_rate_rows(today)
+    assert complaints_import(data=csv_bytes(rows), filename="today.csv").ok
+    week = period_of("week", today)
+    body = assert_conforms(openapi, client_for("admin").get(RANKING, {"at": week.key}), RANKING)
+    total = body["total"]
+    assert (total["volume"], total["volume_change"], total["volume_change_percent"]) == (days, 0, 0.0)
+    assert (total["rates"]["resolution"], total["changes"]["resolution"]) == (100.0, 0.0)
+    assert (body["period"]["partial"], body["period"]["to_date"]) == (True, today.isoformat())
+    last = same_period_last_year(week)
+    assert (body["last_year"]["key"], body["last_year"]["partial"], body["last_year"]["to_date"]) == (
+        last.key, True, (last.start + dt.timedelta(days=days - 1)).isoformat())
+    assert body["note"].startswith(f"本周截至{today.month}月{today.day}日（周"), body["note"]
+
+
+def test_without_a_period_the_ranking_is_of_the_latest_complete_week_or_month(openapi):  # noqa: F811
+    today = timezone.localdate()
+    rows, _ = same_daily_rate_rows(today)  # the newest order is today's: its week and month still run
+    assert complaints_import(data=csv_bytes(rows), filename="today.csv").ok
+    admin = client_for("admin")
+    for kind in ("week", "month"):
+        body = assert_conforms(openapi, admin.get(RANKING, {"period": kind}), RANKING)
+        expected = previous_period(period_of(kind, today))
+        assert (body["period"]["key"], body["period"]["partial"], body["period"]["to_date"], body["note"]) == (
+            expected.key, False, None, None), kind
+        assert body["last_year"]["partial"] is False
 
 
 # -- import -------------------------------------------------------------------------------------------

@@ -42,3 +42,23 @@ def order(no, when, unit="学院路街道", *, content="反映门前积存垃圾
 @pytest.fixture
 def user(django_user_model):
     return django_user_model.objects.get(username="supervisor1")
+
+
+def same_daily_rate_rows(today, unit="学院路街道"):
+    """One order a day of today's ISO week up to today, and one a day of all of last year's same
+    week: the same daily rate, so the week so far is 持平 with last year's same days. Last year's
+    orders after today's weekday were not resolved, so the rates too agree only day for day.
+
+    Returns (rows, days this week)."""
+    import datetime as dt
+
+    from hotline.domain.metrics import period_of, same_period_last_year
+
+    week = period_of("week", today)
+    last = same_period_last_year(week)
+    days = (today - week.start).days + 1
+    rows = [order(f"N{i}", f"{week.start + dt.timedelta(days=i)} 09:00", unit) for i in range(days)]
+    rows += [order(f"L{i}", f"{last.start + dt.timedelta(days=i)} 09:00", unit,
+                   resolved="已解决" if i < days else "未解决", satisfied="满意" if i < days else "不满意")
+             for i in range(7)]
+    return rows, days

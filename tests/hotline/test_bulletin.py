@@ -1,4 +1,5 @@
 """The weekly bulletin's sentences, written from metrics worked out by hand, and its PDF."""
+import datetime as dt
 import shutil
 import subprocess
 from decimal import Decimal as D
@@ -6,7 +7,16 @@ from decimal import Decimal as D
 import pytest
 
 from hotline.domain.bulletin import weekly_bulletin
-from hotline.domain.metrics import Tally, rank_units, unit_metrics
+from hotline.domain.metrics import (
+    Tally,
+    as_of,
+    parse_period_key,
+    rank_units,
+    same_period_last_year,
+    so_far_phrase,
+    to_date_note,
+    unit_metrics,
+)
 from hotline.exporters.bulletin_pdf import bulletin_pdf
 
 W = {"response": 10, "resolution": 45, "satisfaction": 45}
@@ -66,3 +76,21 @@ def test_the_bulletin_pdf_reads_back_as_its_text(tmp_path):
     assert "海淀区接诉即办工作周通报" in flat
     assert "本周共受理诉求15件，同比减少2件，下降11.76%；比上周减少3件。" in flat
     assert "乙街道（第2名，53.00分" in flat
+
+
+def test_a_week_in_progress_is_said_so_in_the_bulletin_and_its_pdf(tmp_path):
+    p = as_of(parse_period_key("week", "2026-W49"), dt.date(2026, 12, 2))
+    note = to_date_note(p, same_period_last_year(p))
+    # 3 orders so far against 3 on last year's Monday to Wednesday; 2 on last week's.
+    total = unit_metrics("全区", Tally(3, 3, 3, 3, 3, 3, 3), Tally(3, 3, 3, 3, 3, 3, 3), W)
+    b = weekly_bulletin(district="海淀区", period_label=p.label, total=total, ranking=rank_units([total]),
+                        previous_volume=2, so_far=so_far_phrase(p), note=note)
+    assert b.note == "本周截至12月2日（周三），同比按去年同期同日数（2025年12月1日至12月3日），环比按上周同日数。"
+    assert b.paragraphs[0] == "本周截至12月2日（周三）共受理诉求3件，与去年同期持平；比上周同期增加1件。"
+    assert b.text.splitlines()[2] == b.note
+    if shutil.which("pdftotext"):
+        path = tmp_path / "b.pdf"
+        path.write_bytes(bulletin_pdf(b))
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        flat = "".join(text.split())
+        assert b.note in flat and b.paragraphs[0] in flat

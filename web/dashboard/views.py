@@ -91,8 +91,10 @@ def today(request):
 
 
 def _hotline_tiles(officer) -> list[dict]:
-    """12345 figures of the latest week with complaints: the officer's street office when the
-    work orders name it, else the whole district (hotline.selectors.metrics)."""
+    """12345 figures of the latest complete week (that of the newest complaint once it has ended,
+    else the week before: a week so far set against a whole week last year reads as a fall): the
+    officer's street office when the work orders name it, else the whole district
+    (hotline.selectors.metrics)."""
     from hotline.selectors import metrics
 
     period = metrics.default_period("week")

@@ -237,7 +237,7 @@ def test_the_hotline_figures_of_the_street_office_join_today():
     from hotline.models import Complaint, ImportBatch
 
     batch = ImportBatch.objects.create(filename="t.xlsx", sha256="1" * 64, source="test")
-    day = timezone.localdate() - timedelta(days=1)
+    day = timezone.localdate() - timedelta(days=7)  # last week: the latest that has ended
     # Four orders of 学院路街道: 3 of 4 resolved (75.0%), 1 of 2 assessed satisfied (50.0%); one of another office.
     for i, (unit, resolved, satisfied) in enumerate([("学院路街道", True, True), ("学院路街道", True, False),
                                                     ("学院路街道", True, None), ("学院路街道", False, None),
@@ -250,6 +250,29 @@ def test_the_hotline_figures_of_the_street_office_join_today():
     assert re.search(r'<div class="n">4</div><div class="label">12345诉求 · 学院路街道', tiles)
     assert '<div class="n">75.0%</div><div class="label">解决率（学院路街道）' in tiles
     assert '<div class="n">50.0%</div><div class="label">满意率（学院路街道）' in tiles
+
+
+def test_the_hotline_figure_is_of_the_latest_complete_week_not_the_week_so_far():
+    """Found in review: the figure was of the week of the newest complaint, usually still running,
+    set against all of last year's week (同比 about −57 % on a Wednesday when nothing had changed)."""
+    from datetime import datetime, time
+
+    from hotline.domain.metrics import period_of, previous_period, same_period_last_year
+    from hotline.models import Complaint, ImportBatch
+
+    batch = ImportBatch.objects.create(filename="t.xlsx", sha256="2" * 64, source="test")
+    today = timezone.localdate()
+    last_week = previous_period(period_of("week", today))
+    last_years = same_period_last_year(last_week)
+    days = [today, today, last_week.start, last_week.start + timedelta(days=3), last_week.end,
+            last_years.start, last_years.end]  # this week so far: 2; last week 3; its week last year 2
+    for i, day in enumerate(days):
+        Complaint.objects.create(order_no=f"W{i}", received_at=timezone.make_aware(datetime.combine(day, time(9))),
+                                 content="噪音", unit_name="清河街道", responded=True, resolved=True, batch=batch)
+    tiles = _page("supervisor1").get("/dashboard/").content.decode()
+    tiles = tiles[tiles.index('aria-label="今日数字"'):tiles.index("</section>")]
+    assert f'<div class="n">3</div><div class="label">12345诉求 · 全区 · {last_week.key} · 同比+50.0%' in tiles
+    assert f"at={last_week.key}" in tiles
 
 
 @pytest.mark.parametrize("theme", ["problem-heat", "complaint-heat", "grid-open", "grid-complaints"])

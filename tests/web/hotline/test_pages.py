@@ -261,3 +261,39 @@ def test_a_unit_no_complaint_names_is_said_not_shown_as_a_period_without_complai
     # a unit that has complaints, though none in this period, is a page that says so
     assert c.get("/hotline/ranking/", {"period": "week", "at": "2030-W01", "group": "team",
                                        "unit": "甲街道"}).status_code == 200
+
+
+def test_a_week_in_progress_says_so_on_the_page_the_excel_and_the_bulletin(client):
+    """A week chosen while it runs is set against the same days of last year's, and every
+    place that shows it says so (the PDF is the bulletin page's text: tests/hotline/test_bulletin.py)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hotline.domain.metrics import period_of, previous_period
+    from tests.hotline.conftest import same_daily_rate_rows
+
+    today = timezone.localdate()
+    rows, days = same_daily_rate_rows(today, unit="甲街道")
+    assert complaints_import(data=csv_bytes(rows), filename="today.csv").ok
+    week = period_of("week", today)
+    so_far = f"本周截至{today.month}月{today.day}日（周{'一二三四五六日'[today.weekday()]}），同比按去年同期同日数"
+    c = _client(client, "officer1")
+    html = c.get(f"/hotline/ranking/?period=week&at={week.key}").content.decode()
+    assert so_far in html
+    jia = html.split('data-unit="甲街道"')[1].split("</tr>")[0]
+    assert f">{days}<" in jia and "+0<" in jia and "+0.00%" in jia  # not −57.14 % on a Wednesday
+    ws = load_workbook(io.BytesIO(c.get(f"/hotline/ranking.xlsx?period=week&at={week.key}").content)).active
+    sheet = list(ws.iter_rows(values_only=True))
+    assert f"（截至{today.month}月{today.day}日）" in sheet[0][0] and so_far in sheet[1][0]
+    assert sheet[3][:5] == (1, "甲街道", days, 0, 0.0)
+    bulletin = c.get(f"/hotline/bulletin/?period=week&at={week.key}").content.decode()
+    assert so_far in bulletin and f"日（周{'一二三四五六日'[today.weekday()]}）共受理诉求{days}件，与去年同期持平" in bulletin
+    # Without a period: the last week that has ended (today's orders are in a week still running).
+    assert complaints_import(data=csv_bytes([_order("P1", f"{today - dt.timedelta(days=7)} 09:00", "甲街道")]),
+                             filename="p.csv").ok
+    default = c.get("/hotline/ranking/").content.decode()
+    assert previous_period(week).label in default and so_far not in default
+    assert ">1<" in default.split('data-unit="甲街道"')[1].split("</tr>")[0]
+    month = c.get("/hotline/ranking/?period=month").content.decode()
+    assert previous_period(period_of("month", today)).label in month
