@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from core.errors import Forbidden
+from core.errors import Forbidden, ServiceError
 from geodata.models import Area
 from geodata.selectors.areas import area_ancestor_ids, area_descendant_ids, descendants_sql
 
@@ -128,6 +128,18 @@ def login_account(username: str):
     exact_first = Case(When(username=name, then=Value(0)), default=Value(1))
     return (get_user_model().objects.filter(username__iexact=name).only("id", "username", "password")
             .order_by(exact_first, "pk").first())
+
+
+def team_named(officer: Officer, team_id: int) -> Team:
+    """The team a request names by id (to dispatch to, to re-inspect, to plan a shift of): one of
+    the officer's jurisdiction or above it (a district's team serves every office). Another
+    office's team is refused in the very words of a team that is not there, so that neither its
+    existence nor its name is told (README: an id outside the jurisdiction is not confirmed)."""
+    team = Team.objects.select_related("area").defer("area__geom").filter(pk=team_id).first()
+    if team is None or not (in_jurisdiction(officer, team.area)
+                            or officer.jurisdiction_id in area_descendant_ids(team.area_id)):
+        raise ServiceError(f"班组 {team_id} 不存在或不在您的辖区内", field="team")
+    return team
 
 
 def teams_serving(area: Area):

@@ -12,7 +12,7 @@ from core.errors import Conflict, Forbidden, NotFound, ServiceError
 from org.domain import permissions
 from org.domain.roles import Role
 from org.models import Agency, AgencyKind, Team
-from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of, team_serves
+from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of, team_named, team_serves
 
 from ..domain.workflow import FINAL_STATES, OPEN_STATES, STATUS_LABELS, Status
 from ..models import Escalation, Problem, Reinspection
@@ -83,12 +83,10 @@ def escalation_respond(*, actor, escalation_id: int, response: str) -> Escalatio
 
 
 def reinspection_schedule(*, actor, problem_id: int, team_id: int, due_date: dt.date) -> Reinspection:
-    _, problem = _problem_for(actor, problem_id, "schedule_reinspection")
+    officer, problem = _problem_for(actor, problem_id, "schedule_reinspection")
     if problem.status not in (Status.RECTIFIED, Status.VERIFIED, Status.CLOSED):
         raise Conflict("只有已整改的问题才能安排复查", field="problem")
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise ServiceError("班组不存在", field="team")
+    team = team_named(officer, team_id)
     if not team_serves(team, problem.subdistrict):
         raise ServiceError(f"{team.name}的责任区域不含{problem.subdistrict.name}", field="team")
     if due_date < timezone.localdate():

@@ -10,9 +10,10 @@ from core import audit
 from core.domain.verbs import Verb
 from core.errors import Forbidden, NotFound, ServiceError
 from geodata.models import Area
+from geodata.selectors.areas import area_ancestor_ids
 from org.domain import permissions
 from org.models import Agency
-from org.selectors import in_jurisdiction, officer_of
+from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of
 
 from ..domain.summary import OutcomeLine, inspection_summary
 from ..domain.workflow import Status
@@ -29,10 +30,15 @@ def inspection_create(*, actor, date: dt.date, title: str, area_id: int, lead_ag
     why = permissions.denial(officer.role, "manage_inspection", in_jurisdiction=in_jurisdiction(officer, area))
     if why:
         raise Forbidden(why)
-    lead = Agency.objects.filter(pk=lead_agency_id).first()
+    # The agencies of the jurisdiction and those above the area (the district's departments, an
+    # agency of no area) take part; another street office's is answered as one that is not there
+    # (the answer names the agencies: any id would have told another office's agency).
+    reach = Agency.objects.filter(Q(area__isnull=True)
+                                  | Q(area_id__in=[*jurisdiction_area_ids(officer), *area_ancestor_ids(area)]))
+    lead = reach.filter(pk=lead_agency_id).first()
     if lead is None:
         raise ServiceError("牵头单位不存在", field="lead_agency")
-    agencies = list(Agency.objects.filter(pk__in=agency_ids))
+    agencies = list(reach.filter(pk__in=agency_ids))
     if len(agencies) != len(set(agency_ids)):
         raise ServiceError("参加单位中有不存在的单位", field="agencies")
     if not title.strip():

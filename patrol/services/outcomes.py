@@ -14,7 +14,7 @@ from core import audit
 from core.domain.verbs import Verb
 from core.errors import Conflict, Forbidden, NotFound, ServiceError
 from org.domain import permissions
-from org.selectors import in_jurisdiction, officer_of
+from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of
 
 from ..domain.outcomes import OutcomeKind, outcome_kind, validate_outcome
 from ..domain.workflow import FINAL_STATES, STATUS_LABELS
@@ -94,8 +94,11 @@ def outcome_record(*, actor, kinds: list[str], target_kind: str, count: int, pro
                                field="problem")
         corrects = None
         if corrects_id is not None:
-            corrects = Outcome.objects.select_for_update().filter(pk=corrects_id).first()
-            if corrects is None:
+            corrects = (Outcome.objects.select_for_update(of=("self",)).select_related("problem", "inspection")
+                        .filter(pk=corrects_id).first())
+            if corrects is None or _area_id(corrects) not in jurisdiction_area_ids(officer):
+                # one outside the jurisdiction is answered as not there: neither its id nor whether
+                # it was corrected is confirmed (the checks below said both)
                 raise NotFound("要更正的处置结果不存在", field="corrects")
             if Outcome.objects.filter(corrects=corrects).exists():
                 raise Conflict("该记录已被更正过，请更正最新的记录", field="corrects")
@@ -111,6 +114,11 @@ def outcome_record(*, actor, kinds: list[str], target_kind: str, count: int, pro
                          "target_kind": target_kind, "count": count, "fine_amount": fine_amount, "points": points,
                          "seized_items": seized_items, "case_number": case_number, "corrects": corrects_id})
     return outcome
+
+
+def _area_id(outcome: Outcome) -> int:
+    """The area an outcome lies in: its problem's subdistrict, else its inspection's area."""
+    return outcome.problem.subdistrict_id if outcome.problem_id else outcome.inspection.area_id
 
 
 def current_outcomes(qs):

@@ -22,8 +22,7 @@ from geodata.models import AreaKind, Road, RoadSegment
 from geodata.selectors.areas import areas_covering
 from org.domain import permissions
 from org.domain.roles import FIELD
-from org.models import Team
-from org.selectors import in_jurisdiction, officer_of, team_serves
+from org.selectors import in_jurisdiction, officer_of, team_named, team_serves
 
 from ..domain.workflow import FINAL_STATES, STATUS_LABELS, Status, check_transition
 from ..models import Category, Inspection, Problem
@@ -226,7 +225,7 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
         source = problem.status
         before, changes = {"status": source}, {}
         if target == Status.DISPATCHED:
-            team = Team.objects.filter(pk=team_id).first() if team_id else problem.team
+            team = team_named(officer, team_id) if team_id else problem.team
             if team is None:
                 raise ServiceError("派遣需要指定承办班组", field="team")
             if not team_serves(team, problem.subdistrict):

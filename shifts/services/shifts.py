@@ -12,6 +12,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
@@ -22,7 +23,7 @@ from geodata.selectors.areas import outside_jurisdiction
 from org.domain import permissions
 from org.domain.roles import Role
 from org.models import Officer, Team
-from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of
+from org.selectors import in_jurisdiction, jurisdiction_area_ids, officer_of, team_named
 
 from ..models import EndedPlanSegment, Period, Shift, ShiftStatus
 from ..selectors.coverage import planned_segments_now
@@ -75,9 +76,7 @@ def shift_create(*, actor, team_id: int, date: dt.date, period: str, area_ids=()
         raise ServiceError(f"未知班次 {period!r}", field="period")
     if not FIRST_DATE <= date <= LAST_DATE:
         raise ServiceError(f"日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间", field="date")
-    team = Team.objects.select_related("area").filter(pk=team_id).first()
-    if team is None:
-        raise ServiceError("班组不存在", field="team")
+    team = team_named(officer, team_id)  # another office's is answered as one that is not there
     may_manage(officer, team)
     starts_at, ends_at = period_times(date, period)
     area_ids, segment_ids = sorted(set(area_ids)), sorted(set(segment_ids))
@@ -101,16 +100,17 @@ def shift_create(*, actor, team_id: int, date: dt.date, period: str, area_ids=()
         member_ids = sorted(set(member_ids))
         if len(member_ids) > MAX_MEMBERS:
             raise ServiceError("成员过多", field="members")
-        members = list(Officer.objects.filter(pk__in=member_ids, active=True).values_list("pk", flat=True))
-        if len(members) != len(member_ids):
-            raise ServiceError("成员中有不存在或已离岗的人员", field="members")
         # no one from another office's jurisdiction but the team's own: they could not even see
-        # the shift they were put on (shifts_visible), and no planner sets another office's people to work
-        outside = (Officer.objects.filter(pk__in=members).exclude(team=team)
-                   .exclude(jurisdiction_id__in=jurisdiction_area_ids(officer)).order_by("pk")
-                   .values_list("name", flat=True))
-        if outside:
-            raise ServiceError(f"成员中有不在您辖区内的人员：{'、'.join(outside[:5])}", field="members")
+        # the shift they were put on (shifts_visible), and no planner sets another office's people to
+        # work. Those refused are told by the ids sent, as ids that are not there are: naming them
+        # told the name of another office's officer behind any id.
+        members = list(Officer.objects.filter(pk__in=member_ids, active=True)
+                       .filter(Q(team=team) | Q(jurisdiction_id__in=jurisdiction_area_ids(officer)))
+                       .values_list("pk", flat=True))
+        refused = sorted(set(member_ids) - set(members))
+        if refused:
+            raise ServiceError(f"成员中有不存在、已离岗或不在您辖区内的人员（编号 {'、'.join(map(str, refused[:5]))}）",
+                               field="members")
     if Shift.objects.filter(team=team, date=date, period=period).exists():
         raise Conflict("该班组当天的这个班次已经安排", field="period")
     try:

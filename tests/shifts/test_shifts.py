@@ -97,8 +97,10 @@ def test_supervisors_and_admins_plan_for_teams_of_their_jurisdiction_only():
     other = Area.objects.filter(kind=AreaKind.DISTRICT).exclude(code="110108").first()
     agency = Agency.objects.create(name="外区执法队", kind=AgencyKind.ENFORCEMENT, area=other)
     far = Team.objects.create(name="外区一队", agency=agency, area=other)
-    with pytest.raises(Forbidden, match="辖区"):
+    with pytest.raises(ServiceError, match="辖区") as refused:
         shift_create(actor=_user("supervisor1"), team_id=far.pk, date=DAY, period="morning")
+    # answered as a team that is not there (422), not a 403 that confirmed a team elsewhere
+    assert not isinstance(refused.value, Forbidden) and refused.value.field == "team"
 
 
 def test_a_shift_outside_the_jurisdiction_is_not_found_for_starting():
