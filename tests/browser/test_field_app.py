@@ -622,7 +622,9 @@ def test_an_item_the_server_refuses_as_invalid_is_kept_to_fix_and_does_not_hold_
     page.locator("[data-tab=outbox][role=tab]").click()
     conflict = page.locator("#outbox-list li.conflict")
     conflict.wait_for()
-    assert page.evaluate(ITEMS) == [["outcome", "conflict", 400, "请确保这个字段不能超过 50 个字符。"]]
+    # the report is saved on the server a moment before the app takes it out of its outbox
+    refused = [["outcome", "conflict", 400, "请确保这个字段不能超过 50 个字符。"]]
+    _eventually(lambda: page.evaluate(ITEMS) == refused, timeout=10)
     assert "请确保这个字段不能超过 50 个字符" in conflict.inner_text()
     # The officer fixes the case number and sends it again.
     conflict.locator("[data-edit]").click()
