@@ -56,6 +56,11 @@ class AreaAdmin(AuditedGISAdmin):
     search_fields = ("name", "code")
     raw_id_fields = ("parent",)
 
+    def get_queryset(self, request):
+        # the parent column: a nullable key, which the changelist's select_related() leaves out
+        # (one query per row, each with the parent's boundary)
+        return super().get_queryset(request).select_related("parent").defer("parent__geom")
+
 
 class SegmentInline(admin.TabularInline):
     model = RoadSegment

@@ -27,6 +27,11 @@ class ComplaintAdmin(RoleAdmin, admin.GISModelAdmin):
     scope_lookups = ("unit_area_id", "area_id", "unit_agency__area_id")
     unlinked_to_district = True
 
+    def get_queryset(self, request):
+        # the area column: a nullable key, which the changelist's select_related() leaves out
+        # (one query per row, each with the subdistrict's boundary)
+        return super().get_queryset(request).select_related("area").defer("area__geom")
+
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(RoleAdmin):
@@ -35,6 +40,8 @@ class ImportBatchAdmin(RoleAdmin):
     list_display = ("imported_at", "filename", "source", "imported_by", "total", "created", "updated", "unchanged",
                     "skipped", "located")
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
+    # nullable keys: the changelist's own select_related() leaves them out (a query per row)
+    list_select_related = ("imported_by",)
     scope_lookups = ("imported_by__officer__jurisdiction_id",)
     unlinked_to_district = True
 
@@ -52,4 +59,6 @@ class QueuedImportAdmin(RoleAdmin):
     unlinked_to_district = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("data")
+        # the uploader and batch columns are nullable keys, which the changelist's select_related()
+        # leaves out (a query per row and column)
+        return super().get_queryset(request).select_related("created_by", "batch").defer("data", "batch__errors")

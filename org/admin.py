@@ -360,7 +360,8 @@ class OfficerAdmin(RoleAdmin):
     readonly_fields = ("username", "last_login")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "jurisdiction").defer("jurisdiction__geom")
+        # list_select_related named here: the changelist skips it for a queryset that selects already
+        return super().get_queryset(request).select_related(*self.list_select_related).defer("jurisdiction__geom")
 
     @admin.display(description="用户名", ordering="user__username")
     def username(self, obj):

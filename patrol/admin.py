@@ -74,7 +74,9 @@ class ProblemAdmin(ReadOnlyAdmin):
     scope_lookups = ("subdistrict_id",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("subdistrict").defer("subdistrict__geom")
+        # the list's columns, named here: a queryset that already selects related rows makes the
+        # changelist skip list_select_related (one query per row and column)
+        return super().get_queryset(request).select_related(*self.list_select_related).defer("subdistrict__geom")
 
     @admin.display(description="街道", ordering="subdistrict__name")
     def subdistrict_name(self, obj):
@@ -115,7 +117,8 @@ class InspectionAdmin(ReadOnlyAdmin):
     scope_lookups = ("area_id",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("area").defer("area__geom", "route")
+        # list_select_related named here: the changelist skips it for a queryset that selects already
+        return super().get_queryset(request).select_related(*self.list_select_related).defer("area__geom", "route")
 
     @admin.display(description="区域", ordering="area__name")
     def area_name(self, obj):

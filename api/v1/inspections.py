@@ -39,8 +39,10 @@ def inspection_data(i: Inspection, *, detail: bool = False) -> dict:
 
 def _visible(user):
     officer = officer_of(user)
-    return Inspection.objects.filter(area_id__in=jurisdiction_area_ids(officer)).select_related("area",
-                                                                                                "lead_agency")
+    # the participants of every listed inspection in one query, not one per inspection; the
+    # area's boundary is not answered
+    return (Inspection.objects.filter(area_id__in=jurisdiction_area_ids(officer))
+            .select_related("area", "lead_agency").defer("area__geom").prefetch_related("agencies"))
 
 
 class InspectionList(APIView):

@@ -25,6 +25,7 @@ from publishing.selectors.publications import (
     publication_document,
     publication_items,
     publications_visible_to,
+    with_line_counts,
 )
 
 
@@ -57,11 +58,13 @@ class PublicationDetailOut(PublicationOut):
 
 
 def publication_data(p: Publication, *, detail: bool = False) -> dict:
-    items = list(publication_items(p))
+    """One publication; its lines with `detail`, else their number (`lines`, annotated by
+    publishing.selectors.publications `with_line_counts`, or counted here)."""
+    items = list(publication_items(p)) if detail or not hasattr(p, "lines") else None
     data = {"id": p.id, "number": p.number, "title": p.title, "area": p.area.name, "area_id": p.area_id,
             "period_from": p.period_from.isoformat(), "period_to": p.period_to.isoformat(), "status": p.status,
             "published_at": p.published_at.isoformat() if p.published_at else None, "checksum": p.checksum,
-            "items": len(items)}
+            "items": len(items) if items is not None else p.lines}
     if detail:
         doc = publication_document(p)
         problems = line_problem_ids(p)
@@ -76,7 +79,8 @@ class PublicationList(APIView):
     @extend_schema(summary="未诉先办清单列表（辖区内；草稿仅发布人员可见）", responses={200: PublicationOut(many=True)},
                    operation_id="publications_list")
     def get(self, request):
-        return Response([publication_data(p) for p in publications_visible_to(request.user)[:200]])
+        lists = with_line_counts(publications_visible_to(request.user))[:200]
+        return Response([publication_data(p) for p in lists])
 
 
 class PublicationDetail(APIView):

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.contrib.gis.geos import Polygon as GEOSPolygon
-from django.db.models import Count, Max, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Max, OuterRef, Q
 from django.utils import timezone
 from shapely import LineString, STRtree, from_wkb, points
 from shapely.ops import substring
@@ -218,10 +219,14 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
     parent = area if area is not None else officer.jurisdiction
     grids = Area.objects.filter(kind=AreaKind.GRID, pk__in=jurisdiction_area_ids(officer))
     grids = grids.filter(geom__intersects=parent.geom) if parent.kind != AreaKind.GRID else grids.filter(pk=parent.pk)
-    for grid in grids.order_by("name"):
-        ids = set(RoadSegment.objects.filter(pk__in=planned, geom__intersects=grid.geom).values_list("id", flat=True))
-        if ids:
-            by_area.append({"key": grid.name, "area": grid.pk, **_totals([seg_facts[i] for i in sorted(ids)])})
+    if planned:
+        # each grid's planned segments in one query (a district has thousands of grids: not one
+        # query per grid, nor their boundaries read into Python)
+        in_grid = RoadSegment.objects.filter(pk__in=planned, geom__intersects=OuterRef("geom")).order_by().values("id")
+        for grid_id, name, ids in (grids.annotate(segment_ids=ArraySubquery(in_grid)).order_by("name")
+                                   .values_list("pk", "name", "segment_ids")):
+            if ids:
+                by_area.append({"key": name, "area": grid_id, **_totals([seg_facts[i] for i in sorted(set(ids))])})
 
     # time since the last patrol along the segment (any visible shift, up to the choice's end)
     lo, hi = choice.dates

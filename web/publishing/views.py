@@ -6,18 +6,18 @@ Thin: publishing.selectors decides what a user sees and the text; the exports ar
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from org.domain.permissions import can
-from publishing.models import Publication, PublicationStatus
+from publishing.models import PublicationStatus
 from publishing.selectors.publications import (
     line_problem_ids,
     publication_document,
     publication_items,
     publications_visible_to,
+    with_line_counts,
 )
 from web.access import officer_page
 
@@ -28,9 +28,7 @@ EXPORTS = [("txt", "纯文本"), ("html", "网页（含地图）"), ("pdf", "PDF
 @officer_page("view_problem")
 def publication_list_page(request):
     # lines, not problems: problems at one place share a line (items merged into it)
-    lists = publications_visible_to(request.user).select_related("published_by").annotate(
-        lines=Count("items", filter=Q(items__position__isnull=False))
-    ).order_by(*Publication._meta.ordering)  # a GROUP BY query leaves Meta.ordering out
+    lists = with_line_counts(publications_visible_to(request.user).select_related("published_by"))
     page = Paginator(lists, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/publishing/list.html", {
         "nav": "publications", "page": page,

@@ -127,3 +127,43 @@ def test_the_handover_report_page_shows_the_shift_and_its_uncovered_segments(wee
 def test_a_shift_outside_the_jurisdiction_is_not_found(week, other_subdistrict):
     r = _client("other_supervisor").get(f"/coverage/shifts/{week[0].pk}/handover/")
     assert r.status_code == 404
+
+
+def test_the_page_takes_as_many_queries_for_3n_grids_as_for_n(week):
+    """按网格: each grid's planned segments in one query for all grids, not one per grid (a
+    district has thousands of grids)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from geodata.models import Area, AreaKind
+    from geodata.services.demo import DEMO_SUBDISTRICT
+    from shifts.selectors.aggregates import CoverageChoice, coverage_report
+
+    sub = Area.objects.get(kind=AreaKind.SUBDISTRICT, name=DEMO_SUBDISTRICT)
+    client = _client("supervisor1")
+
+    def add(lo, hi):  # grids as large as the subdistrict: every planned segment lies in each
+        for k in range(lo, hi):
+            Area.objects.create(name=f"整街网格{k:02d}", kind=AreaKind.GRID, parent=sub, geom=sub.geom, source="test",
+                                generated=True)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(f"/coverage/?day={DAY}")
+        assert r.status_code == 200
+        return len(ctx.captured_queries), r.content.decode()
+
+    add(0, 3)
+    few, _ = queries()
+    add(3, 9)
+    many, html = queries()
+    assert many == few
+    report = coverage_report(get_user_model().objects.get(username="supervisor1"),
+                             CoverageChoice(day=dt.date.fromisoformat(DAY)))
+    rows = {r["key"]: r for r in report.by_area}
+    assert report.totals["segments_planned"] > 0
+    for k in range(9):
+        row = rows[f"整街网格{k:02d}"]
+        assert f"area={row['area']}" in html
+        assert (row["segments_planned"], row["segments_covered"]) == (report.totals["segments_planned"],
+                                                                      report.totals["segments_covered"])
