@@ -86,6 +86,37 @@ def district_wide_viewer(request) -> bool:
     return request._admin_district_wide
 
 
+class ShownValuesForm:
+    """A change form whose page posts, beside each field, the value it showed (Django's
+    show_hidden_initial). Django otherwise compares what is posted with the row as it is when
+    the form arrives, so a page opened before another's save wrote back every value it showed:
+    a name corrected there enabled again the login another had just disabled. Here
+    `changed_data` is what this editor changed, and a field that another changed too since
+    the page was opened is refused in words rather than written over."""
+
+    STALE = "此项在您打开本页后已被他人修改，请刷新页面后再改"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.PasswordInput):  # no password in the page
+                continue
+            if self.is_bound and self.add_initial_prefix(name) not in self.data:
+                continue  # a post that does not say what it showed: compared with the row, as Django does
+            field.show_hidden_initial = True
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.changed_data:
+            field = self.fields[name]
+            if not field.show_hidden_initial:
+                continue
+            shown = field.hidden_widget().value_from_datadict(self.data, self.files, self.add_initial_prefix(name))
+            if field.has_changed(self[name].initial, shown):
+                self.add_error(name, self.STALE)
+        return cleaned
+
+
 class RoleAdmin(NulRefusingChangelist, admin.ModelAdmin):
     """A ModelAdmin whose pages are open by role (`view_action`, `edit_action`; None
     means read-only) and whose rows are limited to the viewer's jurisdiction
@@ -133,6 +164,12 @@ class RoleAdmin(NulRefusingChangelist, admin.ModelAdmin):
         if self.unlinked_to_district and district_wide_viewer(request):
             condition |= Q(**{f"{lookup}__isnull": True for lookup in self.scope_lookups})
         return queryset.filter(condition)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or self.edit_action is None:
+            return form
+        return type(form.__name__, (ShownValuesForm, form), {})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ids = scope_ids(request)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -45,7 +47,9 @@ class LineFormSet(BaseInlineFormSet):
         super().clean()
         for f in self.forms:
             data = getattr(f, "cleaned_data", None) or {}
-            if "position" in f.changed_data and data.get("position") is None:
+            # every line listed has a number (changed_data compares with what the page showed,
+            # which a post may leave out)
+            if data.get("position") is None and "position" not in f.errors:
                 f.add_error("position", "请填写序号")
             if "edited_text" in f.changed_data and data.get("edited_text"):
                 text = data["edited_text"]
@@ -57,6 +61,22 @@ class LineFormSet(BaseInlineFormSet):
                     f.add_error("edited_text", f"条目文字不能超过{MAX_LINE}字")
 
 
+_LINE_FIELDS = ("position", "edited_text")
+
+
+def _shown(form, name: str):
+    """The value of a line's field as the editor's page showed it (its hidden initial), or None
+    when the post carries none."""
+    bound = form[name]
+    raw = form.data.get(bound.html_initial_name)
+    if raw is None:
+        return None
+    try:
+        return bound.field.to_python(raw)
+    except forms.ValidationError:
+        return None
+
+
 class ItemInline(admin.TabularInline):
     model = PublicationItem
     formset = LineFormSet
@@ -66,6 +86,14 @@ class ItemInline(admin.TabularInline):
     fields = ("position", "problem_link", "followup", "generated_text", "edited_text", "edited_by")
     readonly_fields = ("problem_link", "followup", "generated_text", "edited_by")
     ordering = ("position",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in _LINE_FIELDS:
+            # the page posts what it showed beside what was typed: a save changes only what this
+            # editor changed, and refuses what another changed since (save_formset, the services)
+            field.show_hidden_initial = True
+        return field
 
     def get_queryset(self, request):
         # the lines: items merged into another's line are listed there (problem_link)
@@ -155,10 +183,13 @@ class PublicationAdmin(RoleAdmin):
                     if "edited_text" in f.changed_data:
                         item = f.instance
                         line_edit(actor=request.user, item_id=item.pk,
-                                  text=f.cleaned_data["edited_text"] or item.generated_text)
+                                  text=f.cleaned_data["edited_text"] or item.generated_text,
+                                  expected_text=_shown(f, "edited_text"))
                 if any("position" in f.changed_data for f in formset.forms):
                     order = sorted(formset.forms, key=lambda f: (f.cleaned_data["position"], f.instance.pk))
-                    reorder(actor=request.user, publication_id=pub.pk, item_ids=[f.instance.pk for f in order])
+                    shown = [(_shown(f, "position"), f.instance.pk) for f in formset.forms]
+                    reorder(actor=request.user, publication_id=pub.pk, item_ids=[f.instance.pk for f in order],
+                            expected_order=None if any(p is None for p, _ in shown) else [pk for _, pk in sorted(shown)])
         except ServiceError as exc:
             request._publication_not_saved = True
             messages.error(request, f"未保存：{exc.message}")
@@ -169,9 +200,22 @@ class PublicationAdmin(RoleAdmin):
             return  # (the change was refused: no "成功修改" beside the error)
         super().message_user(request, message, level, *args, **kwargs)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            pub = self.get_object(request, unquote(object_id))
+            if pub is not None and pub.is_published and self.has_view_permission(request, pub):
+                # a page opened on the draft, saved after another published it: say so (Django
+                # would answer 无权访问) and show the list as published
+                self.message_user(request, f"{pub.number}已发布，不能修改，本次修改未保存", messages.ERROR)
+                return HttpResponseRedirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     @admin.action(description="发布所选清单（发布后不能修改）")
     def publish_selected(self, request, queryset):
-        for pub in queryset.filter(status="draft"):
+        for pub in queryset.order_by("pk"):
+            if pub.is_published:  # by another since this list was shown (or a second click): said, not skipped
+                messages.warning(request, f"{pub.number}已发布，未再次发布")
+                continue
             try:
                 done = publish(actor=request.user, publication_id=pub.pk)
                 messages.success(request, f"已发布 {done.number}，校验值 {done.checksum[:16]}…")

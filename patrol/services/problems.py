@@ -202,10 +202,21 @@ def duplicate_candidates(problem: Problem):
                                                             subdistrict_id=problem.subdistrict_id)
 
 
+def problem_version(problem: Problem) -> str:
+    """What a page that acts on a problem sends back to say which state of it it showed: the
+    time of its last change (every transition and edit sets it)."""
+    return problem.updated_at.isoformat()
+
+
 def problem_transition(*, actor, problem_id: int, target: str, reason: str = "", team_id: int | None = None,
-                       duplicate_of_id: int | None = None, expected_status: str | None = None) -> Problem:
+                       duplicate_of_id: int | None = None, expected_status: str | None = None,
+                       expected_version: str | None = None) -> Problem:
     """Move a problem to `target`. The row is locked for the check and the write, so two
-    people acting at once cannot both win from the same state."""
+    people acting at once cannot both win from the same state.
+
+    `expected_status` / `expected_version` (`problem_version`): the problem as the actor's page
+    showed it. A status alone does not tell a problem that went away and came back to it
+    (退回, then 派遣 to another team) from the one shown; its version does."""
     officer = officer_of(actor)
     with transaction.atomic():
         problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
@@ -213,6 +224,8 @@ def problem_transition(*, actor, problem_id: int, target: str, reason: str = "",
             raise NotFound("问题不存在", field="id")
         if expected_status and problem.status != expected_status:
             raise Conflict(f"问题状态已变为“{STATUS_LABELS[problem.status]}”，请刷新后再操作", field="status")
+        if expected_version and problem_version(problem) != expected_version:
+            raise Conflict(f"问题已被他人处理（现为“{STATUS_LABELS[problem.status]}”），请刷新后再操作", field="status")
         why = check_transition(
             problem.status, target, role=officer.role,
             same_jurisdiction=in_jurisdiction(officer, problem.subdistrict),

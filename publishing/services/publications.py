@@ -192,10 +192,13 @@ def _draft_for_update(actor, publication_id: int) -> Publication:
     return pub
 
 
-def line_edit(*, actor, item_id: int, text: str) -> PublicationItem:
+def line_edit(*, actor, item_id: int, text: str, expected_text: str | None = None) -> PublicationItem:
     """Change a line's wording (without its number). The generated text stays; the edit
     and who made it are kept on the item and, before and after, in the audit log. Text
-    equal to the generated one reverts the edit."""
+    equal to the generated one reverts the edit.
+
+    `expected_text`: the line's edited text as the editor's page showed it ("" for none);
+    when another's edit was saved since, the change is refused (Conflict), not written over it."""
     if any(c in text.strip() for c in "\r\n\u2028\u2029"):
         raise ServiceError("一个条目只能有一行文字", field="text")
     body = strip_number(tidy(text))
@@ -214,6 +217,9 @@ def line_edit(*, actor, item_id: int, text: str) -> PublicationItem:
         before = item.body
         if body == before:
             return item
+        if expected_text is not None and item.edited_text != expected_text:
+            raise Conflict(f"第{item.position}条已被他人修改（现为：{before}），请刷新页面后再改",
+                           field="text")
         edited = "" if body == item.generated_text else body
         item.edited_text, item.edited_by, item.edited_at = edited, actor if edited else None, \
             timezone.now() if edited else None
@@ -223,8 +229,12 @@ def line_edit(*, actor, item_id: int, text: str) -> PublicationItem:
     return item
 
 
-def reorder(*, actor, publication_id: int, item_ids: Sequence[int]) -> Publication:
-    """Put the items in the given order (every item of the draft, each once)."""
+def reorder(*, actor, publication_id: int, item_ids: Sequence[int],
+            expected_order: Sequence[int] | None = None) -> Publication:
+    """Put the items in the given order (every item of the draft, each once).
+
+    `expected_order`: the items in the order the editor's page showed them; when another
+    reordered the draft since, the new order is refused (Conflict), not put over theirs."""
     with transaction.atomic():
         pub = _draft_for_update(actor, publication_id)
         items = {i.pk: i for i in PublicationItem.objects.select_for_update().filter(publication=pub,
@@ -235,6 +245,8 @@ def reorder(*, actor, publication_id: int, item_ids: Sequence[int]) -> Publicati
         before = [i.pk for i in sorted(items.values(), key=lambda i: i.position)]
         if ids == before:
             return pub
+        if expected_order is not None and list(expected_order) != before:
+            raise Conflict("条目顺序已被他人修改，请刷新页面后再排序", field="item_ids")
         for position, pk in enumerate(ids, start=1):
             items[pk].position = position
         PublicationItem.objects.bulk_update(list(items.values()), ["position"])

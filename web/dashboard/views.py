@@ -34,7 +34,7 @@ from patrol.domain.workflow import (
 from patrol.models import Category
 from patrol.selectors import problem_list as selectors
 from patrol.selectors.problems import allowed_steps, problems_visible_to
-from patrol.services.problems import problem_transition
+from patrol.services.problems import problem_transition, problem_version
 from publishing.selectors.publications import problem_exposures
 from shifts.selectors.shifts import shifts_visible
 from web.access import officer_page
@@ -179,6 +179,7 @@ def problem_detail(request, problem_id: int):
         "trail": trail,
         "point": _wgs84(problem.geom),
         "steps": _steps(request.officer, problem),
+        "version": problem_version(problem),  # sent back with a step: refused if the problem changed since
         # what the service accepts (org.selectors.team_serves): teams whose area holds the problem's subdistrict
         "teams": list(teams_serving(problem.subdistrict)),
         # 曝光: the published 未诉先办 lists that named it, with their follow-up (复查)
@@ -215,7 +216,8 @@ def problem_step(request, problem_id: int):
             actor=request.user, problem_id=problem_id, target=request.POST.get("to", ""),
             reason=reason,
             team_id=int(team) if team.isascii() and team.isdigit() else None,
-            expected_status=request.POST.get("expected_status") or None)
+            expected_status=request.POST.get("expected_status") or None,
+            expected_version=request.POST.get("expected_version") or None)
     except ServiceError as exc:  # Forbidden and Conflict are ServiceErrors too
         messages.error(request, exc.message)
     else:
