@@ -4,13 +4,12 @@ or come after the publication, is refused and said in words (publishing.admin)."
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 
 from core.models import AuditEvent
 from publishing.models import PublicationItem
 from publishing.services.publications import draft_create, publish
 
-from .conftest import user
+from .test_admin import staff
 from .test_services import WEEK
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +41,6 @@ class _Inputs(HTMLParser):
             self._textarea = None
         elif tag == "form":
             self._in_form = False
-
-
-def staff(username):
-    u = user(username)
-    u.is_staff = True
-    u.save()
-    c = Client()
-    c.force_login(u)
-    return c
 
 
 def rendered_form(client, pub, lines=2) -> dict:
