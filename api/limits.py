@@ -19,16 +19,24 @@ Bodies: a JSON or form body declared longer than ``DATA_UPLOAD_MAX_MEMORY_SIZE``
 multipart body (files) declared longer than ``API_UPLOAD_MAX_BYTES``, is a 413 before it is
 read (``ContentNegotiation``), and Django's other limits (multipart fields'
 size, ``DATA_UPLOAD_MAX_NUMBER_FIELDS``, ``DATA_UPLOAD_MAX_NUMBER_FILES``) become API errors
-(413, 400 naming the limit) instead of Django's HTML 400 page.
+(413, 400 naming the limit) instead of Django's HTML 400 page. A body that cannot be read at
+all (not JSON, not UTF-8, a multipart body without its boundary) is a 400 saying so in Chinese:
+Django REST framework's own parsers say it in English ("JSON parse error - …").
 """
 from __future__ import annotations
 
+import codecs
+from json import JSONDecodeError
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions, parsers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.utils import json
 
 from .domain.rates import wait_s
 from .models import ApiKey
@@ -132,6 +140,21 @@ def _too_many(exc) -> exceptions.ParseError:
     return exceptions.ParseError(f"表单字段过多（上限 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个）")
 
 
+class JSONParser(parsers.JSONParser):
+    # DRF's own: ParseError("JSON parse error - Expecting value: line 1 column 1 (char 0)").
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return json.load(codecs.getreader(encoding)(stream),
+                             parse_constant=json.strict_constant if self.strict else None)
+        except UnicodeDecodeError as exc:
+            raise exceptions.ParseError(f"请求体不是 {encoding.upper()} 编码的文本") from exc
+        except JSONDecodeError as exc:
+            raise exceptions.ParseError(f"请求体不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列有误") from exc
+        except ValueError as exc:  # NaN or Infinity (strict JSON), a number too long to read
+            raise exceptions.ParseError("请求体不是有效的 JSON：含有 JSON 不允许的数值") from exc
+
+
 class FormParser(parsers.FormParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -141,9 +164,16 @@ class FormParser(parsers.FormParser):
 
 
 class MultiPartParser(parsers.MultiPartParser):
+    # DRF's own, but its ParseError("Multipart form parse error - Invalid boundary …") in Chinese.
     def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        meta = {**request.META, "CONTENT_TYPE": media_type}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         try:
-            return super().parse(stream, media_type, parser_context)
+            data, files = DjangoMultiPartParser(meta, stream, request.upload_handlers, encoding).parse()
+            return parsers.DataAndFiles(data, files)
+        except MultiPartParserError as exc:
+            raise exceptions.ParseError("请求体不是有效的文件上传表单，无法读取") from exc
         except RequestDataTooBig as exc:
             raise RequestTooLarge(f"表单字段超过上限 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节") from exc
         except (TooManyFieldsSent, TooManyFilesSent) as exc:

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     # before django_tasks_db: its `db_worker` command is core's (core/management/commands/db_worker.py)
     "core",
     "django_tasks",
-    "django_tasks_db",
+    "core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese in the admin
     "org",
     "geodata",
     "patrol",
@@ -156,6 +156,9 @@ LANGUAGE_CODE = "zh-hans"
 # The pages are written in Chinese only: LocaleMiddleware must not switch Django's own words
 # and date formats to a browser's English (a page said "Nov. 30, 2026" amid Chinese text)
 LANGUAGES = [("zh-hans", "简体中文")]
+# Before Django's and the packages' own catalogues: the strings they leave untranslated (newer
+# admin and password-validator wording, django-tasks-db's labels) in Chinese (locale/*.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 
 # The pages (web/): sign in at /login/, land on the dashboard.
@@ -198,7 +201,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # /api/v1/ speaks JSON; the photo uploads take multipart (their views say so), Open311
     # takes forms (its own views): one media type per operation keeps the schema exact.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # (DRF's JSONParser, its errors in Chinese: api/limits.py)
+    "DEFAULT_PARSER_CLASSES": ["api.limits.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.limits.ContentNegotiation",
     "EXCEPTION_HANDLER": "api.v1.errors.handle",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -55,7 +55,8 @@ class Team(models.Model):
 
 
 class Officer(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", on_delete=models.CASCADE,
+                                related_name="officer")
     name = models.CharField("姓名", max_length=50)
     role = models.CharField("角色", max_length=20, choices=ROLE_CHOICES)
     agency = models.ForeignKey(Agency, verbose_name="单位", on_delete=models.PROTECT, related_name="officers")

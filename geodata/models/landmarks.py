@@ -15,11 +15,11 @@ class LandmarkKind(models.TextChoices):
 
 
 class Landmark(models.Model):
-    key = models.CharField(max_length=64, help_text="osm type/id within its source, e.g. n123, w456, r789")
+    key = models.CharField("导入键", max_length=64, help_text="OSM 要素类型与编号，如 n123、w456、r789")
     source = models.CharField("数据来源", max_length=100, db_index=True)
     name = models.CharField("名称", max_length=200, db_index=True)
     kind = models.CharField("类型", max_length=16, choices=LandmarkKind.choices)
-    category = models.CharField("OSM分类", max_length=80, blank=True, help_text="e.g. amenity=school")
+    category = models.CharField("OSM分类", max_length=80, blank=True, help_text="如 amenity=school")
     geom = models.PointField("位置", srid=settings.STORAGE_SRID)
     footprint = models.MultiPolygonField("轮廓", srid=settings.STORAGE_SRID, null=True, blank=True)
 

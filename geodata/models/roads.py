@@ -25,16 +25,16 @@ class NetworkQuerySet(models.QuerySet):
 
 
 class Road(models.Model):
-    key = models.CharField(max_length=64, help_text="stable import key within its source, e.g. osm:way-id")
-    source = models.CharField("数据来源", max_length=100, db_index=True, help_text="dataset the road came from")
+    key = models.CharField("导入键", max_length=64, help_text="在数据来源内稳定不变的编号，如 osm:123456")
+    source = models.CharField("数据来源", max_length=100, db_index=True, help_text="道路导入自的数据集")
     name = models.CharField("名称", max_length=120)
     name_normalized = models.CharField("规范名称", max_length=120, db_index=True)
     highway = models.CharField("OSM道路等级", max_length=40)
     geom = models.MultiLineStringField("几何", srid=settings.STORAGE_SRID)
     length_m = models.FloatField("长度(米)")
-    osm_way_ids = ArrayField(models.BigIntegerField(), default=list)
+    osm_way_ids = ArrayField(models.BigIntegerField(), verbose_name="OSM 路线编号", default=list)
     retired_at = models.DateTimeField("停用时间", null=True, blank=True,
-                                      help_text="no longer in its source; kept for the history on its segments")
+                                      help_text="数据来源中已没有这条道路；保留是为了其路段的历史记录")
 
     objects = NetworkQuerySet.as_manager()
 
@@ -52,18 +52,18 @@ class Road(models.Model):
 
 
 class RoadSegment(models.Model):
-    key = models.CharField(max_length=64, help_text="osm way id : piece index")
+    key = models.CharField("导入键", max_length=64, help_text="OSM 路线编号:分段序号")
     source = models.CharField("数据来源", max_length=100, db_index=True)
     road = models.ForeignKey(Road, verbose_name="道路", on_delete=models.CASCADE, related_name="segments")
     geom = models.LineStringField("几何", srid=settings.STORAGE_SRID)
     length_m = models.FloatField("长度(米)")
     start_node = models.BigIntegerField("起点节点")
     end_node = models.BigIntegerField("终点节点")
-    osm_way_id = models.BigIntegerField(db_index=True)
+    osm_way_id = models.BigIntegerField("OSM 路线编号", db_index=True)
     highway = models.CharField("OSM道路等级", max_length=40)
     oneway = models.BooleanField("单行", default=False)
     retired_at = models.DateTimeField("停用时间", null=True, blank=True,
-                                      help_text="no longer in its source; kept for the coverage and plans on it")
+                                      help_text="数据来源中已没有这个路段；保留是为了其覆盖记录和巡查计划")
 
     objects = NetworkQuerySet.as_manager()
 
@@ -82,12 +82,13 @@ class RoadSegment(models.Model):
 
 
 class Intersection(models.Model):
-    key = models.CharField(max_length=64, help_text="stable import key within its source: smallest junction node")
+    key = models.CharField("导入键", max_length=64, help_text="在数据来源内稳定不变的编号：所含路口节点中最小的 OSM 节点编号")
     source = models.CharField("数据来源", max_length=100, db_index=True)
     name = models.CharField("名称", max_length=200)
     geom = models.PointField("位置", srid=settings.STORAGE_SRID)
     roads = models.ManyToManyField(Road, verbose_name="道路", related_name="intersections")
-    node_ids = ArrayField(models.BigIntegerField(), default=list, help_text="OSM junction nodes merged here")
+    node_ids = ArrayField(models.BigIntegerField(), verbose_name="OSM 节点编号", default=list,
+                          help_text="合并为这个路口的 OSM 路口节点")
     roundabout = models.BooleanField("环岛", default=False)
 
     class Meta:

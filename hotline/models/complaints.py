@@ -12,11 +12,18 @@ problem of the same category found nearby at about the same time, if any.
 from django.conf import settings
 from django.contrib.gis.db import models
 
+# Where a batch came from: the upload page or the API, `manage.py import_hotline`, the demo.
+IMPORT_SOURCES = [("upload", "上传"), ("command", "命令行"), ("demo", "演示数据")]
+# How the location language placed a complaint (geodata.location.geocode: `precision`; a reading
+# at area level or none leaves the complaint unlocated, precision blank).
+LOCATION_PRECISIONS = [("offset", "路口方位距离"), ("intersection", "路口"), ("landmark", "地标"),
+                       ("road", "道路")]
+
 
 class ImportBatch(models.Model):
     filename = models.CharField("文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    source = models.CharField("来源", max_length=20, default="upload", help_text="upload / command / demo")
+    source = models.CharField("来源", max_length=20, default="upload", choices=IMPORT_SOURCES)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
@@ -58,7 +65,7 @@ class Complaint(models.Model):
     difficult = models.BooleanField("疑难", default=False)
     # Where the location language put it (null: not located).
     geom = models.PointField("位置", srid=settings.STORAGE_SRID, null=True, blank=True)
-    location_precision = models.CharField("定位精度", max_length=16, blank=True)
+    location_precision = models.CharField("定位精度", max_length=16, blank=True, choices=LOCATION_PRECISIONS)
     location_uncertainty_m = models.FloatField("位置误差(米)", null=True, blank=True)
     area = models.ForeignKey("geodata.Area", verbose_name="所在街道", null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")

@@ -13,6 +13,8 @@ removes old rows.
 from django.conf import settings
 from django.db import models
 
+from .complaints import IMPORT_SOURCES
+
 
 class QueuedImportStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -30,7 +32,8 @@ class QueuedImport(models.Model):
     mapping = models.CharField("列映射", max_length=1000, blank=True, default="")
     partial = models.BooleanField("跳过错误行导入", default=False)
     dry_run = models.BooleanField("只校验", default=False)
-    source = models.CharField("来源", max_length=20, default="upload", help_text="导入批次的来源：upload / command")
+    source = models.CharField("来源", max_length=20, default="upload", choices=IMPORT_SOURCES,
+                              help_text="导入批次的来源")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)

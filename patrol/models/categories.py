@@ -13,7 +13,7 @@ class Category(models.Model):
     big_class_code = models.CharField("大类代码", max_length=4)
     agency_name = models.CharField("主责单位", max_length=100)
     deadline_hours = models.PositiveIntegerField("处置时限(小时)")
-    source = models.CharField("来源", max_length=20, help_text="national / local")
+    source = models.CharField("来源", max_length=20, choices=[("standard", "国家标准"), ("local", "本地")])
     version = models.CharField("目录版本", max_length=20)
     active = models.BooleanField("启用", default=True)
 

@@ -15,8 +15,9 @@ class Inspection(models.Model):
     focus = models.CharField("检查内容", max_length=300, blank=True,
                              help_text="如：机动车、电动自行车停车秩序、街面环境、店外经营")
     notes = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "联合检查"

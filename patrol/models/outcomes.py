@@ -11,10 +11,10 @@ from .problems import photo_path
 
 
 class Outcome(models.Model):
-    problem = models.ForeignKey("patrol.Problem", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="outcomes")
-    inspection = models.ForeignKey("patrol.Inspection", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="outcomes")
+    problem = models.ForeignKey("patrol.Problem", verbose_name="问题", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="outcomes")
+    inspection = models.ForeignKey("patrol.Inspection", verbose_name="联合检查", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="outcomes")
     kinds = models.JSONField("处置方式", help_text='e.g. ["劝阻", "整改"]')
     target_kind = models.CharField("对象", max_length=30)
     count = models.PositiveIntegerField("数量", default=1)
@@ -25,8 +25,9 @@ class Outcome(models.Model):
     notes = models.TextField("说明", blank=True)
     corrects = models.OneToOneField("self", verbose_name="更正的记录", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="corrected_by")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "处置结果"
@@ -37,6 +38,10 @@ class Outcome(models.Model):
                                    name="outcome_has_problem_or_inspection"),
             models.CheckConstraint(condition=Q(count__gte=1), name="outcome_count_positive"),
         ]
+
+    def __str__(self) -> str:
+        of = f"问题 #{self.problem_id}" if self.problem_id else f"联合检查 #{self.inspection_id}"
+        return f"处置结果 #{self.pk}（{of}）"
 
     def delete(self, *args, **kwargs):
         raise PermissionError("处置结果不能删除，请新增一条更正记录")

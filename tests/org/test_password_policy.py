@@ -21,3 +21,11 @@ def test_weak_passwords_are_refused(password):
 def test_a_good_password_and_the_demo_password_pass():
     validate_new_login(username="wang0001", password="巡查-路面-2026")
     validate_password(DEMO_PASSWORD, get_user_model().objects.get(username="officer1"))
+
+
+def test_a_short_password_is_refused_in_chinese():
+    # Django's zh_Hans catalogue has the validator's older wording only: this one was English
+    # ("This password is too short. It must contain at least 8 characters."); locale/zh_Hans.
+    with pytest.raises(ServiceError) as exc:
+        validate_new_login(username="wang0001", password="巡查-26")
+    assert exc.value.message == "密码太短，至少需要 8 个字符。"
