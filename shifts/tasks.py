@@ -7,6 +7,7 @@ from django_tasks import task
 
 from .models import FixBatch
 from .services.coverage import coverage_update
+from .services.distance import shift_distances_measure
 
 
 @task()
@@ -23,8 +24,10 @@ def coverage_for_batch(batch_id: int) -> dict:
 @task()
 def coverage_for_shift(shift_id: int) -> dict:
     """The whole shift recomputed from all its good fixes (queued when it ends: paints the
-    last minutes the batch jobs held back, and joins every batch boundary exactly)."""
+    last minutes the batch jobs held back, and joins every batch boundary exactly), and its
+    members' km patrolled measured and stored (the coverage report then reads no fix of it)."""
     r = coverage_update(shift_id=shift_id)
+    shift_distances_measure(shift_id=shift_id)
     return {"shift": r.shift_id, "fixes": r.fixes, "rows_written": r.rows_written, "rows_deleted": r.rows_deleted}
 
 

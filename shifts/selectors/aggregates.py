@@ -31,12 +31,11 @@ from org.selectors import jurisdiction_area_ids, officer_of
 from patrol.domain.workflow import OPEN_STATES
 from patrol.models import Problem
 from shifts.domain.aggregates import SegmentFacts, carry, covered_length, gaps, group_totals, union
-from shifts.domain.distance import patrolled_m
 from shifts.domain.intervals import is_covered
 
 from ..models import SegmentCoverage, Shift, ShiftStatus
-from .coverage import _to_wgs84, ended_plan_lines, good_fixes_of, planned_segments
-from .handover import EVER
+from .coverage import _to_wgs84, ended_plan_lines, good_fixes_of, planned_segment_ids
+from .distance import EVER, patrolled_m_by_shift
 from .shifts import shifts_visible
 
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # as shifts are planned (services.shifts)
@@ -132,14 +131,7 @@ def chosen_shifts(user, choice: CoverageChoice) -> list[Shift]:
     qs = qs.filter(date__gte=lo, date__lte=hi)
     if choice.team_id is not None:
         qs = qs.filter(team_id=choice.team_id)
-    return list(qs.order_by("date", "period", "team__name"))
-
-
-def _km(shift: Shift, cache: dict[int, float]) -> float:
-    if shift.pk not in cache:
-        cache[shift.pk] = sum(patrolled_m(good_fixes_of(shift_id=shift.pk, officer_id=m.pk, t_from=EVER[0],
-                                                        t_to=EVER[1])) for m in shift.members.all()) / 1000
-    return cache[shift.pk]
+    return list(qs.select_related("team__agency").order_by("date", "period", "team__name"))
 
 
 def _totals(facts: list[SegmentFacts], km: float | None = None, shifts: int | None = None) -> dict:
@@ -155,8 +147,7 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
     now = now or timezone.now()
     area = _visible_area(officer, choice.area_id)
     shifts = chosen_shifts(user, choice)
-    planned_by_shift: dict[int, set[int]] = {s.pk: set(planned_segments(s).values_list("id", flat=True))
-                                             for s in shifts}
+    planned_by_shift = planned_segment_ids(shifts)
     in_area = set(RoadSegment.objects.filter(geom__intersects=area.geom).values_list("id", flat=True)) \
         if area is not None else None
     if in_area is not None:
@@ -191,8 +182,9 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
 
     all_ids = list(planned_by_shift)
     seg_facts = {f.segment: f for f in facts_for(all_ids, planned)}
-    km_cache: dict[int, float] = {}
-    totals = _totals(list(seg_facts.values()), sum(_km(s, km_cache) for s in shifts), len(shifts))
+    # km patrolled per shift: an ended shift's stored per member, read in one query (selectors.distance)
+    km = {shift_id: metres / 1000 for shift_id, metres in patrolled_m_by_shift(shifts).items()}
+    totals = _totals(list(seg_facts.values()), sum(km[s.pk] for s in shifts), len(shifts))
 
     def grouped(key) -> list[dict]:
         groups: dict = defaultdict(list)
@@ -202,7 +194,7 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
         for k, members in sorted(groups.items(), key=lambda kv: kv[0]):
             ids = [s.pk for s in members]
             segment_ids = set().union(*(planned_by_shift[i] for i in ids))
-            out.append({"key": k, **_totals(facts_for(ids, segment_ids), sum(_km(s, km_cache) for s in members),
+            out.append({"key": k, **_totals(facts_for(ids, segment_ids), sum(km[s.pk] for s in members),
                                              len(members))})
         return out
 
@@ -292,7 +284,7 @@ def coverage_report(user, choice: CoverageChoice, *, now: dt.datetime | None = N
         facts = facts_for([s.pk], planned_by_shift[s.pk])
         shift_rows.append({"id": s.pk, "date": s.date, "period": s.get_period_display(), "team": s.team.name,
                            "status": s.get_status_display(), "members": len(s.members.all()),
-                           **_totals(facts, _km(s, km_cache))})
+                           **_totals(facts, km[s.pk])})
     return CoverageReport(choice=choice, shifts=shift_rows, totals=totals, by_team=by_team, by_day=by_day,
                           by_week=by_week, by_area=by_area, uncovered=uncovered, segments=segments,
                           complaints_source=apps.is_installed("hotline"), lines=lines,

@@ -282,6 +282,21 @@ def planned_segments(shift: Shift):
     return planned_segments_now(shift).annotate(plan_length_m=F("length_m"))
 
 
+def planned_segment_ids(shifts) -> dict[int, set[int]]:
+    """Shift id → the ids of `planned_segments(shift)`, for several shifts: the ended ones'
+    frozen plans read in one query (a week of a district is hundreds of shifts), the others
+    each as `planned_segments_now`."""
+    out: dict[int, set[int]] = {s.pk: set() for s in shifts}
+    ended = [s.pk for s in shifts if s.status == ShiftStatus.ENDED]
+    if ended:
+        for shift_id, sid in EndedPlanSegment.objects.filter(shift_id__in=ended).values_list("shift_id", "segment_id"):
+            out[shift_id].add(sid)
+    for s in shifts:
+        if s.status != ShiftStatus.ENDED:
+            out[s.pk] = set(planned_segments_now(s).values_list("id", flat=True))
+    return out
+
+
 def planned_segments_now(shift: Shift):
     """The segments of a shift's plan on the network as it is now: those planned
     explicitly, else the segments meeting its planned areas on the live network, and the

@@ -1,7 +1,8 @@
 """The handover report of a shift (交接班报告): what the next shift needs to know.
 
 Kilometres patrolled (each member's good fixes as coverage reads them, without the GPS
-noise: shifts.domain.distance; a signal gap is not walked), coverage of the planned
+noise: shifts.domain.distance; a signal gap is not walked; stored per member once the shift
+has ended: shifts.selectors.distance), coverage of the planned
 segments (the metres covered of them, as the coverage page and API measure it, and how many
 are covered to 80 %) (planned explicitly, else the segments inside the planned areas; once the shift has
 ended, the plan as it stood then, with the lengths then), problems the members found and
@@ -9,8 +10,6 @@ outcomes they recorded during the shift, problems still open in the team's area,
 planned segments nobody covered, main roads and long segments first.
 """
 from __future__ import annotations
-
-import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,21 +19,17 @@ from geodata.selectors.areas import area_descendant_ids
 from patrol.domain.workflow import OPEN_STATES
 from patrol.models import Outcome, Problem
 from shifts.domain.coverage import is_covered
-from shifts.domain.distance import patrolled_m
 
 from ..models import SegmentCoverage, Shift
-from .coverage import coverage_summary_of, good_fixes_of, planned_segments
-
-EVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+from .coverage import coverage_summary_of, planned_segments
+from .distance import patrolled_m_by_shift
 
 
 def shift_handover(shift: Shift) -> dict:
     start = shift.started_at or shift.starts_at
     end = shift.ended_at or timezone.now()
-    # every fix of the shift counts (they were sent for it, whatever the device's clock said)
-    patrolled = sum(patrolled_m(good_fixes_of(shift_id=shift.pk, officer_id=officer_id, t_from=EVER[0],
-                                              t_to=EVER[1]))
-                    for officer_id in shift.members.values_list("id", flat=True))
+    # once the shift has ended, each member's figure is measured once and stored (selectors.distance)
+    patrolled = patrolled_m_by_shift([shift])[shift.pk]
     planned = list(planned_segments(shift).select_related("road").only("id", "highway", "road__name"))
     rows = list(SegmentCoverage.objects.filter(shift=shift))
     shares = {r.segment_id: r.share for r in rows}

@@ -50,6 +50,7 @@ from shifts.domain.simulate import segment_graph, simulate_member
 from ..models import Shift
 from ..selectors.coverage import segment_index
 from .coverage import coverage_update
+from .distance import shift_distances_measure
 from .fixes import FixIn, fixes_ingest
 from .shifts import period_times, shift_create, shift_end, shift_start
 
@@ -226,6 +227,7 @@ def _one_shift(*, shift, inside, manager, members, sub_net, graph, seed, today, 
     with audit.replaying(ended):
         coverage_update(shift_id=shift.pk)
         shift_end(actor=manager, shift_id=shift.pk, queue_coverage=False)
+        shift_distances_measure(shift_id=shift.pk)  # as the job queued at the end would
     _backdate(Shift, shift.pk, started_at=started, ended_at=ended)
     for member, t, x, y in sorted(found, key=lambda r: r[1]):
         _one_problem(member=member, t=t, x=x, y=y, rng=rng, manager=manager, supervisor=supervisor,

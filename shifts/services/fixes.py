@@ -47,7 +47,7 @@ from org.domain import permissions
 from org.models import Officer
 from org.selectors import in_jurisdiction, officer_of
 
-from ..models import FixBatch, Shift, ShiftStatus
+from ..models import FixBatch, Shift, ShiftMemberDistance, ShiftStatus
 from .partitions import EXISTS_SQL, fixes_partition_ensure, local_day, partition_name
 
 MAX_BATCH = 2000  # fixes per API request
@@ -302,7 +302,8 @@ def _claim(*, actor, shift: Shift, officer: Officer, device_id: str, source: str
     release). None when the key
     was claimed before (nothing written). The event and the job are the rows `audit.record`
     and `coverage_for_batch.enqueue` write (core.audit.event, core.jobs.job_row), with the
-    batch's id filled in by the statement."""
+    batch's id filled in by the statement. When it stores fixes, it also clears the member's
+    stored km patrolled of the shift (`ShiftMemberDistance`: measured again when next needed)."""
     from core.jobs import job_row
 
     from ..tasks import coverage_for_batch
@@ -315,6 +316,15 @@ def _claim(*, actor, shift: Shift, officer: Officer, device_id: str, source: str
     sql, p = _insert_select(ev._meta.db_table, insert_values(ev), {"subject_id": "claim.id::text"})
     parts = [f"WITH claim AS ({_CLAIM}), event AS ({sql})"]
     params += p
+    if stored != 0:
+        # The member's km patrolled of the shift, if stored, no longer holds: cleared, and its
+        # version bumped, in the batch's own statement (models.distance: a measurement taken
+        # meanwhile is stored only against the version it read, so it cannot outlive the batch)
+        table = connection.ops.quote_name(ShiftMemberDistance._meta.db_table)
+        parts.append(f", measured AS (INSERT INTO {table} (shift_id, officer_id, metres, version, computed_at) "
+                     f"SELECT %s, %s, NULL, 1, NULL FROM claim ON CONFLICT (shift_id, officer_id) DO UPDATE "
+                     f"SET metres = NULL, computed_at = NULL, version = {table}.version + 1)")
+        params += [shift.pk, officer.pk]
     if queue_coverage:
         # The job is a row of this database, written in the batch's own statement: a worker
         # sees it only once the fixes are committed, and a batch is never stored without its
