@@ -9,9 +9,7 @@ bash scripts/bootstrap.sh || exit 1
 workers=${TEST_WORKERS:-$(nproc)}
 [ "$workers" -gt 4 ] && workers=4
 args=()
-# (--maxschedchunk 1: tests are handed out one at a time, so the slow browser tests at the end
-# are shared by the workers instead of queued on one while the other waits)
-case " $* " in *" -n "*|*" -n="*|*" --numprocesses"*) ;; *) [ "$workers" -gt 1 ] && args=(-n "$workers" --maxschedchunk 1) ;; esac
+case " $* " in *" -n "*|*" -n="*|*" --numprocesses"*) ;; *) [ "$workers" -gt 1 ] && args=(-n "$workers") ;; esac
 .venv/bin/pytest "${args[@]}" "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
