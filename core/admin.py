@@ -18,6 +18,20 @@ from org.admin import RoleAdmin, district_wide_viewer, scope_ids
 from .domain.verbs import VERB_LABELS
 from .models import AuditEvent
 from .selectors import events_in_areas
+from .subjects import subject_label
+
+
+class SubjectTypeFilter(admin.SimpleListFilter):
+    title = "对象类型"
+    parameter_name = "subject_type"
+
+    def lookups(self, request, model_admin):
+        # every type in the log, as Django's own filter on the column listed them (a type is no secret)
+        kinds = AuditEvent.objects.order_by().values_list("subject_type", flat=True).distinct()
+        return sorted(((kind, subject_label(kind)) for kind in kinds), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(subject_type=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEvent)
@@ -26,7 +40,7 @@ class AuditEventAdmin(RoleAdmin):
     edit_action = None
     actions = None
     list_display = ("at", "actor", "verb_label", "subject", "context", "reason", "request_id")
-    list_filter = ("verb", "subject_type")
+    list_filter = ("verb", SubjectTypeFilter)
     search_fields = ("=subject_id", "subject_type", "=context_id", "reason", "=request_id", "actor__username")
     date_hierarchy = "at"
     list_select_related = ("actor",)
@@ -48,11 +62,11 @@ class AuditEventAdmin(RoleAdmin):
 
     @admin.display(description="对象")
     def subject(self, obj):
-        return format_html("{} #{}", obj.subject_type, obj.subject_id)
+        return format_html("{} #{}", subject_label(obj.subject_type), obj.subject_id)
 
     @admin.display(description="所属对象")
     def context(self, obj):
-        return format_html("{} #{}", obj.context_type, obj.context_id) if obj.context_type else "—"
+        return format_html("{} #{}", subject_label(obj.context_type), obj.context_id) if obj.context_type else "—"
 
 
 # The background jobs (django_tasks_db) as the package shows them, with the three labels no

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .domain.verbs import VERB_CHOICES, VERBS
+from .subjects import subject_label
 
 
 class AppendOnlyError(Exception):
@@ -77,7 +78,7 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("操作日志不能删除")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()} {self.subject_type}#{self.subject_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()} {subject_label(self.subject_type)} #{self.subject_id}"
 
 
 class ClientCommand(models.Model):

@@ -4,6 +4,8 @@ from django.db import transaction
 from core import audit
 from core.admin_lookups import NulRefusingChangelist
 from core.domain.verbs import Verb
+from geodata.highways import highway_rank
+from maps.builders import road_label
 from maps.widgets import LocalGISModelAdmin
 
 from .models import Area, Intersection, Landmark, Road, RoadSegment
@@ -62,26 +64,51 @@ class AreaAdmin(AuditedGISAdmin):
         return super().get_queryset(request).select_related("parent").defer("parent__geom")
 
 
-class SegmentInline(admin.TabularInline):
+def highway_label(highway: str) -> str:
+    """An OSM class as the admin shows it: its Chinese name, the tag kept for who edits OSM
+    ("主干路（primary_link）")."""
+    return f"{road_label(highway)}（{highway}）" if highway else "—"
+
+
+class HighwayFilter(admin.SimpleListFilter):
+    """道路等级 listed by Chinese name (Django's own filter on the column listed the raw OSM tags)."""
+    title = "道路等级"
+    parameter_name = "highway"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.model._default_manager.order_by().values_list("highway", flat=True).distinct()
+        return [(kind, highway_label(kind)) for kind in sorted(kinds, key=highway_rank)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(highway=self.value()) if self.value() else queryset
+
+
+class HighwayShown:
+    @admin.display(description="道路等级", ordering="highway")
+    def highway_shown(self, obj):
+        return highway_label(obj.highway)
+
+
+class SegmentInline(HighwayShown, admin.TabularInline):
     model = RoadSegment
-    fields = ("key", "length_m", "start_node", "end_node", "highway", "oneway", "retired_at")
+    fields = ("key", "length_m", "start_node", "end_node", "highway_shown", "oneway", "retired_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
 
 @admin.register(Road)
-class RoadAdmin(AuditedGISAdmin):
-    list_display = ("name", "highway", "length_m", "source", "retired_at")
-    list_filter = ("highway", "source", ("retired_at", admin.EmptyFieldListFilter))
+class RoadAdmin(HighwayShown, AuditedGISAdmin):
+    list_display = ("name", "highway_shown", "length_m", "source", "retired_at")
+    list_filter = (HighwayFilter, "source", ("retired_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "name_normalized")
     inlines = [SegmentInline]
 
 
 @admin.register(RoadSegment)
-class RoadSegmentAdmin(AuditedGISAdmin):
-    list_display = ("key", "road", "length_m", "highway", "oneway", "retired_at")
-    list_filter = ("highway", "oneway", ("retired_at", admin.EmptyFieldListFilter))
+class RoadSegmentAdmin(HighwayShown, AuditedGISAdmin):
+    list_display = ("key", "road", "length_m", "highway_shown", "oneway", "retired_at")
+    list_filter = (HighwayFilter, "oneway", ("retired_at", admin.EmptyFieldListFilter))
     search_fields = ("road__name", "key")
     raw_id_fields = ("road",)
 

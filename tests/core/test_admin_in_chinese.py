@@ -89,3 +89,67 @@ def test_every_field_in_the_admin_is_labelled_in_chinese():
                 if code and str(label) == str(code) and re.search(r"[A-Za-z]{2,}", str(label)):
                     english.append(f"{model._meta.label}.{field.name} choice {code}")
     assert not english, "\n".join(english)
+
+
+# -- what Django stores or shows as raw codes ---------------------------------------------------
+def test_permissions_are_named_in_chinese_on_the_group_page():
+    from django.contrib.auth.models import Permission
+
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    assert Permission.objects.get(codename="change_problem").name == "可修改问题"
+    assert Permission.objects.get(codename="view_session").name == "可查看会话"
+    page = _admin().get("/admin/auth/group/add/").content.decode()
+    assert "Can change" not in page and "Can view" not in page
+    assert "可修改问题" in page
+
+
+def test_a_permission_the_project_names_itself_keeps_its_name():
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.permission_names import name_permissions_in_chinese
+
+    kind = ContentType.objects.get_for_model(apps.get_model("patrol.problem"))
+    own = Permission.objects.create(codename="export_problem", name="Can export (own wording)", content_type=kind)
+    stale = Permission.objects.create(codename="view_oldmodel", name="Can view old model", content_type=kind)
+    Permission.objects.filter(codename="add_problem").update(name="Can add problem")
+    name_permissions_in_chinese(apps.get_app_config("patrol"))
+    own.refresh_from_db(), stale.refresh_from_db()
+    assert own.name == "Can export (own wording)"  # not one of Django's four
+    assert stale.name == "Can view old model"  # its model is gone: nothing to name it after
+    assert Permission.objects.get(codename="add_problem").name == "可添加问题"
+
+
+def test_the_audit_log_names_what_an_event_is_said_of():
+    from django.db import transaction
+
+    from core import audit
+    from core.domain.verbs import Verb
+    from geodata.models import Area
+
+    record = Area.objects.first()  # any record: an area here
+    with transaction.atomic():
+        audit.record(actor=None, verb=Verb.UPDATED, subject=record)
+        audit.record(actor=None, verb=Verb.IMPORTED, subject=("geodata.network", "demo"))
+        audit.record(actor=None, verb=Verb.UPDATED, subject=("test.thing", 3))
+    text = _text(_admin().get("/admin/core/auditevent/"))
+    assert f"行政区划 #{record.pk}" in text and f"geodata.area #{record.pk}" not in text
+    assert "路网 #demo" in text
+    assert "test.thing #3" in text  # a type with no name is shown as stored
+    filtered = _text(_admin().get("/admin/core/auditevent/?subject_type=geodata.network"))
+    assert "路网 #demo" in filtered and f"行政区划 #{record.pk}" not in filtered
+
+
+def test_road_classes_are_named_in_chinese_in_the_admin():
+    from geodata.models import RoadSegment
+
+    segment = RoadSegment.objects.filter(highway="primary").first() or RoadSegment.objects.first()
+    client = _admin()
+    listing = _text(client.get("/admin/geodata/roadsegment/"))
+    assert "主干路（primary）" in listing or segment.highway != "primary"
+    assert re.search(r"[\u4e00-\u9fff]+（[a-z_]+）", listing)
+    road = _text(client.get(f"/admin/geodata/road/{segment.road_id}/change/"))
+    assert re.search(r"[\u4e00-\u9fff]+（" + segment.highway + "）", road)
+    filtered = _text(client.get(f"/admin/geodata/roadsegment/?highway={segment.highway}"))
+    assert segment.key in filtered
