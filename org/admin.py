@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -131,6 +131,8 @@ class RoleAdmin(NulRefusingChangelist, admin.ModelAdmin):
     edit_action: str | None = "manage_people"
     scope_lookups: tuple[str, ...] = ()
     unlinked_to_district = False
+    # A change page's save holds its row from the form's check to the write (get_object).
+    lock_row_on_save = True
 
     def has_module_permission(self, request):
         return may(request, self.view_action)
@@ -164,6 +166,21 @@ class RoleAdmin(NulRefusingChangelist, admin.ModelAdmin):
         if self.unlinked_to_district and district_wide_viewer(request):
             condition |= Q(**{f"{lookup}__isnull": True for lookup in self.scope_lookups})
         return queryset.filter(condition)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The row; for a save (a POST in the change page's transaction: Django runs
+        changeform_view in one), read again under a row lock held until that transaction ends.
+        ShownValuesForm compares what the page showed with the row as read here, and the save
+        follows in the same transaction: a second save of the row reads it only after this one
+        committed, and is refused if it changed what that page showed. Without the lock two saves
+        at the same moment both found the row as their pages showed it, and the later wrote over
+        the earlier."""
+        obj = super().get_object(request, object_id, from_field)
+        if (obj is None or request.method != "POST" or self.edit_action is None or not self.lock_row_on_save
+                or not transaction.get_connection(router.db_for_write(self.model)).in_atomic_block):
+            return obj
+        list(self.model._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
+        return super().get_object(request, object_id, from_field)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -7,6 +7,8 @@ and in the database.
 """
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -17,7 +19,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.commands import MAX_KEY_LENGTH, check_key, fingerprint, run_once
 from core.errors import ServiceError
+from core.models import ClientCommand
 from org.admin import RoleAdmin, may
 from patrol.domain.workflow import STATUS_CHOICES
 from patrol.models.problems import Source
@@ -26,8 +30,30 @@ from .domain.listing import strip_number, tidy
 from .models import Publication, PublicationItem
 from .services.publications import MAX_LINE, draft_create, line_edit, publication_text, publish, reorder
 
+# A draft's one-time token is claimed as a client id (core.commands) under this scope.
+DRAFT_SCOPE = "admin:publishing_publication_add"
+
+
+def _new_token() -> str:
+    return str(uuid.uuid4())
+
+
+def _draft_request(data: dict) -> dict:
+    """What a draft is made of, as a post's cleaned data gives it: the same for a page posted again."""
+    area = data.get("area")
+    return {"title": data.get("title"), "area": area.pk if area is not None else None,
+            "period_from": data.get("period_from"), "period_to": data.get("period_to"),
+            "sources": sorted(data.get("sources") or ()), "statuses": sorted(data.get("statuses") or ())}
+
 
 class DraftForm(forms.ModelForm):
+    # One token per opened 增加 page, claimed when its draft is written (PublicationAdmin.save_model):
+    # the page posted again (a double click, a reload that posts again, 保存 again after the back
+    # button) leads to the draft it made instead of making another. A page opened anew has a new
+    # token, so a second draft of the same period is still made on purpose. Not required: a post
+    # without one (a script) drafts as before.
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, initial=_new_token,
+                                 max_length=MAX_KEY_LENGTH)
     sources = forms.MultipleChoiceField(label="问题来源", choices=Source.choices, required=False,
                                         widget=forms.CheckboxSelectMultiple, help_text="不选：全部来源")
     statuses = forms.MultipleChoiceField(label="问题状态", choices=STATUS_CHOICES, required=False,
@@ -37,6 +63,28 @@ class DraftForm(forms.ModelForm):
     class Meta:
         model = Publication
         fields = ("title", "area", "period_from", "period_to")
+
+    def clean_form_token(self):
+        token = self.cleaned_data.get("form_token") or ""
+        if token:
+            try:
+                check_key(token)
+            except ServiceError as exc:
+                raise forms.ValidationError("页面已失效，请重新打开“增加”页面") from exc
+        return token
+
+    def clean(self):
+        cleaned = super().clean()
+        token = cleaned.get("form_token")
+        if token and not self.errors:
+            # the page posted again with other conditions (the back button, a date changed): its
+            # draft is made already; a second one is a new page's (said here, not a 409 from the claim)
+            used = ClientCommand.objects.filter(actor=self.actor, key=token).first()
+            if used is not None and (used.scope != DRAFT_SCOPE
+                                     or used.body_hash != fingerprint(_draft_request(cleaned))):
+                raise forms.ValidationError("本页已新增过一份清单（条件与本次不同），未再新建；"
+                                            "如需再新增一份，请重新打开“增加”页面")
+        return cleaned
 
 
 class LineFormSet(BaseInlineFormSet):
@@ -125,6 +173,9 @@ class PublicationAdmin(RoleAdmin):
     search_fields = ("title", "number")
     actions = ("publish_selected",)
     inlines = (ItemInline,)
+    # The header is fixed once drafted; the lines' saves are compared with what the page showed
+    # in the services, under their own locks (line_edit's expected_text, reorder's expected_order).
+    lock_row_on_save = False
     readonly = ("title", "area", "period_from", "period_to", "sources", "statuses", "status", "number",
                 "published_by", "published_at", "checksum", "preview", "downloads")
 
@@ -137,11 +188,13 @@ class PublicationAdmin(RoleAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = DraftForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("title", "area", "period_from", "period_to", "sources", "statuses")
+            return ("title", "area", "period_from", "period_to", "sources", "statuses", "form_token")
         return self.readonly
 
     def get_readonly_fields(self, request, obj=None):
@@ -165,13 +218,36 @@ class PublicationAdmin(RoleAdmin):
         if change:
             return  # the header is fixed once drafted; lines change through the inline (save_formset)
         data = form.cleaned_data
-        try:
+
+        def create() -> tuple[int, dict]:
             created = draft_create(actor=request.user, area_id=data["area"].pk, period_from=data["period_from"],
                                    period_to=data["period_to"], sources=data["sources"], statuses=data["statuses"],
                                    title=data["title"])
+            return 201, {"id": created.pk}
+
+        try:
+            if data.get("form_token"):
+                # A second post of the page waits on the first's claim until it commits, then
+                # answers with its draft (core.commands.run_once): one draft however close the posts.
+                _, answer, request._draft_replayed = run_once(
+                    actor=request.user, key=data["form_token"], scope=DRAFT_SCOPE,
+                    body_hash=fingerprint(_draft_request(data)), execute=create)
+            else:
+                _, answer = create()
         except ServiceError as exc:
             raise PermissionDenied(exc.message) from exc
-        obj.pk = created.pk
+        obj.pk = answer["id"]
+
+    def log_addition(self, request, obj, message):
+        if getattr(request, "_draft_replayed", False):
+            return None  # nothing was added: the first post logged its draft
+        return super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "_draft_replayed", False):
+            self.message_user(request, "本页的清单已经新增过（重复提交），未再新建；这是当时新增的草稿", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:publishing_publication_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not PublicationItem:

@@ -103,6 +103,20 @@ def _read_json(path: Path):
         raise AreaReadError(f"{path.name} 不是有效的 GeoJSON 文件: 数组或对象嵌套过深") from exc
 
 
+def _code_text(value) -> str:
+    """An area's code as text. A number with nothing after the point is the integer it holds: a
+    Shapefile's numeric DBF field (ArcGIS's Double) converted to GeoJSON arrives as 990001.0, and
+    stored as such it matched no code of the same area. Text is kept as written (stripped); no
+    value, or 0 (a DBF number left empty), is no code.
+
+    >>> _code_text(990001.0), _code_text(990001), _code_text(" 110108 "), _code_text("990001.0"), _code_text(None)
+    ('990001', '990001', '110108', '990001.0', '')
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value or "").strip()
+
+
 def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str = "wgs84") -> list[AreaRecord]:
     """Read every polygon feature of a GeoJSON file as an area in WGS84."""
     path = Path(path)
@@ -126,7 +140,7 @@ def read_areas(path, *, name_field: str, code_field: str | None = None, crs: str
         name = str(props.get(name_field) or "").strip()
         if not name:
             raise AreaReadError(f"第 {i} 个要素没有名称字段 {name_field!r}；可用字段: {', '.join(props) or '无'}")
-        code = str(props.get(code_field) or "").strip() if code_field else ""
+        code = _code_text(props.get(code_field)) if code_field else ""
         if feature.get("geometry") is None:
             raise AreaReadError(f"要素 {name} 没有几何（geometry 为空或缺失）")
         try:

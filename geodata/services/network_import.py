@@ -5,7 +5,9 @@ what differs is written, so importing the same file again changes nothing (and k
 primary keys, which problems and coverage will refer to). Roads keep their keys by the
 OSM ways they share with the roads already imported (`assign_road_keys`), so a way that
 is deleted or split in OSM leaves the road and its other segments as they were.
-Everything runs in one transaction: a failure leaves the database as it was.
+Everything runs in one transaction: a failure leaves the database as it was. One import at a
+time: another started meanwhile is refused in words (`ImportRunning`), before it reads its file
+and again when it would write, and writes nothing.
 
 Nothing already saved is lost. A segment no longer in the file is first retired (out of
 the live network) and `network_changed` lets the other apps move what they can onto the
@@ -23,7 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.gis.geos import MultiLineString as GeosMultiLineString
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from shapely.geometry import LineString, MultiLineString, Point
@@ -40,6 +42,28 @@ from .geometry import storage_area_of_use, to_storage_many
 
 class NetworkImportError(Exception):
     """The input cannot be imported; the message says why, for the person running it."""
+
+
+class ImportRunning(NetworkImportError):
+    """Another network import holds the network (`_one_import_at_a_time`)."""
+
+
+# pg_try_advisory_xact_lock(int, int): (namespace, 1) is the road network's import.
+_IMPORT_LOCK = (0x4E57, 1)
+
+
+def _one_import_at_a_time() -> None:
+    """Hold the network for this import until its transaction ends, or refuse at once. Two
+    imports at once each checked the other sources for overlap before the other's roads were
+    committed, and each moved problems and plans onto a network the other was rewriting.
+    Refused rather than queued: two imports at once are a mistake more often than not (one file
+    run twice, a scheduled run over a manual one), and a command that waits minutes without a
+    word looks hung; refused, it says why, has written nothing, and is run again afterwards."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", list(_IMPORT_LOCK))
+        if not cur.fetchone()[0]:
+            raise ImportRunning("另一个路网导入正在进行（another road network import is running）："
+                                "请等它完成后再导入；本次未写入任何数据")
 
 
 @dataclass
@@ -99,6 +123,9 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
     share the ways across their border) is a warning."""
     path = Path(path)
     source = _checked_source(source, path)
+    # said before a large file is read; taken for good in the transaction that writes
+    with transaction.atomic():
+        _one_import_at_a_time()
     try:
         data = read_osm(path)
     except OsmReadError as exc:
@@ -123,6 +150,7 @@ def network_import(*, path: Path, source: str | None = None, progress: Progress 
             + _way_list(data.clipped_ways[:5]) + (f" 等（共 {len(data.clipped_ways)} 条）" if len(data.clipped_ways) > 5 else ""))
     report.warnings.extend(_area_of_use_warnings(data))
     with transaction.atomic():
+        _one_import_at_a_time()
         report.warnings.extend(_overlap_warnings(network, source, path, allow_overlap))
         network = assign_road_keys(network, dict(Road.objects.filter(source=source).values_list("key", "osm_way_ids")))
         road_ids, stale_roads = _write_roads(network, source, report, progress)

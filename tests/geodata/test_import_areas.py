@@ -1,5 +1,8 @@
 """Importing administrative areas from GeoJSON, with datum conversion."""
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 import shapely
@@ -7,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from geodata.importers.areas import AreaReadError, read_areas
 from geodata.models import Area, AreaKind
-from geodata.services.geometry import to_wgs84
+from geodata.services.geometry import to_storage, to_wgs84
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +294,52 @@ def test_a_parent_redrawn_away_from_its_children_is_refused(tmp_path):
         call_command("import_areas", str(path), "--kind", "district", "--name-field", "n", "--code-field", "c")
     assert state() == before
     assert Area.objects.get(kind=AreaKind.DISTRICT, code="110108").geom.ewkb == geom_before
+
+
+def shapefile_as_geojson(tmp_path, features) -> Path:
+    """A real Shapefile of `features` whose `code` field is numeric, as ArcGIS writes a Double
+    (a DBF number of 19 digits, 11 of them decimals), converted to GeoJSON with ogr2ogr as the
+    importer tells users to do (it reads GeoJSON only)."""
+    source = areas_file(tmp_path, features, name="source.geojson")
+    shp = tmp_path / "grids.shp"
+    subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-sql",
+                    'SELECT n, CAST(code AS numeric(19,11)) AS code FROM "source"', str(shp), str(source)],
+                   check=True, capture_output=True)
+    info = subprocess.run(["ogrinfo", "-al", "-so", str(shp)], check=True, capture_output=True, text=True).stdout
+    assert "code: Real (19.11)" in info  # a numeric DBF field, not text
+    out = tmp_path / "grids.geojson"
+    subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(out), str(shp)], check=True, capture_output=True)
+    assert '"code": 990001.0' in out.read_text(encoding="utf-8")  # how the number arrives
+    return out
+
+
+@pytest.mark.skipif(not shutil.which("ogr2ogr"), reason="ogr2ogr (gdal-bin) is not installed")
+def test_a_numeric_code_of_a_converted_shapefile_is_stored_as_the_integer_it_holds(tmp_path):
+    path = shapefile_as_geojson(tmp_path, [feature({"n": "测试网格甲", "code": 990001}, IN_XUEYUANLU)])
+    call_command("import_areas", str(path), "--kind", "grid", "--name-field", "n", "--code-field", "code")
+    assert Area.objects.get(kind=AreaKind.GRID, name="测试网格甲").code == "990001"
+
+
+@pytest.mark.skipif(not shutil.which("ogr2ogr"), reason="ogr2ogr (gdal-bin) is not installed")
+def test_an_area_stored_with_a_float_code_gets_its_integer_code_when_imported_again(tmp_path, capsys):
+    sub = Area.objects.get(kind=AreaKind.SUBDISTRICT, name="学院路街道")
+    Area.objects.create(kind=AreaKind.GRID, name="测试网格甲", code="990001.0", parent=sub, source="old",
+                        geom=to_storage(shapely.MultiPolygon([shapely.Polygon(IN_XUEYUANLU[0])])))
+    path = shapefile_as_geojson(tmp_path, [feature({"n": "测试网格甲", "code": 990001}, IN_XUEYUANLU)])
+    call_command("import_areas", str(path), "--kind", "grid", "--name-field", "n", "--code-field", "code")
+    assert list(Area.objects.filter(kind=AreaKind.GRID, name="测试网格甲").values_list("code", flat=True)) == ["990001"]
+    assert "代码由 990001.0 改为 990001" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("code", "stored"), [
+    (990001.0, "990001"),  # a DBF number read as a float
+    (110108001001.0, "110108001001"),
+    (990001, "990001"),
+    ("990001.0", "990001.0"),  # text is kept as written
+    ("  110108  ", "110108"),
+    ("A-12", "A-12"),
+])
+def test_codes_are_read_as_text_and_integral_numbers_without_a_decimal_point(tmp_path, code, stored):
+    path = areas_file(tmp_path, [feature({"n": "甲区", "c": code}, SQUARE)])
+    (record,) = read_areas(path, name_field="n", code_field="c")
+    assert record.code == stored
