@@ -13,11 +13,15 @@ from .services.distance import shift_distances_measure
 @task()
 def coverage_for_batch(batch_id: int) -> dict:
     """A batch's fixes painted onto its shift's stored coverage (idempotent: a job run
-    twice, or a batch computed again, changes nothing)."""
+    twice, or a batch computed again, changes nothing). A batch of a shift that has ended (a
+    tablet's last one, a GPS file read out later) cleared its member's stored km patrolled
+    (shifts.services.fixes._claim, which queued this job in the same statement): measured
+    and stored again here, off the request path, so reports go on reading no fix of the shift."""
     batch = FixBatch.objects.filter(pk=batch_id).only("shift_id").first()
     if batch is None:  # its shift was deleted meanwhile
         return {"batch": batch_id, "skipped": True}
     r = coverage_update(shift_id=batch.shift_id, batch_id=batch_id)
+    shift_distances_measure(shift_id=batch.shift_id)  # nothing while on duty (its end's job measures it)
     return {"batch": batch_id, "shift": r.shift_id, "fixes": r.fixes, "rows_written": r.rows_written}
 
 

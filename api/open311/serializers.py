@@ -12,14 +12,14 @@ from rest_framework import serializers
 
 from api.v1.fields import DayOrDateTimeField
 
-MAX_WINDOW = timedelta(days=90)
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # dates outside are typing errors (and overflow the window arithmetic)
+MAX_WINDOW = timedelta(days=90)  # the spec: a date range "may not span more than 90 days"
 
 
 def _is_id(text: str) -> bool:
     """ASCII digits only: str.isdigit() also accepts '²', which int() refuses."""
     return text.isascii() and text.isdigit() and len(text) <= 18
-  # the spec: a date range "may not span more than 90 days"
+
+
 MAX_IDS = 1000
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
@@ -79,9 +79,12 @@ class RequestsQuery(serializers.Serializer):
     service_request_id = serializers.CharField(required=False, max_length=20000)
     service_code = serializers.CharField(required=False, max_length=2000)
     # W3C-DTF (the spec's format) has a date alone as a complete date: end_date=2026-03-01 takes in
-    # that whole (local) day, as the problem layer's and the tiles' `until` does
-    start_date = DayOrDateTimeField(required=False)
-    end_date = DayOrDateTimeField(required=False, end=True)
+    # that whole (local) day, as the problem layer's and the tiles' `until` does. The spec's end_date
+    # is the latest datetime to include, so it is kept inclusive (the last second of a date alone),
+    # and the window's 90 days are reckoned from it; selectors.service_requests takes in all of
+    # its last second, so a date's period ends at the next local midnight there too.
+    start_date = DayOrDateTimeField(bound="start", required=False)
+    end_date = DayOrDateTimeField(bound="end_inclusive", required=False)
     status = serializers.CharField(required=False, max_length=20)
 
     def validate_service_request_id(self, value):
@@ -102,10 +105,7 @@ class RequestsQuery(serializers.Serializer):
         return statuses
 
     def validate(self, attrs):
-        start, end = attrs.get("start_date"), attrs.get("end_date")
-        for name, value in (("start_date", start), ("end_date", end)):
-            if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-                raise serializers.ValidationError({name: f"年份应在 {EARLIEST_YEAR}–{LATEST_YEAR} 之间"})
+        start, end = attrs.get("start_date"), attrs.get("end_date")  # the field: years 2000–2100 only
         if start and end:
             if end < start:
                 raise serializers.ValidationError({"end_date": "end_date 早于 start_date"})

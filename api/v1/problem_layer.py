@@ -10,11 +10,8 @@ cannot be answered (a bbox that is not a box, an area that does not exist, a per
 ends before it starts) is a 422.
 """
 import json
-import re
-from datetime import UTC, date, datetime, time, timedelta
 
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -28,63 +25,12 @@ from patrol.domain.categories import all_categories
 from patrol.domain.workflow import STATUS_LABELS
 from patrol.selectors.layers import COUNT_CAP, DEFAULT_LIMIT, MAX_LIMIT, problems_layer_geojson
 
+from .fields import DayOrDateTimeField
 from .geodata import BBOX_HELP, BBOX_NOT_A_BOX, BBoxField, bbox_order_problem, clip_to_storage
 from .geojson_shapes import ProblemCollection, unprocessable
 
 LIST_PARAMS = ("category", "status")
 CATALOGUE_CODES = frozenset(c.code for c in all_categories())
-
-# An ISO date or datetime in 2000–2100, as the server reads it: a calendar date (29 February
-# only in leap years), optionally "T" hh:mm[:ss[.ffffff]] and an offset ("Z" or ±hh:mm).
-_YEAR = "(?:20[0-9]{2}|2100)"
-_LEAP_YEAR = "(?:2000|20(?:0[48]|[2468][048]|[13579][26]))"
-_DATE = (f"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
-         f"|02-(?:0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)")
-_TIME = ("(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?"
-         "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)")
-DATE_OR_DATETIME_PATTERN = f"^{_DATE}{_TIME}?$"
-_DATE_OR_DATETIME_RE = re.compile(f"{_DATE}{_TIME}?")
-
-
-@extend_schema_field({"type": "string", "pattern": DATE_OR_DATETIME_PATTERN, "example": "2025-03-01"})
-class DateOrDateTimeField(serializers.Field):
-    """An ISO date (a whole local day) or an ISO datetime (naive = local time), 2000–2100."""
-
-    default_error_messages = {"invalid": "需要 2000–2100 年间的 ISO 日期（2025-03-01）或日期时间"
-                                         "（2025-03-01T08:00:00+08:00）"}
-
-    def to_internal_value(self, data):
-        text = str(data).strip()
-        if not _DATE_OR_DATETIME_RE.fullmatch(text):
-            self.fail("invalid")
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            self.fail("invalid")
-        value = value if timezone.is_aware(value) else timezone.make_aware(value)
-        # The same instant in UTC: ISO allows offsets up to ±23:59, PostgreSQL only to ±15:59.
-        return value.astimezone(UTC)
-
-    def to_representation(self, value):
-        return value.isoformat()
-
-
-def _start(value: date | datetime) -> datetime:
-    """The first instant a date or datetime stands for."""
-    if isinstance(value, datetime):
-        return value
-    return timezone.make_aware(datetime.combine(value, time.min))
-
-
-def _end(value: date | datetime) -> datetime:
-    """The first instant after the period: a date includes its whole day."""
-    if isinstance(value, datetime):
-        return value
-    return timezone.make_aware(datetime.combine(value + timedelta(days=1), time.min))
 
 
 @extend_schema_field({"type": "string", "enum": sorted(CATALOGUE_CODES)})
@@ -104,9 +50,9 @@ class ProblemLayerQuery(serializers.Serializer):
     status = StatusesField(choices=list(STATUS_LABELS.items()), required=False, help_text="状态，可重复，或以逗号分隔")
     area = serializers.IntegerField(required=False, help_text="区域编号：街道、社区或网格（含其下级）；"
                                                               "不存在的编号为 422")
-    since = DateOrDateTimeField(required=False, help_text="上报时间起（含）：日期或日期时间")
-    until = DateOrDateTimeField(required=False, help_text="上报时间止：日期含当天；日期时间不含该时刻；"
-                                                           "不晚于 since 时为 422")
+    since = DayOrDateTimeField(bound="start", required=False, help_text="上报时间起（含）：日期或日期时间")
+    until = DayOrDateTimeField(bound="end_exclusive", required=False,
+                               help_text="上报时间止：日期含当天；日期时间不含该时刻；不晚于 since 时为 422")
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT,
                                      help_text=f"最多返回条数（1–{MAX_LIMIT}），按上报时间从新到旧")
 
@@ -117,19 +63,6 @@ class ProblemLayerQuery(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(f"未知类别代码：{'、'.join(unknown)}")
         return codes
-
-    def validate(self, attrs):
-        return layer_period(attrs)
-
-
-def layer_period(attrs: dict) -> dict:
-    """`since` and `until` as the instants they stand for (a date: its whole local day); the
-    problems list (api.v1.problems) reads them so too."""
-    if "since" in attrs:
-        attrs["since"] = _start(attrs["since"])
-    if "until" in attrs:
-        attrs["until"] = _end(attrs["until"])
-    return attrs
 
 
 def _query_data(params) -> dict:

@@ -27,7 +27,7 @@ from patrol.services import followups, outcomes, photos, problems
 
 from .fields import DayOrDateTimeField, QueryIntegerField
 from .idempotency import IDEMPOTENCY_PARAMETER, exactly_once
-from .problem_layer import CategoryCodeField, DateOrDateTimeField, layer_period, semantic_problem
+from .problem_layer import CategoryCodeField, semantic_problem
 from .shapes import (
     CategoryOut,
     EscalationAnswerOut,
@@ -189,7 +189,7 @@ class OutcomeInput(serializers.Serializer):
 class EscalationInput(serializers.Serializer):
     department = serializers.IntegerField()
     reason = serializers.CharField(max_length=2000)
-    deadline = DayOrDateTimeField(end=True, help_text="答复期限：日期时间，或只写日期（到当天结束，平台时区）")
+    deadline = DayOrDateTimeField(bound="end_inclusive", help_text="答复期限：日期时间，或只写日期（到当天结束，平台时区）")
 
 
 class RespondInput(serializers.Serializer):
@@ -229,9 +229,9 @@ class ProblemListQuery(serializers.Serializer):
                                      help_text="类别代码，可重复，或以逗号分隔；未知代码为 400")
     area = QueryIntegerField(required=False, min_value=1, max_value=2**31 - 1,
                              help_text="区域编号：街道、社区或网格（含其下级）；不存在的编号为 422")
-    since = DateOrDateTimeField(required=False, help_text="上报时间起（含）：日期或日期时间")
-    until = DateOrDateTimeField(required=False, help_text="上报时间止：日期含当天；日期时间不含该时刻；"
-                                                           "不晚于 since 时为 422")
+    since = DayOrDateTimeField(bound="start", required=False, help_text="上报时间起（含）：日期或日期时间")
+    until = DayOrDateTimeField(bound="end_exclusive", required=False,
+                               help_text="上报时间止：日期含当天；日期时间不含该时刻；不晚于 since 时为 422")
     page = QueryIntegerField(min_value=1, required=False, help_text="页码")
     page_size = QueryIntegerField(min_value=1, max_value=500, required=False, help_text="每页条数（≤500）")
 
@@ -242,9 +242,6 @@ class ProblemListQuery(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(f"未知类别代码：{'、'.join(unknown)}")
         return sorted(set(codes))
-
-    def validate(self, attrs):
-        return layer_period(attrs)  # a date means its whole local day, as the layer reads it
 
 
 def _list_query(params) -> dict:

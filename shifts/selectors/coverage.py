@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import functools
 import threading
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -52,10 +53,16 @@ def segment_lengths(index: SegmentIndex) -> dict[int, float]:
 
 # The good fixes, and the flagged ones that start a piece: a tablet marks its first fix
 # after a pause, and that first fix is often a poor one (the receiver's cold start)
-_GOOD_FIXES = ("SELECT extract(epoch FROM t), ST_X(geom), ST_Y(geom), accuracy_m, speed_mps, heading_deg, "
-               "starts_piece, flags IS NULL AND geom IS NOT NULL FROM shifts_fix "
-               "WHERE shift_id = %s AND officer_id = %s AND (flags IS NULL AND geom IS NOT NULL OR starts_piece) "
-               "AND t >= %s AND t <= %s ORDER BY t")
+_FIX_COLUMNS = ("extract(epoch FROM t), ST_X(geom), ST_Y(geom), accuracy_m, speed_mps, heading_deg, "
+                "starts_piece, flags IS NULL AND geom IS NOT NULL")
+_GOOD_OR_STARTING = "(flags IS NULL AND geom IS NOT NULL OR starts_piece) AND t >= %s AND t <= %s"
+_GOOD_FIXES = (f"SELECT {_FIX_COLUMNS} FROM shifts_fix WHERE shift_id = %s AND officer_id = %s "
+               f"AND {_GOOD_OR_STARTING} ORDER BY t")
+# The same for several (shift, member) pairs at once, each pair's rows together
+_GOOD_FIXES_OF_PAIRS = (f"SELECT shift_id, officer_id, {_FIX_COLUMNS} FROM shifts_fix "
+                        "WHERE (shift_id, officer_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
+                        f"AND {_GOOD_OR_STARTING} ORDER BY shift_id, officer_id")
+_FETCH = 20_000  # rows a round trip of the server-side cursor
 
 
 def _row_order(row: tuple) -> tuple:
@@ -74,7 +81,35 @@ def good_fixes_of(*, shift_id: int, officer_id: int, t_from: dt.datetime, t_to: 
     would raise."""
     with connection.cursor() as cur:
         cur.execute(_GOOD_FIXES, [shift_id, officer_id, t_from, t_to])
-        rows = cur.fetchall()
+        return _good_fixes(cur.fetchall())
+
+
+def good_fixes_of_members(pairs: Collection[tuple[int, int]], *, t_from: dt.datetime,
+                          t_to: dt.datetime) -> Iterator[tuple[tuple[int, int], list[Fix]]]:
+    """((shift id, officer id), their fixes as `good_fixes_of` reads them) for each pair of
+    `pairs` with a fix within [t_from, t_to], in one query however many pairs: read through a
+    server-side cursor and handed out pair by pair, so that only one member's fixes (~5,000 a
+    shift) are held at a time, not a week of a district's."""
+    if not pairs:
+        return
+    shift_ids, officer_ids = zip(*pairs, strict=True)
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with (connection.chunked_cursor() if server_side else connection.cursor()) as cur:
+        cur.execute(_GOOD_FIXES_OF_PAIRS, [list(shift_ids), list(officer_ids), t_from, t_to])
+        pair, rows = None, []
+        while chunk := cur.fetchmany(_FETCH):
+            for row in chunk:
+                if (row[0], row[1]) != pair:
+                    if rows:
+                        yield pair, _good_fixes(rows)
+                    pair, rows = (row[0], row[1]), []
+                rows.append(row[2:])
+        if rows:
+            yield pair, _good_fixes(rows)
+
+
+def _good_fixes(rows: Iterable[tuple]) -> list[Fix]:
+    """A member's fixes of a shift from their rows (`_FIX_COLUMNS`), as `good_fixes_of` says."""
     out: list[Fix] = []
     seen: set[float] = set()
     carried = False  # a flagged fix's mark, waiting for the next good fix

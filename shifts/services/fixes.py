@@ -303,7 +303,9 @@ def _claim(*, actor, shift: Shift, officer: Officer, device_id: str, source: str
     was claimed before (nothing written). The event and the job are the rows `audit.record`
     and `coverage_for_batch.enqueue` write (core.audit.event, core.jobs.job_row), with the
     batch's id filled in by the statement. When it stores fixes, it also clears the member's
-    stored km patrolled of the shift (`ShiftMemberDistance`: measured again when next needed)."""
+    stored km patrolled of the shift (`ShiftMemberDistance`); the batch's job stores it again
+    if the shift has ended (shifts.tasks.coverage_for_batch), and until then a report measures
+    it from the fixes without storing it."""
     from core.jobs import job_row
 
     from ..tasks import coverage_for_batch

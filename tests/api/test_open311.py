@@ -585,6 +585,17 @@ def test_a_bare_date_end_date_takes_in_that_whole_local_day(client, api_key, fmt
 
 @db
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spelling", ["20260301", "2026-W09-7", "2026-03-01 23:00"])
+def test_a_date_spelt_otherwise_than_w3c_dtf_is_refused_not_read_as_its_midnight(client, fmt, spelling):
+    """DRF's datetime reading took 20260301 and 2026-W09-7 (1 March) as 1 March 00:00: an
+    end_date so spelt left out the whole day a W3C-DTF 2026-03-01 takes in. W3C-DTF is the spec's
+    format; the field now reads that (as the problem layer's since/until does) and says so."""
+    code, description = error(client.get(f"{BASE}/requests.{fmt}", {"end_date": spelling}), fmt)
+    assert code == 400 and description.startswith("end_date") and "ISO 日期" in description
+
+
+@db
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_a_date_range_of_more_than_90_whole_days_is_refused(client, fmt):
     """The spec's 90 days are the days the range takes in: 1 January to 31 March (90 days) is a
     range, 1 January to 1 April (91 whole days) is not."""
