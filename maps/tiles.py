@@ -191,7 +191,10 @@ _OWN = f"p.geom && {_OUTER} AND ({_IN_TILE})"
 # ST_Transform's cost (PostGIS declares it high) in _IN_TILE makes the planner hand a tile's scan to
 # parallel workers; a tile is a small job among many served at once, and the workers only add
 # their start-up cost (the tiles were planned without them before the exact test). No JIT either.
-_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0;"
+# No plain index scan: it fetches the heap row by row in the index's order, and problems are stored
+# in the order they were reported, not by place, so a zoom-14 tile of 310,000 of 1,000,000 problems
+# read 315,000 pages at random (1.3 s). A bitmap scan reads each page once, in order (0.35 s).
+_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_indexscan = off;"
 _ENVELOPE = f"bounds AS (SELECT {_ENV} AS env)"
 
 _PROBLEMS = f"""{_SETTINGS}
